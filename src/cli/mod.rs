@@ -1,0 +1,5 @@
+//! Command line: parse arguments, call store and batch, print.
+
+pub fn main() -> i32 {
+    0
+}

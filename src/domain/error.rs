@@ -1,0 +1,273 @@
+//! A refused value names the field and the rule it broke, in the UI language.
+
+use crate::text::Lang;
+use std::fmt;
+
+/// Every input field a rule can refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    IdNumber,
+    Phone,
+    Employer,
+    Worksite,
+    Trade,
+    District,
+    Membership,
+    CardNo,
+    Note,
+    Kind,
+    Date,
+    Place,
+    Quantity,
+    Amount,
+    Provider,
+    BloodPressure,
+    Glucose,
+    Findings,
+    FollowUpOn,
+    Consent,
+    Category,
+    Status,
+    Description,
+    Claimed,
+    Recovered,
+    Follows,
+    Officer,
+    Organisation,
+    EventName,
+    Worker,
+}
+
+impl Field {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use Field::*;
+        let (zh, en) = match self {
+            Name => ("姓名", "name"),
+            IdNumber => ("身份证号", "ID number"),
+            Phone => ("手机号", "phone"),
+            Employer => ("工作单位", "employer"),
+            Worksite => ("工地/场所", "worksite"),
+            Trade => ("工种", "trade"),
+            District => ("所属区", "district"),
+            Membership => ("会员状态", "membership"),
+            CardNo => ("会员服务卡号", "member card number"),
+            Note => ("备注", "note"),
+            Kind => ("服务类别", "service kind"),
+            Date => ("日期", "date"),
+            Place => ("地点", "place"),
+            Quantity => ("数量", "quantity"),
+            Amount => ("金额", "amount"),
+            Provider => ("体检机构", "provider"),
+            BloodPressure => ("血压", "blood pressure"),
+            Glucose => ("血糖", "glucose"),
+            Findings => ("检查结果", "findings"),
+            FollowUpOn => ("复查日期", "follow-up date"),
+            Consent => ("健康信息授权", "health data consent"),
+            Category => ("案件类别", "category"),
+            Status => ("办理状态", "status"),
+            Description => ("情况描述", "description"),
+            Claimed => ("主张金额", "amount claimed"),
+            Recovered => ("追回金额", "amount recovered"),
+            Follows => ("接续案件", "follow-up of"),
+            Officer => ("经办人", "officer"),
+            Organisation => ("所属工会", "union organisation"),
+            EventName => ("活动名称", "event name"),
+            Worker => ("职工", "worker"),
+        };
+        lang.pick(zh, en)
+    }
+}
+
+/// The rule a value broke. Variants carry what the message needs to be precise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    Required,
+    /// Text longer than allowed (in characters).
+    TooLong { max: usize },
+    /// Control characters, bidi marks and other invisible characters are refused.
+    InvisibleCharacter,
+    /// Name: only Chinese or Latin letters and the middle dot.
+    NameCharacters,
+    /// ID number: wrong length (found characters, after stripping spaces).
+    IdLength { found: usize },
+    /// ID number: a character that is not a digit (or X in the last place).
+    IdCharacter { position: usize, found: char },
+    /// ID number: the embedded birth date is not a real date, in the future, or before 1900.
+    IdBirthDate,
+    /// ID number: the check digit does not match.
+    IdCheckDigit { expected: char, found: char },
+    /// ID number: the first two digits are not a province-level code.
+    IdProvince { code: String },
+    /// Phone: not a mainland mobile number (11 digits starting 13-19).
+    PhoneFormat,
+    /// Money: not a number of yuan with at most two decimals.
+    MoneyFormat,
+    MoneyNegative,
+    MoneyTooManyDecimals,
+    MoneyTooLarge,
+    /// Date: not YYYY-MM-DD or not a real date.
+    DateFormat,
+    DateInFuture,
+    /// Blood pressure: "systolic/diastolic", plausible numbers.
+    BloodPressureFormat,
+    /// Glucose in mmol/L, a plausible number.
+    GlucoseFormat,
+    /// Quantity: a whole number from 1.
+    QuantityFormat,
+    /// A code that is not in the reference data (kind, district, category, status).
+    UnknownCode { code: String },
+    /// Health information needs the worker's separate consent.
+    ConsentRequired,
+    /// Another live worker already holds this ID number.
+    DuplicateIdNumber { existing_uid: String, existing_name: String },
+    /// Recovered more than claimed.
+    RecoveredExceedsClaimed,
+    /// The referenced record does not exist (or is deleted).
+    NotFound { what: String },
+}
+
+/// A value refused: which field, which rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub rule: Rule,
+}
+
+impl FieldError {
+    pub fn new(field: Field, rule: Rule) -> Self {
+        FieldError { field, rule }
+    }
+
+    /// "身份证号：校验位应为 X，实为 3" / "ID number: check digit should be X, found 3".
+    pub fn message(&self, lang: Lang) -> String {
+        format!(
+            "{}{}{}",
+            self.field.label(lang),
+            lang.pick("：", ": "),
+            self.rule.describe(lang)
+        )
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for FieldError {}
+
+impl Rule {
+    pub fn describe(&self, lang: Lang) -> String {
+        use Rule::*;
+        match self {
+            Required => lang.pick("必填", "is required").into(),
+            TooLong { max } => match lang {
+                Lang::Zh => format!("不能超过 {max} 个字"),
+                Lang::En => format!("must be at most {max} characters"),
+            },
+            InvisibleCharacter => lang
+                .pick(
+                    "含有控制字符或不可见字符",
+                    "contains a control or invisible character",
+                )
+                .into(),
+            NameCharacters => lang
+                .pick(
+                    "只能是汉字、拉丁字母和间隔号「·」",
+                    "only Chinese or Latin letters and the middle dot (·) are allowed",
+                )
+                .into(),
+            IdLength { found } => match lang {
+                Lang::Zh => format!("长度应为 18 位（或旧式 15 位），实为 {found} 位"),
+                Lang::En => format!("must have 18 characters (or the old 15), found {found}"),
+            },
+            IdCharacter { position, found } => match lang {
+                Lang::Zh => format!("第 {position} 位「{found}」不是数字（只有最后一位可为 X）"),
+                Lang::En => format!(
+                    "character {position} '{found}' is not a digit (only the last may be X)"
+                ),
+            },
+            IdBirthDate => lang
+                .pick(
+                    "出生日期无效（须为真实日期，不早于 1900 年，不晚于今天）",
+                    "birth date is invalid (a real date, not before 1900, not in the future)",
+                )
+                .into(),
+            IdCheckDigit { expected, found } => match lang {
+                Lang::Zh => format!("校验位应为 {expected}，实为 {found}（请核对号码）"),
+                Lang::En => {
+                    format!("check digit should be {expected}, found {found} (check the number)")
+                }
+            },
+            IdProvince { code } => match lang {
+                Lang::Zh => format!("前两位 {code} 不是有效的省级行政区代码"),
+                Lang::En => format!("first two digits {code} are not a province-level code"),
+            },
+            PhoneFormat => lang
+                .pick(
+                    "应为 11 位手机号，以 13–19 开头",
+                    "must be an 11-digit mobile number starting with 13-19",
+                )
+                .into(),
+            MoneyFormat => lang
+                .pick(
+                    "应为以元为单位的金额，如 300 或 12.5",
+                    "must be an amount in yuan, like 300 or 12.5",
+                )
+                .into(),
+            MoneyNegative => lang.pick("不能为负数", "must not be negative").into(),
+            MoneyTooManyDecimals => lang
+                .pick("最多两位小数（分）", "at most two decimals (fen)")
+                .into(),
+            MoneyTooLarge => lang.pick("金额过大", "is too large").into(),
+            DateFormat => lang
+                .pick(
+                    "应为日期 YYYY-MM-DD，如 2026-11-29",
+                    "must be a date YYYY-MM-DD, like 2026-11-29",
+                )
+                .into(),
+            DateInFuture => lang.pick("不能晚于今天", "must not be in the future").into(),
+            BloodPressureFormat => lang
+                .pick(
+                    "应为 收缩压/舒张压，如 120/80",
+                    "must be systolic/diastolic, like 120/80",
+                )
+                .into(),
+            GlucoseFormat => lang
+                .pick(
+                    "应为 mmol/L 数值，如 5.6",
+                    "must be a value in mmol/L, like 5.6",
+                )
+                .into(),
+            QuantityFormat => lang
+                .pick("应为不小于 1 的整数", "must be a whole number from 1")
+                .into(),
+            UnknownCode { code } => match lang {
+                Lang::Zh => format!("「{code}」不在可选范围内"),
+                Lang::En => format!("'{code}' is not one of the known codes"),
+            },
+            ConsentRequired => lang
+                .pick(
+                    "记录健康信息须经职工单独同意",
+                    "the worker's separate consent is required to record health data",
+                )
+                .into(),
+            DuplicateIdNumber {
+                existing_uid,
+                existing_name,
+            } => match lang {
+                Lang::Zh => format!("已登记为 {existing_name}（{existing_uid}）"),
+                Lang::En => format!("already registered as {existing_name} ({existing_uid})"),
+            },
+            RecoveredExceedsClaimed => lang
+                .pick("追回金额不能大于主张金额", "recovered must not exceed claimed")
+                .into(),
+            NotFound { what } => match lang {
+                Lang::Zh => format!("找不到 {what}"),
+                Lang::En => format!("{what} not found"),
+            },
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! jingong: register migrant workers, log the services the union delivers to them, and export
+//! batches for the city union system. Layers point down only: cli/tui -> batch -> store -> domain.
+
+pub mod batch;
+pub mod cli;
+pub mod domain;
+pub mod store;
+pub mod text;
+pub mod tui;
