@@ -8,6 +8,7 @@ pub mod name;
 pub mod phone;
 pub mod pinyin;
 pub mod refdata;
+pub mod validate;
 
 pub use error::{Field, FieldError, Rule};
 pub use idcard::{IdNumber, mask_id_number, parse_id_number};

@@ -1,0 +1,144 @@
+//! What can go wrong in the store, each with a message an officer can act on.
+
+use crate::domain::FieldError;
+use crate::text::Lang;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A value broke a rule (including a duplicate ID number).
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// Several values broke rules at once (forms and roster rows report them together).
+    #[error("{} invalid fields", .0.len())]
+    InvalidMany(Vec<FieldError>),
+    #[error("no officer profile on this database")]
+    NoOfficer,
+    #[error("{what} not found")]
+    NotFound { what: String },
+    #[error("record was changed elsewhere (version {found}, expected {expected})")]
+    StaleVersion { expected: i64, found: i64 },
+    #[error("database schema {found} is newer than this program ({supported})")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("{path}: not a jingong database")]
+    NotADatabase { path: PathBuf },
+    #[error("{path}: cannot open or create the database: {reason}")]
+    CannotOpen { path: PathBuf, reason: String },
+    #[error("database is read-only")]
+    ReadOnly,
+    #[error("disk is full")]
+    DiskFull,
+    #[error("database is busy")]
+    Busy,
+    #[error("wrong key or not a database")]
+    WrongKey,
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        if let rusqlite::Error::SqliteFailure(e, _) = &err {
+            match e.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return StoreError::Busy,
+                ErrorCode::ReadOnly => return StoreError::ReadOnly,
+                ErrorCode::DiskFull => return StoreError::DiskFull,
+                _ => {}
+            }
+        }
+        StoreError::Sqlite(err)
+    }
+}
+
+impl From<FieldError> for StoreError {
+    fn from(err: FieldError) -> Self {
+        StoreError::Invalid(err)
+    }
+}
+
+impl StoreError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Invalid(e) => e.message(lang),
+            StoreError::InvalidMany(errors) => errors
+                .iter()
+                .map(|e| e.message(lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; ")),
+            StoreError::NoOfficer => lang
+                .pick(
+                    "尚未设置经办人。请先运行：jingong officer set --name 姓名 --org 所属工会 --district 区代码（如 120101）",
+                    "No officer profile yet. Set one first: jingong officer set --name NAME --org ORGANISATION --district CODE (e.g. 120101)",
+                )
+                .into(),
+            StoreError::NotFound { what } => match lang {
+                Lang::Zh => format!("找不到：{what}"),
+                Lang::En => format!("not found: {what}"),
+            },
+            StoreError::StaleVersion { .. } => lang
+                .pick(
+                    "该记录已被他人修改，请重新打开后再改",
+                    "this record was changed elsewhere; reopen it and edit again",
+                )
+                .into(),
+            StoreError::NewerSchema { found, supported } => match lang {
+                Lang::Zh => format!(
+                    "数据库版本 {found} 比本程序支持的 {supported} 新：请升级 jingong 后再打开，数据未作改动"
+                ),
+                Lang::En => format!(
+                    "the database has schema {found}, newer than this program's {supported}: upgrade jingong to open it; nothing was changed"
+                ),
+            },
+            StoreError::NotADatabase { path } => match lang {
+                Lang::Zh => format!("{}：不是 jingong 数据库（文件已损坏或是其他文件）", path.display()),
+                Lang::En => format!("{}: not a jingong database (damaged, or another kind of file)", path.display()),
+            },
+            StoreError::CannotOpen { path, reason } => match lang {
+                Lang::Zh => format!("无法打开或创建数据库 {}：{reason}", path.display()),
+                Lang::En => format!("cannot open or create the database {}: {reason}", path.display()),
+            },
+            StoreError::ReadOnly => lang
+                .pick(
+                    "数据库只读，无法写入：请检查文件和所在文件夹的权限",
+                    "the database is read-only: check the permissions of the file and its folder",
+                )
+                .into(),
+            StoreError::DiskFull => lang
+                .pick(
+                    "磁盘已满，本次保存未完成（已有数据完好）：请腾出空间后重试",
+                    "the disk is full; this save did not happen (existing data is intact): free some space and retry",
+                )
+                .into(),
+            StoreError::Busy => lang
+                .pick(
+                    "数据库正被另一个 jingong 进程长时间占用，请稍后重试",
+                    "the database is held by another jingong process for too long; retry in a moment",
+                )
+                .into(),
+            StoreError::WrongKey => lang
+                .pick(
+                    "密钥错误，或文件不是数据库",
+                    "wrong key, or the file is not a database",
+                )
+                .into(),
+            StoreError::Io(e) => match lang {
+                Lang::Zh => format!("文件读写失败：{e}"),
+                Lang::En => format!("file error: {e}"),
+            },
+            StoreError::Sqlite(e) => match lang {
+                Lang::Zh => format!("数据库错误：{e}"),
+                Lang::En => format!("database error: {e}"),
+            },
+        }
+    }
+
+    /// Invalid input and not-found are the user's to fix; the CLI maps them to exit codes.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, StoreError::Invalid(_) | StoreError::InvalidMany(_))
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,145 @@
+//! Service events: one event, many workers served.
+
+use super::services::insert_service;
+use super::workers::{RecordRef, audit, live_worker_by_uid};
+use super::{Result, Store, StoreError};
+use crate::domain::{Event, EventInput, ServiceInput};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+
+const EVENT_COLUMNS: &str = "e.id, e.uid, e.version, e.name, e.kind, e.held_on, e.place,
+    e.district_code, e.default_quantity, e.default_amount_fen, e.deleted_at IS NOT NULL,
+    (SELECT count(*) FROM service s WHERE s.event_id = e.id AND s.deleted_at IS NULL)";
+
+fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
+    let held_on: String = r.get(5)?;
+    let held_on = NaiveDate::parse_from_str(&held_on, "%Y-%m-%d").unwrap_or_default();
+    Ok(Event {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        version: r.get(2)?,
+        input: EventInput {
+            name: r.get(3)?,
+            kind: r.get(4)?,
+            held_on: Some(held_on),
+            place: r.get(6)?,
+            district_code: r.get(7)?,
+            default_quantity: r.get(8)?,
+            default_amount_fen: r.get(9)?,
+        },
+        held_on,
+        deleted: r.get(10)?,
+        served_count: r.get(11)?,
+    })
+}
+
+impl Store {
+    pub fn add_event(&mut self, input: &EventInput) -> Result<RecordRef> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let held_on = input.held_on.unwrap_or_else(|| self.clock.today());
+        let tx = self.conn.transaction()?;
+        let uid = uuid::Uuid::now_v7().to_string();
+        tx.execute(
+            "INSERT INTO event(uid, created_at, updated_at, officer_id, name, kind, held_on,
+                place, district_code, default_quantity, default_amount_fen)
+             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                uid,
+                now,
+                officer,
+                input.name,
+                input.kind,
+                held_on.format("%Y-%m-%d").to_string(),
+                input.place,
+                input.district_code,
+                input.default_quantity,
+                input.default_amount_fen,
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit(&tx, &now, officer, "event", &uid, 1, "create", "")?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id,
+            uid,
+            version: 1,
+        })
+    }
+
+    pub fn event_by_uid(&self, uid: &str) -> Result<Option<Event>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {EVENT_COLUMNS} FROM event e WHERE e.uid = ?1"),
+                [uid],
+                event_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Live events, newest first, one page at a time.
+    pub fn events(&self, offset: usize, limit: usize) -> Result<Vec<Event>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {EVENT_COLUMNS} FROM event e WHERE e.deleted_at IS NULL
+             ORDER BY e.held_on DESC, e.id DESC LIMIT ?1 OFFSET ?2"
+        ))?;
+        let rows = stmt
+            .query_map(params![limit as i64, offset as i64], event_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Whether this worker already has a live service in this event.
+    pub fn served_in_event(&self, event_uid: &str, worker_uid: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM service s
+                 WHERE s.event_id = (SELECT id FROM event WHERE uid = ?1)
+                   AND s.worker_id = (SELECT id FROM worker WHERE uid = ?2)
+                   AND s.deleted_at IS NULL
+                 LIMIT 1",
+                [event_uid, worker_uid],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Records the event's service (its kind, date, place and default quantity and amount)
+    /// for one worker.
+    pub fn record_event_service(&mut self, event_uid: &str, worker_uid: &str) -> Result<RecordRef> {
+        let event = self
+            .event_by_uid(event_uid)?
+            .filter(|e| !e.deleted)
+            .ok_or_else(|| StoreError::NotFound {
+                what: event_uid.to_string(),
+            })?;
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let today = self.clock.today();
+        let tx = self.conn.transaction()?;
+        let worker = live_worker_by_uid(&tx, worker_uid)?;
+        let input = ServiceInput {
+            kind: event.input.kind.clone(),
+            served_on: Some(event.held_on),
+            place: event.input.place.clone(),
+            quantity: event.input.default_quantity,
+            amount_fen: event.input.default_amount_fen,
+            note: String::new(),
+            event_uid: Some(event.uid.clone()),
+            health: None,
+            legal: None,
+        };
+        let uid = uuid::Uuid::now_v7().to_string();
+        let id = insert_service(&tx, &uid, worker.id, &input, today, officer, &now)?;
+        audit(&tx, &now, officer, "service", &uid, 1, "create", "")?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id,
+            uid,
+            version: 1,
+        })
+    }
+}

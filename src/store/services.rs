@@ -1,0 +1,314 @@
+//! Services delivered to workers, with their health-check or legal-aid details.
+
+use super::workers::{RecordRef, audit, live_worker_by_uid};
+use super::{Result, Store, StoreError};
+use crate::domain::refdata::{self, KindForm};
+use crate::domain::{
+    Field, FieldError, HealthCheck, LegalAid, Rule, Service, ServiceInput,
+};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+const SERVICE_COLUMNS: &str = "s.id, s.uid, s.version, w.uid, s.kind, s.served_on, s.place,
+    s.quantity, s.amount_fen, s.note, e.uid, o.name, s.created_at, s.deleted_at IS NOT NULL,
+    h.provider, h.blood_pressure, h.glucose_tenths, h.findings, h.referral, h.follow_up_on,
+    h.consent_by, h.consent_at, h.service_id IS NOT NULL,
+    l.category, l.description, l.status, l.claimed_fen, l.recovered_fen, l.follows_uid,
+    l.service_id IS NOT NULL";
+
+const SERVICE_FROM: &str = "service s
+    JOIN worker w ON w.id = s.worker_id
+    JOIN officer o ON o.id = s.officer_id
+    LEFT JOIN event e ON e.id = s.event_id
+    LEFT JOIN health_check h ON h.service_id = s.id
+    LEFT JOIN legal_aid l ON l.service_id = s.id";
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+fn service_from_row(r: &Row) -> rusqlite::Result<Service> {
+    let health = if r.get::<_, bool>(22)? {
+        Some(HealthCheck {
+            provider: r.get(14)?,
+            blood_pressure: r.get(15)?,
+            glucose_tenths: r.get(16)?,
+            findings: r.get(17)?,
+            referral: r.get(18)?,
+            follow_up_on: date(r.get(19)?),
+            consent_by: r.get(20)?,
+            consent_at: r.get(21)?,
+        })
+    } else {
+        None
+    };
+    let legal = if r.get::<_, bool>(29)? {
+        Some(LegalAid {
+            category: r.get(23)?,
+            description: r.get(24)?,
+            status: r.get(25)?,
+            claimed_fen: r.get(26)?,
+            recovered_fen: r.get(27)?,
+            follows_uid: r.get(28)?,
+        })
+    } else {
+        None
+    };
+    Ok(Service {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        version: r.get(2)?,
+        worker_uid: r.get(3)?,
+        kind: r.get(4)?,
+        served_on: date(r.get(5)?).unwrap_or_default(),
+        place: r.get(6)?,
+        quantity: r.get(7)?,
+        amount_fen: r.get(8)?,
+        note: r.get(9)?,
+        event_uid: r.get(10)?,
+        officer_name: r.get(11)?,
+        created_at: r.get(12)?,
+        deleted: r.get(13)?,
+        health,
+        legal,
+    })
+}
+
+impl Store {
+    /// Logs a service for a live worker, in one transaction with its details and audit row.
+    pub fn add_service(&mut self, worker_uid: &str, input: &ServiceInput) -> Result<RecordRef> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let today = self.clock.today();
+        let tx = self.conn.transaction()?;
+        let worker = live_worker_by_uid(&tx, worker_uid)?;
+        let uid = uuid::Uuid::now_v7().to_string();
+        let id = insert_service(&tx, &uid, worker.id, input, today, officer, &now)?;
+        audit(&tx, &now, officer, "service", &uid, 1, "create", "")?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id,
+            uid,
+            version: 1,
+        })
+    }
+
+    /// Tombstones a service.
+    pub fn delete_service(&mut self, uid: &str) -> Result<i64> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
+        let version: i64 = tx
+            .query_row(
+                "SELECT version FROM service WHERE uid = ?1 AND deleted_at IS NULL",
+                [uid],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: uid.to_string(),
+            })?
+            + 1;
+        tx.execute(
+            "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
+             WHERE uid = ?4",
+            params![now, version, officer, uid],
+        )?;
+        audit(&tx, &now, officer, "service", uid, version, "delete", "")?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    pub fn service_by_uid(&self, uid: &str) -> Result<Option<Service>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM} WHERE s.uid = ?1"),
+                [uid],
+                service_from_row,
+            )
+            .optional()?)
+    }
+
+    /// A worker's live services, newest first (by date, then by entry).
+    pub fn services_of_worker(&self, worker_uid: &str) -> Result<Vec<Service>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM}
+             WHERE s.worker_id = (SELECT id FROM worker WHERE uid = ?1)
+               AND s.deleted_at IS NULL
+             ORDER BY s.served_on DESC, s.id DESC"
+        ))?;
+        let rows = stmt
+            .query_map([worker_uid], service_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Legal-aid visits of this worker whose case is still open: the latest visit of each
+    /// thread, so a follow-up continues the case where it stands.
+    pub fn open_legal_cases(&self, worker_uid: &str) -> Result<Vec<Service>> {
+        let visits: Vec<Service> = self
+            .services_of_worker(worker_uid)?
+            .into_iter()
+            .filter(|s| s.legal.is_some())
+            .collect();
+        let continued: std::collections::HashSet<&str> = visits
+            .iter()
+            .filter_map(|s| s.legal.as_ref()?.follows_uid.as_deref())
+            .collect();
+        Ok(visits
+            .iter()
+            .filter(|s| !continued.contains(s.uid.as_str()))
+            .filter(|s| {
+                s.legal
+                    .as_ref()
+                    .is_some_and(|l| refdata::legal_aid_status_is_open(&l.status))
+            })
+            .cloned()
+            .collect())
+    }
+
+    /// Services recorded in an event, newest first.
+    pub fn services_of_event(&self, event_uid: &str) -> Result<Vec<Service>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM}
+             WHERE s.event_id = (SELECT id FROM event WHERE uid = ?1)
+               AND s.deleted_at IS NULL
+             ORDER BY s.id DESC"
+        ))?;
+        let rows = stmt
+            .query_map([event_uid], service_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// Inserts a service with its details. Shared by the form, the CLI, events and demo data.
+pub(crate) fn insert_service(
+    tx: &Transaction,
+    uid: &str,
+    worker_id: i64,
+    input: &ServiceInput,
+    today: NaiveDate,
+    officer: i64,
+    now: &str,
+) -> Result<i64> {
+    let kind = refdata::service_kind(&input.kind).ok_or_else(|| {
+        FieldError::new(
+            Field::Kind,
+            Rule::UnknownCode {
+                code: input.kind.clone(),
+            },
+        )
+    })?;
+    let event_id = match &input.event_uid {
+        Some(event_uid) => Some(event_rowid(tx, event_uid)?),
+        None => None,
+    };
+    if kind.form == KindForm::HealthCheck && input.health.is_none() {
+        return Err(FieldError::new(Field::Consent, Rule::ConsentRequired).into());
+    }
+    if kind.form == KindForm::LegalAid && input.legal.is_none() {
+        return Err(FieldError::new(Field::Category, Rule::Required).into());
+    }
+    if let Some(follows) = input.legal.as_ref().and_then(|l| l.follows_uid.as_deref()) {
+        let same_worker: Option<i64> = tx
+            .query_row(
+                "SELECT s.worker_id FROM service s JOIN legal_aid l ON l.service_id = s.id
+                 WHERE s.uid = ?1 AND s.deleted_at IS NULL",
+                [follows],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if same_worker != Some(worker_id) {
+            return Err(FieldError::new(
+                Field::Follows,
+                Rule::NotFound {
+                    what: follows.to_string(),
+                },
+            )
+            .into());
+        }
+    }
+    let served_on = input.served_on.unwrap_or(today);
+    tx.prepare_cached(
+        "INSERT INTO service(uid, created_at, updated_at, officer_id, worker_id, kind, event_id,
+            served_on, place, quantity, amount_fen, note)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        uid,
+        now,
+        officer,
+        worker_id,
+        input.kind,
+        event_id,
+        served_on.format("%Y-%m-%d").to_string(),
+        input.place,
+        input.quantity,
+        input.amount_fen,
+        input.note,
+    ])?;
+    let id = tx.last_insert_rowid();
+    if kind.form == KindForm::HealthCheck
+        && let Some(h) = &input.health
+    {
+        insert_health_check(tx, id, h)?;
+    }
+    if kind.form == KindForm::LegalAid
+        && let Some(l) = &input.legal
+    {
+        insert_legal_aid(tx, id, l)?;
+    }
+    Ok(id)
+}
+
+pub(crate) fn insert_health_check(tx: &Connection, service_id: i64, h: &HealthCheck) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO health_check(service_id, provider, blood_pressure, glucose_tenths, findings,
+            referral, follow_up_on, consent_by, consent_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        service_id,
+        h.provider,
+        h.blood_pressure,
+        h.glucose_tenths,
+        h.findings,
+        h.referral,
+        h.follow_up_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        h.consent_by,
+        h.consent_at,
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn insert_legal_aid(tx: &Connection, service_id: i64, l: &LegalAid) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO legal_aid(service_id, category, description, status, claimed_fen,
+            recovered_fen, follows_uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        service_id,
+        l.category,
+        l.description,
+        l.status,
+        l.claimed_fen,
+        l.recovered_fen,
+        l.follows_uid,
+    ])?;
+    Ok(())
+}
+
+fn event_rowid(conn: &Connection, event_uid: &str) -> Result<i64> {
+    conn.query_row(
+        "SELECT id FROM event WHERE uid = ?1 AND deleted_at IS NULL",
+        [event_uid],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        what: event_uid.to_string(),
+    })
+}

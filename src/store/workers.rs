@@ -1,0 +1,466 @@
+//! Registering, editing and tombstoning workers, with their search keys kept in step.
+
+use super::{Result, Store, StoreError};
+use crate::domain::pinyin::pinyin_keys;
+use crate::domain::{
+    Field, FieldError, Gender, IdNumber, Membership, Rule, Worker, WorkerInput, parse_id_number,
+};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+/// Columns read by `worker_from_row`, in order.
+pub(crate) const WORKER_COLUMNS: &str = "w.id, w.uid, w.version, w.name, w.id_number, w.phone,
+    w.employer, w.worksite, w.trade, w.district_code, w.membership, w.card_no, w.hardship,
+    w.note, w.gender, w.birth_date, w.hometown_code, w.created_at, w.updated_at,
+    w.deleted_at IS NOT NULL";
+
+pub(crate) fn worker_from_row(r: &Row) -> rusqlite::Result<Worker> {
+    let birth: String = r.get(15)?;
+    Ok(Worker {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        version: r.get(2)?,
+        input: WorkerInput {
+            name: r.get(3)?,
+            id_number: r.get(4)?,
+            phone: r.get(5)?,
+            employer: r.get(6)?,
+            worksite: r.get(7)?,
+            trade: r.get(8)?,
+            district_code: r.get(9)?,
+            membership: Membership::from_code(&r.get::<_, String>(10)?).unwrap_or_default(),
+            card_no: r.get(11)?,
+            hardship: r.get(12)?,
+            note: r.get(13)?,
+        },
+        gender: Gender::from_code(&r.get::<_, String>(14)?).unwrap_or(Gender::Male),
+        birth_date: NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap_or_default(),
+        hometown_code: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+        deleted: r.get(19)?,
+    })
+}
+
+/// Reverses a string so that a suffix query becomes an indexed prefix query.
+pub(crate) fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+/// Every search key of a name except the plain name prefix (the name index answers that).
+pub fn search_terms(name: &str) -> Vec<String> {
+    let keys = pinyin_keys(name);
+    let mut terms: Vec<String> = Vec::with_capacity(8);
+    for full in &keys.full_variants {
+        terms.push(format!("p:{full}"));
+    }
+    for initials in &keys.initial_variants {
+        terms.push(format!("i:{initials}"));
+    }
+    let chars: Vec<char> = name.chars().collect();
+    // Inner two-character pieces: a query of 2+ characters that is not a prefix of the name
+    // is looked up by its first piece, then checked against the whole name.
+    for pair in chars.windows(2).skip(1) {
+        terms.push(format!("b:{}{}", pair[0], pair[1]));
+    }
+    let given_start = surname_len(&chars);
+    if let Some(c) = chars.get(given_start) {
+        terms.push(format!("g:{c}"));
+    }
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// Two-character surnames common enough to matter for the given-name key.
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
+    "司徒", "夏侯", "轩辕", "令狐", "万俟", "端木", "独孤", "南宫", "西门", "呼延", "澹台",
+];
+
+/// Characters of the surname: two for a known compound surname, else one.
+fn surname_len(chars: &[char]) -> usize {
+    if chars.len() > 2 {
+        let two: String = chars[..2].iter().collect();
+        if COMPOUND_SURNAMES.contains(&two.as_str()) {
+            return 2;
+        }
+    }
+    1
+}
+
+pub(crate) fn write_search_terms(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
+    tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [worker_id])?;
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO search_term(term, worker_id) VALUES (?1, ?2)")?;
+    for term in search_terms(name) {
+        insert.execute(params![term, worker_id])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn audit(
+    tx: &Connection,
+    at: &str,
+    officer_id: i64,
+    table: &str,
+    uid: &str,
+    version: i64,
+    action: &str,
+    fields: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit(at, officer_id, table_name, record_uid, version, action, fields)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![at, officer_id, table, uid, version, action, fields])?;
+    Ok(())
+}
+
+/// A refusal naming the live worker that already holds `id_number`, if any.
+pub(crate) fn duplicate_id_check(
+    conn: &Connection,
+    id_number: &str,
+    except_id: Option<i64>,
+) -> Result<()> {
+    let existing: Option<(i64, String, String)> = conn
+        .query_row(
+            "SELECT id, uid, name FROM worker WHERE id_number = ?1 AND deleted_at IS NULL",
+            [id_number],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match existing {
+        Some((id, uid, name)) if Some(id) != except_id => Err(StoreError::Invalid(
+            FieldError::new(
+                Field::IdNumber,
+                Rule::DuplicateIdNumber {
+                    existing_uid: uid,
+                    existing_name: name,
+                },
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The IDs of a newly written row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRef {
+    pub id: i64,
+    pub uid: String,
+    pub version: i64,
+}
+
+impl Store {
+    /// Registers a worker. The ID number is parsed again here, so birth date, gender and
+    /// region always agree with it whatever the caller did.
+    pub fn add_worker(&mut self, input: &WorkerInput) -> Result<RecordRef> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let id = parse_id_number(&input.id_number, self.clock.today())?;
+        let tx = self.conn.transaction()?;
+        let uid = uuid::Uuid::now_v7().to_string();
+        let rowid = insert_worker(&tx, &uid, input, &id, officer, &now)?;
+        audit(&tx, &now, officer, "worker", &uid, 1, "create", "")?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id: rowid,
+            uid,
+            version: 1,
+        })
+    }
+
+    /// Saves changes to a worker. `expected_version` guards against overwriting a change made
+    /// by someone else since the form was opened. Returns the new version (unchanged when
+    /// nothing differed).
+    pub fn update_worker(
+        &mut self,
+        uid: &str,
+        input: &WorkerInput,
+        expected_version: Option<i64>,
+    ) -> Result<RecordRef> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let parsed = parse_id_number(&input.id_number, self.clock.today())?;
+        let tx = self.conn.transaction()?;
+        let current = live_worker_by_uid(&tx, uid)?;
+        if let Some(expected) = expected_version
+            && expected != current.version
+        {
+            return Err(StoreError::StaleVersion {
+                expected,
+                found: current.version,
+            });
+        }
+        let changed = changed_fields(&current.input, input);
+        if changed.is_empty() {
+            return Ok(RecordRef {
+                id: current.id,
+                uid: current.uid,
+                version: current.version,
+            });
+        }
+        let version = update_worker_row(&tx, &current, input, &parsed, officer, &now)?;
+        audit(
+            &tx,
+            &now,
+            officer,
+            "worker",
+            uid,
+            version,
+            "update",
+            &changed.join(","),
+        )?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id: current.id,
+            uid: uid.to_string(),
+            version,
+        })
+    }
+
+    /// Tombstones a worker (never a hard delete: the city system must hear of it).
+    pub fn delete_worker(&mut self, uid: &str) -> Result<i64> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
+        let current = live_worker_by_uid(&tx, uid)?;
+        let version = current.version + 1;
+        tx.execute(
+            "UPDATE worker SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
+             WHERE id = ?4",
+            params![now, version, officer, current.id],
+        )?;
+        tx.execute(
+            "DELETE FROM search_term WHERE worker_id = ?1",
+            [current.id],
+        )?;
+        audit(&tx, &now, officer, "worker", uid, version, "delete", "")?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    pub fn worker_by_uid(&self, uid: &str) -> Result<Option<Worker>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {WORKER_COLUMNS} FROM worker w WHERE w.uid = ?1"),
+                [uid],
+                worker_from_row,
+            )
+            .optional()?)
+    }
+
+    pub fn worker_by_rowid(&self, id: i64) -> Result<Option<Worker>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {WORKER_COLUMNS} FROM worker w WHERE w.id = ?1"),
+                [id],
+                worker_from_row,
+            )
+            .optional()?)
+    }
+
+    /// The live worker holding this (normalised, 18-character) ID number.
+    pub fn worker_by_id_number(&self, id_number: &str) -> Result<Option<Worker>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {WORKER_COLUMNS} FROM worker w
+                     WHERE w.id_number = ?1 AND w.deleted_at IS NULL"
+                ),
+                [id_number],
+                worker_from_row,
+            )
+            .optional()?)
+    }
+
+    /// A worker named on the command line by ID number (any accepted spelling) or uid.
+    pub fn resolve_worker(&self, key: &str) -> Result<Worker> {
+        let key = key.trim();
+        let found = match parse_id_number(key, self.clock.today()) {
+            Ok(id) => self.worker_by_id_number(&id.number)?,
+            Err(_) => self.worker_by_uid(key)?.filter(|w| !w.deleted),
+        };
+        found.ok_or_else(|| StoreError::NotFound {
+            what: key.to_string(),
+        })
+    }
+
+    /// Other live workers with the same name and phone: a warning on the form, not a block.
+    pub fn same_name_and_phone(
+        &self,
+        name: &str,
+        phone: &str,
+        except_uid: Option<&str>,
+    ) -> Result<Vec<Worker>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {WORKER_COLUMNS} FROM worker w
+             WHERE w.phone = ?1 AND w.deleted_at IS NULL AND w.phone <> '' AND w.name = ?2
+               AND w.uid IS NOT ?3
+             LIMIT 5"
+        ))?;
+        let rows = stmt
+            .query_map(params![phone, name, except_uid], worker_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Trades typed before that start with `prefix`, for completion on the form.
+    pub fn trades_starting(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT trade FROM worker
+             WHERE deleted_at IS NULL AND trade <> '' AND trade >= ?1 AND trade < ?1 || char(1114111)
+             ORDER BY trade LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![prefix, limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    pub fn live_worker_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM worker WHERE deleted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+pub(crate) fn live_worker_by_uid(conn: &Connection, uid: &str) -> Result<Worker> {
+    conn.query_row(
+        &format!("SELECT {WORKER_COLUMNS} FROM worker w WHERE w.uid = ?1 AND w.deleted_at IS NULL"),
+        [uid],
+        worker_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound {
+        what: uid.to_string(),
+    })
+}
+
+/// Inserts a new worker row (version 1) and its search keys. Shared by registration, roster
+/// import and demo data so every path writes the same columns.
+pub(crate) fn insert_worker(
+    tx: &Transaction,
+    uid: &str,
+    input: &WorkerInput,
+    id: &IdNumber,
+    officer: i64,
+    now: &str,
+) -> Result<i64> {
+    duplicate_id_check(tx, &id.number, None)?;
+    let keys = pinyin_keys(&input.name);
+    tx.prepare_cached(
+        "INSERT INTO worker(uid, created_at, updated_at, officer_id, id_number, id_number_rev,
+            name, name_pinyin, name_initials, gender, birth_date, phone, phone_rev,
+            hometown_code, employer, worksite, trade, district_code, membership, card_no,
+            hardship, note)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+            ?17, ?18, ?19, ?20, ?21)",
+    )?
+    .execute(params![
+        uid,
+        now,
+        officer,
+        id.number,
+        reversed(&id.number),
+        input.name,
+        keys.full,
+        keys.initials,
+        id.gender.code(),
+        id.birth_date.format("%Y-%m-%d").to_string(),
+        input.phone,
+        reversed(&input.phone),
+        id.region_code,
+        input.employer,
+        input.worksite,
+        input.trade,
+        input.district_code,
+        input.membership.code(),
+        input.card_no,
+        input.hardship,
+        input.note,
+    ])?;
+    let rowid = tx.last_insert_rowid();
+    write_search_terms(tx, rowid, &input.name)?;
+    Ok(rowid)
+}
+
+/// Writes `input` over `current`, bumping the version. Returns the new version.
+pub(crate) fn update_worker_row(
+    tx: &Transaction,
+    current: &Worker,
+    input: &WorkerInput,
+    id: &IdNumber,
+    officer: i64,
+    now: &str,
+) -> Result<i64> {
+    if id.number != current.input.id_number {
+        duplicate_id_check(tx, &id.number, Some(current.id))?;
+    }
+    let keys = pinyin_keys(&input.name);
+    let version = current.version + 1;
+    tx.prepare_cached(
+        "UPDATE worker SET version = ?2, updated_at = ?3, officer_id = ?4, id_number = ?5,
+            id_number_rev = ?6, name = ?7, name_pinyin = ?8, name_initials = ?9, gender = ?10,
+            birth_date = ?11, phone = ?12, phone_rev = ?13, hometown_code = ?14,
+            employer = ?15, worksite = ?16, trade = ?17, district_code = ?18, membership = ?19,
+            card_no = ?20, hardship = ?21, note = ?22
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        current.id,
+        version,
+        now,
+        officer,
+        id.number,
+        reversed(&id.number),
+        input.name,
+        keys.full,
+        keys.initials,
+        id.gender.code(),
+        id.birth_date.format("%Y-%m-%d").to_string(),
+        input.phone,
+        reversed(&input.phone),
+        id.region_code,
+        input.employer,
+        input.worksite,
+        input.trade,
+        input.district_code,
+        input.membership.code(),
+        input.card_no,
+        input.hardship,
+        input.note,
+    ])?;
+    if input.name != current.input.name {
+        write_search_terms(tx, current.id, &input.name)?;
+    }
+    Ok(version)
+}
+
+/// Names of the fields that differ (for the audit trail and the import summary).
+pub fn changed_fields(before: &WorkerInput, after: &WorkerInput) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut check = |name: &'static str, differs: bool| {
+        if differs {
+            changed.push(name);
+        }
+    };
+    check("name", before.name != after.name);
+    check("id_number", before.id_number != after.id_number);
+    check("phone", before.phone != after.phone);
+    check("employer", before.employer != after.employer);
+    check("worksite", before.worksite != after.worksite);
+    check("trade", before.trade != after.trade);
+    check("district_code", before.district_code != after.district_code);
+    check("membership", before.membership != after.membership);
+    check("card_no", before.card_no != after.card_no);
+    check("hardship", before.hardship != after.hardship);
+    check("note", before.note != after.note);
+    changed
+}
