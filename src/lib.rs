@@ -3,7 +3,9 @@
 
 pub mod batch;
 pub mod cli;
+pub mod demo;
 pub mod domain;
+pub mod logging;
 pub mod store;
 pub mod text;
 pub mod tui;

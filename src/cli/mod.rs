@@ -1,5 +1,138 @@
-//! Command line: parse arguments, call store and batch, print.
+//! Command line: parse arguments, call store and batch, print. Exit 0 when done, 1 when
+//! refused or not found, 2 for bad usage or invalid input.
+
+mod args;
+mod demo_cmd;
+mod output;
+mod records;
+
+pub use args::{Cli, Command};
+
+use crate::store::{Store, StoreError};
+use crate::text::Lang;
+use clap::Parser;
+use std::path::PathBuf;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_REFUSED: i32 = 1;
+pub const EXIT_INVALID: i32 = 2;
+
+/// A failed command: what to tell the user and how to exit.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Failure {
+    pub fn refused(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: EXIT_REFUSED,
+        }
+    }
+    pub fn invalid(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: EXIT_INVALID,
+        }
+    }
+    pub fn from_store(err: StoreError, lang: Lang) -> Failure {
+        let code = match &err {
+            StoreError::Invalid(e) if matches!(e.rule, crate::domain::Rule::DuplicateIdNumber { .. }) => {
+                EXIT_REFUSED
+            }
+            e if e.is_invalid_input() => EXIT_INVALID,
+            _ => EXIT_REFUSED,
+        };
+        Failure {
+            message: err.message(lang),
+            code,
+        }
+    }
+}
+
+pub type CmdResult = Result<(), Failure>;
+
+/// Where the database lives unless `--db` or `JINGONG_DB` says otherwise.
+pub fn default_db_path() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("jingong.db"))
+}
+
+/// The app's data folder (database, log), from the platform's conventions.
+pub fn data_dir() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("JINGONG_DATA_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("cn", "tjzgh", "jingong").map(|p| p.data_dir().to_path_buf())
+}
+
+pub fn config_dir() -> Option<PathBuf> {
+    if let Ok(dir) = std::env::var("JINGONG_CONFIG_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("cn", "tjzgh", "jingong").map(|p| p.config_dir().to_path_buf())
+}
 
 pub fn main() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    EXIT_OK
+                }
+                _ => EXIT_INVALID,
+            };
+        }
+    };
+    let lang = cli.lang;
+    let _log_guard = crate::logging::init(data_dir().as_deref());
+    match run(cli) {
+        Ok(()) => EXIT_OK,
+        Err(failure) => {
+            eprintln!("{}{}", lang.pick("错误：", "error: "), failure.message);
+            failure.code
+        }
+    }
+}
+
+fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    if let Some(path) = &cli.db {
+        return Ok(path.clone());
+    }
+    default_db_path().ok_or_else(|| {
+        Failure::refused(cli.lang.pick(
+            "找不到用户数据文件夹：请用 --db 指定数据库文件",
+            "no user data folder found: name the database with --db",
+        ))
+    })
+}
+
+pub fn open_store(cli: &Cli) -> Result<Store, Failure> {
+    let path = db_path(cli)?;
+    Store::open(&path).map_err(|e| Failure::from_store(e, cli.lang))
+}
+
+fn run(cli: Cli) -> CmdResult {
+    let lang = cli.lang;
+    match &cli.command {
+        None => crate::tui::run(&cli).map_err(|f| Failure {
+            message: f.message,
+            code: f.code,
+        }),
+        Some(Command::Officer(cmd)) => records::officer(&cli, cmd),
+        Some(Command::Worker(cmd)) => records::worker(&cli, cmd),
+        Some(Command::Service(cmd)) => records::service(&cli, cmd),
+        Some(Command::Search(cmd)) => records::search(&cli, cmd),
+        Some(Command::Stats(cmd)) => records::stats(&cli, cmd),
+        Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
+        Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
+    }
+    .map_err(|f| {
+        tracing::info!(code = f.code, "command refused");
+        let _ = lang;
+        f
+    })
 }

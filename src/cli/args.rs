@@ -1,0 +1,205 @@
+//! The command-line grammar.
+
+use crate::text::Lang;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jingong",
+    version,
+    about = "津工 · 外来务工人员服务登记 / register migrant workers and the services the union delivers"
+)]
+pub struct Cli {
+    /// Database file (default: jingong.db in the user data folder)
+    #[arg(long, global = true, env = "JINGONG_DB")]
+    pub db: Option<PathBuf>,
+    /// Language of messages and screens
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh, env = "JINGONG_LANG")]
+    pub lang: Lang,
+    /// Key bindings file overriding the defaults (TUI)
+    #[arg(long, global = true)]
+    pub keymap: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The officer profile of this database
+    #[command(subcommand)]
+    Officer(OfficerCmd),
+    /// Register and look up workers
+    #[command(subcommand)]
+    Worker(WorkerCmd),
+    /// Log services delivered to a worker
+    #[command(subcommand)]
+    Service(ServiceCmd),
+    /// Search workers by name, pinyin, ID number or phone
+    Search(SearchArgs),
+    /// Counts of workers and services
+    Stats(StatsArgs),
+    /// Consistent copy of the database while others write
+    Backup(BackupArgs),
+    /// Fill the database with deterministic synthetic data
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfficerCmd {
+    /// Set the officer who uses this laptop
+    Set {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        org: String,
+        /// Tianjin district code, e.g. 120101
+        #[arg(long)]
+        district: String,
+    },
+    /// Show the current officer
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkerCmd {
+    /// Register a worker; prints the new uid
+    Add(WorkerAddArgs),
+    /// Show one worker and their services
+    Show {
+        /// ID number or uid
+        worker: String,
+        #[arg(long)]
+        json: bool,
+        /// Show the whole ID number and phone
+        #[arg(long)]
+        reveal: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerAddArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub id_number: String,
+    #[arg(long)]
+    pub phone: String,
+    #[arg(long, default_value = "")]
+    pub employer: String,
+    #[arg(long, default_value = "")]
+    pub worksite: String,
+    #[arg(long, default_value = "")]
+    pub trade: String,
+    /// Tianjin district of the workplace (code)
+    #[arg(long, default_value = "")]
+    pub district: String,
+    /// member | joined_here | not_member
+    #[arg(long, default_value = "not_member")]
+    pub membership: String,
+    #[arg(long, default_value = "")]
+    pub card_no: String,
+    #[arg(long)]
+    pub hardship: bool,
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCmd {
+    /// Log a service; prints the new uid
+    Add(ServiceAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceAddArgs {
+    /// ID number or uid of the worker
+    #[arg(long)]
+    pub worker: String,
+    /// Service kind code (see data/service_kinds.toml)
+    #[arg(long)]
+    pub kind: String,
+    /// Date served, YYYY-MM-DD (default today)
+    #[arg(long, default_value = "")]
+    pub on: String,
+    #[arg(long, default_value = "")]
+    pub place: String,
+    #[arg(long, default_value = "")]
+    pub quantity: String,
+    /// Amount in yuan
+    #[arg(long, default_value = "")]
+    pub amount: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Event uid this service belongs to
+    #[arg(long)]
+    pub event: Option<String>,
+    // Health check
+    #[arg(long, default_value = "")]
+    pub provider: String,
+    /// Blood pressure, e.g. 120/80
+    #[arg(long, default_value = "")]
+    pub bp: String,
+    /// Glucose in mmol/L, e.g. 5.6
+    #[arg(long, default_value = "")]
+    pub glucose: String,
+    #[arg(long, default_value = "")]
+    pub findings: String,
+    #[arg(long)]
+    pub referral: bool,
+    #[arg(long, default_value = "")]
+    pub follow_up_on: String,
+    /// The worker agreed today to the recording of health data
+    #[arg(long)]
+    pub consent: bool,
+    // Legal aid
+    #[arg(long, default_value = "")]
+    pub category: String,
+    #[arg(long, default_value = "")]
+    pub status: String,
+    /// Amount claimed in yuan
+    #[arg(long, default_value = "")]
+    pub claimed: String,
+    /// Amount recovered in yuan
+    #[arg(long, default_value = "")]
+    pub recovered: String,
+    /// uid of the earlier visit this one follows up
+    #[arg(long, default_value = "")]
+    pub follows: String,
+    #[arg(long, default_value = "")]
+    pub description: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    pub query: String,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long)]
+    pub workers: u64,
+    #[arg(long, default_value_t = 3)]
+    pub services_per_worker: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

@@ -1,0 +1,303 @@
+//! Subcommands over single records: officer, worker, service, search, stats, backup.
+
+use super::args::{
+    BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, StatsArgs, WorkerCmd,
+};
+use super::output::{gender_label, kind_label, pad, print_json, shown_id, shown_phone};
+use super::{CmdResult, Failure, open_store};
+use crate::domain::idcard::age_on;
+use crate::domain::validate::{ServiceDraft, WorkerDraft, validate_service, validate_worker};
+use crate::domain::{FieldError, Officer, format_fen};
+use crate::store::StoreError;
+use crate::text::Lang;
+use serde_json::json;
+
+fn invalid(errors: Vec<FieldError>, lang: Lang) -> Failure {
+    Failure::from_store(
+        if errors.len() == 1 {
+            StoreError::Invalid(errors.into_iter().next().expect("one error"))
+        } else {
+            StoreError::InvalidMany(errors)
+        },
+        lang,
+    )
+}
+
+pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
+    let lang = cli.lang;
+    let mut store = open_store(cli)?;
+    match cmd {
+        OfficerCmd::Set {
+            name,
+            org,
+            district,
+        } => {
+            let officer = store
+                .set_officer(&Officer {
+                    name: name.clone(),
+                    organisation: org.clone(),
+                    district_code: district.clone(),
+                })
+                .map_err(|e| Failure::from_store(e, lang))?;
+            println!(
+                "{}{} · {} · {}",
+                lang.pick("经办人已设置：", "officer set: "),
+                officer.name,
+                officer.organisation,
+                officer.district_code
+            );
+        }
+        OfficerCmd::Show => match store.officer().map_err(|e| Failure::from_store(e, lang))? {
+            Some(o) => println!("{} · {} · {}", o.name, o.organisation, o.district_code),
+            None => return Err(Failure::from_store(StoreError::NoOfficer, lang)),
+        },
+    }
+    Ok(())
+}
+
+pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
+    let lang = cli.lang;
+    let mut store = open_store(cli)?;
+    let fail = |e| Failure::from_store(e, lang);
+    match cmd {
+        WorkerCmd::Add(a) => {
+            let draft = WorkerDraft {
+                name: a.name.clone(),
+                id_number: a.id_number.clone(),
+                phone: a.phone.clone(),
+                employer: a.employer.clone(),
+                worksite: a.worksite.clone(),
+                trade: a.trade.clone(),
+                district_code: a.district.clone(),
+                membership: a.membership.clone(),
+                card_no: a.card_no.clone(),
+                hardship: a.hardship,
+                note: a.note.clone(),
+            };
+            let (input, id) =
+                validate_worker(&draft, store.clock().today()).map_err(|e| invalid(e, lang))?;
+            if id.upgraded_from_15 {
+                eprintln!(
+                    "{}{}",
+                    lang.pick(
+                        "提示：15 位旧身份证号已升级为 18 位：",
+                        "note: the old 15-digit ID number was upgraded to 18 digits: "
+                    ),
+                    shown_id(&id.number, false)
+                );
+            }
+            let created = store.add_worker(&input).map_err(fail)?;
+            println!("{}", created.uid);
+        }
+        WorkerCmd::Show {
+            worker,
+            json,
+            reveal,
+        } => {
+            let w = store.resolve_worker(worker).map_err(fail)?;
+            let services = store.services_of_worker(&w.uid).map_err(fail)?;
+            let today = store.clock().today();
+            if *json {
+                let services: Vec<_> = services
+                    .iter()
+                    .map(|s| {
+                        json!({
+                            "uid": s.uid, "kind": s.kind, "served_on": s.served_on,
+                            "place": s.place, "quantity": s.quantity, "amount_fen": s.amount_fen,
+                            "officer": s.officer_name, "event_uid": s.event_uid,
+                            "health_check": s.health.as_ref().map(|h| json!({
+                                "provider": h.provider, "referral": h.referral,
+                                "follow_up_on": h.follow_up_on,
+                                "consent_by": h.consent_by, "consent_at": h.consent_at,
+                                // Results are health data: only with --reveal.
+                                "blood_pressure": if *reveal { json!(h.blood_pressure) } else { json!(null) },
+                                "glucose_tenths": if *reveal { json!(h.glucose_tenths) } else { json!(null) },
+                                "findings": if *reveal { json!(h.findings) } else { json!(null) },
+                            })),
+                            "legal_aid": s.legal.as_ref().map(|l| json!({
+                                "category": l.category, "status": l.status,
+                                "claimed_fen": l.claimed_fen, "recovered_fen": l.recovered_fen,
+                                "follows_uid": l.follows_uid, "description": l.description,
+                            })),
+                        })
+                    })
+                    .collect();
+                print_json(&json!({
+                    "uid": w.uid, "version": w.version, "name": w.input.name,
+                    "id_number": shown_id(&w.input.id_number, *reveal),
+                    "gender": w.gender.code(), "birth_date": w.birth_date,
+                    "phone": shown_phone(&w.input.phone, *reveal),
+                    "hometown_code": w.hometown_code, "employer": w.input.employer,
+                    "worksite": w.input.worksite, "trade": w.input.trade,
+                    "district_code": w.input.district_code,
+                    "membership": w.input.membership.code(), "card_no": w.input.card_no,
+                    "hardship": w.input.hardship, "note": w.input.note,
+                    "services": services,
+                }));
+            } else {
+                println!(
+                    "{}  {}  {} {}{}  {}",
+                    w.input.name,
+                    shown_id(&w.input.id_number, *reveal),
+                    gender_label(w.gender.code(), lang),
+                    age_on(w.birth_date, today),
+                    lang.pick("岁", "y"),
+                    shown_phone(&w.input.phone, *reveal)
+                );
+                if !w.input.employer.is_empty() {
+                    println!("{}{}", lang.pick("单位：", "employer: "), w.input.employer);
+                }
+                println!(
+                    "{}{}",
+                    lang.pick("服务记录：", "services: "),
+                    services.len()
+                );
+                for s in &services {
+                    println!(
+                        "  {}  {}  {}  ×{}  {}{}  {}",
+                        s.served_on,
+                        pad(&kind_label(&s.kind, lang), 12),
+                        pad(&s.place, 16),
+                        s.quantity,
+                        lang.pick("¥", "CNY "),
+                        format_fen(s.amount_fen),
+                        s.officer_name
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn service(cli: &Cli, cmd: &ServiceCmd) -> CmdResult {
+    let lang = cli.lang;
+    let mut store = open_store(cli)?;
+    let fail = |e| Failure::from_store(e, lang);
+    let ServiceCmd::Add(a) = cmd;
+    let draft = service_draft(a);
+    let officer = store
+        .officer()
+        .map_err(fail)?
+        .ok_or_else(|| fail(StoreError::NoOfficer))?;
+    let worker = store.resolve_worker(&a.worker).map_err(fail)?;
+    let clock = store.clock();
+    let input = validate_service(&draft, clock.today(), &officer.name, &clock.stamp())
+        .map_err(|e| invalid(e, lang))?;
+    let created = store.add_service(&worker.uid, &input).map_err(fail)?;
+    println!("{}", created.uid);
+    Ok(())
+}
+
+fn service_draft(a: &ServiceAddArgs) -> ServiceDraft {
+    ServiceDraft {
+        kind: a.kind.clone(),
+        served_on: a.on.clone(),
+        place: a.place.clone(),
+        quantity: a.quantity.clone(),
+        amount: a.amount.clone(),
+        note: a.note.clone(),
+        event_uid: a.event.clone(),
+        provider: a.provider.clone(),
+        blood_pressure: a.bp.clone(),
+        glucose: a.glucose.clone(),
+        findings: a.findings.clone(),
+        referral: a.referral,
+        follow_up_on: a.follow_up_on.clone(),
+        consent: a.consent,
+        category: a.category.clone(),
+        status: a.status.clone(),
+        claimed: a.claimed.clone(),
+        recovered: a.recovered.clone(),
+        follows_uid: a.follows.clone(),
+        description: a.description.clone(),
+    }
+}
+
+pub fn search(cli: &Cli, a: &SearchArgs) -> CmdResult {
+    let lang = cli.lang;
+    let store = open_store(cli)?;
+    let page = store
+        .search(&a.query, a.offset, a.limit)
+        .map_err(|e| Failure::from_store(e, lang))?;
+    let today = store.clock().today();
+    if a.json {
+        let hits: Vec<_> = page
+            .hits
+            .iter()
+            .map(|h| {
+                json!({
+                    "uid": h.uid, "name": h.name,
+                    "id_number": shown_id(&h.id_number, a.reveal),
+                    "gender": h.gender, "birth_date": h.birth_date,
+                    "phone": shown_phone(&h.phone, a.reveal),
+                    "employer": h.employer, "last_served_on": h.last_served_on,
+                    "rank": h.rank,
+                })
+            })
+            .collect();
+        print_json(&json!({ "total": page.total, "more": page.more, "hits": hits }));
+    } else {
+        for h in &page.hits {
+            println!(
+                "{}  {}  {} {:>2}  {}  {}",
+                pad(&h.name, 12),
+                shown_id(&h.id_number, a.reveal),
+                gender_label(&h.gender, lang),
+                age_on(h.birth_date, today),
+                shown_phone(&h.phone, a.reveal),
+                h.employer
+            );
+        }
+        let count = if page.more {
+            format!("{}+", page.total)
+        } else {
+            page.total.to_string()
+        };
+        eprintln!("{}{count}", lang.pick("匹配：", "matches: "));
+    }
+    if page.hits.is_empty() {
+        return Err(Failure::refused(lang.pick("没有找到匹配的职工", "no worker matches")));
+    }
+    Ok(())
+}
+
+pub fn stats(cli: &Cli, a: &StatsArgs) -> CmdResult {
+    let lang = cli.lang;
+    let store = open_store(cli)?;
+    let stats = store
+        .basic_stats()
+        .map_err(|e| Failure::from_store(e, lang))?;
+    if a.json {
+        let by_kind: serde_json::Map<String, serde_json::Value> = stats
+            .services_by_kind
+            .iter()
+            .map(|(k, n)| (k.clone(), json!(n)))
+            .collect();
+        print_json(&json!({
+            "workers": stats.workers, "members": stats.members,
+            "joined_here": stats.joined_here, "hardship": stats.hardship,
+            "services": stats.services, "services_by_kind": by_kind,
+        }));
+    } else {
+        println!("{}{}", lang.pick("职工：", "workers: "), stats.workers);
+        println!("{}{}", lang.pick("  会员：", "  members: "), stats.members);
+        println!("{}{}", lang.pick("  本次入会：", "  joined here: "), stats.joined_here);
+        println!("{}{}", lang.pick("  困难职工：", "  hardship: "), stats.hardship);
+        println!("{}{}", lang.pick("服务：", "services: "), stats.services);
+        for (kind, n) in &stats.services_by_kind {
+            println!("  {}{n:>8}", pad(&kind_label(kind, lang), 20));
+        }
+    }
+    Ok(())
+}
+
+pub fn backup(cli: &Cli, a: &BackupArgs) -> CmdResult {
+    let lang = cli.lang;
+    let store = open_store(cli)?;
+    store
+        .backup_to(&a.file)
+        .map_err(|e| Failure::from_store(e, lang))?;
+    println!("{}", a.file.display());
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! Deterministic synthetic data for demos, tests and benchmarks: realistic names (Han and
+//! minority), valid ID numbers, phones, employers, events and services of every kind.
+
+use crate::domain::idcard::check_digit;
+use crate::domain::refdata::{self, KindForm};
+use crate::domain::{HealthCheck, LegalAid, Membership, ServiceInput, WorkerInput};
+use crate::store::services::insert_service;
+use crate::store::workers::{audit, insert_worker};
+use crate::store::{Result, Store};
+use chrono::{Duration, NaiveDate};
+use std::collections::HashSet;
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁",
+    "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏",
+    "韦", "付", "方", "白", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛", "闫", "段", "雷", "侯",
+    "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "覃", "武", "戴",
+    "莫", "孔", "向", "汤", "单", "解", "仇", "查", "朴", "翟", "欧阳", "司马", "上官", "诸葛",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀", "霞", "平", "刚", "桂", "英", "华", "建", "国", "志", "文", "红", "玉", "海", "林",
+    "春", "飞", "鹏", "辉", "宇", "浩", "俊", "峰", "波", "斌", "亮", "凤", "兰", "梅", "琴", "云",
+    "金", "东", "晓", "丹", "宏", "德", "福", "长", "永", "新", "中", "学", "生", "庆", "荣", "成",
+    "盛", "兵", "利", "燕", "莉", "雪", "萍", "红", "彬", "旭", "雷", "龙", "江", "山", "水", "田",
+];
+const MINORITY_NAMES: &[&str] = &[
+    "买买提·艾力", "阿依古丽·买买提", "热依拉·艾山", "艾尔肯·吐尔逊", "古丽娜·阿不都",
+    "扎西·多吉", "努尔兰·沙肯", "迪丽拜尔·吾守尔",
+];
+const REGIONS: &[&str] = &[
+    "120101", "120102", "120103", "120104", "120105", "120106", "120110", "120111", "120112",
+    "120113", "120114", "120115", "120116", "120117", "120118", "120119", "130102", "130603",
+    "130902", "131002", "140105", "150102", "210102", "220102", "230102", "320102", "340102",
+    "341202", "360102", "370102", "371302", "410102", "410303", "411302", "420102", "430102",
+    "500101", "510104", "511302", "520102", "610102", "620102", "650102", "370882", "412726",
+];
+const EMPLOYERS: &[&str] = &[
+    "中建八局天津分公司", "天津港建设工程有限公司", "顺丰速运天津分公司", "天津大桥新材集团",
+    "泰森集团", "西青区王稳庄工业园某机械厂", "美团外卖天津站", "天津地铁七号线项目部",
+    "滨海新区某物流园", "天津一汽丰田协作厂", "河西区某物业公司", "北辰区某家具厂",
+    "东丽区某电子厂", "津南区某建筑劳务公司", "武清区某服装厂", "宝坻区某食品厂",
+];
+const TRADES: &[&str] = &[
+    "电工", "木工", "钢筋工", "瓦工", "架子工", "混凝土工", "电焊工", "快递员", "外卖骑手",
+    "保洁员", "保安员", "厨师", "装卸工", "油漆工", "司机", "家政服务员", "车工", "装配工",
+];
+const PLACES: &[&str] = &[
+    "工地生活区", "职工之家", "项目部会议室", "宿舍楼下", "街道工会", "园区服务站",
+];
+
+/// SplitMix64: small, fast and the same everywhere, so a seed always gives the same data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+pub fn synthetic_name(rng: &mut Rng) -> String {
+    if rng.chance(1) {
+        return (*rng.pick(MINORITY_NAMES)).to_string();
+    }
+    let mut name = (*rng.pick(SURNAMES)).to_string();
+    name.push_str(*rng.pick(GIVEN));
+    if rng.chance(65) {
+        name.push_str(*rng.pick(GIVEN));
+    }
+    name
+}
+
+/// A valid 18-character ID number born between 1960 and 2006.
+pub fn synthetic_id_number(rng: &mut Rng) -> String {
+    let base = NaiveDate::from_ymd_opt(1960, 1, 1).expect("valid date");
+    let birth = base + Duration::days(rng.below(46 * 365) as i64);
+    let first17 = format!(
+        "{}{}{:03}",
+        rng.pick(REGIONS),
+        birth.format("%Y%m%d"),
+        rng.below(1000)
+    );
+    let check = check_digit(first17.as_bytes());
+    format!("{first17}{check}")
+}
+
+pub fn synthetic_phone(rng: &mut Rng) -> String {
+    format!("1{}{:09}", 3 + rng.below(7), rng.below(1_000_000_000))
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    pub workers: u64,
+    pub services_per_worker: u64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub workers: u64,
+    pub services: u64,
+    pub events: u64,
+}
+
+/// Workers per transaction: large enough to amortise the fsync, small enough that an
+/// interrupted demo keeps most of its work.
+const CHUNK: u64 = 20_000;
+
+/// Fills `store`. `progress` is called with the number of workers written so far.
+pub fn fill(
+    store: &mut Store,
+    options: DemoOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<DemoSummary> {
+    let officer = store.officer_id()?;
+    let officer_name = store.officer()?.map(|o| o.name).unwrap_or_default();
+    let clock = store.clock();
+    let today = clock.today();
+    let now = clock.stamp();
+    let mut rng = Rng::new(options.seed);
+    let kinds = refdata::service_kinds();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    let mut summary = DemoSummary::default();
+    // One event per 200 workers: a realistic share of services come from events.
+    let mut event_uids: Vec<(String, String)> = Vec::new();
+    let mut written = 0;
+    while written < options.workers {
+        let chunk_end = (written + CHUNK).min(options.workers);
+        let tx = store.conn_mut().transaction()?;
+        for _ in written..chunk_end {
+            if summary.workers % 200 == 0 {
+                let kind = rng.pick(kinds);
+                let uid = uuid::Uuid::now_v7().to_string();
+                let held_on = today - Duration::days(rng.below(700) as i64);
+                tx.prepare_cached(
+                    "INSERT INTO event(uid, created_at, updated_at, officer_id, name, kind, held_on,
+                        place, district_code, default_quantity, default_amount_fen)
+                     VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 0)",
+                )?
+                .execute(rusqlite::params![
+                    uid,
+                    now,
+                    officer,
+                    format!("{}·{}", kind.zh, rng.pick(PLACES)),
+                    kind.code,
+                    held_on.format("%Y-%m-%d").to_string(),
+                    rng.pick(PLACES),
+                    rng.pick(refdata::tianjin_districts()).code,
+                ])?;
+                audit(&tx, &now, officer, "event", &uid, 1, "create", "demo")?;
+                event_uids.push((uid, kind.code.clone()));
+                summary.events += 1;
+            }
+            let id_number = loop {
+                let candidate = synthetic_id_number(&mut rng);
+                if seen_ids.insert(candidate.clone()) {
+                    break candidate;
+                }
+            };
+            let id = crate::domain::parse_id_number(&id_number, today)
+                .expect("synthetic ID numbers are valid");
+            let input = WorkerInput {
+                name: synthetic_name(&mut rng),
+                id_number,
+                phone: synthetic_phone(&mut rng),
+                employer: rng.pick(EMPLOYERS).to_string(),
+                worksite: String::new(),
+                trade: rng.pick(TRADES).to_string(),
+                district_code: rng.pick(refdata::tianjin_districts()).code.clone(),
+                membership: match rng.below(10) {
+                    0..=3 => Membership::Member,
+                    4..=5 => Membership::JoinedHere,
+                    _ => Membership::NotMember,
+                },
+                card_no: String::new(),
+                hardship: rng.chance(5),
+                note: String::new(),
+            };
+            let worker_uid = uuid::Uuid::now_v7().to_string();
+            let worker_id = match insert_worker(&tx, &worker_uid, &input, &id, officer, &now) {
+                Ok(id) => id,
+                // Already in this database from an earlier run: skip it.
+                Err(crate::store::StoreError::Invalid(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            audit(&tx, &now, officer, "worker", &worker_uid, 1, "create", "demo")?;
+            summary.workers += 1;
+            for _ in 0..options.services_per_worker {
+                let kind = rng.pick(kinds);
+                let event_uid = if rng.chance(30) && !event_uids.is_empty() {
+                    let (uid, _) = rng.pick(&event_uids).clone();
+                    Some(uid)
+                } else {
+                    None
+                };
+                let service = ServiceInput {
+                    kind: kind.code.clone(),
+                    served_on: Some(today - Duration::days(rng.below(700) as i64)),
+                    place: rng.pick(PLACES).to_string(),
+                    quantity: 1,
+                    amount_fen: if matches!(kind.code.as_str(), "relief_money" | "winter_warmth")
+                    {
+                        (200 + rng.below(8) as i64 * 100) * 100
+                    } else {
+                        0
+                    },
+                    note: String::new(),
+                    event_uid,
+                    health: (kind.form == KindForm::HealthCheck).then(|| HealthCheck {
+                        provider: "天津市职工医院".into(),
+                        blood_pressure: format!("{}/{}", 100 + rng.below(50), 60 + rng.below(30)),
+                        glucose_tenths: Some(40 + rng.below(40) as i64),
+                        findings: String::new(),
+                        referral: rng.chance(10),
+                        follow_up_on: rng
+                            .chance(10)
+                            .then(|| today + Duration::days(rng.below(120) as i64 - 60)),
+                        consent_by: officer_name.clone(),
+                        consent_at: now.clone(),
+                    }),
+                    legal: (kind.form == KindForm::LegalAid).then(|| LegalAid {
+                        category: rng.pick(refdata::legal_aid_categories()).code.clone(),
+                        description: String::new(),
+                        status: rng.pick(refdata::legal_aid_statuses()).code.clone(),
+                        claimed_fen: (1000 + rng.below(30000) as i64) * 100,
+                        recovered_fen: 0,
+                        follows_uid: None,
+                    }),
+                };
+                let uid = uuid::Uuid::now_v7().to_string();
+                insert_service(&tx, &uid, worker_id, &service, today, officer, &now)?;
+                audit(&tx, &now, officer, "service", &uid, 1, "create", "demo")?;
+                summary.services += 1;
+            }
+        }
+        tx.commit()?;
+        written = chunk_end;
+        progress(written);
+    }
+    Ok(summary)
+}
