@@ -27,8 +27,14 @@ const GIVEN: &[&str] = &[
     "盛", "兵", "利", "燕", "莉", "雪", "萍", "红", "彬", "旭", "雷", "龙", "江", "山", "水", "田",
 ];
 const MINORITY_NAMES: &[&str] = &[
-    "买买提·艾力", "阿依古丽·买买提", "热依拉·艾山", "艾尔肯·吐尔逊", "古丽娜·阿不都",
-    "扎西·多吉", "努尔兰·沙肯", "迪丽拜尔·吾守尔",
+    "买买提·艾力",
+    "阿依古丽·买买提",
+    "热依拉·艾山",
+    "艾尔肯·吐尔逊",
+    "古丽娜·阿不都",
+    "扎西·多吉",
+    "努尔兰·沙肯",
+    "迪丽拜尔·吾守尔",
 ];
 const REGIONS: &[&str] = &[
     "120101", "120102", "120103", "120104", "120105", "120106", "120110", "120111", "120112",
@@ -38,17 +44,50 @@ const REGIONS: &[&str] = &[
     "500101", "510104", "511302", "520102", "610102", "620102", "650102", "370882", "412726",
 ];
 const EMPLOYERS: &[&str] = &[
-    "中建八局天津分公司", "天津港建设工程有限公司", "顺丰速运天津分公司", "天津大桥新材集团",
-    "泰森集团", "西青区王稳庄工业园某机械厂", "美团外卖天津站", "天津地铁七号线项目部",
-    "滨海新区某物流园", "天津一汽丰田协作厂", "河西区某物业公司", "北辰区某家具厂",
-    "东丽区某电子厂", "津南区某建筑劳务公司", "武清区某服装厂", "宝坻区某食品厂",
+    "中建八局天津分公司",
+    "天津港建设工程有限公司",
+    "顺丰速运天津分公司",
+    "天津大桥新材集团",
+    "泰森集团",
+    "西青区王稳庄工业园某机械厂",
+    "美团外卖天津站",
+    "天津地铁七号线项目部",
+    "滨海新区某物流园",
+    "天津一汽丰田协作厂",
+    "河西区某物业公司",
+    "北辰区某家具厂",
+    "东丽区某电子厂",
+    "津南区某建筑劳务公司",
+    "武清区某服装厂",
+    "宝坻区某食品厂",
 ];
 const TRADES: &[&str] = &[
-    "电工", "木工", "钢筋工", "瓦工", "架子工", "混凝土工", "电焊工", "快递员", "外卖骑手",
-    "保洁员", "保安员", "厨师", "装卸工", "油漆工", "司机", "家政服务员", "车工", "装配工",
+    "电工",
+    "木工",
+    "钢筋工",
+    "瓦工",
+    "架子工",
+    "混凝土工",
+    "电焊工",
+    "快递员",
+    "外卖骑手",
+    "保洁员",
+    "保安员",
+    "厨师",
+    "装卸工",
+    "油漆工",
+    "司机",
+    "家政服务员",
+    "车工",
+    "装配工",
 ];
 const PLACES: &[&str] = &[
-    "工地生活区", "职工之家", "项目部会议室", "宿舍楼下", "街道工会", "园区服务站",
+    "工地生活区",
+    "职工之家",
+    "项目部会议室",
+    "宿舍楼下",
+    "街道工会",
+    "园区服务站",
 ];
 
 /// SplitMix64: small, fast and the same everywhere, so a seed always gives the same data.
@@ -81,9 +120,9 @@ pub fn synthetic_name(rng: &mut Rng) -> String {
         return (*rng.pick(MINORITY_NAMES)).to_string();
     }
     let mut name = (*rng.pick(SURNAMES)).to_string();
-    name.push_str(*rng.pick(GIVEN));
+    name.push_str(rng.pick::<&str>(GIVEN));
     if rng.chance(65) {
-        name.push_str(*rng.pick(GIVEN));
+        name.push_str(rng.pick::<&str>(GIVEN));
     }
     name
 }
@@ -201,7 +240,16 @@ pub fn fill(
                 Err(crate::store::StoreError::Invalid(_)) => continue,
                 Err(e) => return Err(e),
             };
-            audit(&tx, &now, officer, "worker", &worker_uid, 1, "create", "demo")?;
+            audit(
+                &tx,
+                &now,
+                officer,
+                "worker",
+                &worker_uid,
+                1,
+                "create",
+                "demo",
+            )?;
             summary.workers += 1;
             for _ in 0..options.services_per_worker {
                 let kind = rng.pick(kinds);
@@ -216,8 +264,7 @@ pub fn fill(
                     served_on: Some(today - Duration::days(rng.below(700) as i64)),
                     place: rng.pick(PLACES).to_string(),
                     quantity: 1,
-                    amount_fen: if matches!(kind.code.as_str(), "relief_money" | "winter_warmth")
-                    {
+                    amount_fen: if matches!(kind.code.as_str(), "relief_money" | "winter_warmth") {
                         (200 + rng.below(8) as i64 * 100) * 100
                     } else {
                         0

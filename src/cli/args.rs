@@ -25,6 +25,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: boxing the big variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// The officer profile of this database
     #[command(subcommand)]
@@ -62,6 +64,7 @@ pub enum OfficerCmd {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)]
 pub enum WorkerCmd {
     /// Register a worker; prints the new uid
     Add(WorkerAddArgs),

@@ -39,7 +39,9 @@ impl Failure {
     }
     pub fn from_store(err: StoreError, lang: Lang) -> Failure {
         let code = match &err {
-            StoreError::Invalid(e) if matches!(e.rule, crate::domain::Rule::DuplicateIdNumber { .. }) => {
+            StoreError::Invalid(e)
+                if matches!(e.rule, crate::domain::Rule::DuplicateIdNumber { .. }) =>
+            {
                 EXIT_REFUSED
             }
             e if e.is_invalid_input() => EXIT_INVALID,
@@ -116,7 +118,6 @@ pub fn open_store(cli: &Cli) -> Result<Store, Failure> {
 }
 
 fn run(cli: Cli) -> CmdResult {
-    let lang = cli.lang;
     match &cli.command {
         None => crate::tui::run(&cli).map_err(|f| Failure {
             message: f.message,
@@ -130,9 +131,5 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
     }
-    .map_err(|f| {
-        tracing::info!(code = f.code, "command refused");
-        let _ = lang;
-        f
-    })
+    .inspect_err(|f| tracing::info!(code = f.code, "command refused"))
 }

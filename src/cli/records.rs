@@ -257,7 +257,9 @@ pub fn search(cli: &Cli, a: &SearchArgs) -> CmdResult {
         eprintln!("{}{count}", lang.pick("匹配：", "matches: "));
     }
     if page.hits.is_empty() {
-        return Err(Failure::refused(lang.pick("没有找到匹配的职工", "no worker matches")));
+        return Err(Failure::refused(
+            lang.pick("没有找到匹配的职工", "no worker matches"),
+        ));
     }
     Ok(())
 }
@@ -282,8 +284,16 @@ pub fn stats(cli: &Cli, a: &StatsArgs) -> CmdResult {
     } else {
         println!("{}{}", lang.pick("职工：", "workers: "), stats.workers);
         println!("{}{}", lang.pick("  会员：", "  members: "), stats.members);
-        println!("{}{}", lang.pick("  本次入会：", "  joined here: "), stats.joined_here);
-        println!("{}{}", lang.pick("  困难职工：", "  hardship: "), stats.hardship);
+        println!(
+            "{}{}",
+            lang.pick("  本次入会：", "  joined here: "),
+            stats.joined_here
+        );
+        println!(
+            "{}{}",
+            lang.pick("  困难职工：", "  hardship: "),
+            stats.hardship
+        );
         println!("{}{}", lang.pick("服务：", "services: "), stats.services);
         for (kind, n) in &stats.services_by_kind {
             println!("  {}{n:>8}", pad(&kind_label(kind, lang), 20));

@@ -84,21 +84,33 @@ impl Field {
 pub enum Rule {
     Required,
     /// Text longer than allowed (in characters).
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     /// Control characters, bidi marks and other invisible characters are refused.
     InvisibleCharacter,
     /// Name: only Chinese or Latin letters and the middle dot.
     NameCharacters,
     /// ID number: wrong length (found characters, after stripping spaces).
-    IdLength { found: usize },
+    IdLength {
+        found: usize,
+    },
     /// ID number: a character that is not a digit (or X in the last place).
-    IdCharacter { position: usize, found: char },
+    IdCharacter {
+        position: usize,
+        found: char,
+    },
     /// ID number: the embedded birth date is not a real date, in the future, or before 1900.
     IdBirthDate,
     /// ID number: the check digit does not match.
-    IdCheckDigit { expected: char, found: char },
+    IdCheckDigit {
+        expected: char,
+        found: char,
+    },
     /// ID number: the first two digits are not a province-level code.
-    IdProvince { code: String },
+    IdProvince {
+        code: String,
+    },
     /// Phone: not a mainland mobile number (11 digits starting 13-19).
     PhoneFormat,
     /// Money: not a number of yuan with at most two decimals.
@@ -116,15 +128,22 @@ pub enum Rule {
     /// Quantity: a whole number from 1.
     QuantityFormat,
     /// A code that is not in the reference data (kind, district, category, status).
-    UnknownCode { code: String },
+    UnknownCode {
+        code: String,
+    },
     /// Health information needs the worker's separate consent.
     ConsentRequired,
     /// Another live worker already holds this ID number.
-    DuplicateIdNumber { existing_uid: String, existing_name: String },
+    DuplicateIdNumber {
+        existing_uid: String,
+        existing_name: String,
+    },
     /// Recovered more than claimed.
     RecoveredExceedsClaimed,
     /// The referenced record does not exist (or is deleted).
-    NotFound { what: String },
+    NotFound {
+        what: String,
+    },
 }
 
 /// A value refused: which field, which rule.
@@ -228,7 +247,9 @@ impl Rule {
                     "must be a date YYYY-MM-DD, like 2026-11-29",
                 )
                 .into(),
-            DateInFuture => lang.pick("不能晚于今天", "must not be in the future").into(),
+            DateInFuture => lang
+                .pick("不能晚于今天", "must not be in the future")
+                .into(),
             BloodPressureFormat => lang
                 .pick(
                     "应为 收缩压/舒张压，如 120/80",
@@ -262,7 +283,10 @@ impl Rule {
                 Lang::En => format!("already registered as {existing_name} ({existing_uid})"),
             },
             RecoveredExceedsClaimed => lang
-                .pick("追回金额不能大于主张金额", "recovered must not exceed claimed")
+                .pick(
+                    "追回金额不能大于主张金额",
+                    "recovered must not exceed claimed",
+                )
                 .into(),
             NotFound { what } => match lang {
                 Lang::Zh => format!("找不到 {what}"),

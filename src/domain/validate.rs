@@ -322,14 +322,23 @@ pub fn validate_service(
             "" => "open".to_string(),
             s if refdata::legal_aid_status(s).is_some() => s.to_string(),
             s => {
-                r.push(Field::Status, Rule::UnknownCode { code: s.to_string() });
+                r.push(
+                    Field::Status,
+                    Rule::UnknownCode {
+                        code: s.to_string(),
+                    },
+                );
                 s.to_string()
             }
         };
         LegalAid {
             category,
             description: r
-                .take(validate_text(Field::Description, &draft.description, LONG_TEXT))
+                .take(validate_text(
+                    Field::Description,
+                    &draft.description,
+                    LONG_TEXT,
+                ))
                 .unwrap_or_default(),
             status,
             claimed_fen: optional_yuan(&mut r, Field::Claimed, &draft.claimed),

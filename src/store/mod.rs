@@ -250,10 +250,10 @@ fn classify_open_error(err: rusqlite::Error, path: &Path) -> StoreError {
 /// Creates an empty file readable by the owner only (0600 on Unix) so SQLite and its WAL
 /// inherit that mode. The folder is created too when missing, owner-only.
 pub fn create_private_file(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.exists() {
-            create_private_dir_all(parent)?;
-        }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+        && !parent.exists()
+    {
+        create_private_dir_all(parent)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -53,12 +53,7 @@ impl Store {
         let id: i64 = tx.query_row(
             "SELECT id FROM officer
              WHERE device_id = ?1 AND name = ?2 AND organisation = ?3 AND district_code = ?4",
-            params![
-                device,
-                clean.name,
-                clean.organisation,
-                clean.district_code
-            ],
+            params![device, clean.name, clean.organisation, clean.district_code],
             |r| r.get(0),
         )?;
         meta_set(&tx, "officer_id", &id.to_string())?;

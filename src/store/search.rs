@@ -75,7 +75,8 @@ pub fn classify(query: &str) -> (QueryClass, String) {
     if q.is_empty() {
         return (QueryClass::All, q);
     }
-    if q.chars().all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
+    if q.chars()
+        .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X')
         && q.chars().next().is_some_and(|c| c.is_ascii_digit())
     {
         return (QueryClass::Digits, q.to_ascii_uppercase());
@@ -273,9 +274,9 @@ impl Store {
     }
 
     fn hits_for(&self, page: &[(i64, Rank)]) -> Result<Vec<SearchHit>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {HIT_COLUMNS} FROM worker w WHERE w.id = ?1"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {HIT_COLUMNS} FROM worker w WHERE w.id = ?1"
+        ))?;
         let mut hits = Vec::with_capacity(page.len());
         for &(id, rank) in page {
             let hit = stmt.query_row([id], |r| {
@@ -308,7 +309,9 @@ impl Store {
             let mut params = lookup.params.clone();
             params.push(Value::Integer(10));
             let details = stmt
-                .query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))?
+                .query_map(rusqlite::params_from_iter(params), |r| {
+                    r.get::<_, String>(3)
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             plans.push((lookup.sql.to_string(), details));
         }

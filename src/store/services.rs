@@ -3,9 +3,7 @@
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};
 use crate::domain::refdata::{self, KindForm};
-use crate::domain::{
-    Field, FieldError, HealthCheck, LegalAid, Rule, Service, ServiceInput,
-};
+use crate::domain::{Field, FieldError, HealthCheck, LegalAid, Rule, Service, ServiceInput};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
@@ -98,8 +96,8 @@ impl Store {
         let officer = self.require_officer()?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
-        let version: i64 = tx
-            .query_row(
+        let version: i64 =
+            tx.query_row(
                 "SELECT version FROM service WHERE uid = ?1 AND deleted_at IS NULL",
                 [uid],
                 |r| r.get::<_, i64>(0),
@@ -107,8 +105,7 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: uid.to_string(),
-            })?
-            + 1;
+            })? + 1;
         tx.execute(
             "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
              WHERE uid = ?4",

@@ -44,19 +44,18 @@ impl Store {
     }
 
     pub fn basic_stats(&self) -> Result<BasicStats> {
-        let (workers, members, joined_here, hardship): (i64, i64, i64, i64) =
-            self.conn.query_row(
-                "SELECT count(*),
+        let (workers, members, joined_here, hardship): (i64, i64, i64, i64) = self.conn.query_row(
+            "SELECT count(*),
                         coalesce(sum(membership = 'member'), 0),
                         coalesce(sum(membership = 'joined_here'), 0),
                         coalesce(sum(hardship), 0)
                  FROM worker WHERE deleted_at IS NULL",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT kind, count(*) FROM service WHERE deleted_at IS NULL GROUP BY kind",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kind, count(*) FROM service WHERE deleted_at IS NULL GROUP BY kind")?;
         let counted: std::collections::HashMap<String, i64> = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;

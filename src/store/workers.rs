@@ -74,8 +74,8 @@ pub fn search_terms(name: &str) -> Vec<String> {
 
 /// Two-character surnames common enough to matter for the given-name key.
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
-    "司徒", "夏侯", "轩辕", "令狐", "万俟", "端木", "独孤", "南宫", "西门", "呼延", "澹台",
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "轩辕", "令狐", "万俟", "端木", "独孤", "南宫", "西门", "呼延", "澹台",
 ];
 
 /// Characters of the surname: two for a known compound surname, else one.
@@ -99,6 +99,7 @@ pub(crate) fn write_search_terms(tx: &Connection, worker_id: i64, name: &str) ->
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
 pub(crate) fn audit(
     tx: &Connection,
     at: &str,
@@ -131,15 +132,15 @@ pub(crate) fn duplicate_id_check(
         )
         .optional()?;
     match existing {
-        Some((id, uid, name)) if Some(id) != except_id => Err(StoreError::Invalid(
-            FieldError::new(
+        Some((id, uid, name)) if Some(id) != except_id => {
+            Err(StoreError::Invalid(FieldError::new(
                 Field::IdNumber,
                 Rule::DuplicateIdNumber {
                     existing_uid: uid,
                     existing_name: name,
                 },
-            ),
-        )),
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -232,10 +233,7 @@ impl Store {
              WHERE id = ?4",
             params![now, version, officer, current.id],
         )?;
-        tx.execute(
-            "DELETE FROM search_term WHERE worker_id = ?1",
-            [current.id],
-        )?;
+        tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [current.id])?;
         audit(&tx, &now, officer, "worker", uid, version, "delete", "")?;
         tx.commit()?;
         Ok(version)
