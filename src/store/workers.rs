@@ -72,17 +72,14 @@ pub fn search_terms(name: &str) -> Vec<String> {
     terms
 }
 
-/// Two-character surnames common enough to matter for the given-name key.
-const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-    "夏侯", "轩辕", "令狐", "万俟", "端木", "独孤", "南宫", "西门", "呼延", "澹台",
-];
-
 /// Characters of the surname: two for a known compound surname, else one.
 fn surname_len(chars: &[char]) -> usize {
     if chars.len() > 2 {
         let two: String = chars[..2].iter().collect();
-        if COMPOUND_SURNAMES.contains(&two.as_str()) {
+        if crate::domain::refdata::surname_readings()
+            .iter()
+            .any(|s| s.zh == two)
+        {
             return 2;
         }
     }
