@@ -57,7 +57,8 @@ fn the_good_worker_passes() {
 
 #[test]
 fn bad_id_numbers_name_the_rule() {
-    let cases: &[(&str, fn(&Rule) -> bool)] = &[
+    type Expected = fn(&Rule) -> bool;
+    let cases: &[(&str, Expected)] = &[
         ("", |r| *r == Rule::Required),
         ("62010219970815520", |r| {
             matches!(r, Rule::IdLength { found: 17 })
