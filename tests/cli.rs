@@ -1,8 +1,8 @@
 //! The scriptable CLI as an office script meets it: outputs, exit codes and messages.
 
-mod common;
+mod support;
 
-use common::{TestDb, stdout_of};
+use support::{TestDb, stdout_of};
 use predicates::prelude::*;
 
 // Valid synthetic numbers from tests/fixtures/id-numbers-valid.txt.

@@ -4,7 +4,7 @@
 //! The child processes are this test binary itself, re-run with `JINGONG_FAULT_CHILD` set, so
 //! no test-only code ships in the product.
 
-mod common;
+mod support;
 
 use chrono::{Duration as Days, NaiveDate};
 use jingong::domain::idcard::check_digit;
@@ -127,7 +127,7 @@ fn integrity_ok(db: &Path) -> bool {
 #[test]
 fn sigkill_during_writes_loses_no_acknowledged_record_200_kills() {
     const KILLS: usize = 200;
-    let t = common::TestDb::new();
+    let t = support::TestDb::new();
     Store::open(&t.db).unwrap().set_officer(&officer()).unwrap();
     let mut workers_acked: Vec<String> = Vec::new();
     let mut services_acked: Vec<String> = Vec::new();
@@ -192,7 +192,7 @@ fn sigkill_during_writes_loses_no_acknowledged_record_200_kills() {
 
 #[test]
 fn two_writers_and_a_reader_on_one_database_lose_nothing_and_never_see_locked() {
-    let t = common::TestDb::new();
+    let t = support::TestDb::new();
     Store::open(&t.db).unwrap().set_officer(&officer()).unwrap();
     let mut a = spawn_writer(&t.db, 0, 2);
     let mut b = spawn_writer(&t.db, 1, 2);
@@ -264,7 +264,7 @@ fn two_writers_and_a_reader_on_one_database_lose_nothing_and_never_see_locked() 
 
 #[test]
 fn bad_environments_get_a_clear_message_and_a_nonzero_exit() {
-    let t = common::TestDb::with_officer();
+    let t = support::TestDb::with_officer();
     let tried: Vec<(&str, Vec<String>, &str)> = vec![
         (
             "database in a folder that cannot be written",
@@ -302,7 +302,7 @@ fn bad_environments_get_a_clear_message_and_a_nonzero_exit() {
 #[cfg(unix)]
 #[test]
 fn a_full_disk_refuses_the_save_with_a_message_and_keeps_earlier_data() {
-    let t = common::TestDb::with_officer();
+    let t = support::TestDb::with_officer();
     t.add_worker("张三", "620102199708155206", "13812345678");
     let size = std::fs::metadata(&t.db).unwrap().len();
     // A file-size limit just above the current database: the next growth fails like a full

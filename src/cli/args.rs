@@ -45,6 +45,17 @@ pub enum Command {
     Backup(BackupArgs),
     /// Fill the database with deterministic synthetic data
     Demo(DemoArgs),
+    /// Write one batch of every record version not yet exported
+    Export(ExportArgs),
+    /// Check a batch folder or zip: hashes, counts, records, references
+    Verify(VerifyArgs),
+    /// Every batch exported from or imported into this database
+    Batches(BatchesArgs),
+    /// Bring data from elsewhere into this database
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Records kept aside at import (same ID number under two workers, diverged copies)
+    Conflicts(ConflictsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -205,4 +216,56 @@ pub struct DemoArgs {
     pub services_per_worker: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Folder for the batch (default: `batches` next to the database)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Pack the batch into one .zip instead of a folder
+    #[arg(long)]
+    pub zip: bool,
+    /// Add review copies in CSV (UTF-8 with BOM)
+    #[arg(long)]
+    pub csv: bool,
+    /// Add a review workbook (XLSX), one sheet per record kind
+    #[arg(long)]
+    pub xlsx: bool,
+    /// Print how long each step took
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Batch folder or zip
+    pub path: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchesArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Merge batches exported on other laptops
+    Batch(ImportBatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportBatchArgs {
+    /// Batch folders or zips
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    #[arg(long)]
+    pub json: bool,
 }
