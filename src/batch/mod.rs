@@ -1,1 +1,3 @@
 //! batch layer
+
+pub mod roster;

@@ -5,6 +5,7 @@ mod args;
 mod demo_cmd;
 mod output;
 mod records;
+mod roster_cmd;
 
 pub use args::{Cli, Command};
 
@@ -130,6 +131,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Stats(cmd)) => records::stats(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
+        Some(Command::Import(args::ImportCmd::Roster(cmd))) => roster_cmd::run(&cli, cmd),
     }
     .inspect_err(|f| tracing::info!(code = f.code, "command refused"))
 }

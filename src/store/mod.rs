@@ -4,8 +4,10 @@
 pub mod clock;
 pub mod drafts;
 pub mod error;
+pub mod event_entry;
 pub mod events;
 pub mod officer;
+pub mod roster_import;
 pub mod schema;
 pub mod search;
 pub mod services;
