@@ -255,6 +255,26 @@ pub struct BatchesArgs {
 pub enum ImportCmd {
     /// Merge batches exported on other laptops
     Batch(ImportBatchArgs),
+    /// Register or update workers from a roster (CSV in UTF-8 or GBK, or XLSX)
+    Roster(ImportRosterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportRosterArgs {
+    /// Roster file: .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) or .xlsx
+    pub file: PathBuf,
+    /// Also record this event's service for every imported worker (event uid)
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Check and count everything, then write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where to write refused rows (default: <FILE>.rejects.csv)
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Worksheet of an XLSX file (default: the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod batch_cmd;
 mod demo_cmd;
 mod output;
 mod records;
+mod roster_cmd;
 
 pub use args::{Cli, Command};
 

@@ -5,7 +5,7 @@
 //! the kind's own fields. The batch layer maps them by position, so keep both in step (the
 //! round-trip test fails when they drift).
 
-use super::workers::{reversed, write_search_terms};
+use super::workers::{delete_search_terms, insert_search_terms_of, reversed};
 use super::{Result, Store};
 use crate::domain::pinyin::pinyin_keys;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -392,6 +392,14 @@ pub fn write_merged_worker(
         w.note,
         h.origin_device,
     ];
+    // The search keys are derived from the name: the old ones are found from the old name.
+    let previous_name: Option<String> = match existing {
+        Some(id) => conn
+            .prepare_cached("SELECT name FROM worker WHERE id = ?1 AND deleted_at IS NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
     let id = match existing {
         None => {
             conn.prepare_cached(
@@ -421,10 +429,11 @@ pub fn write_merged_worker(
             id
         }
     };
-    if w.header.deleted_at.is_some() {
-        conn.execute("DELETE FROM search_term WHERE worker_id = ?1", [id])?;
-    } else {
-        write_search_terms(conn, id, w.name)?;
+    if let Some(old_name) = &previous_name {
+        delete_search_terms(conn, id, old_name)?;
+    }
+    if w.header.deleted_at.is_none() {
+        insert_search_terms_of(conn, id, w.name)?;
     }
     Ok(id)
 }
