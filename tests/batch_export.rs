@@ -178,10 +178,9 @@ fn batch_files_are_owner_only() {
         let mut store = Store::open(&db).unwrap();
         let uid = store
             .resolve_worker(
-                &records(&folder, "workers.jsonl")[0]["uid"]
+                records(&folder, "workers.jsonl")[0]["uid"]
                     .as_str()
-                    .unwrap()
-                    .to_string(),
+                    .unwrap(),
             )
             .unwrap()
             .uid;
