@@ -45,6 +45,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Fill the database with deterministic synthetic data
     Demo(DemoArgs),
+    /// Who changed what and when
+    Audit(AuditArgs),
     /// Write one batch of every record version not yet exported
     Export(ExportArgs),
     /// Check a batch folder or zip: hashes, counts, records, references
@@ -206,6 +208,17 @@ pub struct StatsArgs {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this worker (ID number or uid) and their services
+    #[arg(long)]
+    pub worker: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

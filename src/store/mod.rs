@@ -1,6 +1,7 @@
 //! The SQLite store: one `Store` owns the connection, every SQL string lives under here, and
 //! every write stamps `updated_at`, bumps `version` and appends to `audit` in one transaction.
 
+pub mod audit_log;
 pub mod batch_queries;
 pub(crate) mod bulk;
 pub mod clock;
