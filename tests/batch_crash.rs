@@ -54,7 +54,7 @@ fn change_some_records(db: &Path, round: u64, rng: &mut Lcg) {
     let mut edited = store.worker_by_uid(uid).unwrap().unwrap().input;
     edited.employer = format!("单位{round}");
     store.update_worker(uid, &edited, None).unwrap();
-    if round % 3 == 0 {
+    if round.is_multiple_of(3) {
         let service: Option<String> = store
             .conn()
             .query_row(

@@ -397,7 +397,7 @@ fn write_data_files(
             tally.count += 1;
             tally.version_sum += version;
             done += 1;
-            if done % 4096 == 0 {
+            if done.is_multiple_of(4096) {
                 progress(ExportStep::Records { done, total });
             }
             match kind {
