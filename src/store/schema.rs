@@ -72,7 +72,6 @@ CREATE TABLE search_term (
     worker_id INTEGER NOT NULL REFERENCES worker(id),
     PRIMARY KEY (term, worker_id)
 ) WITHOUT ROWID;
-CREATE INDEX search_term_worker ON search_term(worker_id);
 
 CREATE TABLE event (
     id                 INTEGER PRIMARY KEY,
