@@ -2,8 +2,8 @@
 
 mod support;
 
-use support::{TestDb, stdout_of};
 use predicates::prelude::*;
+use support::{TestDb, stdout_of};
 
 // Valid synthetic numbers from tests/fixtures/id-numbers-valid.txt.
 const ID_A: &str = "620102199708155206"; // 1997-08-15 female
