@@ -176,15 +176,8 @@ fn batch_files_are_owner_only() {
     }
     {
         let mut store = Store::open(&db).unwrap();
-        let uid = store
-            .resolve_worker(
-                records(&folder, "workers.jsonl")[0]["uid"]
-                    .as_str()
-                    .unwrap(),
-            )
-            .unwrap()
-            .uid;
-        store.delete_worker(&uid).unwrap();
+        let first = &records(&folder, "workers.jsonl")[0];
+        store.delete_worker(first["uid"].as_str().unwrap()).unwrap();
     }
     let zip = export(&db, &out, &["--zip"]);
     assert!(zip.extension().is_some_and(|e| e == "zip"));

@@ -190,20 +190,32 @@ pub fn export(
     let now = clock.now();
     let created_at = clock.stamp();
     create_private_dir_all(&options.out_dir)?;
+    // The batch row keeps an absolute path: recovery must find the folder whatever the
+    // working folder of the next run.
+    let out_dir =
+        std::fs::canonicalize(&options.out_dir).map_err(|e| BatchError::io(&options.out_dir, e))?;
     let base = format!(
         "{BATCH_NAME_PREFIX}{}-{tag}-{}",
         officer.district_code,
         now.format("%Y%m%dT%H%M%S")
     );
-    let name = free_name(&options.out_dir, &base, store)?;
-    let final_path = options.out_dir.join(if options.zip {
-        format!("{name}.zip")
-    } else {
-        name.clone()
-    });
+    let name = free_name(&out_dir, &base, store)?;
+    let plan = BatchPlan {
+        final_path: out_dir.join(if options.zip {
+            format!("{name}.zip")
+        } else {
+            name.clone()
+        }),
+        partial: out_dir.join(format!(".{name}.partial")),
+        zip_partial: options
+            .zip
+            .then(|| out_dir.join(format!(".{name}.zip.partial"))),
+        out_dir,
+        name,
+    };
     let batch_uid = uuid::Uuid::now_v7().to_string();
     let previous = store.last_export_uid(&device_id)?;
-    let final_path_text = final_path.to_string_lossy().into_owned();
+    let final_path_text = plan.final_path.to_string_lossy().into_owned();
     let batch_id = insert_batch(
         store.conn(),
         &NewBatch {
@@ -219,34 +231,6 @@ pub fn export(
     )?;
     crash.here("announced");
 
-    let partial = options.out_dir.join(format!(".{name}.partial"));
-    create_private_dir(&partial)?;
-    let step = Instant::now();
-    let total = pending.total() as u64;
-    let (mut files, tallies) = write_data_files(
-        store,
-        &partial,
-        &device_id,
-        total,
-        pending.services as u64,
-        &crash,
-        progress,
-    )?;
-    crash.here("data-written");
-    timings.push(("write records", step.elapsed()));
-
-    let step = Instant::now();
-    if options.csv || options.xlsx {
-        progress(ExportStep::ReviewCopies);
-        if options.csv {
-            files.extend(super::csv_copy::write(&partial)?);
-        }
-        if options.xlsx {
-            files.push(super::xlsx_copy::write(&partial)?);
-        }
-        timings.push(("review copies", step.elapsed()));
-    }
-
     let manifest = Manifest {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION,
@@ -261,37 +245,44 @@ pub fn export(
         app_version: env!("CARGO_PKG_VERSION").into(),
         schema_version: store.schema_version()?,
         created_at,
-        files,
+        files: Vec::new(),
     };
-    let mut manifest_bytes =
-        serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
-    manifest_bytes.push(b'\n');
-    let manifest_sha = sha256_hex(&manifest_bytes);
-    write_synced(&partial.join(MANIFEST_FILE), &manifest_bytes)?;
-    sync_dir(&partial)?;
-    crash.here("manifest-written");
-
-    let step = Instant::now();
-    if options.zip {
-        progress(ExportStep::Packing);
-        let zip_partial = options.out_dir.join(format!(".{name}.zip.partial"));
-        super::zip_pack::pack(&partial, &name, &zip_partial)?;
-        crash.here("packed");
-        std::fs::rename(&zip_partial, &final_path).map_err(|e| BatchError::io(&final_path, e))?;
-        sync_dir(&options.out_dir)?;
-        crash.here("renamed");
-        std::fs::remove_dir_all(&partial).map_err(|e| BatchError::io(&partial, e))?;
-        timings.push(("zip", step.elapsed()));
-    } else {
-        std::fs::rename(&partial, &final_path).map_err(|e| BatchError::io(&final_path, e))?;
-        sync_dir(&options.out_dir)?;
-        crash.here("renamed");
-    }
+    let written = write_batch(
+        store,
+        options,
+        &plan,
+        manifest,
+        pending,
+        &crash,
+        progress,
+        &mut timings,
+    );
+    let (tallies, manifest_sha) = match written {
+        Ok(done) => done,
+        Err(e) => {
+            // Before the rename nothing is visible: undo now rather than at the next export.
+            // After it, the folder is whole and the next export verifies and marks it.
+            if !plan.final_path.exists() {
+                let _ = remove_any(&plan.partial);
+                if let Some(zip_partial) = &plan.zip_partial {
+                    let _ = remove_any(zip_partial);
+                }
+                let _ = discard_batch(store.conn(), batch_id);
+            }
+            return Err(e);
+        }
+    };
 
     let step = Instant::now();
     progress(ExportStep::Marking);
-    let marked_one_by_one =
-        mark_exported(store, batch_id, &final_path, tallies, &manifest_sha, &crash)?;
+    let marked_one_by_one = mark_exported(
+        store,
+        batch_id,
+        &plan.final_path,
+        tallies,
+        &manifest_sha,
+        &crash,
+    )?;
     crash.here("marked");
     timings.push(("mark exported", step.elapsed()));
     timings.push(("total", started.elapsed()));
@@ -305,7 +296,7 @@ pub fn export(
     );
     Ok(ExportOutcome::Written {
         summary: ExportSummary {
-            path: final_path,
+            path: plan.final_path,
             batch_uid,
             counts: tallies.map(|t| t.count),
             marked_one_by_one,
@@ -313,6 +304,84 @@ pub fn export(
         },
         recovered,
     })
+}
+
+/// Where one export writes.
+struct BatchPlan {
+    out_dir: PathBuf,
+    name: String,
+    partial: PathBuf,
+    zip_partial: Option<PathBuf>,
+    final_path: PathBuf,
+}
+
+/// Writes every file into the partial folder, flushes, and renames it (or its zip) to the
+/// final name. Returns what was written per kind and the manifest's SHA-256.
+#[allow(clippy::too_many_arguments)] // the steps' shared state; a struct would only rename it
+fn write_batch(
+    store: &Store,
+    options: &ExportOptions,
+    plan: &BatchPlan,
+    mut manifest: Manifest,
+    pending: crate::store::stats::PendingCounts,
+    crash: &CrashAt,
+    progress: &mut dyn FnMut(ExportStep),
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<([KindTally; 3], String)> {
+    let partial = &plan.partial;
+    create_private_dir(partial)?;
+    let step = Instant::now();
+    let (mut files, tallies) = write_data_files(
+        store,
+        partial,
+        &manifest.device_id,
+        pending.total() as u64,
+        pending.services as u64,
+        crash,
+        progress,
+    )?;
+    crash.here("data-written");
+    timings.push(("write records", step.elapsed()));
+
+    let step = Instant::now();
+    if options.csv || options.xlsx {
+        progress(ExportStep::ReviewCopies);
+        if options.csv {
+            files.extend(super::csv_copy::write(partial)?);
+        }
+        if options.xlsx {
+            files.push(super::xlsx_copy::write(partial)?);
+        }
+        timings.push(("review copies", step.elapsed()));
+    }
+
+    manifest.files = files;
+    let mut manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    manifest_bytes.push(b'\n');
+    let manifest_sha = sha256_hex(&manifest_bytes);
+    write_synced(&partial.join(MANIFEST_FILE), &manifest_bytes)?;
+    sync_dir(partial)?;
+    crash.here("manifest-written");
+
+    let final_path = &plan.final_path;
+    if let Some(zip_partial) = &plan.zip_partial {
+        let step = Instant::now();
+        progress(ExportStep::Packing);
+        super::zip_pack::pack(partial, &plan.name, zip_partial)?;
+        crash.here("packed");
+        std::fs::rename(zip_partial, final_path).map_err(|e| BatchError::io(final_path, e))?;
+        sync_dir(&plan.out_dir)?;
+        crash.here("renamed");
+        // A leftover here is harmless (hidden, removed by the next export).
+        let _ = std::fs::remove_dir_all(partial);
+        timings.push(("zip", step.elapsed()));
+    } else {
+        std::fs::rename(partial, final_path).map_err(|e| BatchError::io(final_path, e))?;
+        sync_dir(&plan.out_dir)?;
+        crash.here("renamed");
+    }
+    Ok((tallies, manifest_sha))
 }
 
 /// The batch name, with `-2`, `-3`… when a batch of the same second already exists.

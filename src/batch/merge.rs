@@ -217,7 +217,10 @@ fn apply(
         ids: HashMap::new(),
     };
     let batch_officer = officers.id(&manifest.officer)?;
-    let path_text = path.to_string_lossy().into_owned();
+    let path_text = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
     let batch_id = q::insert_batch(
         conn,
         &NewBatch {
