@@ -276,13 +276,24 @@ fn read_csv(text: &str) -> Result<Vec<RosterRow>, String> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    // The reader's own line numbers lag by one after a CRLF (it reports where the previous
+    // terminator ended), so count lines up to the record's first character instead.
+    let bytes = text.as_bytes();
+    let (mut scanned, mut line) = (0, 1);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let row = record
-                    .position()
-                    .map_or(rows.len() + 1, |p| p.line() as usize);
+                let mut start = record.position().map_or(scanned, |p| p.byte() as usize);
+                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                line += bytes[scanned..start]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count();
+                scanned = start;
+                let row = line;
                 rows.push(RosterRow {
                     row,
                     cells: record.iter().map(str::to_string).collect(),
@@ -584,12 +595,16 @@ mod tests {
 
     #[test]
     fn a_title_line_above_the_header_is_skipped() {
-        let rows =
-            read_csv("某公司集中入会名单,,\n姓名,身份证号,血型\n张三,620102199708155206,A\n")
-                .expect("csv");
+        let rows = read_csv(
+            "某公司集中入会名单,,\r\n姓名,身份证号,血型\r\n\r\n张三,620102199708155206,A\r\n",
+        )
+        .expect("csv");
         let roster = build_roster(RosterSource::Utf8, rows).expect("roster");
         assert_eq!(roster.rows.len(), 1);
-        assert_eq!(roster.rows[0].row, 3);
+        assert_eq!(
+            roster.rows[0].row, 4,
+            "row numbers as the spreadsheet shows them"
+        );
         assert_eq!(roster.ignored_columns, vec!["血型".to_string()]);
     }
 

@@ -76,3 +76,114 @@ impl Store {
         Ok(rows)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EventInput, Officer, WorkerInput, parse_id_number};
+    use crate::store::Store;
+
+    fn store_with_officer(name: &str) -> Store {
+        let mut store = Store::open_in_memory().expect("store");
+        store
+            .set_officer(&Officer {
+                name: name.into(),
+                organisation: "和平区总工会".into(),
+                district_code: "120101".into(),
+            })
+            .expect("officer");
+        store
+    }
+
+    fn add_worker(store: &mut Store, name: &str, id_number: &str) -> String {
+        let id = parse_id_number(id_number, store.clock().today()).expect("valid id");
+        store
+            .add_worker(&WorkerInput {
+                name: name.into(),
+                id_number: id.number,
+                phone: "13812345678".into(),
+                ..WorkerInput::default()
+            })
+            .expect("worker")
+            .uid
+    }
+
+    fn add_event(store: &mut Store) -> String {
+        store
+            .add_event(&EventInput {
+                name: "夏送清凉·南开工地".into(),
+                kind: "summer_cooling".into(),
+                held_on: None,
+                place: "南开区某工地".into(),
+                district_code: "120104".into(),
+                default_quantity: 1,
+                default_amount_fen: 0,
+            })
+            .expect("event")
+            .uid
+    }
+
+    #[test]
+    fn undo_tombstones_the_latest_service_of_the_event_and_names_the_worker() {
+        let mut store = store_with_officer("李明");
+        let first = add_worker(&mut store, "毛洋", "620102199708155206");
+        let second = add_worker(&mut store, "武春军", "120111200007156699");
+        let event = add_event(&mut store);
+        store.record_event_service(&event, &first).expect("record");
+        let last = store.record_event_service(&event, &second).expect("record");
+
+        let undone = store.undo_last_event_service(&event).expect("undo");
+        assert_eq!(undone, Some((last.uid.clone(), "武春军".to_string())));
+        let service = store
+            .service_by_uid(&last.uid)
+            .expect("read")
+            .expect("kept");
+        assert!(service.deleted, "a tombstone, not a hard delete");
+        assert_eq!(service.version, 2);
+        assert!(!store.served_in_event(&event, &second).expect("served"));
+        assert!(store.served_in_event(&event, &first).expect("served"));
+
+        let undone = store.undo_last_event_service(&event).expect("undo");
+        assert_eq!(undone.map(|(_, name)| name), Some("毛洋".to_string()));
+        assert_eq!(store.undo_last_event_service(&event).expect("undo"), None);
+    }
+
+    #[test]
+    fn undo_leaves_services_recorded_by_another_officer_alone() {
+        let mut store = store_with_officer("李明");
+        let worker = add_worker(&mut store, "毛洋", "620102199708155206");
+        let event = add_event(&mut store);
+        store.record_event_service(&event, &worker).expect("record");
+        store
+            .set_officer(&Officer {
+                name: "王芳".into(),
+                organisation: "和平区总工会".into(),
+                district_code: "120101".into(),
+            })
+            .expect("second officer");
+        assert_eq!(store.undo_last_event_service(&event).expect("undo"), None);
+    }
+
+    #[test]
+    fn attendees_are_listed_latest_first_with_paging() {
+        let mut store = store_with_officer("李明");
+        let first = add_worker(&mut store, "毛洋", "620102199708155206");
+        let second = add_worker(&mut store, "武春军", "120111200007156699");
+        let event = add_event(&mut store);
+        store.record_event_service(&event, &first).expect("record");
+        store.record_event_service(&event, &second).expect("record");
+
+        let page = store.event_attendees(&event, 0, 10).expect("attendees");
+        let names: Vec<&str> = page.iter().map(|a| a.worker_name.as_str()).collect();
+        assert_eq!(names, ["武春军", "毛洋"]);
+        assert_eq!(page[0].id_number, "120111200007156699");
+        assert_eq!(page[0].worker_uid, second);
+        assert!(!page[0].recorded_at.is_empty());
+
+        let second_page = store.event_attendees(&event, 1, 10).expect("attendees");
+        assert_eq!(second_page.len(), 1);
+        assert_eq!(second_page[0].worker_name, "毛洋");
+
+        store.undo_last_event_service(&event).expect("undo");
+        assert_eq!(store.event_attendees(&event, 0, 10).expect("list").len(), 1);
+    }
+}
