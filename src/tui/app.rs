@@ -33,6 +33,8 @@ pub struct App {
     officer: Option<Officer>,
     pending: Option<i64>,
     message: Option<String>,
+    /// How the status line names the database (its path unless told otherwise).
+    db_label: String,
     quit: bool,
 }
 
@@ -52,6 +54,7 @@ impl App {
             None
         };
         let officer = store.officer().ok().flatten();
+        let db_label = store.path().display().to_string();
         let mut app = App {
             store,
             keymap,
@@ -61,6 +64,7 @@ impl App {
             officer,
             pending: None,
             message: None,
+            db_label,
             quit: false,
         };
         let first: Box<dyn Screen> = app.with_ctx(|_, ctx| {
@@ -77,6 +81,11 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Names the database in the status line (tests show a fixed name instead of a temp path).
+    pub fn set_db_label(&mut self, label: impl Into<String>) {
+        self.db_label = label.into();
     }
 
     pub fn should_quit(&self) -> bool {
@@ -221,7 +230,12 @@ impl App {
                 Paragraph::new(text)
                     .alignment(Alignment::Center)
                     .wrap(Wrap { trim: true }),
-                Rect::new(area.x, area.y + y.saturating_sub(1), area.width, 3.min(area.height)),
+                Rect::new(
+                    area.x,
+                    area.y + y.saturating_sub(1),
+                    area.width,
+                    3.min(area.height),
+                ),
             );
             return;
         }
@@ -240,7 +254,11 @@ impl App {
         );
         let body = Rect::new(area.x, area.y + 2, area.width, area.height - 5);
         top.render(frame, body, &view);
-        self.render_footer(frame, top.as_ref(), Rect::new(area.x, area.bottom() - 2, area.width, 1));
+        self.render_footer(
+            frame,
+            top.as_ref(),
+            Rect::new(area.x, area.bottom() - 2, area.width, 1),
+        );
         self.render_status(frame, Rect::new(area.x, area.bottom() - 1, area.width, 1));
     }
 
@@ -279,10 +297,7 @@ impl App {
             Some(n) => tf(self.lang, T::Pending, &[&n.to_string()]),
             None => "…".to_string(),
         };
-        let left = format!(
-            " {officer} │ {} │ {pending} │ ",
-            self.store.path().display()
-        );
+        let left = format!(" {officer} │ {} │ {pending} │ ", self.db_label);
         let message = self.message.clone().unwrap_or_default();
         let width = usize::from(area.width);
         let left_width = Line::from(left.as_str()).width().min(width * 2 / 3);

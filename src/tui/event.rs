@@ -1,9 +1,9 @@
 //! Terminal events to inputs: only key presses count; keys the keymap binds become actions;
 //! the rest become text edits for the focused field; pastes go in whole.
 
+use super::action::Action;
 use super::action::{Input, TextEdit};
 use super::keymap::{Chord, Context, Keymap};
-use super::action::Action;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What a terminal event means to the app.
@@ -81,12 +81,20 @@ mod tests {
     #[test]
     fn only_presses_count_and_letters_type_in_forms() {
         let keymap = Keymap::default_keymap().unwrap();
-        let press = key(KeyCode::Char('s'), KeyModifiers::CONTROL, KeyEventKind::Press);
+        let press = key(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+            KeyEventKind::Press,
+        );
         assert_eq!(
             translate_key(&press, &keymap, Context::Form),
             Some(Input::Action(Action::Save))
         );
-        let release = key(KeyCode::Char('s'), KeyModifiers::CONTROL, KeyEventKind::Release);
+        let release = key(
+            KeyCode::Char('s'),
+            KeyModifiers::CONTROL,
+            KeyEventKind::Release,
+        );
         assert_eq!(translate_key(&release, &keymap, Context::Form), None);
         let repeat = key(KeyCode::Char('a'), KeyModifiers::NONE, KeyEventKind::Repeat);
         assert_eq!(translate_key(&repeat, &keymap, Context::Form), None);

@@ -137,7 +137,10 @@ impl Chord {
             "end" => KeyCode::End,
             "pageup" | "pgup" => KeyCode::PageUp,
             "pagedown" | "pgdn" => KeyCode::PageDown,
-            f if f.len() > 1 && f.starts_with('f') && f[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].bytes().all(|b| b.is_ascii_digit()) =>
+            {
                 match f[1..].parse::<u8>() {
                     Ok(n @ 1..=12) => KeyCode::F(n),
                     _ => return Err(format!("no such function key '{rest}'")),
@@ -286,10 +289,7 @@ impl Keymap {
 
     /// The defaults with `path` applied over them, if given; or with the user's file from
     /// the config folder when it exists.
-    pub fn load(
-        explicit: Option<&Path>,
-        config_dir: Option<&Path>,
-    ) -> Result<Keymap, KeymapError> {
+    pub fn load(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<Keymap, KeymapError> {
         let mut keymap = Keymap::default_keymap()?;
         let user = match explicit {
             Some(path) => Some(path.to_path_buf()),
@@ -311,7 +311,12 @@ impl Keymap {
 
     /// Applies a keymap file's entries over the current bindings. `complete` files (the
     /// shipped ones) must give a description with every entry.
-    pub fn apply_text(&mut self, file: &str, text: &str, complete: bool) -> Result<(), KeymapError> {
+    pub fn apply_text(
+        &mut self,
+        file: &str,
+        text: &str,
+        complete: bool,
+    ) -> Result<(), KeymapError> {
         let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let error = |offset: usize, problem: String| KeymapError {
             file: file.to_string(),
@@ -432,7 +437,10 @@ impl Keymap {
     }
 
     pub fn bindings(&self, context: Context) -> &[Binding] {
-        self.contexts.get(&context).map(Vec::as_slice).unwrap_or(&[])
+        self.contexts
+            .get(&context)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The first key of `action` in `context` (or global), for footers and hints.
@@ -453,7 +461,10 @@ mod tests {
     #[test]
     fn key_specs_parse_and_normalise() {
         let ctrl_s = Chord::parse("ctrl-s").unwrap();
-        assert_eq!(ctrl_s, Chord::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        assert_eq!(
+            ctrl_s,
+            Chord::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
+        );
         assert_eq!(
             Chord::parse("shift-tab").unwrap(),
             Chord::new(KeyCode::BackTab, KeyModifiers::SHIFT)
@@ -471,7 +482,8 @@ mod tests {
     fn shipped_keymaps_load_without_clashes() {
         let default = Keymap::default_keymap().unwrap();
         let mut vim = Keymap::default();
-        vim.apply_text("keymaps/vim.toml", VIM_KEYMAP, true).unwrap();
+        vim.apply_text("keymaps/vim.toml", VIM_KEYMAP, true)
+            .unwrap();
         for keymap in [&default, &vim] {
             for context in Context::ALL {
                 let mut seen = HashMap::new();
@@ -502,7 +514,10 @@ mod tests {
             )
             .unwrap();
         let key = |s| Chord::parse(s).unwrap();
-        assert_eq!(keymap.lookup(Context::Form, key("ctrl-w")), Some(Action::Save));
+        assert_eq!(
+            keymap.lookup(Context::Form, key("ctrl-w")),
+            Some(Action::Save)
+        );
         assert_eq!(keymap.lookup(Context::Form, key("ctrl-s")), None);
         assert_eq!(keymap.lookup(Context::Form, key("f2")), None);
         let save = keymap

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 /// Opens the TUI on the database named by `cli`.
 pub fn run(cli: &Cli) -> Result<(), Failure> {
     // A bad keymap stops before the terminal is taken over, so the message stays readable.
-    let keymap = Keymap::load(cli.keymap.as_deref(), crate::cli::config_dir().as_deref())
-        .map_err(|e| {
+    let keymap =
+        Keymap::load(cli.keymap.as_deref(), crate::cli::config_dir().as_deref()).map_err(|e| {
             Failure::invalid(match cli.lang {
                 crate::text::Lang::Zh => format!("按键配置有误：{e}"),
                 crate::text::Lang::En => format!("bad keymap: {e}"),

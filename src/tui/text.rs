@@ -65,7 +65,7 @@ fn zh(key: T) -> &'static str {
         Loading => "加载中…",
         Saved => "已保存",
         SaveFailed => "未保存：{0}",
-        FixFields => "有 {0} 项需要修改（见各项下方的说明），未保存",
+        FixFields => "未保存：有 {0} 项需要修改，见各项下方的说明",
         Error => "出错：{0}",
         OfficerTitle => "首次使用：设置经办人",
         OfficerIntro => "请填写使用本机的经办人。之后登记的每条记录都会署上此名。",
@@ -149,7 +149,9 @@ fn zh(key: T) -> &'static str {
         HelpContext => "当前界面：{0}",
         HelpGlobal => "所有界面",
         HelpTyping => "输入框",
-        HelpTypingKeys => "直接打字（中文输入法可用），可粘贴；←→ Home End 移动光标，Backspace/Delete 删除，Ctrl-U 清空，Ctrl-W 删除前一词",
+        HelpTypingKeys => {
+            "直接打字（中文输入法可用），可粘贴；←→ Home End 移动光标，Backspace/Delete 删除，Ctrl-U 清空，Ctrl-W 删除前一词"
+        }
         HelpUnbound => "（未绑定按键）",
         CtxGlobal => "全局",
         CtxList => "职工列表",
@@ -172,10 +174,12 @@ fn en(key: T) -> &'static str {
         Loading => "loading…",
         Saved => "Saved",
         SaveFailed => "Not saved: {0}",
-        FixFields => "{0} fields need fixing (see the messages under them); not saved",
+        FixFields => "Not saved: {0} fields need fixing, see the messages under them",
         Error => "Error: {0}",
         OfficerTitle => "First run: set the officer",
-        OfficerIntro => "Who uses this laptop? Every record you make from now on carries this name.",
+        OfficerIntro => {
+            "Who uses this laptop? Every record you make from now on carries this name."
+        }
         OfficerSaved => "Officer set: {0}",
         WorkersTitle => "Workers",
         SearchLabel => "Search",
@@ -198,7 +202,9 @@ fn en(key: T) -> &'static str {
         Derived => "Born {0} · age {1} · {2} · from {3}",
         DerivedTianjin => "Born {0} · age {1} · {2} · from {3}, {4}",
         DuplicateId => "This ID number is already registered to {0}: press {1} to open that worker",
-        SameNamePhone => "Note: a worker with the same name and phone exists ({0}); make sure this is not a duplicate",
+        SameNamePhone => {
+            "Note: a worker with the same name and phone exists ({0}); make sure this is not a duplicate"
+        }
         TradeSuggest => "Typed before: {0} (press {1} to choose)",
         MemberMember => "Member already",
         MemberJoinedHere => "Joined here",
@@ -225,7 +231,9 @@ fn en(key: T) -> &'static str {
         ColPlace => "Place",
         ColDetails => "Details",
         ColOfficer => "Officer",
-        DeleteQuestion => "Delete worker {0}? They leave the list (the record is kept so the deletion is exported).",
+        DeleteQuestion => {
+            "Delete worker {0}? They leave the list (the record is kept so the deletion is exported)."
+        }
         Deleted => "Deleted: {0}",
         Yes => "Yes",
         No => "No",
@@ -242,7 +250,9 @@ fn en(key: T) -> &'static str {
         LegalTitle => "Legal aid: {0}",
         ServiceTitle => "Log a service: {0}",
         ReferralLabel => "referral",
-        ConsentHint => "The worker agrees to the recording of their health data (required; Space ticks)",
+        ConsentHint => {
+            "The worker agrees to the recording of their health data (required; Space ticks)"
+        }
         NewCase => "(new case)",
         Logged => "Logged {0}: {1}",
         DateHint => "like 2026-03-15; empty means today",
@@ -256,7 +266,9 @@ fn en(key: T) -> &'static str {
         HelpContext => "This screen: {0}",
         HelpGlobal => "Every screen",
         HelpTyping => "Text fields",
-        HelpTypingKeys => "type (input methods work), paste; ←→ Home End move, Backspace/Delete erase, Ctrl-U clears, Ctrl-W erases a word",
+        HelpTypingKeys => {
+            "type (input methods work), paste; ←→ Home End move, Backspace/Delete erase, Ctrl-U clears, Ctrl-W erases a word"
+        }
         HelpUnbound => "(no key)",
         CtxGlobal => "global",
         CtxList => "workers list",
@@ -274,7 +286,9 @@ mod tests {
     use super::*;
 
     fn placeholders(s: &str) -> Vec<usize> {
-        (0..10).filter(|i| s.contains(&format!("{{{i}}}"))).collect()
+        (0..10)
+            .filter(|i| s.contains(&format!("{{{i}}}")))
+            .collect()
     }
 
     #[test]

@@ -68,7 +68,12 @@ impl DetailScreen {
 
     fn profile_lines(&self, lang: Lang) -> Vec<Line<'static>> {
         let w = &self.worker;
-        let label = |s: &str| Span::styled(format!("{s} "), Style::default().add_modifier(Modifier::DIM));
+        let label = |s: &str| {
+            Span::styled(
+                format!("{s} "),
+                Style::default().add_modifier(Modifier::DIM),
+            )
+        };
         let value = |s: String| Span::raw(format!("{s}    "));
         let sex = match w.gender {
             Gender::Male => t(lang, T::Male),
@@ -114,7 +119,11 @@ impl DetailScreen {
                 value(format!(
                     "{} ({})",
                     w.birth_date.format("%Y-%m-%d"),
-                    tf(lang, T::Years, &[&age_on(w.birth_date, self.today).to_string()])
+                    tf(
+                        lang,
+                        T::Years,
+                        &[&age_on(w.birth_date, self.today).to_string()]
+                    )
                 )),
                 label(t(lang, T::HometownLabel)),
                 value(hometown),
@@ -173,7 +182,11 @@ impl DetailScreen {
                 parts.push(t(lang, T::NeedsReferral).to_string());
             }
             if let Some(d) = h.follow_up_on {
-                parts.push(tf(lang, T::FollowUpShort, &[&d.format("%Y-%m-%d").to_string()]));
+                parts.push(tf(
+                    lang,
+                    T::FollowUpShort,
+                    &[&d.format("%Y-%m-%d").to_string()],
+                ));
             }
         }
         if let Some(l) = &s.legal {
@@ -295,12 +308,21 @@ impl Screen for DetailScreen {
         let profile_height = profile.len() as u16;
         frame.render_widget(
             Paragraph::new(profile).wrap(Wrap { trim: true }),
-            Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), profile_height + 1),
+            Rect::new(
+                area.x + 1,
+                area.y,
+                area.width.saturating_sub(2),
+                profile_height + 1,
+            ),
         );
         let mut y = area.y + profile_height + 1;
         frame.render_widget(
-            Paragraph::new(tf(lang, T::ServicesHeading, &[&self.services.len().to_string()]))
-                .style(Style::default().add_modifier(Modifier::BOLD)),
+            Paragraph::new(tf(
+                lang,
+                T::ServicesHeading,
+                &[&self.services.len().to_string()],
+            ))
+            .style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
         );
         y += 1;
@@ -399,8 +421,8 @@ impl Screen for DetailScreen {
             Action::LogService,
             Action::Edit,
             Action::Delete,
-            Action::Back,
             Action::Help,
+            Action::Back,
         ]
     }
 }

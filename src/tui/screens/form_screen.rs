@@ -54,7 +54,10 @@ pub trait FormSpec {
 }
 
 enum Modal {
-    Picker { field: usize, picker: Picker },
+    Picker {
+        field: usize,
+        picker: Picker,
+    },
     Discard(Confirm),
     Draft {
         confirm: Confirm,
@@ -181,12 +184,7 @@ impl<S: FormSpec> FormScreen<S> {
                 } else {
                     ctx.say(tf(ctx.lang, T::SaveFailed, &[&unplaced.join("；")]));
                 }
-                if let Some(first) = self
-                    .form
-                    .fields
-                    .iter()
-                    .position(|f| f.error.is_some())
-                {
+                if let Some(first) = self.form.fields.iter().position(|f| f.error.is_some()) {
                     self.form.focus = first;
                 }
                 Effect::None
@@ -304,7 +302,12 @@ impl<S: FormSpec> Screen for FormScreen<S> {
             frame.render_widget(
                 Paragraph::new(Line::from(line.as_str()))
                     .style(Style::default().add_modifier(Modifier::BOLD)),
-                Rect::new(area.x + 1, area.y + i as u16, area.width.saturating_sub(2), 1),
+                Rect::new(
+                    area.x + 1,
+                    area.y + i as u16,
+                    area.width.saturating_sub(2),
+                    1,
+                ),
             );
         }
         let body = Rect::new(

@@ -26,8 +26,7 @@ pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
         FormField::text("blood_pressure", Field::BloodPressure.label(lang), "").hint("120/80"),
         FormField::text("glucose", Field::Glucose.label(lang), "").hint("mmol/L"),
         FormField::text("findings", Field::Findings.label(lang), ""),
-        FormField::check("referral", t(lang, T::ReferralLabel), false)
-            .hint(t(lang, T::CheckHint)),
+        FormField::check("referral", t(lang, T::ReferralLabel), false).hint(t(lang, T::CheckHint)),
         FormField::text("follow_up_on", Field::FollowUpOn.label(lang), "")
             .hint(t(lang, T::FollowUpHint)),
         FormField::check("consent", Field::Consent.label(lang), false)

@@ -44,7 +44,10 @@ impl HelpScreen {
                 b.keys_label()
             };
             Line::from(vec![
-                Span::styled(format!("  {}", fit(&keys, 24)), Style::default().add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!("  {}", fit(&keys, 24)),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
                 Span::raw(b.desc(lang).to_string()),
             ])
         };
@@ -56,7 +59,12 @@ impl HelpScreen {
         lines.extend(view.keymap.bindings(self.under).iter().map(binding_line));
         lines.push(Line::from(""));
         lines.push(heading(t(lang, T::HelpGlobal).to_string()));
-        lines.extend(view.keymap.bindings(Context::Global).iter().map(binding_line));
+        lines.extend(
+            view.keymap
+                .bindings(Context::Global)
+                .iter()
+                .map(binding_line),
+        );
         if self.under.types_text() {
             lines.push(Line::from(""));
             lines.push(heading(t(lang, T::HelpTyping).to_string()));
@@ -110,7 +118,12 @@ impl Screen for HelpScreen {
         let scroll = self.scroll.min(lines.len().saturating_sub(height));
         frame.render_widget(
             Paragraph::new(lines).scroll((scroll as u16, 0)),
-            Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height),
+            Rect::new(
+                area.x + 1,
+                area.y,
+                area.width.saturating_sub(2),
+                area.height,
+            ),
         );
     }
 

@@ -73,8 +73,7 @@ pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
             "open",
         ),
         FormField::text("claimed", Field::Claimed.label(lang), "").hint(t(lang, T::YuanHint)),
-        FormField::text("recovered", Field::Recovered.label(lang), "")
-            .hint(t(lang, T::YuanHint)),
+        FormField::text("recovered", Field::Recovered.label(lang), "").hint(t(lang, T::YuanHint)),
         FormField::text("description", Field::Description.label(lang), ""),
     ]);
     FormScreen::open(

@@ -41,7 +41,9 @@ impl Confirm {
     pub fn render(&self, frame: &mut Frame, outer: Rect, lang: Lang, keymap: &Keymap) {
         let width = (Line::from(self.question.as_str()).width() as u16 + 4).clamp(30, 60);
         let text_width = usize::from(width - 4).max(1);
-        let text_lines = Line::from(self.question.as_str()).width().div_ceil(text_width) as u16;
+        let text_lines = Line::from(self.question.as_str())
+            .width()
+            .div_ceil(text_width) as u16;
         let area = centered(outer, width, text_lines + 4);
         clear_popup_area(area, frame.buffer_mut());
         let block = Block::default()
@@ -62,7 +64,12 @@ impl Confirm {
             key(Action::No),
             t(lang, T::No)
         );
-        let inner = Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), inner.height);
+        let inner = Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height,
+        );
         frame.render_widget(
             Paragraph::new(vec![
                 Line::from(self.question.as_str()),

@@ -304,10 +304,7 @@ impl Form {
             } else {
                 Style::default()
             };
-            let mut label = vec![Span::styled(
-                if focused { "▸" } else { " " },
-                label_style,
-            )];
+            let mut label = vec![Span::styled(if focused { "▸" } else { " " }, label_style)];
             label.push(Span::styled(f.label.clone(), label_style));
             if f.required {
                 label.push(Span::styled(" *", Style::default().fg(Color::Red)));
@@ -368,9 +365,7 @@ impl Form {
                     .and_then(|i| options.get(i))
                     .map(|c| c.label.as_str())
                     .unwrap_or(none_label);
-                let mut spans = vec![
-                    Span::styled(format!("‹ {label} ›"), field_style),
-                ];
+                let mut spans = vec![Span::styled(format!("‹ {label} ›"), field_style)];
                 if !f.hint.is_empty() {
                     spans.push(Span::styled(format!("  {}", f.hint), hint_style));
                 }

@@ -5,9 +5,9 @@
 use super::popup::{centered, clear_popup_area};
 use super::text_field::TextField;
 use crate::domain::pinyin::pinyin_keys;
+use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::text::{T, t};
-use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -140,7 +140,14 @@ impl Picker {
             .max()
             .unwrap_or(10)
             .max(24) as u16;
-        let lines_wanted = (self.items.len() + 8) as u16;
+        let mut groups: Vec<&str> = self
+            .items
+            .iter()
+            .filter_map(|c| c.group.as_deref())
+            .collect();
+        groups.dedup();
+        // Borders, the filter line, every item and every group heading.
+        let lines_wanted = (self.items.len() + groups.len() + 3) as u16;
         let area = centered(outer, label_width + 8, lines_wanted.min(outer.height - 2));
         clear_popup_area(area, frame.buffer_mut());
         let block = Block::default()
@@ -222,7 +229,10 @@ mod tests {
 
     #[test]
     fn filters_by_pinyin_initials_and_chooses() {
-        let items = vec![Choice::new("120101", "和平区"), Choice::new("120102", "河东区")];
+        let items = vec![
+            Choice::new("120101", "和平区"),
+            Choice::new("120102", "河东区"),
+        ];
         let mut picker = Picker::new("区", items, None);
         for c in "hp".chars() {
             picker.handle(&Input::Text(TextEdit::Insert(c)));

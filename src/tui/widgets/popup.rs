@@ -58,12 +58,10 @@ mod tests {
         // The popup starts at column 3: the right half of 建 (columns 2-3).
         let popup = Rect::new(3, 0, 6, 3);
         clear_popup_area(popup, &mut buf);
-        Block::default().borders(Borders::ALL).render(popup, &mut buf);
-        let expected = Buffer::with_lines([
-            "王 ┌────┐ 华",
-            "王 │    │ 华",
-            "王 └────┘ 华",
-        ]);
+        Block::default()
+            .borders(Borders::ALL)
+            .render(popup, &mut buf);
+        let expected = Buffer::with_lines(["王 ┌────┐ 华", "王 │    │ 华", "王 └────┘ 华"]);
         // Column 9 held the right half of 明 (8-9), whose left half the border replaced.
         assert_eq!(buf, expected);
     }
