@@ -65,7 +65,11 @@ fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
 
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        std::num::NonZero::new(30).unwrap(),
+        std::num::NonZero::new(100).unwrap(),
+        0,
+    )));
     let mut reader = pty.master.try_clone_reader().unwrap();
     let feed = Arc::clone(&parser);
     std::thread::spawn(move || {
