@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use std::cell::Cell;
 
 pub struct HelpScreen {
@@ -117,7 +117,9 @@ impl Screen for HelpScreen {
         self.page_height.set(height);
         let scroll = self.scroll.min(lines.len().saturating_sub(height));
         frame.render_widget(
-            Paragraph::new(lines).scroll((scroll as u16, 0)),
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll as u16, 0)),
             Rect::new(
                 area.x + 1,
                 area.y,

@@ -199,8 +199,10 @@ impl Picker {
                 selected_row = rows.len();
             }
             let indent = if item.group.is_some() { "  " } else { "" };
+            // The marker shows the selection on terminals without reverse video too.
+            let marker = if pos == self.selected { "▸" } else { " " };
             rows.push((
-                Line::from(format!("{indent}{}", item.label)),
+                Line::from(format!("{marker}{indent}{}", item.label)),
                 pos == self.selected,
             ));
         }
