@@ -38,7 +38,7 @@ fn parse_options() -> Options {
             .and_then(|v| v.parse().ok())
             .unwrap_or(if quick { 1 } else { 3 }),
         queries: if quick { 200 } else { 1000 },
-        naive_queries: if quick { 20 } else { 30 },
+        naive_queries: if quick { 20 } else { 10 },
         dir: value("--dir")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("target/bench")),
@@ -125,7 +125,9 @@ fn demo_db(o: &Options) -> (PathBuf, Option<f64>) {
 /// transaction, no indexes: the floor any generator is compared with.
 fn raw_insert_seconds(dir: &Path, rows: u64) -> f64 {
     let path = dir.join("raw.db");
-    let _ = std::fs::remove_file(&path);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     let mut conn = rusqlite::Connection::open(&path).expect("raw db");
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
@@ -149,7 +151,10 @@ fn raw_insert_seconds(dir: &Path, rows: u64) -> f64 {
     }
     tx.commit().expect("commit");
     let secs = started.elapsed().as_secs_f64();
-    let _ = std::fs::remove_file(&path);
+    drop(conn);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     secs
 }
 
@@ -250,7 +255,8 @@ fn bench_search(o: &Options, store: &Store, report: &mut String) {
         let mut naive_stmt = store
             .conn()
             .prepare(&format!(
-                "SELECT id FROM worker WHERE {column} LIKE ?1 AND deleted_at IS NULL LIMIT 1001"
+                "SELECT id FROM worker NOT INDEXED
+                 WHERE {column} LIKE ?1 AND deleted_at IS NULL LIMIT 1001"
             ))
             .expect("naive");
         let naive: Vec<Duration> = queries
@@ -268,6 +274,7 @@ fn bench_search(o: &Options, store: &Store, report: &mut String) {
             .collect();
         let naive_p50 = summarise(naive).p50;
         let p50 = median(p50s);
+        eprintln!("measured: {label}");
         report.push_str(&format!(
             "| {label} | {p50:.2} | {:.2} | {:.2} | {:.2} | {naive_p50:.1} | {:.0}× | {:.0}% |\n",
             median(p95s),

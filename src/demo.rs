@@ -193,7 +193,15 @@ pub fn fill(
         .conn()
         .pragma_query_value(None, "cache_size", |r| r.get(0))?;
     store.conn().pragma_update(None, "cache_size", -512_000)?;
+    // A rollback journal only saves pages that existed before: almost nothing in an empty
+    // database, where WAL would write every page twice (once to the log, once back).
+    let journal = if bulk::is_empty(store.conn())? {
+        Some(bulk::rollback_journal(store.conn())?)
+    } else {
+        None
+    };
     let tx = store.conn_mut().transaction()?;
+    // Checked again under the write lock: another process may have written meanwhile.
     if bulk::is_empty(&tx)? {
         let indexes = bulk::drop_secondary_indexes(&tx)?;
         let mut written = 0;
@@ -216,6 +224,9 @@ pub fn fill(
             written = chunk_end;
             progress(written);
         }
+    }
+    if let Some(journal) = journal {
+        bulk::restore_journal(store.conn(), journal)?;
     }
     store
         .conn()

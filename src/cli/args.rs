@@ -45,6 +45,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Fill the database with deterministic synthetic data
     Demo(DemoArgs),
+    /// Who changed what and when
+    Audit(AuditArgs),
     /// Write one batch of every record version not yet exported
     Export(ExportArgs),
     /// Check a batch folder or zip: hashes, counts, records, references
@@ -209,6 +211,17 @@ pub struct BackupArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this worker (ID number or uid) and their services
+    #[arg(long)]
+    pub worker: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     #[arg(long)]
     pub workers: u64,
@@ -255,6 +268,26 @@ pub struct BatchesArgs {
 pub enum ImportCmd {
     /// Merge batches exported on other laptops
     Batch(ImportBatchArgs),
+    /// Register or update workers from a roster (CSV in UTF-8 or GBK, or XLSX)
+    Roster(ImportRosterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportRosterArgs {
+    /// Roster file: .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) or .xlsx
+    pub file: PathBuf,
+    /// Also record this event's service for every imported worker (event uid)
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Check and count everything, then write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where to write refused rows (default: <FILE>.rejects.csv)
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Worksheet of an XLSX file (default: the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -283,6 +283,7 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
 pub fn import(cli: &Cli, cmd: &ImportCmd) -> CmdResult {
     match cmd {
         ImportCmd::Batch(a) => import_batch(cli, a),
+        ImportCmd::Roster(a) => super::roster_cmd::run(cli, a),
     }
 }
 

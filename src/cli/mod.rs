@@ -6,6 +6,7 @@ mod batch_cmd;
 mod demo_cmd;
 mod output;
 mod records;
+mod roster_cmd;
 
 pub use args::{Cli, Command};
 
@@ -131,6 +132,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Stats(cmd)) => records::stats(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
+        Some(Command::Audit(cmd)) => records::audit(&cli, cmd),
         Some(Command::Export(cmd)) => batch_cmd::export(&cli, cmd),
         Some(Command::Verify(cmd)) => batch_cmd::verify(&cli, cmd),
         Some(Command::Batches(cmd)) => batch_cmd::batches(&cli, cmd),

@@ -5,7 +5,7 @@
 //! the kind's own fields. The batch layer maps them by position, so keep both in step (the
 //! round-trip test fails when they drift).
 
-use super::workers::{delete_search_terms, reversed, search_terms};
+use super::workers::{delete_search_terms, insert_search_terms_of, reversed};
 use super::{Result, Store};
 use crate::domain::pinyin::pinyin_keys;
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -392,16 +392,14 @@ pub fn write_merged_worker(
         w.note,
         h.origin_device,
     ];
-    // Search keys follow the row: the old name's keys go while it was live, the new name's
-    // come when it stays live.
-    if let Some(id) = existing {
-        let (old_name, was_live): (String, bool) = conn
-            .prepare_cached("SELECT name, deleted_at IS NULL FROM worker WHERE id = ?1")?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if was_live {
-            delete_search_terms(conn, id, &old_name)?;
-        }
-    }
+    // The search keys are derived from the name: the old ones are found from the old name.
+    let previous_name: Option<String> = match existing {
+        Some(id) => conn
+            .prepare_cached("SELECT name FROM worker WHERE id = ?1 AND deleted_at IS NULL")?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
     let id = match existing {
         None => {
             conn.prepare_cached(
@@ -431,12 +429,11 @@ pub fn write_merged_worker(
             id
         }
     };
+    if let Some(old_name) = &previous_name {
+        delete_search_terms(conn, id, old_name)?;
+    }
     if w.header.deleted_at.is_none() {
-        let mut insert = conn
-            .prepare_cached("INSERT OR IGNORE INTO search_term(term, worker_id) VALUES (?1, ?2)")?;
-        for term in search_terms(w.name) {
-            insert.execute(params![term, id])?;
-        }
+        insert_search_terms_of(conn, id, w.name)?;
     }
     Ok(id)
 }

@@ -24,6 +24,9 @@ pub enum StoreError {
     NotADatabase { path: PathBuf },
     #[error("{path}: cannot open or create the database: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
+    /// A roster or quick entry cannot fill in a per-person form (health check, legal aid).
+    #[error("event kind {kind} needs a form per person")]
+    EventNeedsForm { kind: String },
     #[error("database is read-only")]
     ReadOnly,
     #[error("disk is full")]
@@ -100,6 +103,14 @@ impl StoreError {
             StoreError::CannotOpen { path, reason } => match lang {
                 Lang::Zh => format!("无法打开或创建数据库 {}：{reason}", path.display()),
                 Lang::En => format!("cannot open or create the database {}: {reason}", path.display()),
+            },
+            StoreError::EventNeedsForm { kind } => match lang {
+                Lang::Zh => format!(
+                    "该活动的服务类别（{kind}）须逐人填写表单（体检结果或法律援助案情），不能按名单批量登记"
+                ),
+                Lang::En => format!(
+                    "this event's service kind ({kind}) needs a form per person (health results or a legal-aid case); it cannot be recorded from a roster"
+                ),
             },
             StoreError::ReadOnly => lang
                 .pick(

@@ -1,13 +1,16 @@
 //! The SQLite store: one `Store` owns the connection, every SQL string lives under here, and
 //! every write stamps `updated_at`, bumps `version` and appends to `audit` in one transaction.
 
+pub mod audit_log;
 pub mod batch_queries;
 pub(crate) mod bulk;
 pub mod clock;
 pub mod drafts;
 pub mod error;
+pub mod event_entry;
 pub mod events;
 pub mod officer;
+pub mod roster_import;
 pub mod schema;
 pub mod search;
 pub mod services;

@@ -98,6 +98,11 @@ fn insert_search_terms(tx: &Connection, worker_id: i64, terms: &[String]) -> Res
     Ok(())
 }
 
+/// Adds the search keys of `name` for a worker.
+pub(crate) fn insert_search_terms_of(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
+    insert_search_terms(tx, worker_id, &search_terms(name))
+}
+
 /// Removes the keys of `name`: they are derived from it, so no index by worker is needed.
 pub(crate) fn delete_search_terms(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
     let mut delete =

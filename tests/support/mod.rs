@@ -72,3 +72,53 @@ pub fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run jingong");
     String::from_utf8(out.stdout).expect("utf-8")
 }
+
+/// Writes a roster of `rows` distinct, valid synthetic workers (UTF-8 CSV with the Chinese
+/// headers), deterministic for a given count. Used by the crash test and the timing run.
+pub fn write_generated_roster(path: &Path, rows: usize) {
+    use std::io::Write;
+    const REGIONS: [&str; 4] = ["120101", "120111", "620102", "410102"];
+    const SURNAMES: [char; 8] = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄'];
+    const GIVEN: [char; 10] = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇'];
+    let start = chrono::NaiveDate::from_ymd_opt(1965, 1, 1).expect("date");
+    let file = std::fs::File::create(path).expect("create roster");
+    let mut out = std::io::BufWriter::new(file);
+    writeln!(out, "姓名,身份证号,手机号,工作单位,工种").expect("write");
+    for i in 0..rows {
+        let birth = start + chrono::Duration::days((i % 14_000) as i64);
+        let sequence = i / 14_000 + 1;
+        let body = format!(
+            "{}{}{:03}",
+            REGIONS[i % REGIONS.len()],
+            birth.format("%Y%m%d"),
+            sequence
+        );
+        let name: String = [
+            SURNAMES[i % SURNAMES.len()],
+            GIVEN[(i / 8) % GIVEN.len()],
+            GIVEN[(i / 80) % GIVEN.len()],
+        ]
+        .iter()
+        .collect();
+        writeln!(
+            out,
+            "{name},{body}{},139{:08},天津建工集团第{}项目部,瓦工",
+            check_digit(&body),
+            i,
+            i % 50
+        )
+        .expect("write");
+    }
+    out.flush().expect("flush");
+}
+
+/// GB 11643 check character of the first 17 digits.
+pub fn check_digit(first17: &str) -> char {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = first17
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
+        .sum();
+    b"10X98765432"[(sum % 11) as usize] as char
+}
