@@ -299,13 +299,10 @@ pub(crate) fn insert_legal_aid(tx: &Connection, service_id: i64, l: &LegalAid) -
 }
 
 fn event_rowid(conn: &Connection, event_uid: &str) -> Result<i64> {
-    conn.query_row(
-        "SELECT id FROM event WHERE uid = ?1 AND deleted_at IS NULL",
-        [event_uid],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or_else(|| StoreError::NotFound {
-        what: event_uid.to_string(),
-    })
+    conn.prepare_cached("SELECT id FROM event WHERE uid = ?1 AND deleted_at IS NULL")?
+        .query_row([event_uid], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: event_uid.to_string(),
+        })
 }

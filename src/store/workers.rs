@@ -87,7 +87,9 @@ fn surname_len(chars: &[char]) -> usize {
 }
 
 pub(crate) fn write_search_terms(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
-    tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [worker_id])?;
+    // Cached: roster import calls this once per row.
+    tx.prepare_cached("DELETE FROM search_term WHERE worker_id = ?1")?
+        .execute([worker_id])?;
     let mut insert =
         tx.prepare_cached("INSERT OR IGNORE INTO search_term(term, worker_id) VALUES (?1, ?2)")?;
     for term in search_terms(name) {
@@ -122,11 +124,10 @@ pub(crate) fn duplicate_id_check(
     except_id: Option<i64>,
 ) -> Result<()> {
     let existing: Option<(i64, String, String)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, uid, name FROM worker WHERE id_number = ?1 AND deleted_at IS NULL",
-            [id_number],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row([id_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     match existing {
         Some((id, uid, name)) if Some(id) != except_id => {
