@@ -519,31 +519,42 @@ fn an_unreadable_file_is_refused() {
         .stderr(predicate::str::contains("无法读取名单文件"));
 }
 
-/// Kills the real binary mid-import at several moments: each time the database holds either
-/// none or all of the roster, and passes SQLite's integrity check.
+fn spawn_import(t: &TestDb, roster: &Path) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jingong"))
+        .arg("--db")
+        .arg(&t.db)
+        .args(["import", "roster"])
+        .arg(roster)
+        .env("JINGONG_NOW", NOW)
+        .env("JINGONG_DATA_DIR", t.path().join("data"))
+        .env_remove("JINGONG_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Kills the real binary at moments spread over a whole import, the commit included: each
+/// time the database holds either none or all of the roster and passes the integrity check.
 #[test]
 fn a_crash_during_import_leaves_all_or_none() {
-    const ROWS: i64 = 20_000;
+    const ROWS: i64 = 8_000;
     let roster_dir = tempfile::tempdir().expect("dir");
     let roster = roster_dir.path().join("roster.csv");
     write_generated_roster(&roster, ROWS as usize);
 
+    // An uninterrupted run sets the time scale (it varies with the machine's load).
+    let whole = TestDb::with_officer();
+    let started = std::time::Instant::now();
+    assert!(spawn_import(&whole, &roster).wait().expect("run").success());
+    let full_run = started.elapsed();
+    assert_eq!(live_workers(&whole), ROWS);
+
     let mut killed_while_running = 0;
-    for delay_ms in [30, 120, 300, 600, 1000, 1600] {
+    for fraction in [0.05, 0.3, 0.6, 0.85, 0.95, 0.99, 1.02, 1.1, 1.3] {
         let t = TestDb::with_officer();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jingong"))
-            .arg("--db")
-            .arg(&t.db)
-            .args(["import", "roster"])
-            .arg(&roster)
-            .env("JINGONG_NOW", NOW)
-            .env("JINGONG_DATA_DIR", t.path().join("data"))
-            .env_remove("JINGONG_DB")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("spawn");
-        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let mut child = spawn_import(&t, &roster);
+        std::thread::sleep(full_run.mul_f64(fraction));
         if child.try_wait().expect("poll").is_none() {
             killed_while_running += 1;
             // SIGKILL on Unix: no destructor, no rollback, like a pulled battery.
@@ -555,24 +566,33 @@ fn a_crash_during_import_leaves_all_or_none() {
         let check: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .expect("integrity check");
-        assert_eq!(check, "ok", "after a kill at {delay_ms} ms");
+        assert_eq!(check, "ok", "after a kill at {fraction} of a run");
         let workers: i64 = conn
             .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))
             .expect("count");
         assert!(
             workers == 0 || workers == ROWS,
-            "kill at {delay_ms} ms left {workers} of {ROWS} workers"
+            "kill at {fraction} of a run left {workers} of {ROWS} workers"
         );
-        let search_keys: i64 = conn
+        eprintln!("kill at {fraction} of a run: {workers} of {ROWS} workers");
+        let searchable: i64 = conn
             .query_row(
                 "SELECT count(DISTINCT worker_id) FROM search_term",
                 [],
                 |r| r.get(0),
             )
             .expect("count");
+        let audited: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM audit WHERE table_name = 'worker'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
         assert_eq!(
-            search_keys, workers,
-            "search keys travel with their workers"
+            (searchable, audited),
+            (workers, workers),
+            "search keys and audit rows travel with their workers"
         );
     }
     assert!(

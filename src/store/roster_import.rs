@@ -94,6 +94,9 @@ pub struct ImportOptions {
 /// rare enough not to cost anything on 100,000 rows.
 const PROGRESS_EVERY: usize = 500;
 
+/// Page cache during an import, in KiB (negative in SQLite's terms): 256 MB at most.
+const IMPORT_CACHE_KIB: i64 = -262_144;
+
 /// The stored worker as raw text, so roster cells can be laid over it before validation.
 fn draft_of(worker: &Worker) -> WorkerDraft {
     WorkerDraft::from(&worker.input)
@@ -132,6 +135,36 @@ impl Store {
     /// one transaction; with `dry_run` it is rolled back, so the summary is exactly what a
     /// real run would report.
     pub fn import_roster(
+        &mut self,
+        entries: &[RosterEntry],
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> Result<ImportSummary> {
+        // A big roster touches index pages all over the file; with the everyday 16 MB cache
+        // SQLite spills and rereads them many times. The cache grows only as pages are used.
+        let everyday_cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let result = self.import_in_transaction(entries, options, progress);
+        self.conn
+            .pragma_update(None, "cache_size", everyday_cache)?;
+        let summary = result?;
+        tracing::info!(
+            total = summary.total,
+            new = summary.new,
+            updated = summary.updated,
+            unchanged = summary.unchanged,
+            rejected = summary.rejected.len(),
+            event_recorded = summary.event_recorded,
+            dry_run = options.dry_run,
+            "roster imported"
+        );
+        Ok(summary)
+    }
+
+    fn import_in_transaction(
         &mut self,
         entries: &[RosterEntry],
         options: &ImportOptions,
@@ -269,16 +302,6 @@ impl Store {
             done: entries.len(),
             total: entries.len(),
         });
-        tracing::info!(
-            total = summary.total,
-            new = summary.new,
-            updated = summary.updated,
-            unchanged = summary.unchanged,
-            rejected = summary.rejected.len(),
-            event_recorded = summary.event_recorded,
-            dry_run = options.dry_run,
-            "roster imported"
-        );
         Ok(summary)
     }
 
