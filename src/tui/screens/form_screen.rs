@@ -345,6 +345,7 @@ pub fn field_key(field: Field) -> Option<&'static str> {
         Field::Trade => "trade",
         Field::District => "district",
         Field::Membership => "membership",
+        Field::Hardship => "hardship",
         Field::CardNo => "card_no",
         Field::Note => "note",
         Field::Kind => "kind",
