@@ -28,8 +28,9 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             })
         })?;
     let store = crate::cli::open_store(cli)?;
+    // The first screen draws at once; the first page of workers follows from the search
+    // thread, so even a million-worker database opens without a wait.
     let mut app = App::new(store, keymap, cli.lang);
-    app.settle();
 
     // ratatui::init installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::init();
