@@ -226,7 +226,10 @@ fn without_a_database_verify_follows_the_chain_of_earlier_batches_beside_the_bat
         .as_str()
         .unwrap()
         .to_string();
-    Store::open(&db).unwrap().delete_service(&service_uid).unwrap();
+    Store::open(&db)
+        .unwrap()
+        .delete_service(&service_uid)
+        .unwrap();
     let second = export(&db, &out, &["--zip"]);
     // A database path that does not exist: only the batches beside it can resolve.
     let nowhere = dir.path().join("none.db");
@@ -241,5 +244,7 @@ fn without_a_database_verify_follows_the_chain_of_earlier_batches_beside_the_bat
         .arg(&second)
         .assert()
         .code(1)
-        .stdout(predicates::str::contains("services.jsonl:1: field worker_uid refers to"));
+        .stdout(predicates::str::contains(
+            "services.jsonl:1: field worker_uid refers to",
+        ));
 }
