@@ -215,3 +215,36 @@ fn batches_lists_every_batch_with_counts_and_status() {
     assert_eq!(list[0]["services"], 18);
     assert_eq!(list[0]["path"], batch.to_string_lossy().as_ref());
 }
+
+#[test]
+fn without_a_database_verify_follows_the_chain_of_earlier_batches_beside_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(dir.path(), "a.db", 5, 8);
+    let out = dir.path().join("out");
+    let first = export(&db, &out, &[]);
+    let service_uid = records(&first, "services.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    Store::open(&db)
+        .unwrap()
+        .delete_service(&service_uid)
+        .unwrap();
+    let second = export(&db, &out, &["--zip"]);
+    // A database path that does not exist: only the batches beside it can resolve.
+    let nowhere = dir.path().join("none.db");
+    jingong(&nowhere)
+        .arg("verify")
+        .arg(&second)
+        .assert()
+        .success();
+    std::fs::rename(&first, dir.path().join("moved-away")).unwrap();
+    jingong(&nowhere)
+        .arg("verify")
+        .arg(&second)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "services.jsonl:1: field worker_uid refers to",
+        ));
+}
