@@ -438,3 +438,26 @@ fn audit_shows_who_changed_which_fields_of_a_worker_and_their_services() {
         "no personal data: {text}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn printing_into_a_closed_pipe_ends_quietly() {
+    let t = TestDb::with_officer();
+    t.cmd()
+        .args(["demo", "--workers", "200"])
+        .assert()
+        .success();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "JINGONG_NOW=2026-11-29T10:00:00+08:00 '{}' --db '{}' search 1 --limit 1000 | head -1",
+            env!("CARGO_BIN_EXE_jingong"),
+            t.db.display()
+        ))
+        .env("JINGONG_DATA_DIR", t.path().join("data"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}

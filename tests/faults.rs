@@ -136,18 +136,30 @@ fn sigkill_during_writes_loses_no_acknowledged_record_200_kills() {
     for run in 0..KILLS {
         let mut child = spawn_writer(&t.db, run as u64 * 10_000, 1);
         let stdout = child.stdout.take().unwrap();
-        // Kill at a random point: sometimes before the first commit, mostly mid-stream.
-        let delay = Duration::from_millis(rng.below(60));
+        let (lines_tx, lines_rx) = std::sync::mpsc::channel::<String>();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .collect::<Vec<String>>()
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = lines_tx.send(line);
+            }
         });
-        std::thread::sleep(delay);
+        // A quarter of the kills land at any time from the start (often before the first
+        // commit); the rest after the first acknowledgement, so a slow, loaded machine still
+        // kills mid-stream instead of only during start-up.
+        let mut lines: Vec<String> = Vec::new();
+        if run % 4 != 0 {
+            while let Ok(line) = lines_rx.recv_timeout(Duration::from_secs(20)) {
+                let acked = line.starts_with("W ");
+                lines.push(line);
+                if acked {
+                    break;
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(rng.below(60)));
         child.kill().expect("SIGKILL");
         child.wait().unwrap();
-        let lines = reader.join().unwrap();
+        reader.join().unwrap();
+        lines.extend(lines_rx.try_iter());
         workers_acked.extend(acknowledged(&lines, "W "));
         services_acked.extend(acknowledged(&lines, "S "));
     }
