@@ -5,6 +5,7 @@ mod args;
 mod demo_cmd;
 mod output;
 mod records;
+mod stats_cmd;
 
 pub use args::{Cli, Command};
 
@@ -127,7 +128,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Worker(cmd)) => records::worker(&cli, cmd),
         Some(Command::Service(cmd)) => records::service(&cli, cmd),
         Some(Command::Search(cmd)) => records::search(&cli, cmd),
-        Some(Command::Stats(cmd)) => records::stats(&cli, cmd),
+        Some(Command::Stats(cmd)) => stats_cmd::run(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
     }

@@ -6,6 +6,7 @@ pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod officer;
+pub mod period;
 pub mod schema;
 pub mod search;
 pub mod services;
@@ -14,7 +15,9 @@ pub mod workers;
 
 pub use clock::Clock;
 pub use error::{Result, StoreError};
+pub use period::Period;
 pub use search::{SearchHit, SearchPage};
+pub use stats::{Statistics, StatsQuery};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
