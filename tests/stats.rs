@@ -531,7 +531,8 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
             |_| {},
         )
         .unwrap();
-        // Back to schema 2: drop everything migration 3 made, then reopen to upgrade.
+        // Back to the schema before statistics: drop everything migration 4 made, then reopen
+        // to upgrade.
         let conn = store.conn();
         let made: Vec<(String, String)> = conn
             .prepare(
@@ -547,7 +548,10 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
             .unwrap();
         assert!(made.len() > 10, "{made:?}");
         let triggers: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .prepare(
+                "SELECT name FROM sqlite_master
+                 WHERE type = 'trigger' AND name LIKE 'stat\\_%' ESCAPE '\\'",
+            )
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -560,11 +564,11 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
             conn.execute_batch(&format!("DROP {kind} IF EXISTS {name}"))
                 .unwrap();
         }
-        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.pragma_update(None, "user_version", 3).unwrap();
     }
     let mut store = Store::open(&path).unwrap();
     at(&mut store, "2026-11-29");
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     let stats = store.statistics(&year_2026(None)).unwrap();
     assert_eq!(stats.workers.workers, 300);
     assert_rollups_agree(&store, "after the upgrade");

@@ -1,11 +1,11 @@
 //! `jingong stats` as a script and a manager meet it: JSON, CSV for Excel/WPS, XLSX, the
 //! district filter and the messages for bad options.
 
-mod common;
+mod support;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
-use common::{TestDb, stdout_of};
 use predicates::prelude::*;
+use support::{TestDb, stdout_of};
 
 // Valid synthetic numbers from tests/fixtures/id-numbers-valid.txt.
 const ID_A: &str = "620102199708155206";

@@ -24,6 +24,9 @@ pub enum StoreError {
     NotADatabase { path: PathBuf },
     #[error("{path}: cannot open or create the database: {reason}")]
     CannotOpen { path: PathBuf, reason: String },
+    /// A roster or quick entry cannot fill in a per-person form (health check, legal aid).
+    #[error("event kind {kind} needs a form per person")]
+    EventNeedsForm { kind: String },
     #[error("database is read-only")]
     ReadOnly,
     #[error("disk is full")]
@@ -45,7 +48,8 @@ impl From<rusqlite::Error> for StoreError {
             match e.code {
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return StoreError::Busy,
                 ErrorCode::ReadOnly => return StoreError::ReadOnly,
-                ErrorCode::DiskFull => return StoreError::DiskFull,
+                // A full disk and a file-size limit both surface as a failed write.
+                ErrorCode::DiskFull | ErrorCode::SystemIoFailure => return StoreError::DiskFull,
                 _ => {}
             }
         }
@@ -100,6 +104,14 @@ impl StoreError {
                 Lang::Zh => format!("无法打开或创建数据库 {}：{reason}", path.display()),
                 Lang::En => format!("cannot open or create the database {}: {reason}", path.display()),
             },
+            StoreError::EventNeedsForm { kind } => match lang {
+                Lang::Zh => format!(
+                    "该活动的服务类别（{kind}）须逐人填写表单（体检结果或法律援助案情），不能按名单批量登记"
+                ),
+                Lang::En => format!(
+                    "this event's service kind ({kind}) needs a form per person (health results or a legal-aid case); it cannot be recorded from a roster"
+                ),
+            },
             StoreError::ReadOnly => lang
                 .pick(
                     "数据库只读，无法写入：请检查文件和所在文件夹的权限",
@@ -108,8 +120,8 @@ impl StoreError {
                 .into(),
             StoreError::DiskFull => lang
                 .pick(
-                    "磁盘已满，本次保存未完成（已有数据完好）：请腾出空间后重试",
-                    "the disk is full; this save did not happen (existing data is intact): free some space and retry",
+                    "磁盘已满或无法写入，本次保存未完成（已有数据完好）：请腾出空间后重试",
+                    "the disk is full or cannot be written; this save did not happen (existing data is intact): free some space and retry",
                 )
                 .into(),
             StoreError::Busy => lang

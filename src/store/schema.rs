@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// Migration n (1-based) is `MIGRATIONS[n - 1]`. Never edit a shipped migration: add one.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -72,7 +72,6 @@ CREATE TABLE search_term (
     worker_id INTEGER NOT NULL REFERENCES worker(id),
     PRIMARY KEY (term, worker_id)
 ) WITHOUT ROWID;
-CREATE INDEX search_term_worker ON search_term(worker_id);
 
 CREATE TABLE event (
     id                 INTEGER PRIMARY KEY,
@@ -205,12 +204,24 @@ CREATE TABLE conflict (
 CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
 "#;
 
+/// Batches: an export announces itself with a `writing` row before its first file, so a
+/// crash between writing the folder and marking the records can be finished or undone at the
+/// next export; conflicts say what kind they are and which table the kept copy is in.
+const MIGRATION_3: &str = r#"
+ALTER TABLE batch ADD COLUMN status TEXT NOT NULL DEFAULT 'complete'
+    CHECK (status IN ('writing', 'complete'));
+CREATE INDEX batch_writing ON batch(id) WHERE status = 'writing';
+ALTER TABLE conflict ADD COLUMN reason TEXT NOT NULL DEFAULT 'id_number'
+    CHECK (reason IN ('id_number', 'diverged', 'worker_in_conflict'));
+ALTER TABLE conflict ADD COLUMN record_table TEXT NOT NULL DEFAULT 'worker';
+"#;
+
 /// Statistics. Counting a million workers row by row takes longer than the statistics screen
 /// may, so triggers keep small rollup tables in step with every write, whoever makes it (forms,
 /// demo data, batch import). A worker's rollup rows are rebuilt from that worker's own rows
 /// (a handful) through the `stat_refresh_*` views, which act as stored procedures. Only live
 /// services of live workers count; a service counts in its worker's district.
-const MIGRATION_3: &str = r#"
+const MIGRATION_4: &str = r#"
 -- Exact lookups: the hardship list, reach over periods that are not whole months, the chains
 -- of legal-aid visits.
 CREATE INDEX service_live_worker ON service(worker_id, served_on, kind) WHERE deleted_at IS NULL;
@@ -300,6 +311,7 @@ CREATE INDEX stat_follow_up_date ON stat_follow_up(follow_up_on);
 CREATE INDEX stat_follow_up_district ON stat_follow_up(district_code, follow_up_on);
 
 -- Fill the rollups from the rows already there, before any trigger exists.
+-- (rollup fill begins)
 INSERT INTO stat_worker_day
     SELECT district_code, substr(created_at, 1, 10), membership, hardship, count(*)
     FROM worker WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4;
@@ -339,6 +351,8 @@ INSERT INTO stat_follow_up
       AND NOT EXISTS (SELECT 1 FROM service later JOIN health_check lh ON lh.service_id = later.id
                       WHERE later.worker_id = s.worker_id AND later.deleted_at IS NULL
                         AND later.served_on > s.served_on);
+
+-- (rollup fill ends)
 
 -- Tallies follow their detail rows.
 CREATE TRIGGER stat_worker_month_added AFTER INSERT ON stat_worker_month BEGIN
@@ -551,6 +565,18 @@ CREATE TRIGGER stat_legal_aid_deleted AFTER DELETE ON legal_aid BEGIN
     INSERT INTO stat_refresh_cases SELECT s.worker_id FROM service s WHERE s.uid = OLD.follows_uid;
 END;
 "#;
+
+/// The statements of migration 4 that fill the (empty) rollup tables from the records: run
+/// again after a bulk load that went in with the statistics triggers suspended.
+pub(crate) fn rollup_fill_sql() -> &'static str {
+    let start = MIGRATION_4
+        .find("-- (rollup fill begins)")
+        .expect("migration 4 marks where the rollup fill begins");
+    let end = MIGRATION_4
+        .find("-- (rollup fill ends)")
+        .expect("migration 4 marks where the rollup fill ends");
+    &MIGRATION_4[start..end]
+}
 
 /// Brings `conn` to the latest schema. Returns the version found before upgrading.
 pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {

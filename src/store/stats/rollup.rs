@@ -1,4 +1,4 @@
-//! The figures read from the rollup tables of migration 3, which triggers keep in step with
+//! The figures read from the rollup tables of migration 4, which triggers keep in step with
 //! every write: a few thousand small rows instead of millions of records.
 
 use super::scan::Scan;
