@@ -204,6 +204,7 @@ pub fn fill(
     // Checked again under the write lock: another process may have written meanwhile.
     if bulk::is_empty(&tx)? {
         let indexes = bulk::drop_secondary_indexes(&tx)?;
+        let rollup_triggers = bulk::suspend_rollups(&tx)?;
         let mut written = 0;
         while written < options.workers {
             let chunk_end = (written + CHUNK).min(options.workers);
@@ -212,6 +213,7 @@ pub fn fill(
             progress(written);
         }
         bulk::restore_indexes(&tx, &indexes)?;
+        bulk::resume_rollups(&tx, &rollup_triggers)?;
         tx.commit()?;
     } else {
         tx.commit()?;

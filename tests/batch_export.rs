@@ -137,7 +137,7 @@ fn manifest_carries_the_format_fields_and_the_records_carry_their_origin() {
     assert_eq!(m["officer"]["name"], "李明");
     assert_eq!(m["officer"]["district_code"], "120101");
     assert!(m["created_at"].as_str().unwrap().ends_with("+08:00"));
-    assert_eq!(m["schema_version"], 3);
+    assert_eq!(m["schema_version"], jingong::store::schema::LATEST);
     let files = m["files"].as_array().unwrap();
     assert_eq!(files.len(), 3);
     assert_eq!(files[0]["records"], 10);

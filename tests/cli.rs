@@ -316,8 +316,13 @@ fn demo_is_deterministic_for_a_seed() {
         format!("{}{}", names("1"), names("6"))
     };
     assert_eq!(list(&a), list(&b));
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout_of(a.cmd().args(["stats", "--json"]))).expect("json");
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(a.cmd().args([
+        "stats",
+        "--json",
+        "--from",
+        "2000-01-01",
+    ])))
+    .expect("json");
     assert_eq!(json["workers"], 300);
     assert_eq!(json["services"], 600);
 }

@@ -39,7 +39,7 @@ pub enum Command {
     Service(ServiceCmd),
     /// Search workers by name, pinyin, ID number or phone
     Search(SearchArgs),
-    /// Counts of workers and services
+    /// Figures for a period: workers, services, health checks, legal aid, reach
     Stats(StatsArgs),
     /// Consistent copy of the database while others write
     Backup(BackupArgs),
@@ -201,8 +201,43 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// First day of the period, YYYY-MM-DD (default: 1 January of this year)
     #[arg(long)]
+    pub from: Option<String>,
+    /// Last day of the period, YYYY-MM-DD (default: 31 December of this year)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// A calendar period containing today, instead of --from/--to
+    #[arg(long, value_enum, conflicts_with_all = ["from", "to"])]
+    pub period: Option<StatsPeriod>,
+    /// Only workers whose workplace is in this Tianjin district (code, e.g. 120101)
+    #[arg(long)]
+    pub district: Option<String>,
+    /// Print JSON for scripts
+    #[arg(long, group = "format")]
     pub json: bool,
+    /// Write the tables to a CSV file (UTF-8 with BOM, for Excel and WPS)
+    #[arg(long, group = "format", value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write a workbook with one sheet per table
+    #[arg(long, group = "format", value_name = "FILE")]
+    pub xlsx: Option<PathBuf>,
+    /// Rows of the hardship list printed as text (files and JSON hold them all)
+    #[arg(long, default_value_t = 20)]
+    pub list: usize,
+    /// Show whole phone numbers in the hardship list
+    #[arg(long)]
+    pub reveal: bool,
+    /// Print how long the figures took, on stderr
+    #[arg(long, hide = true)]
+    pub timing: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsPeriod {
+    Month,
+    Quarter,
+    Year,
 }
 
 #[derive(Debug, Args)]

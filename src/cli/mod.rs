@@ -7,6 +7,7 @@ mod demo_cmd;
 mod output;
 mod records;
 mod roster_cmd;
+mod stats_cmd;
 
 pub use args::{Cli, Command};
 
@@ -129,7 +130,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Worker(cmd)) => records::worker(&cli, cmd),
         Some(Command::Service(cmd)) => records::service(&cli, cmd),
         Some(Command::Search(cmd)) => records::search(&cli, cmd),
-        Some(Command::Stats(cmd)) => records::stats(&cli, cmd),
+        Some(Command::Stats(cmd)) => stats_cmd::run(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
         Some(Command::Audit(cmd)) => records::audit(&cli, cmd),

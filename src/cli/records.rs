@@ -1,8 +1,7 @@
-//! Subcommands over single records: officer, worker, service, search, stats, backup.
+//! Subcommands over single records: officer, worker, service, search, backup.
 
 use super::args::{
-    AuditArgs, BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, StatsArgs,
-    WorkerCmd,
+    AuditArgs, BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, WorkerCmd,
 };
 use super::output::{gender_label, kind_label, pad, print_json, shown_id, shown_phone};
 use super::{CmdResult, Failure, open_store};
@@ -261,44 +260,6 @@ pub fn search(cli: &Cli, a: &SearchArgs) -> CmdResult {
         return Err(Failure::refused(
             lang.pick("没有找到匹配的职工", "no worker matches"),
         ));
-    }
-    Ok(())
-}
-
-pub fn stats(cli: &Cli, a: &StatsArgs) -> CmdResult {
-    let lang = cli.lang;
-    let store = open_store(cli)?;
-    let stats = store
-        .basic_stats()
-        .map_err(|e| Failure::from_store(e, lang))?;
-    if a.json {
-        let by_kind: serde_json::Map<String, serde_json::Value> = stats
-            .services_by_kind
-            .iter()
-            .map(|(k, n)| (k.clone(), json!(n)))
-            .collect();
-        print_json(&json!({
-            "workers": stats.workers, "members": stats.members,
-            "joined_here": stats.joined_here, "hardship": stats.hardship,
-            "services": stats.services, "services_by_kind": by_kind,
-        }));
-    } else {
-        println!("{}{}", lang.pick("职工：", "workers: "), stats.workers);
-        println!("{}{}", lang.pick("  会员：", "  members: "), stats.members);
-        println!(
-            "{}{}",
-            lang.pick("  本次入会：", "  joined here: "),
-            stats.joined_here
-        );
-        println!(
-            "{}{}",
-            lang.pick("  困难职工：", "  hardship: "),
-            stats.hardship
-        );
-        println!("{}{}", lang.pick("服务：", "services: "), stats.services);
-        for (kind, n) in &stats.services_by_kind {
-            println!("  {}{n:>8}", pad(&kind_label(kind, lang), 20));
-        }
     }
     Ok(())
 }

@@ -57,3 +57,45 @@ pub(crate) fn is_empty(tx: &Connection) -> Result<bool> {
         |r| r.get(0),
     )?)
 }
+
+/// The rollup tables of the statistics (migration 4), emptied before a refill.
+const ROLLUP_TABLES: &[&str] = &[
+    "stat_worker_day",
+    "stat_service_day",
+    "stat_worker_month",
+    "stat_reach",
+    "stat_legal_head",
+    "stat_legal_open",
+    "stat_legal_day",
+    "stat_follow_up",
+];
+
+/// Drops the statistics triggers inside `tx`: one refill after the load costs far less than a
+/// trigger run per row, and some of them look rows up through the indexes a bulk load drops.
+/// Pass the result to `resume_rollups` after `restore_indexes`, in the same transaction.
+pub(crate) fn suspend_rollups(tx: &Transaction) -> Result<Vec<(String, String)>> {
+    let triggers: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'trigger' AND name LIKE 'stat\\_%' ESCAPE '\\'",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &triggers {
+        tx.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+    }
+    Ok(triggers)
+}
+
+/// Refills the rollups from the records and puts the triggers back.
+pub(crate) fn resume_rollups(tx: &Transaction, triggers: &[(String, String)]) -> Result<()> {
+    for table in ROLLUP_TABLES {
+        tx.execute_batch(&format!("DELETE FROM {table}"))?;
+    }
+    tx.execute_batch(super::schema::rollup_fill_sql())?;
+    for (_, sql) in triggers {
+        tx.execute_batch(sql)?;
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod error;
 pub mod event_entry;
 pub mod events;
 pub mod officer;
+pub mod period;
 pub mod roster_import;
 pub mod schema;
 pub mod search;
@@ -19,7 +20,9 @@ pub mod workers;
 
 pub use clock::Clock;
 pub use error::{Result, StoreError};
+pub use period::Period;
 pub use search::{SearchHit, SearchPage};
+pub use stats::{Statistics, StatsQuery};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// Migration n (1-based) is `MIGRATIONS[n - 1]`. Never edit a shipped migration: add one.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -215,6 +215,368 @@ ALTER TABLE conflict ADD COLUMN reason TEXT NOT NULL DEFAULT 'id_number'
     CHECK (reason IN ('id_number', 'diverged', 'worker_in_conflict'));
 ALTER TABLE conflict ADD COLUMN record_table TEXT NOT NULL DEFAULT 'worker';
 "#;
+
+/// Statistics. Counting a million workers row by row takes longer than the statistics screen
+/// may, so triggers keep small rollup tables in step with every write, whoever makes it (forms,
+/// demo data, batch import). A worker's rollup rows are rebuilt from that worker's own rows
+/// (a handful) through the `stat_refresh_*` views, which act as stored procedures. Only live
+/// services of live workers count; a service counts in its worker's district.
+const MIGRATION_4: &str = r#"
+-- Exact lookups: the hardship list, reach over periods that are not whole months, the chains
+-- of legal-aid visits.
+CREATE INDEX service_live_worker ON service(worker_id, served_on, kind) WHERE deleted_at IS NULL;
+CREATE INDEX worker_live_district ON worker(district_code) WHERE deleted_at IS NULL;
+CREATE INDEX worker_live_hardship ON worker(district_code) WHERE deleted_at IS NULL AND hardship = 1;
+CREATE INDEX legal_aid_follows ON legal_aid(follows_uid) WHERE follows_uid IS NOT NULL;
+
+-- Live workers by district, China-time registration day, membership and hardship.
+CREATE TABLE stat_worker_day (
+    district_code TEXT NOT NULL,
+    registered_on TEXT NOT NULL,
+    membership    TEXT NOT NULL,
+    hardship      INTEGER NOT NULL,
+    workers       INTEGER NOT NULL,
+    PRIMARY KEY (district_code, registered_on, membership, hardship)
+) WITHOUT ROWID;
+
+-- Live services by day, kind and district, with how many carry a health-check referral.
+CREATE TABLE stat_service_day (
+    served_on     TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    services      INTEGER NOT NULL,
+    referred      INTEGER NOT NULL,
+    PRIMARY KEY (served_on, kind, district_code)
+) WITHOUT ROWID;
+CREATE INDEX stat_service_day_district
+    ON stat_service_day(district_code, served_on, kind, services, referred);
+
+-- Each month in which a live worker had a live service, with the worker's previous such month
+-- ('' for none). Workers served in months m1..m2 are then the rows of those months whose
+-- previous month is before m1: one row per worker, so distinct workers are a plain sum.
+CREATE TABLE stat_worker_month (
+    worker_id     INTEGER NOT NULL,
+    month         TEXT NOT NULL,
+    prev_month    TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    hardship      INTEGER NOT NULL,
+    PRIMARY KEY (worker_id, month)
+) WITHOUT ROWID;
+CREATE TABLE stat_reach (
+    district_code TEXT NOT NULL,
+    month         TEXT NOT NULL,
+    prev_month    TEXT NOT NULL,
+    hardship      INTEGER NOT NULL,
+    workers       INTEGER NOT NULL,
+    PRIMARY KEY (district_code, month, prev_month, hardship)
+) WITHOUT ROWID;
+
+-- The latest visit of each legal-aid case (no live visit follows it), of live workers.
+CREATE TABLE stat_legal_head (
+    service_id    INTEGER PRIMARY KEY,
+    worker_id     INTEGER NOT NULL,
+    district_code TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    is_open       INTEGER NOT NULL,
+    served_on     TEXT NOT NULL,
+    claimed_fen   INTEGER NOT NULL,
+    recovered_fen INTEGER NOT NULL
+);
+CREATE INDEX stat_legal_head_worker ON stat_legal_head(worker_id);
+CREATE TABLE stat_legal_open (
+    district_code TEXT NOT NULL,
+    category      TEXT NOT NULL,
+    cases         INTEGER NOT NULL,
+    PRIMARY KEY (district_code, category)
+) WITHOUT ROWID;
+CREATE TABLE stat_legal_day (
+    served_on     TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    cases         INTEGER NOT NULL,
+    claimed_fen   INTEGER NOT NULL,
+    recovered_fen INTEGER NOT NULL,
+    PRIMARY KEY (served_on, district_code)
+) WITHOUT ROWID;
+
+-- Follow-up dates of health checks not followed by a later health check of the same worker
+-- (only a worker's latest checks can be waiting), of live workers.
+CREATE TABLE stat_follow_up (
+    service_id    INTEGER PRIMARY KEY,
+    worker_id     INTEGER NOT NULL,
+    district_code TEXT NOT NULL,
+    follow_up_on  TEXT NOT NULL
+);
+CREATE INDEX stat_follow_up_worker ON stat_follow_up(worker_id);
+CREATE INDEX stat_follow_up_date ON stat_follow_up(follow_up_on);
+CREATE INDEX stat_follow_up_district ON stat_follow_up(district_code, follow_up_on);
+
+-- Fill the rollups from the rows already there, before any trigger exists.
+-- (rollup fill begins)
+INSERT INTO stat_worker_day
+    SELECT district_code, substr(created_at, 1, 10), membership, hardship, count(*)
+    FROM worker WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4;
+INSERT INTO stat_service_day
+    SELECT s.served_on, s.kind, w.district_code, count(*), sum(coalesce(h.referral, 0))
+    FROM service s JOIN worker w ON w.id = s.worker_id
+         LEFT JOIN health_check h ON h.service_id = s.id
+    WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL
+    GROUP BY 1, 2, 3;
+INSERT INTO stat_worker_month
+    SELECT worker_id, month,
+           coalesce(lag(month) OVER (PARTITION BY worker_id ORDER BY month), ''),
+           district_code, hardship
+    FROM (SELECT DISTINCT s.worker_id, substr(s.served_on, 1, 7) AS month,
+                 w.district_code, w.hardship
+          FROM service s JOIN worker w ON w.id = s.worker_id
+          WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL);
+INSERT INTO stat_reach
+    SELECT district_code, month, prev_month, hardship, count(*)
+    FROM stat_worker_month GROUP BY 1, 2, 3, 4;
+INSERT INTO stat_legal_head
+    SELECT s.id, s.worker_id, w.district_code, l.category,
+           l.status NOT IN ('resolved', 'referred'), s.served_on, l.claimed_fen, l.recovered_fen
+    FROM legal_aid l JOIN service s ON s.id = l.service_id JOIN worker w ON w.id = s.worker_id
+    WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM legal_aid f JOIN service fs ON fs.id = f.service_id
+                      WHERE f.follows_uid = s.uid AND fs.deleted_at IS NULL);
+INSERT INTO stat_legal_open
+    SELECT district_code, category, count(*) FROM stat_legal_head WHERE is_open GROUP BY 1, 2;
+INSERT INTO stat_legal_day
+    SELECT served_on, district_code, count(*), sum(claimed_fen), sum(recovered_fen)
+    FROM stat_legal_head GROUP BY 1, 2;
+INSERT INTO stat_follow_up
+    SELECT s.id, s.worker_id, w.district_code, h.follow_up_on
+    FROM health_check h JOIN service s ON s.id = h.service_id JOIN worker w ON w.id = s.worker_id
+    WHERE h.follow_up_on IS NOT NULL AND s.deleted_at IS NULL AND w.deleted_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM service later JOIN health_check lh ON lh.service_id = later.id
+                      WHERE later.worker_id = s.worker_id AND later.deleted_at IS NULL
+                        AND later.served_on > s.served_on);
+
+-- (rollup fill ends)
+
+-- Tallies follow their detail rows.
+CREATE TRIGGER stat_worker_month_added AFTER INSERT ON stat_worker_month BEGIN
+    INSERT INTO stat_reach VALUES (NEW.district_code, NEW.month, NEW.prev_month, NEW.hardship, 1)
+        ON CONFLICT DO UPDATE SET workers = workers + 1;
+END;
+CREATE TRIGGER stat_worker_month_removed AFTER DELETE ON stat_worker_month BEGIN
+    UPDATE stat_reach SET workers = workers - 1
+    WHERE district_code = OLD.district_code AND month = OLD.month
+      AND prev_month = OLD.prev_month AND hardship = OLD.hardship;
+END;
+CREATE TRIGGER stat_legal_head_added AFTER INSERT ON stat_legal_head BEGIN
+    INSERT INTO stat_legal_open SELECT NEW.district_code, NEW.category, 1 WHERE NEW.is_open
+        ON CONFLICT DO UPDATE SET cases = cases + 1;
+    INSERT INTO stat_legal_day
+        VALUES (NEW.served_on, NEW.district_code, 1, NEW.claimed_fen, NEW.recovered_fen)
+        ON CONFLICT DO UPDATE SET cases = cases + 1,
+            claimed_fen = claimed_fen + excluded.claimed_fen,
+            recovered_fen = recovered_fen + excluded.recovered_fen;
+END;
+CREATE TRIGGER stat_legal_head_removed AFTER DELETE ON stat_legal_head BEGIN
+    UPDATE stat_legal_open SET cases = cases - 1
+    WHERE OLD.is_open AND district_code = OLD.district_code AND category = OLD.category;
+    UPDATE stat_legal_day SET cases = cases - 1, claimed_fen = claimed_fen - OLD.claimed_fen,
+        recovered_fen = recovered_fen - OLD.recovered_fen
+    WHERE served_on = OLD.served_on AND district_code = OLD.district_code;
+END;
+
+-- Stored procedures: INSERT INTO stat_refresh_months(worker_id) rebuilds that worker's months;
+-- stat_refresh_cases its legal-aid case heads and waiting follow-ups.
+CREATE VIEW stat_refresh_months AS SELECT 0 AS worker_id WHERE 0;
+CREATE TRIGGER stat_refresh_months_run INSTEAD OF INSERT ON stat_refresh_months BEGIN
+    DELETE FROM stat_worker_month WHERE worker_id = NEW.worker_id;
+    INSERT INTO stat_worker_month
+        SELECT w.id, m.month, coalesce(lag(m.month) OVER (ORDER BY m.month), ''),
+               w.district_code, w.hardship
+        FROM worker w
+             JOIN (SELECT DISTINCT substr(served_on, 1, 7) AS month FROM service
+                   WHERE worker_id = NEW.worker_id AND deleted_at IS NULL) m
+        WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL;
+END;
+CREATE VIEW stat_refresh_cases AS SELECT 0 AS worker_id WHERE 0;
+CREATE TRIGGER stat_refresh_cases_run INSTEAD OF INSERT ON stat_refresh_cases BEGIN
+    DELETE FROM stat_legal_head WHERE worker_id = NEW.worker_id;
+    INSERT INTO stat_legal_head
+        SELECT s.id, s.worker_id, w.district_code, l.category,
+               l.status NOT IN ('resolved', 'referred'), s.served_on, l.claimed_fen,
+               l.recovered_fen
+        FROM service s JOIN legal_aid l ON l.service_id = s.id JOIN worker w ON w.id = s.worker_id
+        WHERE s.worker_id = NEW.worker_id AND s.deleted_at IS NULL AND w.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM legal_aid f JOIN service fs ON fs.id = f.service_id
+                          WHERE f.follows_uid = s.uid AND fs.deleted_at IS NULL);
+    DELETE FROM stat_follow_up WHERE worker_id = NEW.worker_id;
+    INSERT INTO stat_follow_up
+        SELECT s.id, s.worker_id, w.district_code, h.follow_up_on
+        FROM service s JOIN health_check h ON h.service_id = s.id
+             JOIN worker w ON w.id = s.worker_id
+        WHERE s.worker_id = NEW.worker_id AND h.follow_up_on IS NOT NULL
+          AND s.deleted_at IS NULL AND w.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM service later
+                               JOIN health_check lh ON lh.service_id = later.id
+                          WHERE later.worker_id = s.worker_id AND later.deleted_at IS NULL
+                            AND later.served_on > s.served_on);
+END;
+
+-- Workers.
+CREATE TRIGGER stat_worker_inserted AFTER INSERT ON worker WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO stat_worker_day VALUES (NEW.district_code, substr(NEW.created_at, 1, 10),
+        NEW.membership, NEW.hardship, 1)
+        ON CONFLICT DO UPDATE SET workers = workers + 1;
+END;
+CREATE TRIGGER stat_worker_updated
+AFTER UPDATE OF district_code, created_at, membership, hardship, deleted_at ON worker BEGIN
+    UPDATE stat_worker_day SET workers = workers - 1
+    WHERE OLD.deleted_at IS NULL AND district_code = OLD.district_code
+      AND registered_on = substr(OLD.created_at, 1, 10) AND membership = OLD.membership
+      AND hardship = OLD.hardship;
+    INSERT INTO stat_worker_day SELECT NEW.district_code, substr(NEW.created_at, 1, 10),
+        NEW.membership, NEW.hardship, 1 WHERE NEW.deleted_at IS NULL
+        ON CONFLICT DO UPDATE SET workers = workers + 1;
+END;
+CREATE TRIGGER stat_worker_deleted AFTER DELETE ON worker WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE stat_worker_day SET workers = workers - 1
+    WHERE district_code = OLD.district_code AND registered_on = substr(OLD.created_at, 1, 10)
+      AND membership = OLD.membership AND hardship = OLD.hardship;
+END;
+-- A worker who moves district, is deleted or restored takes their services along.
+CREATE TRIGGER stat_worker_services_moved AFTER UPDATE OF district_code, deleted_at ON worker
+WHEN OLD.district_code IS NOT NEW.district_code
+  OR (OLD.deleted_at IS NULL) IS NOT (NEW.deleted_at IS NULL)
+BEGIN
+    INSERT INTO stat_service_day
+        SELECT s.served_on, s.kind, OLD.district_code, -count(*), -sum(coalesce(h.referral, 0))
+        FROM service s LEFT JOIN health_check h ON h.service_id = s.id
+        WHERE s.worker_id = OLD.id AND s.deleted_at IS NULL AND OLD.deleted_at IS NULL
+        GROUP BY s.served_on, s.kind
+        ON CONFLICT DO UPDATE SET services = services + excluded.services,
+            referred = referred + excluded.referred;
+    INSERT INTO stat_service_day
+        SELECT s.served_on, s.kind, NEW.district_code, count(*), sum(coalesce(h.referral, 0))
+        FROM service s LEFT JOIN health_check h ON h.service_id = s.id
+        WHERE s.worker_id = NEW.id AND s.deleted_at IS NULL AND NEW.deleted_at IS NULL
+        GROUP BY s.served_on, s.kind
+        ON CONFLICT DO UPDATE SET services = services + excluded.services,
+            referred = referred + excluded.referred;
+END;
+CREATE TRIGGER stat_worker_refreshed AFTER UPDATE OF district_code, hardship, deleted_at ON worker
+WHEN OLD.district_code IS NOT NEW.district_code OR OLD.hardship IS NOT NEW.hardship
+  OR (OLD.deleted_at IS NULL) IS NOT (NEW.deleted_at IS NULL)
+BEGIN
+    INSERT INTO stat_refresh_months VALUES (NEW.id);
+    INSERT INTO stat_refresh_cases VALUES (NEW.id);
+END;
+
+-- Services. A service's contribution: +1 in its worker's district when both are live.
+CREATE TRIGGER stat_service_inserted AFTER INSERT ON service WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO stat_service_day
+        SELECT NEW.served_on, NEW.kind, w.district_code, 1, 0
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+        ON CONFLICT DO UPDATE SET services = services + 1;
+    INSERT INTO stat_refresh_months SELECT NEW.worker_id WHERE NOT EXISTS (
+        SELECT 1 FROM stat_worker_month
+        WHERE worker_id = NEW.worker_id AND month = substr(NEW.served_on, 1, 7));
+END;
+CREATE TRIGGER stat_service_updated
+AFTER UPDATE OF served_on, kind, deleted_at, worker_id ON service BEGIN
+    UPDATE stat_service_day
+    SET services = services - 1,
+        referred = referred - coalesce(
+            (SELECT referral FROM health_check WHERE service_id = OLD.id), 0)
+    WHERE OLD.deleted_at IS NULL AND served_on = OLD.served_on AND kind = OLD.kind
+      AND district_code = (SELECT district_code FROM worker
+                           WHERE id = OLD.worker_id AND deleted_at IS NULL);
+    INSERT INTO stat_service_day
+        SELECT NEW.served_on, NEW.kind, w.district_code, 1,
+               coalesce((SELECT referral FROM health_check WHERE service_id = NEW.id), 0)
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+          AND NEW.deleted_at IS NULL
+        ON CONFLICT DO UPDATE SET services = services + 1,
+            referred = referred + excluded.referred;
+END;
+CREATE TRIGGER stat_service_refreshed AFTER UPDATE OF served_on, deleted_at, worker_id ON service
+WHEN OLD.served_on IS NOT NEW.served_on OR OLD.worker_id IS NOT NEW.worker_id
+  OR (OLD.deleted_at IS NULL) IS NOT (NEW.deleted_at IS NULL)
+BEGIN
+    INSERT INTO stat_refresh_months VALUES (OLD.worker_id);
+    INSERT INTO stat_refresh_months SELECT NEW.worker_id WHERE NEW.worker_id IS NOT OLD.worker_id;
+    INSERT INTO stat_refresh_cases VALUES (OLD.worker_id);
+    INSERT INTO stat_refresh_cases SELECT NEW.worker_id WHERE NEW.worker_id IS NOT OLD.worker_id;
+END;
+CREATE TRIGGER stat_service_deleted AFTER DELETE ON service WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE stat_service_day SET services = services - 1
+    WHERE served_on = OLD.served_on AND kind = OLD.kind
+      AND district_code = (SELECT district_code FROM worker
+                           WHERE id = OLD.worker_id AND deleted_at IS NULL);
+    INSERT INTO stat_refresh_months VALUES (OLD.worker_id);
+    INSERT INTO stat_refresh_cases VALUES (OLD.worker_id);
+END;
+
+-- Health-check and legal-aid details, written after their service row.
+CREATE TRIGGER stat_health_check_inserted AFTER INSERT ON health_check BEGIN
+    UPDATE stat_service_day SET referred = referred + 1
+    WHERE NEW.referral AND (served_on, kind, district_code) = (
+        SELECT s.served_on, s.kind, w.district_code
+        FROM service s JOIN worker w ON w.id = s.worker_id
+        WHERE s.id = NEW.service_id AND s.deleted_at IS NULL AND w.deleted_at IS NULL);
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service WHERE id = NEW.service_id;
+END;
+CREATE TRIGGER stat_health_check_updated
+AFTER UPDATE OF referral, follow_up_on, service_id ON health_check BEGIN
+    UPDATE stat_service_day SET referred = referred - 1
+    WHERE OLD.referral AND (served_on, kind, district_code) = (
+        SELECT s.served_on, s.kind, w.district_code
+        FROM service s JOIN worker w ON w.id = s.worker_id
+        WHERE s.id = OLD.service_id AND s.deleted_at IS NULL AND w.deleted_at IS NULL);
+    UPDATE stat_service_day SET referred = referred + 1
+    WHERE NEW.referral AND (served_on, kind, district_code) = (
+        SELECT s.served_on, s.kind, w.district_code
+        FROM service s JOIN worker w ON w.id = s.worker_id
+        WHERE s.id = NEW.service_id AND s.deleted_at IS NULL AND w.deleted_at IS NULL);
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service WHERE id = OLD.service_id;
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service
+        WHERE id = NEW.service_id AND NEW.service_id IS NOT OLD.service_id;
+END;
+CREATE TRIGGER stat_health_check_deleted AFTER DELETE ON health_check BEGIN
+    UPDATE stat_service_day SET referred = referred - 1
+    WHERE OLD.referral AND (served_on, kind, district_code) = (
+        SELECT s.served_on, s.kind, w.district_code
+        FROM service s JOIN worker w ON w.id = s.worker_id
+        WHERE s.id = OLD.service_id AND s.deleted_at IS NULL AND w.deleted_at IS NULL);
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service WHERE id = OLD.service_id;
+END;
+-- A visit changes its own case head and, through follows_uid, the one it continues (normally
+-- the same worker's; a batch from elsewhere may link across, so refresh both).
+CREATE TRIGGER stat_legal_aid_inserted AFTER INSERT ON legal_aid BEGIN
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service WHERE id = NEW.service_id;
+    INSERT INTO stat_refresh_cases SELECT s.worker_id FROM service s
+        WHERE s.uid = NEW.follows_uid
+          AND s.worker_id IS NOT (SELECT worker_id FROM service WHERE id = NEW.service_id);
+END;
+CREATE TRIGGER stat_legal_aid_updated AFTER UPDATE ON legal_aid BEGIN
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service WHERE id = NEW.service_id;
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service
+        WHERE id = OLD.service_id AND OLD.service_id IS NOT NEW.service_id;
+    INSERT INTO stat_refresh_cases SELECT s.worker_id FROM service s
+        WHERE s.uid IN (OLD.follows_uid, NEW.follows_uid);
+END;
+CREATE TRIGGER stat_legal_aid_deleted AFTER DELETE ON legal_aid BEGIN
+    INSERT INTO stat_refresh_cases SELECT worker_id FROM service WHERE id = OLD.service_id;
+    INSERT INTO stat_refresh_cases SELECT s.worker_id FROM service s WHERE s.uid = OLD.follows_uid;
+END;
+"#;
+
+/// The statements of migration 4 that fill the (empty) rollup tables from the records: run
+/// again after a bulk load that went in with the statistics triggers suspended.
+pub(crate) fn rollup_fill_sql() -> &'static str {
+    let start = MIGRATION_4
+        .find("-- (rollup fill begins)")
+        .expect("migration 4 marks where the rollup fill begins");
+    let end = MIGRATION_4
+        .find("-- (rollup fill ends)")
+        .expect("migration 4 marks where the rollup fill ends");
+    &MIGRATION_4[start..end]
+}
 
 /// Brings `conn` to the latest schema. Returns the version found before upgrading.
 pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {

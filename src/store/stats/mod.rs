@@ -1,0 +1,428 @@
+//! Figures for the statistics screen, `jingong stats` and the status line.
+//!
+//! What counts, so that every report means the same thing:
+//! - Only live rows count: a deleted worker, a deleted service, and the services of a deleted
+//!   worker are left out everywhere.
+//! - The district is the worker's workplace district (`worker.district_code`), also for
+//!   services: a service counts where its worker works.
+//! - "Workers" are all live workers registered up to now ("registered in total"); "new" are
+//!   those whose record was created in the period (by the China-time date of `created_at`).
+//! - Services, health checks and legal-aid amounts count by the day served (`served_on`).
+//! - Reach is the share of live workers (in total) with at least one live service in the
+//!   period; the hardship list holds live hardship workers with none in the period.
+//! - Follow-ups: a health check's follow-up is done once the worker has a later health check.
+//!   One not done is overdue when its date is before today, and due when its date is today or
+//!   later and within `FOLLOW_UP_HORIZON_DAYS` or inside the period.
+//! - Legal aid: a case is the chain of visits linked by `follows_uid`; its state is its latest
+//!   visit (the one no live visit follows). Open cases are those whose latest visit is not
+//!   resolved or referred, as of now; the amounts are those of the latest visits of cases whose
+//!   latest visit falls in the period, so a claim repeated at a follow-up counts once.
+
+use super::period::months_ending;
+use super::{Result, Store};
+use crate::domain::refdata;
+mod rollup;
+mod scan;
+
+use chrono::{Days, Months, NaiveDate};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+use std::collections::HashMap;
+
+/// Months shown in the per-month series, the current month last.
+pub const SERIES_MONTHS: u32 = 12;
+/// How far ahead an upcoming follow-up counts as due.
+pub const FOLLOW_UP_HORIZON_DAYS: u64 = 30;
+/// Rows of the hardship list returned with the figures; page on with `hardship_unserved`.
+pub const FIRST_PAGE: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct PendingCounts {
+    pub workers: i64,
+    pub events: i64,
+    pub services: i64,
+}
+
+impl PendingCounts {
+    pub fn total(&self) -> i64 {
+        self.workers + self.events + self.services
+    }
+}
+
+/// The period (both days included) and the district the figures are for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StatsQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// A Tianjin district code, or all districts.
+    pub district: Option<String>,
+}
+
+impl StatsQuery {
+    pub fn new(period: super::Period, today: NaiveDate, district: Option<String>) -> StatsQuery {
+        let (from, to) = period.range(today);
+        StatsQuery { from, to, district }
+    }
+    pub fn this_month(today: NaiveDate, district: Option<String>) -> StatsQuery {
+        StatsQuery::new(super::Period::Month, today, district)
+    }
+    pub fn this_quarter(today: NaiveDate, district: Option<String>) -> StatsQuery {
+        StatsQuery::new(super::Period::Quarter, today, district)
+    }
+    pub fn this_year(today: NaiveDate, district: Option<String>) -> StatsQuery {
+        StatsQuery::new(super::Period::Year, today, district)
+    }
+    pub fn custom(from: NaiveDate, to: NaiveDate, district: Option<String>) -> StatsQuery {
+        StatsQuery { from, to, district }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct WorkerCounts {
+    pub workers: i64,
+    pub members: i64,
+    pub joined_here: i64,
+    pub hardship: i64,
+}
+
+/// A count for one calendar month, `month` as "YYYY-MM".
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MonthCount {
+    pub month: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KindCount {
+    pub kind: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct HealthFigures {
+    /// Health checks served in the period.
+    pub checks: i64,
+    /// Of those, how many were referred on.
+    pub referred: i64,
+    pub follow_ups_due: i64,
+    pub follow_ups_overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CategoryCount {
+    pub category: String,
+    pub cases: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct LegalFigures {
+    /// Cases open now, by category in reference-data order, zeros included.
+    pub open_by_category: Vec<CategoryCount>,
+    pub open_cases: i64,
+    /// Cases whose latest visit falls in the period, and the amounts of those visits.
+    pub cases_in_period: i64,
+    pub claimed_fen: i64,
+    pub recovered_fen: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Reach {
+    /// Live workers served at least once in the period.
+    pub served: i64,
+    /// All live workers: the base of the share.
+    pub registered: i64,
+}
+
+impl Reach {
+    /// The share in tenths of a percent, rounded half up (integer, so reports agree exactly).
+    pub fn per_mille(&self) -> i64 {
+        if self.registered == 0 {
+            0
+        } else {
+            (self.served * 2000 + self.registered) / (self.registered * 2)
+        }
+    }
+}
+
+/// One row of the list of hardship workers not served in the period.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnservedWorker {
+    pub id: i64,
+    pub uid: String,
+    pub name: String,
+    pub district_code: String,
+    pub phone: String,
+    pub employer: String,
+    /// The last live service ever, if any.
+    pub last_served_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct UnservedPage {
+    /// All hardship workers not served in the period (not just this page).
+    pub total: i64,
+    pub workers: Vec<UnservedWorker>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Statistics {
+    pub query: StatsQuery,
+    /// The day "today" was when the figures were taken (follow-ups, series).
+    pub today: NaiveDate,
+    /// All live workers, registered in total.
+    pub workers: WorkerCounts,
+    /// Workers registered in the period.
+    pub new_workers: WorkerCounts,
+    /// Registrations per month, `SERIES_MONTHS` months ending with this month.
+    pub new_workers_by_month: Vec<MonthCount>,
+    /// Services in the period.
+    pub services: i64,
+    /// Services in the period by kind, in catalog order, zeros included.
+    pub services_by_kind: Vec<KindCount>,
+    /// Services per month, `SERIES_MONTHS` months ending with this month.
+    pub services_by_month: Vec<MonthCount>,
+    pub health: HealthFigures,
+    pub legal: LegalFigures,
+    pub reach: Reach,
+    /// Hardship workers not served in the period: the count and the first page.
+    pub hardship_unserved: UnservedPage,
+}
+
+/// The day after `day`, for half-open ranges over `created_at` timestamps.
+fn next_day(day: NaiveDate) -> NaiveDate {
+    day.checked_add_days(Days::new(1)).unwrap_or(day)
+}
+
+fn ymd(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
+/// SQL text and its positional parameters, built together so they never drift apart.
+struct Sql {
+    text: String,
+    params: Vec<Value>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
+    }
+    /// Appends `text`, in which `?` stands for `value`.
+    fn push(&mut self, text: &str, value: impl Into<Value>) -> &mut Sql {
+        self.text.push_str(text);
+        self.params.push(value.into());
+        self
+    }
+    fn text(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+    fn district(&mut self, column: &str, district: &Option<String>) -> &mut Sql {
+        if let Some(code) = district {
+            self.push(&format!(" AND {column} = ?"), code.clone());
+        }
+        self
+    }
+    fn row<T>(
+        &self,
+        conn: &Connection,
+        f: impl FnOnce(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        Ok(conn.query_row(&self.text, params_from_iter(self.params.iter()), f)?)
+    }
+    /// Rows of (text key, count) as a map.
+    fn map(&self, conn: &Connection) -> Result<HashMap<String, i64>> {
+        Ok(self
+            .rows(conn, |r| Ok((r.get(0)?, r.get(1)?)))?
+            .into_iter()
+            .collect())
+    }
+    fn rows<T>(
+        &self,
+        conn: &Connection,
+        mut f: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = conn.prepare_cached(&self.text)?;
+        let rows = stmt
+            .query_map(params_from_iter(self.params.iter()), |r| f(r))?
+            .collect::<rusqlite::Result<Vec<T>>>()?;
+        Ok(rows)
+    }
+}
+
+/// Where the figures come from: the rollup tables (fast) or the record tables themselves (the
+/// definition, kept to check the rollups against and for periods the rollups cannot answer).
+trait Source {
+    /// Live workers of the district, all or those created within the days given.
+    fn worker_counts(
+        &self,
+        query: &StatsQuery,
+        created: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<WorkerCounts>;
+    /// Registrations keyed by "YYYY-MM", within the days given.
+    fn registrations_by_month(
+        &self,
+        query: &StatsQuery,
+        days: (NaiveDate, NaiveDate),
+    ) -> Result<HashMap<String, i64>>;
+    /// Services keyed by kind code, in the period.
+    fn services_by_kind(&self, query: &StatsQuery) -> Result<HashMap<String, i64>>;
+    /// Services keyed by "YYYY-MM", within the days given.
+    fn services_by_month(
+        &self,
+        query: &StatsQuery,
+        days: (NaiveDate, NaiveDate),
+    ) -> Result<HashMap<String, i64>>;
+    fn health(&self, query: &StatsQuery, today: NaiveDate) -> Result<HealthFigures>;
+    /// Open cases keyed by category, and the cases and amounts of the period.
+    fn legal(&self, query: &StatsQuery) -> Result<(HashMap<String, i64>, LegalAmounts)>;
+    /// Live workers with a live service in the period: all, and of them hardship.
+    fn served(&self, query: &StatsQuery) -> Result<(i64, i64)>;
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct LegalAmounts {
+    cases: i64,
+    claimed_fen: i64,
+    recovered_fen: i64,
+}
+
+/// The first and last day of the series months.
+fn series_days(months: &[NaiveDate]) -> (NaiveDate, NaiveDate) {
+    let first = months.first().copied().unwrap_or_default();
+    let last = months.last().copied().unwrap_or_default();
+    (first, (last + Months::new(1)).pred_opt().unwrap_or(last))
+}
+
+fn month_series(months: &[NaiveDate], counted: &HashMap<String, i64>) -> Vec<MonthCount> {
+    months
+        .iter()
+        .map(|m| {
+            let month = m.format("%Y-%m").to_string();
+            let count = counted.get(&month).copied().unwrap_or(0);
+            MonthCount { month, count }
+        })
+        .collect()
+}
+
+fn assemble(
+    source: &impl Source,
+    conn: &Connection,
+    query: &StatsQuery,
+    today: NaiveDate,
+) -> Result<Statistics> {
+    let months = months_ending(today, SERIES_MONTHS);
+    let series = series_days(&months);
+    let workers = source.worker_counts(query, None)?;
+    let new_workers = source.worker_counts(query, Some((query.from, query.to)))?;
+    let new_workers_by_month =
+        month_series(&months, &source.registrations_by_month(query, series)?);
+    let by_kind = source.services_by_kind(query)?;
+    let services_by_kind: Vec<KindCount> = refdata::service_kinds()
+        .iter()
+        .map(|k| KindCount {
+            kind: k.code.clone(),
+            count: by_kind.get(&k.code).copied().unwrap_or(0),
+        })
+        .collect();
+    // Kinds this build does not know (from a newer laptop's batch) still count in the total.
+    let services = by_kind.values().sum();
+    let services_by_month = month_series(&months, &source.services_by_month(query, series)?);
+    let health = source.health(query, today)?;
+    let (open, amounts) = source.legal(query)?;
+    let legal = LegalFigures {
+        open_by_category: refdata::legal_aid_categories()
+            .iter()
+            .map(|c| CategoryCount {
+                category: c.code.clone(),
+                cases: open.get(&c.code).copied().unwrap_or(0),
+            })
+            .collect(),
+        open_cases: open.values().sum(),
+        cases_in_period: amounts.cases,
+        claimed_fen: amounts.claimed_fen,
+        recovered_fen: amounts.recovered_fen,
+    };
+    let (served, hardship_served) = source.served(query)?;
+    Ok(Statistics {
+        query: query.clone(),
+        today,
+        workers,
+        new_workers,
+        new_workers_by_month,
+        services,
+        services_by_kind,
+        services_by_month,
+        health,
+        legal,
+        reach: Reach {
+            served,
+            registered: workers.workers,
+        },
+        hardship_unserved: UnservedPage {
+            total: workers.hardship - hardship_served,
+            workers: scan::unserved_hardship_rows(conn, query, 0, FIRST_PAGE)?,
+        },
+    })
+}
+
+impl Store {
+    /// Record versions not yet in any exported batch.
+    pub fn pending_counts(&self) -> Result<PendingCounts> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self.conn.query_row(
+                &format!("SELECT count(*) FROM {table} WHERE version > exported_version"),
+                [],
+                |r| r.get(0),
+            )?)
+        };
+        Ok(PendingCounts {
+            workers: count("worker")?,
+            events: count("event")?,
+            services: count("service")?,
+        })
+    }
+
+    /// Every figure of the statistics screen for `query`, as of the store's clock, from the
+    /// rollup tables (reach over a period that is not whole months is counted exactly).
+    pub fn statistics(&self, query: &StatsQuery) -> Result<Statistics> {
+        let today = self.clock.today();
+        // One read transaction: every figure sees the same database even while others write.
+        let tx = self.conn.unchecked_transaction()?;
+        let stats = assemble(&rollup::Rollup(&tx), &tx, query, today)?;
+        tx.finish()?;
+        Ok(stats)
+    }
+
+    /// The same figures counted from the record tables alone: slow on a large database, but
+    /// the definition the rollups must agree with.
+    #[doc(hidden)]
+    pub fn statistics_by_scan(&self, query: &StatsQuery) -> Result<Statistics> {
+        assemble(
+            &scan::Scan(&self.conn),
+            &self.conn,
+            query,
+            self.clock.today(),
+        )
+    }
+
+    /// A page of the hardship workers with no live service in the period, ordered by
+    /// district and registration; `total` counts them all.
+    pub fn hardship_unserved(
+        &self,
+        query: &StatsQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<UnservedPage> {
+        let source = rollup::Rollup(&self.conn);
+        let all = source.worker_counts(query, None)?.hardship;
+        let (_, served) = source.served(query)?;
+        Ok(UnservedPage {
+            total: all - served,
+            workers: scan::unserved_hardship_rows(&self.conn, query, offset, limit)?,
+        })
+    }
+}
