@@ -16,6 +16,7 @@ pub mod schema;
 pub mod search;
 pub mod services;
 pub mod stats;
+pub mod tui_queries;
 pub mod workers;
 
 pub use clock::Clock;

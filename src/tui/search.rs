@@ -2,6 +2,7 @@
 //! a query. Each request carries a sequence number; the list keeps only the reply to its
 //! latest request, and the thread skips requests that newer ones have already replaced.
 
+use crate::store::search::{QueryClass, classify};
 use crate::store::{SearchPage, Store};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -14,6 +15,9 @@ pub struct SearchRequest {
     pub query: String,
     pub offset: usize,
     pub limit: usize,
+    /// The match count the list already has for this query: a further page of the whole
+    /// list is then read without counting every worker again.
+    pub known_total: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,7 +65,13 @@ impl SearchClient {
     }
 
     /// Asks for one page; returns the request's sequence number.
-    pub fn search(&mut self, query: &str, offset: usize, limit: usize) -> u64 {
+    pub fn search(
+        &mut self,
+        query: &str,
+        offset: usize,
+        limit: usize,
+        known_total: Option<usize>,
+    ) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.awaited = Some(seq);
@@ -70,6 +80,7 @@ impl SearchClient {
             query: query.to_string(),
             offset,
             limit,
+            known_total,
         }));
         seq
     }
@@ -122,6 +133,18 @@ impl SearchClient {
     }
 }
 
+fn run_search(reader: &Store, request: &SearchRequest) -> crate::store::Result<SearchPage> {
+    let whole_list = classify(&request.query).0 == QueryClass::All;
+    match request.known_total {
+        Some(total) if whole_list => Ok(SearchPage {
+            hits: reader.browse_page(request.offset, request.limit, total)?,
+            total,
+            more: false,
+        }),
+        _ => reader.search(&request.query, request.offset, request.limit),
+    }
+}
+
 fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
     while let Ok(first) = jobs.recv() {
         // Take everything queued: only the newest search is worth running.
@@ -135,9 +158,8 @@ fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
         }
         if let Some(request) = latest {
             let started = Instant::now();
-            let result = reader
-                .search(&request.query, request.offset, request.limit)
-                .map_err(|e| e.message(crate::text::Lang::En));
+            let result =
+                run_search(&reader, &request).map_err(|e| e.message(crate::text::Lang::En));
             let elapsed = started.elapsed();
             tracing::debug!(
                 micros = elapsed.as_micros() as u64,

@@ -67,9 +67,17 @@ impl WorkersScreen {
 
     /// Asks for the window starting at `start` of the current query.
     fn request(&mut self, ctx: &mut Ctx, start: usize) {
+        self.request_counting(ctx, start, false);
+    }
+
+    /// `recount` when records may have changed since the count was taken.
+    fn request_counting(&mut self, ctx: &mut Ctx, start: usize, recount: bool) {
         let query = self.search.value().to_string();
+        // Moving within the same results: the count is known, only rows are needed.
+        let known_total =
+            (!recount && self.answered && query == self.query && start > 0).then_some(self.total);
         match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.search(&query, start, WINDOW)),
+            Some(client) => self.awaited = Some(client.search(&query, start, WINDOW, known_total)),
             None => {
                 // No search thread (a database without a file): ask on this thread.
                 let result = ctx
@@ -207,7 +215,7 @@ impl Screen for WorkersScreen {
     fn resume(&mut self, ctx: &mut Ctx) {
         self.today = ctx.store.clock().today();
         let start = self.selected.saturating_sub(WINDOW / 2);
-        self.request(ctx, start);
+        self.request_counting(ctx, start, true);
     }
 
     fn on_reply(&mut self, reply: &Reply) {
