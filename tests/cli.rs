@@ -1,9 +1,9 @@
 //! The scriptable CLI as an office script meets it: outputs, exit codes and messages.
 
-mod common;
+mod support;
 
-use common::{TestDb, stdout_of};
 use predicates::prelude::*;
+use support::{TestDb, stdout_of};
 
 // Valid synthetic numbers from tests/fixtures/id-numbers-valid.txt.
 const ID_A: &str = "620102199708155206"; // 1997-08-15 female
@@ -407,4 +407,34 @@ fn a_newer_database_or_a_non_database_is_refused_with_a_message() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("不是 jingong 数据库"));
+}
+
+#[test]
+fn audit_shows_who_changed_which_fields_of_a_worker_and_their_services() {
+    let t = TestDb::with_officer();
+    let uid = t.add_worker("张三", ID_A, "13812345678");
+    t.add_worker("李四", ID_B, "13912345678");
+    t.cmd()
+        .args(["service", "add", "--worker", ID_A, "--kind", "job"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        t.cmd().args(["audit", "--worker", ID_A, "--json"]),
+    ))
+    .expect("json");
+    let entries = json.as_array().expect("entries");
+    assert_eq!(
+        entries.len(),
+        2,
+        "the worker and the service, not 李四: {json}"
+    );
+    assert_eq!(entries[0]["table"], "service");
+    assert_eq!(entries[1]["record_uid"], uid.as_str());
+    assert!(entries.iter().all(|e| e["officer"] == "李明"));
+    let text = stdout_of(t.cmd().args(["audit"]));
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        !text.contains(ID_A) && !text.contains("13812345678"),
+        "no personal data: {text}"
+    );
 }

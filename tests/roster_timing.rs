@@ -1,9 +1,9 @@
 //! The 100,000-row timing run. Ignored by default: it is measured with a release build:
 //! `cargo test --release --test roster_timing -- --ignored --nocapture`.
 
-mod common;
+mod support;
 
-use common::{TestDb, write_generated_roster};
+use support::{TestDb, write_generated_roster};
 
 #[test]
 #[ignore = "timing run; use --release"]

@@ -45,33 +45,19 @@ pub enum Command {
     Backup(BackupArgs),
     /// Fill the database with deterministic synthetic data
     Demo(DemoArgs),
-    /// Import workers from files
+    /// Who changed what and when
+    Audit(AuditArgs),
+    /// Write one batch of every record version not yet exported
+    Export(ExportArgs),
+    /// Check a batch folder or zip: hashes, counts, records, references
+    Verify(VerifyArgs),
+    /// Every batch exported from or imported into this database
+    Batches(BatchesArgs),
+    /// Bring data from elsewhere into this database
     #[command(subcommand)]
     Import(ImportCmd),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ImportCmd {
-    /// Register or update workers from a roster (CSV in UTF-8 or GBK, or XLSX)
-    Roster(ImportRosterArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ImportRosterArgs {
-    /// Roster file: .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) or .xlsx
-    pub file: PathBuf,
-    /// Also record this event's service for every imported worker (event uid)
-    #[arg(long)]
-    pub event: Option<String>,
-    /// Check and count everything, then write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Where to write refused rows (default: <FILE>.rejects.csv)
-    #[arg(long)]
-    pub rejects: Option<PathBuf>,
-    /// Worksheet of an XLSX file (default: the first)
-    #[arg(long)]
-    pub sheet: Option<String>,
+    /// Records kept aside at import (same ID number under two workers, diverged copies)
+    Conflicts(ConflictsArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +211,17 @@ pub struct BackupArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this worker (ID number or uid) and their services
+    #[arg(long)]
+    pub worker: Option<String>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DemoArgs {
     #[arg(long)]
     pub workers: u64,
@@ -232,4 +229,76 @@ pub struct DemoArgs {
     pub services_per_worker: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Folder for the batch (default: `batches` next to the database)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Pack the batch into one .zip instead of a folder
+    #[arg(long)]
+    pub zip: bool,
+    /// Add review copies in CSV (UTF-8 with BOM)
+    #[arg(long)]
+    pub csv: bool,
+    /// Add a review workbook (XLSX), one sheet per record kind
+    #[arg(long)]
+    pub xlsx: bool,
+    /// Print how long each step took
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Batch folder or zip
+    pub path: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchesArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Merge batches exported on other laptops
+    Batch(ImportBatchArgs),
+    /// Register or update workers from a roster (CSV in UTF-8 or GBK, or XLSX)
+    Roster(ImportRosterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportRosterArgs {
+    /// Roster file: .csv (UTF-8, UTF-8 with BOM, GBK/GB18030) or .xlsx
+    pub file: PathBuf,
+    /// Also record this event's service for every imported worker (event uid)
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Check and count everything, then write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where to write refused rows (default: <FILE>.rejects.csv)
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Worksheet of an XLSX file (default: the first)
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportBatchArgs {
+    /// Batch folders or zips
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    #[arg(long)]
+    pub json: bool,
 }

@@ -2,6 +2,7 @@
 //! refused or not found, 2 for bad usage or invalid input.
 
 mod args;
+mod batch_cmd;
 mod demo_cmd;
 mod output;
 mod records;
@@ -101,7 +102,7 @@ pub fn main() -> i32 {
     }
 }
 
-fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
+pub(crate) fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
     if let Some(path) = &cli.db {
         return Ok(path.clone());
     }
@@ -131,7 +132,12 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Stats(cmd)) => records::stats(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
-        Some(Command::Import(args::ImportCmd::Roster(cmd))) => roster_cmd::run(&cli, cmd),
+        Some(Command::Audit(cmd)) => records::audit(&cli, cmd),
+        Some(Command::Export(cmd)) => batch_cmd::export(&cli, cmd),
+        Some(Command::Verify(cmd)) => batch_cmd::verify(&cli, cmd),
+        Some(Command::Batches(cmd)) => batch_cmd::batches(&cli, cmd),
+        Some(Command::Import(cmd)) => batch_cmd::import(&cli, cmd),
+        Some(Command::Conflicts(cmd)) => batch_cmd::conflicts(&cli, cmd),
     }
     .inspect_err(|f| tracing::info!(code = f.code, "command refused"))
 }

@@ -1,7 +1,8 @@
 //! Subcommands over single records: officer, worker, service, search, stats, backup.
 
 use super::args::{
-    BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, StatsArgs, WorkerCmd,
+    AuditArgs, BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, StatsArgs,
+    WorkerCmd,
 };
 use super::output::{gender_label, kind_label, pad, print_json, shown_id, shown_phone};
 use super::{CmdResult, Failure, open_store};
@@ -309,5 +310,41 @@ pub fn backup(cli: &Cli, a: &BackupArgs) -> CmdResult {
         .backup_to(&a.file)
         .map_err(|e| Failure::from_store(e, lang))?;
     println!("{}", a.file.display());
+    Ok(())
+}
+
+pub fn audit(cli: &Cli, a: &AuditArgs) -> CmdResult {
+    let lang = cli.lang;
+    let store = open_store(cli)?;
+    let fail = |e| Failure::from_store(e, lang);
+    let worker_uid = match &a.worker {
+        Some(key) => Some(store.resolve_worker(key).map_err(fail)?.uid),
+        None => None,
+    };
+    let entries = store
+        .audit_entries(worker_uid.as_deref(), a.limit)
+        .map_err(fail)?;
+    if a.json {
+        print_json(&entries);
+        return Ok(());
+    }
+    for e in &entries {
+        let action = match e.action.as_str() {
+            "create" => lang.pick("新建", "created"),
+            "update" => lang.pick("修改", "changed"),
+            "delete" => lang.pick("删除", "deleted"),
+            "merge" => lang.pick("合并", "merged"),
+            other => other,
+        };
+        println!(
+            "{}  {}  {}  {} v{}  {}",
+            e.at,
+            pad(&e.officer, 8),
+            pad(action, 6),
+            e.record_uid,
+            e.version,
+            e.fields
+        );
+    }
     Ok(())
 }

@@ -48,7 +48,8 @@ impl From<rusqlite::Error> for StoreError {
             match e.code {
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return StoreError::Busy,
                 ErrorCode::ReadOnly => return StoreError::ReadOnly,
-                ErrorCode::DiskFull => return StoreError::DiskFull,
+                // A full disk and a file-size limit both surface as a failed write.
+                ErrorCode::DiskFull | ErrorCode::SystemIoFailure => return StoreError::DiskFull,
                 _ => {}
             }
         }
@@ -119,8 +120,8 @@ impl StoreError {
                 .into(),
             StoreError::DiskFull => lang
                 .pick(
-                    "磁盘已满，本次保存未完成（已有数据完好）：请腾出空间后重试",
-                    "the disk is full; this save did not happen (existing data is intact): free some space and retry",
+                    "磁盘已满或无法写入，本次保存未完成（已有数据完好）：请腾出空间后重试",
+                    "the disk is full or cannot be written; this save did not happen (existing data is intact): free some space and retry",
                 )
                 .into(),
             StoreError::Busy => lang

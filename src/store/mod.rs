@@ -1,6 +1,9 @@
 //! The SQLite store: one `Store` owns the connection, every SQL string lives under here, and
 //! every write stamps `updated_at`, bumps `version` and appends to `audit` in one transaction.
 
+pub mod audit_log;
+pub mod batch_queries;
+pub(crate) mod bulk;
 pub mod clock;
 pub mod drafts;
 pub mod error;
@@ -66,7 +69,7 @@ impl Store {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;
-        configure(&conn, path)?;
+        configure(&mut conn, path)?;
         if access == Access::ReadWrite {
             // WAL must be set by a writer; its -wal and -shm files inherit the main file's mode.
             let mode: String = conn
@@ -109,7 +112,7 @@ impl Store {
     /// An in-memory database, for tests of the store itself.
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        configure(&conn, Path::new(":memory:"))?;
+        configure(&mut conn, Path::new(":memory:"))?;
         schema::migrate(&mut conn).map_err(|e| match e {
             schema::MigrateError::Newer { found } => StoreError::NewerSchema {
                 found,
@@ -210,8 +213,12 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> 
     Ok(())
 }
 
-fn configure(conn: &Connection, path: &Path) -> Result<()> {
+fn configure(conn: &mut Connection, path: &Path) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Writers take the write lock when their transaction begins. A deferred transaction that
+    // read first and then tries to write fails at once with BUSY_SNAPSHOT if another process
+    // committed meanwhile, without waiting: with IMMEDIATE, the busy timeout applies.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     // Reading the schema is the first thing that touches the file's pages: a file that is not
     // a database fails here, and gets a message that says so.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {

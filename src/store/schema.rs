@@ -4,7 +4,7 @@
 use rusqlite::Connection;
 
 /// Migration n (1-based) is `MIGRATIONS[n - 1]`. Never edit a shipped migration: add one.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -72,7 +72,6 @@ CREATE TABLE search_term (
     worker_id INTEGER NOT NULL REFERENCES worker(id),
     PRIMARY KEY (term, worker_id)
 ) WITHOUT ROWID;
-CREATE INDEX search_term_worker ON search_term(worker_id);
 
 CREATE TABLE event (
     id                 INTEGER PRIMARY KEY,
@@ -203,6 +202,18 @@ CREATE TABLE conflict (
     resolved_at    TEXT
 );
 CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
+"#;
+
+/// Batches: an export announces itself with a `writing` row before its first file, so a
+/// crash between writing the folder and marking the records can be finished or undone at the
+/// next export; conflicts say what kind they are and which table the kept copy is in.
+const MIGRATION_3: &str = r#"
+ALTER TABLE batch ADD COLUMN status TEXT NOT NULL DEFAULT 'complete'
+    CHECK (status IN ('writing', 'complete'));
+CREATE INDEX batch_writing ON batch(id) WHERE status = 'writing';
+ALTER TABLE conflict ADD COLUMN reason TEXT NOT NULL DEFAULT 'id_number'
+    CHECK (reason IN ('id_number', 'diverged', 'worker_in_conflict'));
+ALTER TABLE conflict ADD COLUMN record_table TEXT NOT NULL DEFAULT 'worker';
 "#;
 
 /// Brings `conn` to the latest schema. Returns the version found before upgrading.

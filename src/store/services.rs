@@ -210,12 +210,11 @@ pub(crate) fn insert_service(
     }
     if let Some(follows) = input.legal.as_ref().and_then(|l| l.follows_uid.as_deref()) {
         let same_worker: Option<i64> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT s.worker_id FROM service s JOIN legal_aid l ON l.service_id = s.id
                  WHERE s.uid = ?1 AND s.deleted_at IS NULL",
-                [follows],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([follows], |r| r.get(0))
             .optional()?;
         if same_worker != Some(worker_id) {
             return Err(FieldError::new(

@@ -1,7 +1,7 @@
 //! Registering, editing and tombstoning workers, with their search keys kept in step.
 
 use super::{Result, Store, StoreError};
-use crate::domain::pinyin::pinyin_keys;
+use crate::domain::pinyin::{PinyinKeys, pinyin_keys};
 use crate::domain::{
     Field, FieldError, Gender, IdNumber, Membership, Rule, Worker, WorkerInput, parse_id_number,
 };
@@ -49,7 +49,10 @@ pub(crate) fn reversed(s: &str) -> String {
 
 /// Every search key of a name except the plain name prefix (the name index answers that).
 pub fn search_terms(name: &str) -> Vec<String> {
-    let keys = pinyin_keys(name);
+    search_terms_with(name, &pinyin_keys(name))
+}
+
+fn search_terms_with(name: &str, keys: &PinyinKeys) -> Vec<String> {
     let mut terms: Vec<String> = Vec::with_capacity(8);
     for full in &keys.full_variants {
         terms.push(format!("p:{full}"));
@@ -86,14 +89,26 @@ fn surname_len(chars: &[char]) -> usize {
     1
 }
 
-pub(crate) fn write_search_terms(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
-    // Cached: roster import calls this once per row.
-    tx.prepare_cached("DELETE FROM search_term WHERE worker_id = ?1")?
-        .execute([worker_id])?;
+fn insert_search_terms(tx: &Connection, worker_id: i64, terms: &[String]) -> Result<()> {
     let mut insert =
         tx.prepare_cached("INSERT OR IGNORE INTO search_term(term, worker_id) VALUES (?1, ?2)")?;
-    for term in search_terms(name) {
+    for term in terms {
         insert.execute(params![term, worker_id])?;
+    }
+    Ok(())
+}
+
+/// Adds the search keys of `name` for a worker.
+pub(crate) fn insert_search_terms_of(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
+    insert_search_terms(tx, worker_id, &search_terms(name))
+}
+
+/// Removes the keys of `name`: they are derived from it, so no index by worker is needed.
+pub(crate) fn delete_search_terms(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
+    let mut delete =
+        tx.prepare_cached("DELETE FROM search_term WHERE term = ?1 AND worker_id = ?2")?;
+    for term in search_terms(name) {
+        delete.execute(params![term, worker_id])?;
     }
     Ok(())
 }
@@ -339,8 +354,9 @@ pub(crate) fn live_worker_by_uid(conn: &Connection, uid: &str) -> Result<Worker>
     })
 }
 
-/// Inserts a new worker row (version 1) and its search keys. Shared by registration, roster
-/// import and demo data so every path writes the same columns.
+/// Inserts a new worker row (version 1) and its search keys, refusing a live duplicate ID
+/// number. Shared by registration, roster import and demo data so every path writes the same
+/// columns.
 pub(crate) fn insert_worker(
     tx: &Transaction,
     uid: &str,
@@ -350,6 +366,19 @@ pub(crate) fn insert_worker(
     now: &str,
 ) -> Result<i64> {
     duplicate_id_check(tx, &id.number, None)?;
+    insert_unique_worker(tx, uid, input, id, officer, now)
+}
+
+/// `insert_worker` for a caller that already knows the ID number is not registered (bulk
+/// loads run without the index the duplicate check needs).
+pub(crate) fn insert_unique_worker(
+    tx: &Transaction,
+    uid: &str,
+    input: &WorkerInput,
+    id: &IdNumber,
+    officer: i64,
+    now: &str,
+) -> Result<i64> {
     let keys = pinyin_keys(&input.name);
     tx.prepare_cached(
         "INSERT INTO worker(uid, created_at, updated_at, officer_id, id_number, id_number_rev,
@@ -383,7 +412,7 @@ pub(crate) fn insert_worker(
         input.note,
     ])?;
     let rowid = tx.last_insert_rowid();
-    write_search_terms(tx, rowid, &input.name)?;
+    insert_search_terms(tx, rowid, &search_terms_with(&input.name, &keys))?;
     Ok(rowid)
 }
 
@@ -434,7 +463,8 @@ pub(crate) fn update_worker_row(
         input.note,
     ])?;
     if input.name != current.input.name {
-        write_search_terms(tx, current.id, &input.name)?;
+        delete_search_terms(tx, current.id, &current.input.name)?;
+        insert_search_terms(tx, current.id, &search_terms_with(&input.name, &keys))?;
     }
     Ok(version)
 }

@@ -1,12 +1,88 @@
-//! The officer's full-screen interface.
+//! The officer's full-screen interface: ratatui over crossterm, keys through the keymap,
+//! searches on a background thread, every form change kept as a draft.
+
+pub mod action;
+pub mod app;
+pub mod event;
+pub mod keymap;
+pub mod screens;
+pub mod search;
+pub mod text;
+pub mod widgets;
 
 use crate::cli::{Cli, Failure};
+use app::App;
+use keymap::Keymap;
+use ratatui::crossterm::event::{self as term_event, DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::execute;
+use std::time::{Duration, Instant};
 
 /// Opens the TUI on the database named by `cli`.
 pub fn run(cli: &Cli) -> Result<(), Failure> {
-    let _ = cli;
-    Err(Failure::refused(cli.lang.pick(
-        "界面尚未完成：请使用子命令（jingong --help）",
-        "the screens are not built yet: use the subcommands (jingong --help)",
-    )))
+    // A bad keymap stops before the terminal is taken over, so the message stays readable.
+    let keymap =
+        Keymap::load(cli.keymap.as_deref(), crate::cli::config_dir().as_deref()).map_err(|e| {
+            Failure::invalid(match cli.lang {
+                crate::text::Lang::Zh => format!("按键配置有误：{e}"),
+                crate::text::Lang::En => format!("bad keymap: {e}"),
+            })
+        })?;
+    let store = crate::cli::open_store(cli)?;
+    let mut app = App::new(store, keymap, cli.lang);
+    app.settle();
+
+    // ratatui::init installs a panic hook that restores the terminal before the message.
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    let result = event_loop(&mut terminal, &mut app);
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result.map_err(|e| {
+        Failure::refused(match cli.lang {
+            crate::text::Lang::Zh => format!("终端出错：{e}"),
+            crate::text::Lang::En => format!("terminal error: {e}"),
+        })
+    })
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|frame| app.render(frame))?;
+            dirty = false;
+        }
+        if app.should_quit() {
+            return Ok(());
+        }
+        // Short waits only while a search is out, so its answer shows as soon as it comes.
+        let timeout = if app.waiting() {
+            Duration::from_millis(5)
+        } else {
+            Duration::from_millis(250)
+        };
+        if term_event::poll(timeout)? {
+            let started = Instant::now();
+            let mut handled = 0u32;
+            // Every pending event first, then one draw: fast typing never queues frames.
+            loop {
+                let ev = term_event::read()?;
+                dirty |= app.handle_event(&ev);
+                handled += 1;
+                if app.should_quit() || !term_event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+            if dirty {
+                terminal.draw(|frame| app.render(frame))?;
+                dirty = false;
+                tracing::debug!(
+                    events = handled,
+                    micros = started.elapsed().as_micros() as u64,
+                    "input handled and drawn"
+                );
+            }
+        }
+        dirty |= app.poll_background();
+    }
 }

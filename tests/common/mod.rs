@@ -1,124 +1,181 @@
-//! Helpers shared by the integration tests: a temp database with an officer, and the binary.
-#![allow(dead_code)]
+//! Shared helpers for the batch tests: demo databases, running the binary, reading batches.
+
+#![allow(dead_code)] // each test file uses its own subset
 
 use assert_cmd::Command;
+use jingong::batch::verify::{VerifyOptions, verify_path};
+use rusqlite::Connection;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
-/// A fixed "now" so ages and default dates never depend on the day the tests run.
-pub const NOW: &str = "2026-11-29T10:00:00+08:00";
-
-pub struct TestDb {
-    pub dir: TempDir,
-    pub db: PathBuf,
+/// The binary on `db`, with logs kept inside the test's folder and English messages.
+pub fn jingong(db: &Path) -> Command {
+    jingong_in(db, "en")
 }
 
-impl TestDb {
-    pub fn new() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("jingong.db");
-        TestDb { dir, db }
-    }
+/// The binary on `db` speaking `lang` (`zh` or `en`).
+pub fn jingong_in(db: &Path, lang: &str) -> Command {
+    let mut cmd = Command::cargo_bin("jingong").expect("binary built");
+    let dir = db.parent().expect("db in a folder");
+    cmd.env("JINGONG_DATA_DIR", dir.join("data"))
+        .env_remove("JINGONG_EXPORT_CRASH_AT")
+        .env_remove("JINGONG_DB")
+        .arg("--db")
+        .arg(db)
+        .arg("--lang")
+        .arg(lang);
+    cmd
+}
 
-    /// A database whose officer profile is set.
-    pub fn with_officer() -> TestDb {
-        let t = TestDb::new();
-        t.cmd()
-            .args(["officer", "set", "--name", "李明", "--org", "和平区总工会"])
-            .args(["--district", "120101"])
+/// A database with an officer and `workers` demo workers (three services each).
+pub fn demo_db(dir: &Path, name: &str, workers: u64, seed: u64) -> PathBuf {
+    let db = dir.join(name);
+    jingong(&db)
+        .args([
+            "officer",
+            "set",
+            "--name",
+            "李明",
+            "--org",
+            "和平区总工会",
+            "--district",
+            "120101",
+        ])
+        .assert()
+        .success();
+    if workers > 0 {
+        jingong(&db)
+            .args([
+                "demo",
+                "--workers",
+                &workers.to_string(),
+                "--seed",
+                &seed.to_string(),
+            ])
             .assert()
             .success();
-        t
     }
-
-    /// `jingong --db <this db>` with a fixed clock and private data/config folders.
-    pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_jingong"));
-        cmd.arg("--db")
-            .arg(&self.db)
-            .env("JINGONG_NOW", NOW)
-            .env("JINGONG_DATA_DIR", self.dir.path().join("data"))
-            .env("JINGONG_CONFIG_DIR", self.dir.path().join("config"))
-            .env_remove("JINGONG_DB")
-            .env_remove("JINGONG_LANG");
-        cmd
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Registers a worker and returns its uid.
-    pub fn add_worker(&self, name: &str, id_number: &str, phone: &str) -> String {
-        let out = self
-            .cmd()
-            .args(["worker", "add", "--name", name, "--id-number", id_number])
-            .args(["--phone", phone])
-            .output()
-            .expect("run jingong");
-        assert!(
-            out.status.success(),
-            "worker add failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("utf-8")
-            .trim()
-            .to_string()
-    }
+    db
 }
 
-pub fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run jingong");
-    String::from_utf8(out.stdout).expect("utf-8")
+/// Runs `export` and returns the batch path it printed.
+pub fn export(db: &Path, out: &Path, extra: &[&str]) -> PathBuf {
+    let output = jingong(db)
+        .arg("export")
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "export failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = String::from_utf8(output.stdout).expect("utf-8");
+    PathBuf::from(path.trim())
 }
 
-/// Writes a roster of `rows` distinct, valid synthetic workers (UTF-8 CSV with the Chinese
-/// headers), deterministic for a given count. Used by the crash test and the timing run.
-pub fn write_generated_roster(path: &Path, rows: usize) {
-    use std::io::Write;
-    const REGIONS: [&str; 4] = ["120101", "120111", "620102", "410102"];
-    const SURNAMES: [char; 8] = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄'];
-    const GIVEN: [char; 10] = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇'];
-    let start = chrono::NaiveDate::from_ymd_opt(1965, 1, 1).expect("date");
-    let file = std::fs::File::create(path).expect("create roster");
-    let mut out = std::io::BufWriter::new(file);
-    writeln!(out, "姓名,身份证号,手机号,工作单位,工种").expect("write");
-    for i in 0..rows {
-        let birth = start + chrono::Duration::days((i % 14_000) as i64);
-        let sequence = i / 14_000 + 1;
-        let body = format!(
-            "{}{}{:03}",
-            REGIONS[i % REGIONS.len()],
-            birth.format("%Y%m%d"),
-            sequence
-        );
-        let name: String = [
-            SURNAMES[i % SURNAMES.len()],
-            GIVEN[(i / 8) % GIVEN.len()],
-            GIVEN[(i / 80) % GIVEN.len()],
-        ]
-        .iter()
-        .collect();
-        writeln!(
-            out,
-            "{name},{body}{},139{:08},天津建工集团第{}项目部,瓦工",
-            check_digit(&body),
-            i,
-            i % 50
-        )
-        .expect("write");
+/// The lines of one data file of a batch folder.
+pub fn records(batch: &Path, file: &str) -> Vec<Value> {
+    std::fs::read_to_string(batch.join(file))
+        .expect("data file")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+/// Integrity check of a batch (no reference resolution), as the library does it.
+pub fn is_complete_batch(path: &Path) -> bool {
+    verify_path(
+        path,
+        VerifyOptions {
+            today: chrono::NaiveDate::from_ymd_opt(2100, 1, 1).unwrap(),
+            references: None,
+        },
+    )
+    .map(|r| r.is_valid())
+    .unwrap_or(false)
+}
+
+/// Every record of a database as comparable text, keyed by (table, uid): what a merge must
+/// carry over. Local row ids, exported_version and origin markers are left out.
+pub fn dump(db: &Path) -> BTreeMap<(String, String), String> {
+    let conn = Connection::open(db).expect("open");
+    let mut out = BTreeMap::new();
+    let queries = [
+        (
+            "worker",
+            "SELECT w.uid, w.version || '|' || coalesce(w.deleted_at, '') || '|' || w.id_number
+                || '|' || w.name || '|' || w.gender || '|' || w.birth_date || '|' || w.phone
+                || '|' || w.hometown_code || '|' || w.employer || '|' || w.worksite || '|'
+                || w.trade || '|' || w.district_code || '|' || w.membership || '|' || w.card_no
+                || '|' || w.hardship || '|' || w.note || '|' || w.created_at || '|'
+                || w.updated_at || '|' || o.name || '|' || w.name_pinyin
+             FROM worker w JOIN officer o ON o.id = w.officer_id",
+        ),
+        (
+            "event",
+            "SELECT e.uid, e.version || '|' || coalesce(e.deleted_at, '') || '|' || e.name || '|'
+                || e.kind || '|' || e.held_on || '|' || e.place || '|' || e.district_code || '|'
+                || e.default_quantity || '|' || e.default_amount_fen || '|' || o.name
+             FROM event e JOIN officer o ON o.id = e.officer_id",
+        ),
+        (
+            "service",
+            "SELECT s.uid, s.version || '|' || coalesce(s.deleted_at, '') || '|' || w.uid || '|'
+                || coalesce(ev.uid, '') || '|' || s.kind || '|' || s.served_on || '|' || s.place
+                || '|' || s.quantity || '|' || s.amount_fen || '|' || s.note || '|' || o.name
+                || '|' || coalesce(h.provider || h.blood_pressure || coalesce(h.glucose_tenths, '')
+                || h.findings || h.referral || coalesce(h.follow_up_on, '') || h.consent_by
+                || h.consent_at, '-') || '|' || coalesce(l.category || l.description || l.status
+                || l.claimed_fen || l.recovered_fen || coalesce(l.follows_uid, ''), '-')
+             FROM service s JOIN worker w ON w.id = s.worker_id
+             JOIN officer o ON o.id = s.officer_id
+             LEFT JOIN event ev ON ev.id = s.event_id
+             LEFT JOIN health_check h ON h.service_id = s.id
+             LEFT JOIN legal_aid l ON l.service_id = s.id",
+        ),
+    ];
+    for (table, sql) in queries {
+        let mut stmt = conn.prepare(sql).expect("query");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .expect("rows");
+        for row in rows {
+            let (uid, text) = row.expect("row");
+            out.insert((table.to_string(), uid), text);
+        }
     }
-    out.flush().expect("flush");
+    out
 }
 
-/// GB 11643 check character of the first 17 digits.
-pub fn check_digit(first17: &str) -> char {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).expect("digit") * w)
-        .sum();
-    b"10X98765432"[(sum % 11) as usize] as char
+/// (table, uid) -> (version, exported_version) of every record.
+pub fn versions(db: &Path) -> BTreeMap<(String, String), (i64, i64)> {
+    let conn = Connection::open(db).expect("open");
+    let mut out = BTreeMap::new();
+    for table in ["worker", "event", "service"] {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT uid, version, exported_version FROM {table}"
+            ))
+            .expect("query");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows");
+        for row in rows {
+            let (uid, version, exported) = row.expect("row");
+            out.insert((table.to_string(), uid), (version, exported));
+        }
+    }
+    out
+}
+
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }

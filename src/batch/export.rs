@@ -1,0 +1,784 @@
+//! `export`: one batch holding every record version not yet exported, written so that a
+//! crash at any point leaves either no batch or a whole one, and no version is sent twice or
+//! skipped.
+//!
+//! The order of durable steps:
+//! 1. take the database's batch lock (one export or import at a time);
+//! 2. finish or undo any export that died earlier (`recover_unfinished`);
+//! 3. insert a `writing` batch row naming the final path;
+//! 4. write every file into `.<name>.partial`, fsync each file and the folder;
+//! 5. rename to the final name (for `--zip`, pack into `.<name>.zip.partial`, fsync, rename),
+//!    then fsync the parent folder;
+//! 6. in one transaction: mark the versions exported, add `batch_item` rows, set the batch
+//!    row `complete`.
+//!
+//! A death before step 5 leaves no final folder: the next export discards the row and the
+//! partial folder, and writes the versions again. A death after step 5 leaves a final folder
+//! that the row names: the next export verifies it and marks exactly the versions written in
+//! it (read back from its files), so it is neither repeated nor lost.
+
+use super::format::{
+    BATCH_NAME_PREFIX, EventRecord, FORMAT_NAME, FORMAT_VERSION, FileEntry, HealthCheckFields,
+    LegalAidFields, MANIFEST_FILE, Manifest, OfficerFields, Op, RecordHeader, RecordKind,
+    ServiceRecord, WorkerRecord,
+};
+use super::fsio::{
+    HashingWriter, create_private_dir, create_private_dir_all, create_private_file, sha256_hex,
+    sync_dir,
+};
+use super::source::BatchSource;
+use super::verify::{KindTally, VerifyOptions, verify_path};
+use super::{BatchError, Result};
+use crate::store::batch_queries::{
+    self as q, HEADER_COLUMNS, NewBatch, complete_batch, discard_batch, for_each_row, insert_batch,
+    mark_all_pending, mark_one, pending_fingerprint,
+};
+use crate::store::{Store, StoreError};
+use rusqlite::Row;
+use rusqlite::types::Type;
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{BufRead, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    pub out_dir: PathBuf,
+    pub zip: bool,
+    pub csv: bool,
+    pub xlsx: bool,
+}
+
+/// What the export is doing, for a progress bar or a TUI gauge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportStep {
+    /// Records written so far out of those waiting when the export began.
+    Records {
+        done: u64,
+        total: u64,
+    },
+    ReviewCopies,
+    Packing,
+    Marking,
+}
+
+/// What was done about an export that had died.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// Its folder was complete and verified: its versions are now marked exported.
+    Completed { path: PathBuf },
+    /// It never produced a complete folder: forgotten; its versions wait for this export.
+    Discarded { path: PathBuf },
+    /// A temporary folder or file of a dead export, removed.
+    RemovedLeftover { path: PathBuf },
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportSummary {
+    pub path: PathBuf,
+    pub batch_uid: String,
+    /// Records per kind, in `RecordKind::ALL` order.
+    pub counts: [i64; 3],
+    /// True when records changed during the export, so marking went record by record.
+    pub marked_one_by_one: bool,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExportOutcome {
+    NothingNew {
+        recovered: Vec<Recovery>,
+    },
+    Written {
+        summary: ExportSummary,
+        recovered: Vec<Recovery>,
+    },
+}
+
+/// Named points where `JINGONG_EXPORT_CRASH_AT` aborts the process, for the crash tests.
+pub const CRASH_POINTS: &[&str] = &[
+    "locked",
+    "announced",
+    "mid-workers",
+    "mid-services",
+    "data-written",
+    "manifest-written",
+    "packed",
+    "renamed",
+    "marking",
+    "marked",
+];
+
+#[derive(Debug, Clone, Default)]
+struct CrashAt(Option<String>);
+
+impl CrashAt {
+    fn from_env() -> CrashAt {
+        CrashAt(std::env::var("JINGONG_EXPORT_CRASH_AT").ok())
+    }
+
+    /// Dies like a power cut would: no destructors, no flushing of buffers.
+    fn here(&self, step: &str) {
+        if self.0.as_deref() == Some(step) {
+            std::process::abort();
+        }
+    }
+}
+
+/// Held while an export or an import runs: a second one on the same database waits its turn
+/// by failing fast. The OS drops the lock when the process dies, so a crash never leaves the
+/// database locked.
+pub struct BatchLock {
+    _file: Option<File>,
+}
+
+pub fn lock_database(store: &Store) -> Result<BatchLock> {
+    let db = store.path();
+    if db == Path::new(":memory:") {
+        return Ok(BatchLock { _file: None });
+    }
+    let mut name = db.as_os_str().to_owned();
+    name.push(".batch-lock");
+    let path = PathBuf::from(name);
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(&path).map_err(|e| BatchError::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(BatchLock { _file: Some(file) }),
+        Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Locked),
+        Err(std::fs::TryLockError::Error(e)) => Err(BatchError::io(&path, e)),
+    }
+}
+
+/// The eight characters of the device id that go into folder names: the last eight, which
+/// are random, where the first eight of a v7 UUID are a timestamp shared by laptops set up
+/// the same day.
+pub fn device_tag(device_id: &str) -> String {
+    let hex: String = device_id.chars().filter(|c| *c != '-').collect();
+    hex[hex.len().saturating_sub(8)..].to_string()
+}
+
+/// Writes a batch of everything waiting. `progress` is called often; keep it cheap.
+pub fn export(
+    store: &mut Store,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(ExportStep),
+) -> Result<ExportOutcome> {
+    let crash = CrashAt::from_env();
+    let _lock = lock_database(store)?;
+    crash.here("locked");
+    let mut timings = Vec::new();
+    let started = Instant::now();
+    let device_id = store.device_id()?;
+    let tag = device_tag(&device_id);
+    let mut recovered = recover_unfinished_locked(store, &crash)?;
+    recovered.extend(remove_leftovers(&options.out_dir, &tag)?);
+    timings.push(("recover", started.elapsed()));
+
+    let pending = store.pending_counts()?;
+    if pending.total() == 0 {
+        return Ok(ExportOutcome::NothingNew { recovered });
+    }
+    let officer = store.officer()?.ok_or(StoreError::NoOfficer)?;
+    let clock = store.clock();
+    let now = clock.now();
+    let created_at = clock.stamp();
+    create_private_dir_all(&options.out_dir)?;
+    // The batch row keeps an absolute path: recovery must find the folder whatever the
+    // working folder of the next run.
+    let out_dir =
+        std::fs::canonicalize(&options.out_dir).map_err(|e| BatchError::io(&options.out_dir, e))?;
+    let base = format!(
+        "{BATCH_NAME_PREFIX}{}-{tag}-{}",
+        officer.district_code,
+        now.format("%Y%m%dT%H%M%S")
+    );
+    let name = free_name(&out_dir, &base, store)?;
+    let plan = BatchPlan {
+        final_path: out_dir.join(if options.zip {
+            format!("{name}.zip")
+        } else {
+            name.clone()
+        }),
+        partial: out_dir.join(format!(".{name}.partial")),
+        zip_partial: options
+            .zip
+            .then(|| out_dir.join(format!(".{name}.zip.partial"))),
+        out_dir,
+        name,
+    };
+    let batch_uid = uuid::Uuid::now_v7().to_string();
+    let previous = store.last_export_uid(&device_id)?;
+    let final_path_text = plan.final_path.to_string_lossy().into_owned();
+    let batch_id = insert_batch(
+        store.conn(),
+        &NewBatch {
+            uid: &batch_uid,
+            previous_batch_uid: previous.as_deref(),
+            device_id: &device_id,
+            officer_id: store.officer_id().ok(),
+            created_at: &created_at,
+            path: &final_path_text,
+            direction: "exported",
+            status: "writing",
+        },
+    )?;
+    crash.here("announced");
+
+    let manifest = Manifest {
+        format: FORMAT_NAME.into(),
+        format_version: FORMAT_VERSION,
+        batch_uid: batch_uid.clone(),
+        previous_batch_uid: previous,
+        device_id: device_id.clone(),
+        officer: OfficerFields {
+            name: Cow::Owned(officer.name.clone()),
+            organisation: Cow::Owned(officer.organisation.clone()),
+            district_code: Cow::Owned(officer.district_code.clone()),
+        },
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: store.schema_version()?,
+        created_at,
+        files: Vec::new(),
+    };
+    let written = write_batch(
+        store,
+        options,
+        &plan,
+        manifest,
+        pending,
+        &crash,
+        progress,
+        &mut timings,
+    );
+    let (tallies, manifest_sha) = match written {
+        Ok(done) => done,
+        Err(e) => {
+            // Before the rename nothing is visible: undo now rather than at the next export.
+            // After it, the folder is whole and the next export verifies and marks it.
+            if !plan.final_path.exists() {
+                let _ = remove_any(&plan.partial);
+                if let Some(zip_partial) = &plan.zip_partial {
+                    let _ = remove_any(zip_partial);
+                }
+                let _ = discard_batch(store.conn(), batch_id);
+            }
+            return Err(e);
+        }
+    };
+
+    let step = Instant::now();
+    progress(ExportStep::Marking);
+    let marked_one_by_one = mark_exported(
+        store,
+        batch_id,
+        &plan.final_path,
+        tallies,
+        &manifest_sha,
+        &crash,
+    )?;
+    crash.here("marked");
+    timings.push(("mark exported", step.elapsed()));
+    timings.push(("total", started.elapsed()));
+    tracing::info!(
+        workers = tallies[0].count,
+        events = tallies[1].count,
+        services = tallies[2].count,
+        marked_one_by_one,
+        ms = started.elapsed().as_millis() as u64,
+        "batch exported"
+    );
+    Ok(ExportOutcome::Written {
+        summary: ExportSummary {
+            path: plan.final_path,
+            batch_uid,
+            counts: tallies.map(|t| t.count),
+            marked_one_by_one,
+            timings,
+        },
+        recovered,
+    })
+}
+
+/// Where one export writes.
+struct BatchPlan {
+    out_dir: PathBuf,
+    name: String,
+    partial: PathBuf,
+    zip_partial: Option<PathBuf>,
+    final_path: PathBuf,
+}
+
+/// Writes every file into the partial folder, flushes, and renames it (or its zip) to the
+/// final name. Returns what was written per kind and the manifest's SHA-256.
+#[allow(clippy::too_many_arguments)] // the steps' shared state; a struct would only rename it
+fn write_batch(
+    store: &Store,
+    options: &ExportOptions,
+    plan: &BatchPlan,
+    mut manifest: Manifest,
+    pending: crate::store::stats::PendingCounts,
+    crash: &CrashAt,
+    progress: &mut dyn FnMut(ExportStep),
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<([KindTally; 3], String)> {
+    let partial = &plan.partial;
+    create_private_dir(partial)?;
+    let step = Instant::now();
+    let (mut files, tallies) = write_data_files(
+        store,
+        partial,
+        &manifest.device_id,
+        pending.total() as u64,
+        pending.services as u64,
+        crash,
+        progress,
+    )?;
+    crash.here("data-written");
+    timings.push(("write records", step.elapsed()));
+
+    let step = Instant::now();
+    if options.csv || options.xlsx {
+        progress(ExportStep::ReviewCopies);
+        if options.csv {
+            files.extend(super::csv_copy::write(partial)?);
+        }
+        if options.xlsx {
+            files.push(super::xlsx_copy::write(partial)?);
+        }
+        timings.push(("review copies", step.elapsed()));
+    }
+
+    manifest.files = files;
+    let mut manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    manifest_bytes.push(b'\n');
+    let manifest_sha = sha256_hex(&manifest_bytes);
+    write_synced(&partial.join(MANIFEST_FILE), &manifest_bytes)?;
+    sync_dir(partial)?;
+    crash.here("manifest-written");
+
+    let final_path = &plan.final_path;
+    if let Some(zip_partial) = &plan.zip_partial {
+        let step = Instant::now();
+        progress(ExportStep::Packing);
+        super::zip_pack::pack(partial, &plan.name, zip_partial)?;
+        crash.here("packed");
+        std::fs::rename(zip_partial, final_path).map_err(|e| BatchError::io(final_path, e))?;
+        sync_dir(&plan.out_dir)?;
+        crash.here("renamed");
+        // A leftover here is harmless (hidden, removed by the next export).
+        let _ = std::fs::remove_dir_all(partial);
+        timings.push(("zip", step.elapsed()));
+    } else {
+        std::fs::rename(partial, final_path).map_err(|e| BatchError::io(final_path, e))?;
+        sync_dir(&plan.out_dir)?;
+        crash.here("renamed");
+    }
+    Ok((tallies, manifest_sha))
+}
+
+/// The batch name, with `-2`, `-3`… when a batch of the same second already exists.
+fn free_name(out_dir: &Path, base: &str, store: &Store) -> Result<String> {
+    let known: Vec<String> = store.batches()?.into_iter().map(|b| b.path).collect();
+    for n in 1.. {
+        let name = if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}-{n}")
+        };
+        let taken = [
+            name.clone(),
+            format!("{name}.zip"),
+            format!(".{name}.partial"),
+            format!(".{name}.zip.partial"),
+        ]
+        .iter()
+        .any(|candidate| {
+            let path = out_dir.join(candidate);
+            path.exists() || known.iter().any(|k| Path::new(k) == path)
+        });
+        if !taken {
+            return Ok(name);
+        }
+    }
+    unreachable!("some suffix is free")
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut file = create_private_file(path)?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|e| BatchError::io(path, e))
+}
+
+/// Streams the three data files from one read snapshot. Returns their manifest entries and,
+/// per kind, the count and version sum written (the fingerprint the marking step compares).
+fn write_data_files(
+    store: &Store,
+    dir: &Path,
+    device_id: &str,
+    total: u64,
+    services_expected: u64,
+    crash: &CrashAt,
+    progress: &mut dyn FnMut(ExportStep),
+) -> Result<(Vec<FileEntry>, [KindTally; 3])> {
+    let snapshot = store.conn().unchecked_transaction()?;
+    let mut done = 0u64;
+    let mut entries = Vec::new();
+    let mut tallies = [KindTally::default(); 3];
+    for kind in RecordKind::ALL {
+        let path = dir.join(kind.file_name());
+        let file = create_private_file(&path)?;
+        let mut out = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
+        let mut tally = KindTally::default();
+        let sql = match kind {
+            RecordKind::Worker => q::PENDING_WORKERS_SQL,
+            RecordKind::Event => q::PENDING_EVENTS_SQL,
+            RecordKind::Service => q::PENDING_SERVICES_SQL,
+        };
+        let io = |e: std::io::Error| BatchError::io(&path, e);
+        for_each_row(&snapshot, sql, |row| -> Result<()> {
+            let version = match kind {
+                RecordKind::Worker => {
+                    let record = worker_from_row(row, device_id)?;
+                    serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
+                    record.header.version
+                }
+                RecordKind::Event => {
+                    let record = event_from_row(row, device_id)?;
+                    serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
+                    record.header.version
+                }
+                RecordKind::Service => {
+                    let record = service_from_row(row, device_id)?;
+                    serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
+                    record.header.version
+                }
+            };
+            out.write_all(b"\n").map_err(io)?;
+            tally.count += 1;
+            tally.version_sum += version;
+            done += 1;
+            if done.is_multiple_of(4096) {
+                progress(ExportStep::Records { done, total });
+            }
+            match kind {
+                RecordKind::Worker if tally.count == 1 => crash.here("mid-workers"),
+                RecordKind::Service if tally.count as u64 == services_expected.div_ceil(2) => {
+                    crash.here("mid-services")
+                }
+                _ => {}
+            }
+            Ok(())
+        })?;
+        let hashing = out.into_inner().map_err(|e| io(e.into_error()))?;
+        let (file, bytes, sha256) = hashing.finish();
+        file.sync_all().map_err(io)?;
+        entries.push(FileEntry {
+            name: kind.file_name().into(),
+            records: tally.count as u64,
+            bytes,
+            sha256,
+        });
+        tallies[kind as usize] = tally;
+    }
+    snapshot.commit()?;
+    progress(ExportStep::Records {
+        done,
+        total: total.max(done),
+    });
+    Ok((entries, tallies))
+}
+
+fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Cow<'r, str>> {
+    row.get_ref(i)?
+        .as_str()
+        .map(Cow::Borrowed)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
+    row.get_ref(i)?
+        .as_str_or_null()
+        .map(|s| s.map(Cow::Borrowed))
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
+fn header<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<RecordHeader<'r>> {
+    let deleted_at = opt_text(row, 8)?;
+    let origin = text(row, 2)?;
+    Ok(RecordHeader {
+        uid: text(row, 0)?,
+        version: row.get(1)?,
+        op: Op::of_tombstone(deleted_at.is_some()),
+        // Rows made here leave the column empty: the device id is filled in on the way out.
+        origin_device_id: if origin.is_empty() {
+            Cow::Borrowed(this_device)
+        } else {
+            origin
+        },
+        officer: OfficerFields {
+            name: text(row, 3)?,
+            organisation: text(row, 4)?,
+            district_code: text(row, 5)?,
+        },
+        created_at: text(row, 6)?,
+        updated_at: text(row, 7)?,
+        deleted_at,
+    })
+}
+
+fn worker_from_row<'r>(
+    row: &'r Row<'_>,
+    this_device: &'r str,
+) -> rusqlite::Result<WorkerRecord<'r>> {
+    const F: usize = HEADER_COLUMNS;
+    Ok(WorkerRecord {
+        header: header(row, this_device)?,
+        id_number: text(row, F)?,
+        name: text(row, F + 1)?,
+        gender: text(row, F + 2)?,
+        birth_date: text(row, F + 3)?,
+        phone: text(row, F + 4)?,
+        hometown_code: text(row, F + 5)?,
+        employer: text(row, F + 6)?,
+        worksite: text(row, F + 7)?,
+        trade: text(row, F + 8)?,
+        district_code: text(row, F + 9)?,
+        membership: text(row, F + 10)?,
+        card_no: text(row, F + 11)?,
+        hardship: row.get(F + 12)?,
+        note: text(row, F + 13)?,
+    })
+}
+
+fn event_from_row<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<EventRecord<'r>> {
+    const F: usize = HEADER_COLUMNS;
+    Ok(EventRecord {
+        header: header(row, this_device)?,
+        name: text(row, F)?,
+        kind: text(row, F + 1)?,
+        held_on: text(row, F + 2)?,
+        place: text(row, F + 3)?,
+        district_code: text(row, F + 4)?,
+        default_quantity: row.get(F + 5)?,
+        default_amount_fen: row.get(F + 6)?,
+    })
+}
+
+fn service_from_row<'r>(
+    row: &'r Row<'_>,
+    this_device: &'r str,
+) -> rusqlite::Result<ServiceRecord<'r>> {
+    const F: usize = HEADER_COLUMNS;
+    let health_check = if row.get::<_, bool>(F + 8)? {
+        Some(HealthCheckFields {
+            provider: text(row, F + 9)?,
+            blood_pressure: text(row, F + 10)?,
+            glucose_tenths: row.get(F + 11)?,
+            findings: text(row, F + 12)?,
+            referral: row.get(F + 13)?,
+            follow_up_on: opt_text(row, F + 14)?,
+            consent_by: text(row, F + 15)?,
+            consent_at: text(row, F + 16)?,
+        })
+    } else {
+        None
+    };
+    let legal_aid = if row.get::<_, bool>(F + 17)? {
+        Some(LegalAidFields {
+            category: text(row, F + 18)?,
+            description: text(row, F + 19)?,
+            status: text(row, F + 20)?,
+            claimed_fen: row.get(F + 21)?,
+            recovered_fen: row.get(F + 22)?,
+            follows_uid: opt_text(row, F + 23)?,
+        })
+    } else {
+        None
+    };
+    Ok(ServiceRecord {
+        header: header(row, this_device)?,
+        worker_uid: text(row, F)?,
+        event_uid: opt_text(row, F + 1)?,
+        kind: text(row, F + 2)?,
+        served_on: text(row, F + 3)?,
+        place: text(row, F + 4)?,
+        quantity: row.get(F + 5)?,
+        amount_fen: row.get(F + 6)?,
+        note: text(row, F + 7)?,
+        health_check,
+        legal_aid,
+    })
+}
+
+/// Marks the versions held by the batch at `path` exported, in one transaction with the
+/// batch row becoming `complete`. When nothing changed since the snapshot (same count and
+/// version sum waiting per kind) one UPDATE per table does it; otherwise the batch's own
+/// files say exactly which version of which record it holds. Returns whether the slow way
+/// was needed.
+fn mark_exported(
+    store: &mut Store,
+    batch_id: i64,
+    path: &Path,
+    written: [KindTally; 3],
+    manifest_sha: &str,
+    crash: &CrashAt,
+) -> Result<bool> {
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut one_by_one = false;
+    for kind in RecordKind::ALL {
+        let table = kind.table();
+        let waiting = pending_fingerprint(&tx, table)?;
+        let tally = written[kind as usize];
+        if waiting.count == tally.count && waiting.version_sum == tally.version_sum {
+            mark_all_pending(&tx, table, batch_id)?;
+        } else {
+            one_by_one = true;
+            mark_from_file(&tx, kind, path, batch_id)?;
+        }
+    }
+    complete_batch(&tx, batch_id, written.map(|t| t.count), manifest_sha)?;
+    crash.here("marking");
+    tx.commit()?;
+    Ok(one_by_one)
+}
+
+#[derive(serde::Deserialize)]
+struct UidVersion {
+    uid: String,
+    version: i64,
+}
+
+fn mark_from_file(
+    conn: &rusqlite::Connection,
+    kind: RecordKind,
+    path: &Path,
+    batch_id: i64,
+) -> Result<()> {
+    let mut source = BatchSource::open(path)?;
+    let file_path = path.join(kind.file_name());
+    let mut reader = source.open_file(kind.file_name())?;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| BatchError::io(&file_path, e))?;
+        if n == 0 {
+            break;
+        }
+        let record: UidVersion =
+            serde_json::from_slice(&line).map_err(|e| BatchError::io(&file_path, e.into()))?;
+        mark_one(conn, kind.table(), &record.uid, record.version, batch_id)?;
+    }
+    Ok(())
+}
+
+/// Finishes or undoes exports that died, under the batch lock. Public for the TUI, which
+/// may run it at start-up.
+pub fn recover_unfinished(store: &mut Store) -> Result<Vec<Recovery>> {
+    let _lock = lock_database(store)?;
+    recover_unfinished_locked(store, &CrashAt::default())
+}
+
+fn recover_unfinished_locked(store: &mut Store, crash: &CrashAt) -> Result<Vec<Recovery>> {
+    let mut notes = Vec::new();
+    let tag = device_tag(&store.device_id()?);
+    let today = store.clock().today();
+    for row in store.unfinished_exports()? {
+        let path = PathBuf::from(&row.path);
+        let verdict = if path.exists() {
+            let report = verify_path(
+                &path,
+                VerifyOptions {
+                    today,
+                    references: None,
+                },
+            );
+            match report {
+                Ok(report) => {
+                    let ours = report
+                        .manifest
+                        .as_ref()
+                        .is_some_and(|m| m.batch_uid == row.uid);
+                    Some((ours, report))
+                }
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        match verdict {
+            Some((true, report)) if report.is_valid() => {
+                let manifest_bytes = BatchSource::open(&path)?.read_to_vec(MANIFEST_FILE)?;
+                mark_exported(
+                    store,
+                    row.id,
+                    &path,
+                    report.tallies,
+                    &sha256_hex(&manifest_bytes),
+                    crash,
+                )?;
+                tracing::info!(batch = row.id, "finished an interrupted export");
+                notes.push(Recovery::Completed { path: path.clone() });
+            }
+            Some((true, _)) => {
+                // Our own batch, damaged after the fact: nobody may upload it; its versions
+                // go into the next batch instead.
+                remove_any(&path)?;
+                discard_batch(store.conn(), row.id)?;
+                notes.push(Recovery::Discarded { path: path.clone() });
+            }
+            _ => {
+                // Not there, or not ours (never delete a folder we cannot prove we wrote).
+                discard_batch(store.conn(), row.id)?;
+                notes.push(Recovery::Discarded { path: path.clone() });
+            }
+        }
+        if let Some(parent) = path.parent() {
+            notes.extend(remove_leftovers(parent, &tag)?);
+        }
+    }
+    Ok(notes)
+}
+
+/// Removes this device's temporary batch folders and zips in `dir`. Called under the batch
+/// lock, so none of them belongs to a running export.
+fn remove_leftovers(dir: &Path, device_tag: &str) -> Result<Vec<Recovery>> {
+    let mut removed = Vec::new();
+    let Ok(items) = std::fs::read_dir(dir) else {
+        return Ok(removed);
+    };
+    let marker = format!("-{device_tag}-");
+    for item in items.flatten() {
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.starts_with(&format!(".{BATCH_NAME_PREFIX}"))
+            && name.ends_with(".partial")
+            && name.contains(&marker)
+        {
+            let path = item.path();
+            remove_any(&path)?;
+            removed.push(Recovery::RemovedLeftover { path });
+        }
+    }
+    Ok(removed)
+}
+
+fn remove_any(path: &Path) -> Result<()> {
+    let result = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    result.map_err(|e| BatchError::io(path, e))
+}

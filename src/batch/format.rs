@@ -1,0 +1,213 @@
+//! Batch format version 1: the manifest and one record type per data file. The same types
+//! serialise on export (borrowing straight from SQLite rows) and deserialise on verify and
+//! import (owning their text), so the writer and the readers cannot drift apart.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+pub const FORMAT_NAME: &str = "jingong-batch";
+pub const FORMAT_VERSION: u32 = 1;
+
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const WORKERS_FILE: &str = "workers.jsonl";
+pub const EVENTS_FILE: &str = "events.jsonl";
+pub const SERVICES_FILE: &str = "services.jsonl";
+/// Data files in the order they are written and imported (services point at the others).
+pub const DATA_FILES: [&str; 3] = [WORKERS_FILE, EVENTS_FILE, SERVICES_FILE];
+
+/// Every batch folder name starts with this; temporary folders start with a dot instead.
+pub const BATCH_NAME_PREFIX: &str = "jingong-";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub format_version: u32,
+    pub batch_uid: String,
+    /// This device's previous batch, so the receiver notices one that never arrived.
+    pub previous_batch_uid: Option<String>,
+    pub device_id: String,
+    pub officer: OfficerFields<'static>,
+    pub app_version: String,
+    pub schema_version: i64,
+    /// RFC 3339 with +08:00.
+    pub created_at: String,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub name: String,
+    /// JSON lines in a data file; data rows in a review copy.
+    pub records: u64,
+    pub bytes: u64,
+    /// Lower-case hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Upsert,
+    Delete,
+}
+
+impl Op {
+    pub fn of_tombstone(deleted: bool) -> Op {
+        if deleted { Op::Delete } else { Op::Upsert }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficerFields<'a> {
+    pub name: Cow<'a, str>,
+    pub organisation: Cow<'a, str>,
+    pub district_code: Cow<'a, str>,
+}
+
+impl OfficerFields<'_> {
+    pub fn into_owned(self) -> OfficerFields<'static> {
+        OfficerFields {
+            name: Cow::Owned(self.name.into_owned()),
+            organisation: Cow::Owned(self.organisation.into_owned()),
+            district_code: Cow::Owned(self.district_code.into_owned()),
+        }
+    }
+
+    pub fn to_officer(&self) -> crate::domain::Officer {
+        crate::domain::Officer {
+            name: self.name.to_string(),
+            organisation: self.organisation.to_string(),
+            district_code: self.district_code.to_string(),
+        }
+    }
+}
+
+/// Fields every record carries, whatever its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordHeader<'a> {
+    pub uid: Cow<'a, str>,
+    pub version: i64,
+    pub op: Op,
+    /// The laptop where the record was first made; kept through merges.
+    pub origin_device_id: Cow<'a, str>,
+    /// The officer who wrote this version.
+    pub officer: OfficerFields<'a>,
+    pub created_at: Cow<'a, str>,
+    pub updated_at: Cow<'a, str>,
+    pub deleted_at: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerRecord<'a> {
+    #[serde(flatten)]
+    pub header: RecordHeader<'a>,
+    pub id_number: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    pub gender: Cow<'a, str>,
+    pub birth_date: Cow<'a, str>,
+    pub phone: Cow<'a, str>,
+    pub hometown_code: Cow<'a, str>,
+    pub employer: Cow<'a, str>,
+    pub worksite: Cow<'a, str>,
+    pub trade: Cow<'a, str>,
+    pub district_code: Cow<'a, str>,
+    pub membership: Cow<'a, str>,
+    pub card_no: Cow<'a, str>,
+    pub hardship: bool,
+    pub note: Cow<'a, str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRecord<'a> {
+    #[serde(flatten)]
+    pub header: RecordHeader<'a>,
+    pub name: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub held_on: Cow<'a, str>,
+    pub place: Cow<'a, str>,
+    pub district_code: Cow<'a, str>,
+    pub default_quantity: i64,
+    pub default_amount_fen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRecord<'a> {
+    #[serde(flatten)]
+    pub header: RecordHeader<'a>,
+    pub worker_uid: Cow<'a, str>,
+    pub event_uid: Option<Cow<'a, str>>,
+    pub kind: Cow<'a, str>,
+    pub served_on: Cow<'a, str>,
+    pub place: Cow<'a, str>,
+    pub quantity: i64,
+    pub amount_fen: i64,
+    pub note: Cow<'a, str>,
+    pub health_check: Option<HealthCheckFields<'a>>,
+    pub legal_aid: Option<LegalAidFields<'a>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthCheckFields<'a> {
+    pub provider: Cow<'a, str>,
+    pub blood_pressure: Cow<'a, str>,
+    /// Tenths of mmol/L (5.6 mmol/L is 56), so no floats travel.
+    pub glucose_tenths: Option<i64>,
+    pub findings: Cow<'a, str>,
+    pub referral: bool,
+    pub follow_up_on: Option<Cow<'a, str>>,
+    pub consent_by: Cow<'a, str>,
+    pub consent_at: Cow<'a, str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegalAidFields<'a> {
+    pub category: Cow<'a, str>,
+    pub description: Cow<'a, str>,
+    pub status: Cow<'a, str>,
+    pub claimed_fen: i64,
+    pub recovered_fen: i64,
+    pub follows_uid: Option<Cow<'a, str>>,
+}
+
+/// The three record kinds, named as the data files and the database tables name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    Worker,
+    Event,
+    Service,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [RecordKind::Worker, RecordKind::Event, RecordKind::Service];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            RecordKind::Worker => WORKERS_FILE,
+            RecordKind::Event => EVENTS_FILE,
+            RecordKind::Service => SERVICES_FILE,
+        }
+    }
+
+    pub fn table(self) -> &'static str {
+        match self {
+            RecordKind::Worker => "worker",
+            RecordKind::Event => "event",
+            RecordKind::Service => "service",
+        }
+    }
+
+    pub fn of_file(name: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.file_name() == name)
+    }
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}

@@ -1,0 +1,490 @@
+//! `import batch`: merging batches from other officers' laptops into this database (the
+//! district office).
+//!
+//! Rules:
+//! - a batch is verified first and refused whole when anything is wrong;
+//! - a batch already here (same batch uid, imported or exported) changes nothing;
+//! - per record uid the higher version wins; an equal version with a different `updated_at`
+//!   means two laptops changed the same record independently: the local copy stays and the
+//!   incoming one is kept as a `diverged` conflict;
+//! - an ID number arriving under a worker uid other than the live worker holding it here is an
+//!   `id_number` conflict: the local worker stays, the incoming one is kept in the conflict
+//!   table with its JSON, and so are services that point at it (`worker_in_conflict`);
+//! - merged records keep their origin device and officer, and arrive already exported (their
+//!   own laptop sends them to the city; this database must not send them a second time);
+//! - a batch whose `previous_batch_uid` is not here is imported, and the gap is reported;
+//! - one transaction per batch.
+
+use super::export::lock_database;
+use super::format::{
+    EventRecord, MANIFEST_FILE, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
+    WorkerRecord,
+};
+use super::fsio::sha256_hex;
+use super::source::BatchSource;
+use super::verify::{VerifyOptions, verify_source};
+use super::{BatchError, Result};
+use crate::domain::{HealthCheck, LegalAid};
+use crate::store::Store;
+use crate::store::batch_queries::{
+    self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
+};
+use crate::store::workers::audit;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub path: PathBuf,
+    pub batch_uid: String,
+    pub device_id: String,
+    /// Versions written, per kind (`RecordKind::ALL` order).
+    pub applied: [u64; 3],
+    /// Versions not newer than what is here, per kind.
+    pub unchanged: [u64; 3],
+    /// Records kept aside in the conflict table.
+    pub conflicts: u64,
+    /// The previous batch of that laptop, when it has not been imported here.
+    pub chain_gap: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported(ImportSummary),
+    AlreadyHere { path: PathBuf, batch_uid: String },
+}
+
+/// Imports each batch in turn, oldest first per laptop, so a chain given in one command is
+/// imported in order. One result per path; a refused batch does not stop the others.
+pub fn import_batches(
+    store: &mut Store,
+    paths: &[PathBuf],
+) -> Result<Vec<(PathBuf, Result<ImportOutcome>)>> {
+    let _lock = lock_database(store)?;
+    let mut ordered: Vec<(Option<(String, String)>, PathBuf)> = paths
+        .iter()
+        .map(|p| {
+            let key = read_manifest(p)
+                .ok()
+                .map(|m| (m.device_id.clone(), m.created_at.clone()));
+            (key, p.clone())
+        })
+        .collect();
+    // Unreadable ones last: they will be refused with their problems listed.
+    ordered.sort_by(|a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(ordered
+        .into_iter()
+        .map(|(_, path)| {
+            let outcome = import_one(store, &path);
+            (path, outcome)
+        })
+        .collect())
+}
+
+fn read_manifest(path: &Path) -> Result<Manifest> {
+    let mut source = BatchSource::open(path)?;
+    let bytes = source.read_to_vec(MANIFEST_FILE)?;
+    serde_json::from_slice(&bytes).map_err(|_| BatchError::NotABatch {
+        path: path.to_path_buf(),
+    })
+}
+
+fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
+    let today = store.clock().today();
+    let mut source = BatchSource::open(path)?;
+    let report = {
+        let conn = store.conn();
+        let mut known = |kind: RecordKind, uid: &str| -> Result<bool> {
+            Ok(q::rowid_of(conn, kind.table(), uid)?.is_some()
+                || (kind == RecordKind::Worker && q::worker_held_in_conflict(conn, uid)?.is_some()))
+        };
+        verify_source(
+            &mut source,
+            VerifyOptions {
+                today,
+                references: Some(&mut known),
+            },
+        )?
+    };
+    if !report.is_valid() {
+        return Err(BatchError::Invalid {
+            path: path.to_path_buf(),
+            problems: report.problems,
+        });
+    }
+    let manifest = report.manifest.expect("a valid batch has a manifest");
+    if store.batch_by_uid(&manifest.batch_uid)?.is_some() {
+        return Ok(ImportOutcome::AlreadyHere {
+            path: path.to_path_buf(),
+            batch_uid: manifest.batch_uid,
+        });
+    }
+    let manifest_sha = sha256_hex(&source.read_to_vec(MANIFEST_FILE)?);
+    store.conn().execute_batch("BEGIN IMMEDIATE")?;
+    let result = apply(store, &mut source, path, &manifest, &manifest_sha);
+    match result {
+        Ok(summary) => {
+            store.conn().execute_batch("COMMIT")?;
+            tracing::info!(
+                applied = summary.applied.iter().sum::<u64>(),
+                conflicts = summary.conflicts,
+                gap = summary.chain_gap.is_some(),
+                "batch imported"
+            );
+            Ok(ImportOutcome::Imported(summary))
+        }
+        Err(e) => {
+            let _ = store.conn().execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Officer row ids of the batch, made on first sight.
+struct Officers<'s> {
+    store: &'s Store,
+    device_id: &'s str,
+    ids: HashMap<(String, String, String), i64>,
+}
+
+impl Officers<'_> {
+    fn id(&mut self, officer: &OfficerFields) -> Result<i64> {
+        let key = (
+            officer.name.to_string(),
+            officer.organisation.to_string(),
+            officer.district_code.to_string(),
+        );
+        if let Some(id) = self.ids.get(&key) {
+            return Ok(*id);
+        }
+        // The officer wrote this version on the laptop that exported the batch.
+        let id = self
+            .store
+            .foreign_officer_id(self.device_id, &officer.to_officer())?;
+        self.ids.insert(key, id);
+        Ok(id)
+    }
+}
+
+enum Decision {
+    Write(Option<i64>),
+    Unchanged,
+    Diverged,
+}
+
+fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
+    match local {
+        None => Decision::Write(None),
+        Some(l) if l.version < header.version => Decision::Write(Some(l.id)),
+        Some(l) if l.version == header.version && l.updated_at != header.updated_at => {
+            Decision::Diverged
+        }
+        Some(_) => Decision::Unchanged,
+    }
+}
+
+fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
+    MergedHeader {
+        uid: &h.uid,
+        version: h.version,
+        officer_id,
+        origin_device: &h.origin_device_id,
+        created_at: &h.created_at,
+        updated_at: &h.updated_at,
+        deleted_at: h.deleted_at.as_deref(),
+    }
+}
+
+fn apply(
+    store: &Store,
+    source: &mut BatchSource,
+    path: &Path,
+    manifest: &Manifest,
+    manifest_sha: &str,
+) -> Result<ImportSummary> {
+    let conn = store.conn();
+    let now = store.clock().stamp();
+    let mut officers = Officers {
+        store,
+        device_id: &manifest.device_id,
+        ids: HashMap::new(),
+    };
+    let batch_officer = officers.id(&manifest.officer)?;
+    let path_text = std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned();
+    let batch_id = q::insert_batch(
+        conn,
+        &NewBatch {
+            uid: &manifest.batch_uid,
+            previous_batch_uid: manifest.previous_batch_uid.as_deref(),
+            device_id: &manifest.device_id,
+            officer_id: Some(batch_officer),
+            created_at: &manifest.created_at,
+            path: &path_text,
+            direction: "imported",
+            status: "writing",
+        },
+    )?;
+    let mut summary = ImportSummary {
+        path: path.to_path_buf(),
+        batch_uid: manifest.batch_uid.clone(),
+        device_id: manifest.device_id.clone(),
+        chain_gap: match &manifest.previous_batch_uid {
+            Some(previous) if store.batch_by_uid(previous)?.is_none() => Some(previous.clone()),
+            _ => None,
+        },
+        ..ImportSummary::default()
+    };
+    let conflict =
+        |reason: &str, table: &str, id_number: &str, kept: &str, uid: &str, line: &str| {
+            q::insert_conflict(
+                conn,
+                &now,
+                reason,
+                table,
+                id_number,
+                kept,
+                uid,
+                &manifest.batch_uid,
+                line,
+            )
+        };
+    let mut counts = [0i64; 3];
+    for kind in RecordKind::ALL {
+        let table = kind.table();
+        let file_path = path.join(kind.file_name());
+        let reader = source.open_file(kind.file_name())?;
+        for line in reader.lines() {
+            let line = line.map_err(|e| BatchError::io(&file_path, e))?;
+            let bad = |e: serde_json::Error| BatchError::io(&file_path, e.into());
+            counts[kind as usize] += 1;
+            let (header, outcome) = match kind {
+                RecordKind::Worker => {
+                    let w: WorkerRecord = serde_json::from_str(&line).map_err(bad)?;
+                    let local = q::local_version(conn, table, &w.header.uid)?;
+                    let outcome = match decide(local, &w.header) {
+                        Decision::Write(existing) => {
+                            let holder = if w.header.deleted_at.is_none() {
+                                q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
+                            } else {
+                                None
+                            };
+                            if let Some(kept) = holder {
+                                conflict(
+                                    "id_number",
+                                    table,
+                                    &w.id_number,
+                                    &kept,
+                                    &w.header.uid,
+                                    &line,
+                                )?;
+                                Outcome::Conflict
+                            } else {
+                                let officer_id = officers.id(&w.header.officer)?;
+                                q::write_merged_worker(
+                                    conn,
+                                    existing,
+                                    &MergedWorker {
+                                        header: merged_header(&w.header, officer_id),
+                                        id_number: &w.id_number,
+                                        name: &w.name,
+                                        gender: &w.gender,
+                                        birth_date: &w.birth_date,
+                                        phone: &w.phone,
+                                        hometown_code: &w.hometown_code,
+                                        employer: &w.employer,
+                                        worksite: &w.worksite,
+                                        trade: &w.trade,
+                                        district_code: &w.district_code,
+                                        membership: &w.membership,
+                                        card_no: &w.card_no,
+                                        hardship: w.hardship,
+                                        note: &w.note,
+                                    },
+                                )?;
+                                Outcome::Applied(officer_id)
+                            }
+                        }
+                        Decision::Diverged => {
+                            conflict(
+                                "diverged",
+                                table,
+                                &w.id_number,
+                                &w.header.uid,
+                                &w.header.uid,
+                                &line,
+                            )?;
+                            Outcome::Conflict
+                        }
+                        Decision::Unchanged => Outcome::Unchanged,
+                    };
+                    (w.header, outcome)
+                }
+                RecordKind::Event => {
+                    let e: EventRecord = serde_json::from_str(&line).map_err(bad)?;
+                    let local = q::local_version(conn, table, &e.header.uid)?;
+                    let outcome = match decide(local, &e.header) {
+                        Decision::Write(existing) => {
+                            let officer_id = officers.id(&e.header.officer)?;
+                            q::write_merged_event(
+                                conn,
+                                existing,
+                                &MergedEvent {
+                                    header: merged_header(&e.header, officer_id),
+                                    name: &e.name,
+                                    kind: &e.kind,
+                                    held_on: &e.held_on,
+                                    place: &e.place,
+                                    district_code: &e.district_code,
+                                    default_quantity: e.default_quantity,
+                                    default_amount_fen: e.default_amount_fen,
+                                },
+                            )?;
+                            Outcome::Applied(officer_id)
+                        }
+                        Decision::Diverged => {
+                            conflict("diverged", table, "", &e.header.uid, &e.header.uid, &line)?;
+                            Outcome::Conflict
+                        }
+                        Decision::Unchanged => Outcome::Unchanged,
+                    };
+                    (e.header, outcome)
+                }
+                RecordKind::Service => {
+                    let s: ServiceRecord = serde_json::from_str(&line).map_err(bad)?;
+                    let outcome = merge_service(store, &mut officers, &s, &line, &conflict)?;
+                    (s.header, outcome)
+                }
+            };
+            match outcome {
+                Outcome::Applied(officer_id) => {
+                    summary.applied[kind as usize] += 1;
+                    audit(
+                        conn,
+                        &now,
+                        officer_id,
+                        table,
+                        &header.uid,
+                        header.version,
+                        "import",
+                        "",
+                    )?;
+                }
+                Outcome::Unchanged => summary.unchanged[kind as usize] += 1,
+                Outcome::Conflict => summary.conflicts += 1,
+            }
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO batch_item(batch_id, table_name, record_uid, version)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(rusqlite::params![
+                batch_id,
+                table,
+                &*header.uid,
+                header.version
+            ])?;
+        }
+    }
+    q::complete_batch(conn, batch_id, counts, manifest_sha)?;
+    Ok(summary)
+}
+
+enum Outcome {
+    Applied(i64),
+    Unchanged,
+    Conflict,
+}
+
+type ConflictFn<'a> = dyn Fn(&str, &str, &str, &str, &str, &str) -> crate::store::Result<()> + 'a;
+
+fn merge_service(
+    store: &Store,
+    officers: &mut Officers,
+    s: &ServiceRecord,
+    line: &str,
+    conflict: &ConflictFn,
+) -> Result<Outcome> {
+    let conn = store.conn();
+    let Some(worker_id) = q::rowid_of(conn, "worker", &s.worker_uid)? else {
+        // Verification resolved the worker, so it is held in a conflict: keep the service
+        // beside it rather than attach it to someone else.
+        let id_number = q::worker_held_in_conflict(conn, &s.worker_uid)?.unwrap_or_default();
+        let kept =
+            q::live_holder_of_id_number(conn, &id_number, &s.worker_uid)?.unwrap_or_default();
+        conflict(
+            "worker_in_conflict",
+            "service",
+            &id_number,
+            &kept,
+            &s.header.uid,
+            line,
+        )?;
+        return Ok(Outcome::Conflict);
+    };
+    let event_id = match &s.event_uid {
+        Some(uid) => q::rowid_of(conn, "event", uid)?,
+        None => None,
+    };
+    let local = q::local_version(conn, "service", &s.header.uid)?;
+    match decide(local, &s.header) {
+        Decision::Unchanged => Ok(Outcome::Unchanged),
+        Decision::Diverged => {
+            conflict(
+                "diverged",
+                "service",
+                "",
+                &s.header.uid,
+                &s.header.uid,
+                line,
+            )?;
+            Ok(Outcome::Conflict)
+        }
+        Decision::Write(existing) => {
+            let officer_id = officers.id(&s.header.officer)?;
+            let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+            q::write_merged_service(
+                conn,
+                existing,
+                &MergedService {
+                    header: merged_header(&s.header, officer_id),
+                    worker_id,
+                    event_id,
+                    kind: &s.kind,
+                    served_on: &s.served_on,
+                    place: &s.place,
+                    quantity: s.quantity,
+                    amount_fen: s.amount_fen,
+                    note: &s.note,
+                    health: s.health_check.as_ref().map(|h| HealthCheck {
+                        provider: h.provider.to_string(),
+                        blood_pressure: h.blood_pressure.to_string(),
+                        glucose_tenths: h.glucose_tenths,
+                        findings: h.findings.to_string(),
+                        referral: h.referral,
+                        follow_up_on: h.follow_up_on.as_deref().and_then(date),
+                        consent_by: h.consent_by.to_string(),
+                        consent_at: h.consent_at.to_string(),
+                    }),
+                    legal: s.legal_aid.as_ref().map(|l| LegalAid {
+                        category: l.category.to_string(),
+                        description: l.description.to_string(),
+                        status: l.status.to_string(),
+                        claimed_fen: l.claimed_fen,
+                        recovered_fen: l.recovered_fen,
+                        follows_uid: l.follows_uid.as_deref().map(str::to_string),
+                    }),
+                },
+            )?;
+            Ok(Outcome::Applied(officer_id))
+        }
+    }
+}

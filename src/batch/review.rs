@@ -1,0 +1,129 @@
+//! Review copies (CSV, XLSX) for people: one row per record, the columns of the data files
+//! flattened, headers in Chinese with the field name. They are read back from the data files
+//! just written, so they show exactly what the batch holds.
+
+use super::format::RecordKind;
+use super::{BatchError, Result};
+use serde_json::Value;
+use std::io::BufRead;
+use std::path::Path;
+
+/// (field path in the JSON record, Chinese header).
+type Column = (&'static str, &'static str);
+
+const COMMON: &[Column] = &[
+    ("uid", "记录编号"),
+    ("version", "版本"),
+    ("op", "操作"),
+    ("origin_device_id", "来源设备"),
+    ("officer.name", "经办人"),
+    ("officer.organisation", "经办单位"),
+    ("officer.district_code", "经办区代码"),
+    ("created_at", "创建时间"),
+    ("updated_at", "修改时间"),
+    ("deleted_at", "删除时间"),
+];
+
+const WORKER: &[Column] = &[
+    ("id_number", "身份证号"),
+    ("name", "姓名"),
+    ("gender", "性别"),
+    ("birth_date", "出生日期"),
+    ("phone", "手机"),
+    ("hometown_code", "籍贯地区代码"),
+    ("employer", "单位"),
+    ("worksite", "工地"),
+    ("trade", "工种"),
+    ("district_code", "所在区代码"),
+    ("membership", "会籍"),
+    ("card_no", "服务卡号"),
+    ("hardship", "困难职工"),
+    ("note", "备注"),
+];
+
+const EVENT: &[Column] = &[
+    ("name", "活动名称"),
+    ("kind", "服务类别"),
+    ("held_on", "活动日期"),
+    ("place", "地点"),
+    ("district_code", "区代码"),
+    ("default_quantity", "默认数量"),
+    ("default_amount_fen", "默认金额（分）"),
+];
+
+const SERVICE: &[Column] = &[
+    ("worker_uid", "职工编号"),
+    ("event_uid", "活动编号"),
+    ("kind", "服务类别"),
+    ("served_on", "服务日期"),
+    ("place", "地点"),
+    ("quantity", "数量"),
+    ("amount_fen", "金额（分）"),
+    ("note", "备注"),
+    ("health_check.provider", "查体机构"),
+    ("health_check.blood_pressure", "血压"),
+    ("health_check.glucose_tenths", "血糖（0.1 mmol/L）"),
+    ("health_check.findings", "查体结果"),
+    ("health_check.referral", "转诊"),
+    ("health_check.follow_up_on", "复查日期"),
+    ("health_check.consent_by", "同意记录人"),
+    ("health_check.consent_at", "同意时间"),
+    ("legal_aid.category", "援助类别"),
+    ("legal_aid.description", "情况说明"),
+    ("legal_aid.status", "办理状态"),
+    ("legal_aid.claimed_fen", "主张金额（分）"),
+    ("legal_aid.recovered_fen", "追回金额（分）"),
+    ("legal_aid.follows_uid", "前次援助编号"),
+];
+
+pub fn columns(kind: RecordKind) -> impl Iterator<Item = &'static Column> {
+    let own = match kind {
+        RecordKind::Worker => WORKER,
+        RecordKind::Event => EVENT,
+        RecordKind::Service => SERVICE,
+    };
+    COMMON.iter().chain(own.iter())
+}
+
+/// "姓名 name": readable in Chinese, and still says which field of the data file it is.
+pub fn headers(kind: RecordKind) -> Vec<String> {
+    columns(kind)
+        .map(|(path, zh)| format!("{zh} {path}"))
+        .collect()
+}
+
+fn cell(record: &Value, path: &str) -> String {
+    let mut value = record;
+    for part in path.split('.') {
+        match value.get(part) {
+            Some(v) => value = v,
+            None => return String::new(),
+        }
+    }
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Calls `row` with each record of `kind` in `dir` as cells, in `headers` order. Returns the
+/// number of rows.
+pub fn for_each_row(
+    dir: &Path,
+    kind: RecordKind,
+    mut row: impl FnMut(Vec<String>) -> Result<()>,
+) -> Result<u64> {
+    let path = dir.join(kind.file_name());
+    let file = std::fs::File::open(&path).map_err(|e| BatchError::io(&path, e))?;
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut rows = 0;
+    for line in reader.lines() {
+        let line = line.map_err(|e| BatchError::io(&path, e))?;
+        let record: Value =
+            serde_json::from_str(&line).map_err(|e| BatchError::io(&path, e.into()))?;
+        row(columns(kind).map(|(p, _)| cell(&record, p)).collect())?;
+        rows += 1;
+    }
+    Ok(rows)
+}

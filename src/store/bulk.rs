@@ -1,0 +1,59 @@
+//! Bulk loads into an empty database: index maintenance row by row costs a b-tree descent per
+//! index per row, while CREATE INDEX after the load sorts once. Used by demo data.
+
+use super::Result;
+use rusqlite::{Connection, Transaction};
+
+/// The secondary indexes of the record tables, dropped inside `tx`; pass the result to
+/// `restore_indexes` in the same transaction, so a crash leaves the schema as it was.
+pub(crate) fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND sql IS NOT NULL
+               AND tbl_name IN ('worker', 'service', 'event', 'audit', 'health_check', 'legal_aid')",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+    }
+    Ok(indexes)
+}
+
+pub(crate) fn restore_indexes(tx: &Transaction, indexes: &[(String, String)]) -> Result<()> {
+    for (_, sql) in indexes {
+        tx.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
+/// The journal mode to go back to after a bulk load.
+pub(crate) struct JournalMode(String);
+
+/// Switches to a rollback journal when no other connection has the database open (WAL can
+/// only be left then); otherwise stays in WAL, which is slower but just as safe.
+pub(crate) fn rollback_journal(conn: &Connection) -> Result<JournalMode> {
+    let before: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    let _: Option<String> = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .ok();
+    Ok(JournalMode(before))
+}
+
+pub(crate) fn restore_journal(conn: &Connection, mode: JournalMode) -> Result<()> {
+    let _: String = conn.query_row(&format!("PRAGMA journal_mode = {}", mode.0), [], |r| {
+        r.get(0)
+    })?;
+    Ok(())
+}
+
+/// True when no worker and no service exist yet (not even tombstones).
+pub(crate) fn is_empty(tx: &Connection) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM worker) AND NOT EXISTS (SELECT 1 FROM service)",
+        [],
+        |r| r.get(0),
+    )?)
+}

@@ -1,0 +1,120 @@
+//! What a key means. Key handling produces nothing else: the keymap turns bound keys into
+//! named actions, and unbound keys become text edits for the focused field.
+
+use serde::{Deserialize, Serialize};
+
+/// A named action, as written in keymap files (`snake_case`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Unbinds a key in a user keymap; does nothing when pressed.
+    NoOp,
+    Quit,
+    Help,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Enter on a row, a picker item or a form field.
+    Confirm,
+    /// Esc: leave the current screen, popup or search.
+    Back,
+    NewWorker,
+    ClearSearch,
+    NextField,
+    PrevField,
+    Save,
+    OpenPicker,
+    OpenExisting,
+    Edit,
+    Delete,
+    LogHealthCheck,
+    LogLegalAid,
+    LogService,
+    Yes,
+    No,
+}
+
+impl Action {
+    /// Every action, in the order the help screen lists unbound ones.
+    pub const ALL: [Action; 25] = [
+        Action::NoOp,
+        Action::Quit,
+        Action::Help,
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Home,
+        Action::End,
+        Action::Confirm,
+        Action::Back,
+        Action::NewWorker,
+        Action::ClearSearch,
+        Action::NextField,
+        Action::PrevField,
+        Action::Save,
+        Action::OpenPicker,
+        Action::OpenExisting,
+        Action::Edit,
+        Action::Delete,
+        Action::LogHealthCheck,
+        Action::LogLegalAid,
+        Action::LogService,
+        Action::Yes,
+        Action::No,
+    ];
+
+    /// The action named `name` in a keymap file.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+/// An edit of the focused text field, from a key no binding claimed or from a paste.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextEdit {
+    Insert(char),
+    Paste(String),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    WordLeft,
+    WordRight,
+    DeleteWordBack,
+    DeleteLine,
+    DeleteToEnd,
+}
+
+/// What a screen is handed: a named action or a text edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Action(Action),
+    Text(TextEdit),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for action in Action::ALL {
+            assert_eq!(Action::from_name(&action.name()), Some(action));
+        }
+        assert_eq!(Action::LogHealthCheck.name(), "log_health_check");
+        assert_eq!(Action::from_name("launch_rockets"), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! The app: a stack of screens over one store, the keymap, the search thread and the status
+//! line. Events become inputs for the top screen; its effect changes the stack.
+
+use super::action::{Action, Input};
+use super::event::{Translated, translate};
+use super::keymap::{Context, Keymap};
+use super::screens::help::HelpScreen;
+use super::screens::workers::WorkersScreen;
+use super::screens::{Ctx, Effect, Screen, View, officer};
+use super::search::{Reply, SearchClient};
+use super::text::{T, t, tf};
+use super::widgets::fit;
+use crate::domain::Officer;
+use crate::store::Store;
+use crate::text::Lang;
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyEvent};
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::time::Duration;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub struct App {
+    store: Store,
+    keymap: Keymap,
+    lang: Lang,
+    screens: Vec<Box<dyn Screen>>,
+    search: Option<SearchClient>,
+    officer: Option<Officer>,
+    pending: Option<i64>,
+    message: Option<String>,
+    /// How the status line names the database (its path unless told otherwise).
+    db_label: String,
+    quit: bool,
+}
+
+impl App {
+    /// Opens the first screen: the officer form on a new database, else the workers list.
+    pub fn new(store: Store, keymap: Keymap, lang: Lang) -> App {
+        // A database on disk gets its own search thread; an in-memory one is searched inline.
+        let search = if store.path().is_file() {
+            match SearchClient::start(store.path()) {
+                Ok(client) => Some(client),
+                Err(e) => {
+                    tracing::warn!(error = %e, "search thread not started; searching inline");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let officer = store.officer().ok().flatten();
+        let db_label = store.path().display().to_string();
+        let mut app = App {
+            store,
+            keymap,
+            lang,
+            screens: Vec::new(),
+            search,
+            officer,
+            pending: None,
+            message: None,
+            db_label,
+            quit: false,
+        };
+        let first: Box<dyn Screen> = app.with_ctx(|_, ctx| {
+            if ctx.officer().is_some() {
+                Box::new(WorkersScreen::new(ctx)) as Box<dyn Screen>
+            } else {
+                Box::new(officer::open(ctx))
+            }
+        });
+        app.screens.push(first);
+        app.refresh_pending();
+        app
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Names the database in the status line (tests show a fixed name instead of a temp path).
+    pub fn set_db_label(&mut self, label: impl Into<String>) {
+        self.db_label = label.into();
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The keymap context of the top screen.
+    pub fn context(&self) -> Context {
+        self.screens
+            .last()
+            .map(|s| s.context())
+            .unwrap_or(Context::Global)
+    }
+
+    /// Handles one terminal event; true when the screen must be drawn again.
+    pub fn handle_event(&mut self, event: &Event) -> bool {
+        match translate(event, &self.keymap, self.context()) {
+            Translated::Input(input) => {
+                self.input(input);
+                true
+            }
+            Translated::Redraw => true,
+            Translated::Ignored => false,
+        }
+    }
+
+    pub fn press(&mut self, key: KeyEvent) -> bool {
+        self.handle_event(&Event::Key(key))
+    }
+
+    /// Runs a closure with the top of the stack and a context over the app's parts, then
+    /// takes in what the screen reported (message, writes).
+    fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Vec<Box<dyn Screen>>, &mut Ctx) -> R) -> R {
+        let mut ctx = Ctx {
+            store: &mut self.store,
+            lang: self.lang,
+            keymap: &self.keymap,
+            search: self.search.as_mut(),
+            message: None,
+            wrote: false,
+            officer_changed: false,
+        };
+        let result = f(&mut self.screens, &mut ctx);
+        let (message, wrote, officer_changed) = (ctx.message, ctx.wrote, ctx.officer_changed);
+        if let Some(m) = message {
+            self.message = Some(m);
+        }
+        if officer_changed {
+            self.officer = self.store.officer().ok().flatten();
+        }
+        if wrote {
+            self.refresh_pending();
+        }
+        result
+    }
+
+    pub fn input(&mut self, input: Input) {
+        match input {
+            Input::Action(Action::Quit) => {
+                self.quit = true;
+                return;
+            }
+            Input::Action(Action::Help) if self.context() != Context::Help => {
+                let under = self.context();
+                self.screens.push(Box::new(HelpScreen::new(under)));
+                return;
+            }
+            _ => {}
+        }
+        self.with_ctx(|screens, ctx| {
+            let Some(top) = screens.last_mut() else {
+                return;
+            };
+            let effect = top.handle(input, ctx);
+            apply(screens, effect, ctx);
+        });
+        if self.screens.is_empty() {
+            self.quit = true;
+        }
+    }
+
+    fn refresh_pending(&mut self) {
+        match self.search.as_mut() {
+            Some(client) => client.count_pending(),
+            None => self.pending = self.store.pending_counts().ok().map(|p| p.total()),
+        }
+    }
+
+    /// Takes in replies from the search thread; true when something changed on screen.
+    pub fn poll_background(&mut self) -> bool {
+        let replies = match self.search.as_mut() {
+            Some(client) => client.poll(),
+            None => return false,
+        };
+        self.take_replies(replies)
+    }
+
+    /// True while the app waits for a reply from the search thread.
+    pub fn waiting(&self) -> bool {
+        self.search.as_ref().is_some_and(SearchClient::busy)
+    }
+
+    /// Waits until every awaited reply is in (tests, and the first screen).
+    pub fn settle(&mut self) {
+        let replies = match self.search.as_mut() {
+            Some(client) => client.wait(Duration::from_secs(10)),
+            None => return,
+        };
+        self.take_replies(replies);
+    }
+
+    fn take_replies(&mut self, replies: Vec<Reply>) -> bool {
+        let changed = !replies.is_empty();
+        for reply in replies {
+            match &reply {
+                Reply::Pending(Ok(n)) => self.pending = Some(*n),
+                Reply::Pending(Err(_)) => {}
+                Reply::Search { .. } => {
+                    for screen in &mut self.screens {
+                        screen.on_reply(&reply);
+                    }
+                }
+            }
+        }
+        changed
+    }
+
+    pub fn render(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = tf(
+                self.lang,
+                T::TooSmall,
+                &[&area.width.to_string(), &area.height.to_string()],
+            );
+            let y = area.height / 2;
+            frame.render_widget(
+                Paragraph::new(text)
+                    .alignment(Alignment::Center)
+                    .wrap(Wrap { trim: true }),
+                Rect::new(
+                    area.x,
+                    area.y + y.saturating_sub(1),
+                    area.width,
+                    3.min(area.height),
+                ),
+            );
+            return;
+        }
+        let Some(top) = self.screens.last() else {
+            return;
+        };
+        let view = View {
+            lang: self.lang,
+            keymap: &self.keymap,
+        };
+        let title = format!(" {} · {}", t(self.lang, T::AppName), top.title(self.lang));
+        frame.render_widget(
+            Paragraph::new(fit(&title, usize::from(area.width)))
+                .style(Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        let body = Rect::new(area.x, area.y + 2, area.width, area.height - 5);
+        top.render(frame, body, &view);
+        self.render_footer(
+            frame,
+            top.as_ref(),
+            Rect::new(area.x, area.bottom() - 2, area.width, 1),
+        );
+        self.render_status(frame, Rect::new(area.x, area.bottom() - 1, area.width, 1));
+    }
+
+    fn render_footer(&self, frame: &mut Frame, top: &dyn Screen, area: Rect) {
+        let context = top.context();
+        let actions = match context {
+            Context::Picker => vec![Action::Confirm, Action::Back, Action::Up, Action::Down],
+            Context::Confirm => vec![Action::Yes, Action::No],
+            _ => top.footer(),
+        };
+        let mut spans = Vec::new();
+        for action in actions {
+            let Some(binding) = [context, Context::Global].into_iter().find_map(|c| {
+                self.keymap
+                    .bindings(c)
+                    .iter()
+                    .find(|b| b.action == action && !b.keys.is_empty())
+            }) else {
+                continue;
+            };
+            spans.push(Span::styled(
+                format!(" {} ", binding.keys[0]),
+                Style::default().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(format!(" {}  ", binding.desc(self.lang))));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn render_status(&self, frame: &mut Frame, area: Rect) {
+        let officer = match &self.officer {
+            Some(o) => format!("{} · {}", o.name, o.organisation),
+            None => t(self.lang, T::NoOfficerYet).to_string(),
+        };
+        let pending = match self.pending {
+            Some(n) => tf(self.lang, T::Pending, &[&n.to_string()]),
+            None => "…".to_string(),
+        };
+        let left = format!(" {officer} │ {} │ {pending} │ ", self.db_label);
+        let message = self.message.clone().unwrap_or_default();
+        let width = usize::from(area.width);
+        let left_width = Line::from(left.as_str()).width().min(width * 2 / 3);
+        let line = Line::from(vec![
+            Span::styled(
+                fit(&left, left_width),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+            Span::styled(
+                fit(&message, width - left_width),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+    }
+}
+
+/// Changes the stack as a screen asked; the screen that comes back on top reloads.
+fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) {
+    match effect {
+        Effect::None => {}
+        Effect::Back => {
+            screens.pop();
+            if let Some(top) = screens.last_mut() {
+                top.resume(ctx);
+            }
+        }
+        Effect::Push(screen) => screens.push(screen),
+        Effect::Replace(screen) => {
+            screens.pop();
+            screens.push(screen);
+        }
+        Effect::Quit => screens.clear(),
+    }
+}

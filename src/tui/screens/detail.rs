@@ -1,0 +1,428 @@
+//! One worker: the profile and every service, newest first, each legal-aid visit showing the
+//! visit it continues. From here the officer logs services, edits, or deletes the worker.
+
+use super::{Ctx, Effect, Screen, View};
+use super::{health_check, legal_aid, service_form, worker_form};
+use crate::domain::idcard::{age_on, district_of};
+use crate::domain::refdata;
+use crate::domain::{Field, Gender, Membership, Service, Worker, format_fen};
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::confirm::{Answer, Confirm};
+use crate::tui::widgets::fit;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::cell::Cell;
+
+pub struct DetailScreen {
+    worker: Worker,
+    services: Vec<Service>,
+    selected: usize,
+    confirm: Option<Confirm>,
+    today: NaiveDate,
+    page_height: Cell<usize>,
+}
+
+impl DetailScreen {
+    /// The live worker `uid`, or `None` (with a message) when there is none.
+    pub fn open(uid: &str, ctx: &mut Ctx) -> Option<DetailScreen> {
+        let worker = match ctx.store.worker_by_uid(uid) {
+            Ok(Some(w)) if !w.deleted => w,
+            Ok(_) => {
+                ctx.say(ctx.t(T::WorkerGone));
+                return None;
+            }
+            Err(e) => {
+                ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
+                return None;
+            }
+        };
+        let services = ctx.store.services_of_worker(uid).unwrap_or_default();
+        Some(DetailScreen {
+            worker,
+            services,
+            selected: 0,
+            confirm: None,
+            today: ctx.store.clock().today(),
+            page_height: Cell::new(10),
+        })
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        if let Ok(Some(w)) = ctx.store.worker_by_uid(&self.worker.uid) {
+            self.worker = w;
+        }
+        self.services = ctx
+            .store
+            .services_of_worker(&self.worker.uid)
+            .unwrap_or_default();
+        self.selected = self.selected.min(self.services.len().saturating_sub(1));
+        self.today = ctx.store.clock().today();
+    }
+
+    fn profile_lines(&self, lang: Lang) -> Vec<Line<'static>> {
+        let w = &self.worker;
+        let label = |s: &str| {
+            Span::styled(
+                format!("{s} "),
+                Style::default().add_modifier(Modifier::DIM),
+            )
+        };
+        let value = |s: String| Span::raw(format!("{s}    "));
+        let sex = match w.gender {
+            Gender::Male => t(lang, T::Male),
+            Gender::Female => t(lang, T::Female),
+        };
+        let hometown = w
+            .hometown_code
+            .get(..2)
+            .and_then(refdata::province)
+            .map(|p| {
+                let province = lang.pick(&p.zh, &p.en).to_string();
+                match district_of(&w.hometown_code) {
+                    Some(d) => format!("{province} {}", lang.pick(&d.zh, &d.en)),
+                    None => province,
+                }
+            })
+            .unwrap_or_default();
+        let district = refdata::district(&w.input.district_code)
+            .map(|d| lang.pick(&d.zh, &d.en).to_string())
+            .unwrap_or_else(|| "—".into());
+        let membership = t(
+            lang,
+            match w.input.membership {
+                Membership::Member => T::MemberMember,
+                Membership::JoinedHere => T::MemberJoinedHere,
+                Membership::NotMember => T::MemberNotMember,
+            },
+        );
+        let or_dash = |s: &str| {
+            if s.trim().is_empty() {
+                "—".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        let mut lines = vec![
+            Line::from(vec![
+                label(Field::IdNumber.label(lang)),
+                value(w.input.id_number.clone()),
+                label(t(lang, T::GenderLabel)),
+                value(sex.to_string()),
+                label(t(lang, T::BirthLabel)),
+                value(format!(
+                    "{} ({})",
+                    w.birth_date.format("%Y-%m-%d"),
+                    tf(
+                        lang,
+                        T::Years,
+                        &[&age_on(w.birth_date, self.today).to_string()]
+                    )
+                )),
+                label(t(lang, T::HometownLabel)),
+                value(hometown),
+            ]),
+            Line::from(vec![
+                label(Field::Phone.label(lang)),
+                value(or_dash(&w.input.phone)),
+                label(Field::Employer.label(lang)),
+                value(or_dash(&w.input.employer)),
+                label(Field::Worksite.label(lang)),
+                value(or_dash(&w.input.worksite)),
+            ]),
+            Line::from(vec![
+                label(Field::Trade.label(lang)),
+                value(or_dash(&w.input.trade)),
+                label(Field::District.label(lang)),
+                value(district),
+                label(Field::Membership.label(lang)),
+                value(membership.to_string()),
+                label(Field::CardNo.label(lang)),
+                value(or_dash(&w.input.card_no)),
+                label(t(lang, T::HardshipLabel)),
+                value(t(lang, if w.input.hardship { T::Yes } else { T::No }).to_string()),
+            ]),
+        ];
+        if !w.input.note.trim().is_empty() {
+            lines.push(Line::from(vec![
+                label(Field::Note.label(lang)),
+                value(w.input.note.clone()),
+            ]));
+        }
+        lines
+    }
+
+    /// What a service was, in one line: amounts, health or legal-aid details.
+    fn details(&self, s: &Service, lang: Lang) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(h) = &s.health {
+            if !h.provider.is_empty() {
+                parts.push(h.provider.clone());
+            }
+            if !h.blood_pressure.is_empty() {
+                parts.push(tf(lang, T::BloodPressureShort, &[&h.blood_pressure]));
+            }
+            if let Some(g) = h.glucose_tenths {
+                parts.push(tf(
+                    lang,
+                    T::GlucoseShort,
+                    &[&format!("{}.{}", g / 10, g % 10)],
+                ));
+            }
+            if !h.findings.is_empty() {
+                parts.push(h.findings.clone());
+            }
+            if h.referral {
+                parts.push(t(lang, T::NeedsReferral).to_string());
+            }
+            if let Some(d) = h.follow_up_on {
+                parts.push(tf(
+                    lang,
+                    T::FollowUpShort,
+                    &[&d.format("%Y-%m-%d").to_string()],
+                ));
+            }
+        }
+        if let Some(l) = &s.legal {
+            if let Some(c) = refdata::legal_aid_category(&l.category) {
+                parts.push(lang.pick(&c.zh, &c.en).to_string());
+            }
+            if let Some(st) = refdata::legal_aid_status(&l.status) {
+                parts.push(lang.pick(&st.zh, &st.en).to_string());
+            }
+            parts.push(tf(lang, T::Claimed, &[&format_fen(l.claimed_fen)]));
+            parts.push(tf(lang, T::Recovered, &[&format_fen(l.recovered_fen)]));
+            if !l.description.is_empty() {
+                parts.push(l.description.clone());
+            }
+        }
+        if s.health.is_none() && s.legal.is_none() {
+            if s.quantity != 1 {
+                parts.push(tf(lang, T::QuantityShort, &[&s.quantity.to_string()]));
+            }
+            if s.amount_fen != 0 {
+                parts.push(format!("¥{}", format_fen(s.amount_fen)));
+            }
+        }
+        if !s.note.is_empty() {
+            parts.push(s.note.clone());
+        }
+        parts.join(" · ")
+    }
+
+    /// The date of the visit a legal-aid visit continues, when it continues one.
+    fn follows_date(&self, s: &Service) -> Option<String> {
+        let follows = s.legal.as_ref()?.follows_uid.as_deref()?;
+        let earlier = self.services.iter().find(|e| e.uid == follows)?;
+        Some(earlier.served_on.format("%Y-%m-%d").to_string())
+    }
+}
+
+fn kind_name(code: &str, lang: Lang) -> String {
+    refdata::service_kind(code)
+        .map(|k| lang.pick(&k.zh, &k.en).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+impl Screen for DetailScreen {
+    fn context(&self) -> Context {
+        if self.confirm.is_some() {
+            Context::Confirm
+        } else {
+            Context::Detail
+        }
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        tf(lang, T::DetailTitle, &[&self.worker.input.name])
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if let Some(confirm) = self.confirm.take() {
+            match confirm.handle(&input) {
+                Answer::Yes => {
+                    return match ctx.store.delete_worker(&self.worker.uid) {
+                        Ok(_) => {
+                            ctx.wrote = true;
+                            ctx.say(tf(ctx.lang, T::Deleted, &[&self.worker.input.name]));
+                            Effect::Back
+                        }
+                        Err(e) => {
+                            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
+                            Effect::None
+                        }
+                    };
+                }
+                Answer::No => {}
+                Answer::Undecided => self.confirm = Some(confirm),
+            }
+            return Effect::None;
+        }
+        let last = self.services.len().saturating_sub(1);
+        let page = self.page_height.get().max(1);
+        match input {
+            Input::Action(Action::Up) => self.selected = self.selected.saturating_sub(1),
+            Input::Action(Action::Down) => self.selected = (self.selected + 1).min(last),
+            Input::Action(Action::PageUp) => self.selected = self.selected.saturating_sub(page),
+            Input::Action(Action::PageDown) => self.selected = (self.selected + page).min(last),
+            Input::Action(Action::Home) => self.selected = 0,
+            Input::Action(Action::End) => self.selected = last,
+            Input::Action(Action::Back) => return Effect::Back,
+            Input::Action(Action::Edit) => {
+                return Effect::Push(Box::new(worker_form::open_edit(&self.worker, ctx)));
+            }
+            Input::Action(Action::Delete) => {
+                self.confirm = Some(Confirm::new(tf(
+                    ctx.lang,
+                    T::DeleteQuestion,
+                    &[&self.worker.input.name],
+                )));
+            }
+            Input::Action(Action::LogHealthCheck) => {
+                return Effect::Push(Box::new(health_check::open(&self.worker, ctx)));
+            }
+            Input::Action(Action::LogLegalAid) => {
+                return Effect::Push(Box::new(legal_aid::open(&self.worker, ctx)));
+            }
+            Input::Action(Action::LogService) => {
+                return Effect::Push(Box::new(service_form::open(&self.worker, ctx)));
+            }
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        self.reload(ctx);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let profile = self.profile_lines(lang);
+        let profile_height = profile.len() as u16;
+        frame.render_widget(
+            Paragraph::new(profile).wrap(Wrap { trim: true }),
+            Rect::new(
+                area.x + 1,
+                area.y,
+                area.width.saturating_sub(2),
+                profile_height + 1,
+            ),
+        );
+        let mut y = area.y + profile_height + 1;
+        frame.render_widget(
+            Paragraph::new(tf(
+                lang,
+                T::ServicesHeading,
+                &[&self.services.len().to_string()],
+            ))
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+        );
+        y += 1;
+        if self.services.is_empty() {
+            frame.render_widget(
+                Paragraph::new(format!("  {}", view.t(T::NoServices))),
+                Rect::new(area.x, y, area.width, 1),
+            );
+        } else {
+            let widths = [10usize, 12, 14, 8];
+            let used: usize = widths.iter().sum::<usize>() + widths.len() + 3;
+            let details_w = usize::from(area.width).saturating_sub(used).max(6);
+            let row = |date: &str, kind: &str, place: &str, details: &str, officer: &str| {
+                [
+                    fit(date, widths[0]),
+                    fit(kind, widths[1]),
+                    fit(place, widths[2]),
+                    fit(details, details_w),
+                    fit(officer, widths[3]),
+                ]
+                .join(" ")
+            };
+            frame.render_widget(
+                Paragraph::new(format!(
+                    "  {}",
+                    row(
+                        view.t(T::ColDate),
+                        view.t(T::ColKind),
+                        view.t(T::ColPlace),
+                        view.t(T::ColDetails),
+                        view.t(T::ColOfficer)
+                    )
+                ))
+                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+                Rect::new(area.x, y, area.width, 1),
+            );
+            y += 1;
+            // The last two lines show the selected record in full.
+            let list_height = usize::from(area.bottom().saturating_sub(y).saturating_sub(2));
+            self.page_height.set(list_height.max(1));
+            let top = (self.selected + 1).saturating_sub(list_height);
+            for (n, s) in self.services.iter().enumerate().skip(top).take(list_height) {
+                let mut details = self.details(s, lang);
+                if let Some(date) = self.follows_date(s) {
+                    details = format!("{} {details}", tf(lang, T::FollowsShort, &[&date]));
+                }
+                let text = row(
+                    &s.served_on.format("%Y-%m-%d").to_string(),
+                    &kind_name(&s.kind, lang),
+                    &s.place,
+                    &details,
+                    &s.officer_name,
+                );
+                let selected = n == self.selected;
+                let style = if selected {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                frame.render_widget(
+                    Paragraph::new(format!("{}{text}", if selected { "▸ " } else { "  " }))
+                        .style(style),
+                    Rect::new(area.x, y, area.width, 1),
+                );
+                y += 1;
+            }
+            if let Some(s) = self.services.get(self.selected) {
+                let full = format!(
+                    "{} {}: {}",
+                    s.served_on.format("%Y-%m-%d"),
+                    kind_name(&s.kind, lang),
+                    self.details(s, lang)
+                );
+                frame.render_widget(
+                    Paragraph::new(full)
+                        .wrap(Wrap { trim: true })
+                        .style(Style::default().add_modifier(Modifier::DIM)),
+                    Rect::new(
+                        area.x + 1,
+                        area.bottom().saturating_sub(2),
+                        area.width.saturating_sub(2),
+                        2,
+                    ),
+                );
+            }
+        }
+        if let Some(confirm) = &self.confirm {
+            confirm.render(frame, area, lang, view.keymap);
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::LogHealthCheck,
+            Action::LogLegalAid,
+            Action::LogService,
+            Action::Edit,
+            Action::Delete,
+            Action::Help,
+            Action::Back,
+        ]
+    }
+}

@@ -1,0 +1,135 @@
+//! Every key of the screen underneath and of every screen, read from the keymap actually
+//! loaded, so help never disagrees with the keys.
+
+use super::{Ctx, Effect, Screen, View};
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::{Binding, Context};
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use std::cell::Cell;
+
+pub struct HelpScreen {
+    under: Context,
+    scroll: usize,
+    page_height: Cell<usize>,
+}
+
+impl HelpScreen {
+    pub fn new(under: Context) -> HelpScreen {
+        HelpScreen {
+            under,
+            scroll: 0,
+            page_height: Cell::new(20),
+        }
+    }
+
+    fn lines(&self, view: &View) -> Vec<Line<'static>> {
+        let lang = view.lang;
+        let heading = |text: String| {
+            Line::from(Span::styled(
+                text,
+                Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            ))
+        };
+        let binding_line = |b: &Binding| {
+            let keys = if b.keys.is_empty() {
+                t(lang, T::HelpUnbound).to_string()
+            } else {
+                b.keys_label()
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("  {}", fit(&keys, 24)),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(b.desc(lang).to_string()),
+            ])
+        };
+        let mut lines = vec![heading(tf(
+            lang,
+            T::HelpContext,
+            &[context_name(self.under, lang)],
+        ))];
+        lines.extend(view.keymap.bindings(self.under).iter().map(binding_line));
+        lines.push(Line::from(""));
+        lines.push(heading(t(lang, T::HelpGlobal).to_string()));
+        lines.extend(
+            view.keymap
+                .bindings(Context::Global)
+                .iter()
+                .map(binding_line),
+        );
+        if self.under.types_text() {
+            lines.push(Line::from(""));
+            lines.push(heading(t(lang, T::HelpTyping).to_string()));
+            lines.push(Line::from(format!("  {}", t(lang, T::HelpTypingKeys))));
+        }
+        lines
+    }
+}
+
+pub fn context_name(context: Context, lang: Lang) -> &'static str {
+    t(
+        lang,
+        match context {
+            Context::Global => T::CtxGlobal,
+            Context::List => T::CtxList,
+            Context::Form => T::CtxForm,
+            Context::Detail => T::CtxDetail,
+            Context::Picker => T::CtxPicker,
+            Context::Confirm => T::CtxConfirm,
+            Context::Help => T::CtxHelp,
+        },
+    )
+}
+
+impl Screen for HelpScreen {
+    fn context(&self) -> Context {
+        Context::Help
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::HelpTitle).to_string()
+    }
+
+    fn handle(&mut self, input: Input, _ctx: &mut Ctx) -> Effect {
+        let page = self.page_height.get().max(1);
+        match input {
+            Input::Action(Action::Back) => return Effect::Back,
+            Input::Action(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Input::Action(Action::Down) => self.scroll += 1,
+            Input::Action(Action::PageUp) => self.scroll = self.scroll.saturating_sub(page),
+            Input::Action(Action::PageDown) => self.scroll += page,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let lines = self.lines(view);
+        let height = usize::from(area.height);
+        self.page_height.set(height);
+        let scroll = self.scroll.min(lines.len().saturating_sub(height));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((scroll as u16, 0)),
+            Rect::new(
+                area.x + 1,
+                area.y,
+                area.width.saturating_sub(2),
+                area.height,
+            ),
+        );
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![Action::Back, Action::Down, Action::PageDown]
+    }
+}

@@ -1,0 +1,134 @@
+//! Log a legal-aid visit (法律援助). A follow-up visit names the open case it continues, so
+//! the worker's history reads as one thread from the first visit to the resolution.
+
+use super::form_screen::{FormScreen, FormSpec, SaveError};
+use super::service_form::{ForWorker, check_service, save_service, today_text};
+use super::{Ctx, Effect};
+use crate::domain::refdata;
+use crate::domain::{Field, Service, Worker, format_fen};
+use crate::text::Lang;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::picker::Choice;
+
+const KIND: &str = "legal_aid";
+
+pub struct LegalAidSpec {
+    worker: ForWorker,
+    open_cases: Vec<Service>,
+}
+
+fn labelled(items: &[refdata::Labelled], lang: Lang) -> Vec<Choice> {
+    items
+        .iter()
+        .map(|l| Choice::new(l.code.clone(), lang.pick(&l.zh, &l.en)))
+        .collect()
+}
+
+/// "2026-10-01 欠薪 调解中 主张 ¥5000.00": how an open case is offered for follow-up.
+fn case_label(s: &Service, lang: Lang) -> String {
+    let mut label = s.served_on.format("%Y-%m-%d").to_string();
+    if let Some(l) = &s.legal {
+        if let Some(c) = refdata::legal_aid_category(&l.category) {
+            label.push(' ');
+            label.push_str(lang.pick(&c.zh, &c.en));
+        }
+        if let Some(st) = refdata::legal_aid_status(&l.status) {
+            label.push(' ');
+            label.push_str(lang.pick(&st.zh, &st.en));
+        }
+        label.push(' ');
+        label.push_str(&tf(lang, T::Claimed, &[&format_fen(l.claimed_fen)]));
+    }
+    label
+}
+
+pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
+    let lang = ctx.lang;
+    let open_cases = ctx.store.open_legal_cases(&worker.uid).unwrap_or_default();
+    let mut cases = vec![Choice::new("", t(lang, T::NewCase))];
+    cases.extend(
+        open_cases
+            .iter()
+            .map(|s| Choice::new(s.uid.clone(), case_label(s, lang))),
+    );
+    let form = Form::new(vec![
+        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
+            .required()
+            .hint(t(lang, T::DateHint)),
+        FormField::text("place", Field::Place.label(lang), ""),
+        FormField::choice("follows", Field::Follows.label(lang), cases, "")
+            .hint(t(lang, T::FollowsHint)),
+        FormField::choice(
+            "category",
+            Field::Category.label(lang),
+            labelled(refdata::legal_aid_categories(), lang),
+            "",
+        )
+        .required(),
+        FormField::choice(
+            "status",
+            Field::Status.label(lang),
+            labelled(refdata::legal_aid_statuses(), lang),
+            "open",
+        ),
+        FormField::text("claimed", Field::Claimed.label(lang), "").hint(t(lang, T::YuanHint)),
+        FormField::text("recovered", Field::Recovered.label(lang), "").hint(t(lang, T::YuanHint)),
+        FormField::text("description", Field::Description.label(lang), ""),
+    ]);
+    FormScreen::open(
+        LegalAidSpec {
+            worker: ForWorker::of(worker),
+            open_cases,
+        },
+        form,
+        ctx,
+    )
+}
+
+impl FormSpec for LegalAidSpec {
+    fn title(&self, lang: Lang) -> String {
+        tf(lang, T::LegalTitle, &[&self.worker.name])
+    }
+
+    fn draft_key(&self) -> String {
+        format!("service:{}:{KIND}", self.worker.uid)
+    }
+
+    fn header(&self, _lang: Lang) -> Vec<String> {
+        self.worker.header()
+    }
+
+    fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
+        check_service(form, KIND, ctx);
+    }
+
+    /// A follow-up carries on the case: its category and claim are copied when still empty.
+    fn chosen(&mut self, form: &mut Form, key: &str, _ctx: &mut Ctx) {
+        if key != "follows" {
+            return;
+        }
+        let follows = form.raw("follows");
+        let Some(case) = self
+            .open_cases
+            .iter()
+            .find(|s| s.uid == follows)
+            .and_then(|s| s.legal.clone())
+        else {
+            return;
+        };
+        if let Some(f) = form.field_mut("category") {
+            f.set_raw(&case.category);
+        }
+        if let Some(f) = form.field_mut("claimed")
+            && f.raw().trim().is_empty()
+            && case.claimed_fen > 0
+        {
+            f.set_raw(&format_fen(case.claimed_fen));
+        }
+    }
+
+    fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
+        save_service(&self.worker, form, KIND, ctx)
+    }
+}

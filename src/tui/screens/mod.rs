@@ -1,0 +1,94 @@
+//! One file per screen. A screen turns inputs into state changes and effects (`handle`) and
+//! draws itself from that state (`render`, which never touches the database).
+
+pub mod detail;
+pub mod form_screen;
+pub mod health_check;
+pub mod help;
+pub mod legal_aid;
+pub mod officer;
+pub mod service_form;
+pub mod worker_form;
+pub mod workers;
+
+use super::action::{Action, Input};
+use super::keymap::{Context, Keymap};
+use super::search::{Reply, SearchClient};
+use super::text::{T, t};
+use crate::domain::Officer;
+use crate::store::Store;
+use crate::text::Lang;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// What the app does after a screen handled an input.
+pub enum Effect {
+    None,
+    /// Close this screen and return to the one below (which is told to `resume`).
+    Back,
+    Push(Box<dyn Screen>),
+    Replace(Box<dyn Screen>),
+    Quit,
+}
+
+/// What a screen may use while handling input.
+pub struct Ctx<'a> {
+    pub store: &'a mut Store,
+    pub lang: Lang,
+    pub keymap: &'a Keymap,
+    pub search: Option<&'a mut SearchClient>,
+    /// Set by a screen to show in the status line.
+    pub message: Option<String>,
+    /// Set after a write, so the count of records to export is refreshed.
+    pub wrote: bool,
+    /// Set when the officer profile changed.
+    pub officer_changed: bool,
+}
+
+impl Ctx<'_> {
+    pub fn say(&mut self, message: impl Into<String>) {
+        self.message = Some(message.into());
+    }
+
+    pub fn t(&self, key: T) -> &'static str {
+        t(self.lang, key)
+    }
+
+    pub fn officer(&self) -> Option<Officer> {
+        self.store.officer().ok().flatten()
+    }
+}
+
+/// What a screen may use while drawing.
+pub struct View<'a> {
+    pub lang: Lang,
+    pub keymap: &'a Keymap,
+}
+
+impl View<'_> {
+    pub fn t(&self, key: T) -> &'static str {
+        t(self.lang, key)
+    }
+
+    /// "F2" for the first key of `action` in `context`, or "" when unbound.
+    pub fn key(&self, context: Context, action: Action) -> String {
+        self.keymap
+            .key_for(context, action)
+            .map(|k| k.to_string())
+            .unwrap_or_default()
+    }
+}
+
+pub trait Screen {
+    /// The keymap context the screen (or its open popup) reads keys in.
+    fn context(&self) -> Context;
+    fn title(&self, lang: Lang) -> String;
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect;
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View);
+    /// The screen is on top again after the one above it closed: reload what may have changed.
+    fn resume(&mut self, _ctx: &mut Ctx) {}
+    /// A background search answered.
+    fn on_reply(&mut self, _reply: &Reply) {}
+    /// Actions whose keys the footer shows, most used first.
+    fn footer(&self) -> Vec<Action>;
+}

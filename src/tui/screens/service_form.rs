@@ -1,0 +1,180 @@
+//! Log a delivered service (送温暖, 夏送清凉 …): kind from the catalog, date, place, quantity,
+//! amount. Also the helpers the health-check and legal-aid forms share with it.
+
+use super::form_screen::{FormScreen, FormSpec, SaveError, set_errors};
+use super::{Ctx, Effect};
+use crate::domain::refdata::{self, KindForm};
+use crate::domain::validate::{ServiceDraft, validate_service};
+use crate::domain::{Field, Worker, mask_id_number};
+use crate::store::StoreError;
+use crate::text::Lang;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::picker::Choice;
+
+/// The worker a service form is for.
+#[derive(Debug, Clone)]
+pub struct ForWorker {
+    pub uid: String,
+    pub name: String,
+    pub masked_id: String,
+}
+
+impl ForWorker {
+    pub fn of(worker: &Worker) -> ForWorker {
+        ForWorker {
+            uid: worker.uid.clone(),
+            name: worker.input.name.clone(),
+            masked_id: mask_id_number(&worker.input.id_number),
+        }
+    }
+
+    pub fn header(&self) -> Vec<String> {
+        vec![format!("{}  {}", self.name, self.masked_id)]
+    }
+}
+
+/// The form's values as the validator takes them. Fields a form lacks stay empty.
+pub fn draft_of(form: &Form, kind: &str) -> ServiceDraft {
+    ServiceDraft {
+        kind: if kind.is_empty() {
+            form.raw("kind")
+        } else {
+            kind.to_string()
+        },
+        served_on: form.raw("served_on"),
+        place: form.raw("place"),
+        quantity: form.raw("quantity"),
+        amount: form.raw("amount"),
+        note: form.raw("note"),
+        event_uid: None,
+        provider: form.raw("provider"),
+        blood_pressure: form.raw("blood_pressure"),
+        glucose: form.raw("glucose"),
+        findings: form.raw("findings"),
+        referral: form.raw("referral") == "true",
+        follow_up_on: form.raw("follow_up_on"),
+        consent: form.raw("consent") == "true",
+        category: form.raw("category"),
+        status: form.raw("status"),
+        claimed: form.raw("claimed"),
+        recovered: form.raw("recovered"),
+        follows_uid: form.raw("follows"),
+        description: form.raw("description"),
+    }
+}
+
+/// Shows the rules the values break under their fields.
+pub fn check_service(form: &mut Form, kind: &str, ctx: &mut Ctx) {
+    let today = ctx.store.clock().today();
+    let errors = validate_service(&draft_of(form, kind), today, "", "")
+        .err()
+        .unwrap_or_default();
+    set_errors(form, &errors, ctx.lang);
+}
+
+/// Validates and logs the service in one transaction; back to the worker on success.
+pub fn save_service(
+    worker: &ForWorker,
+    form: &Form,
+    kind: &str,
+    ctx: &mut Ctx,
+) -> Result<Effect, SaveError> {
+    let lang = ctx.lang;
+    let today = ctx.store.clock().today();
+    let consent_by = ctx.officer().map(|o| o.name).unwrap_or_default();
+    let consent_at = ctx.store.clock().stamp();
+    let input = validate_service(&draft_of(form, kind), today, &consent_by, &consent_at)
+        .map_err(SaveError::Invalid)?;
+    match ctx.store.add_service(&worker.uid, &input) {
+        Ok(_) => {
+            let kind_name = refdata::service_kind(&input.kind)
+                .map(|k| lang.pick(&k.zh, &k.en).to_string())
+                .unwrap_or_else(|| input.kind.clone());
+            ctx.say(tf(lang, T::Logged, &[&kind_name, &worker.name]));
+            Ok(Effect::Back)
+        }
+        Err(StoreError::Invalid(e)) => Err(SaveError::Invalid(vec![e])),
+        Err(StoreError::InvalidMany(es)) => Err(SaveError::Invalid(es)),
+        Err(e) => Err(SaveError::Failed(e.message(lang))),
+    }
+}
+
+/// Today's date, prefilled in date fields.
+pub fn today_text(ctx: &Ctx) -> String {
+    ctx.store.clock().today().format("%Y-%m-%d").to_string()
+}
+
+/// The kinds a plain service form offers, grouped: all but those with their own form.
+fn kind_choices(lang: Lang) -> Vec<Choice> {
+    let mut out = Vec::new();
+    for group in refdata::service_groups() {
+        for kind in refdata::service_kinds_in(&group.code) {
+            if kind.form != KindForm::Plain {
+                continue;
+            }
+            out.push(Choice {
+                code: kind.code.clone(),
+                label: lang.pick(&kind.zh, &kind.en).to_string(),
+                group: Some(lang.pick(&group.zh, &group.en).to_string()),
+            });
+        }
+    }
+    out
+}
+
+pub struct ServiceSpec {
+    worker: ForWorker,
+}
+
+pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<ServiceSpec> {
+    let lang = ctx.lang;
+    let picker_key = ctx
+        .keymap
+        .key_for(Context::Form, Action::OpenPicker)
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    let form = Form::new(vec![
+        FormField::choice("kind", Field::Kind.label(lang), kind_choices(lang), "")
+            .required()
+            .hint(tf(lang, T::KindHint, &[&picker_key])),
+        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
+            .required()
+            .hint(t(lang, T::DateHint)),
+        FormField::text("place", Field::Place.label(lang), ""),
+        FormField::text("quantity", Field::Quantity.label(lang), "1"),
+        FormField::text("amount", Field::Amount.label(lang), "").hint(t(lang, T::YuanHint)),
+        FormField::text("note", Field::Note.label(lang), ""),
+    ]);
+    FormScreen::open(
+        ServiceSpec {
+            worker: ForWorker::of(worker),
+        },
+        form,
+        ctx,
+    )
+}
+
+impl FormSpec for ServiceSpec {
+    fn title(&self, lang: Lang) -> String {
+        tf(lang, T::ServiceTitle, &[&self.worker.name])
+    }
+
+    fn draft_key(&self) -> String {
+        format!("service:{}:other", self.worker.uid)
+    }
+
+    fn header(&self, _lang: Lang) -> Vec<String> {
+        self.worker.header()
+    }
+
+    fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
+        check_service(form, "", ctx);
+    }
+
+    fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
+        save_service(&self.worker, form, "", ctx)
+    }
+}

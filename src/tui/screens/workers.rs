@@ -1,0 +1,339 @@
+//! Home: the workers list with its search box. Queries run on the search thread; the list
+//! holds only a window of about a hundred rows around the selection and asks for another
+//! window as the selection moves, so a million workers scroll like ten.
+
+use super::detail::DetailScreen;
+use super::worker_form;
+use super::{Ctx, Effect, Screen, View};
+use crate::domain::idcard::age_on;
+use crate::domain::{mask_id_number, mask_phone};
+use crate::store::{SearchHit, SearchPage};
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::search::Reply;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use crate::tui::widgets::text_field::TextField;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use std::cell::Cell;
+
+/// Rows asked for at a time.
+const WINDOW: usize = 100;
+/// Ask for the next window when the selection comes this close to the edge of the loaded one.
+const MARGIN: usize = 20;
+
+pub struct WorkersScreen {
+    search: TextField,
+    /// Query of the rows shown.
+    query: String,
+    /// The request whose reply is awaited; older replies are dropped.
+    awaited: Option<u64>,
+    total: usize,
+    more: bool,
+    /// Index (in the whole result) of `rows[0]`.
+    window_start: usize,
+    rows: Vec<SearchHit>,
+    selected: usize,
+    today: NaiveDate,
+    answered: bool,
+    /// Rows the list showed when last drawn, for PgUp/PgDn.
+    page_height: Cell<usize>,
+}
+
+impl WorkersScreen {
+    pub fn new(ctx: &mut Ctx) -> WorkersScreen {
+        let mut screen = WorkersScreen {
+            search: TextField::default(),
+            query: String::new(),
+            awaited: None,
+            total: 0,
+            more: false,
+            window_start: 0,
+            rows: Vec::new(),
+            selected: 0,
+            today: ctx.store.clock().today(),
+            answered: false,
+            page_height: Cell::new(20),
+        };
+        screen.request(ctx, 0);
+        screen
+    }
+
+    /// Asks for the window starting at `start` of the current query.
+    fn request(&mut self, ctx: &mut Ctx, start: usize) {
+        let query = self.search.value().to_string();
+        match ctx.search.as_deref_mut() {
+            Some(client) => self.awaited = Some(client.search(&query, start, WINDOW)),
+            None => {
+                // No search thread (a database without a file): ask on this thread.
+                let result = ctx
+                    .store
+                    .search(&query, start, WINDOW)
+                    .map_err(|e| e.message(ctx.lang));
+                self.accept(&query, start, result);
+            }
+        }
+    }
+
+    fn accept(&mut self, query: &str, start: usize, result: Result<SearchPage, String>) {
+        self.answered = true;
+        match result {
+            Ok(page) => {
+                if query != self.query {
+                    self.selected = 0;
+                }
+                self.query = query.to_string();
+                self.total = page.total;
+                self.more = page.more;
+                self.window_start = start;
+                self.rows = page.hits;
+                self.selected = self.selected.min(self.total.saturating_sub(1));
+            }
+            Err(message) => tracing::warn!(len = message.len(), "search failed"),
+        }
+    }
+
+    /// After the selection moved: fetch another window when it nears the loaded one's edge.
+    fn follow_selection(&mut self, ctx: &mut Ctx) {
+        let loaded_end = self.window_start + self.rows.len();
+        let near_start = self.window_start > 0 && self.selected < self.window_start + MARGIN;
+        let near_end = loaded_end < self.total && self.selected + MARGIN >= loaded_end;
+        if near_start || near_end {
+            let start = self.selected.saturating_sub(WINDOW / 2);
+            self.request(ctx, start);
+        }
+    }
+
+    fn hit(&self, index: usize) -> Option<&SearchHit> {
+        index
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
+        let last = self.total.saturating_sub(1) as isize;
+        self.selected = target.clamp(0, last.max(0)) as usize;
+        self.follow_selection(ctx);
+    }
+
+    fn count_label(&self, lang: Lang) -> String {
+        if !self.answered {
+            return t(lang, T::Loading).to_string();
+        }
+        if self.more {
+            tf(lang, T::CountMore, &[&self.total.to_string()])
+        } else {
+            tf(lang, T::Count, &[&self.total.to_string()])
+        }
+    }
+
+    fn row_line(&self, hit: &SearchHit, lang: Lang, widths: &[usize; 6]) -> String {
+        let sex = match hit.gender.as_str() {
+            "female" => t(lang, T::Female),
+            _ => t(lang, T::Male),
+        };
+        let age = age_on(hit.birth_date, self.today).to_string();
+        let last = hit
+            .last_served_on
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "—".into());
+        [
+            fit(&hit.name, widths[0]),
+            fit(&mask_id_number(&hit.id_number), widths[1]),
+            fit(&tf(lang, T::SexAge, &[sex, &age]), widths[2]),
+            fit(&mask_phone(&hit.phone), widths[3]),
+            fit(&last, widths[4]),
+            fit(&hit.employer, widths[5]),
+        ]
+        .join(" ")
+    }
+}
+
+impl Screen for WorkersScreen {
+    fn context(&self) -> Context {
+        Context::List
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::WorkersTitle).to_string()
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        let page = self.page_height.get().max(1) as isize;
+        let selected = self.selected as isize;
+        match input {
+            Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
+            Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
+            Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
+            Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
+            Input::Action(Action::Home) => self.move_to(0, ctx),
+            Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
+            Input::Action(Action::Confirm) => {
+                if let Some(hit) = self.hit(self.selected) {
+                    let uid = hit.uid.clone();
+                    return match DetailScreen::open(&uid, ctx) {
+                        Some(detail) => Effect::Push(Box::new(detail)),
+                        None => Effect::None,
+                    };
+                }
+            }
+            Input::Action(Action::NewWorker) => {
+                return Effect::Push(Box::new(worker_form::open_new(ctx)));
+            }
+            Input::Action(Action::ClearSearch) => {
+                if !self.search.value().is_empty() {
+                    self.search.set_value("");
+                    self.selected = 0;
+                    self.request(ctx, 0);
+                }
+            }
+            Input::Action(_) => {}
+            Input::Text(edit) => {
+                if self.search.apply(&edit) {
+                    self.selected = 0;
+                    self.request(ctx, 0);
+                }
+            }
+        }
+        Effect::None
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        self.today = ctx.store.clock().today();
+        let start = self.selected.saturating_sub(WINDOW / 2);
+        self.request(ctx, start);
+    }
+
+    fn on_reply(&mut self, reply: &Reply) {
+        if let Reply::Search {
+            request, result, ..
+        } = reply
+            && Some(request.seq) == self.awaited
+        {
+            self.awaited = None;
+            self.accept(&request.query, request.offset, result.clone());
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if area.height < 4 {
+            return;
+        }
+        let lang = view.lang;
+        // Search line: label, field, match count on the right.
+        let label = format!(" {}: ", view.t(T::SearchLabel));
+        let label_w = Line::from(label.as_str()).width() as u16;
+        let count = self.count_label(lang);
+        let count_w = Line::from(count.as_str()).width() as u16 + 1;
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                label,
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+            Rect::new(area.x, area.y, label_w, 1),
+        );
+        let field_w = area.width.saturating_sub(label_w + count_w + 1);
+        let field_area = Rect::new(area.x + label_w, area.y, field_w, 1);
+        frame.render_widget(
+            Paragraph::new("").style(Style::default().add_modifier(Modifier::UNDERLINED)),
+            field_area,
+        );
+        if self.search.value().is_empty() {
+            frame.render_widget(
+                Paragraph::new(view.t(T::SearchHint))
+                    .style(Style::default().add_modifier(Modifier::DIM | Modifier::UNDERLINED)),
+                field_area,
+            );
+        }
+        let caret = self.search.render(
+            field_area,
+            frame.buffer_mut(),
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        );
+        frame.set_cursor_position(caret);
+        frame.render_widget(
+            Paragraph::new(count),
+            Rect::new(area.right().saturating_sub(count_w), area.y, count_w, 1),
+        );
+
+        // Columns: name, ID, sex/age, phone, last service, employer (takes the rest).
+        let fixed = [14usize, 18, 8, 11, 10];
+        let used: usize = fixed.iter().sum::<usize>() + fixed.len() + 2;
+        let employer_w = usize::from(area.width).saturating_sub(used).max(4);
+        let widths = [fixed[0], fixed[1], fixed[2], fixed[3], fixed[4], employer_w];
+        let header = [
+            fit(view.t(T::ColName), widths[0]),
+            fit(view.t(T::ColIdNumber), widths[1]),
+            fit(view.t(T::ColSexAge), widths[2]),
+            fit(view.t(T::ColPhone), widths[3]),
+            fit(view.t(T::ColLastService), widths[4]),
+            fit(view.t(T::ColEmployer), widths[5]),
+        ]
+        .join(" ");
+        frame.render_widget(
+            Paragraph::new(format!("  {header}"))
+                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+            Rect::new(area.x, area.y + 2, area.width, 1),
+        );
+
+        let list = Rect::new(area.x, area.y + 3, area.width, area.height - 3);
+        let height = usize::from(list.height);
+        self.page_height.set(height);
+        if self.answered && self.total == 0 {
+            let key = view.key(Context::List, Action::NewWorker);
+            let message = if self.search.value().trim().is_empty() {
+                tf(lang, T::NoWorkersYet, &[&key])
+            } else {
+                tf(lang, T::NoMatches, &[&key])
+            };
+            frame.render_widget(
+                Paragraph::new(format!("  {message}")),
+                Rect::new(list.x, list.y + 1, list.width, 1),
+            );
+            return;
+        }
+        // Keep the selection in view, about a third from the top when jumping.
+        let top = if self.selected < height {
+            0
+        } else {
+            self.selected + 1 - height
+        };
+        for row in 0..height {
+            let index = top + row;
+            if index >= self.total {
+                break;
+            }
+            let selected = index == self.selected;
+            let text = match self.hit(index) {
+                Some(hit) => self.row_line(hit, lang, &widths),
+                None => "…".to_string(),
+            };
+            let style = if selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            let marker = if selected { "▸ " } else { "  " };
+            frame.render_widget(
+                Paragraph::new(format!("{marker}{text}")).style(style),
+                Rect::new(list.x, list.y + row as u16, list.width, 1),
+            );
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Confirm,
+            Action::NewWorker,
+            Action::ClearSearch,
+            Action::Help,
+            Action::Quit,
+        ]
+    }
+}

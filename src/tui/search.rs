@@ -1,0 +1,168 @@
+//! Searches run on their own thread with a read-only connection, so typing never waits for
+//! a query. Each request carries a sequence number; the list keeps only the reply to its
+//! latest request, and the thread skips requests that newer ones have already replaced.
+
+use crate::store::{SearchPage, Store};
+use std::path::Path;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    pub seq: u64,
+    pub query: String,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Search {
+        request: SearchRequest,
+        result: Result<SearchPage, String>,
+        elapsed: Duration,
+    },
+    /// Records not yet exported (counted here because it reads whole tables).
+    Pending(Result<i64, String>),
+}
+
+enum Job {
+    Search(SearchRequest),
+    Pending,
+}
+
+pub struct SearchClient {
+    jobs: Sender<Job>,
+    replies: Receiver<Reply>,
+    next_seq: u64,
+    /// The latest search asked for, until its reply arrives.
+    awaited: Option<u64>,
+    pending_asked: bool,
+}
+
+impl SearchClient {
+    /// Starts the search thread on its own read-only connection to `db`.
+    pub fn start(db: &Path) -> Result<SearchClient, crate::store::StoreError> {
+        let reader = Store::open_reader(db)?;
+        let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
+        let (replies_tx, replies_rx) = mpsc::channel::<Reply>();
+        thread::Builder::new()
+            .name("jingong-search".into())
+            .spawn(move || serve(reader, jobs_rx, replies_tx))
+            .map_err(crate::store::StoreError::Io)?;
+        Ok(SearchClient {
+            jobs: jobs_tx,
+            replies: replies_rx,
+            next_seq: 1,
+            awaited: None,
+            pending_asked: false,
+        })
+    }
+
+    /// Asks for one page; returns the request's sequence number.
+    pub fn search(&mut self, query: &str, offset: usize, limit: usize) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.awaited = Some(seq);
+        let _ = self.jobs.send(Job::Search(SearchRequest {
+            seq,
+            query: query.to_string(),
+            offset,
+            limit,
+        }));
+        seq
+    }
+
+    pub fn count_pending(&mut self) {
+        self.pending_asked = true;
+        let _ = self.jobs.send(Job::Pending);
+    }
+
+    /// True while a reply the app is waiting for has not come.
+    pub fn busy(&self) -> bool {
+        self.awaited.is_some() || self.pending_asked
+    }
+
+    /// Replies that have arrived, without waiting.
+    pub fn poll(&mut self) -> Vec<Reply> {
+        let mut out = Vec::new();
+        while let Ok(reply) = self.replies.try_recv() {
+            self.note(&reply);
+            out.push(reply);
+        }
+        out
+    }
+
+    /// Waits (up to `timeout`) until every awaited reply has arrived: for tests and start-up.
+    pub fn wait(&mut self, timeout: Duration) -> Vec<Reply> {
+        let deadline = Instant::now() + timeout;
+        let mut out = Vec::new();
+        while self.busy() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.replies.recv_timeout(left) {
+                Ok(reply) => {
+                    self.note(&reply);
+                    out.push(reply);
+                }
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        out
+    }
+
+    fn note(&mut self, reply: &Reply) {
+        match reply {
+            Reply::Search { request, .. } if Some(request.seq) == self.awaited => {
+                self.awaited = None;
+            }
+            Reply::Pending(_) => self.pending_asked = false,
+            Reply::Search { .. } => {}
+        }
+    }
+}
+
+fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
+    while let Ok(first) = jobs.recv() {
+        // Take everything queued: only the newest search is worth running.
+        let mut latest: Option<SearchRequest> = None;
+        let mut count_pending = false;
+        for job in std::iter::once(first).chain(jobs.try_iter()) {
+            match job {
+                Job::Search(request) => latest = Some(request),
+                Job::Pending => count_pending = true,
+            }
+        }
+        if let Some(request) = latest {
+            let started = Instant::now();
+            let result = reader
+                .search(&request.query, request.offset, request.limit)
+                .map_err(|e| e.message(crate::text::Lang::En));
+            let elapsed = started.elapsed();
+            tracing::debug!(
+                micros = elapsed.as_micros() as u64,
+                offset = request.offset,
+                "search answered"
+            );
+            if replies
+                .send(Reply::Search {
+                    request,
+                    result,
+                    elapsed,
+                })
+                .is_err()
+            {
+                return;
+            }
+        }
+        if count_pending {
+            let result = reader
+                .pending_counts()
+                .map(|p| p.total())
+                .map_err(|e| e.message(crate::text::Lang::En));
+            if replies.send(Reply::Pending(result)).is_err() {
+                return;
+            }
+        }
+    }
+}
