@@ -556,8 +556,13 @@ impl LineChecker<'_> {
     }
 
     fn reference(&mut self, line: u64, field: &'static str, target: RecordKind, uid: &str) {
-        if uuid_bits(uid).is_none() {
+        let Some(bits) = uuid_bits(uid) else {
             self.field(line, field, format!("not a UUID: {uid}"));
+            return;
+        };
+        // Workers and events are read before services, so most references resolve here and
+        // a batch of millions of services keeps no list of them.
+        if self.uids[target as usize].contains(&bits) {
             return;
         }
         self.references.push(PendingReference {

@@ -129,6 +129,14 @@ pub fn lookups(query: &str) -> (QueryClass, Vec<Lookup>) {
                     "SELECT worker_id FROM search_term WHERE term = ?1 LIMIT ?2",
                     vec![text(format!("g:{q}"))],
                 );
+            } else if chars.len() == 2 {
+                // The key is the whole query and holds only live workers' inner pieces: no
+                // need to read the worker rows to check.
+                add(
+                    Rank::Inner,
+                    "SELECT worker_id FROM search_term WHERE term = ?1 LIMIT ?2",
+                    vec![text(format!("b:{q}"))],
+                );
             } else {
                 add(
                     Rank::Inner,

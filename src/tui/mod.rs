@@ -27,14 +27,16 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 crate::text::Lang::En => format!("bad keymap: {e}"),
             })
         })?;
+    let opened = Instant::now();
     let store = crate::cli::open_store(cli)?;
+    // The first screen draws at once; the first page of workers follows from the search
+    // thread, so even a million-worker database opens without a wait.
     let mut app = App::new(store, keymap, cli.lang);
-    app.settle();
 
     // ratatui::init installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut app);
+    let result = event_loop(&mut terminal, &mut app, opened);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result.map_err(|e| {
@@ -45,12 +47,29 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     })
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
-    let mut dirty = true;
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    opened: Instant,
+) -> std::io::Result<()> {
+    terminal.draw(|frame| app.render(frame))?;
+    tracing::info!(
+        millis = opened.elapsed().as_millis() as u64,
+        "first screen drawn"
+    );
+    let mut first_page_drawn = false;
+    let mut dirty = false;
     loop {
         if dirty {
             terminal.draw(|frame| app.render(frame))?;
             dirty = false;
+            if !first_page_drawn && !app.waiting() {
+                first_page_drawn = true;
+                tracing::info!(
+                    millis = opened.elapsed().as_millis() as u64,
+                    "first page of workers drawn"
+                );
+            }
         }
         if app.should_quit() {
             return Ok(());

@@ -263,7 +263,7 @@ impl Screen for WorkersScreen {
         );
 
         // Columns: name, ID, sex/age, phone, last service, employer (takes the rest).
-        let fixed = [14usize, 18, 8, 11, 10];
+        let fixed = [14usize, 18, 8, 11, 12];
         let used: usize = fixed.iter().sum::<usize>() + fixed.len() + 2;
         let employer_w = usize::from(area.width).saturating_sub(used).max(4);
         let widths = [fixed[0], fixed[1], fixed[2], fixed[3], fixed[4], employer_w];
