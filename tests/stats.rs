@@ -541,7 +541,7 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
                 "SELECT type, name FROM sqlite_master
                  WHERE name LIKE 'stat\\_%' ESCAPE '\\' AND type IN ('view', 'table')
                     OR name IN ('service_live_worker', 'worker_live_district',
-                                'worker_live_hardship', 'legal_aid_follows')",
+                                'worker_live_hardship', 'legal_aid_follows', 'worker_deleted')",
             )
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

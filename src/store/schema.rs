@@ -587,6 +587,8 @@ CREATE TABLE stat_service_month (
 ) WITHOUT ROWID;
 CREATE INDEX stat_service_month_district
     ON stat_service_month(district_code, month, kind, services, referred);
+-- The few deleted workers, whose services an exact count of served workers takes back out.
+CREATE INDEX worker_deleted ON worker(id) WHERE deleted_at IS NOT NULL;
 
 -- (rollup fill begins)
 INSERT INTO stat_service_month
