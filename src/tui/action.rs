@@ -35,11 +35,19 @@ pub enum Action {
     LogService,
     Yes,
     No,
+    /// Open the statistics screen.
+    Statistics,
+    NextTab,
+    PrevTab,
+    /// Choose the period of the statistics.
+    Period,
+    /// Choose the district of the statistics.
+    District,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 30] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -65,6 +73,11 @@ impl Action {
         Action::LogService,
         Action::Yes,
         Action::No,
+        Action::Statistics,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Period,
+        Action::District,
     ];
 
     /// The action named `name` in a keymap file.

@@ -207,7 +207,7 @@ impl App {
             match &reply {
                 Reply::Pending(Ok(n)) => self.pending = Some(*n),
                 Reply::Pending(Err(_)) => {}
-                Reply::Search { .. } => {
+                Reply::Search { .. } | Reply::Statistics { .. } | Reply::Unserved { .. } => {
                     for screen in &mut self.screens {
                         screen.on_reply(&reply);
                     }

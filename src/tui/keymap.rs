@@ -25,10 +25,11 @@ pub enum Context {
     Picker,
     Confirm,
     Help,
+    Stats,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::List,
         Context::Form,
@@ -36,6 +37,7 @@ impl Context {
         Context::Picker,
         Context::Confirm,
         Context::Help,
+        Context::Stats,
     ];
 
     pub fn name(self) -> &'static str {
@@ -47,6 +49,7 @@ impl Context {
             Context::Picker => "picker",
             Context::Confirm => "confirm",
             Context::Help => "help",
+            Context::Stats => "stats",
         }
     }
 
@@ -257,6 +260,8 @@ struct KeymapFile {
     confirm: Vec<Spanned<EntryFile>>,
     #[serde(default)]
     help: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    stats: Vec<Spanned<EntryFile>>,
 }
 
 impl KeymapFile {
@@ -269,6 +274,7 @@ impl KeymapFile {
             Context::Picker => &self.picker,
             Context::Confirm => &self.confirm,
             Context::Help => &self.help,
+            Context::Stats => &self.stats,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! latest request, and the thread skips requests that newer ones have already replaced.
 
 use crate::store::search::{QueryClass, classify};
-use crate::store::{SearchPage, Store};
+use crate::store::stats::UnservedPage;
+use crate::store::{SearchPage, Statistics, StatsQuery, Store};
 use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
@@ -29,11 +30,34 @@ pub enum Reply {
     },
     /// Records not yet exported (counted here because it reads whole tables).
     Pending(Result<i64, String>),
+    /// The figures of the statistics screen.
+    Statistics {
+        seq: u64,
+        result: Result<Box<Statistics>, String>,
+    },
+    /// A further page of the hardship workers not served.
+    Unserved {
+        seq: u64,
+        offset: usize,
+        result: Result<UnservedPage, String>,
+    },
+}
+
+/// What the statistics screen asks the background thread for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatsRequest {
+    Figures(StatsQuery),
+    Unserved {
+        query: StatsQuery,
+        offset: usize,
+        limit: usize,
+    },
 }
 
 enum Job {
     Search(SearchRequest),
     Pending,
+    Stats { seq: u64, request: StatsRequest },
 }
 
 pub struct SearchClient {
@@ -43,6 +67,8 @@ pub struct SearchClient {
     /// The latest search asked for, until its reply arrives.
     awaited: Option<u64>,
     pending_asked: bool,
+    /// The latest statistics request, until its reply arrives.
+    stats_awaited: Option<u64>,
 }
 
 impl SearchClient {
@@ -61,6 +87,7 @@ impl SearchClient {
             next_seq: 1,
             awaited: None,
             pending_asked: false,
+            stats_awaited: None,
         })
     }
 
@@ -85,6 +112,15 @@ impl SearchClient {
         seq
     }
 
+    /// Asks for statistics; returns the request's sequence number.
+    pub fn statistics(&mut self, request: StatsRequest) -> u64 {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.stats_awaited = Some(seq);
+        let _ = self.jobs.send(Job::Stats { seq, request });
+        seq
+    }
+
     pub fn count_pending(&mut self) {
         self.pending_asked = true;
         let _ = self.jobs.send(Job::Pending);
@@ -92,7 +128,7 @@ impl SearchClient {
 
     /// True while a reply the app is waiting for has not come.
     pub fn busy(&self) -> bool {
-        self.awaited.is_some() || self.pending_asked
+        self.awaited.is_some() || self.pending_asked || self.stats_awaited.is_some()
     }
 
     /// Replies that have arrived, without waiting.
@@ -128,7 +164,12 @@ impl SearchClient {
                 self.awaited = None;
             }
             Reply::Pending(_) => self.pending_asked = false,
-            Reply::Search { .. } => {}
+            Reply::Statistics { seq, .. } | Reply::Unserved { seq, .. }
+                if Some(*seq) == self.stats_awaited =>
+            {
+                self.stats_awaited = None;
+            }
+            Reply::Search { .. } | Reply::Statistics { .. } | Reply::Unserved { .. } => {}
         }
     }
 }
@@ -150,10 +191,12 @@ fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
         // Take everything queued: only the newest search is worth running.
         let mut latest: Option<SearchRequest> = None;
         let mut count_pending = false;
+        let mut latest_stats: Option<(u64, StatsRequest)> = None;
         for job in std::iter::once(first).chain(jobs.try_iter()) {
             match job {
                 Job::Search(request) => latest = Some(request),
                 Job::Pending => count_pending = true,
+                Job::Stats { seq, request } => latest_stats = Some((seq, request)),
             }
         }
         if let Some(request) = latest {
@@ -174,6 +217,34 @@ fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
                 })
                 .is_err()
             {
+                return;
+            }
+        }
+        if let Some((seq, request)) = latest_stats {
+            let message = |e: crate::store::StoreError| e.message(crate::text::Lang::En);
+            let reply = match request {
+                StatsRequest::Figures(query) => {
+                    let started = Instant::now();
+                    let result = reader.statistics(&query).map(Box::new).map_err(message);
+                    tracing::debug!(
+                        micros = started.elapsed().as_micros() as u64,
+                        "statistics answered"
+                    );
+                    Reply::Statistics { seq, result }
+                }
+                StatsRequest::Unserved {
+                    query,
+                    offset,
+                    limit,
+                } => Reply::Unserved {
+                    seq,
+                    offset,
+                    result: reader
+                        .hardship_unserved(&query, offset, limit)
+                        .map_err(message),
+                },
+            };
+            if replies.send(reply).is_err() {
                 return;
             }
         }

@@ -85,6 +85,7 @@ pub fn context_name(context: Context, lang: Lang) -> &'static str {
             Context::Picker => T::CtxPicker,
             Context::Confirm => T::CtxConfirm,
             Context::Help => T::CtxHelp,
+            Context::Stats => T::CtxStats,
         },
     )
 }

@@ -8,6 +8,7 @@ pub mod help;
 pub mod legal_aid;
 pub mod officer;
 pub mod service_form;
+pub mod stats;
 pub mod worker_form;
 pub mod workers;
 

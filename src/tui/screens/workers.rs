@@ -3,6 +3,7 @@
 //! window as the selection moves, so a million workers scroll like ten.
 
 use super::detail::DetailScreen;
+use super::stats::StatsScreen;
 use super::worker_form;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::age_on;
@@ -193,6 +194,9 @@ impl Screen for WorkersScreen {
             }
             Input::Action(Action::NewWorker) => {
                 return Effect::Push(Box::new(worker_form::open_new(ctx)));
+            }
+            Input::Action(Action::Statistics) => {
+                return Effect::Push(Box::new(StatsScreen::open(ctx)));
             }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {

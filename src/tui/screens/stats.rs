@@ -1,0 +1,849 @@
+//! Statistics: for a period (this month, quarter, year or custom) and a district (all or one),
+//! what the union's records say about workers and services, in three tabs that each fit
+//! 80×24: an overview in text with registrations per month, services by kind and per month
+//! as bar charts, and the hardship workers not served (Enter opens one). The figures are
+//! counted on the background thread; the screen shows the last answer until the next comes.
+
+use super::detail::DetailScreen;
+use super::{Ctx, Effect, Screen, View};
+use crate::domain::{format_fen, mask_phone, refdata};
+use crate::store::stats::{FIRST_PAGE, MonthCount, UnservedWorker};
+use crate::store::{Period, Statistics, StatsQuery};
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::search::{Reply, StatsRequest};
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use crate::tui::widgets::picker::{Choice, Picker, PickerOutcome};
+use crate::tui::widgets::popup::{centered, clear_popup_area};
+use crate::tui::widgets::text_field::TextField;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::{Direction, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
+use std::cell::Cell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Overview,
+    Services,
+    Hardship,
+}
+
+const TABS: [Tab; 3] = [Tab::Overview, Tab::Services, Tab::Hardship];
+
+impl Tab {
+    fn label(self, lang: Lang) -> &'static str {
+        t(
+            lang,
+            match self {
+                Tab::Overview => T::TabOverview,
+                Tab::Services => T::TabServices,
+                Tab::Hardship => T::TabHardship,
+            },
+        )
+    }
+}
+
+/// The two date fields of a custom period, with the field being typed in.
+struct DatesPopup {
+    fields: [TextField; 2],
+    focus: usize,
+    error: Option<String>,
+}
+
+enum Popup {
+    Period(Picker),
+    District(Picker),
+    Dates(DatesPopup),
+}
+
+pub struct StatsScreen {
+    period: Period,
+    district: Option<String>,
+    query: StatsQuery,
+    today: NaiveDate,
+    tab: Tab,
+    stats: Option<Statistics>,
+    /// The hardship list as loaded so far (the figures bring its first page).
+    unserved: Vec<UnservedWorker>,
+    error: Option<String>,
+    awaited: Option<u64>,
+    selected: usize,
+    popup: Option<Popup>,
+    /// Rows the hardship list showed when last drawn, for PgUp/PgDn.
+    page_height: Cell<usize>,
+}
+
+impl StatsScreen {
+    /// Opens on this quarter (the union's season) in the officer's own district.
+    pub fn open(ctx: &mut Ctx) -> StatsScreen {
+        let today = ctx.store.clock().today();
+        let district = ctx
+            .officer()
+            .map(|o| o.district_code)
+            .filter(|code| refdata::district(code).is_some());
+        let period = Period::Quarter;
+        let mut screen = StatsScreen {
+            period,
+            query: StatsQuery::new(period, today, district.clone()),
+            district,
+            today,
+            tab: Tab::Overview,
+            stats: None,
+            unserved: Vec::new(),
+            error: None,
+            awaited: None,
+            selected: 0,
+            popup: None,
+            page_height: Cell::new(10),
+        };
+        screen.request(ctx, StatsRequest::Figures(screen.query.clone()));
+        screen
+    }
+
+    fn refresh(&mut self, ctx: &mut Ctx) {
+        self.today = ctx.store.clock().today();
+        self.query = StatsQuery::new(self.period, self.today, self.district.clone());
+        self.selected = 0;
+        self.request(ctx, StatsRequest::Figures(self.query.clone()));
+    }
+
+    fn request(&mut self, ctx: &mut Ctx, request: StatsRequest) {
+        match ctx.search.as_deref_mut() {
+            Some(client) => self.awaited = Some(client.statistics(request)),
+            None => {
+                // No background thread (a database without a file): count here.
+                let reply = match request {
+                    StatsRequest::Figures(query) => Reply::Statistics {
+                        seq: 0,
+                        result: ctx
+                            .store
+                            .statistics(&query)
+                            .map(Box::new)
+                            .map_err(|e| e.message(ctx.lang)),
+                    },
+                    StatsRequest::Unserved {
+                        query,
+                        offset,
+                        limit,
+                    } => Reply::Unserved {
+                        seq: 0,
+                        offset,
+                        result: ctx
+                            .store
+                            .hardship_unserved(&query, offset, limit)
+                            .map_err(|e| e.message(ctx.lang)),
+                    },
+                };
+                self.awaited = Some(0);
+                self.on_reply(&reply);
+            }
+        }
+    }
+
+    fn unserved_total(&self) -> usize {
+        self.stats
+            .as_ref()
+            .map_or(0, |s| s.hardship_unserved.total.max(0) as usize)
+    }
+
+    fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
+        let last = self.unserved_total().saturating_sub(1) as isize;
+        self.selected = target.clamp(0, last.max(0)) as usize;
+        // Load the next page before the selection reaches the end of what is loaded.
+        let loaded = self.unserved.len();
+        if self.selected + FIRST_PAGE / 2 >= loaded
+            && loaded < self.unserved_total()
+            && self.awaited.is_none()
+        {
+            self.request(
+                ctx,
+                StatsRequest::Unserved {
+                    query: self.query.clone(),
+                    offset: loaded,
+                    limit: FIRST_PAGE,
+                },
+            );
+        }
+    }
+
+    fn period_label(&self, lang: Lang) -> String {
+        let name = match self.period {
+            Period::Month => t(lang, T::PeriodMonth),
+            Period::Quarter => t(lang, T::PeriodQuarter),
+            Period::Year => t(lang, T::PeriodYear),
+            Period::Custom { .. } => "",
+        };
+        let range = format!("{}～{}", self.query.from, self.query.to);
+        if name.is_empty() {
+            range
+        } else {
+            format!("{name} {range}")
+        }
+    }
+
+    fn district_label(&self, lang: Lang) -> String {
+        match &self.district {
+            Some(code) => district_name(code, lang),
+            None => t(lang, T::AllDistricts).to_string(),
+        }
+    }
+
+    fn period_picker(&self, lang: Lang) -> Picker {
+        let items = vec![
+            Choice::new("month", t(lang, T::PeriodMonth)),
+            Choice::new("quarter", t(lang, T::PeriodQuarter)),
+            Choice::new("year", t(lang, T::PeriodYear)),
+            Choice::new("custom", t(lang, T::PeriodCustom)),
+        ];
+        let current = match self.period {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+            Period::Custom { .. } => "custom",
+        };
+        Picker::new(t(lang, T::PeriodPick), items, Some(current))
+    }
+
+    fn district_picker(&self, lang: Lang) -> Picker {
+        let mut items = vec![Choice::new("", t(lang, T::AllDistricts))];
+        items.extend(
+            refdata::tianjin_districts()
+                .iter()
+                .map(|d| Choice::new(d.code.clone(), lang.pick(&d.zh, &d.en))),
+        );
+        Picker::new(
+            t(lang, T::DistrictPick),
+            items,
+            Some(self.district.as_deref().unwrap_or("")),
+        )
+    }
+
+    fn handle_popup(&mut self, popup: Popup, input: Input, ctx: &mut Ctx) -> Effect {
+        match popup {
+            Popup::Period(mut picker) => match picker.handle(&input) {
+                PickerOutcome::Open => self.popup = Some(Popup::Period(picker)),
+                PickerOutcome::Cancelled => {}
+                PickerOutcome::Chosen(choice) => {
+                    let period = match choice.code.as_str() {
+                        "month" => Period::Month,
+                        "quarter" => Period::Quarter,
+                        "year" => Period::Year,
+                        _ => {
+                            self.popup = Some(Popup::Dates(DatesPopup {
+                                fields: [
+                                    TextField::new(&self.query.from.to_string()),
+                                    TextField::new(&self.query.to.to_string()),
+                                ],
+                                focus: 0,
+                                error: None,
+                            }));
+                            return Effect::None;
+                        }
+                    };
+                    self.period = period;
+                    self.refresh(ctx);
+                }
+            },
+            Popup::District(mut picker) => match picker.handle(&input) {
+                PickerOutcome::Open => self.popup = Some(Popup::District(picker)),
+                PickerOutcome::Cancelled => {}
+                PickerOutcome::Chosen(choice) => {
+                    self.district = Some(choice.code).filter(|c| !c.is_empty());
+                    self.refresh(ctx);
+                }
+            },
+            Popup::Dates(mut dates) => {
+                match input {
+                    Input::Action(Action::Back) => return Effect::None,
+                    Input::Action(Action::NextField | Action::PrevField) => {
+                        dates.focus = 1 - dates.focus;
+                    }
+                    Input::Action(Action::Save | Action::Confirm) => match dates.period(ctx.lang) {
+                        Ok(period) => {
+                            self.period = period;
+                            self.refresh(ctx);
+                            return Effect::None;
+                        }
+                        Err(message) => dates.error = Some(message),
+                    },
+                    Input::Action(_) => {}
+                    Input::Text(edit) => {
+                        dates.fields[dates.focus].apply(&edit);
+                        dates.error = None;
+                    }
+                }
+                self.popup = Some(Popup::Dates(dates));
+            }
+        }
+        Effect::None
+    }
+}
+
+impl DatesPopup {
+    fn period(&self, lang: Lang) -> Result<Period, String> {
+        let date = |field: &TextField| {
+            let raw = field.value().trim().replace(['/', '.'], "-");
+            NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+                .map_err(|_| tf(lang, T::BadDate, &[field.value()]))
+        };
+        let (from, to) = (date(&self.fields[0])?, date(&self.fields[1])?);
+        if from > to {
+            return Err(t(lang, T::FromAfterTo).to_string());
+        }
+        Ok(Period::Custom { from, to })
+    }
+}
+
+fn district_name(code: &str, lang: Lang) -> String {
+    refdata::district(code)
+        .map(|d| lang.pick(&d.zh, &d.en).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+impl Screen for StatsScreen {
+    fn context(&self) -> Context {
+        match &self.popup {
+            Some(Popup::Period(_) | Popup::District(_)) => Context::Picker,
+            Some(Popup::Dates(_)) => Context::Form,
+            None => Context::Stats,
+        }
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::StatsTitle).to_string()
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if let Some(popup) = self.popup.take() {
+            return self.handle_popup(popup, input, ctx);
+        }
+        let page = self.page_height.get().max(1) as isize;
+        let selected = self.selected as isize;
+        let step = |tab: Tab, by: isize| {
+            let at = TABS.iter().position(|&x| x == tab).unwrap_or(0) as isize;
+            TABS[(at + by).rem_euclid(TABS.len() as isize) as usize]
+        };
+        match input {
+            Input::Action(Action::Back) => return Effect::Back,
+            Input::Action(Action::NextTab) => self.tab = step(self.tab, 1),
+            Input::Action(Action::PrevTab) => self.tab = step(self.tab, -1),
+            Input::Action(Action::Period) => {
+                self.popup = Some(Popup::Period(self.period_picker(ctx.lang)));
+            }
+            Input::Action(Action::District) => {
+                self.popup = Some(Popup::District(self.district_picker(ctx.lang)));
+            }
+            Input::Action(action) if self.tab == Tab::Hardship => match action {
+                Action::Up => self.move_to(selected - 1, ctx),
+                Action::Down => self.move_to(selected + 1, ctx),
+                Action::PageUp => self.move_to(selected - page, ctx),
+                Action::PageDown => self.move_to(selected + page, ctx),
+                Action::Home => self.move_to(0, ctx),
+                Action::End => self.move_to(self.unserved_total() as isize - 1, ctx),
+                Action::Confirm => {
+                    if let Some(worker) = self.unserved.get(self.selected) {
+                        let uid = worker.uid.clone();
+                        if let Some(detail) = DetailScreen::open(&uid, ctx) {
+                            return Effect::Push(Box::new(detail));
+                        }
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        // Services may have been logged on the worker just opened.
+        let selected = self.selected;
+        self.refresh(ctx);
+        self.selected = selected;
+    }
+
+    fn on_reply(&mut self, reply: &Reply) {
+        match reply {
+            Reply::Statistics { seq, result } if Some(*seq) == self.awaited => {
+                self.awaited = None;
+                match result {
+                    Ok(stats) => {
+                        self.unserved = stats.hardship_unserved.workers.clone();
+                        self.stats = Some((**stats).clone());
+                        self.selected = self.selected.min(self.unserved_total().saturating_sub(1));
+                        self.error = None;
+                    }
+                    Err(message) => self.error = Some(message.clone()),
+                }
+            }
+            Reply::Unserved {
+                seq,
+                offset,
+                result,
+            } if Some(*seq) == self.awaited => {
+                self.awaited = None;
+                if let Ok(page) = result
+                    && *offset == self.unserved.len()
+                {
+                    self.unserved.extend(page.workers.iter().cloned());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if area.height < 6 {
+            return;
+        }
+        let lang = view.lang;
+        self.render_heading(frame, Rect::new(area.x, area.y, area.width, 2), lang);
+        let body = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
+        match (&self.stats, &self.error) {
+            (_, Some(message)) => frame.render_widget(
+                Paragraph::new(format!(" {}", tf(lang, T::Error, &[message]))),
+                body,
+            ),
+            (None, None) => {
+                frame.render_widget(Paragraph::new(format!(" {}", t(lang, T::Loading))), body)
+            }
+            (Some(stats), None) => match self.tab {
+                Tab::Overview => render_overview(frame, body, stats, lang),
+                Tab::Services => render_services(frame, body, stats, lang),
+                Tab::Hardship => self.render_hardship(frame, body, stats, lang),
+            },
+        }
+        match &self.popup {
+            Some(Popup::Period(picker) | Popup::District(picker)) => {
+                picker.render(frame, area, lang);
+            }
+            Some(Popup::Dates(dates)) => render_dates(frame, area, dates, view),
+            None => {}
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        let mut actions = vec![Action::Period, Action::District, Action::NextTab];
+        if self.tab == Tab::Hardship {
+            actions.push(Action::Confirm);
+        }
+        actions.push(Action::Back);
+        actions
+    }
+}
+
+impl StatsScreen {
+    /// Period, district and date on the first line; the tabs on the second.
+    fn render_heading(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let mut spans = vec![
+            Span::raw(" "),
+            Span::styled(self.period_label(lang), bold),
+            Span::raw(" · "),
+            Span::styled(self.district_label(lang), bold),
+        ];
+        let as_of = tf(lang, T::AsOf, &[&self.today.to_string()]);
+        let used = Line::from(spans.clone()).width() + Line::from(as_of.as_str()).width() + 1;
+        if used < usize::from(area.width) {
+            spans.push(Span::raw(" ".repeat(usize::from(area.width) - used)));
+            spans.push(Span::styled(
+                as_of,
+                Style::default().add_modifier(Modifier::DIM),
+            ));
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(spans)),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        let mut tabs = vec![Span::raw(" ")];
+        for tab in TABS {
+            let style = if tab == self.tab {
+                Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            tabs.push(Span::styled(format!(" {} ", tab.label(lang)), style));
+            tabs.push(Span::raw(" "));
+        }
+        frame.render_widget(
+            Paragraph::new(Line::from(tabs)),
+            Rect::new(area.x, area.y + 1, area.width, 1),
+        );
+    }
+
+    fn render_hardship(&self, frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) {
+        let total = stats.hardship_unserved.total;
+        frame.render_widget(
+            Paragraph::new(format!(
+                " {}",
+                tf(lang, T::UnservedHeading, &[&total.to_string()])
+            ))
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        if total == 0 {
+            frame.render_widget(
+                Paragraph::new(format!("  {}", t(lang, T::NoneUnserved))),
+                Rect::new(area.x, area.y + 2, area.width, 1),
+            );
+            return;
+        }
+        // Name, district, phone, last served, employer (the rest).
+        let fixed = [12usize, 12, 11, 10];
+        let used = fixed.iter().sum::<usize>() + fixed.len() + 2;
+        let widths = [
+            fixed[0],
+            fixed[1],
+            fixed[2],
+            fixed[3],
+            usize::from(area.width).saturating_sub(used).max(4),
+        ];
+        let header = [
+            fit(t(lang, T::ColName), widths[0]),
+            fit(t(lang, T::ColDistrict), widths[1]),
+            fit(t(lang, T::ColPhone), widths[2]),
+            fit(t(lang, T::ColLastService), widths[3]),
+            fit(t(lang, T::ColEmployer), widths[4]),
+        ]
+        .join(" ");
+        frame.render_widget(
+            Paragraph::new(format!("  {header}"))
+                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+            Rect::new(area.x, area.y + 1, area.width, 1),
+        );
+        let list = Rect::new(
+            area.x,
+            area.y + 2,
+            area.width,
+            area.height.saturating_sub(2),
+        );
+        let height = usize::from(list.height);
+        self.page_height.set(height);
+        let top = (self.selected + 1).saturating_sub(height);
+        for row in 0..height {
+            let index = top + row;
+            if index >= total.max(0) as usize {
+                break;
+            }
+            let text = match self.unserved.get(index) {
+                Some(w) => [
+                    fit(&w.name, widths[0]),
+                    fit(&district_name(&w.district_code, lang), widths[1]),
+                    fit(&mask_phone(&w.phone), widths[2]),
+                    fit(
+                        &w.last_served_on
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| t(lang, T::Never).to_string()),
+                        widths[3],
+                    ),
+                    fit(&w.employer, widths[4]),
+                ]
+                .join(" "),
+                None => "…".to_string(),
+            };
+            let selected = index == self.selected;
+            let style = if selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            let marker = if selected { "▸ " } else { "  " };
+            frame.render_widget(
+                Paragraph::new(format!("{marker}{text}")).style(style),
+                Rect::new(list.x, list.y + row as u16, list.width, 1),
+            );
+        }
+    }
+}
+
+/// `text` right-aligned in `width` terminal columns (Chinese characters take two).
+fn right(text: &str, width: usize) -> String {
+    let used = Line::from(text).width();
+    format!("{}{text}", " ".repeat(width.saturating_sub(used)))
+}
+
+fn heading(text: String) -> Line<'static> {
+    Line::from(Span::styled(
+        text,
+        Style::default().add_modifier(Modifier::BOLD),
+    ))
+}
+
+/// Text blocks (workers and reach on the left, health and legal aid on the right) over the
+/// registrations per month.
+fn render_overview(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) {
+    let half = area.width / 2;
+    let (w, n) = (&stats.workers, &stats.new_workers);
+    let row = |label: T, total: i64, new: i64| {
+        Line::from(format!(
+            "  {}{}{}",
+            fit(t(lang, label), 12),
+            right(&total.to_string(), 7),
+            right(&new.to_string(), 12)
+        ))
+    };
+    let mut left = vec![
+        Line::from(vec![
+            Span::styled(
+                fit(t(lang, T::LblWorkers), 14),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(
+                    "{}{}",
+                    right(t(lang, T::ColTotal), 7),
+                    right(t(lang, T::ColNew), 12)
+                ),
+                Style::default().add_modifier(Modifier::DIM),
+            ),
+        ]),
+        row(T::LblWorkers, w.workers, n.workers),
+        row(T::LblMembers, w.members, n.members),
+        row(T::LblJoinedHere, w.joined_here, n.joined_here),
+        row(T::LblHardship, w.hardship, n.hardship),
+        Line::from(""),
+        heading(t(lang, T::ReachHeading).to_string()),
+    ];
+    let per_mille = stats.reach.per_mille();
+    left.push(Line::from(format!(
+        "  {}",
+        tf(
+            lang,
+            T::ReachLine,
+            &[
+                &stats.reach.served.to_string(),
+                &stats.reach.registered.to_string(),
+                &format!("{}.{}%", per_mille / 10, per_mille % 10),
+            ],
+        )
+    )));
+    left.push(Line::from(format!(
+        "  {}",
+        tf(
+            lang,
+            T::UnservedLine,
+            &[&stats.hardship_unserved.total.to_string()]
+        )
+    )));
+    let h = &stats.health;
+    let l = &stats.legal;
+    let open: Vec<String> = l
+        .open_by_category
+        .iter()
+        .filter(|c| c.cases > 0)
+        .map(|c| {
+            let label = refdata::legal_aid_category(&c.category)
+                .map(|x| lang.pick(&x.zh, &x.en).to_string())
+                .unwrap_or_else(|| c.category.clone());
+            format!("{label} {}", c.cases)
+        })
+        .collect();
+    let right_width = usize::from(area.width - half).saturating_sub(4);
+    let right_lines = vec![
+        heading(t(lang, T::HealthHeading).to_string()),
+        Line::from(format!(
+            "  {}",
+            tf(
+                lang,
+                T::HealthChecksLine,
+                &[&h.checks.to_string(), &h.referred.to_string()]
+            )
+        )),
+        Line::from(format!(
+            "  {}",
+            tf(
+                lang,
+                T::FollowUpsLine,
+                &[
+                    &h.follow_ups_due.to_string(),
+                    &h.follow_ups_overdue.to_string()
+                ]
+            )
+        )),
+        Line::from(""),
+        heading(t(lang, T::LegalHeading).to_string()),
+        Line::from(format!(
+            "  {}",
+            tf(lang, T::LegalOpenLine, &[&l.open_cases.to_string()])
+        )),
+        Line::from(format!(
+            "  {}",
+            fit(&open.join(" · "), right_width).trim_end()
+        )),
+        Line::from(format!(
+            "  {}",
+            tf(lang, T::LegalPeriodLine, &[&l.cases_in_period.to_string()])
+        )),
+        Line::from(format!(
+            "    {}",
+            tf(lang, T::ClaimedLine, &[&format_fen(l.claimed_fen)])
+        )),
+        Line::from(format!(
+            "    {}",
+            tf(lang, T::RecoveredLine, &[&format_fen(l.recovered_fen)])
+        )),
+    ];
+    let text_height = (left.len().max(right_lines.len()) as u16).min(area.height);
+    frame.render_widget(
+        Paragraph::new(left),
+        Rect::new(area.x + 1, area.y, half.saturating_sub(2), text_height),
+    );
+    frame.render_widget(
+        Paragraph::new(right_lines),
+        Rect::new(area.x + half, area.y, area.width - half, text_height),
+    );
+    let chart_top = text_height + 1;
+    if area.height > chart_top + 3 {
+        month_chart(
+            frame,
+            Rect::new(
+                area.x,
+                area.y + chart_top,
+                area.width,
+                area.height - chart_top,
+            ),
+            t(lang, T::RegByMonth),
+            &stats.new_workers_by_month,
+        );
+    }
+}
+
+/// Services by kind as two columns of horizontal bars (18 kinds fit 80×24 that way), over
+/// the services per month.
+fn render_services(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) {
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(
+                tf(lang, T::SvcByKind, &[&stats.services.to_string()]),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+        ])),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let kinds = &stats.services_by_kind;
+    let per_column = kinds.len().div_ceil(2);
+    let rows = (per_column as u16).min(area.height.saturating_sub(1));
+    let max = kinds.iter().map(|k| k.count).max().unwrap_or(0).max(1) as u64;
+    let half = area.width / 2;
+    for (column, chunk) in kinds.chunks(per_column.max(1)).enumerate() {
+        let bars: Vec<Bar> = chunk
+            .iter()
+            .map(|k| {
+                let label = refdata::service_kind(&k.kind)
+                    .map(|x| lang.pick(&x.zh, &x.en).to_string())
+                    .unwrap_or_else(|| k.kind.clone());
+                Bar::default()
+                    .label(Line::from(fit(&label, 14)))
+                    .value(k.count.max(0) as u64)
+                    .text_value(k.count.to_string())
+            })
+            .collect();
+        let x = area.x + 1 + column as u16 * half;
+        frame.render_widget(
+            BarChart::default()
+                .direction(Direction::Horizontal)
+                .bar_width(1)
+                .bar_gap(0)
+                .max(max)
+                .value_style(Style::default().add_modifier(Modifier::REVERSED))
+                .data(BarGroup::default().bars(&bars)),
+            Rect::new(x, area.y + 1, half.saturating_sub(2), rows),
+        );
+    }
+    let chart_top = rows + 2;
+    if area.height > chart_top + 3 {
+        month_chart(
+            frame,
+            Rect::new(
+                area.x,
+                area.y + chart_top,
+                area.width,
+                area.height - chart_top,
+            ),
+            t(lang, T::SvcByMonth),
+            &stats.services_by_month,
+        );
+    }
+}
+
+/// A titled vertical bar chart of the 12 months, labelled "YY-MM".
+fn month_chart(frame: &mut Frame, area: Rect, title: &str, months: &[MonthCount]) {
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(
+                title.to_string(),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+        ])),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let bars: Vec<Bar> = months
+        .iter()
+        .map(|m| {
+            Bar::default()
+                .label(Line::from(m.month.get(2..).unwrap_or(&m.month).to_string()))
+                .value(m.count.max(0) as u64)
+                .text_value(m.count.to_string())
+        })
+        .collect();
+    frame.render_widget(
+        BarChart::default()
+            .bar_width(5)
+            .bar_gap(1)
+            .value_style(Style::default().add_modifier(Modifier::REVERSED))
+            .data(BarGroup::default().bars(&bars)),
+        Rect::new(
+            area.x + 1,
+            area.y + 1,
+            area.width.saturating_sub(2),
+            area.height - 1,
+        ),
+    );
+}
+
+fn render_dates(frame: &mut Frame, outer: Rect, dates: &DatesPopup, view: &View) {
+    let lang = view.lang;
+    let area = centered(outer, 46, 7);
+    clear_popup_area(area, frame.buffer_mut());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", t(lang, T::CustomTitle)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 4 {
+        return;
+    }
+    for (i, label) in [T::FromLabel, T::ToLabel].into_iter().enumerate() {
+        let y = inner.y + i as u16;
+        let label = format!("{} ", fit(t(lang, label), 10));
+        frame.render_widget(Paragraph::new(label), Rect::new(inner.x, y, 11, 1));
+        let field = Rect::new(inner.x + 11, y, 12, 1);
+        let caret = dates.fields[i].render(
+            field,
+            frame.buffer_mut(),
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        );
+        if i == dates.focus {
+            frame.set_cursor_position(caret);
+        }
+    }
+    let hint = match &dates.error {
+        Some(message) => message.clone(),
+        None => tf(
+            lang,
+            T::CustomHint,
+            &[&view.key(Context::Form, Action::Save)],
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(fit(&hint, usize::from(inner.width))),
+        Rect::new(inner.x, inner.y + 3, inner.width, 1),
+    );
+}
