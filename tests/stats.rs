@@ -441,6 +441,8 @@ fn assert_rollups_agree(store: &Store, what: &str) {
             StatsQuery::this_month(today, district.clone()),
             StatsQuery::custom(d("2025-01-01"), d("2026-12-31"), district.clone()),
             StatsQuery::custom(d("2026-02-01"), d("2026-07-31"), district.clone()),
+            StatsQuery::custom(d("2025-12-15"), d("2026-04-10"), district.clone()),
+            StatsQuery::custom(d("2026-06-03"), d("2026-06-20"), district.clone()),
         ] {
             let fast = store.statistics(&query).unwrap();
             let slow = store.statistics_by_scan(&query).unwrap();
@@ -531,15 +533,15 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
             |_| {},
         )
         .unwrap();
-        // Back to the schema before statistics: drop everything migration 4 made, then reopen
-        // to upgrade.
+        // Back to the schema before statistics: drop everything migrations 4 and 5 made, then
+        // reopen to upgrade.
         let conn = store.conn();
         let made: Vec<(String, String)> = conn
             .prepare(
                 "SELECT type, name FROM sqlite_master
                  WHERE name LIKE 'stat\\_%' ESCAPE '\\' AND type IN ('view', 'table')
                     OR name IN ('service_live_worker', 'worker_live_district',
-                                'worker_live_hardship', 'legal_aid_follows')",
+                                'worker_live_hardship', 'legal_aid_follows', 'worker_deleted')",
             )
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -568,7 +570,10 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
     }
     let mut store = Store::open(&path).unwrap();
     at(&mut store, "2026-11-29");
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        jingong::store::schema::LATEST
+    );
     let stats = store.statistics(&year_2026(None)).unwrap();
     assert_eq!(stats.workers.workers, 300);
     assert_rollups_agree(&store, "after the upgrade");

@@ -58,10 +58,11 @@ pub(crate) fn is_empty(tx: &Connection) -> Result<bool> {
     )?)
 }
 
-/// The rollup tables of the statistics (migration 4), emptied before a refill.
+/// The rollup tables of the statistics (migrations 4 and 5), emptied before a refill.
 const ROLLUP_TABLES: &[&str] = &[
     "stat_worker_day",
     "stat_service_day",
+    "stat_service_month",
     "stat_worker_month",
     "stat_reach",
     "stat_legal_head",
@@ -93,7 +94,7 @@ pub(crate) fn resume_rollups(tx: &Transaction, triggers: &[(String, String)]) ->
     for table in ROLLUP_TABLES {
         tx.execute_batch(&format!("DELETE FROM {table}"))?;
     }
-    tx.execute_batch(super::schema::rollup_fill_sql())?;
+    tx.execute_batch(&super::schema::rollup_fill_sql())?;
     for (_, sql) in triggers {
         tx.execute_batch(sql)?;
     }

@@ -6,7 +6,8 @@ use super::{
     FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql, StatsQuery,
     WorkerCounts, next_day, ymd,
 };
-use chrono::{Datelike, Days, NaiveDate};
+use crate::store::period::first_of_month;
+use chrono::{Datelike, Days, Months, NaiveDate};
 use rusqlite::Connection;
 use std::collections::HashMap;
 
@@ -14,6 +15,156 @@ pub(super) struct Rollup<'c>(pub &'c Connection);
 
 fn month(day: NaiveDate) -> String {
     day.format("%Y-%m").to_string()
+}
+
+/// How service totals are keyed.
+#[derive(Clone, Copy)]
+enum Group {
+    Kind,
+    Month,
+    All,
+}
+
+/// A period cut into whole months, read from the monthly rollup, and the days left over at
+/// either end, read from the daily one.
+#[derive(Debug, PartialEq)]
+struct Cut {
+    /// First and last whole month, "YYYY-MM".
+    months: Option<(String, String)>,
+    days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+fn cut((from, to): (NaiveDate, NaiveDate)) -> Cut {
+    if from > to {
+        return Cut {
+            months: None,
+            days: Vec::new(),
+        };
+    }
+    let whole_from = if from.day() == 1 {
+        from
+    } else {
+        first_of_month(from) + Months::new(1)
+    };
+    // The first day after the last whole month.
+    let whole_end = first_of_month(next_day(to));
+    if whole_from >= whole_end {
+        return Cut {
+            months: None,
+            days: vec![(from, to)],
+        };
+    }
+    let mut days = Vec::new();
+    if from < whole_from {
+        days.push((from, whole_from.pred_opt().unwrap_or(whole_from)));
+    }
+    if whole_end <= to {
+        days.push((whole_end, to));
+    }
+    Cut {
+        months: Some((
+            month(whole_from),
+            month(whole_end.pred_opt().unwrap_or(whole_end)),
+        )),
+        days,
+    }
+}
+
+impl Rollup<'_> {
+    /// Served workers counted from the records, for periods that are not whole months.
+    /// Over all districts, the distinct workers come from one pass over the service index in
+    /// worker order (no sorting), less the deleted workers among them; within a district,
+    /// from the district's workers one by one.
+    fn served_counted(&self, query: &StatsQuery) -> Result<(i64, i64)> {
+        if query.district.is_some() {
+            return Scan(self.0).served(query);
+        }
+        let (from, to) = (ymd(query.from), ymd(query.to));
+        let mut sql = Sql::new(
+            "SELECT count(*) FROM (SELECT worker_id FROM service INDEXED BY service_live_worker
+                                  WHERE deleted_at IS NULL",
+        );
+        sql.push(" AND served_on >= ?", from.clone())
+            .push(" AND served_on <= ?", to.clone())
+            .text(" GROUP BY worker_id)");
+        let served_by_anyone: i64 = sql.row(self.0, |r| r.get(0))?;
+        let mut sql = Sql::new(
+            "SELECT count(*) FROM worker w INDEXED BY worker_deleted
+             WHERE w.deleted_at IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL",
+        );
+        sql.push(" AND s.served_on >= ?", from.clone())
+            .push(" AND s.served_on <= ?)", to.clone());
+        let served_deleted: i64 = sql.row(self.0, |r| r.get(0))?;
+        let mut sql = Sql::new(
+            "SELECT count(*) FROM worker w INDEXED BY worker_live_hardship
+             WHERE w.deleted_at IS NULL AND w.hardship = 1 AND EXISTS (
+                 SELECT 1 FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL",
+        );
+        sql.push(" AND s.served_on >= ?", from)
+            .push(" AND s.served_on <= ?)", to);
+        let hardship_served: i64 = sql.row(self.0, |r| r.get(0))?;
+        Ok((served_by_anyone - served_deleted, hardship_served))
+    }
+
+    /// Live services and health-check referrals within `days`, keyed by `group`.
+    fn service_totals(
+        &self,
+        query: &StatsQuery,
+        days: (NaiveDate, NaiveDate),
+        group: Group,
+        health_checks_only: bool,
+    ) -> Result<HashMap<String, (i64, i64)>> {
+        let parts = cut(days);
+        let mut totals: HashMap<String, (i64, i64)> = HashMap::new();
+        let mut add = |sql: &mut Sql| -> Result<()> {
+            if health_checks_only {
+                sql.text(" AND kind = 'health_check'");
+            }
+            sql.district("district_code", &query.district)
+                .text(" GROUP BY 1");
+            for (key, services, referred) in sql.rows(self.0, |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })? {
+                let entry = totals.entry(key).or_default();
+                entry.0 += services;
+                entry.1 += referred;
+            }
+            Ok(())
+        };
+        if let Some((first, last)) = parts.months {
+            let key = match group {
+                Group::Kind => "kind",
+                Group::Month => "month",
+                Group::All => "''",
+            };
+            let mut sql = Sql::new(&format!(
+                "SELECT {key}, sum(services), sum(referred) FROM stat_service_month"
+            ));
+            sql.push(" WHERE month >= ?", first)
+                .push(" AND month <= ?", last);
+            add(&mut sql)?;
+        }
+        for (from, to) in parts.days {
+            let key = match group {
+                Group::Kind => "kind",
+                Group::Month => "substr(served_on, 1, 7)",
+                Group::All => "''",
+            };
+            let mut sql = Sql::new(&format!(
+                "SELECT {key}, sum(services), sum(referred) FROM stat_service_day"
+            ));
+            sql.push(" WHERE served_on >= ?", ymd(from))
+                .push(" AND served_on <= ?", ymd(to));
+            add(&mut sql)?;
+        }
+        totals.retain(|_, (services, _)| *services != 0);
+        Ok(totals)
+    }
 }
 
 impl Source for Rollup<'_> {
@@ -59,37 +210,22 @@ impl Source for Rollup<'_> {
     }
 
     fn services_by_kind(&self, query: &StatsQuery) -> Result<HashMap<String, i64>> {
-        let mut sql = Sql::new("SELECT kind, sum(services) FROM stat_service_day");
-        sql.push(" WHERE served_on >= ?", ymd(query.from))
-            .push(" AND served_on <= ?", ymd(query.to))
-            .district("district_code", &query.district)
-            .text(" GROUP BY kind HAVING sum(services) <> 0");
-        sql.map(self.0)
+        let totals = self.service_totals(query, (query.from, query.to), Group::Kind, false)?;
+        Ok(totals.into_iter().map(|(k, (n, _))| (k, n)).collect())
     }
 
     fn services_by_month(
         &self,
         query: &StatsQuery,
-        (first, last): (NaiveDate, NaiveDate),
+        days: (NaiveDate, NaiveDate),
     ) -> Result<HashMap<String, i64>> {
-        let mut sql =
-            Sql::new("SELECT substr(served_on, 1, 7), sum(services) FROM stat_service_day");
-        sql.push(" WHERE served_on >= ?", ymd(first))
-            .push(" AND served_on <= ?", ymd(last))
-            .district("district_code", &query.district)
-            .text(" GROUP BY 1");
-        sql.map(self.0)
+        let totals = self.service_totals(query, days, Group::Month, false)?;
+        Ok(totals.into_iter().map(|(k, (n, _))| (k, n)).collect())
     }
 
     fn health(&self, query: &StatsQuery, today: NaiveDate) -> Result<HealthFigures> {
-        let mut sql = Sql::new(
-            "SELECT coalesce(sum(services), 0), coalesce(sum(referred), 0) FROM stat_service_day",
-        );
-        sql.push(" WHERE served_on >= ?", ymd(query.from))
-            .push(" AND served_on <= ?", ymd(query.to))
-            .text(" AND kind = 'health_check'")
-            .district("district_code", &query.district);
-        let (checks, referred) = sql.row(self.0, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let totals = self.service_totals(query, (query.from, query.to), Group::All, true)?;
+        let (checks, referred) = totals.values().copied().next().unwrap_or_default();
         let horizon = today
             .checked_add_days(Days::new(FOLLOW_UP_HORIZON_DAYS))
             .unwrap_or(today);
@@ -136,7 +272,7 @@ impl Source for Rollup<'_> {
     fn served(&self, query: &StatsQuery) -> Result<(i64, i64)> {
         let whole_months = query.from.day() == 1 && next_day(query.to).day() == 1;
         if !whole_months {
-            return Scan(self.0).served(query);
+            return self.served_counted(query);
         }
         // A worker served in months m1..m2 has exactly one served month there whose previous
         // served month is before m1: the first one.
@@ -150,5 +286,40 @@ impl Source for Rollup<'_> {
             .push(" AND prev_month < ?", first)
             .district("district_code", &query.district);
         sql.row(self.0, |r| Ok((r.get(0)?, r.get(1)?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn periods_are_cut_into_whole_months_and_odd_days() {
+        let whole = cut((d("2026-01-01"), d("2026-12-31")));
+        assert_eq!(whole.months, Some(("2026-01".into(), "2026-12".into())));
+        assert!(whole.days.is_empty());
+        let odd = cut((d("2026-01-15"), d("2026-04-10")));
+        assert_eq!(odd.months, Some(("2026-02".into(), "2026-03".into())));
+        assert_eq!(
+            odd.days,
+            [
+                (d("2026-01-15"), d("2026-01-31")),
+                (d("2026-04-01"), d("2026-04-10"))
+            ]
+        );
+        let inside = cut((d("2026-02-03"), d("2026-02-20")));
+        assert_eq!(inside.months, None);
+        assert_eq!(inside.days, [(d("2026-02-03"), d("2026-02-20"))]);
+        let to_month_end = cut((d("2026-02-03"), d("2026-03-31")));
+        assert_eq!(
+            to_month_end.months,
+            Some(("2026-03".into(), "2026-03".into()))
+        );
+        assert_eq!(to_month_end.days, [(d("2026-02-03"), d("2026-02-28"))]);
+        assert_eq!(cut((d("2026-02-03"), d("2026-02-01"))).days, []);
     }
 }
