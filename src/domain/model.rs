@@ -181,3 +181,21 @@ pub struct Event {
     pub served_count: i64,
     pub deleted: bool,
 }
+
+impl Event {
+    /// The service this event gives each attendee: its kind, date, place and the default
+    /// quantity and amount per person.
+    pub fn service_input(&self) -> ServiceInput {
+        ServiceInput {
+            kind: self.input.kind.clone(),
+            served_on: Some(self.held_on),
+            place: self.input.place.clone(),
+            quantity: self.input.default_quantity,
+            amount_fen: self.input.default_amount_fen,
+            note: String::new(),
+            event_uid: Some(self.uid.clone()),
+            health: None,
+            legal: None,
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use super::services::insert_service;
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};
-use crate::domain::{Event, EventInput, ServiceInput};
+use crate::domain::{Event, EventInput};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
@@ -121,17 +121,7 @@ impl Store {
         let today = self.clock.today();
         let tx = self.conn.transaction()?;
         let worker = live_worker_by_uid(&tx, worker_uid)?;
-        let input = ServiceInput {
-            kind: event.input.kind.clone(),
-            served_on: Some(event.held_on),
-            place: event.input.place.clone(),
-            quantity: event.input.default_quantity,
-            amount_fen: event.input.default_amount_fen,
-            note: String::new(),
-            event_uid: Some(event.uid.clone()),
-            health: None,
-            legal: None,
-        };
+        let input = event.service_input();
         let uid = uuid::Uuid::now_v7().to_string();
         let id = insert_service(&tx, &uid, worker.id, &input, today, officer, &now)?;
         audit(&tx, &now, officer, "service", &uid, 1, "create", "")?;

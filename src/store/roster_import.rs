@@ -322,20 +322,7 @@ impl Store {
                 kind: event.input.kind.clone(),
             });
         }
-        Ok((
-            event.id,
-            ServiceInput {
-                kind: event.input.kind.clone(),
-                served_on: Some(event.held_on),
-                place: event.input.place.clone(),
-                quantity: event.input.default_quantity,
-                amount_fen: event.input.default_amount_fen,
-                note: String::new(),
-                event_uid: Some(event.uid.clone()),
-                health: None,
-                legal: None,
-            },
-        ))
+        Ok((event.id, event.service_input()))
     }
 }
 
