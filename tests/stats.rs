@@ -2,7 +2,7 @@
 //! by hand below; and the rollups compared with counting the records themselves after many
 //! kinds of change.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate};
 use jingong::demo::{DemoOptions, Rng, fill};
 use jingong::domain::idcard::check_digit;
 use jingong::domain::{HealthCheck, LegalAid, Membership, Officer, ServiceInput, WorkerInput};
@@ -443,12 +443,39 @@ fn assert_rollups_agree(store: &Store, what: &str) {
             StatsQuery::custom(d("2026-02-01"), d("2026-07-31"), district.clone()),
             StatsQuery::custom(d("2025-12-15"), d("2026-04-10"), district.clone()),
             StatsQuery::custom(d("2026-06-03"), d("2026-06-20"), district.clone()),
-        ] {
+        ]
+        .into_iter()
+        .chain(odd_periods(district.clone()))
+        {
             let fast = store.statistics(&query).unwrap();
             let slow = store.statistics_by_scan(&query).unwrap();
             assert_eq!(fast, slow, "{what}: {query:?}");
         }
     }
+}
+
+/// Periods that start and end on any day: within one month, in adjacent months, from the
+/// first of a month to the middle of another, across a year.
+fn odd_periods(district: Option<String>) -> Vec<StatsQuery> {
+    let first = d("2024-12-01");
+    let mut rng = Rng::new(29);
+    (0..40)
+        .map(|i| {
+            let from = first + chrono::Days::new(rng.below(760));
+            let length = match i % 4 {
+                0 => rng.below(28),
+                1 => rng.below(62),
+                2 => rng.below(400),
+                _ => 0,
+            };
+            let from = if i % 5 == 0 {
+                from.with_day(1).unwrap()
+            } else {
+                from
+            };
+            StatsQuery::custom(from, from + chrono::Days::new(length), district.clone())
+        })
+        .collect()
 }
 
 #[test]
@@ -513,6 +540,24 @@ fn rollups_follow_every_kind_of_change() {
         }
     }
     assert_rollups_agree(store, "after edits");
+}
+
+#[test]
+fn a_bulk_load_into_an_empty_database_fills_the_rollups() {
+    let mut store = Store::open_in_memory().unwrap();
+    at(&mut store, "2026-11-29");
+    store.set_officer(&officer()).unwrap();
+    fill(
+        &mut store,
+        DemoOptions {
+            workers: 500,
+            services_per_worker: 3,
+            seed: 17,
+        },
+        |_| {},
+    )
+    .unwrap();
+    assert_rollups_agree(&store, "after a bulk load");
 }
 
 #[test]

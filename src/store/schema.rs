@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_6,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -327,6 +328,7 @@ INSERT INTO stat_service_day
          LEFT JOIN health_check h ON h.service_id = s.id
     WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL
     GROUP BY 1, 2, 3;
+-- (reach fill begins)
 INSERT INTO stat_worker_month
     SELECT worker_id, month,
            coalesce(lag(month) OVER (PARTITION BY worker_id ORDER BY month), ''),
@@ -338,6 +340,7 @@ INSERT INTO stat_worker_month
 INSERT INTO stat_reach
     SELECT district_code, month, prev_month, hardship, count(*)
     FROM stat_worker_month GROUP BY 1, 2, 3, 4;
+-- (reach fill ends)
 INSERT INTO stat_legal_head
     SELECT s.id, s.worker_id, w.district_code, l.category,
            l.status NOT IN ('resolved', 'referred'), s.served_on, l.claimed_fen, l.recovered_fen
@@ -620,21 +623,117 @@ CREATE TRIGGER stat_service_day_removed AFTER DELETE ON stat_service_day BEGIN
 END;
 "#;
 
-/// The statements of migrations 4 and 5 that fill the (empty) rollup tables from the records,
+/// Reach over a period that is not whole months. Each served month of a worker also keeps its
+/// first and last service day, the last service day of the worker's previous served month and
+/// the next served month. A period then splits into a head month (from its first day on), whole
+/// months and a tail month (up to its last day), and its distinct served workers are:
+/// head rows whose last day is in the period or whose next month is one of the whole months'
+/// (`stat_reach` counts the rest of the whole months' workers); and tail rows whose first day is
+/// in the period and whose worker's previous service day is before it. One scan of two months'
+/// rows through `stat_worker_month_by_month` instead of every service (806 ms on 1,000,000
+/// workers and 3,000,000 services).
+const MIGRATION_6: &str = r#"
+DROP TRIGGER stat_worker_month_added;
+DROP TRIGGER stat_worker_month_removed;
+DROP TRIGGER stat_refresh_months_run;
+DROP TRIGGER stat_service_inserted;
+DROP TABLE stat_worker_month;
+DELETE FROM stat_reach;
+-- Counted from the months now; a deleted worker's services leave them.
+DROP INDEX worker_deleted;
+
+CREATE TABLE stat_worker_month (
+    worker_id     INTEGER NOT NULL,
+    month         TEXT NOT NULL,
+    prev_month    TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    hardship      INTEGER NOT NULL,
+    first_day     TEXT NOT NULL,
+    last_day      TEXT NOT NULL,
+    prev_last_day TEXT NOT NULL,
+    next_month    TEXT NOT NULL,
+    PRIMARY KEY (worker_id, month)
+) WITHOUT ROWID;
+CREATE INDEX stat_worker_month_by_month ON stat_worker_month(
+    month, district_code, last_day, next_month, first_day, prev_last_day, hardship);
+
+-- (rollup fill begins)
+INSERT INTO stat_worker_month
+    SELECT worker_id, month, coalesce(lag(month) OVER months, ''), district_code, hardship,
+           first_day, last_day, coalesce(lag(last_day) OVER months, ''),
+           coalesce(lead(month) OVER months, '')
+    FROM (SELECT s.worker_id, substr(s.served_on, 1, 7) AS month, min(s.served_on) AS first_day,
+                 max(s.served_on) AS last_day, w.district_code, w.hardship
+          FROM service s JOIN worker w ON w.id = s.worker_id
+          WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL
+          GROUP BY s.worker_id, 2)
+    WINDOW months AS (PARTITION BY worker_id ORDER BY month);
+INSERT INTO stat_reach
+    SELECT district_code, month, prev_month, hardship, count(*)
+    FROM stat_worker_month GROUP BY 1, 2, 3, 4;
+-- (rollup fill ends)
+
+CREATE TRIGGER stat_worker_month_added AFTER INSERT ON stat_worker_month BEGIN
+    INSERT INTO stat_reach VALUES (NEW.district_code, NEW.month, NEW.prev_month, NEW.hardship, 1)
+        ON CONFLICT DO UPDATE SET workers = workers + 1;
+END;
+CREATE TRIGGER stat_worker_month_removed AFTER DELETE ON stat_worker_month BEGIN
+    UPDATE stat_reach SET workers = workers - 1
+    WHERE district_code = OLD.district_code AND month = OLD.month
+      AND prev_month = OLD.prev_month AND hardship = OLD.hardship;
+END;
+CREATE TRIGGER stat_refresh_months_run INSTEAD OF INSERT ON stat_refresh_months BEGIN
+    DELETE FROM stat_worker_month WHERE worker_id = NEW.worker_id;
+    INSERT INTO stat_worker_month
+        SELECT w.id, m.month, coalesce(lag(m.month) OVER months, ''), w.district_code,
+               w.hardship, m.first_day, m.last_day, coalesce(lag(m.last_day) OVER months, ''),
+               coalesce(lead(m.month) OVER months, '')
+        FROM worker w
+             JOIN (SELECT substr(served_on, 1, 7) AS month, min(served_on) AS first_day,
+                          max(served_on) AS last_day
+                   FROM service WHERE worker_id = NEW.worker_id AND deleted_at IS NULL
+                   GROUP BY 1) m
+        WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+        WINDOW months AS (ORDER BY m.month);
+END;
+-- A service inside the days its month already spans changes no month row.
+CREATE TRIGGER stat_service_inserted AFTER INSERT ON service WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO stat_service_day
+        SELECT NEW.served_on, NEW.kind, w.district_code, 1, 0
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+        ON CONFLICT DO UPDATE SET services = services + 1;
+    INSERT INTO stat_refresh_months SELECT NEW.worker_id WHERE NOT EXISTS (
+        SELECT 1 FROM stat_worker_month
+        WHERE worker_id = NEW.worker_id AND month = substr(NEW.served_on, 1, 7)
+          AND first_day <= NEW.served_on AND last_day >= NEW.served_on);
+END;
+"#;
+
+/// The statements of migrations 4 to 6 that fill the (empty) rollup tables from the records,
 /// in order: run again after a bulk load that went in with the statistics triggers suspended.
+/// Migration 6 fills the served months and reach that migration 4 filled before it.
 pub(crate) fn rollup_fill_sql() -> String {
-    [MIGRATION_4, MIGRATION_5]
+    [MIGRATION_4, MIGRATION_5, MIGRATION_6]
         .iter()
         .map(|migration| {
-            let start = migration
-                .find("-- (rollup fill begins)")
-                .expect("the migration marks where its rollup fill begins");
-            let end = migration
-                .find("-- (rollup fill ends)")
-                .expect("the migration marks where its rollup fill ends");
-            &migration[start..end]
+            let mut fill = section(migration, "rollup fill").to_string();
+            if migration.contains("-- (reach fill begins)") {
+                fill = fill.replace(section(migration, "reach fill"), "");
+            }
+            fill
         })
         .collect()
+}
+
+/// The text of `migration` between `-- (NAME begins)` and `-- (NAME ends)`.
+fn section<'m>(migration: &'m str, name: &str) -> &'m str {
+    let start = migration
+        .find(&format!("-- ({name} begins)"))
+        .expect("the migration marks where the section begins");
+    let end = migration
+        .find(&format!("-- ({name} ends)"))
+        .expect("the migration marks where the section ends");
+    &migration[start..end]
 }
 
 /// Brings `conn` to the latest schema. Returns the version found before upgrading.

@@ -1,7 +1,6 @@
 //! The figures read from the rollup tables of migration 4, which triggers keep in step with
 //! every write: a few thousand small rows instead of millions of records.
 
-use super::scan::Scan;
 use super::{
     FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql, StatsQuery,
     WorkerCounts, next_day, ymd,
@@ -71,40 +70,84 @@ fn cut((from, to): (NaiveDate, NaiveDate)) -> Cut {
 }
 
 impl Rollup<'_> {
-    /// Served workers counted from the records, for periods that are not whole months.
-    /// Over all districts, the distinct workers come from one pass over the service index in
-    /// worker order (no sorting), less the deleted workers among them; within a district,
-    /// from the district's workers one by one.
-    fn served_counted(&self, query: &StatsQuery) -> Result<(i64, i64)> {
-        if query.district.is_some() {
-            return Scan(self.0).served(query);
+    /// Served workers (all, hardship) over a period that is not whole months, from the served
+    /// months of its first and last month (migration 6 says how).
+    fn served_in_odd_period(&self, query: &StatsQuery) -> Result<(i64, i64)> {
+        let (from, to) = (ymd(query.from), ymd(query.to));
+        let (head, tail) = (month(query.from), month(query.to));
+        if head == tail {
+            return self.served_within_one_month(query);
         }
+        // Whole months between the head and the tail, if any.
+        let whole = (
+            month(first_of_month(query.from) + Months::new(1)),
+            month(first_of_month(query.to) - Months::new(1)),
+        );
+        let head_starts_month = query.from.day() == 1;
+        let mut served = (0, 0);
+        let mut add = |sql: &mut Sql| -> Result<()> {
+            sql.district("district_code", &query.district);
+            let (all, hardship): (i64, i64) = sql.row(self.0, |r| Ok((r.get(0)?, r.get(1)?)))?;
+            served.0 += all;
+            served.1 += hardship;
+            Ok(())
+        };
+        // The head month: every row when the period takes the whole month.
+        let mut sql = Sql::new(
+            "SELECT count(*), coalesce(sum(hardship), 0)
+             FROM stat_worker_month INDEXED BY stat_worker_month_by_month",
+        );
+        sql.push(" WHERE month = ?", head.clone());
+        if !head_starts_month {
+            sql.push(" AND (last_day >= ?", from.clone())
+                .push(" OR next_month BETWEEN ?", whole.0.clone())
+                .push(" AND ?)", whole.1.clone());
+        }
+        add(&mut sql)?;
+        // Whole months: workers whose previous served month is before the head month.
+        if whole.0 <= whole.1 {
+            let mut sql = Sql::new(
+                "SELECT coalesce(sum(workers), 0), coalesce(sum(workers * hardship), 0)
+                 FROM stat_reach",
+            );
+            sql.push(" WHERE month >= ?", whole.0.clone())
+                .push(" AND month <= ?", whole.1)
+                .push(" AND prev_month < ?", head);
+            add(&mut sql)?;
+        }
+        // The tail month, unless an earlier service in the period counted the worker.
+        let mut sql = Sql::new(
+            "SELECT count(*), coalesce(sum(hardship), 0)
+             FROM stat_worker_month INDEXED BY stat_worker_month_by_month",
+        );
+        sql.push(" WHERE month = ?", tail)
+            .push(" AND first_day <= ?", to)
+            .push(" AND prev_last_day < ?", from);
+        add(&mut sql)?;
+        Ok(served)
+    }
+
+    /// Served workers over days within one month: the month's rows whose first or last day
+    /// falls in the period, and those whose days straddle it with a service in between.
+    fn served_within_one_month(&self, query: &StatsQuery) -> Result<(i64, i64)> {
         let (from, to) = (ymd(query.from), ymd(query.to));
         let mut sql = Sql::new(
-            "SELECT count(*) FROM (SELECT worker_id FROM service INDEXED BY service_live_worker
-                                  WHERE deleted_at IS NULL",
+            "SELECT count(*), coalesce(sum(hardship), 0)
+             FROM stat_worker_month m INDEXED BY stat_worker_month_by_month",
         );
-        sql.push(" AND served_on >= ?", from.clone())
-            .push(" AND served_on <= ?", to.clone())
-            .text(" GROUP BY worker_id)");
-        let served_by_anyone: i64 = sql.row(self.0, |r| r.get(0))?;
-        let mut sql = Sql::new(
-            "SELECT count(*) FROM worker w INDEXED BY worker_deleted
-             WHERE w.deleted_at IS NOT NULL AND EXISTS (
-                 SELECT 1 FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL",
-        );
-        sql.push(" AND s.served_on >= ?", from.clone())
-            .push(" AND s.served_on <= ?)", to.clone());
-        let served_deleted: i64 = sql.row(self.0, |r| r.get(0))?;
-        let mut sql = Sql::new(
-            "SELECT count(*) FROM worker w INDEXED BY worker_live_hardship
-             WHERE w.deleted_at IS NULL AND w.hardship = 1 AND EXISTS (
-                 SELECT 1 FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL",
-        );
-        sql.push(" AND s.served_on >= ?", from)
-            .push(" AND s.served_on <= ?)", to);
-        let hardship_served: i64 = sql.row(self.0, |r| r.get(0))?;
-        Ok((served_by_anyone - served_deleted, hardship_served))
+        sql.push(" WHERE month = ?", month(query.from))
+            .district("district_code", &query.district)
+            .push(" AND last_day >= ?", from.clone())
+            .push(" AND first_day <= ?", to.clone())
+            .push(" AND (first_day >= ?", from.clone())
+            .push(" OR last_day <= ?", to.clone())
+            .text(
+                " OR EXISTS (SELECT 1 FROM service s INDEXED BY service_live_worker
+                             WHERE s.worker_id = m.worker_id AND s.deleted_at IS NULL",
+            )
+            .push(" AND s.served_on >= ?", from)
+            .push(" AND s.served_on <= ?))", to);
+        sql.row(self.0, |r| Ok((r.get(0)?, r.get(1)?)))
     }
 
     /// Live services and health-check referrals within `days`, keyed by `group`.
@@ -272,7 +315,7 @@ impl Source for Rollup<'_> {
     fn served(&self, query: &StatsQuery) -> Result<(i64, i64)> {
         let whole_months = query.from.day() == 1 && next_day(query.to).day() == 1;
         if !whole_months {
-            return self.served_counted(query);
+            return self.served_in_odd_period(query);
         }
         // A worker served in months m1..m2 has exactly one served month there whose previous
         // served month is before m1: the first one.
