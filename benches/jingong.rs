@@ -1,4 +1,5 @@
-//! The benchmark suite: `cargo bench --bench jingong -- [--quick] [--workers N] [--runs R]`.
+//! The benchmark suite: `cargo bench --bench jingong -- [--quick] [--workers N] [--runs R]
+//! [--only search,stats,tui,commits] [--db EXISTING.db]`.
 //! Builds (once) a demo database and measures what an officer feels: search per keystroke,
 //! commit latency, demo generation against raw SQLite inserts. Prints a Markdown report for
 //! BENCHMARKS.md. Ratios are measured in the same run, so a noisy machine moves both sides.
@@ -20,6 +21,16 @@ struct Options {
     queries: usize,
     naive_queries: usize,
     dir: PathBuf,
+    /// Parts to run (search, stats, tui, commits); all when empty.
+    only: Vec<String>,
+    /// An existing database to measure instead of the demo one.
+    db: Option<PathBuf>,
+}
+
+impl Options {
+    fn runs_part(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
 }
 
 fn parse_options() -> Options {
@@ -42,6 +53,10 @@ fn parse_options() -> Options {
             .unwrap_or(if quick { 1 } else { 3 }),
         queries: if quick { 200 } else { 1000 },
         naive_queries: if quick { 20 } else { 10 },
+        only: value("--only")
+            .map(|v| v.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        db: value("--db").map(PathBuf::from),
         dir: value("--dir")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("target/bench")),
@@ -455,7 +470,13 @@ fn main() {
             .join(" "),
     );
 
-    let (path, demo_secs) = demo_db(&o);
+    let (path, demo_secs) = match &o.db {
+        Some(db) => {
+            drop(Store::open(db).expect("upgrade the database"));
+            (db.clone(), None)
+        }
+        None => demo_db(&o),
+    };
     if let Some(secs) = demo_secs {
         let raw = raw_insert_seconds(&o.dir, o.workers);
         report.push_str(&format!(
@@ -470,10 +491,18 @@ fn main() {
         report.push_str("\n(demo database reused from an earlier run: delete it to time `demo`)\n");
     }
     let store = Store::open_reader(&path).expect("open reader");
-    bench_search(&o, &store, &mut report);
-    bench_statistics(&o, &store, &mut report);
-    bench_tui(&o, &store, &path, &mut report);
-    bench_commits(&o, &mut report);
+    if o.runs_part("search") {
+        bench_search(&o, &store, &mut report);
+    }
+    if o.runs_part("stats") {
+        bench_statistics(&o, &store, &mut report);
+    }
+    if o.runs_part("tui") {
+        bench_tui(&o, &store, &path, &mut report);
+    }
+    if o.runs_part("commits") {
+        bench_commits(&o, &mut report);
+    }
     println!("{report}");
     let _ = std::fs::write(o.dir.join("report.md"), &report);
 }

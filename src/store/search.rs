@@ -273,7 +273,7 @@ impl Store {
             .map(|id| id.map(|id| (id, Rank::Exact)))
             .collect::<rusqlite::Result<_>>()?;
         let hits = self.hits_for(&page)?;
-        let total = self.live_worker_count()? as usize;
+        let total = self.live_worker_tally()? as usize;
         Ok(SearchPage {
             hits,
             total,
