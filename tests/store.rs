@@ -235,3 +235,27 @@ fn open_legal_cases_are_the_latest_open_visit_of_each_thread() {
             .is_err()
     );
 }
+
+#[test]
+fn trade_completion_lists_each_live_trade_once_in_order() {
+    let mut store = store();
+    let mut rng = jingong::demo::Rng::new(8);
+    let trades = ["电焊工", "电工", "电焊工", "木工", "", "电气安装工", "电工"];
+    let mut uids = Vec::new();
+    for (i, trade) in trades.iter().enumerate() {
+        let mut input = worker("张三", &jingong::demo::synthetic_id_number(&mut rng));
+        input.trade = (*trade).into();
+        input.phone = format!("1381234{:04}", i);
+        uids.push(store.add_worker(&input).unwrap().uid);
+    }
+    // The only 电气安装工 leaves: a deleted worker's trade is not offered.
+    store.delete_worker(&uids[5]).unwrap();
+    assert_eq!(store.trades_starting("电", 10).unwrap(), ["电工", "电焊工"]);
+    assert_eq!(store.trades_starting("电工", 10).unwrap(), ["电工"]);
+    assert_eq!(
+        store.trades_starting("", 10).unwrap(),
+        ["木工", "电工", "电焊工"]
+    );
+    assert_eq!(store.trades_starting("", 2).unwrap(), ["木工", "电工"]);
+    assert!(store.trades_starting("瓦", 10).unwrap().is_empty());
+}

@@ -321,16 +321,33 @@ impl Store {
     }
 
     /// Trades typed before that start with `prefix`, for completion on the form.
+    /// Distinct trades starting with `prefix`, in order. SQLite reads every index entry in
+    /// the range for DISTINCT (38 ms per keystroke on 1,000,000 workers with an empty prefix);
+    /// seeking past each trade found costs one index lookup per trade returned.
     pub fn trades_starting(&self, prefix: &str, limit: usize) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT trade FROM worker
-             WHERE deleted_at IS NULL AND trade <> '' AND trade >= ?1 AND trade < ?1 || char(1114111)
-             ORDER BY trade LIMIT ?2",
-        )?;
-        let rows = stmt
-            .query_map(params![prefix, limit as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(rows)
+        const FIRST: &str = "SELECT trade FROM worker INDEXED BY worker_live_trade
+             WHERE deleted_at IS NULL AND trade <> '' AND trade >= ?1 AND trade < ?2 || char(1114111)
+             ORDER BY trade LIMIT 1";
+        const NEXT: &str = "SELECT trade FROM worker INDEXED BY worker_live_trade
+             WHERE deleted_at IS NULL AND trade <> '' AND trade > ?1 AND trade < ?2 || char(1114111)
+             ORDER BY trade LIMIT 1";
+        let mut trades: Vec<String> = Vec::new();
+        while trades.len() < limit {
+            let (sql, from) = match trades.last() {
+                Some(last) => (NEXT, last.as_str()),
+                None => (FIRST, prefix),
+            };
+            let found: Option<String> = self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(params![from, prefix], |r| r.get(0))
+                .optional()?;
+            match found {
+                Some(trade) => trades.push(trade),
+                None => break,
+            }
+        }
+        Ok(trades)
     }
 
     pub fn live_worker_count(&self) -> Result<i64> {
