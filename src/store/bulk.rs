@@ -94,7 +94,7 @@ pub(crate) fn resume_rollups(tx: &Transaction, triggers: &[(String, String)]) ->
     for table in ROLLUP_TABLES {
         tx.execute_batch(&format!("DELETE FROM {table}"))?;
     }
-    tx.execute_batch(&super::schema::rollup_fill_sql())?;
+    super::schema::fill_rollups(tx)?;
     for (_, sql) in triggers {
         tx.execute_batch(sql)?;
     }

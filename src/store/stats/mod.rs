@@ -22,6 +22,8 @@ use super::period::months_ending;
 use super::{Result, Store};
 use crate::domain::refdata;
 mod rollup;
+mod served_months;
+pub(crate) use served_months::fill_served_months;
 mod scan;
 
 use chrono::{Days, Months, NaiveDate};
