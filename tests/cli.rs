@@ -355,6 +355,7 @@ fn database_and_backup_are_owner_only_and_backup_is_complete() {
 
 #[test]
 fn a_migration_1_database_is_upgraded_on_open_keeping_its_rows() {
+    use jingong::store::schema::LATEST;
     let t = TestDb::new();
     {
         let conn = rusqlite::Connection::open(&t.db).unwrap();
@@ -372,11 +373,19 @@ fn a_migration_1_database_is_upgraded_on_open_keeping_its_rows() {
         )
         .unwrap();
     }
+    let upgrade = format!("upgrading the database from schema 1 to {LATEST}");
     t.cmd()
-        .args(["worker", "show", "u-1"])
+        .args(["--lang", "en", "worker", "show", "u-1"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("毛洋"));
+        .stdout(predicate::str::contains("毛洋"))
+        .stderr(predicate::str::contains(upgrade.as_str()));
+    // Once upgraded, nothing more is said.
+    t.cmd()
+        .args(["--lang", "en", "worker", "show", "u-1"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("upgrading").not());
     let conn = rusqlite::Connection::open(&t.db).unwrap();
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))

@@ -117,7 +117,23 @@ pub(crate) fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
 
 pub fn open_store(cli: &Cli) -> Result<Store, Failure> {
     let path = db_path(cli)?;
+    announce_upgrade(&path, cli.lang);
     Store::open(&path).map_err(|e| Failure::from_store(e, cli.lang))
+}
+
+/// An upgrade of a large database takes minutes once (a million workers: about two); say so
+/// rather than leave a silent terminal.
+fn announce_upgrade(path: &std::path::Path, lang: Lang) {
+    use crate::store::schema::{LATEST, version_on_disk};
+    if let Some(found) = version_on_disk(path).filter(|v| (1..LATEST).contains(v)) {
+        eprintln!(
+            "{}",
+            lang.pick(
+                &format!("正在把数据库从第 {found} 版升级到第 {LATEST} 版（只做一次；数据多时需要几分钟，请勿关机）……"),
+                &format!("upgrading the database from schema {found} to {LATEST} (once; a large one takes minutes, keep the power on)..."),
+            )
+        );
+    }
 }
 
 fn run(cli: Cli) -> CmdResult {

@@ -732,6 +732,22 @@ fn section<'m>(migration: &'m str, name: &str) -> &'m str {
     &migration[start..end]
 }
 
+/// The schema version of the database file at `path`, read without changing it; None when it
+/// cannot be read that way (absent, not a database, encrypted). Lets a caller say before
+/// opening that an upgrade, possibly minutes long on a large file, is about to run.
+pub fn version_on_disk(path: &std::path::Path) -> Option<i64> {
+    if !path.is_file() {
+        return None;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .ok()
+}
+
 /// Brings `conn` to the latest schema. Returns the version found before upgrading.
 pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
