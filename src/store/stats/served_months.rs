@@ -21,6 +21,52 @@ struct LiveWorker {
     hardship: bool,
 }
 
+/// Where the pass writes: the served-month rows, and the reach tallies kept in memory (a few
+/// thousand keys) until the end.
+struct Rows<'c> {
+    insert: rusqlite::Statement<'c>,
+    reach: HashMap<(String, String, String, bool), i64>,
+}
+
+impl Rows<'_> {
+    /// Writes the months of `worker_id` if `worker` is that worker (live).
+    fn write(
+        &mut self,
+        worker_id: i64,
+        months: &[Month],
+        worker: &Option<LiveWorker>,
+    ) -> rusqlite::Result<()> {
+        let Some(w) = worker.as_ref().filter(|w| w.id == worker_id) else {
+            return Ok(());
+        };
+        for (i, m) in months.iter().enumerate() {
+            let prev = i.checked_sub(1).map(|p| &months[p]);
+            let prev_month = prev.map_or("", |p| p.month.as_str());
+            self.insert.execute(params![
+                worker_id,
+                m.month,
+                prev_month,
+                w.district_code,
+                w.hardship,
+                m.first_day,
+                m.last_day,
+                prev.map_or("", |p| p.last_day.as_str()),
+                months.get(i + 1).map_or("", |n| n.month.as_str()),
+            ])?;
+            *self
+                .reach
+                .entry((
+                    w.district_code.clone(),
+                    m.month.clone(),
+                    prev_month.to_string(),
+                    w.hardship,
+                ))
+                .or_default() += 1;
+        }
+        Ok(())
+    }
+}
+
 /// Fills the (empty) served-month and reach rollups. Runs while their triggers are absent.
 pub(crate) fn fill_served_months(conn: &Connection) -> rusqlite::Result<()> {
     // Rows arrive in worker order; the by-month index is cheaper built once afterwards.
@@ -51,52 +97,23 @@ fn fill(conn: &Connection) -> rusqlite::Result<()> {
     )?;
     let mut services =
         services.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-    let mut insert = conn.prepare(
-        "INSERT INTO stat_worker_month (worker_id, month, prev_month, district_code, hardship,
-                                        first_day, last_day, prev_last_day, next_month)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
-    let mut reach: HashMap<(String, String, String, bool), i64> = HashMap::new();
-
+    let mut out = Rows {
+        insert: conn.prepare(
+            "INSERT INTO stat_worker_month (worker_id, month, prev_month, district_code, hardship,
+                                            first_day, last_day, prev_last_day, next_month)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?,
+        reach: HashMap::new(),
+    };
     let mut worker = workers.next().transpose()?;
     let mut months: Vec<Month> = Vec::new();
     let mut current: Option<i64> = None;
-    let mut flush = |worker_id: i64, months: &mut Vec<Month>, worker: &Option<LiveWorker>| {
-        let live = worker.as_ref().filter(|w| w.id == worker_id);
-        if let Some(w) = live {
-            for (i, m) in months.iter().enumerate() {
-                let prev = i.checked_sub(1).map(|p| &months[p]);
-                let prev_month = prev.map_or("", |p| p.month.as_str());
-                let next_month = months.get(i + 1).map_or("", |n| n.month.as_str());
-                insert.execute(params![
-                    worker_id,
-                    m.month,
-                    prev_month,
-                    w.district_code,
-                    w.hardship,
-                    m.first_day,
-                    m.last_day,
-                    prev.map_or("", |p| p.last_day.as_str()),
-                    next_month,
-                ])?;
-                *reach
-                    .entry((
-                        w.district_code.clone(),
-                        m.month.clone(),
-                        prev_month.to_string(),
-                        w.hardship,
-                    ))
-                    .or_default() += 1;
-            }
-        }
-        months.clear();
-        Ok::<(), rusqlite::Error>(())
-    };
     for service in services.by_ref() {
         let (worker_id, served_on) = service?;
         if current != Some(worker_id) {
             if let Some(done) = current {
-                flush(done, &mut months, &worker)?;
+                out.write(done, &months, &worker)?;
+                months.clear();
             }
             current = Some(worker_id);
             // Deleted workers are absent from the worker pass; their services count nowhere.
@@ -115,15 +132,14 @@ fn fill(conn: &Connection) -> rusqlite::Result<()> {
         }
     }
     if let Some(done) = current {
-        flush(done, &mut months, &worker)?;
+        out.write(done, &months, &worker)?;
     }
-    drop(flush);
 
     let mut insert_reach = conn.prepare(
         "INSERT INTO stat_reach (district_code, month, prev_month, hardship, workers)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for ((district_code, month, prev_month, hardship), workers) in reach {
+    for ((district_code, month, prev_month, hardship), workers) in out.reach {
         insert_reach.execute(params![district_code, month, prev_month, hardship, workers])?;
     }
     Ok(())
