@@ -29,8 +29,9 @@ use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
-use crate::store::workers::audit;
+use crate::store::workers::{WorkerRow, audit};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -295,20 +296,22 @@ fn apply(
                                     existing,
                                     &MergedWorker {
                                         header: merged_header(&w.header, officer_id),
-                                        id_number: &w.id_number,
-                                        name: &w.name,
-                                        gender: &w.gender,
-                                        birth_date: &w.birth_date,
-                                        phone: &w.phone,
-                                        hometown_code: &w.hometown_code,
-                                        employer: &w.employer,
-                                        worksite: &w.worksite,
-                                        trade: &w.trade,
-                                        district_code: &w.district_code,
-                                        membership: &w.membership,
-                                        card_no: &w.card_no,
-                                        hardship: w.hardship,
-                                        note: &w.note,
+                                        row: WorkerRow {
+                                            id_number: &w.id_number,
+                                            name: &w.name,
+                                            gender: &w.gender,
+                                            birth_date: Cow::Borrowed(&w.birth_date),
+                                            phone: &w.phone,
+                                            hometown_code: &w.hometown_code,
+                                            employer: &w.employer,
+                                            worksite: &w.worksite,
+                                            trade: &w.trade,
+                                            district_code: &w.district_code,
+                                            membership: &w.membership,
+                                            card_no: &w.card_no,
+                                            hardship: w.hardship,
+                                            note: &w.note,
+                                        },
                                     },
                                 )?;
                                 Outcome::Applied(officer_id)

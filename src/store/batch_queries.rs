@@ -5,10 +5,10 @@
 //! the kind's own fields. The batch layer maps them by position, so keep both in step (the
 //! round-trip test fails when they drift).
 
-use super::workers::{delete_search_terms, insert_search_terms_of, reversed};
+use super::workers::{WorkerRow, delete_search_terms, insert_search_terms_of};
 use super::{Result, Store};
-use crate::domain::pinyin::pinyin_keys;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
+use std::sync::LazyLock;
 
 /// uid, version, origin_device, officer name, organisation, district, created_at,
 /// updated_at, deleted_at.
@@ -336,24 +336,12 @@ pub struct MergedHeader<'a> {
     pub deleted_at: Option<&'a str>,
 }
 
-/// A merged worker's fields; gender, birth date and region come from the ID number.
+/// A merged worker: its header and its own columns as the batch carries them (gender, birth
+/// date and region included; verification checked that they agree with the ID number).
 #[derive(Debug, Clone)]
 pub struct MergedWorker<'a> {
     pub header: MergedHeader<'a>,
-    pub id_number: &'a str,
-    pub name: &'a str,
-    pub gender: &'a str,
-    pub birth_date: &'a str,
-    pub phone: &'a str,
-    pub hometown_code: &'a str,
-    pub employer: &'a str,
-    pub worksite: &'a str,
-    pub trade: &'a str,
-    pub district_code: &'a str,
-    pub membership: &'a str,
-    pub card_no: &'a str,
-    pub hardship: bool,
-    pub note: &'a str,
+    pub row: WorkerRow<'a>,
 }
 
 /// Inserts or overwrites (`existing`) a worker from another laptop. The version arrives
@@ -363,35 +351,35 @@ pub fn write_merged_worker(
     existing: Option<i64>,
     w: &MergedWorker,
 ) -> Result<i64> {
-    let keys = pinyin_keys(w.name);
+    static INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "INSERT INTO worker(uid, version, exported_version, created_at, updated_at,
+                officer_id, deleted_at, origin_device, {})
+             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, {})",
+            WorkerRow::column_list(),
+            WorkerRow::placeholders(8)
+        )
+    });
+    static UPDATE: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "UPDATE worker SET version = ?2, exported_version = ?2, created_at = ?3,
+                updated_at = ?4, officer_id = ?5, deleted_at = ?6, origin_device = ?7, {}
+             WHERE uid = ?1",
+            WorkerRow::assignments(8)
+        )
+    });
     let h = &w.header;
-    let values = params![
-        h.uid,
-        h.version,
-        h.created_at,
-        h.updated_at,
-        h.officer_id,
-        h.deleted_at,
-        w.id_number,
-        reversed(w.id_number),
-        w.name,
-        keys.full,
-        keys.initials,
-        w.gender,
-        w.birth_date,
-        w.phone,
-        reversed(w.phone),
-        w.hometown_code,
-        w.employer,
-        w.worksite,
-        w.trade,
-        w.district_code,
-        w.membership,
-        w.card_no,
-        w.hardship,
-        w.note,
-        h.origin_device,
+    let bound = w.row.bind();
+    let head: [&dyn ToSql; 7] = [
+        &h.uid,
+        &h.version,
+        &h.created_at,
+        &h.updated_at,
+        &h.officer_id,
+        &h.deleted_at,
+        &h.origin_device,
     ];
+    let values = params_from_iter(head.into_iter().chain(bound.values()));
     // The search keys are derived from the name: the old ones are found from the old name.
     let previous_name: Option<String> = match existing {
         Some(id) => conn
@@ -402,30 +390,11 @@ pub fn write_merged_worker(
     };
     let id = match existing {
         None => {
-            conn.prepare_cached(
-                "INSERT INTO worker(uid, version, exported_version, created_at, updated_at,
-                    officer_id, deleted_at, id_number, id_number_rev, name, name_pinyin,
-                    name_initials, gender, birth_date, phone, phone_rev, hometown_code, employer,
-                    worksite, trade, district_code, membership, card_no, hardship, note,
-                    origin_device)
-                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                    ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
-            )?
-            .execute(values)?;
+            conn.prepare_cached(&INSERT)?.execute(values)?;
             conn.last_insert_rowid()
         }
         Some(id) => {
-            conn.prepare_cached(
-                "UPDATE worker SET version = ?2, exported_version = ?2, created_at = ?3,
-                    updated_at = ?4, officer_id = ?5, deleted_at = ?6, id_number = ?7,
-                    id_number_rev = ?8, name = ?9, name_pinyin = ?10, name_initials = ?11,
-                    gender = ?12, birth_date = ?13, phone = ?14, phone_rev = ?15,
-                    hometown_code = ?16, employer = ?17, worksite = ?18, trade = ?19,
-                    district_code = ?20, membership = ?21, card_no = ?22, hardship = ?23,
-                    note = ?24, origin_device = ?25
-                 WHERE uid = ?1",
-            )?
-            .execute(values)?;
+            conn.prepare_cached(&UPDATE)?.execute(values)?;
             id
         }
     };
@@ -433,7 +402,7 @@ pub fn write_merged_worker(
         delete_search_terms(conn, id, old_name)?;
     }
     if w.header.deleted_at.is_none() {
-        insert_search_terms_of(conn, id, w.name)?;
+        insert_search_terms_of(conn, id, w.row.name)?;
     }
     Ok(id)
 }
