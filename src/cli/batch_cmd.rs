@@ -394,6 +394,10 @@ pub fn conflicts(cli: &Cli, a: &ConflictsArgs) -> CmdResult {
                 "同一记录同一版本内容不同",
                 "same record and version, different content",
             ),
+            "local_edit" => lang.pick(
+                "本机修改未导出，来件版本更高",
+                "unexported local edit, newer copy came",
+            ),
             _ => lang.pick("所属职工在冲突中", "its worker is in a conflict"),
         };
         println!(

@@ -291,23 +291,53 @@ impl Store {
 pub struct LocalVersion {
     pub id: i64,
     pub version: i64,
+    /// Below `version` when this database holds an edit not yet exported.
+    pub exported_version: i64,
     pub updated_at: String,
+}
+
+impl LocalVersion {
+    /// An officer's change made here that no batch has carried yet. (Imported versions
+    /// arrive marked exported, so they never count.)
+    pub fn unexported(&self) -> bool {
+        self.version > self.exported_version
+    }
 }
 
 pub fn local_version(conn: &Connection, table: &str, uid: &str) -> Result<Option<LocalVersion>> {
     debug_assert!(RECORD_TABLES.contains(&table));
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT id, version, updated_at FROM {table} WHERE uid = ?1"
+            "SELECT id, version, exported_version, updated_at FROM {table} WHERE uid = ?1"
         ))?
         .query_row([uid], |r| {
             Ok(LocalVersion {
                 id: r.get(0)?,
                 version: r.get(1)?,
-                updated_at: r.get(2)?,
+                exported_version: r.get(2)?,
+                updated_at: r.get(3)?,
             })
         })
         .optional()?)
+}
+
+/// Gives a local edit that is kept over an incoming higher version the version above it, so
+/// that every receiver (the city, the other laptop) ends on the copy kept here instead of
+/// dropping it as older. The content stays as the officer left it; the renumbering is a change
+/// of this database, so `updated_at` says when it happened.
+pub fn renumber_local_edit(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    version: i64,
+    now: &str,
+) -> Result<()> {
+    debug_assert!(RECORD_TABLES.contains(&table));
+    conn.prepare_cached(&format!(
+        "UPDATE {table} SET version = ?2, updated_at = ?3 WHERE id = ?1 AND version < ?2"
+    ))?
+    .execute(params![id, version, now])?;
+    Ok(())
 }
 
 /// The uid of the live worker holding `id_number`, other than `except_uid`.
@@ -540,7 +570,9 @@ pub struct ConflictRow {
     pub id: i64,
     pub detected_at: String,
     /// `id_number`: one ID number under two worker uids; `diverged`: one uid and version with
-    /// two contents; `worker_in_conflict`: a service whose worker is held in a conflict.
+    /// two contents; `worker_in_conflict`: a service whose worker is held in a conflict;
+    /// `local_edit`: a higher version arrived for a record edited here and not yet exported
+    /// (the local edit is kept).
     pub reason: String,
     pub record_table: String,
     pub id_number: String,

@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_6,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -618,6 +619,33 @@ CREATE TRIGGER stat_service_day_removed AFTER DELETE ON stat_service_day BEGIN
     WHERE month = substr(OLD.served_on, 1, 7) AND kind = OLD.kind
       AND district_code = OLD.district_code;
 END;
+"#;
+
+/// A conflict for a local edit not yet exported that an imported batch would overwrite with a
+/// higher version of the same record (`local_edit`). SQLite cannot widen a CHECK in place, so
+/// the table is copied; nothing refers to it.
+const MIGRATION_6: &str = r#"
+CREATE TABLE conflict_new (
+    id             INTEGER PRIMARY KEY,
+    detected_at    TEXT NOT NULL,
+    id_number      TEXT NOT NULL,
+    kept_uid       TEXT NOT NULL,
+    incoming_uid   TEXT NOT NULL,
+    incoming_batch TEXT NOT NULL,
+    incoming_json  TEXT NOT NULL,
+    resolved_at    TEXT,
+    reason         TEXT NOT NULL DEFAULT 'id_number'
+                   CHECK (reason IN ('id_number', 'diverged', 'worker_in_conflict', 'local_edit')),
+    record_table   TEXT NOT NULL DEFAULT 'worker'
+);
+INSERT INTO conflict_new(id, detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
+        incoming_json, resolved_at, reason, record_table)
+    SELECT id, detected_at, id_number, kept_uid, incoming_uid, incoming_batch, incoming_json,
+        resolved_at, reason, record_table
+    FROM conflict;
+DROP TABLE conflict;
+ALTER TABLE conflict_new RENAME TO conflict;
+CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
 "#;
 
 /// The statements of migrations 4 and 5 that fill the (empty) rollup tables from the records,
