@@ -286,6 +286,49 @@ impl Store {
     }
 }
 
+/// Record versions waiting for the next batch, per kind, and how many of them are deletions
+/// (tombstones of any kind).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    pub workers: i64,
+    pub events: i64,
+    pub services: i64,
+    pub deletions: i64,
+}
+
+impl Waiting {
+    pub fn total(&self) -> i64 {
+        self.workers + self.events + self.services
+    }
+}
+
+impl Store {
+    /// What the next export would carry. Reads every waiting row (for the deletions), so on a
+    /// large first export it takes a moment: the TUI asks from a background thread.
+    pub fn waiting_for_export(&self) -> Result<Waiting> {
+        let tx = self.conn().unchecked_transaction()?;
+        let mut waiting = Waiting::default();
+        for table in RECORD_TABLES {
+            let (count, deleted): (i64, i64) = tx.query_row(
+                &format!(
+                    "SELECT count(*), count(deleted_at) FROM {table}
+                     WHERE version > exported_version"
+                ),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            match table {
+                "worker" => waiting.workers = count,
+                "event" => waiting.events = count,
+                _ => waiting.services = count,
+            }
+            waiting.deletions += deleted;
+        }
+        tx.finish()?;
+        Ok(waiting)
+    }
+}
+
 /// A local record as the merge needs to see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalVersion {
