@@ -150,6 +150,7 @@ impl BatchesScreen {
         }
         let db = self.db.clone();
         let clock = self.clock;
+        let is_export = matches!(job, Job::Export(_));
         let spawned = std::thread::Builder::new()
             .name("jingong-batches".into())
             .spawn(move || {
@@ -171,6 +172,9 @@ impl BatchesScreen {
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "batches thread not started");
             self.outstanding -= 1;
+            if is_export {
+                self.export = None;
+            }
             self.notice = Some(Notice::Error(tf(self.lang, T::Error, &[&e.to_string()])));
         }
     }
