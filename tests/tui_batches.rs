@@ -521,3 +521,46 @@ fn f7_is_in_the_help_of_the_list_and_the_vim_keymap_opens_the_screen_too() {
     keys(&mut app, "j k q");
     assert!(screen_text(&app).contains("Workers"));
 }
+
+#[test]
+fn the_history_is_newest_first_and_pages() {
+    let fx = empty();
+    for n in 0..13 {
+        let first17 = format!("12010119900101{:03}", n * 2 + 1);
+        fx.store()
+            .add_worker(&WorkerInput {
+                name: "测试".into(),
+                id_number: with_check_digit(&first17),
+                ..Default::default()
+            })
+            .unwrap();
+        export_now(&fx);
+    }
+    let mut app = open_app(&fx, Lang::En);
+    keys(&mut app, "f7");
+    let screen = fx.tidy(&screen_text(&app));
+    assert!(screen.contains("Batches (13, newest first)"), "{screen}");
+    // Batches of the same second are numbered -2, -3 …: the newest is -13.
+    assert!(
+        screen.contains("path /tmp/t/batches/jingong-120101-8bd01e73-20260315T093000-13"),
+        "{screen}"
+    );
+    let rows = screen
+        .lines()
+        .filter(|l| l.contains("2026-03-15 09:30"))
+        .count();
+    assert_eq!(rows, 10, "a page of the list at 80×24: {screen}");
+    keys(&mut app, "pagedown");
+    let screen = fx.tidy(&screen_text(&app));
+    assert!(screen.contains("T093000-3\n"), "ten down: {screen}");
+    keys(&mut app, "end");
+    let screen = fx.tidy(&screen_text(&app));
+    assert!(screen.contains("T093000\n"), "the oldest: {screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("▸") && l.ends_with("T093000"))
+    );
+    keys(&mut app, "home");
+    assert!(fx.tidy(&screen_text(&app)).contains("T093000-13\n"));
+}
