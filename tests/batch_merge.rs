@@ -264,3 +264,146 @@ fn merged_records_keep_their_origin_device_and_officer() {
     assert_eq!(officer, "李明");
     assert_eq!(officer_device, laptop_device);
 }
+
+/// Changes the employer of worker `uid` in `db` (one new version).
+fn set_employer(db: &Path, uid: &str, employer: &str) {
+    let mut store = Store::open(db).unwrap();
+    let mut input = store.worker_by_uid(uid).unwrap().unwrap().input;
+    input.employer = employer.into();
+    store.update_worker(uid, &input, None).unwrap();
+}
+
+#[test]
+fn a_newer_copy_of_a_record_edited_here_and_not_yet_exported_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 3, 6);
+    let out = dir.path().join("out");
+    let first = export(&laptop, &out, &[]);
+    let workers = records(&first, "workers.jsonl");
+    let edited = workers[0]["uid"].as_str().unwrap().to_string();
+    let untouched = workers[1]["uid"].as_str().unwrap().to_string();
+
+    // The district office merges the laptop's first batch, then its officer corrects one
+    // worker; that edit waits for the office's next export.
+    let district = dir.path().join("district.db");
+    jingong(&district)
+        .args(["officer", "set", "--name", "孙丽", "--org", "天津市总工会"])
+        .args(["--district", "120101"])
+        .assert()
+        .success();
+    assert!(import(&district, &[&first]).status.success());
+    set_employer(&district, &edited, "区办核实的单位");
+
+    // Meanwhile the laptop changes the same worker twice (version 3) and another one once.
+    set_employer(&laptop, &edited, "笔记本改的单位");
+    set_employer(&laptop, &edited, "笔记本再改的单位");
+    set_employer(&laptop, &untouched, "别的单位");
+    let second = export(&laptop, &out, &[]);
+
+    let output = import(&district, &[&second]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("conflicts 1"),
+        "{}",
+        stdout_of(&output)
+    );
+
+    // The local edit is kept, and still waits for export; the worker not edited here took
+    // the laptop's newer version as before.
+    let store = Store::open(&district).unwrap();
+    let kept = store.worker_by_uid(&edited).unwrap().unwrap();
+    assert_eq!(kept.input.employer, "区办核实的单位");
+    assert_eq!(
+        store
+            .worker_by_uid(&untouched)
+            .unwrap()
+            .unwrap()
+            .input
+            .employer,
+        "别的单位"
+    );
+    let (version, exported) = versions(&district)[&("worker".to_string(), edited.clone())];
+    assert_eq!(version, 4, "renumbered above the incoming version 3");
+    assert!(exported < version, "still waiting for export");
+    drop(store);
+
+    let listed = jingong(&district)
+        .args(["conflicts", "--json"])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["reason"], "local_edit");
+    assert_eq!(list[0]["table"], "worker");
+    assert_eq!(list[0]["kept_uid"], edited.as_str());
+    assert_eq!(list[0]["incoming_uid"], edited.as_str());
+    assert_eq!(list[0]["incoming"]["version"], 3);
+    assert_eq!(list[0]["incoming"]["employer"], "笔记本再改的单位");
+    let text = jingong(&district).arg("conflicts").output().unwrap();
+    assert!(
+        stdout_of(&text).contains("unexported local edit"),
+        "{}",
+        stdout_of(&text)
+    );
+
+    // Importing the same batch again changes nothing and adds no second conflict.
+    assert!(import(&district, &[&second]).status.success());
+    assert_eq!(count(&district, "SELECT count(*) FROM conflict"), 1);
+
+    // The office's next batch carries its edit; the laptop, whose version 3 went out,
+    // takes it, so both end on the copy the office kept.
+    let from_district = export(&district, &dir.path().join("out-district"), &[]);
+    let sent = records(&from_district, "workers.jsonl");
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["uid"], edited.as_str());
+    assert_eq!(sent[0]["version"], 4);
+    let output = import(&laptop, &[&from_district]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(stdout_of(&output).contains("conflicts 0"));
+    let laptop_store = Store::open(&laptop).unwrap();
+    assert_eq!(
+        laptop_store
+            .worker_by_uid(&edited)
+            .unwrap()
+            .unwrap()
+            .input
+            .employer,
+        "区办核实的单位"
+    );
+}
+
+#[test]
+fn a_local_edit_already_exported_is_overwritten_by_a_newer_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 2, 7);
+    let out = dir.path().join("out");
+    let first = export(&laptop, &out, &[]);
+    let uid = records(&first, "workers.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let district = dir.path().join("district.db");
+    jingong(&district)
+        .args(["officer", "set", "--name", "孙丽", "--org", "天津市总工会"])
+        .args(["--district", "120101"])
+        .assert()
+        .success();
+    assert!(import(&district, &[&first]).status.success());
+    set_employer(&district, &uid, "区办的单位");
+    // The office's edit went out in its own batch: nothing of it can be lost any more.
+    export(&district, &dir.path().join("out-district"), &[]);
+    set_employer(&laptop, &uid, "笔记本改的单位");
+    set_employer(&laptop, &uid, "笔记本再改的单位");
+    let second = export(&laptop, &out, &[]);
+    let output = import(&district, &[&second]);
+    assert!(
+        stdout_of(&output).contains("conflicts 0"),
+        "{}",
+        stdout_of(&output)
+    );
+    let store = Store::open(&district).unwrap();
+    let worker = store.worker_by_uid(&uid).unwrap().unwrap();
+    assert_eq!(worker.input.employer, "笔记本再改的单位");
+    assert_eq!(worker.version, 3);
+}

@@ -259,3 +259,91 @@ fn trade_completion_lists_each_live_trade_once_in_order() {
     assert_eq!(store.trades_starting("", 2).unwrap(), ["木工", "电工"]);
     assert!(store.trades_starting("瓦", 10).unwrap().is_empty());
 }
+
+#[test]
+fn migration_7_keeps_the_conflicts_and_accepts_local_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jingong.db");
+    {
+        let mut conn = rusqlite::Connection::open(&db).unwrap();
+        let tx = conn.transaction().unwrap();
+        for sql in &jingong::store::schema::MIGRATIONS[..5] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.execute_batch(
+            "PRAGMA user_version = 5;
+             INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
+                incoming_json, reason, record_table)
+             VALUES ('t', '11010519491231002X', 'a', 'b', 'batch', '{}', 'diverged', 'worker');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = Store::open(&db).unwrap();
+    let open = store.open_conflicts().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].reason, "diverged");
+    assert_eq!(open[0].id_number, "11010519491231002X");
+    store
+        .conn()
+        .execute(
+            "INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
+                incoming_json, reason, record_table)
+             VALUES ('t', '', 'c', 'c', 'batch', '{}', 'local_edit', 'service')",
+            [],
+        )
+        .unwrap();
+    let refused = store.conn().execute(
+        "INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
+            incoming_json, reason) VALUES ('t', '', 'c', 'c', 'b', '{}', 'whatever')",
+        [],
+    );
+    assert!(refused.is_err(), "the reasons are still checked");
+    // The open-conflicts index came back with the table.
+    let index: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'conflict_open'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1);
+}
+
+#[test]
+fn the_worker_row_names_every_column_of_a_worker_it_does_not_leave_to_the_header() {
+    // Registration, editing, roster import and merging write a worker's own columns only
+    // through WorkerRow: a column added to the table must be added there too.
+    let store = store();
+    let mut stmt = store.conn().prepare("PRAGMA table_info(worker)").unwrap();
+    let columns: Vec<String> = stmt
+        .query_map([], |r| r.get(1))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let header = [
+        "id",
+        "uid",
+        "version",
+        "exported_version",
+        "created_at",
+        "updated_at",
+        "officer_id",
+        "deleted_at",
+        "origin_device",
+    ];
+    let row = jingong::store::workers::WorkerRow::COLUMNS;
+    for column in &columns {
+        assert!(
+            header.contains(&column.as_str()) || row.contains(&column.as_str()),
+            "worker.{column} is written by no one"
+        );
+    }
+    for column in row {
+        assert!(
+            columns.iter().any(|c| c == column),
+            "{column} is not a column"
+        );
+    }
+}

@@ -5,8 +5,10 @@
 
 use super::format::{BATCH_NAME_PREFIX, MANIFEST_FILE, Manifest, RecordKind};
 use super::source::BatchSource;
-use super::verify::uuid_bits;
+use super::verify::{VerifyOptions, VerifyReport, uuid_bits, verify_path};
 use super::{BatchError, Result};
+use crate::store::Store;
+use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -94,6 +96,32 @@ impl EarlierBatches {
         }
         Ok(sets)
     }
+}
+
+/// Verifies the batch at `path` the way `jingong verify` does: a reference is found in the
+/// batch, else in `store` when one is given, else in the earlier batches of the same laptop
+/// next to it. Shared by the command line and the TUI so both judge a batch alike.
+pub fn verify_in_context(
+    path: &Path,
+    store: Option<&Store>,
+    today: NaiveDate,
+) -> Result<VerifyReport> {
+    let mut earlier = EarlierBatches::new(path);
+    let mut resolve = |kind: RecordKind, uid: &str| -> Result<bool> {
+        if let Some(store) = store
+            && store.record_exists(kind.table(), uid)?
+        {
+            return Ok(true);
+        }
+        earlier.knows(kind, uid)
+    };
+    verify_path(
+        path,
+        VerifyOptions {
+            today,
+            references: Some(&mut resolve),
+        },
+    )
 }
 
 fn manifest_of(path: &Path) -> Result<Manifest> {

@@ -7,6 +7,9 @@
 //! - per record uid the higher version wins; an equal version with a different `updated_at`
 //!   means two laptops changed the same record independently: the local copy stays and the
 //!   incoming one is kept as a `diverged` conflict;
+//! - except over a local edit not yet exported: a higher incoming version of it is kept as a
+//!   `local_edit` conflict, and the local edit stays, renumbered just above the incoming
+//!   version so that it is not dropped as older wherever it is sent next;
 //! - an ID number arriving under a worker uid other than the live worker holding it here is an
 //!   `id_number` conflict: the local worker stays, the incoming one is kept in the conflict
 //!   table with its JSON, and so are services that point at it (`worker_in_conflict`);
@@ -29,8 +32,9 @@ use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
-use crate::store::workers::audit;
+use crate::store::workers::{WorkerRow, audit};
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -177,11 +181,17 @@ enum Decision {
     Write(Option<i64>),
     Unchanged,
     Diverged,
+    /// A higher version arrived for a record edited here and not exported yet: the local
+    /// edit (row id) stays.
+    LocalEdit(i64),
 }
 
 fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
     match local {
         None => Decision::Write(None),
+        // Higher wins only over a version that has been sent: overwriting an edit still
+        // waiting here would lose it without anyone seeing.
+        Some(l) if l.version < header.version && l.unexported() => Decision::LocalEdit(l.id),
         Some(l) if l.version < header.version => Decision::Write(Some(l.id)),
         Some(l) if l.version == header.version && l.updated_at != header.updated_at => {
             Decision::Diverged
@@ -295,20 +305,22 @@ fn apply(
                                     existing,
                                     &MergedWorker {
                                         header: merged_header(&w.header, officer_id),
-                                        id_number: &w.id_number,
-                                        name: &w.name,
-                                        gender: &w.gender,
-                                        birth_date: &w.birth_date,
-                                        phone: &w.phone,
-                                        hometown_code: &w.hometown_code,
-                                        employer: &w.employer,
-                                        worksite: &w.worksite,
-                                        trade: &w.trade,
-                                        district_code: &w.district_code,
-                                        membership: &w.membership,
-                                        card_no: &w.card_no,
-                                        hardship: w.hardship,
-                                        note: &w.note,
+                                        row: WorkerRow {
+                                            id_number: &w.id_number,
+                                            name: &w.name,
+                                            gender: &w.gender,
+                                            birth_date: Cow::Borrowed(&w.birth_date),
+                                            phone: &w.phone,
+                                            hometown_code: &w.hometown_code,
+                                            employer: &w.employer,
+                                            worksite: &w.worksite,
+                                            trade: &w.trade,
+                                            district_code: &w.district_code,
+                                            membership: &w.membership,
+                                            card_no: &w.card_no,
+                                            hardship: w.hardship,
+                                            note: &w.note,
+                                        },
                                     },
                                 )?;
                                 Outcome::Applied(officer_id)
@@ -323,6 +335,18 @@ fn apply(
                                 &w.header.uid,
                                 &line,
                             )?;
+                            Outcome::Conflict
+                        }
+                        Decision::LocalEdit(id) => {
+                            conflict(
+                                "local_edit",
+                                table,
+                                &w.id_number,
+                                &w.header.uid,
+                                &w.header.uid,
+                                &line,
+                            )?;
+                            keep_local_edit(conn, &now, table, id, &w.header)?;
                             Outcome::Conflict
                         }
                         Decision::Unchanged => Outcome::Unchanged,
@@ -353,6 +377,11 @@ fn apply(
                         }
                         Decision::Diverged => {
                             conflict("diverged", table, "", &e.header.uid, &e.header.uid, &line)?;
+                            Outcome::Conflict
+                        }
+                        Decision::LocalEdit(id) => {
+                            conflict("local_edit", table, "", &e.header.uid, &e.header.uid, &line)?;
+                            keep_local_edit(conn, &now, table, id, &e.header)?;
                             Outcome::Conflict
                         }
                         Decision::Unchanged => Outcome::Unchanged,
@@ -396,6 +425,36 @@ fn apply(
     }
     q::complete_batch(conn, batch_id, counts, manifest_sha)?;
     Ok(summary)
+}
+
+/// Keeps the local edit of row `id` over the incoming `header`: the incoming copy is in the
+/// conflict table already; the local one moves above it (see `renumber_local_edit`) and the
+/// audit says so.
+fn keep_local_edit(
+    conn: &rusqlite::Connection,
+    now: &str,
+    table: &str,
+    id: i64,
+    incoming: &RecordHeader,
+) -> Result<()> {
+    let version = incoming.version + 1;
+    q::renumber_local_edit(conn, table, id, version, now)?;
+    let officer_id: i64 = conn.query_row(
+        &format!("SELECT officer_id FROM {table} WHERE id = ?1"),
+        [id],
+        |r| r.get(0),
+    )?;
+    audit(
+        conn,
+        now,
+        officer_id,
+        table,
+        &incoming.uid,
+        version,
+        "keep_local",
+        "",
+    )?;
+    Ok(())
 }
 
 enum Outcome {
@@ -446,6 +505,18 @@ fn merge_service(
                 &s.header.uid,
                 line,
             )?;
+            Ok(Outcome::Conflict)
+        }
+        Decision::LocalEdit(id) => {
+            conflict(
+                "local_edit",
+                "service",
+                "",
+                &s.header.uid,
+                &s.header.uid,
+                line,
+            )?;
+            keep_local_edit(conn, &store.clock().stamp(), "service", id, &s.header)?;
             Ok(Outcome::Conflict)
         }
         Decision::Write(existing) => {

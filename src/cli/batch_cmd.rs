@@ -7,13 +7,11 @@ use super::args::{
 use super::output::{pad, print_json};
 use super::{CmdResult, Failure, db_path, open_store};
 use crate::batch::BatchError;
-use crate::batch::earlier::EarlierBatches;
+use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{
     ExportOptions, ExportOutcome, ExportStep, Recovery, export as run_export,
 };
-use crate::batch::format::RecordKind;
 use crate::batch::merge::{ImportOutcome, import_batches};
-use crate::batch::verify::{VerifyOptions, verify_path};
 use crate::store::Store;
 use crate::text::Lang;
 use serde_json::json;
@@ -144,24 +142,8 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
         }
         _ => None,
     };
-    let mut earlier = EarlierBatches::new(&a.path);
     let today = crate::store::Clock::from_env().today();
-    let mut resolve = |kind: RecordKind, uid: &str| -> Result<bool, BatchError> {
-        if let Some(store) = &store
-            && store.record_exists(kind.table(), uid)?
-        {
-            return Ok(true);
-        }
-        earlier.knows(kind, uid)
-    };
-    let report = verify_path(
-        &a.path,
-        VerifyOptions {
-            today,
-            references: Some(&mut resolve),
-        },
-    )
-    .map_err(|e| fail(e, lang))?;
+    let report = verify_in_context(&a.path, store.as_ref(), today).map_err(|e| fail(e, lang))?;
     let counts = report.tallies.map(|t| t.count);
     if a.json {
         let problems: Vec<_> = report
@@ -393,6 +375,10 @@ pub fn conflicts(cli: &Cli, a: &ConflictsArgs) -> CmdResult {
             "diverged" => lang.pick(
                 "同一记录同一版本内容不同",
                 "same record and version, different content",
+            ),
+            "local_edit" => lang.pick(
+                "本机修改未导出，来件版本更高",
+                "unexported local edit, newer copy came",
             ),
             _ => lang.pick("所属职工在冲突中", "its worker is in a conflict"),
         };

@@ -5,10 +5,10 @@
 //! the kind's own fields. The batch layer maps them by position, so keep both in step (the
 //! round-trip test fails when they drift).
 
-use super::workers::{delete_search_terms, insert_search_terms_of, reversed};
+use super::workers::{WorkerRow, delete_search_terms, insert_search_terms_of};
 use super::{Result, Store};
-use crate::domain::pinyin::pinyin_keys;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
+use std::sync::LazyLock;
 
 /// uid, version, origin_device, officer name, organisation, district, created_at,
 /// updated_at, deleted_at.
@@ -286,28 +286,101 @@ impl Store {
     }
 }
 
+/// Record versions waiting for the next batch, per kind, and how many of them are deletions
+/// (tombstones of any kind).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Waiting {
+    pub workers: i64,
+    pub events: i64,
+    pub services: i64,
+    pub deletions: i64,
+}
+
+impl Waiting {
+    pub fn total(&self) -> i64 {
+        self.workers + self.events + self.services
+    }
+}
+
+impl Store {
+    /// What the next export would carry. Reads every waiting row (for the deletions), so on a
+    /// large first export it takes a moment: the TUI asks from a background thread.
+    pub fn waiting_for_export(&self) -> Result<Waiting> {
+        let tx = self.conn().unchecked_transaction()?;
+        let mut waiting = Waiting::default();
+        for table in RECORD_TABLES {
+            let (count, deleted): (i64, i64) = tx.query_row(
+                &format!(
+                    "SELECT count(*), count(deleted_at) FROM {table}
+                     WHERE version > exported_version"
+                ),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            match table {
+                "worker" => waiting.workers = count,
+                "event" => waiting.events = count,
+                _ => waiting.services = count,
+            }
+            waiting.deletions += deleted;
+        }
+        tx.finish()?;
+        Ok(waiting)
+    }
+}
+
 /// A local record as the merge needs to see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalVersion {
     pub id: i64,
     pub version: i64,
+    /// Below `version` when this database holds an edit not yet exported.
+    pub exported_version: i64,
     pub updated_at: String,
+}
+
+impl LocalVersion {
+    /// An officer's change made here that no batch has carried yet. (Imported versions
+    /// arrive marked exported, so they never count.)
+    pub fn unexported(&self) -> bool {
+        self.version > self.exported_version
+    }
 }
 
 pub fn local_version(conn: &Connection, table: &str, uid: &str) -> Result<Option<LocalVersion>> {
     debug_assert!(RECORD_TABLES.contains(&table));
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT id, version, updated_at FROM {table} WHERE uid = ?1"
+            "SELECT id, version, exported_version, updated_at FROM {table} WHERE uid = ?1"
         ))?
         .query_row([uid], |r| {
             Ok(LocalVersion {
                 id: r.get(0)?,
                 version: r.get(1)?,
-                updated_at: r.get(2)?,
+                exported_version: r.get(2)?,
+                updated_at: r.get(3)?,
             })
         })
         .optional()?)
+}
+
+/// Gives a local edit that is kept over an incoming higher version the version above it, so
+/// that every receiver (the city, the other laptop) ends on the copy kept here instead of
+/// dropping it as older. The content stays as the officer left it; the renumbering is a change
+/// of this database, so `updated_at` says when it happened.
+pub fn renumber_local_edit(
+    conn: &Connection,
+    table: &str,
+    id: i64,
+    version: i64,
+    now: &str,
+) -> Result<()> {
+    debug_assert!(RECORD_TABLES.contains(&table));
+    conn.prepare_cached(&format!(
+        "UPDATE {table} SET version = ?2, updated_at = ?3 WHERE id = ?1 AND version < ?2"
+    ))?
+    .execute(params![id, version, now])?;
+    Ok(())
 }
 
 /// The uid of the live worker holding `id_number`, other than `except_uid`.
@@ -336,24 +409,12 @@ pub struct MergedHeader<'a> {
     pub deleted_at: Option<&'a str>,
 }
 
-/// A merged worker's fields; gender, birth date and region come from the ID number.
+/// A merged worker: its header and its own columns as the batch carries them (gender, birth
+/// date and region included; verification checked that they agree with the ID number).
 #[derive(Debug, Clone)]
 pub struct MergedWorker<'a> {
     pub header: MergedHeader<'a>,
-    pub id_number: &'a str,
-    pub name: &'a str,
-    pub gender: &'a str,
-    pub birth_date: &'a str,
-    pub phone: &'a str,
-    pub hometown_code: &'a str,
-    pub employer: &'a str,
-    pub worksite: &'a str,
-    pub trade: &'a str,
-    pub district_code: &'a str,
-    pub membership: &'a str,
-    pub card_no: &'a str,
-    pub hardship: bool,
-    pub note: &'a str,
+    pub row: WorkerRow<'a>,
 }
 
 /// Inserts or overwrites (`existing`) a worker from another laptop. The version arrives
@@ -363,35 +424,35 @@ pub fn write_merged_worker(
     existing: Option<i64>,
     w: &MergedWorker,
 ) -> Result<i64> {
-    let keys = pinyin_keys(w.name);
+    static INSERT: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "INSERT INTO worker(uid, version, exported_version, created_at, updated_at,
+                officer_id, deleted_at, origin_device, {})
+             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, {})",
+            WorkerRow::column_list(),
+            WorkerRow::placeholders(8)
+        )
+    });
+    static UPDATE: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "UPDATE worker SET version = ?2, exported_version = ?2, created_at = ?3,
+                updated_at = ?4, officer_id = ?5, deleted_at = ?6, origin_device = ?7, {}
+             WHERE uid = ?1",
+            WorkerRow::assignments(8)
+        )
+    });
     let h = &w.header;
-    let values = params![
-        h.uid,
-        h.version,
-        h.created_at,
-        h.updated_at,
-        h.officer_id,
-        h.deleted_at,
-        w.id_number,
-        reversed(w.id_number),
-        w.name,
-        keys.full,
-        keys.initials,
-        w.gender,
-        w.birth_date,
-        w.phone,
-        reversed(w.phone),
-        w.hometown_code,
-        w.employer,
-        w.worksite,
-        w.trade,
-        w.district_code,
-        w.membership,
-        w.card_no,
-        w.hardship,
-        w.note,
-        h.origin_device,
+    let bound = w.row.bind();
+    let head: [&dyn ToSql; 7] = [
+        &h.uid,
+        &h.version,
+        &h.created_at,
+        &h.updated_at,
+        &h.officer_id,
+        &h.deleted_at,
+        &h.origin_device,
     ];
+    let values = params_from_iter(head.into_iter().chain(bound.values()));
     // The search keys are derived from the name: the old ones are found from the old name.
     let previous_name: Option<String> = match existing {
         Some(id) => conn
@@ -402,30 +463,11 @@ pub fn write_merged_worker(
     };
     let id = match existing {
         None => {
-            conn.prepare_cached(
-                "INSERT INTO worker(uid, version, exported_version, created_at, updated_at,
-                    officer_id, deleted_at, id_number, id_number_rev, name, name_pinyin,
-                    name_initials, gender, birth_date, phone, phone_rev, hometown_code, employer,
-                    worksite, trade, district_code, membership, card_no, hardship, note,
-                    origin_device)
-                 VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                    ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
-            )?
-            .execute(values)?;
+            conn.prepare_cached(&INSERT)?.execute(values)?;
             conn.last_insert_rowid()
         }
         Some(id) => {
-            conn.prepare_cached(
-                "UPDATE worker SET version = ?2, exported_version = ?2, created_at = ?3,
-                    updated_at = ?4, officer_id = ?5, deleted_at = ?6, id_number = ?7,
-                    id_number_rev = ?8, name = ?9, name_pinyin = ?10, name_initials = ?11,
-                    gender = ?12, birth_date = ?13, phone = ?14, phone_rev = ?15,
-                    hometown_code = ?16, employer = ?17, worksite = ?18, trade = ?19,
-                    district_code = ?20, membership = ?21, card_no = ?22, hardship = ?23,
-                    note = ?24, origin_device = ?25
-                 WHERE uid = ?1",
-            )?
-            .execute(values)?;
+            conn.prepare_cached(&UPDATE)?.execute(values)?;
             id
         }
     };
@@ -433,7 +475,7 @@ pub fn write_merged_worker(
         delete_search_terms(conn, id, old_name)?;
     }
     if w.header.deleted_at.is_none() {
-        insert_search_terms_of(conn, id, w.name)?;
+        insert_search_terms_of(conn, id, w.row.name)?;
     }
     Ok(id)
 }
@@ -571,7 +613,9 @@ pub struct ConflictRow {
     pub id: i64,
     pub detected_at: String,
     /// `id_number`: one ID number under two worker uids; `diverged`: one uid and version with
-    /// two contents; `worker_in_conflict`: a service whose worker is held in a conflict.
+    /// two contents; `worker_in_conflict`: a service whose worker is held in a conflict;
+    /// `local_edit`: a higher version arrived for a record edited here and not yet exported
+    /// (the local edit is kept).
     pub reason: String,
     pub record_table: String,
     pub id_number: String,

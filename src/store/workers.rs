@@ -6,7 +6,9 @@ use crate::domain::{
     Field, FieldError, Gender, IdNumber, Membership, Rule, Worker, WorkerInput, parse_id_number,
 };
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 /// Columns read by `worker_from_row`, in order.
 pub(crate) const WORKER_COLUMNS: &str = "w.id, w.uid, w.version, w.name, w.id_number, w.phone,
@@ -406,40 +408,21 @@ pub(crate) fn insert_unique_worker(
     officer: i64,
     now: &str,
 ) -> Result<i64> {
-    let keys = pinyin_keys(&input.name);
-    tx.prepare_cached(
-        "INSERT INTO worker(uid, created_at, updated_at, officer_id, id_number, id_number_rev,
-            name, name_pinyin, name_initials, gender, birth_date, phone, phone_rev,
-            hometown_code, employer, worksite, trade, district_code, membership, card_no,
-            hardship, note)
-         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-            ?17, ?18, ?19, ?20, ?21)",
-    )?
-    .execute(params![
-        uid,
-        now,
-        officer,
-        id.number,
-        reversed(&id.number),
-        input.name,
-        keys.full,
-        keys.initials,
-        id.gender.code(),
-        id.birth_date.format("%Y-%m-%d").to_string(),
-        input.phone,
-        reversed(&input.phone),
-        id.region_code,
-        input.employer,
-        input.worksite,
-        input.trade,
-        input.district_code,
-        input.membership.code(),
-        input.card_no,
-        input.hardship,
-        input.note,
-    ])?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "INSERT INTO worker(uid, created_at, updated_at, officer_id, {})
+             VALUES (?1, ?2, ?2, ?3, {})",
+            WorkerRow::column_list(),
+            WorkerRow::placeholders(4)
+        )
+    });
+    let row = WorkerRow::from_input(input, id);
+    let bound = row.bind();
+    let head: [&dyn ToSql; 3] = [&uid, &now, &officer];
+    tx.prepare_cached(&SQL)?
+        .execute(params_from_iter(head.into_iter().chain(bound.values())))?;
     let rowid = tx.last_insert_rowid();
-    insert_search_terms(tx, rowid, &search_terms_with(&input.name, &keys))?;
+    insert_search_terms(tx, rowid, &search_terms_with(&input.name, &bound.keys))?;
     Ok(rowid)
 }
 
@@ -452,48 +435,162 @@ pub(crate) fn update_worker_row(
     officer: i64,
     now: &str,
 ) -> Result<i64> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "UPDATE worker SET version = ?2, updated_at = ?3, officer_id = ?4, {} WHERE id = ?1",
+            WorkerRow::assignments(5)
+        )
+    });
     if id.number != current.input.id_number {
         duplicate_id_check(tx, &id.number, Some(current.id))?;
     }
-    let keys = pinyin_keys(&input.name);
     let version = current.version + 1;
-    tx.prepare_cached(
-        "UPDATE worker SET version = ?2, updated_at = ?3, officer_id = ?4, id_number = ?5,
-            id_number_rev = ?6, name = ?7, name_pinyin = ?8, name_initials = ?9, gender = ?10,
-            birth_date = ?11, phone = ?12, phone_rev = ?13, hometown_code = ?14,
-            employer = ?15, worksite = ?16, trade = ?17, district_code = ?18, membership = ?19,
-            card_no = ?20, hardship = ?21, note = ?22
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        current.id,
-        version,
-        now,
-        officer,
-        id.number,
-        reversed(&id.number),
-        input.name,
-        keys.full,
-        keys.initials,
-        id.gender.code(),
-        id.birth_date.format("%Y-%m-%d").to_string(),
-        input.phone,
-        reversed(&input.phone),
-        id.region_code,
-        input.employer,
-        input.worksite,
-        input.trade,
-        input.district_code,
-        input.membership.code(),
-        input.card_no,
-        input.hardship,
-        input.note,
-    ])?;
+    let row = WorkerRow::from_input(input, id);
+    let bound = row.bind();
+    let head: [&dyn ToSql; 4] = [&current.id, &version, &now, &officer];
+    tx.prepare_cached(&SQL)?
+        .execute(params_from_iter(head.into_iter().chain(bound.values())))?;
     if input.name != current.input.name {
         delete_search_terms(tx, current.id, &current.input.name)?;
-        insert_search_terms(tx, current.id, &search_terms_with(&input.name, &keys))?;
+        insert_search_terms(tx, current.id, &search_terms_with(&input.name, &bound.keys))?;
     }
     Ok(version)
+}
+
+/// A worker's own columns as one set: what the officer typed, what the ID number says, and
+/// the search columns derived from both. Registration, editing, roster import and merging
+/// all write a worker through it, so no path can forget a derived column or bind them in
+/// another order.
+#[derive(Debug, Clone)]
+pub struct WorkerRow<'a> {
+    pub id_number: &'a str,
+    pub name: &'a str,
+    /// `male` or `female`.
+    pub gender: &'a str,
+    /// `YYYY-MM-DD`.
+    pub birth_date: Cow<'a, str>,
+    pub phone: &'a str,
+    pub hometown_code: &'a str,
+    pub employer: &'a str,
+    pub worksite: &'a str,
+    pub trade: &'a str,
+    pub district_code: &'a str,
+    pub membership: &'a str,
+    pub card_no: &'a str,
+    pub hardship: bool,
+    pub note: &'a str,
+}
+
+/// A row with its derived columns computed, ready to bind.
+pub struct BoundWorkerRow<'r> {
+    row: &'r WorkerRow<'r>,
+    id_number_rev: String,
+    phone_rev: String,
+    pub keys: PinyinKeys,
+}
+
+impl<'a> WorkerRow<'a> {
+    /// The columns, in the order `BoundWorkerRow::values` binds them.
+    pub const COLUMNS: [&'static str; 18] = [
+        "id_number",
+        "id_number_rev",
+        "name",
+        "name_pinyin",
+        "name_initials",
+        "gender",
+        "birth_date",
+        "phone",
+        "phone_rev",
+        "hometown_code",
+        "employer",
+        "worksite",
+        "trade",
+        "district_code",
+        "membership",
+        "card_no",
+        "hardship",
+        "note",
+    ];
+
+    /// From a form or a roster line: gender, birth date and region come from the parsed ID
+    /// number, never from what the caller believed.
+    pub fn from_input(input: &'a WorkerInput, id: &'a IdNumber) -> WorkerRow<'a> {
+        WorkerRow {
+            id_number: &id.number,
+            name: &input.name,
+            gender: id.gender.code(),
+            birth_date: Cow::Owned(id.birth_date.format("%Y-%m-%d").to_string()),
+            phone: &input.phone,
+            hometown_code: &id.region_code,
+            employer: &input.employer,
+            worksite: &input.worksite,
+            trade: &input.trade,
+            district_code: &input.district_code,
+            membership: input.membership.code(),
+            card_no: &input.card_no,
+            hardship: input.hardship,
+            note: &input.note,
+        }
+    }
+
+    pub fn bind(&'a self) -> BoundWorkerRow<'a> {
+        BoundWorkerRow {
+            row: self,
+            id_number_rev: reversed(self.id_number),
+            phone_rev: reversed(self.phone),
+            keys: pinyin_keys(self.name),
+        }
+    }
+
+    /// `id_number, id_number_rev, …` for an INSERT.
+    pub fn column_list() -> String {
+        Self::COLUMNS.join(", ")
+    }
+
+    /// `?first, ?first+1, …` matching `column_list`.
+    pub fn placeholders(first: usize) -> String {
+        (first..first + Self::COLUMNS.len())
+            .map(|n| format!("?{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `id_number = ?first, id_number_rev = ?first+1, …` for an UPDATE.
+    pub fn assignments(first: usize) -> String {
+        Self::COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, column)| format!("{column} = ?{}", first + i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl BoundWorkerRow<'_> {
+    /// One value per `WorkerRow::COLUMNS` entry, in that order.
+    pub fn values(&self) -> [&dyn ToSql; 18] {
+        let r = self.row;
+        [
+            &r.id_number,
+            &self.id_number_rev,
+            &r.name,
+            &self.keys.full,
+            &self.keys.initials,
+            &r.gender,
+            &r.birth_date,
+            &r.phone,
+            &self.phone_rev,
+            &r.hometown_code,
+            &r.employer,
+            &r.worksite,
+            &r.trade,
+            &r.district_code,
+            &r.membership,
+            &r.card_no,
+            &r.hardship,
+            &r.note,
+        ]
+    }
 }
 
 /// Names of the fields that differ (for the audit trail and the import summary).

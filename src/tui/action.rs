@@ -43,11 +43,15 @@ pub enum Action {
     Period,
     /// Choose the district of the statistics.
     District,
+    /// Open the batches screen (export, history, verify).
+    Batches,
+    /// Start an export of every record waiting.
+    Export,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -78,6 +82,8 @@ impl Action {
         Action::PrevTab,
         Action::Period,
         Action::District,
+        Action::Batches,
+        Action::Export,
     ];
 
     /// The action named `name` in a keymap file.

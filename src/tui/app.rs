@@ -19,7 +19,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -178,13 +178,24 @@ impl App {
         }
     }
 
-    /// Takes in replies from the search thread; true when something changed on screen.
+    /// Takes in replies from the search thread and what screens' own threads reported; true
+    /// when something changed on screen.
     pub fn poll_background(&mut self) -> bool {
         let replies = match self.search.as_mut() {
             Some(client) => client.poll(),
-            None => return false,
+            None => Vec::new(),
         };
-        self.take_replies(replies)
+        let mut changed = self.take_replies(replies);
+        changed |= self.with_ctx(|screens, ctx| {
+            let mut changed = false;
+            for screen in screens.iter_mut() {
+                while screen.take_background(ctx, Duration::ZERO) {
+                    changed = true;
+                }
+            }
+            changed
+        });
+        changed
     }
 
     /// True while the app waits for a reply from the search thread.
@@ -192,13 +203,39 @@ impl App {
         self.search.as_ref().is_some_and(SearchClient::busy)
     }
 
-    /// Waits until every awaited reply is in (tests, and the first screen).
+    /// True while a screen's own background work (an export, a verification) runs.
+    pub fn working(&self) -> bool {
+        self.screens.iter().any(|s| s.working())
+    }
+
+    /// Takes in one message of a screen's own background work, waiting up to `wait` for it:
+    /// lets a test see each step of a long job (the export gauge) in turn.
+    pub fn step_background(&mut self, wait: Duration) -> bool {
+        self.with_ctx(|screens, ctx| {
+            screens
+                .iter_mut()
+                .rev()
+                .find(|s| s.working())
+                .is_some_and(|s| s.take_background(ctx, wait))
+        })
+    }
+
+    /// Waits until every awaited reply is in and every screen's background work has ended
+    /// (tests, and the first screen).
     pub fn settle(&mut self) {
-        let replies = match self.search.as_mut() {
-            Some(client) => client.wait(Duration::from_secs(10)),
-            None => return,
-        };
-        self.take_replies(replies);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            while self.working() && Instant::now() < deadline {
+                self.step_background(deadline.saturating_duration_since(Instant::now()));
+            }
+            if let Some(client) = self.search.as_mut() {
+                let replies = client.wait(Duration::from_secs(10));
+                self.take_replies(replies);
+            }
+            if !self.working() || Instant::now() >= deadline {
+                return;
+            }
+        }
     }
 
     fn take_replies(&mut self, replies: Vec<Reply>) -> bool {

@@ -26,10 +26,11 @@ pub enum Context {
     Confirm,
     Help,
     Stats,
+    Batches,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::List,
         Context::Form,
@@ -38,6 +39,7 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Stats,
+        Context::Batches,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +52,7 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Stats => "stats",
+            Context::Batches => "batches",
         }
     }
 
@@ -262,6 +265,8 @@ struct KeymapFile {
     help: Vec<Spanned<EntryFile>>,
     #[serde(default)]
     stats: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    batches: Vec<Spanned<EntryFile>>,
 }
 
 impl KeymapFile {
@@ -275,6 +280,7 @@ impl KeymapFile {
             Context::Confirm => &self.confirm,
             Context::Help => &self.help,
             Context::Stats => &self.stats,
+            Context::Batches => &self.batches,
         }
     }
 }

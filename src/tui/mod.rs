@@ -74,9 +74,12 @@ fn event_loop(
         if app.should_quit() {
             return Ok(());
         }
-        // Short waits only while a search is out, so its answer shows as soon as it comes.
+        // Short waits only while a search is out, so its answer shows as soon as it comes;
+        // while a screen's own work runs (an export's gauge), often enough to look smooth.
         let timeout = if app.waiting() {
             Duration::from_millis(5)
+        } else if app.working() {
+            Duration::from_millis(50)
         } else {
             Duration::from_millis(250)
         };

@@ -86,6 +86,7 @@ pub fn context_name(context: Context, lang: Lang) -> &'static str {
             Context::Confirm => T::CtxConfirm,
             Context::Help => T::CtxHelp,
             Context::Stats => T::CtxStats,
+            Context::Batches => T::CtxBatches,
         },
     )
 }

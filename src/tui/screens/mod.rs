@@ -1,6 +1,7 @@
 //! One file per screen. A screen turns inputs into state changes and effects (`handle`) and
 //! draws itself from that state (`render`, which never touches the database).
 
+pub mod batches;
 pub mod detail;
 pub mod form_screen;
 pub mod health_check;
@@ -21,6 +22,7 @@ use crate::store::Store;
 use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use std::time::Duration;
 
 /// What the app does after a screen handled an input.
 pub enum Effect {
@@ -90,6 +92,15 @@ pub trait Screen {
     fn resume(&mut self, _ctx: &mut Ctx) {}
     /// A background search answered.
     fn on_reply(&mut self, _reply: &Reply) {}
+    /// Takes in one message from work the screen started on a thread of its own, waiting up to
+    /// `wait` for it; false when none came.
+    fn take_background(&mut self, _ctx: &mut Ctx, _wait: Duration) -> bool {
+        false
+    }
+    /// True while work the screen started on its own thread has not reported its end.
+    fn working(&self) -> bool {
+        false
+    }
     /// Actions whose keys the footer shows, most used first.
     fn footer(&self) -> Vec<Action>;
 }

@@ -2,6 +2,7 @@
 //! holds only a window of about a hundred rows around the selection and asks for another
 //! window as the selection moves, so a million workers scroll like ten.
 
+use super::batches::BatchesScreen;
 use super::detail::DetailScreen;
 use super::stats::StatsScreen;
 use super::worker_form;
@@ -197,6 +198,9 @@ impl Screen for WorkersScreen {
             }
             Input::Action(Action::Statistics) => {
                 return Effect::Push(Box::new(StatsScreen::open(ctx)));
+            }
+            Input::Action(Action::Batches) => {
+                return Effect::Push(Box::new(BatchesScreen::open(ctx)));
             }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {

@@ -1,0 +1,934 @@
+//! Batches: what waits for the next export (per kind, deletions among them), exporting it
+//! with a gauge, the history of batches made and merged here, and verifying one of them.
+//!
+//! Everything that reads the database or batch files runs on a thread of its own with its
+//! own connection, and reports over a channel that the app drains between key presses: a
+//! first export of a million workers takes minutes, and counting the waiting deletions reads
+//! every waiting row. The export function keeps its promise (a whole batch or none) whatever
+//! happens to this screen or the process.
+
+use super::{Ctx, Effect, Screen, View};
+use crate::batch::earlier::verify_in_context;
+use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep, export};
+use crate::batch::verify::VerifyReport;
+use crate::store::batch_queries::{BatchRow, Waiting};
+use crate::store::{Clock, Store};
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::popup::{centered, clear_popup_area};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::Duration;
+use unicode_width::UnicodeWidthChar;
+
+/// What the background work reports.
+enum Msg {
+    Loaded(Result<(Waiting, Vec<BatchRow>), String>),
+    Progress(ExportStep),
+    Exported(Result<ExportOutcome, String>),
+    Verified {
+        path: String,
+        result: Result<Box<VerifyReport>, String>,
+    },
+}
+
+enum Job {
+    Load,
+    Export(ExportOptions),
+    Verify(String),
+}
+
+/// The export as the gauge shows it: `None` until the first report.
+type Progress = Option<ExportStep>;
+
+/// The line under the options: how the last export ended.
+enum Notice {
+    Done { summary: String, path: String },
+    Info(String),
+    Error(String),
+}
+
+struct Report {
+    path: String,
+    result: Option<Result<Box<VerifyReport>, String>>,
+    scroll: usize,
+    /// Lines and rows of the popup when last drawn, to keep scrolling inside the text.
+    lines: Cell<usize>,
+    height: Cell<usize>,
+}
+
+enum Popup {
+    Options(Form),
+    Report(Box<Report>),
+}
+
+/// One history row with what the list shows of it.
+struct HistoryRow {
+    batch: BatchRow,
+    /// Its laptop's previous batch is not in this database.
+    gap: bool,
+}
+
+pub struct BatchesScreen {
+    db: PathBuf,
+    clock: Clock,
+    lang: Lang,
+    out_dir: String,
+    zip: bool,
+    csv: bool,
+    xlsx: bool,
+    waiting: Option<Waiting>,
+    history: Vec<HistoryRow>,
+    selected: usize,
+    export: Option<Progress>,
+    notice: Option<Notice>,
+    popup: Option<Popup>,
+    /// Jobs sent off whose final message has not come yet.
+    outstanding: usize,
+    /// After an export, the reload selects the new batch at the top.
+    select_newest: bool,
+    sender: Sender<Msg>,
+    receiver: Receiver<Msg>,
+    page_height: Cell<usize>,
+}
+
+/// The folder `jingong export` writes to without `--out`: `batches` beside the database.
+pub fn default_out_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .map(|p| p.join("batches"))
+        .unwrap_or_else(|| "batches".into())
+}
+
+impl BatchesScreen {
+    pub fn open(ctx: &mut Ctx) -> BatchesScreen {
+        let (sender, receiver) = mpsc::channel();
+        let db = ctx.store.path().to_path_buf();
+        let mut screen = BatchesScreen {
+            out_dir: default_out_dir(&db).display().to_string(),
+            db,
+            clock: ctx.store.clock(),
+            lang: ctx.lang,
+            zip: false,
+            csv: false,
+            xlsx: false,
+            waiting: None,
+            history: Vec::new(),
+            selected: 0,
+            export: None,
+            notice: None,
+            popup: None,
+            outstanding: 0,
+            select_newest: false,
+            sender,
+            receiver,
+            page_height: Cell::new(10),
+        };
+        screen.start(Job::Load, ctx);
+        screen
+    }
+
+    /// Runs `job` on its own thread and connection; a database without a file (tests of the
+    /// store alone) has no second connection, so the job runs here.
+    fn start(&mut self, job: Job, ctx: &mut Ctx) {
+        self.outstanding += 1;
+        let sender = self.sender.clone();
+        let lang = self.lang;
+        if !self.db.is_file() {
+            run(job, ctx.store, lang, &sender);
+            return;
+        }
+        let db = self.db.clone();
+        let clock = self.clock;
+        let is_export = matches!(job, Job::Export(_));
+        let spawned = std::thread::Builder::new()
+            .name("jingong-batches".into())
+            .spawn(move || {
+                let opened = match &job {
+                    // Export writes (the batch rows, the marking); the rest only reads.
+                    Job::Export(_) => Store::open(&db),
+                    Job::Load | Job::Verify(_) => Store::open_reader(&db),
+                };
+                match opened {
+                    Ok(mut store) => {
+                        store.set_clock(clock);
+                        run(job, &mut store, lang, &sender);
+                    }
+                    Err(e) => {
+                        let _ = sender.send(failed(job, e.message(lang)));
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "batches thread not started");
+            self.outstanding -= 1;
+            if is_export {
+                self.export = None;
+            }
+            self.notice = Some(Notice::Error(tf(self.lang, T::Error, &[&e.to_string()])));
+        }
+    }
+
+    fn start_export(&mut self, form: &Form, ctx: &mut Ctx) -> Result<(), String> {
+        let out_dir = form.raw("out_dir").trim().to_string();
+        if out_dir.is_empty() {
+            let lang = ctx.lang;
+            return Err(format!(
+                "{}{}{}",
+                t(lang, T::OutDirLabel),
+                lang.pick("：", ": "),
+                t(lang, T::Required)
+            ));
+        }
+        self.out_dir = out_dir;
+        self.zip = form.raw("zip") == "true";
+        self.csv = form.raw("csv") == "true";
+        self.xlsx = form.raw("xlsx") == "true";
+        self.export = Some(None);
+        self.notice = None;
+        let options = ExportOptions {
+            out_dir: PathBuf::from(&self.out_dir),
+            zip: self.zip,
+            csv: self.csv,
+            xlsx: self.xlsx,
+        };
+        self.start(Job::Export(options), ctx);
+        Ok(())
+    }
+
+    fn options_form(&self, lang: Lang) -> Form {
+        Form::new(vec![
+            FormField::text("out_dir", t(lang, T::OutDirLabel), &self.out_dir).required(),
+            FormField::check("zip", t(lang, T::ZipLabel), self.zip),
+            FormField::check("csv", t(lang, T::CsvLabel), self.csv),
+            FormField::check("xlsx", t(lang, T::XlsxLabel), self.xlsx),
+        ])
+    }
+
+    fn move_to(&mut self, target: isize) {
+        let last = self.history.len().saturating_sub(1) as isize;
+        self.selected = target.clamp(0, last.max(0)) as usize;
+    }
+
+    /// Takes in one message.
+    fn accept(&mut self, msg: Msg, ctx: &mut Ctx) {
+        match msg {
+            Msg::Loaded(result) => {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                match result {
+                    Ok((waiting, batches)) => {
+                        self.waiting = Some(waiting);
+                        let known: HashSet<&str> = batches.iter().map(|b| b.uid.as_str()).collect();
+                        let gaps: Vec<bool> = batches
+                            .iter()
+                            .map(|b| {
+                                b.previous_batch_uid
+                                    .as_deref()
+                                    .is_some_and(|p| !known.contains(p))
+                            })
+                            .collect();
+                        self.history = batches
+                            .into_iter()
+                            .zip(gaps)
+                            .rev()
+                            .map(|(batch, gap)| HistoryRow { batch, gap })
+                            .collect();
+                        if std::mem::take(&mut self.select_newest) {
+                            self.selected = 0;
+                        }
+                        self.move_to(self.selected as isize);
+                    }
+                    Err(message) => {
+                        self.notice = Some(Notice::Error(tf(ctx.lang, T::LoadFailed, &[&message])));
+                    }
+                }
+            }
+            Msg::Progress(step) => {
+                if self.export.is_some() {
+                    self.export = Some(Some(step));
+                }
+            }
+            Msg::Exported(result) => {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                self.export = None;
+                let lang = ctx.lang;
+                // Settling an export that died before is worth a word in the status line.
+                let mut note = String::new();
+                let notice =
+                    match result {
+                        Ok(ExportOutcome::NothingNew { recovered }) => Notice::Info(
+                            with_recovered(t(lang, T::NothingNew), recovered.len(), lang),
+                        ),
+                        Ok(ExportOutcome::Written { summary, recovered }) => {
+                            let [w, e, s] = summary.counts.map(|n| n.to_string());
+                            self.select_newest = true;
+                            note = with_recovered("", recovered.len(), lang);
+                            Notice::Done {
+                                summary: tf(lang, T::ExportDone, &[&w, &e, &s]),
+                                path: summary.path.display().to_string(),
+                            }
+                        }
+                        Err(message) => Notice::Error(tf(lang, T::ExportFailed, &[&message])),
+                    };
+                ctx.say(match &notice {
+                    Notice::Done { summary, path } => format!("{summary} → {path}{note}"),
+                    Notice::Info(text) | Notice::Error(text) => text.clone(),
+                });
+                self.notice = Some(notice);
+                // The status line's count of records to export changed.
+                ctx.wrote = true;
+                self.start(Job::Load, ctx);
+            }
+            Msg::Verified { path, result } => {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                if let Some(Popup::Report(report)) = &mut self.popup
+                    && report.path == path
+                {
+                    report.result = Some(result);
+                }
+            }
+        }
+    }
+
+    fn handle_popup(&mut self, popup: Popup, input: Input, ctx: &mut Ctx) -> Effect {
+        match popup {
+            Popup::Options(mut form) => match input {
+                Input::Action(Action::Back) => {}
+                Input::Action(Action::Save) => {
+                    if let Err(message) = self.start_export(&form, ctx) {
+                        form.touch_all();
+                        if let Some(field) = form.field_mut("out_dir") {
+                            field.error = Some(message);
+                        }
+                        self.popup = Some(Popup::Options(form));
+                    }
+                }
+                Input::Action(Action::NextField) => {
+                    form.next();
+                    self.popup = Some(Popup::Options(form));
+                }
+                Input::Action(Action::PrevField) => {
+                    form.prev();
+                    self.popup = Some(Popup::Options(form));
+                }
+                Input::Action(_) => self.popup = Some(Popup::Options(form)),
+                Input::Text(edit) => {
+                    form.edit(&edit);
+                    if let Some(field) = form.field_mut("out_dir") {
+                        field.error = None;
+                    }
+                    self.popup = Some(Popup::Options(form));
+                }
+            },
+            Popup::Report(mut report) => {
+                let page = report.height.get().max(1);
+                let last = report.lines.get().saturating_sub(report.height.get());
+                match input {
+                    Input::Action(Action::Back | Action::Confirm) => return Effect::None,
+                    Input::Action(Action::Up) => report.scroll = report.scroll.saturating_sub(1),
+                    Input::Action(Action::Down) => report.scroll = (report.scroll + 1).min(last),
+                    Input::Action(Action::PageUp) => {
+                        report.scroll = report.scroll.saturating_sub(page);
+                    }
+                    Input::Action(Action::PageDown) => {
+                        report.scroll = (report.scroll + page).min(last);
+                    }
+                    Input::Action(Action::Home) => report.scroll = 0,
+                    Input::Action(Action::End) => report.scroll = last,
+                    _ => {}
+                }
+                self.popup = Some(Popup::Report(report));
+            }
+        }
+        Effect::None
+    }
+}
+
+/// Does `job` on `store` and reports to `sender`. Errors are worded here, in the UI's
+/// language, because the thread has the error and the screen only text.
+fn run(job: Job, store: &mut Store, lang: Lang, sender: &Sender<Msg>) {
+    let msg = match job {
+        Job::Load => Msg::Loaded(
+            store
+                .waiting_for_export()
+                .and_then(|w| Ok((w, store.batches()?)))
+                .map_err(|e| e.message(lang)),
+        ),
+        Job::Export(options) => {
+            let progress_sender = sender.clone();
+            let mut progress = |step: ExportStep| {
+                let _ = progress_sender.send(Msg::Progress(step));
+            };
+            let result = export(store, &options, &mut progress).map_err(|e| e.message(lang));
+            if let Err(message) = &result {
+                tracing::warn!(len = message.len(), "export from the TUI failed");
+            }
+            Msg::Exported(result)
+        }
+        Job::Verify(path) => {
+            let today = store.clock().today();
+            let result = verify_in_context(Path::new(&path), Some(store), today)
+                .map(Box::new)
+                .map_err(|e| e.message(lang));
+            Msg::Verified { path, result }
+        }
+    };
+    // The screen may have closed meanwhile; the work itself is done either way.
+    let _ = sender.send(msg);
+}
+
+/// The final message of a job that could not even open the database.
+fn failed(job: Job, message: String) -> Msg {
+    match job {
+        Job::Load => Msg::Loaded(Err(message)),
+        Job::Export(_) => Msg::Exported(Err(message)),
+        Job::Verify(path) => Msg::Verified {
+            path,
+            result: Err(message),
+        },
+    }
+}
+
+fn with_recovered(text: &str, recovered: usize, lang: Lang) -> String {
+    if recovered == 0 {
+        text.to_string()
+    } else {
+        format!(
+            "{text}{}",
+            tf(lang, T::RecoveredNote, &[&recovered.to_string()])
+        )
+    }
+}
+
+impl Screen for BatchesScreen {
+    fn context(&self) -> Context {
+        match &self.popup {
+            Some(Popup::Options(_)) => Context::Form,
+            _ => Context::Batches,
+        }
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::BatchesTitle).to_string()
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if let Some(popup) = self.popup.take() {
+            return self.handle_popup(popup, input, ctx);
+        }
+        let page = self.page_height.get().max(1) as isize;
+        let selected = self.selected as isize;
+        match input {
+            Input::Action(Action::Back) => {
+                if self.export.is_some() {
+                    ctx.say(t(ctx.lang, T::ExportBusy));
+                } else {
+                    return Effect::Back;
+                }
+            }
+            Input::Action(Action::Export) => {
+                if self.export.is_some() {
+                    ctx.say(t(ctx.lang, T::ExportBusy));
+                } else {
+                    self.popup = Some(Popup::Options(self.options_form(ctx.lang)));
+                }
+            }
+            Input::Action(Action::Confirm) => {
+                if let Some(row) = self.history.get(self.selected) {
+                    let path = row.batch.path.clone();
+                    self.popup = Some(Popup::Report(Box::new(Report {
+                        path: path.clone(),
+                        result: None,
+                        scroll: 0,
+                        lines: Cell::new(0),
+                        height: Cell::new(10),
+                    })));
+                    self.start(Job::Verify(path), ctx);
+                }
+            }
+            Input::Action(Action::Up) => self.move_to(selected - 1),
+            Input::Action(Action::Down) => self.move_to(selected + 1),
+            Input::Action(Action::PageUp) => self.move_to(selected - page),
+            Input::Action(Action::PageDown) => self.move_to(selected + page),
+            Input::Action(Action::Home) => self.move_to(0),
+            Input::Action(Action::End) => self.move_to(self.history.len() as isize - 1),
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn take_background(&mut self, ctx: &mut Ctx, wait: Duration) -> bool {
+        let msg = if wait.is_zero() {
+            match self.receiver.try_recv() {
+                Ok(msg) => msg,
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return false,
+            }
+        } else {
+            match self.receiver.recv_timeout(wait) {
+                Ok(msg) => msg,
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return false,
+            }
+        };
+        self.accept(msg, ctx);
+        true
+    }
+
+    fn working(&self) -> bool {
+        self.outstanding > 0
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if area.height < 10 {
+            return;
+        }
+        let lang = view.lang;
+        let width = usize::from(area.width);
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let line_at = |row: u16| Rect::new(area.x, area.y + row, area.width, 1);
+
+        // What waits.
+        let total = match &self.waiting {
+            Some(w) if w.total() == 0 => t(lang, T::NothingWaiting).to_string(),
+            Some(w) => tf(lang, T::WaitingTotal, &[&w.total().to_string()]),
+            None => t(lang, T::Loading).to_string(),
+        };
+        let heading = format!(" {}", t(lang, T::WaitingHeading));
+        let used = Line::from(heading.as_str()).width() + Line::from(total.as_str()).width() + 1;
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(heading, bold),
+                Span::raw(" ".repeat(width.saturating_sub(used))),
+                Span::styled(total, bold),
+            ])),
+            line_at(0),
+        );
+        if let Some(w) = &self.waiting {
+            let counts = [w.workers, w.events, w.services, w.deletions].map(|n| n.to_string());
+            frame.render_widget(
+                Paragraph::new(format!(
+                    "   {}",
+                    tf(
+                        lang,
+                        T::WaitingLine,
+                        &[&counts[0], &counts[1], &counts[2], &counts[3]]
+                    )
+                )),
+                line_at(1),
+            );
+        }
+
+        // The export: its options, or its gauge while it runs; then how it ended.
+        match &self.export {
+            Some(progress) => render_gauge(frame, line_at(3), *progress, lang),
+            None => {
+                let form = t(lang, if self.zip { T::AsZip } else { T::AsFolder });
+                let copies: Vec<&str> = [(self.csv, "CSV"), (self.xlsx, "Excel")]
+                    .into_iter()
+                    .filter_map(|(on, name)| on.then_some(name))
+                    .collect();
+                let copies = if copies.is_empty() {
+                    t(lang, T::CopiesNone).to_string()
+                } else {
+                    copies.join("、")
+                };
+                let fixed = tf(lang, T::OptionsLine, &["", form, &copies]);
+                let room = width
+                    .saturating_sub(Line::from(fixed.as_str()).width() + 2)
+                    .max(10);
+                let folder = fit_tail(&self.out_dir, room);
+                let text = tf(lang, T::OptionsLine, &[folder.trim_end(), form, &copies]);
+                frame.render_widget(
+                    Paragraph::new(format!(" {}", fit(&text, width.saturating_sub(1)))),
+                    line_at(3),
+                );
+            }
+        }
+        let export_key = view.key(Context::Batches, Action::Export);
+        let verify_key = view.key(Context::Batches, Action::Confirm);
+        let (style, text) = match (&self.export, &self.notice) {
+            (Some(_), _) => (Style::default(), t(lang, T::ExportRunning).to_string()),
+            (None, Some(Notice::Done { summary, path })) => {
+                // One line, ending with as much of the path as fits: its end names the batch.
+                let room = width.saturating_sub(Line::from(summary.as_str()).width() + 5);
+                (
+                    bold.fg(Color::Green),
+                    format!("{summary} → {}", fit_tail(path, room).trim_end()),
+                )
+            }
+            (None, Some(Notice::Info(text))) => (bold, text.clone()),
+            (None, Some(Notice::Error(text))) => (bold.fg(Color::Red), text.clone()),
+            (None, None) => (
+                Style::default().add_modifier(Modifier::DIM),
+                tf(lang, T::ExportHint, &[&export_key, &verify_key]),
+            ),
+        };
+        // Two rows (the second is otherwise blank): an error message is read whole.
+        let lines: Vec<Line> = wrap(&text, width.saturating_sub(2), 0)
+            .into_iter()
+            .take(2)
+            .map(|l| Line::styled(format!(" {l}"), style))
+            .collect();
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(area.x, area.y + 4, area.width, 2),
+        );
+
+        self.render_history(
+            frame,
+            Rect::new(area.x, area.y + 6, area.width, area.height - 6),
+            lang,
+        );
+
+        match &self.popup {
+            Some(Popup::Options(form)) => render_options(frame, area, form, view),
+            Some(Popup::Report(report)) => render_report(frame, area, report, lang),
+            None => {}
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        match &self.popup {
+            Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
+            Some(Popup::Report(_)) => vec![Action::Down, Action::PageDown, Action::Back],
+            None => vec![
+                Action::Export,
+                Action::Confirm,
+                Action::PageDown,
+                Action::Back,
+            ],
+        }
+    }
+}
+
+/// Columns of the history list: marker, time, direction, status, three counts; the batch
+/// name takes the rest.
+const COLUMNS: [usize; 7] = [2, 16, 4, 10, 6, 6, 7];
+
+impl BatchesScreen {
+    fn render_history(&self, frame: &mut Frame, area: Rect, lang: Lang) {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        frame.render_widget(
+            Paragraph::new(format!(
+                " {}",
+                tf(lang, T::HistoryHeading, &[&self.history.len().to_string()])
+            ))
+            .style(bold),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        let fixed: usize = COLUMNS.iter().sum::<usize>() + COLUMNS.len() - 1;
+        let name_width = usize::from(area.width).saturating_sub(fixed + 1).max(8);
+        let header = [
+            " ".repeat(COLUMNS[0] - 1),
+            fit(t(lang, T::ColTime), COLUMNS[1]),
+            fit(t(lang, T::ColDirection), COLUMNS[2]),
+            fit(t(lang, T::ColStatus), COLUMNS[3]),
+            right(t(lang, T::ColWorkers), COLUMNS[4]),
+            right(t(lang, T::ColEvents), COLUMNS[5]),
+            right(t(lang, T::ColServices), COLUMNS[6]),
+            fit(t(lang, T::ColBatch), name_width),
+        ]
+        .join(" ");
+        frame.render_widget(
+            Paragraph::new(header).style(bold.add_modifier(Modifier::UNDERLINED)),
+            Rect::new(area.x, area.y + 1, area.width, 1),
+        );
+        // Two heading rows above, the selected batch's whole path below.
+        let list_height = area.height.saturating_sub(3);
+        self.page_height.set(usize::from(list_height).max(1));
+        if self.history.is_empty() {
+            if self.waiting.is_some() {
+                frame.render_widget(
+                    Paragraph::new(format!("  {}", t(lang, T::NoBatches))),
+                    Rect::new(area.x, area.y + 2, area.width, 1),
+                );
+            }
+            return;
+        }
+        let height = usize::from(list_height);
+        let top = (self.selected + 1).saturating_sub(height);
+        for (row, item) in self.history.iter().enumerate().skip(top).take(height) {
+            let b = &item.batch;
+            let time = b
+                .created_at
+                .get(..16)
+                .unwrap_or(&b.created_at)
+                .replace('T', " ");
+            let direction = t(
+                lang,
+                if b.direction == "exported" {
+                    T::DirExported
+                } else {
+                    T::DirImported
+                },
+            );
+            let status = t(
+                lang,
+                match (b.status.as_str(), item.gap) {
+                    ("writing", _) => T::StatusWriting,
+                    (_, true) => T::StatusGap,
+                    _ => T::StatusComplete,
+                },
+            );
+            let name = Path::new(&b.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| b.path.clone());
+            let selected = row == self.selected;
+            let text = [
+                if selected {
+                    "▸".to_string()
+                } else {
+                    " ".to_string()
+                },
+                fit(&time, COLUMNS[1]),
+                fit(direction, COLUMNS[2]),
+                fit(status, COLUMNS[3]),
+                right(&b.worker_count.to_string(), COLUMNS[4]),
+                right(&b.event_count.to_string(), COLUMNS[5]),
+                right(&b.service_count.to_string(), COLUMNS[6]),
+                fit_tail(&name, name_width),
+            ]
+            .join(" ");
+            let style = if selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            frame.render_widget(
+                Paragraph::new(text).style(style),
+                Rect::new(area.x, area.y + 2 + (row - top) as u16, area.width, 1),
+            );
+        }
+        if let Some(item) = self.history.get(self.selected) {
+            let label = tf(lang, T::PathLine, &[""]);
+            let room =
+                usize::from(area.width).saturating_sub(Line::from(label.as_str()).width() + 2);
+            frame.render_widget(
+                Paragraph::new(format!(
+                    " {}",
+                    tf(
+                        lang,
+                        T::PathLine,
+                        &[fit_tail(&item.batch.path, room).trim_end()]
+                    )
+                ))
+                .style(Style::default().add_modifier(Modifier::DIM)),
+                Rect::new(area.x, area.bottom() - 1, area.width, 1),
+            );
+        }
+    }
+}
+
+fn render_gauge(frame: &mut Frame, area: Rect, progress: Progress, lang: Lang) {
+    let (ratio, label) = match progress {
+        None => (0.0, t(lang, T::StepStarting).to_string()),
+        Some(ExportStep::Records { done, total }) => {
+            let ratio = if total == 0 {
+                1.0
+            } else {
+                (done as f64 / total as f64).clamp(0.0, 1.0)
+            };
+            let label = tf(
+                lang,
+                T::StepRecords,
+                &[&done.to_string(), &total.to_string()],
+            );
+            (ratio, format!("{label}  {:.0}%", ratio * 100.0))
+        }
+        Some(ExportStep::ReviewCopies) => (1.0, t(lang, T::StepReview).to_string()),
+        Some(ExportStep::Packing) => (1.0, t(lang, T::StepPacking).to_string()),
+        Some(ExportStep::Marking) => (1.0, t(lang, T::StepMarking).to_string()),
+    };
+    frame.render_widget(
+        Gauge::default()
+            .gauge_style(Style::default().fg(Color::Cyan))
+            .ratio(ratio)
+            .label(Span::styled(
+                label,
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+        Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1),
+    );
+}
+
+fn render_options(frame: &mut Frame, outer: Rect, form: &Form, view: &View) {
+    let lang = view.lang;
+    let area = centered(outer, 70, 8);
+    clear_popup_area(area, frame.buffer_mut());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", t(lang, T::OptionsTitle)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height < 6 {
+        return;
+    }
+    let fields = Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(2), 5);
+    form.render(frame, fields, t(lang, T::NotChosen));
+    let hint = tf(
+        lang,
+        T::OptionsHint,
+        &[&view.key(Context::Form, Action::Save)],
+    );
+    frame.render_widget(
+        Paragraph::new(format!(" {}", fit(&hint, usize::from(inner.width) - 1)))
+            .style(Style::default().add_modifier(Modifier::DIM)),
+        Rect::new(inner.x, inner.bottom() - 1, inner.width, 1),
+    );
+}
+
+fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
+    let width = usize::from(outer.width).saturating_sub(6).max(10);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line> = Vec::new();
+    match &report.result {
+        None => lines.push(Line::from(t(lang, T::Verifying))),
+        Some(Err(message)) => {
+            let text = tf(lang, T::VerifyFailed, &[message]);
+            for part in wrap(&text, width, 0) {
+                lines.push(Line::styled(part, bold.fg(Color::Red)));
+            }
+        }
+        Some(Ok(r)) if r.is_valid() => {
+            let [w, e, s] = r.tallies.map(|t| t.count.to_string());
+            lines.push(Line::styled(
+                tf(lang, T::VerifyOk, &[&w, &e, &s]),
+                bold.fg(Color::Green),
+            ));
+        }
+        Some(Ok(r)) => {
+            lines.push(Line::styled(
+                tf(lang, T::VerifyProblems, &[&r.problems.len().to_string()]),
+                bold.fg(Color::Red),
+            ));
+            for problem in &r.problems {
+                let place = match problem.line {
+                    Some(line) => format!("{}:{line}", problem.file),
+                    None => problem.file.clone(),
+                };
+                let text = format!("{place}: {}", problem.what(lang));
+                for (i, part) in wrap(&text, width - 2, 2).into_iter().enumerate() {
+                    let mark = if i == 0 { "• " } else { "    " };
+                    lines.push(Line::from(format!("{mark}{part}")));
+                }
+            }
+        }
+    }
+    // As tall as the text, up to the whole body: a short verdict stays a small popup.
+    let height = (lines.len() as u16 + 2).clamp(3, outer.height);
+    let area = centered(outer, outer.width.saturating_sub(2), height);
+    clear_popup_area(area, frame.buffer_mut());
+    let name = Path::new(&report.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| report.path.clone());
+    let title = fit_tail(
+        &tf(lang, T::VerifyTitle, &[&name]),
+        usize::from(area.width).saturating_sub(4),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(bold)
+        .title(format!(" {} ", title.trim_end()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = usize::from(inner.height);
+    report.lines.set(lines.len());
+    report.height.set(rows);
+    let scroll = report.scroll.min(lines.len().saturating_sub(rows));
+    frame.render_widget(
+        Paragraph::new(lines).scroll((scroll as u16, 0)),
+        Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height,
+        ),
+    );
+}
+
+/// `text` right-aligned in `width` columns.
+fn right(text: &str, width: usize) -> String {
+    let used = Line::from(text).width();
+    if used >= width {
+        return fit(text, width);
+    }
+    format!("{}{text}", " ".repeat(width - used))
+}
+
+/// `text` in exactly `width` columns, cut at the front when too long ("…" then the end):
+/// of a path, the end names the batch.
+pub fn fit_tail(text: &str, width: usize) -> String {
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return format!("{text}{}", " ".repeat(width - total));
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut tail = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let kept: String = tail.into_iter().rev().collect();
+    format!("…{kept}{}", " ".repeat(width - used))
+}
+
+/// `text` broken into lines of at most `width` columns; lines after the first are
+/// `indent` columns narrower (they are drawn indented). A two-column character never
+/// straddles a break.
+fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    let mut limit = width.max(1);
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > limit && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+            limit = width.saturating_sub(indent).max(1);
+        }
+        line.push(c);
+        used += w;
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_tail_keeps_the_end_in_columns() {
+        assert_eq!(fit_tail("/a/b", 6), "/a/b  ");
+        assert_eq!(fit_tail("/数据/批次", 7), "…/批次 ");
+        assert_eq!(fit_tail("abcdef", 4), "…def");
+    }
+
+    #[test]
+    fn wrap_breaks_by_columns_and_indents_the_rest() {
+        assert_eq!(wrap("王建国李明", 4, 0), vec!["王建", "国李", "明"]);
+        assert_eq!(wrap("abcdefgh", 4, 2), vec!["abcd", "ef", "gh"]);
+        assert_eq!(wrap("", 4, 0), vec![""]);
+    }
+}
