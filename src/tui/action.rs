@@ -43,11 +43,20 @@ pub enum Action {
     Period,
     /// Choose the district of the statistics.
     District,
+    /// Open the service events (quick entry, attendees, roster import).
+    Events,
+    NewEvent,
+    /// Import a roster file from the events screen.
+    ImportRoster,
+    /// The workers served in an event.
+    Attendees,
+    /// Take back the last service recorded in quick entry (a tombstone).
+    Undo,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 35] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -78,6 +87,11 @@ impl Action {
         Action::PrevTab,
         Action::Period,
         Action::District,
+        Action::Events,
+        Action::NewEvent,
+        Action::ImportRoster,
+        Action::Attendees,
+        Action::Undo,
     ];
 
     /// The action named `name` in a keymap file.

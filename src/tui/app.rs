@@ -19,7 +19,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -178,27 +178,51 @@ impl App {
         }
     }
 
-    /// Takes in replies from the search thread; true when something changed on screen.
+    /// Takes in replies from the search thread and news from screens' own work; true when
+    /// something changed on screen.
     pub fn poll_background(&mut self) -> bool {
-        let replies = match self.search.as_mut() {
-            Some(client) => client.poll(),
-            None => return false,
-        };
-        self.take_replies(replies)
+        let replies = self
+            .search
+            .as_mut()
+            .map(SearchClient::poll)
+            .unwrap_or_default();
+        let changed = self.take_replies(replies);
+        self.poll_screens() || changed
     }
 
-    /// True while the app waits for a reply from the search thread.
+    /// Every screen on the stack, not only the top: long work goes on under a help screen.
+    fn poll_screens(&mut self) -> bool {
+        self.with_ctx(|screens, ctx| {
+            screens
+                .iter_mut()
+                .fold(false, |changed, screen| screen.poll(ctx) || changed)
+        })
+    }
+
+    fn screens_busy(&self) -> bool {
+        self.screens.iter().any(|s| s.busy())
+    }
+
+    /// True while the app waits for a reply from the search thread or for a screen's work.
     pub fn waiting(&self) -> bool {
-        self.search.as_ref().is_some_and(SearchClient::busy)
+        self.search.as_ref().is_some_and(SearchClient::busy) || self.screens_busy()
     }
 
-    /// Waits until every awaited reply is in (tests, and the first screen).
+    /// Waits until every awaited reply is in and no screen's work is running (tests, and the
+    /// first screen).
     pub fn settle(&mut self) {
-        let replies = match self.search.as_mut() {
-            Some(client) => client.wait(Duration::from_secs(10)),
-            None => return,
-        };
-        self.take_replies(replies);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(client) = self.search.as_mut() {
+                let replies = client.wait(Duration::from_secs(10));
+                self.take_replies(replies);
+            }
+            if !self.screens_busy() || Instant::now() > deadline {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+            self.poll_screens();
+        }
     }
 
     fn take_replies(&mut self, replies: Vec<Reply>) -> bool {

@@ -26,10 +26,14 @@ pub enum Context {
     Confirm,
     Help,
     Stats,
+    Events,
+    QuickEntry,
+    Attendees,
+    Import,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::List,
         Context::Form,
@@ -38,6 +42,10 @@ impl Context {
         Context::Confirm,
         Context::Help,
         Context::Stats,
+        Context::Events,
+        Context::QuickEntry,
+        Context::Attendees,
+        Context::Import,
     ];
 
     pub fn name(self) -> &'static str {
@@ -50,6 +58,10 @@ impl Context {
             Context::Confirm => "confirm",
             Context::Help => "help",
             Context::Stats => "stats",
+            Context::Events => "events",
+            Context::QuickEntry => "quick_entry",
+            Context::Attendees => "attendees",
+            Context::Import => "import",
         }
     }
 
@@ -57,7 +69,7 @@ impl Context {
     pub fn types_text(self) -> bool {
         matches!(
             self,
-            Context::Global | Context::List | Context::Form | Context::Picker
+            Context::Global | Context::List | Context::Form | Context::Picker | Context::QuickEntry
         )
     }
 }
@@ -262,6 +274,14 @@ struct KeymapFile {
     help: Vec<Spanned<EntryFile>>,
     #[serde(default)]
     stats: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    events: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    quick_entry: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    attendees: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    import: Vec<Spanned<EntryFile>>,
 }
 
 impl KeymapFile {
@@ -275,6 +295,10 @@ impl KeymapFile {
             Context::Confirm => &self.confirm,
             Context::Help => &self.help,
             Context::Stats => &self.stats,
+            Context::Events => &self.events,
+            Context::QuickEntry => &self.quick_entry,
+            Context::Attendees => &self.attendees,
+            Context::Import => &self.import,
         }
     }
 }

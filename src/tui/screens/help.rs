@@ -86,6 +86,10 @@ pub fn context_name(context: Context, lang: Lang) -> &'static str {
             Context::Confirm => T::CtxConfirm,
             Context::Help => T::CtxHelp,
             Context::Stats => T::CtxStats,
+            Context::Events => T::CtxEvents,
+            Context::QuickEntry => T::CtxQuickEntry,
+            Context::Attendees => T::CtxAttendees,
+            Context::Import => T::CtxImport,
         },
     )
 }

@@ -1,12 +1,17 @@
 //! One file per screen. A screen turns inputs into state changes and effects (`handle`) and
 //! draws itself from that state (`render`, which never touches the database).
 
+pub mod attendees;
 pub mod detail;
+pub mod event_form;
+pub mod events;
 pub mod form_screen;
 pub mod health_check;
 pub mod help;
 pub mod legal_aid;
 pub mod officer;
+pub mod quick_entry;
+pub mod roster_import;
 pub mod service_form;
 pub mod stats;
 pub mod worker_form;
@@ -90,6 +95,15 @@ pub trait Screen {
     fn resume(&mut self, _ctx: &mut Ctx) {}
     /// A background search answered.
     fn on_reply(&mut self, _reply: &Reply) {}
+    /// Takes in news from long work the screen started on its own thread (a roster import);
+    /// true when something on screen changed.
+    fn poll(&mut self, _ctx: &mut Ctx) -> bool {
+        false
+    }
+    /// True while such work runs: the app then polls often and tests wait for it.
+    fn busy(&self) -> bool {
+        false
+    }
     /// Actions whose keys the footer shows, most used first.
     fn footer(&self) -> Vec<Action>;
 }

@@ -3,6 +3,7 @@
 //! window as the selection moves, so a million workers scroll like ten.
 
 use super::detail::DetailScreen;
+use super::events::EventsScreen;
 use super::stats::StatsScreen;
 use super::worker_form;
 use super::{Ctx, Effect, Screen, View};
@@ -197,6 +198,9 @@ impl Screen for WorkersScreen {
             }
             Input::Action(Action::Statistics) => {
                 return Effect::Push(Box::new(StatsScreen::open(ctx)));
+            }
+            Input::Action(Action::Events) => {
+                return Effect::Push(Box::new(EventsScreen::open(ctx)));
             }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {
