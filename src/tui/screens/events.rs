@@ -89,9 +89,11 @@ impl EventsScreen {
     }
 }
 
-/// Column widths: date, name (takes the rest), kind, place, district, workers served.
-fn widths(total: usize) -> [usize; 6] {
-    let fixed = [10usize, 0, 10, 14, 8, 5];
+/// Column widths: date, name (takes the rest), kind, place, district, workers served. English
+/// kind names are longer than the Chinese (带薪休假补贴 is the longest at 12 columns).
+fn widths(total: usize, lang: Lang) -> [usize; 6] {
+    let kind = lang.pick("12", "14").parse().unwrap_or(12);
+    let fixed = [10usize, 0, kind, 14, 8, 6];
     let used: usize = fixed.iter().sum::<usize>() + fixed.len() - 1 + 2;
     let name = total.saturating_sub(used).max(8);
     [fixed[0], name, fixed[2], fixed[3], fixed[4], fixed[5]]
@@ -169,7 +171,7 @@ impl Screen for EventsScreen {
                 .style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(area.x, area.y, area.width, 1),
         );
-        let widths = widths(usize::from(area.width));
+        let widths = widths(usize::from(area.width), lang);
         let header = row_line(
             [
                 t(lang, T::ColDate),
@@ -231,15 +233,13 @@ impl Screen for EventsScreen {
             );
         }
         if let Some(event) = self.event(self.selected) {
-            let text = format!(
-                "{}{}{}",
-                event.input.name,
-                lang.pick("：", ": "),
-                event_summary(event, lang)
-            );
+            // The row cuts long places; this line has room for them and for what each gets.
             frame.render_widget(
-                Paragraph::new(fit(&text, usize::from(area.width.saturating_sub(2))))
-                    .style(Style::default().add_modifier(Modifier::DIM)),
+                Paragraph::new(fit(
+                    &event_summary(event, lang),
+                    usize::from(area.width.saturating_sub(2)),
+                ))
+                .style(Style::default().add_modifier(Modifier::DIM)),
                 Rect::new(
                     area.x + 1,
                     area.bottom() - 1,
@@ -257,7 +257,6 @@ impl Screen for EventsScreen {
             Action::ImportRoster,
             Action::Attendees,
             Action::Back,
-            Action::Help,
         ]
     }
 }

@@ -625,7 +625,7 @@ impl Screen for QuickEntryScreen {
         );
 
         // The input line: label, then the field to the right edge.
-        let label = format!("{}: ", t(lang, T::QuickLabel));
+        let label = format!("{}{}", t(lang, T::QuickLabel), lang.pick("：", ": "));
         let label_w = Line::from(label.as_str()).width() as u16;
         let y = area.y + 3;
         frame.render_widget(

@@ -349,11 +349,15 @@ impl ImportScreen {
                 tf(
                     lang,
                     T::ImportRoster,
-                    &[
-                        &request.file.display().to_string(),
-                        &outcome.source,
-                        &s.total.to_string(),
-                    ],
+                    &[&request.file.display().to_string()],
+                ),
+            ),
+            (
+                plain,
+                tf(
+                    lang,
+                    T::ImportRosterRead,
+                    &[&outcome.source, &s.total.to_string()],
                 ),
             ),
             (
@@ -411,22 +415,15 @@ impl ImportScreen {
         }
         match &outcome.rejects {
             Rejects::None => {}
-            Rejects::Written(path) => lines.push((
-                bold,
-                tf(
-                    lang,
-                    T::ImportRejectsWritten,
-                    &[&path.display().to_string()],
-                ),
-            )),
-            Rejects::WouldGo(path) => lines.push((
-                plain,
-                tf(
-                    lang,
-                    T::ImportRejectsWouldGo,
-                    &[&path.display().to_string()],
-                ),
-            )),
+            // The path on a line of its own, so that a long one wraps whole under the words.
+            Rejects::Written(path) => {
+                lines.push((bold, t(lang, T::ImportRejectsWritten).to_string()));
+                lines.push((bold, format!("  {}", path.display())));
+            }
+            Rejects::WouldGo(path) => {
+                lines.push((plain, t(lang, T::ImportRejectsWouldGo).to_string()));
+                lines.push((plain, format!("  {}", path.display())));
+            }
             Rejects::NotWritten(path, reason) => lines.push((
                 Style::default().fg(Color::Red),
                 tf(
@@ -690,7 +687,9 @@ impl Screen for ImportScreen {
 
     fn footer(&self) -> Vec<Action> {
         match self.stage {
-            Stage::Setup => vec![Action::Save, Action::NextField, Action::Back, Action::Help],
+            // Esc leaves without asking (only a path is lost), unlike the other forms whose
+            // Esc the form context describes; it is not offered here.
+            Stage::Setup => vec![Action::Save, Action::NextField, Action::Help],
             _ => vec![Action::Confirm, Action::Back, Action::Help],
         }
     }
