@@ -452,6 +452,14 @@ fn a_name_pinyin_or_id_tail_shows_matches_to_pick_from() {
     keys(&mut app, "down enter");
     assert_eq!(attendees(&fx)[0], second);
 
+    // The start of a number with several matches is not taken for the first of them.
+    type_text(&mut app, "6501021");
+    keys(&mut app, "enter");
+    let screen = screen_text(&app);
+    assert!(screen.contains("2 人匹配：请输入完整身份证号"), "{screen}");
+    assert_eq!(attendees(&fx).len(), 2, "nobody recorded");
+    keys(&mut app, "esc");
+
     // The last four characters of the ID number.
     type_text(&mut app, &wang()[14..]);
     assert!(screen_text(&app).contains("王建国"));

@@ -57,6 +57,8 @@ pub struct QuickEntryScreen {
     hits_query: String,
     hits_total: usize,
     selected: usize,
+    /// The officer moved the selection since the line last changed.
+    chosen: bool,
     /// The search whose reply is awaited; older replies are dropped.
     awaited: Option<u64>,
     session: Vec<Recorded>,
@@ -73,6 +75,14 @@ fn needs_form(event: &Event) -> Option<KindForm> {
     refdata::service_kind(&event.input.kind)
         .map(|k| k.form)
         .filter(|f| *f != KindForm::Plain)
+}
+
+/// Seven to fourteen digits: the start of an ID number being typed (or a phone), not a tail.
+/// Enter must not take the first of its many matches for the person meant.
+fn partial_number(text: &str) -> bool {
+    let cleaned = clean_id_input(text);
+    (7..15).contains(&cleaned.chars().count())
+        && cleaned.chars().all(|c| c.is_ascii_digit() || c == 'X')
 }
 
 /// Fifteen or more digits (an X allowed) are an ID number being entered, not a search: Enter
@@ -159,6 +169,7 @@ impl QuickEntryScreen {
             hits_query: String::new(),
             hits_total: 0,
             selected: 0,
+            chosen: false,
             awaited: None,
             session: Vec::new(),
             latest_seen: None,
@@ -192,6 +203,7 @@ impl QuickEntryScreen {
         self.hits_query.clear();
         self.hits_total = 0;
         self.selected = 0;
+        self.chosen = false;
         self.awaited = None;
     }
 
@@ -264,6 +276,24 @@ impl QuickEntryScreen {
             let result = ctx.store.search(&typed, 0, MATCHES);
             self.awaited = None;
             self.accept(&typed, result.map_err(|e| e.message(ctx.lang)));
+        }
+        if self.hits.len() > 1 && !self.chosen && partial_number(&typed) {
+            let key = |a| {
+                ctx.keymap
+                    .key_for(Context::QuickEntry, a)
+                    .map(|k| k.to_string())
+                    .unwrap_or_default()
+            };
+            self.feedback = Some(Feedback::Note(tf(
+                ctx.lang,
+                T::QuickChooseFirst,
+                &[
+                    &self.hits_total.to_string(),
+                    &format!("{}{}", key(Action::Up), key(Action::Down)),
+                    &key(Action::Confirm),
+                ],
+            )));
+            return Effect::None;
         }
         let Some(hit) = self.hits.get(self.selected) else {
             let key = ctx
@@ -390,6 +420,7 @@ impl QuickEntryScreen {
     fn move_selection(&mut self, by: isize) {
         let last = self.hits.len().saturating_sub(1) as isize;
         self.selected = (self.selected as isize + by).clamp(0, last.max(0)) as usize;
+        self.chosen = true;
     }
 
     fn feedback_line(&self) -> Option<(Style, String)> {
@@ -555,6 +586,7 @@ impl Screen for QuickEntryScreen {
             Input::Text(edit) => {
                 if self.line.apply(&edit) {
                     self.selected = 0;
+                    self.chosen = false;
                     self.search(ctx);
                 }
             }
@@ -688,5 +720,16 @@ mod tests {
         assert!(!looks_like_id("13812345678"));
         assert!(!looks_like_id("王建国"));
         assert!(!looks_like_id("wjg"));
+    }
+
+    #[test]
+    fn the_start_of_a_number_is_not_a_tail() {
+        use super::partial_number;
+        assert!(partial_number("1301021"));
+        assert!(partial_number("13812345678"));
+        assert!(!partial_number("331X"));
+        assert!(!partial_number("123456"));
+        assert!(!partial_number("130102198506123314"));
+        assert!(!partial_number("王建国"));
     }
 }
