@@ -193,9 +193,12 @@ impl App {
     /// Every screen on the stack, not only the top: long work goes on under a help screen.
     fn poll_screens(&mut self) -> bool {
         self.with_ctx(|screens, ctx| {
-            screens
-                .iter_mut()
-                .fold(false, |changed, screen| screen.poll(ctx) || changed)
+            // Not `any`: every screen must hear its news, not only the first with some.
+            let mut changed = false;
+            for screen in screens.iter_mut() {
+                changed |= screen.poll(ctx);
+            }
+            changed
         })
     }
 

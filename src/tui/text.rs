@@ -45,7 +45,7 @@ keys! {
     QuickTitle, QuickLabel, QuickTally, QuickSessionCount, QuickSession, QuickRecorded,
     QuickUndone, QuickNothingToUndo, QuickDuplicate, QuickNotTwice, QuickNoMatch, QuickMatches,
     QuickChooseFirst, QuickHintId, QuickHintName, QuickHintNew, QuickHintKeys, QuickNeedsForm,
-    RegisteredRecorded, RegisteredNotRecorded,
+    RegisteredNotRecorded,
     AttendeesTitle, AttendeesCount, AttendeesNone, ColRecordedAt,
     ImportTitle, ImportIntro, ImportStartHint, ImportFile, ImportFileHint, ImportForEvent,
     ImportForEventHint, ImportDryRun, ImportDryRunHint, ImportIsFolder, ImportNoFile, ImportDone,
@@ -260,7 +260,6 @@ fn zh(key: T) -> &'static str {
         QuickHintNew => "尚未登记的身份证号会打开登记表，保存后即记录",
         QuickHintKeys => "{0} 撤销上一条记录，{1} 查看本活动受服务名单",
         QuickNeedsForm => "本活动的服务须逐人填写表单：选定职工后打开表单，保存即记录",
-        RegisteredRecorded => "已登记 {0}，并记录本活动服务",
         RegisteredNotRecorded => "已登记 {0}，但未能记录服务：{1}",
         AttendeesTitle => "受服务名单：{0}",
         AttendeesCount => "共 {0} 人，最新记录在前",
@@ -296,7 +295,7 @@ fn zh(key: T) -> &'static str {
         ImportNextAfterDryRun => "按 {0} 正式导入；按 {1} 返回修改",
         ImportNextAfterRun => "导入完成。按 {0} 返回活动列表",
         ImportNextAfterFailure => "按 {0} 返回修改",
-        ImportWait => "导入进行中，请稍候…",
+        ImportWait => "导入在一个事务中完成，中途不写入任何数据；请稍候…",
         ImportStopped => "导入意外中止，数据库未作改动",
         ImportRunningDry => "预演：{0}",
         ImportRunning => "正在导入：{0}",
@@ -498,7 +497,6 @@ fn en(key: T) -> &'static str {
         QuickNeedsForm => {
             "This service needs a form per person: it opens for each worker, saving records"
         }
-        RegisteredRecorded => "Registered {0} and recorded the service",
         RegisteredNotRecorded => "Registered {0}, but the service was not recorded: {1}",
         AttendeesTitle => "Workers served: {0}",
         AttendeesCount => "{0} served, latest recorded first",
@@ -534,7 +532,7 @@ fn en(key: T) -> &'static str {
         ImportNextAfterDryRun => "{0} imports for real; {1} goes back to change it",
         ImportNextAfterRun => "Done. {0} goes back to the events",
         ImportNextAfterFailure => "{0} goes back to change it",
-        ImportWait => "The import is running, please wait…",
+        ImportWait => "One transaction: nothing is written until it ends. Please wait…",
         ImportStopped => "the import stopped unexpectedly; nothing was written",
         ImportRunningDry => "Dry run: {0}",
         ImportRunning => "Importing: {0}",

@@ -148,13 +148,14 @@ pub fn serve_registered(worker_uid: &str, event: &Event, ctx: &mut Ctx) -> Effec
         }
         _ => {}
     }
-    match ctx.store.record_event_service(&event.uid, worker_uid) {
-        Ok(_) => ctx.say(tf(ctx.lang, T::RegisteredRecorded, &[&worker.input.name])),
-        Err(e) => ctx.say(tf(
+    // On success the quick-entry line says so when it is back on top (see `resume`); the
+    // status line would keep saying it even after an undo.
+    if let Err(e) = ctx.store.record_event_service(&event.uid, worker_uid) {
+        ctx.say(tf(
             ctx.lang,
             T::RegisteredNotRecorded,
             &[&worker.input.name, &e.message(ctx.lang)],
-        )),
+        ));
     }
     Effect::Back
 }

@@ -55,7 +55,7 @@ struct Outcome {
 
 enum News {
     Progress(ImportProgress),
-    Done(Result<Outcome, String>),
+    Done(Result<Box<Outcome>, String>),
 }
 
 enum Stage {
@@ -178,6 +178,7 @@ fn start_thread(db: PathBuf, clock: Clock, request: Request, lang: Lang) -> Rece
                         run(&mut store, &request, lang, &mut |p| {
                             let _ = tx.send(News::Progress(p));
                         })
+                        .map(Box::new)
                     });
                 let _ = tx.send(News::Done(result));
             }
@@ -268,22 +269,19 @@ impl ImportScreen {
             };
         } else {
             // A database without a file (tests of the store) has no second connection.
-            let result = run(ctx.store, &request, lang, &mut |_| {});
+            let result = run(ctx.store, &request, lang, &mut |_| {}).map(Box::new);
             self.finish(request, result, ctx);
         }
     }
 
-    fn finish(&mut self, request: Request, result: Result<Outcome, String>, ctx: &mut Ctx) {
+    fn finish(&mut self, request: Request, result: Result<Box<Outcome>, String>, ctx: &mut Ctx) {
         self.stage = match result {
             Ok(outcome) => {
                 if !request.dry_run {
                     ctx.wrote = true;
                     ctx.say(t(ctx.lang, T::ImportDone));
                 }
-                Stage::Done {
-                    request,
-                    outcome: Box::new(outcome),
-                }
+                Stage::Done { request, outcome }
             }
             Err(message) => Stage::Failed(message),
         };
@@ -546,13 +544,8 @@ impl Screen for ImportScreen {
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
         match &self.stage {
             Stage::Setup => self.handle_setup(input, ctx),
-            Stage::Running { .. } => {
-                // The import commits all or nothing; leaving now would only hide its result.
-                if matches!(input, Input::Action(Action::Back | Action::Confirm)) {
-                    ctx.say(t(ctx.lang, T::ImportWait));
-                }
-                Effect::None
-            }
+            // The import commits all or nothing; leaving now would only hide its result.
+            Stage::Running { .. } => Effect::None,
             Stage::Failed(_) => {
                 if matches!(input, Input::Action(Action::Back | Action::Confirm)) {
                     self.stage = Stage::Setup;
@@ -654,6 +647,11 @@ impl Screen for ImportScreen {
                         .gauge_style(Style::default().fg(Color::Cyan)),
                     Rect::new(area.x + 1, area.y + 2, area.width.saturating_sub(2), 1),
                 );
+                frame.render_widget(
+                    Paragraph::new(t(lang, T::ImportWait))
+                        .style(Style::default().add_modifier(Modifier::DIM)),
+                    Rect::new(area.x + 1, area.y + 4, area.width.saturating_sub(2), 1),
+                );
             }
             Stage::Failed(message) => {
                 let width = usize::from(area.width.saturating_sub(2));
@@ -690,6 +688,7 @@ impl Screen for ImportScreen {
             // Esc leaves without asking (only a path is lost), unlike the other forms whose
             // Esc the form context describes; it is not offered here.
             Stage::Setup => vec![Action::Save, Action::NextField, Action::Help],
+            Stage::Running { .. } => vec![Action::Help],
             _ => vec![Action::Confirm, Action::Back, Action::Help],
         }
     }
