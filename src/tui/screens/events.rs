@@ -92,7 +92,10 @@ impl EventsScreen {
 /// Column widths: date, name (takes the rest), kind, place, district, workers served. English
 /// kind names are longer than the Chinese (带薪休假补贴 is the longest at 12 columns).
 fn widths(total: usize, lang: Lang) -> [usize; 6] {
-    let kind = lang.pick("12", "14").parse().unwrap_or(12);
+    let kind = match lang {
+        Lang::Zh => 12,
+        Lang::En => 14,
+    };
     let fixed = [10usize, 0, kind, 14, 8, 6];
     let used: usize = fixed.iter().sum::<usize>() + fixed.len() - 1 + 2;
     let name = total.saturating_sub(used).max(8);

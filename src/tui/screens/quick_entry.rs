@@ -200,6 +200,10 @@ impl QuickEntryScreen {
 
     fn clear_line(&mut self) {
         self.line.set_value("");
+        self.clear_matches();
+    }
+
+    fn clear_matches(&mut self) {
         self.hits.clear();
         self.hits_query.clear();
         self.hits_total = 0;
@@ -219,7 +223,7 @@ impl QuickEntryScreen {
     fn search(&mut self, ctx: &mut Ctx) {
         let query = self.line.value().to_string();
         if query.trim().is_empty() {
-            self.clear_line();
+            self.clear_matches();
             return;
         }
         match ctx.search.as_deref_mut() {
