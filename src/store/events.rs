@@ -90,6 +90,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many live events there are, so a list can page through them.
+    pub fn live_event_count(&self) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM event WHERE deleted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as usize)
+    }
+
     /// Whether this worker already has a live service in this event.
     pub fn served_in_event(&self, event_uid: &str, worker_uid: &str) -> Result<bool> {
         Ok(self

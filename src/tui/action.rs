@@ -47,11 +47,20 @@ pub enum Action {
     Batches,
     /// Start an export of every record waiting.
     Export,
+    /// Open the service events (quick entry, attendees, roster import).
+    Events,
+    NewEvent,
+    /// Import a roster file from the events screen.
+    ImportRoster,
+    /// The workers served in an event.
+    Attendees,
+    /// Take back the last service recorded in quick entry (a tombstone).
+    Undo,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 37] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -84,6 +93,11 @@ impl Action {
         Action::District,
         Action::Batches,
         Action::Export,
+        Action::Events,
+        Action::NewEvent,
+        Action::ImportRoster,
+        Action::Attendees,
+        Action::Undo,
     ];
 
     /// The action named `name` in a keymap file.

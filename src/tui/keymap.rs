@@ -27,10 +27,14 @@ pub enum Context {
     Help,
     Stats,
     Batches,
+    Events,
+    QuickEntry,
+    Attendees,
+    Import,
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::List,
         Context::Form,
@@ -40,6 +44,10 @@ impl Context {
         Context::Help,
         Context::Stats,
         Context::Batches,
+        Context::Events,
+        Context::QuickEntry,
+        Context::Attendees,
+        Context::Import,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +61,10 @@ impl Context {
             Context::Help => "help",
             Context::Stats => "stats",
             Context::Batches => "batches",
+            Context::Events => "events",
+            Context::QuickEntry => "quick_entry",
+            Context::Attendees => "attendees",
+            Context::Import => "import",
         }
     }
 
@@ -60,7 +72,7 @@ impl Context {
     pub fn types_text(self) -> bool {
         matches!(
             self,
-            Context::Global | Context::List | Context::Form | Context::Picker
+            Context::Global | Context::List | Context::Form | Context::Picker | Context::QuickEntry
         )
     }
 }
@@ -267,6 +279,14 @@ struct KeymapFile {
     stats: Vec<Spanned<EntryFile>>,
     #[serde(default)]
     batches: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    events: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    quick_entry: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    attendees: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    import: Vec<Spanned<EntryFile>>,
 }
 
 impl KeymapFile {
@@ -281,6 +301,10 @@ impl KeymapFile {
             Context::Help => &self.help,
             Context::Stats => &self.stats,
             Context::Batches => &self.batches,
+            Context::Events => &self.events,
+            Context::QuickEntry => &self.quick_entry,
+            Context::Attendees => &self.attendees,
+            Context::Import => &self.import,
         }
     }
 }

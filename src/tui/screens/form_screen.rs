@@ -366,7 +366,8 @@ pub fn field_key(field: Field) -> Option<&'static str> {
         Field::Recovered => "recovered",
         Field::Follows => "follows",
         Field::Organisation => "organisation",
-        Field::EventName | Field::Worker => return None,
+        Field::EventName => "event_name",
+        Field::Worker => return None,
     })
 }
 

@@ -4,7 +4,7 @@
 use super::form_screen::{FormScreen, FormSpec, SaveError};
 use super::service_form::{ForWorker, check_service, save_service, today_text};
 use super::{Ctx, Effect};
-use crate::domain::{Field, Worker};
+use crate::domain::{Event, Field, Worker};
 use crate::text::Lang;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
@@ -16,12 +16,34 @@ pub struct HealthCheckSpec {
 }
 
 pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
+    let today = today_text(ctx);
+    open_with(ForWorker::of(worker), &today, "", ctx)
+}
+
+/// The check of one worker at a clinic's visit: the event's day and place are filled in, and
+/// saving records the check in the event.
+pub fn open_at_event(worker: &Worker, event: &Event, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
+    let held_on = event.held_on.format("%Y-%m-%d").to_string();
+    open_with(
+        ForWorker::at_event(worker, event),
+        &held_on,
+        &event.input.place,
+        ctx,
+    )
+}
+
+fn open_with(
+    worker: ForWorker,
+    served_on: &str,
+    place: &str,
+    ctx: &mut Ctx,
+) -> FormScreen<HealthCheckSpec> {
     let lang = ctx.lang;
     let form = Form::new(vec![
-        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
+        FormField::text("served_on", Field::Date.label(lang), served_on)
             .required()
             .hint(t(lang, T::DateHint)),
-        FormField::text("place", Field::Place.label(lang), ""),
+        FormField::text("place", Field::Place.label(lang), place),
         FormField::text("provider", Field::Provider.label(lang), ""),
         FormField::text("blood_pressure", Field::BloodPressure.label(lang), "").hint("120/80"),
         FormField::text("glucose", Field::Glucose.label(lang), "").hint("mmol/L"),
@@ -33,13 +55,7 @@ pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
             .required()
             .hint(t(lang, T::ConsentHint)),
     ]);
-    FormScreen::open(
-        HealthCheckSpec {
-            worker: ForWorker::of(worker),
-        },
-        form,
-        ctx,
-    )
+    FormScreen::open(HealthCheckSpec { worker }, form, ctx)
 }
 
 impl FormSpec for HealthCheckSpec {
@@ -51,8 +67,8 @@ impl FormSpec for HealthCheckSpec {
         format!("service:{}:{KIND}", self.worker.uid)
     }
 
-    fn header(&self, _lang: Lang) -> Vec<String> {
-        self.worker.header()
+    fn header(&self, lang: Lang) -> Vec<String> {
+        self.worker.header(lang)
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {

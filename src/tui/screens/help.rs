@@ -87,6 +87,10 @@ pub fn context_name(context: Context, lang: Lang) -> &'static str {
             Context::Help => T::CtxHelp,
             Context::Stats => T::CtxStats,
             Context::Batches => T::CtxBatches,
+            Context::Events => T::CtxEvents,
+            Context::QuickEntry => T::CtxQuickEntry,
+            Context::Attendees => T::CtxAttendees,
+            Context::Import => T::CtxImport,
         },
     )
 }

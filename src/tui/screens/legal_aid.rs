@@ -5,7 +5,7 @@ use super::form_screen::{FormScreen, FormSpec, SaveError};
 use super::service_form::{ForWorker, check_service, save_service, today_text};
 use super::{Ctx, Effect};
 use crate::domain::refdata;
-use crate::domain::{Field, Service, Worker, format_fen};
+use crate::domain::{Event, Field, Service, Worker, format_fen};
 use crate::text::Lang;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
@@ -44,6 +44,28 @@ fn case_label(s: &Service, lang: Lang) -> String {
 }
 
 pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
+    let today = today_text(ctx);
+    open_with(ForWorker::of(worker), &today, "", ctx)
+}
+
+/// A visit at a legal-aid event (a consultation day): the event's day and place are filled in,
+/// and saving records the visit in the event.
+pub fn open_at_event(worker: &Worker, event: &Event, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
+    let held_on = event.held_on.format("%Y-%m-%d").to_string();
+    open_with(
+        ForWorker::at_event(worker, event),
+        &held_on,
+        &event.input.place,
+        ctx,
+    )
+}
+
+fn open_with(
+    worker: ForWorker,
+    served_on: &str,
+    place: &str,
+    ctx: &mut Ctx,
+) -> FormScreen<LegalAidSpec> {
     let lang = ctx.lang;
     let open_cases = ctx.store.open_legal_cases(&worker.uid).unwrap_or_default();
     let mut cases = vec![Choice::new("", t(lang, T::NewCase))];
@@ -53,10 +75,10 @@ pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
             .map(|s| Choice::new(s.uid.clone(), case_label(s, lang))),
     );
     let form = Form::new(vec![
-        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
+        FormField::text("served_on", Field::Date.label(lang), served_on)
             .required()
             .hint(t(lang, T::DateHint)),
-        FormField::text("place", Field::Place.label(lang), ""),
+        FormField::text("place", Field::Place.label(lang), place),
         FormField::choice("follows", Field::Follows.label(lang), cases, "")
             .hint(t(lang, T::FollowsHint)),
         FormField::choice(
@@ -76,14 +98,7 @@ pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
         FormField::text("recovered", Field::Recovered.label(lang), "").hint(t(lang, T::YuanHint)),
         FormField::text("description", Field::Description.label(lang), ""),
     ]);
-    FormScreen::open(
-        LegalAidSpec {
-            worker: ForWorker::of(worker),
-            open_cases,
-        },
-        form,
-        ctx,
-    )
+    FormScreen::open(LegalAidSpec { worker, open_cases }, form, ctx)
 }
 
 impl FormSpec for LegalAidSpec {
@@ -95,8 +110,8 @@ impl FormSpec for LegalAidSpec {
         format!("service:{}:{KIND}", self.worker.uid)
     }
 
-    fn header(&self, _lang: Lang) -> Vec<String> {
-        self.worker.header()
+    fn header(&self, lang: Lang) -> Vec<String> {
+        self.worker.header(lang)
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {

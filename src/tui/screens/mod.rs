@@ -1,13 +1,18 @@
 //! One file per screen. A screen turns inputs into state changes and effects (`handle`) and
 //! draws itself from that state (`render`, which never touches the database).
 
+pub mod attendees;
 pub mod batches;
 pub mod detail;
+pub mod event_form;
+pub mod events;
 pub mod form_screen;
 pub mod health_check;
 pub mod help;
 pub mod legal_aid;
 pub mod officer;
+pub mod quick_entry;
+pub mod roster_import;
 pub mod service_form;
 pub mod stats;
 pub mod worker_form;
@@ -99,6 +104,15 @@ pub trait Screen {
     }
     /// True while work the screen started on its own thread has not reported its end.
     fn working(&self) -> bool {
+        false
+    }
+    /// Takes in news from long work the screen started on its own thread (a roster import);
+    /// true when something on screen changed.
+    fn poll(&mut self, _ctx: &mut Ctx) -> bool {
+        false
+    }
+    /// True while such work runs: the app then polls often and tests wait for it.
+    fn busy(&self) -> bool {
         false
     }
     /// Actions whose keys the footer shows, most used first.

@@ -5,7 +5,7 @@ use super::form_screen::{FormScreen, FormSpec, SaveError, set_errors};
 use super::{Ctx, Effect};
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::validate::{ServiceDraft, validate_service};
-use crate::domain::{Field, Worker, mask_id_number};
+use crate::domain::{Event, Field, Worker, mask_id_number};
 use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
@@ -20,6 +20,8 @@ pub struct ForWorker {
     pub uid: String,
     pub name: String,
     pub masked_id: String,
+    /// The event (uid, name) the service belongs to, when opened from quick entry.
+    pub event: Option<(String, String)>,
 }
 
 impl ForWorker {
@@ -28,11 +30,23 @@ impl ForWorker {
             uid: worker.uid.clone(),
             name: worker.input.name.clone(),
             masked_id: mask_id_number(&worker.input.id_number),
+            event: None,
         }
     }
 
-    pub fn header(&self) -> Vec<String> {
-        vec![format!("{}  {}", self.name, self.masked_id)]
+    pub fn at_event(worker: &Worker, event: &Event) -> ForWorker {
+        ForWorker {
+            event: Some((event.uid.clone(), event.input.name.clone())),
+            ..ForWorker::of(worker)
+        }
+    }
+
+    pub fn header(&self, lang: Lang) -> Vec<String> {
+        let mut lines = vec![format!("{}  {}", self.name, self.masked_id)];
+        if let Some((_, name)) = &self.event {
+            lines.push(tf(lang, T::AtEvent, &[name]));
+        }
+        lines
     }
 }
 
@@ -86,8 +100,12 @@ pub fn save_service(
     let today = ctx.store.clock().today();
     let consent_by = ctx.officer().map(|o| o.name).unwrap_or_default();
     let consent_at = ctx.store.clock().stamp();
-    let input = validate_service(&draft_of(form, kind), today, &consent_by, &consent_at)
-        .map_err(SaveError::Invalid)?;
+    let draft = ServiceDraft {
+        event_uid: worker.event.as_ref().map(|(uid, _)| uid.clone()),
+        ..draft_of(form, kind)
+    };
+    let input =
+        validate_service(&draft, today, &consent_by, &consent_at).map_err(SaveError::Invalid)?;
     match ctx.store.add_service(&worker.uid, &input) {
         Ok(_) => {
             let kind_name = refdata::service_kind(&input.kind)
@@ -166,8 +184,8 @@ impl FormSpec for ServiceSpec {
         format!("service:{}:other", self.worker.uid)
     }
 
-    fn header(&self, _lang: Lang) -> Vec<String> {
-        self.worker.header()
+    fn header(&self, lang: Lang) -> Vec<String> {
+        self.worker.header(lang)
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {

@@ -6,7 +6,7 @@ use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_
 use super::{Ctx, Effect};
 use crate::domain::idcard::{age_on, district_of, province_of};
 use crate::domain::validate::{WorkerDraft, validate_worker};
-use crate::domain::{Field, Gender, Membership, Worker, parse_id_number};
+use crate::domain::{Event, Field, Gender, Membership, Worker, parse_id_number};
 use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
@@ -20,6 +20,8 @@ pub struct WorkerSpec {
     editing: Option<(String, i64, String)>,
     /// The live worker who already holds the typed ID number: (uid, name).
     duplicate: Option<(String, String)>,
+    /// Opened from quick entry: the new worker is served in this event once saved.
+    event: Option<Event>,
 }
 
 pub fn open_new(ctx: &mut Ctx) -> FormScreen<WorkerSpec> {
@@ -28,6 +30,36 @@ pub fn open_new(ctx: &mut Ctx) -> FormScreen<WorkerSpec> {
         WorkerSpec {
             editing: None,
             duplicate: None,
+            event: None,
+        },
+        form,
+        ctx,
+    )
+}
+
+/// A worker met at an event who is not registered yet: the ID number (or name) typed on the
+/// quick-entry line is filled in, the workplace district is the event's, and saving records
+/// the event's service for them and goes back to the quick-entry line.
+pub fn open_for_event(
+    id_number: &str,
+    name: &str,
+    event: &Event,
+    ctx: &mut Ctx,
+) -> FormScreen<WorkerSpec> {
+    let draft = WorkerDraft {
+        name: name.to_string(),
+        id_number: id_number.to_string(),
+        district_code: event.input.district_code.clone(),
+        ..WorkerDraft::default()
+    };
+    let mut form = fields(ctx.lang, &draft);
+    // The name is usually the one thing left to type after the ID number.
+    form.focus = usize::from(!name.is_empty() && id_number.is_empty());
+    FormScreen::open(
+        WorkerSpec {
+            editing: None,
+            duplicate: None,
+            event: Some(event.clone()),
         },
         form,
         ctx,
@@ -44,6 +76,7 @@ pub fn open_edit(worker: &Worker, ctx: &mut Ctx) -> FormScreen<WorkerSpec> {
                 worker.input.name.clone(),
             )),
             duplicate: None,
+            event: None,
         },
         form,
         ctx,
@@ -246,6 +279,9 @@ impl FormSpec for WorkerSpec {
         };
         match result {
             Ok((uid, created)) => {
+                if created && let Some(event) = &self.event {
+                    return Ok(super::quick_entry::serve_registered(&uid, event, ctx));
+                }
                 if created {
                     ctx.say(tf(lang, T::Registered, &[&input.name]));
                     Ok(match DetailScreen::open(&uid, ctx) {

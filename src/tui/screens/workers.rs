@@ -4,6 +4,7 @@
 
 use super::batches::BatchesScreen;
 use super::detail::DetailScreen;
+use super::events::EventsScreen;
 use super::stats::StatsScreen;
 use super::worker_form;
 use super::{Ctx, Effect, Screen, View};
@@ -201,6 +202,9 @@ impl Screen for WorkersScreen {
             }
             Input::Action(Action::Batches) => {
                 return Effect::Push(Box::new(BatchesScreen::open(ctx)));
+            }
+            Input::Action(Action::Events) => {
+                return Effect::Push(Box::new(EventsScreen::open(ctx)));
             }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {

@@ -1,0 +1,226 @@
+//! The workers served in one event, the latest recorded first, a window of rows at a time.
+//! Enter opens a worker; ID numbers are masked.
+
+use super::detail::DetailScreen;
+use super::quick_entry::event_summary;
+use super::{Ctx, Effect, Screen, View};
+use crate::domain::{Event, mask_id_number};
+use crate::store::event_entry::EventAttendee;
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::Paragraph;
+use std::cell::Cell;
+
+/// Rows read at a time, and how close the selection may come to a window's edge before the
+/// next one is read.
+const WINDOW: usize = 100;
+const MARGIN: usize = 20;
+
+pub struct AttendeesScreen {
+    event: Event,
+    total: usize,
+    window_start: usize,
+    rows: Vec<EventAttendee>,
+    selected: usize,
+    error: Option<String>,
+    page_height: Cell<usize>,
+}
+
+impl AttendeesScreen {
+    pub fn open(event: Event, ctx: &mut Ctx) -> AttendeesScreen {
+        let mut screen = AttendeesScreen {
+            event,
+            total: 0,
+            window_start: 0,
+            rows: Vec::new(),
+            selected: 0,
+            error: None,
+            page_height: Cell::new(10),
+        };
+        screen.reload(ctx);
+        screen
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        match ctx.store.event_by_uid(&self.event.uid) {
+            Ok(Some(event)) => self.event = event,
+            Ok(None) => {}
+            Err(e) => {
+                self.error = Some(e.message(ctx.lang));
+                return;
+            }
+        }
+        self.total = self.event.served_count.max(0) as usize;
+        self.selected = self.selected.min(self.total.saturating_sub(1));
+        self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
+    }
+
+    fn load(&mut self, ctx: &mut Ctx, start: usize) {
+        match ctx.store.event_attendees(&self.event.uid, start, WINDOW) {
+            Ok(rows) => {
+                self.window_start = start;
+                self.rows = rows;
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.message(ctx.lang)),
+        }
+    }
+
+    fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
+        let last = self.total.saturating_sub(1) as isize;
+        self.selected = target.clamp(0, last.max(0)) as usize;
+        let loaded_end = self.window_start + self.rows.len();
+        let near_start = self.window_start > 0 && self.selected < self.window_start + MARGIN;
+        let near_end = loaded_end < self.total && self.selected + MARGIN >= loaded_end;
+        if near_start || near_end {
+            self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
+        }
+    }
+
+    fn row(&self, index: usize) -> Option<&EventAttendee> {
+        index
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get(i))
+    }
+}
+
+/// "2026-03-15T09:30:12.345+08:00" as "2026-03-15 09:30".
+fn recorded_at(stamp: &str) -> String {
+    stamp.get(..16).unwrap_or(stamp).replace('T', " ")
+}
+
+impl Screen for AttendeesScreen {
+    fn context(&self) -> Context {
+        Context::Attendees
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        tf(lang, T::AttendeesTitle, &[&self.event.input.name])
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        let page = self.page_height.get().max(1) as isize;
+        let selected = self.selected as isize;
+        match input {
+            Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
+            Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
+            Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
+            Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
+            Input::Action(Action::Home) => self.move_to(0, ctx),
+            Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
+            Input::Action(Action::Confirm) => {
+                if let Some(row) = self.row(self.selected) {
+                    let uid = row.worker_uid.clone();
+                    if let Some(detail) = DetailScreen::open(&uid, ctx) {
+                        return Effect::Push(Box::new(detail));
+                    }
+                }
+            }
+            Input::Action(Action::Back) => return Effect::Back,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        self.reload(ctx);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if area.height < 5 {
+            return;
+        }
+        let lang = view.lang;
+        let width = usize::from(area.width.saturating_sub(2));
+        frame.render_widget(
+            Paragraph::new(fit(&event_summary(&self.event, lang), width))
+                .style(Style::default().add_modifier(Modifier::DIM)),
+            Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1),
+        );
+        let heading = match &self.error {
+            Some(message) => tf(lang, T::Error, &[message]),
+            None => tf(lang, T::AttendeesCount, &[&self.total.to_string()]),
+        };
+        frame.render_widget(
+            Paragraph::new(heading).style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x + 1, area.y + 1, area.width.saturating_sub(2), 1),
+        );
+        // Columns: order of recording, name, ID number (masked), when recorded.
+        let widths = [5usize, 16, 18, 16];
+        let line = |cells: [&str; 4]| {
+            cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| fit(c, w))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        frame.render_widget(
+            Paragraph::new(format!(
+                "  {}",
+                line([
+                    "#",
+                    t(lang, T::ColName),
+                    t(lang, T::ColIdNumber),
+                    t(lang, T::ColRecordedAt),
+                ])
+            ))
+            .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+            Rect::new(area.x, area.y + 3, area.width, 1),
+        );
+        let list = Rect::new(area.x, area.y + 4, area.width, area.height - 4);
+        let height = usize::from(list.height);
+        self.page_height.set(height.max(1));
+        if self.total == 0 {
+            frame.render_widget(
+                Paragraph::new(format!("  {}", t(lang, T::AttendeesNone))),
+                list,
+            );
+            return;
+        }
+        let top = (self.selected + 1).saturating_sub(height);
+        for n in 0..height {
+            let index = top + n;
+            if index >= self.total {
+                break;
+            }
+            let selected = index == self.selected;
+            // Numbered in the order recorded: the latest, shown first, has the highest number.
+            let number = (self.total - index).to_string();
+            let text = match self.row(index) {
+                Some(a) => line([
+                    &number,
+                    &a.worker_name,
+                    &mask_id_number(&a.id_number),
+                    &recorded_at(&a.recorded_at),
+                ]),
+                None => "…".to_string(),
+            };
+            let style = if selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            let marker = if selected { "▸ " } else { "  " };
+            frame.render_widget(
+                Paragraph::new(format!("{marker}{text}")).style(style),
+                Rect::new(list.x, list.y + n as u16, list.width, 1),
+            );
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Confirm,
+            Action::PageDown,
+            Action::Back,
+            Action::Help,
+        ]
+    }
+}

@@ -1,0 +1,124 @@
+//! A new service event: name, kind from the catalog, date (today unless changed), place,
+//! district, and what each worker gets (quantity and amount per person, e.g. 500 yuan of
+//! winter relief). Checked by the same rules as the CLI; saving goes straight to quick entry.
+
+use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_errors};
+use super::quick_entry::QuickEntryScreen;
+use super::service_form::today_text;
+use super::{Ctx, Effect};
+use crate::domain::Field;
+use crate::domain::refdata;
+use crate::domain::validate::{EventDraft, validate_event};
+use crate::store::StoreError;
+use crate::text::Lang;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::picker::Choice;
+
+pub struct EventSpec;
+
+/// Every kind of the catalog, grouped. Kinds with their own form (a clinic's health checks)
+/// are offered too: quick entry then opens that form for each worker.
+fn kind_choices(lang: Lang) -> Vec<Choice> {
+    let mut out = Vec::new();
+    for group in refdata::service_groups() {
+        for kind in refdata::service_kinds_in(&group.code) {
+            out.push(Choice {
+                code: kind.code.clone(),
+                label: lang.pick(&kind.zh, &kind.en).to_string(),
+                group: Some(lang.pick(&group.zh, &group.en).to_string()),
+            });
+        }
+    }
+    out
+}
+
+pub fn open(ctx: &mut Ctx) -> FormScreen<EventSpec> {
+    let lang = ctx.lang;
+    let picker_key = ctx
+        .keymap
+        .key_for(Context::Form, Action::OpenPicker)
+        .map(|k| k.to_string())
+        .unwrap_or_default();
+    // Most events are in the officer's own district.
+    let district = ctx
+        .officer()
+        .map(|o| o.district_code)
+        .filter(|code| refdata::district(code).is_some())
+        .unwrap_or_default();
+    let form = Form::new(vec![
+        FormField::text("event_name", Field::EventName.label(lang), "")
+            .required()
+            .hint(t(lang, T::EventNameHint)),
+        FormField::choice("kind", Field::Kind.label(lang), kind_choices(lang), "")
+            .required()
+            .hint(tf(lang, T::KindHint, &[&picker_key])),
+        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
+            .required()
+            .hint(t(lang, T::DateHint)),
+        FormField::text("place", Field::Place.label(lang), ""),
+        FormField::choice(
+            "district",
+            Field::District.label(lang),
+            district_choices(lang, true),
+            &district,
+        ),
+        FormField::text("quantity", t(lang, T::PerPersonQuantity), "1"),
+        FormField::text("amount", t(lang, T::PerPersonAmount), "").hint(t(lang, T::YuanHint)),
+    ]);
+    FormScreen::open(EventSpec, form, ctx)
+}
+
+fn draft_of(form: &Form) -> EventDraft {
+    EventDraft {
+        name: form.raw("event_name"),
+        kind: form.raw("kind"),
+        held_on: form.raw("served_on"),
+        place: form.raw("place"),
+        district_code: form.raw("district"),
+        default_quantity: form.raw("quantity"),
+        default_amount: form.raw("amount"),
+    }
+}
+
+impl FormSpec for EventSpec {
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::EventNewTitle).to_string()
+    }
+
+    fn draft_key(&self) -> String {
+        "event:new".into()
+    }
+
+    fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
+        let today = ctx.store.clock().today();
+        let errors = validate_event(&draft_of(form), today)
+            .err()
+            .unwrap_or_default();
+        set_errors(form, &errors, ctx.lang);
+    }
+
+    fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
+        let lang = ctx.lang;
+        let today = ctx.store.clock().today();
+        let input = validate_event(&draft_of(form), today).map_err(SaveError::Invalid)?;
+        let created = match ctx.store.add_event(&input) {
+            Ok(r) => r,
+            Err(StoreError::Invalid(e)) => return Err(SaveError::Invalid(vec![e])),
+            Err(StoreError::InvalidMany(es)) => return Err(SaveError::Invalid(es)),
+            Err(e) => return Err(SaveError::Failed(e.message(lang))),
+        };
+        match ctx.store.event_by_uid(&created.uid) {
+            Ok(Some(event)) => {
+                ctx.say(tf(lang, T::EventCreated, &[&event.input.name]));
+                Ok(Effect::Replace(Box::new(QuickEntryScreen::open(
+                    event, ctx,
+                ))))
+            }
+            Ok(None) => Ok(Effect::Back),
+            Err(e) => Err(SaveError::Failed(e.message(lang))),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! The service events, newest first: where an officer makes an event, starts quick entry at
+//! one, looks at who was served, or imports a roster. Events are few next to workers, yet the
+//! list still reads only a window of rows around the selection.
+
+use super::attendees::AttendeesScreen;
+use super::quick_entry::{QuickEntryScreen, district_name, event_summary, kind_name};
+use super::roster_import::ImportScreen;
+use super::{Ctx, Effect, Screen, View, event_form};
+use crate::domain::Event;
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::Paragraph;
+use std::cell::Cell;
+
+const WINDOW: usize = 100;
+const MARGIN: usize = 20;
+
+pub struct EventsScreen {
+    total: usize,
+    window_start: usize,
+    rows: Vec<Event>,
+    selected: usize,
+    error: Option<String>,
+    page_height: Cell<usize>,
+}
+
+impl EventsScreen {
+    pub fn open(ctx: &mut Ctx) -> EventsScreen {
+        let mut screen = EventsScreen {
+            total: 0,
+            window_start: 0,
+            rows: Vec::new(),
+            selected: 0,
+            error: None,
+            page_height: Cell::new(10),
+        };
+        screen.reload(ctx);
+        screen
+    }
+
+    fn reload(&mut self, ctx: &mut Ctx) {
+        match ctx.store.live_event_count() {
+            Ok(n) => self.total = n,
+            Err(e) => {
+                self.error = Some(e.message(ctx.lang));
+                return;
+            }
+        }
+        self.selected = self.selected.min(self.total.saturating_sub(1));
+        self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
+    }
+
+    fn load(&mut self, ctx: &mut Ctx, start: usize) {
+        match ctx.store.events(start, WINDOW) {
+            Ok(rows) => {
+                self.window_start = start;
+                self.rows = rows;
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.message(ctx.lang)),
+        }
+    }
+
+    fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
+        let last = self.total.saturating_sub(1) as isize;
+        self.selected = target.clamp(0, last.max(0)) as usize;
+        let loaded_end = self.window_start + self.rows.len();
+        let near_start = self.window_start > 0 && self.selected < self.window_start + MARGIN;
+        let near_end = loaded_end < self.total && self.selected + MARGIN >= loaded_end;
+        if near_start || near_end {
+            self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
+        }
+    }
+
+    fn event(&self, index: usize) -> Option<&Event> {
+        index
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    fn selected_event(&self) -> Option<Event> {
+        self.event(self.selected).cloned()
+    }
+}
+
+/// Column widths: date, name (takes the rest), kind, place, district, workers served. English
+/// kind names are longer than the Chinese (带薪休假补贴 is the longest at 12 columns).
+fn widths(total: usize, lang: Lang) -> [usize; 6] {
+    let kind = match lang {
+        Lang::Zh => 12,
+        Lang::En => 14,
+    };
+    let fixed = [10usize, 0, kind, 14, 8, 6];
+    let used: usize = fixed.iter().sum::<usize>() + fixed.len() - 1 + 2;
+    let name = total.saturating_sub(used).max(8);
+    [fixed[0], name, fixed[2], fixed[3], fixed[4], fixed[5]]
+}
+
+fn row_line(cells: [&str; 6], widths: &[usize; 6]) -> String {
+    let mut out: Vec<String> = cells[..5]
+        .iter()
+        .zip(widths)
+        .map(|(c, w)| fit(c, *w))
+        .collect();
+    // The count reads best right-aligned, under its heading's end.
+    let count = cells[5];
+    let pad = widths[5].saturating_sub(ratatui::text::Line::from(count).width());
+    out.push(format!("{}{count}", " ".repeat(pad)));
+    out.join(" ")
+}
+
+impl Screen for EventsScreen {
+    fn context(&self) -> Context {
+        Context::Events
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::EventsTitle).to_string()
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        let page = self.page_height.get().max(1) as isize;
+        let selected = self.selected as isize;
+        match input {
+            Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
+            Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
+            Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
+            Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
+            Input::Action(Action::Home) => self.move_to(0, ctx),
+            Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
+            Input::Action(Action::Confirm) => {
+                if let Some(event) = self.selected_event() {
+                    return Effect::Push(Box::new(QuickEntryScreen::open(event, ctx)));
+                }
+            }
+            Input::Action(Action::NewEvent) => {
+                return Effect::Push(Box::new(event_form::open(ctx)));
+            }
+            Input::Action(Action::Attendees) => {
+                if let Some(event) = self.selected_event() {
+                    return Effect::Push(Box::new(AttendeesScreen::open(event, ctx)));
+                }
+            }
+            Input::Action(Action::ImportRoster) => {
+                return Effect::Push(Box::new(ImportScreen::open(self.selected_event(), ctx)));
+            }
+            Input::Action(Action::Back) => return Effect::Back,
+            _ => {}
+        }
+        Effect::None
+    }
+
+    fn resume(&mut self, ctx: &mut Ctx) {
+        self.reload(ctx);
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if area.height < 5 {
+            return;
+        }
+        let lang = view.lang;
+        let heading = match &self.error {
+            Some(message) => tf(lang, T::Error, &[message]),
+            None => tf(lang, T::EventsCount, &[&self.total.to_string()]),
+        };
+        frame.render_widget(
+            Paragraph::new(format!(" {heading}"))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        let widths = widths(usize::from(area.width), lang);
+        let header = row_line(
+            [
+                t(lang, T::ColDate),
+                t(lang, T::ColEventName),
+                t(lang, T::ColKind),
+                t(lang, T::ColPlace),
+                t(lang, T::ColDistrict),
+                t(lang, T::ColServed),
+            ],
+            &widths,
+        );
+        frame.render_widget(
+            Paragraph::new(format!("  {header}"))
+                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+            Rect::new(area.x, area.y + 2, area.width, 1),
+        );
+        // The last line tells the selected event in full (per-person quantity and amount).
+        let list = Rect::new(area.x, area.y + 3, area.width, area.height - 5);
+        let height = usize::from(list.height);
+        self.page_height.set(height.max(1));
+        if self.total == 0 {
+            let key = view.key(Context::Events, Action::NewEvent);
+            frame.render_widget(
+                Paragraph::new(format!("  {}", tf(lang, T::NoEventsYet, &[&key]))),
+                Rect::new(list.x, list.y + 1, list.width, 1),
+            );
+            return;
+        }
+        let top = (self.selected + 1).saturating_sub(height);
+        for n in 0..height {
+            let index = top + n;
+            if index >= self.total {
+                break;
+            }
+            let selected = index == self.selected;
+            let text = match self.event(index) {
+                Some(e) => row_line(
+                    [
+                        &e.held_on.format("%Y-%m-%d").to_string(),
+                        &e.input.name,
+                        &kind_name(&e.input.kind, lang),
+                        &e.input.place,
+                        &district_name(&e.input.district_code, lang),
+                        &e.served_count.to_string(),
+                    ],
+                    &widths,
+                ),
+                None => "…".to_string(),
+            };
+            let style = if selected {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            let marker = if selected { "▸ " } else { "  " };
+            frame.render_widget(
+                Paragraph::new(format!("{marker}{text}")).style(style),
+                Rect::new(list.x, list.y + n as u16, list.width, 1),
+            );
+        }
+        if let Some(event) = self.event(self.selected) {
+            // The row cuts long places; this line has room for them and for what each gets.
+            frame.render_widget(
+                Paragraph::new(fit(
+                    &event_summary(event, lang),
+                    usize::from(area.width.saturating_sub(2)),
+                ))
+                .style(Style::default().add_modifier(Modifier::DIM)),
+                Rect::new(
+                    area.x + 1,
+                    area.bottom() - 1,
+                    area.width.saturating_sub(2),
+                    1,
+                ),
+            );
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Confirm,
+            Action::NewEvent,
+            Action::ImportRoster,
+            Action::Attendees,
+            Action::Back,
+        ]
+    }
+}

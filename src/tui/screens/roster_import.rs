@@ -1,0 +1,715 @@
+//! The roster import of `jingong import roster FILE [--event UID] [--dry-run]`, from the events
+//! screen: a file path typed or pasted, optionally the selected event's service for everyone
+//! imported, a dry run first by default; then the summary on screen (new, updated, unchanged,
+//! refused and where the refused rows went).
+//!
+//! A big roster takes seconds (100,000 rows: about ten), so the import runs on its own thread
+//! with its own connection and reports progress to a gauge; the screen only waits for it.
+
+use super::quick_entry::kind_name;
+use super::{Ctx, Effect, Screen, View};
+use crate::batch::roster::{default_rejects_path, read_roster, write_rejects};
+use crate::domain::{Event, Field};
+use crate::store::roster_import::{ImportOptions, ImportProgress, ImportSummary};
+use crate::store::{Clock, Store};
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::Context;
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::fit;
+use crate::tui::widgets::form::{EditOutcome, Form, FormField};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Gauge, Paragraph};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+/// What one run is asked to do.
+#[derive(Debug, Clone)]
+struct Request {
+    file: PathBuf,
+    event_uid: Option<String>,
+    dry_run: bool,
+}
+
+/// Where the refused rows went, or would go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Rejects {
+    None,
+    Written(PathBuf),
+    /// A dry run writes nothing; the real run will write here.
+    WouldGo(PathBuf),
+    NotWritten(PathBuf, String),
+}
+
+#[derive(Debug, Clone)]
+struct Outcome {
+    summary: ImportSummary,
+    source: String,
+    ignored_columns: Vec<String>,
+    rejects: Rejects,
+    /// "row 2: ID number: check digit …", in file order.
+    reasons: Vec<String>,
+}
+
+enum News {
+    Progress(ImportProgress),
+    Done(Result<Box<Outcome>, String>),
+}
+
+enum Stage {
+    Setup,
+    Running {
+        request: Request,
+        progress: Option<ImportProgress>,
+        news: Receiver<News>,
+    },
+    Done {
+        request: Request,
+        outcome: Box<Outcome>,
+    },
+    Failed(String),
+}
+
+pub struct ImportScreen {
+    event: Option<Event>,
+    form: Form,
+    stage: Stage,
+}
+
+/// A path as people hand it over: pasted with quotes or as a file:// address from a file
+/// manager, or starting with ~.
+fn clean_path(typed: &str) -> PathBuf {
+    let mut text = typed.trim();
+    for quote in ['"', '\''] {
+        if text.len() >= 2 && text.starts_with(quote) && text.ends_with(quote) {
+            text = &text[1..text.len() - 1];
+        }
+    }
+    let text = text.strip_prefix("file://").unwrap_or(text);
+    if let Some(rest) = text.strip_prefix("~/")
+        && let Some(dirs) = directories::BaseDirs::new()
+    {
+        return dirs.home_dir().join(rest);
+    }
+    PathBuf::from(text)
+}
+
+fn field_label(column: &str, lang: Lang) -> &'static str {
+    let field = match column {
+        "name" => Field::Name,
+        "id_number" => Field::IdNumber,
+        "phone" => Field::Phone,
+        "employer" => Field::Employer,
+        "worksite" => Field::Worksite,
+        "trade" => Field::Trade,
+        "district_code" => Field::District,
+        "membership" => Field::Membership,
+        "card_no" => Field::CardNo,
+        "hardship" => Field::Hardship,
+        _ => Field::Note,
+    };
+    field.label(lang)
+}
+
+/// Reads and imports the roster; the refused rows go next to it unless this is a dry run.
+fn run(
+    store: &mut Store,
+    request: &Request,
+    lang: Lang,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Outcome, String> {
+    let roster = read_roster(&request.file, None).map_err(|e| e.message(lang))?;
+    let entries = roster.entries();
+    let summary = store
+        .import_roster(
+            &entries,
+            &ImportOptions {
+                event_uid: request.event_uid.clone(),
+                dry_run: request.dry_run,
+            },
+            progress,
+        )
+        .map_err(|e| e.message(lang))?;
+    let path = default_rejects_path(&request.file);
+    let rejects = if summary.rejected.is_empty() {
+        Rejects::None
+    } else if request.dry_run {
+        Rejects::WouldGo(path)
+    } else {
+        match write_rejects(&path, &roster, &summary.rejected, lang) {
+            Ok(()) => Rejects::Written(path),
+            Err(e) => Rejects::NotWritten(path, e.to_string()),
+        }
+    };
+    let reasons = summary
+        .rejected
+        .iter()
+        .map(|r| {
+            tf(
+                lang,
+                T::ImportRowReason,
+                &[&r.row.to_string(), &r.reason.message(lang)],
+            )
+        })
+        .collect();
+    Ok(Outcome {
+        source: roster.source.label(lang),
+        ignored_columns: roster.ignored_columns.clone(),
+        summary,
+        rejects,
+        reasons,
+    })
+}
+
+/// Runs the import on a thread with its own connection to `db`; news arrive on the receiver.
+fn start_thread(db: PathBuf, clock: Clock, request: Request, lang: Lang) -> Receiver<News> {
+    let (tx, rx) = mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("jingong-import".into())
+        .spawn({
+            let tx = tx.clone();
+            move || {
+                let result = Store::open(&db)
+                    .map_err(|e| e.message(lang))
+                    .and_then(|mut store| {
+                        store.set_clock(clock);
+                        run(&mut store, &request, lang, &mut |p| {
+                            let _ = tx.send(News::Progress(p));
+                        })
+                        .map(Box::new)
+                    });
+                let _ = tx.send(News::Done(result));
+            }
+        });
+    if let Err(e) = spawned {
+        let _ = tx.send(News::Done(Err(e.to_string())));
+    }
+    rx
+}
+
+impl ImportScreen {
+    pub fn open(event: Option<Event>, ctx: &mut Ctx) -> ImportScreen {
+        let lang = ctx.lang;
+        let mut fields = vec![
+            FormField::text("file", t(lang, T::ImportFile), "")
+                .required()
+                .hint(t(lang, T::ImportFileHint)),
+        ];
+        if let Some(event) = &event {
+            fields.push(
+                FormField::check("event", t(lang, T::ImportForEvent), false).hint(tf(
+                    lang,
+                    T::ImportForEventHint,
+                    &[&event.input.name, &kind_name(&event.input.kind, lang)],
+                )),
+            );
+        }
+        fields.push(
+            FormField::check("dry_run", t(lang, T::ImportDryRun), true)
+                .hint(t(lang, T::ImportDryRunHint)),
+        );
+        ImportScreen {
+            event,
+            form: Form::new(fields),
+            stage: Stage::Setup,
+        }
+    }
+
+    fn request(&self, dry_run: bool) -> Request {
+        Request {
+            file: clean_path(&self.form.raw("file")),
+            event_uid: self
+                .event
+                .as_ref()
+                .filter(|_| self.form.raw("event") == "true")
+                .map(|e| e.uid.clone()),
+            dry_run,
+        }
+    }
+
+    /// F2 on the form: checks the path, then starts.
+    fn submit(&mut self, ctx: &mut Ctx) {
+        let lang = ctx.lang;
+        let request = self.request(self.form.raw("dry_run") == "true");
+        let problem = if self.form.raw("file").trim().is_empty() {
+            Some(t(lang, T::Required).to_string())
+        } else if request.file.is_dir() {
+            Some(t(lang, T::ImportIsFolder).to_string())
+        } else if !request.file.is_file() {
+            Some(t(lang, T::ImportNoFile).to_string())
+        } else {
+            None
+        };
+        if let Some(field) = self.form.field_mut("file") {
+            field.touched = true;
+            field.error = problem.clone();
+        }
+        if problem.is_some() {
+            self.form.focus = 0;
+            return;
+        }
+        self.start(request, ctx);
+    }
+
+    fn start(&mut self, request: Request, ctx: &mut Ctx) {
+        let lang = ctx.lang;
+        if ctx.store.path().is_file() {
+            let news = start_thread(
+                ctx.store.path().to_path_buf(),
+                ctx.store.clock(),
+                request.clone(),
+                lang,
+            );
+            self.stage = Stage::Running {
+                request,
+                progress: None,
+                news,
+            };
+        } else {
+            // A database without a file (tests of the store) has no second connection.
+            let result = run(ctx.store, &request, lang, &mut |_| {}).map(Box::new);
+            self.finish(request, result, ctx);
+        }
+    }
+
+    fn finish(&mut self, request: Request, result: Result<Box<Outcome>, String>, ctx: &mut Ctx) {
+        self.stage = match result {
+            Ok(outcome) => {
+                if !request.dry_run {
+                    ctx.wrote = true;
+                    ctx.say(t(ctx.lang, T::ImportDone));
+                }
+                Stage::Done { request, outcome }
+            }
+            Err(message) => Stage::Failed(message),
+        };
+    }
+
+    fn handle_setup(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        match input {
+            Input::Action(Action::Save) => self.submit(ctx),
+            Input::Action(Action::NextField) => self.form.next(),
+            Input::Action(Action::PrevField) => self.form.prev(),
+            Input::Action(Action::Back) => return Effect::Back,
+            Input::Action(_) => {}
+            Input::Text(edit) => {
+                if self.form.edit(&edit) == EditOutcome::Changed
+                    && let Some(f) = self.form.field_mut("file")
+                {
+                    f.error = None;
+                }
+            }
+        }
+        Effect::None
+    }
+
+    fn render_setup(&self, frame: &mut Frame, area: Rect, view: &View) {
+        let lang = view.lang;
+        let save = view.key(Context::Form, Action::Save);
+        let lines = [
+            t(lang, T::ImportIntro).to_string(),
+            tf(lang, T::ImportStartHint, &[&save]),
+        ];
+        for (i, text) in lines.iter().enumerate() {
+            frame.render_widget(
+                Paragraph::new(text.as_str()),
+                Rect::new(
+                    area.x + 1,
+                    area.y + i as u16,
+                    area.width.saturating_sub(2),
+                    1,
+                ),
+            );
+        }
+        let body = Rect::new(
+            area.x + 1,
+            area.y + 3,
+            area.width.saturating_sub(2),
+            area.height.saturating_sub(3),
+        );
+        self.form.render(frame, body, view.t(T::NotChosen));
+    }
+
+    fn summary_lines(
+        &self,
+        request: &Request,
+        outcome: &Outcome,
+        lang: Lang,
+    ) -> Vec<(Style, String)> {
+        let plain = Style::default();
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let s = &outcome.summary;
+        let mut lines = vec![
+            (
+                plain,
+                tf(
+                    lang,
+                    T::ImportRoster,
+                    &[&request.file.display().to_string()],
+                ),
+            ),
+            (
+                plain,
+                tf(
+                    lang,
+                    T::ImportRosterRead,
+                    &[&outcome.source, &s.total.to_string()],
+                ),
+            ),
+            (
+                bold,
+                tf(
+                    lang,
+                    T::ImportCounts,
+                    &[
+                        &s.new.to_string(),
+                        &s.updated.to_string(),
+                        &s.unchanged.to_string(),
+                        &s.rejected.len().to_string(),
+                    ],
+                ),
+            ),
+        ];
+        if !s.changed_fields.is_empty() {
+            let parts: Vec<String> = s
+                .changed_fields
+                .iter()
+                .map(|(field, n)| format!("{} {n}", field_label(field, lang)))
+                .collect();
+            lines.push((
+                plain,
+                tf(
+                    lang,
+                    T::ImportChangedFields,
+                    &[&parts.join(lang.pick("，", ", "))],
+                ),
+            ));
+        }
+        if let Some(event) = self.event.as_ref().filter(|_| request.event_uid.is_some()) {
+            lines.push((
+                plain,
+                tf(
+                    lang,
+                    T::ImportEventLine,
+                    &[
+                        &event.input.name,
+                        &s.event_recorded.to_string(),
+                        &s.event_already_served.to_string(),
+                    ],
+                ),
+            ));
+        }
+        if !outcome.ignored_columns.is_empty() {
+            lines.push((
+                plain,
+                tf(
+                    lang,
+                    T::ImportIgnored,
+                    &[&outcome.ignored_columns.join(lang.pick("、", ", "))],
+                ),
+            ));
+        }
+        match &outcome.rejects {
+            Rejects::None => {}
+            // The path on a line of its own, so that a long one wraps whole under the words.
+            Rejects::Written(path) => {
+                lines.push((bold, t(lang, T::ImportRejectsWritten).to_string()));
+                lines.push((bold, format!("  {}", path.display())));
+            }
+            Rejects::WouldGo(path) => {
+                lines.push((plain, t(lang, T::ImportRejectsWouldGo).to_string()));
+                lines.push((plain, format!("  {}", path.display())));
+            }
+            Rejects::NotWritten(path, reason) => lines.push((
+                Style::default().fg(Color::Red),
+                tf(
+                    lang,
+                    T::ImportRejectsFailed,
+                    &[&path.display().to_string(), reason],
+                ),
+            )),
+        }
+        if s.dry_run {
+            lines.push((
+                Style::default().fg(Color::Yellow),
+                t(lang, T::ImportDryRunNote).to_string(),
+            ));
+        }
+        lines
+    }
+
+    fn render_done(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        view: &View,
+        request: &Request,
+        outcome: &Outcome,
+    ) {
+        let lang = view.lang;
+        let width = usize::from(area.width.saturating_sub(2));
+        let mut y = area.y;
+        let bottom = area.bottom().saturating_sub(1);
+        for (style, text) in self.summary_lines(request, outcome, lang) {
+            // Long paths wrap rather than lose their end, where the file name is.
+            let mut rest = text.as_str();
+            while !rest.is_empty() && y < bottom {
+                let (head, tail) = split_at_width(rest, width);
+                frame.render_widget(
+                    Paragraph::new(head).style(style),
+                    Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                );
+                y += 1;
+                rest = tail;
+            }
+        }
+        if !outcome.reasons.is_empty() && y + 2 < bottom {
+            y += 1;
+            frame.render_widget(
+                Paragraph::new(t(lang, T::ImportReasonsHeading))
+                    .style(Style::default().add_modifier(Modifier::BOLD)),
+                Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+            );
+            y += 1;
+            let room = usize::from(bottom - y);
+            let shown = if outcome.reasons.len() > room {
+                room.saturating_sub(1)
+            } else {
+                room
+            };
+            for reason in outcome.reasons.iter().take(shown) {
+                frame.render_widget(
+                    Paragraph::new(fit(&format!("  {reason}"), width)),
+                    Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                );
+                y += 1;
+            }
+            if outcome.reasons.len() > shown {
+                frame.render_widget(
+                    Paragraph::new(tf(
+                        lang,
+                        T::ImportMoreReasons,
+                        &[&(outcome.reasons.len() - shown).to_string()],
+                    ))
+                    .style(Style::default().add_modifier(Modifier::DIM)),
+                    Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                );
+            }
+        }
+        let key = |a| view.key(Context::Import, a);
+        let next = if outcome.summary.dry_run {
+            tf(
+                lang,
+                T::ImportNextAfterDryRun,
+                &[&key(Action::Confirm), &key(Action::Back)],
+            )
+        } else {
+            tf(lang, T::ImportNextAfterRun, &[&key(Action::Confirm)])
+        };
+        frame.render_widget(
+            Paragraph::new(next).style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x + 1, bottom, area.width.saturating_sub(2), 1),
+        );
+    }
+}
+
+/// The longest start of `text` that fits `width` columns, and the rest.
+fn split_at_width(text: &str, width: usize) -> (&str, &str) {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width.max(1) {
+            return (&text[..i], &text[i..]);
+        }
+        used += w;
+    }
+    (text, "")
+}
+
+impl Screen for ImportScreen {
+    fn context(&self) -> Context {
+        match self.stage {
+            Stage::Setup => Context::Form,
+            _ => Context::Import,
+        }
+    }
+
+    fn title(&self, lang: Lang) -> String {
+        t(lang, T::ImportTitle).to_string()
+    }
+
+    fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        match &self.stage {
+            Stage::Setup => self.handle_setup(input, ctx),
+            // The import commits all or nothing; leaving now would only hide its result.
+            Stage::Running { .. } => Effect::None,
+            Stage::Failed(_) => {
+                if matches!(input, Input::Action(Action::Back | Action::Confirm)) {
+                    self.stage = Stage::Setup;
+                }
+                Effect::None
+            }
+            Stage::Done { request, outcome } => {
+                let dry_run = outcome.summary.dry_run;
+                let request = request.clone();
+                match input {
+                    Input::Action(Action::Confirm) if dry_run => {
+                        let request = Request {
+                            dry_run: false,
+                            ..request
+                        };
+                        self.start(request, ctx);
+                        Effect::None
+                    }
+                    // After a dry run, back to the form to change the file or the options.
+                    Input::Action(Action::Back) if dry_run => {
+                        self.stage = Stage::Setup;
+                        Effect::None
+                    }
+                    Input::Action(Action::Back | Action::Confirm) => Effect::Back,
+                    _ => Effect::None,
+                }
+            }
+        }
+    }
+
+    fn poll(&mut self, ctx: &mut Ctx) -> bool {
+        let Stage::Running { progress, news, .. } = &mut self.stage else {
+            return false;
+        };
+        let mut changed = false;
+        let mut done = None;
+        loop {
+            match news.try_recv() {
+                Ok(News::Progress(p)) => {
+                    *progress = Some(p);
+                    changed = true;
+                }
+                Ok(News::Done(result)) => {
+                    done = Some(result);
+                    break;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    done = Some(Err(t(ctx.lang, T::ImportStopped).to_string()));
+                    break;
+                }
+            }
+        }
+        if let Some(result) = done {
+            let Stage::Running { request, .. } = std::mem::replace(&mut self.stage, Stage::Setup)
+            else {
+                return changed;
+            };
+            self.finish(request, result, ctx);
+            return true;
+        }
+        changed
+    }
+
+    fn busy(&self) -> bool {
+        matches!(self.stage, Stage::Running { .. })
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if area.height < 8 {
+            return;
+        }
+        let lang = view.lang;
+        match &self.stage {
+            Stage::Setup => self.render_setup(frame, area, view),
+            Stage::Running {
+                request, progress, ..
+            } => {
+                let text = if request.dry_run {
+                    T::ImportRunningDry
+                } else {
+                    T::ImportRunning
+                };
+                frame.render_widget(
+                    Paragraph::new(tf(lang, text, &[&request.file.display().to_string()])),
+                    Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), 1),
+                );
+                let (ratio, label) = match progress {
+                    Some(p) if p.total > 0 => (
+                        p.done as f64 / p.total as f64,
+                        format!("{} / {}", p.done, p.total),
+                    ),
+                    _ => (0.0, t(lang, T::ImportReading).to_string()),
+                };
+                frame.render_widget(
+                    Gauge::default()
+                        .ratio(ratio.clamp(0.0, 1.0))
+                        .label(label)
+                        .gauge_style(Style::default().fg(Color::Cyan)),
+                    Rect::new(area.x + 1, area.y + 2, area.width.saturating_sub(2), 1),
+                );
+                frame.render_widget(
+                    Paragraph::new(t(lang, T::ImportWait))
+                        .style(Style::default().add_modifier(Modifier::DIM)),
+                    Rect::new(area.x + 1, area.y + 4, area.width.saturating_sub(2), 1),
+                );
+            }
+            Stage::Failed(message) => {
+                let width = usize::from(area.width.saturating_sub(2));
+                let text = tf(lang, T::ImportFailed, &[message]);
+                let mut rest = text.as_str();
+                let mut y = area.y;
+                while !rest.is_empty() && y + 2 < area.bottom() {
+                    let (head, tail) = split_at_width(rest, width);
+                    frame.render_widget(
+                        Paragraph::new(head).style(Style::default().fg(Color::Red)),
+                        Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                    );
+                    y += 1;
+                    rest = tail;
+                }
+                frame.render_widget(
+                    Paragraph::new(tf(
+                        lang,
+                        T::ImportNextAfterFailure,
+                        &[&view.key(Context::Import, Action::Back)],
+                    ))
+                    .style(Style::default().add_modifier(Modifier::BOLD)),
+                    Rect::new(area.x + 1, y + 1, area.width.saturating_sub(2), 1),
+                );
+            }
+            Stage::Done { request, outcome } => {
+                self.render_done(frame, area, view, request, outcome)
+            }
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        match self.stage {
+            // Esc leaves without asking (only a path is lost), unlike the other forms whose
+            // Esc the form context describes; it is not offered here.
+            Stage::Setup => vec![Action::Save, Action::NextField, Action::Help],
+            Stage::Running { .. } => vec![Action::Help],
+            _ => vec![Action::Confirm, Action::Back, Action::Help],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn pasted_paths_lose_quotes_and_file_prefixes() {
+        assert_eq!(clean_path("  '/tmp/名单.csv' "), Path::new("/tmp/名单.csv"));
+        assert_eq!(clean_path("\"/tmp/a b.xlsx\""), Path::new("/tmp/a b.xlsx"));
+        assert_eq!(clean_path("file:///tmp/x.csv"), Path::new("/tmp/x.csv"));
+        assert_eq!(clean_path("名单.csv"), Path::new("名单.csv"));
+    }
+
+    #[test]
+    fn long_text_splits_by_columns() {
+        assert_eq!(split_at_width("王建国abc", 5), ("王建", "国abc"));
+        assert_eq!(split_at_width("abc", 5), ("abc", ""));
+    }
+}
