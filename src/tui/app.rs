@@ -195,30 +195,12 @@ impl App {
             }
             changed
         });
-        self.poll_screens() || changed
+        changed
     }
 
-    /// Every screen on the stack, not only the top: long work goes on under a help screen.
-    fn poll_screens(&mut self) -> bool {
-        self.with_ctx(|screens, ctx| {
-            // Not `any`: every screen must hear its news, not only the first with some.
-            let mut changed = false;
-            for screen in screens.iter_mut() {
-                changed |= screen.poll(ctx);
-            }
-            changed
-        })
-    }
-
-    fn screens_busy(&self) -> bool {
-        self.screens.iter().any(|s| s.busy())
-    }
-
-    /// True while the app waits for a reply from the search thread or for a screen's work.
+    /// True while the app waits for a reply from the search thread.
     pub fn waiting(&self) -> bool {
         self.search.as_ref().is_some_and(SearchClient::busy)
-            || self.screens_busy()
-            || self.working()
     }
 
     /// True while a screen's own background work (an export, a verification) runs.
@@ -250,11 +232,9 @@ impl App {
                 let replies = client.wait(Duration::from_secs(10));
                 self.take_replies(replies);
             }
-            if (!self.working() && !self.screens_busy()) || Instant::now() >= deadline {
+            if !self.working() || Instant::now() >= deadline {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(5));
-            self.poll_screens();
         }
     }
 

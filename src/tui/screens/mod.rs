@@ -106,15 +106,6 @@ pub trait Screen {
     fn working(&self) -> bool {
         false
     }
-    /// Takes in news from long work the screen started on its own thread (a roster import);
-    /// true when something on screen changed.
-    fn poll(&mut self, _ctx: &mut Ctx) -> bool {
-        false
-    }
-    /// True while such work runs: the app then polls often and tests wait for it.
-    fn busy(&self) -> bool {
-        false
-    }
     /// Actions whose keys the footer shows, most used first.
     fn footer(&self) -> Vec<Action>;
 }

@@ -190,6 +190,41 @@ fn start_thread(db: PathBuf, clock: Clock, request: Request, lang: Lang) -> Rece
 }
 
 impl ImportScreen {
+    /// Takes in what the import thread said since last time; true when the screen changed.
+    fn take_news(&mut self, ctx: &mut Ctx) -> bool {
+        let Stage::Running { progress, news, .. } = &mut self.stage else {
+            return false;
+        };
+        let mut changed = false;
+        let mut done = None;
+        loop {
+            match news.try_recv() {
+                Ok(News::Progress(p)) => {
+                    *progress = Some(p);
+                    changed = true;
+                }
+                Ok(News::Done(result)) => {
+                    done = Some(result);
+                    break;
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    done = Some(Err(t(ctx.lang, T::ImportStopped).to_string()));
+                    break;
+                }
+            }
+        }
+        if let Some(result) = done {
+            let Stage::Running { request, .. } = std::mem::replace(&mut self.stage, Stage::Setup)
+            else {
+                return changed;
+            };
+            self.finish(request, result, ctx);
+            return true;
+        }
+        changed
+    }
+
     pub fn open(event: Option<Event>, ctx: &mut Ctx) -> ImportScreen {
         let lang = ctx.lang;
         let mut fields = vec![
@@ -576,41 +611,16 @@ impl Screen for ImportScreen {
         }
     }
 
-    fn poll(&mut self, ctx: &mut Ctx) -> bool {
-        let Stage::Running { progress, news, .. } = &mut self.stage else {
-            return false;
-        };
-        let mut changed = false;
-        let mut done = None;
-        loop {
-            match news.try_recv() {
-                Ok(News::Progress(p)) => {
-                    *progress = Some(p);
-                    changed = true;
-                }
-                Ok(News::Done(result)) => {
-                    done = Some(result);
-                    break;
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    done = Some(Err(t(ctx.lang, T::ImportStopped).to_string()));
-                    break;
-                }
-            }
-        }
-        if let Some(result) = done {
-            let Stage::Running { request, .. } = std::mem::replace(&mut self.stage, Stage::Setup)
-            else {
-                return changed;
-            };
-            self.finish(request, result, ctx);
-            return true;
+    fn take_background(&mut self, ctx: &mut Ctx, wait: std::time::Duration) -> bool {
+        let changed = self.take_news(ctx);
+        if !changed && !wait.is_zero() {
+            // Progress comes every few thousand rows; a short nap keeps a waiting caller cool.
+            std::thread::sleep(wait.min(std::time::Duration::from_millis(5)));
         }
         changed
     }
 
-    fn busy(&self) -> bool {
+    fn working(&self) -> bool {
         matches!(self.stage, Stage::Running { .. })
     }
 
