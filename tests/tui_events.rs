@@ -391,6 +391,15 @@ fn the_same_worker_twice_asks_before_recording_again() {
     assert!(screen.contains("未重复记录：王建国"), "{screen}");
     assert!(!screen.contains("再记一次"), "{screen}");
 
+    // Typing on (the next ID number, its Enter) while the question shows records nothing:
+    // only y says yes there.
+    type_text(&mut app, &wang());
+    keys(&mut app, "enter");
+    type_text(&mut app, "1201");
+    keys(&mut app, "enter");
+    assert_eq!(attendees(&fx).len(), 1, "Enter answers no");
+    assert!(!screen_text(&app).contains("再记一次"));
+
     type_text(&mut app, &wang());
     keys(&mut app, "enter y");
     assert_eq!(attendees(&fx), ["王建国", "王建国"], "'y' records again");

@@ -303,7 +303,7 @@ impl App {
         let context = top.context();
         let actions = match context {
             Context::Picker => vec![Action::Confirm, Action::Back, Action::Up, Action::Down],
-            Context::Confirm => vec![Action::Yes, Action::No],
+            Context::Confirm | Context::Repeat => vec![Action::Yes, Action::No],
             _ => top.footer(),
         };
         let mut spans = Vec::new();

@@ -31,10 +31,12 @@ pub enum Context {
     QuickEntry,
     Attendees,
     Import,
+    /// Asked before a worker is recorded twice in one event: Enter there means no.
+    Repeat,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Global,
         Context::List,
         Context::Form,
@@ -48,6 +50,7 @@ impl Context {
         Context::QuickEntry,
         Context::Attendees,
         Context::Import,
+        Context::Repeat,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Context {
             Context::QuickEntry => "quick_entry",
             Context::Attendees => "attendees",
             Context::Import => "import",
+            Context::Repeat => "repeat",
         }
     }
 
@@ -287,6 +291,8 @@ struct KeymapFile {
     attendees: Vec<Spanned<EntryFile>>,
     #[serde(default)]
     import: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    repeat: Vec<Spanned<EntryFile>>,
 }
 
 impl KeymapFile {
@@ -305,6 +311,7 @@ impl KeymapFile {
             Context::QuickEntry => &self.quick_entry,
             Context::Attendees => &self.attendees,
             Context::Import => &self.import,
+            Context::Repeat => &self.repeat,
         }
     }
 }

@@ -91,6 +91,7 @@ pub fn context_name(context: Context, lang: Lang) -> &'static str {
             Context::QuickEntry => T::CtxQuickEntry,
             Context::Attendees => T::CtxAttendees,
             Context::Import => T::CtxImport,
+            Context::Repeat => T::CtxRepeat,
         },
     )
 }

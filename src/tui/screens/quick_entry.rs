@@ -331,7 +331,7 @@ impl QuickEntryScreen {
                     T::QuickDuplicate,
                     &[&worker.input.name, &mask_id_number(&worker.input.id_number)],
                 );
-                self.duplicate = Some((Confirm::new(question), worker));
+                self.duplicate = Some((Confirm::cautious(question), worker));
                 Effect::None
             }
             Ok(false) => self.record(worker, ctx),
@@ -543,7 +543,7 @@ impl QuickEntryScreen {
 impl Screen for QuickEntryScreen {
     fn context(&self) -> Context {
         if self.duplicate.is_some() {
-            Context::Confirm
+            Context::Repeat
         } else {
             Context::QuickEntry
         }

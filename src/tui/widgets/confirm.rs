@@ -14,6 +14,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub question: String,
+    /// Whose keys answer: `confirm`, or `repeat` where Enter means no.
+    context: Context,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,16 @@ impl Confirm {
     pub fn new(question: impl Into<String>) -> Confirm {
         Confirm {
             question: question.into(),
+            context: Context::Confirm,
+        }
+    }
+
+    /// A question in fast entry, where the next worker's keys may already be on their way:
+    /// only an explicit yes (`y`) counts, Enter answers no.
+    pub fn cautious(question: impl Into<String>) -> Confirm {
+        Confirm {
+            question: question.into(),
+            context: Context::Repeat,
         }
     }
 
@@ -53,7 +65,7 @@ impl Confirm {
         frame.render_widget(block, area);
         let key = |a| {
             keymap
-                .key_for(Context::Confirm, a)
+                .key_for(self.context, a)
                 .map(|k| k.to_string())
                 .unwrap_or_default()
         };
