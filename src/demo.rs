@@ -205,6 +205,7 @@ pub fn fill(
     if bulk::is_empty(&tx)? {
         let indexes = bulk::drop_secondary_indexes(&tx)?;
         let rollup_triggers = bulk::suspend_rollups(&tx)?;
+        let started = std::time::Instant::now();
         let mut written = 0;
         while written < options.workers {
             let chunk_end = (written + CHUNK).min(options.workers);
@@ -212,9 +213,19 @@ pub fn fill(
             written = chunk_end;
             progress(written);
         }
+        let rows = started.elapsed();
         bulk::restore_indexes(&tx, &indexes)?;
+        let indexed = started.elapsed();
         bulk::resume_rollups(&tx, &rollup_triggers)?;
+        let rolled_up = started.elapsed();
         tx.commit()?;
+        tracing::info!(
+            rows_ms = rows.as_millis() as u64,
+            indexes_ms = (indexed - rows).as_millis() as u64,
+            rollups_ms = (rolled_up - indexed).as_millis() as u64,
+            commit_ms = (started.elapsed() - rolled_up).as_millis() as u64,
+            "demo bulk load"
+        );
     } else {
         tx.commit()?;
         let mut written = 0;

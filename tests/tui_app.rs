@@ -1,30 +1,16 @@
 //! The TUI driven through the real default keymap: key sequences in, database rows out; and
 //! snapshots of every screen in Chinese and English.
 
-use chrono::DateTime;
-use jingong::domain::idcard::with_check_digit;
 use jingong::domain::{HealthCheck, LegalAid, Membership, Officer, ServiceInput, WorkerInput};
-use jingong::store::{Clock, Store};
+use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
 use jingong::tui::keymap::{Chord, Keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind, KeyEventState};
+use ratatui::crossterm::event::Event;
 use std::path::{Path, PathBuf};
-use unicode_width::UnicodeWidthStr;
 
-const NOW: &str = "2026-03-15T09:30:00+08:00";
-
-fn clock() -> Clock {
-    Clock::fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
-
-/// A valid ID number from its first 17 digits.
-fn id(first17: &str) -> String {
-    with_check_digit(first17)
-}
+mod tui_support;
+use tui_support::*;
 
 fn worker(name: &str, id_number: &str, phone: &str, employer: &str) -> WorkerInput {
     WorkerInput {
@@ -177,105 +163,18 @@ fn seeded() -> Fixture {
     Fixture { _dir: dir, db }
 }
 
-fn open_app(db: &Path, lang: Lang) -> App {
-    let mut store = Store::open(db).unwrap();
-    store.set_clock(clock());
-    let mut app = App::new(store, Keymap::default_keymap().unwrap(), lang);
-    app.set_db_label("jingong.db");
-    app.settle();
-    app
-}
-
-fn key_event(spec: &str) -> KeyEvent {
-    let chord = Chord::parse(spec).unwrap();
-    KeyEvent {
-        code: chord.code,
-        modifiers: chord.mods,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-/// Presses keys named like the keymap does, separated by spaces: "f3", "tab", "ctrl-s".
-fn keys(app: &mut App, specs: &str) {
-    for spec in specs.split_whitespace() {
-        app.press(key_event(spec));
-        app.settle();
-    }
-}
-
-/// Types text character by character, as a terminal sends it (an input method commits a
-/// whole word at once, which arrives as the same characters).
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.press(KeyEvent {
-            code: ratatui::crossterm::event::KeyCode::Char(c),
-            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        });
-    }
-    app.settle();
-}
-
-fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    terminal
-}
-
 fn screen_text(app: &App) -> String {
-    let terminal = render(app, 100, 30);
-    buffer_text(terminal.backend().buffer())
-}
-
-fn buffer_text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut hidden = 0;
-        for x in 0..buf.area.width {
-            // The cells under the right half of a wide character are not shown.
-            if hidden > 0 {
-                hidden -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            hidden = symbol.width().saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Every popup border shows whole, as the terminal will draw it: on each line, as many left
-/// corners as right ones and an even number of sides. A two-column character whose right half
-/// lies under a popup's left border hides that border (ratatui issue 2526). The status line,
-/// which uses `│` as a separator, is left out.
-fn assert_borders_intact(buf: &Buffer) {
-    let text = buffer_text(buf);
-    let lines: Vec<&str> = text.lines().collect();
-    for (y, line) in lines[..lines.len() - 1].iter().enumerate() {
-        let count = |c: char| line.chars().filter(|&x| x == c).count();
-        assert!(
-            count('┌') == count('┐') && count('└') == count('┘') && count('│') % 2 == 0,
-            "row {y} shows a broken border:\n{text}"
-        );
-    }
+    screen_at(app, 100, 30)
 }
 
 fn snap(app: &App, name: &str) {
     let terminal = render(app, 100, 30);
-    assert_borders_intact(terminal.backend().buffer());
+    assert_borders_intact(&buffer_text(terminal.backend().buffer()));
     insta::assert_snapshot!(name, terminal.backend());
 }
 
 fn live_workers(db: &Path) -> Vec<jingong::store::SearchHit> {
     Store::open(db).unwrap().search("", 0, 100).unwrap().hits
-}
-
-fn langs() -> [(Lang, &'static str); 2] {
-    [(Lang::Zh, "zh"), (Lang::En, "en")]
 }
 
 // ---- flows -------------------------------------------------------------------------------
@@ -758,7 +657,7 @@ fn popups_over_chinese_text_keep_their_borders_at_every_width() {
     // the right half of a Chinese character underneath.
     for width in 80..=101 {
         let terminal = render(&app, width, 24);
-        assert_borders_intact(terminal.backend().buffer());
+        assert_borders_intact(&buffer_text(terminal.backend().buffer()));
         let text = buffer_text(terminal.backend().buffer());
         assert!(
             text.contains("删除职工") && text.contains("以便上报删除"),

@@ -10,13 +10,14 @@ use jingong::domain::{Membership, Officer, ServiceInput, WorkerInput};
 use jingong::store::{Clock, Store};
 use jingong::text::Lang;
 use jingong::tui::app::App;
-use jingong::tui::keymap::{Chord, Keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use jingong::tui::keymap::Keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use std::path::PathBuf;
 use std::time::Duration;
 use unicode_width::UnicodeWidthStr;
+
+mod tui_support;
+use tui_support::{key_event, keys, screen_at};
 
 const NOW: &str = "2026-03-15T09:30:00+08:00";
 /// A fixed device id, so that batch names (which carry its last eight digits) are the same
@@ -140,24 +141,6 @@ fn open_app(fx: &Fixture, lang: Lang) -> App {
     app
 }
 
-fn press(app: &mut App, spec: &str) {
-    let chord = Chord::parse(spec).unwrap();
-    app.press(KeyEvent {
-        code: chord.code,
-        modifiers: chord.mods,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    });
-}
-
-/// Presses keys and lets every background job (loading, export, verify) finish after each.
-fn keys(app: &mut App, specs: &str) {
-    for spec in specs.split_whitespace() {
-        press(app, spec);
-        app.settle();
-    }
-}
-
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.press(KeyEvent {
@@ -169,32 +152,8 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    terminal
-}
-
-/// The screen as the terminal shows it: the cell under a wide character's right half is
-/// not printed.
 fn screen_text(app: &App) -> String {
-    let terminal = render(app);
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut hidden = 0;
-        for x in 0..buf.area.width {
-            if hidden > 0 {
-                hidden -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            hidden = symbol.width().saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
+    screen_at(app, 80, 24)
 }
 
 /// Every line of the screen is exactly 80 columns: Chinese text never pushes a row wider or
@@ -321,7 +280,7 @@ fn the_gauge_follows_the_export_step_by_step_and_the_screen_stays_usable() {
 
     let mut app = open_app(&fx, Lang::Zh);
     keys(&mut app, "f7 e");
-    press(&mut app, "f2");
+    app.press(key_event("f2"));
     // Before the first report the gauge says the export is starting.
     assert!(app.working());
     let screen = screen_text(&app);
@@ -347,7 +306,7 @@ fn the_gauge_follows_the_export_step_by_step_and_the_screen_stays_usable() {
     );
 
     // Keys still work while the export runs; leaving is refused with a reason.
-    press(&mut app, "esc");
+    app.press(key_event("esc"));
     let screen = screen_text(&app);
     assert!(screen.contains("批次：导出与校验"), "{screen}");
     assert!(screen.contains("导出尚未完成，请稍候"), "{screen}");

@@ -3,29 +3,15 @@
 //! worker twice, undo, a name search, the attendee list, the key count), the roster import from
 //! the events screen, and snapshots at 80×24 in both languages.
 
-use chrono::{DateTime, NaiveDate};
-use jingong::domain::idcard::with_check_digit;
+use chrono::NaiveDate;
 use jingong::domain::{EventInput, Membership, Officer, WorkerInput};
-use jingong::store::{Clock, Store};
+use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
-use jingong::tui::keymap::{Chord, Keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use std::path::{Path, PathBuf};
-use unicode_width::UnicodeWidthStr;
 
-const NOW: &str = "2026-03-15T09:30:00+08:00";
-
-fn clock() -> Clock {
-    Clock::fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
-
-fn id(first17: &str) -> String {
-    with_check_digit(first17)
-}
+mod tui_support;
+use tui_support::*;
 
 /// 王建国, registered; the quick-entry tests type his number.
 fn wang() -> String {
@@ -117,97 +103,14 @@ fn seeded() -> Fixture {
     Fixture { dir, db, event }
 }
 
-fn open_app(db: &Path, lang: Lang) -> App {
-    let mut store = Store::open(db).unwrap();
-    store.set_clock(clock());
-    let mut app = App::new(store, Keymap::default_keymap().unwrap(), lang);
-    app.set_db_label("jingong.db");
-    app.settle();
-    app
-}
-
-fn key_event(spec: &str) -> KeyEvent {
-    let chord = Chord::parse(spec).unwrap();
-    KeyEvent {
-        code: chord.code,
-        modifiers: chord.mods,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-fn char_event(c: char) -> KeyEvent {
-    KeyEvent {
-        code: KeyCode::Char(c),
-        modifiers: KeyModifiers::NONE,
-        kind: KeyEventKind::Press,
-        state: KeyEventState::NONE,
-    }
-}
-
-fn keys(app: &mut App, specs: &str) {
-    for spec in specs.split_whitespace() {
-        app.press(key_event(spec));
-        app.settle();
-    }
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.press(char_event(c));
-    }
-    app.settle();
-}
-
-fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    terminal
-}
-
-fn buffer_text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut hidden = 0;
-        for x in 0..buf.area.width {
-            if hidden > 0 {
-                hidden -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            hidden = symbol.width().saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
-}
-
 fn screen_text(app: &App) -> String {
-    buffer_text(render(app).backend().buffer())
-}
-
-/// Every popup border shows whole: as many left corners as right ones and an even number of
-/// sides on each line but the status line (which uses │ as a separator).
-fn assert_borders_intact(text: &str) {
-    let lines: Vec<&str> = text.lines().collect();
-    for (y, line) in lines[..lines.len() - 1].iter().enumerate() {
-        let count = |c: char| line.chars().filter(|&x| x == c).count();
-        assert!(
-            count('┌') == count('┐') && count('└') == count('┘') && count('│') % 2 == 0,
-            "row {y} shows a broken border:\n{text}"
-        );
-    }
+    screen_at(app, 80, 24)
 }
 
 fn snap(app: &App, name: &str) {
-    let terminal = render(app);
+    let terminal = render(app, 80, 24);
     assert_borders_intact(&buffer_text(terminal.backend().buffer()));
     insta::assert_snapshot!(name, terminal.backend());
-}
-
-fn langs() -> [(Lang, &'static str); 2] {
-    [(Lang::Zh, "zh"), (Lang::En, "en")]
 }
 
 fn store(fx: &Fixture) -> Store {

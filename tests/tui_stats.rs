@@ -2,24 +2,16 @@
 //! languages, choosing the period and the district, a custom period, and opening a hardship
 //! worker who was not served.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use jingong::domain::idcard::with_check_digit;
 use jingong::domain::{HealthCheck, LegalAid, Membership, Officer, ServiceInput, WorkerInput};
-use jingong::store::{Clock, Store};
+use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
-use jingong::tui::keymap::{Chord, Keymap};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
 use std::path::PathBuf;
-use unicode_width::UnicodeWidthStr;
 
-const NOW: &str = "2026-03-15T09:30:00+08:00";
-
-fn clock() -> Clock {
-    Clock::fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
+mod tui_support;
+use tui_support::*;
 
 fn day(s: &str) -> Option<NaiveDate> {
     Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
@@ -113,63 +105,11 @@ fn seeded() -> Fixture {
 }
 
 fn open_app(fx: &Fixture, lang: Lang) -> App {
-    let mut store = Store::open(&fx.db).unwrap();
-    store.set_clock(clock());
-    let mut app = App::new(store, Keymap::default_keymap().unwrap(), lang);
-    app.set_db_label("jingong.db");
-    app.settle();
-    app
-}
-
-fn keys(app: &mut App, specs: &str) {
-    for spec in specs.split_whitespace() {
-        let chord = Chord::parse(spec).unwrap();
-        app.press(KeyEvent {
-            code: chord.code,
-            modifiers: chord.mods,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        });
-        app.settle();
-    }
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.press(KeyEvent {
-            code: KeyCode::Char(c),
-            modifiers: KeyModifiers::NONE,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        });
-    }
-    app.settle();
-}
-
-fn render(app: &App) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| app.render(f)).unwrap();
-    terminal
+    tui_support::open_app(&fx.db, lang)
 }
 
 fn screen_text(app: &App) -> String {
-    let terminal = render(app);
-    let buf = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut hidden = 0;
-        for x in 0..buf.area.width {
-            if hidden > 0 {
-                hidden -= 1;
-                continue;
-            }
-            let symbol = buf[(x, y)].symbol();
-            hidden = symbol.width().saturating_sub(1);
-            out.push_str(symbol);
-        }
-        out.push('\n');
-    }
-    out
+    screen_at(app, 80, 24)
 }
 
 #[test]
@@ -178,13 +118,25 @@ fn snapshot_statistics_tabs_in_both_languages() {
     for (lang, tag) in [(Lang::Zh, "zh"), (Lang::En, "en")] {
         let mut app = open_app(&fx, lang);
         keys(&mut app, "f9");
-        insta::assert_snapshot!(format!("stats_overview_{tag}"), render(&app).backend());
+        insta::assert_snapshot!(
+            format!("stats_overview_{tag}"),
+            render(&app, 80, 24).backend()
+        );
         keys(&mut app, "tab");
-        insta::assert_snapshot!(format!("stats_services_{tag}"), render(&app).backend());
+        insta::assert_snapshot!(
+            format!("stats_services_{tag}"),
+            render(&app, 80, 24).backend()
+        );
         keys(&mut app, "tab");
-        insta::assert_snapshot!(format!("stats_hardship_{tag}"), render(&app).backend());
+        insta::assert_snapshot!(
+            format!("stats_hardship_{tag}"),
+            render(&app, 80, 24).backend()
+        );
         keys(&mut app, "p");
-        insta::assert_snapshot!(format!("stats_period_picker_{tag}"), render(&app).backend());
+        insta::assert_snapshot!(
+            format!("stats_period_picker_{tag}"),
+            render(&app, 80, 24).backend()
+        );
     }
 }
 
