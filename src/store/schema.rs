@@ -1,7 +1,7 @@
 //! Numbered migrations under `PRAGMA user_version`. Each runs in its own transaction; a
 //! database newer than this build is refused rather than guessed at.
 
-use super::stats::fill_served_months;
+use super::stats::{Fill, fill_served_months};
 use rusqlite::Connection;
 
 /// Migration n (1-based) is `MIGRATIONS[n - 1]`. Never edit a shipped migration: add one.
@@ -324,12 +324,14 @@ CREATE INDEX stat_follow_up_district ON stat_follow_up(district_code, follow_up_
 INSERT INTO stat_worker_day
     SELECT district_code, substr(created_at, 1, 10), membership, hardship, count(*)
     FROM worker WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4;
+-- (service day fill begins)
 INSERT INTO stat_service_day
     SELECT s.served_on, s.kind, w.district_code, count(*), sum(coalesce(h.referral, 0))
     FROM service s JOIN worker w ON w.id = s.worker_id
          LEFT JOIN health_check h ON h.service_id = s.id
     WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL
     GROUP BY 1, 2, 3;
+-- (service day fill ends)
 -- (reach fill begins)
 INSERT INTO stat_worker_month
     SELECT worker_id, month,
@@ -729,14 +731,16 @@ CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
 const SERVED_MONTHS_FILL: &str = "-- (served months are filled here)";
 
 /// Fills the (empty) rollup tables from the records, as migrations 4 to 6 did: run again after
-/// a bulk load that went in with the statistics triggers suspended.
+/// a bulk load that went in with the statistics triggers suspended. The daily service rollup
+/// is counted in the same ordered pass as the served months (migration 4's SQL looked up each
+/// service's worker at random: 7 s of 31 for a 200,000-worker demo), before migration 5's
+/// monthly rollup is summed from it.
 pub(crate) fn fill_rollups(conn: &Connection) -> rusqlite::Result<()> {
-    let sql: String = [MIGRATION_4, MIGRATION_5]
-        .iter()
-        .map(|migration| without_superseded_fill(section(migration, "rollup fill")))
-        .collect();
-    conn.execute_batch(&sql)?;
-    fill_served_months(conn)
+    let first = without_superseded_fill(section(MIGRATION_4, "rollup fill"));
+    let first = first.replace(section(MIGRATION_4, "service day fill"), "");
+    conn.execute_batch(&first)?;
+    fill_served_months(conn, Fill::ServedMonthsAndDays)?;
+    conn.execute_batch(section(MIGRATION_5, "rollup fill"))
 }
 
 /// `sql` less migration 4's fill of the served months and reach, which migration 6 empties and
@@ -789,7 +793,7 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
         match sql.split_once(SERVED_MONTHS_FILL) {
             Some((before, after)) => {
                 tx.execute_batch(before)?;
-                fill_served_months(&tx)?;
+                fill_served_months(&tx, Fill::ServedMonths)?;
                 tx.execute_batch(after)?;
             }
             None => tx.execute_batch(&sql)?,

@@ -23,7 +23,7 @@ use super::{Result, Store};
 use crate::domain::refdata;
 mod rollup;
 mod served_months;
-pub(crate) use served_months::fill_served_months;
+pub(crate) use served_months::{Fill, fill_served_months};
 mod scan;
 
 use chrono::{Days, Months, NaiveDate};

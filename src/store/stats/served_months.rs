@@ -1,8 +1,9 @@
-//! Fills `stat_worker_month` and `stat_reach` from the records in one pass. In SQL the same
-//! fill groups three million services by worker and month in a temporary B-tree and sorts
-//! them again for the window functions (22 s of CPU on 1,000,000 workers); the live-service
-//! index already yields them in worker and date order, and the worker table in worker order,
-//! so merging the two needs no sort at all.
+//! Fills `stat_worker_month` and `stat_reach` (and after a bulk load `stat_service_day`) from
+//! the records in one pass. In SQL the same fill groups three million services by worker and
+//! month in a temporary B-tree and sorts them again for the window functions (22 s of CPU on
+//! 1,000,000 workers), and the daily rollup looks up each service's worker at random; the
+//! live-service index already yields services in worker and date order, and the worker table
+//! in worker order, so merging the two needs no sort and no random lookup.
 
 use rusqlite::{Connection, params};
 use std::collections::HashMap;
@@ -19,6 +20,79 @@ struct LiveWorker {
     id: i64,
     district_code: String,
     hardship: bool,
+}
+
+/// What the pass fills besides the served months and reach.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fill {
+    ServedMonths,
+    /// Also the daily service rollup (empty: a bulk load refills every rollup).
+    ServedMonthsAndDays,
+}
+
+/// Services by day, kind and district with their referrals, counted in memory with small keys
+/// (about 100,000 of them on a district's data) and written once at the end.
+#[derive(Default)]
+struct DayTally {
+    counts: HashMap<(u32, u8, u16), (i64, i64)>,
+    days: HashMap<u32, String>,
+    kinds: Vec<String>,
+    districts: HashMap<String, u16>,
+    district_names: Vec<String>,
+}
+
+impl DayTally {
+    fn add(&mut self, served_on: &str, kind: &str, district: &str, referral: i64) {
+        // "YYYY-MM-DD" as a number keeps the key small; the text is kept once per day.
+        let day: u32 = served_on
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .fold(0u32, |n, b| {
+                n.wrapping_mul(10).wrapping_add(u32::from(b - b'0'))
+            });
+        self.days
+            .entry(day)
+            .or_insert_with(|| served_on.to_string());
+        let kind_index = match self.kinds.iter().position(|k| k == kind) {
+            Some(i) => i,
+            None => {
+                self.kinds.push(kind.to_string());
+                self.kinds.len() - 1
+            }
+        } as u8;
+        let district_index = match self.districts.get(district) {
+            Some(&i) => i,
+            None => {
+                let i = self.district_names.len() as u16;
+                self.districts.insert(district.to_string(), i);
+                self.district_names.push(district.to_string());
+                i
+            }
+        };
+        let entry = self
+            .counts
+            .entry((day, kind_index, district_index))
+            .or_default();
+        entry.0 += 1;
+        entry.1 += referral;
+    }
+
+    fn write(self, conn: &Connection) -> rusqlite::Result<()> {
+        let mut insert = conn.prepare(
+            "INSERT INTO stat_service_day (served_on, kind, district_code, services, referred)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for ((day, kind, district), (services, referred)) in self.counts {
+            insert.execute(params![
+                self.days[&day],
+                self.kinds[usize::from(kind)],
+                self.district_names[usize::from(district)],
+                services,
+                referred
+            ])?;
+        }
+        Ok(())
+    }
 }
 
 /// Where the pass writes: the served-month rows, and the reach tallies kept in memory (a few
@@ -68,7 +142,7 @@ impl Rows<'_> {
 }
 
 /// Fills the (empty) served-month and reach rollups. Runs while their triggers are absent.
-pub(crate) fn fill_served_months(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn fill_served_months(conn: &Connection, what: Fill) -> rusqlite::Result<()> {
     // Rows arrive in worker order; the by-month index is cheaper built once afterwards.
     let by_month: String = conn.query_row(
         "SELECT sql FROM sqlite_master WHERE name = 'stat_worker_month_by_month'",
@@ -76,11 +150,11 @@ pub(crate) fn fill_served_months(conn: &Connection) -> rusqlite::Result<()> {
         |r| r.get(0),
     )?;
     conn.execute_batch("DROP INDEX stat_worker_month_by_month")?;
-    fill(conn)?;
+    fill(conn, what)?;
     conn.execute_batch(&by_month)
 }
 
-fn fill(conn: &Connection) -> rusqlite::Result<()> {
+fn fill(conn: &Connection, what: Fill) -> rusqlite::Result<()> {
     let mut workers = conn.prepare(
         "SELECT id, district_code, hardship FROM worker WHERE deleted_at IS NULL ORDER BY id",
     )?;
@@ -91,12 +165,25 @@ fn fill(conn: &Connection) -> rusqlite::Result<()> {
             hardship: r.get(2)?,
         })
     })?;
-    let mut services = conn.prepare(
-        "SELECT worker_id, served_on FROM service INDEXED BY service_live_worker
-         WHERE deleted_at IS NULL ORDER BY worker_id, served_on",
-    )?;
-    let mut services =
-        services.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let days = what == Fill::ServedMonthsAndDays;
+    let mut services = conn.prepare(if days {
+        "SELECT s.worker_id, s.served_on, s.kind, coalesce(h.referral, 0)
+         FROM service s INDEXED BY service_live_worker
+              LEFT JOIN health_check h ON h.service_id = s.id
+         WHERE s.deleted_at IS NULL ORDER BY s.worker_id, s.served_on"
+    } else {
+        "SELECT worker_id, served_on, '', 0 FROM service INDEXED BY service_live_worker
+         WHERE deleted_at IS NULL ORDER BY worker_id, served_on"
+    })?;
+    let mut services = services.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    let mut tally = DayTally::default();
     let mut out = Rows {
         insert: conn.prepare(
             "INSERT INTO stat_worker_month (worker_id, month, prev_month, district_code, hardship,
@@ -109,7 +196,7 @@ fn fill(conn: &Connection) -> rusqlite::Result<()> {
     let mut months: Vec<Month> = Vec::new();
     let mut current: Option<i64> = None;
     for service in services.by_ref() {
-        let (worker_id, served_on) = service?;
+        let (worker_id, served_on, kind, referral) = service?;
         if current != Some(worker_id) {
             if let Some(done) = current {
                 out.write(done, &months, &worker)?;
@@ -120,6 +207,9 @@ fn fill(conn: &Connection) -> rusqlite::Result<()> {
             while worker.as_ref().is_some_and(|w| w.id < worker_id) {
                 worker = workers.next().transpose()?;
             }
+        }
+        if days && let Some(w) = worker.as_ref().filter(|w| w.id == worker_id) {
+            tally.add(&served_on, &kind, &w.district_code, referral);
         }
         let month = &served_on[..served_on.len().min(7)];
         match months.last_mut() {
@@ -141,6 +231,9 @@ fn fill(conn: &Connection) -> rusqlite::Result<()> {
     )?;
     for ((district_code, month, prev_month, hardship), workers) in out.reach {
         insert_reach.execute(params![district_code, month, prev_month, hardship, workers])?;
+    }
+    if days {
+        tally.write(conn)?;
     }
     Ok(())
 }
