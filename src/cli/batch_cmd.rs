@@ -14,7 +14,6 @@ use crate::batch::export::{
 use crate::batch::format::RecordKind;
 use crate::batch::merge::{ImportOutcome, import_batches};
 use crate::batch::verify::{VerifyOptions, verify_path};
-use crate::store::Store;
 use crate::text::Lang;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -139,9 +138,7 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
     // The database resolves references only when named (--db or JINGONG_DB): verifying a
     // batch must not depend on whichever database happens to be the default.
     let store = match &cli.db {
-        Some(path) if path.exists() => {
-            Some(Store::open_reader(path).map_err(|e| Failure::from_store(e, lang))?)
-        }
+        Some(path) if path.exists() => Some(super::open_reader(path, lang)?),
         _ => None,
     };
     let mut earlier = EarlierBatches::new(&a.path);
