@@ -33,6 +33,21 @@ mod with_feature {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777
     }
 
+    /// `jingong --db DB` with the test's clock and folders (`t.cmd()` names `t.db`).
+    fn on(t: &TestDb, db: &Path) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_jingong"));
+        cmd.arg("--db")
+            .arg(db)
+            .env("JINGONG_NOW", support::NOW)
+            .env("JINGONG_DATA_DIR", t.path().join("data"))
+            .env("JINGONG_CONFIG_DIR", t.path().join("config"))
+            .env_remove("JINGONG_DB")
+            .env_remove("JINGONG_LANG")
+            .env_remove("JINGONG_KEY")
+            .env_remove("JINGONG_NEW_KEY");
+        cmd
+    }
+
     /// A database created encrypted with KEY, holding one worker and a legal-aid visit.
     fn encrypted() -> TestDb {
         let t = TestDb::new();
@@ -187,9 +202,7 @@ mod with_feature {
         // The source is left as it was.
         assert_eq!(head(&t.db), b"SQLite format 3\0");
         let encrypted_stats = stdout_of(
-            t.cmd()
-                .arg("--db")
-                .arg(&enc)
+            on(&t, &enc)
                 .env("JINGONG_KEY", KEY)
                 .args(["stats", "--json"]),
         );
@@ -206,9 +219,7 @@ mod with_feature {
         assert!(String::from_utf8_lossy(&out.stderr).contains("已存在"));
 
         let back = t.path().join("back.db");
-        t.cmd()
-            .arg("--db")
-            .arg(&enc)
+        on(&t, &enc)
             .env("JINGONG_KEY", KEY)
             .args(["decrypt", "--out", back.to_str().unwrap()])
             .assert()
@@ -249,7 +260,7 @@ mod with_feature {
             assert_eq!(dump(&a), dump(&b), "table {table}");
         }
         assert_eq!(
-            stdout_of(t.cmd().arg("--db").arg(&back).args(["stats", "--json"])),
+            stdout_of(on(&t, &back).args(["stats", "--json"])),
             plain_before
         );
     }
@@ -266,9 +277,7 @@ mod with_feature {
         assert_ne!(head(&copy), b"SQLite format 3\0");
         assert!(!holds(&copy, ID));
         let shown = stdout_of(
-            t.cmd()
-                .arg("--db")
-                .arg(&copy)
+            on(&t, &copy)
                 .env("JINGONG_KEY", KEY)
                 .args(["worker", "show", ID, "--reveal"]),
         );
@@ -292,6 +301,9 @@ mod with_feature {
             &[("JINGONG_DATA_DIR", data.as_os_str())],
         );
         pty.wait_for("请输入密钥");
+        // The prompt is printed just before echo is turned off: a reply typed within that
+        // instant would be echoed by the terminal, which a person never manages.
+        std::thread::sleep(std::time::Duration::from_millis(500));
         pty.send(KEY);
         pty.send("\r");
         pty.wait_for(ID);
