@@ -25,7 +25,7 @@ pub fn idcard(data: &[u8]) {
     if let Ok(id) = parse_id_number(&text, today()) {
         assert_eq!(id.number.len(), 18);
         assert_eq!(
-            check_digit(id.number[..17].as_bytes()),
+            check_digit(&id.number.as_bytes()[..17]),
             id.number.chars().last().expect("18 characters")
         );
         assert!(id.birth_date <= today());
