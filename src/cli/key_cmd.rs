@@ -66,7 +66,7 @@ pub(crate) fn key_for(path: &Path, lang: Lang) -> Result<Option<Key>, Failure> {
             ),
             lang,
         ),
-        FileState::Plain => Ok(None),
+        FileState::Plain | FileState::Unreadable => Ok(None),
     }
 }
 

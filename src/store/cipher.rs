@@ -60,6 +60,8 @@ pub enum FileState {
     /// Anything else: encrypted, damaged, or not a database at all. An encrypted file's
     /// first bytes are random salt, so it cannot be told from junk without the key.
     NotPlain,
+    /// There but not readable (permissions, a folder): opening reports why.
+    Unreadable,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -67,8 +69,7 @@ const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 pub fn file_state(path: &Path) -> FileState {
     let Ok(mut file) = std::fs::File::open(path) else {
         return if path.exists() {
-            // Unreadable: opening will report why; guessing "encrypted" would mislead.
-            FileState::Plain
+            FileState::Unreadable
         } else {
             FileState::Missing
         };
@@ -79,7 +80,7 @@ pub fn file_state(path: &Path) -> FileState {
         match file.read(&mut head[read..]) {
             Ok(0) => break,
             Ok(n) => read += n,
-            Err(_) => return FileState::Plain,
+            Err(_) => return FileState::Unreadable,
         }
     }
     match read {
@@ -284,5 +285,6 @@ mod tests {
         assert_eq!(file_state(&path), FileState::Plain);
         std::fs::write(&path, [0x5au8; 64]).unwrap();
         assert_eq!(file_state(&path), FileState::NotPlain);
+        assert_eq!(file_state(dir.path()), FileState::Unreadable);
     }
 }
