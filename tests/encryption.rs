@@ -314,6 +314,65 @@ mod with_feature {
             pty.text()
         );
     }
+
+    /// A new database started in a terminal is offered a key, typed twice; two different
+    /// entries change nothing, and Enter alone leaves the database plain.
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_in_a_terminal_asks_for_a_key_twice() {
+        let t = TestDb::new();
+        let data = t.path().join("data");
+        let officer = |db: &Path| -> support::Pty {
+            support::Pty::spawn(
+                &[
+                    "--db".as_ref(),
+                    db.as_os_str(),
+                    "officer".as_ref(),
+                    "set".as_ref(),
+                    "--name".as_ref(),
+                    "李明".as_ref(),
+                    "--org".as_ref(),
+                    "和平区总工会".as_ref(),
+                    "--district".as_ref(),
+                    "120101".as_ref(),
+                ],
+                &[("JINGONG_DATA_DIR", data.as_os_str())],
+            )
+        };
+        let pause = || std::thread::sleep(std::time::Duration::from_millis(500));
+
+        let mut pty = officer(&t.db);
+        pty.wait_for("设置密钥以加密");
+        pause();
+        pty.send("k-1\r");
+        pty.wait_for("请再输入一次");
+        pause();
+        pty.send("k-2\r");
+        pty.wait_for("两次输入的密钥不一致");
+        assert_eq!(pty.wait_exit(), 2);
+        assert!(!t.db.exists() || std::fs::metadata(&t.db).unwrap().len() == 0);
+
+        let mut pty = officer(&t.db);
+        pty.wait_for("设置密钥以加密");
+        pause();
+        pty.send("k-1\r");
+        pty.wait_for("请再输入一次");
+        pause();
+        pty.send("k-1\r");
+        assert_eq!(pty.wait_exit(), 0, "{}", pty.text());
+        assert_ne!(head(&t.db), b"SQLite format 3\0");
+        assert!(
+            stdout_of(t.cmd().env("JINGONG_KEY", "k-1").args(["officer", "show"])).contains("李明")
+        );
+
+        let plain = t.path().join("plain.db");
+        let mut pty = officer(&plain);
+        pty.wait_for("设置密钥以加密");
+        pause();
+        pty.send("\r");
+        assert_eq!(pty.wait_exit(), 0, "{}", pty.text());
+        assert_eq!(head(&plain), b"SQLite format 3\0");
+    }
 }
 
 #[cfg(not(feature = "encryption"))]
