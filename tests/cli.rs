@@ -416,11 +416,20 @@ fn a_newer_database_or_a_non_database_is_refused_with_a_message() {
 
     let junk = TestDb::new();
     std::fs::write(&junk.db, vec![b'x'; 8192]).unwrap();
+    // Junk cannot be told from an encrypted file without the key: a build with encryption
+    // asks for the key, and says the file may be damaged.
+    #[cfg(not(feature = "encryption"))]
     junk.cmd()
         .arg("stats")
         .assert()
         .code(1)
         .stderr(predicate::str::contains("不是 jingong 数据库"));
+    #[cfg(feature = "encryption")]
+    junk.cmd()
+        .arg("stats")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("已加密（或已损坏）"));
 }
 
 #[test]

@@ -350,3 +350,165 @@ fn a_full_disk_refuses_the_save_with_a_message_and_keeps_earlier_data() {
             .is_some()
     );
 }
+
+/// Whether this process is denied a folder whose mode is 000. Root is not (tests often run
+/// as root in CI), so the chmod cases are replaced there by faults that deny root too.
+#[cfg(unix)]
+fn chmod_denies(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let probe = dir.join("probe");
+    std::fs::create_dir(&probe).unwrap();
+    std::fs::write(probe.join("f"), "x").unwrap();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let denied = std::fs::read(probe.join("f")).is_err();
+    std::fs::set_permissions(&probe, std::fs::Permissions::from_mode(0o700)).unwrap();
+    denied
+}
+
+/// The screens start only after the keymap is loaded from the config folder. Run without a
+/// terminal, a start that got past the keymap ends with "needs a terminal" (exit 1); one
+/// stopped by the config folder names the file and the reason (exit 2). Neither panics.
+#[cfg(unix)]
+#[test]
+fn config_folder_faults_fall_back_to_defaults_or_stop_with_the_path_and_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = support::TestDb::with_officer();
+    let root = t.path().join("configs");
+    std::fs::create_dir(&root).unwrap();
+    let denies = chmod_denies(&root);
+
+    // Each case: what, the config folder given, the exit code and words expected.
+    let mut cases: Vec<(String, std::path::PathBuf, i32, &str)> = Vec::new();
+    cases.push((
+        "config folder missing (defaults used)".into(),
+        root.join("missing/jingong"),
+        1,
+        "须在终端中运行",
+    ));
+    let file_instead = root.join("a-file");
+    std::fs::write(&file_instead, "not a folder").unwrap();
+    cases.push((
+        "a file where the config folder should be (defaults used)".into(),
+        file_instead,
+        1,
+        "须在终端中运行",
+    ));
+    let looped = root.join("loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    cases.push((
+        "config folder is a symlink to itself (cannot be looked into, even by root)".into(),
+        looped.clone(),
+        2,
+        "cannot read the config folder",
+    ));
+    let keymap_dir = root.join("keymap-is-a-folder");
+    std::fs::create_dir_all(keymap_dir.join("keymap.toml")).unwrap();
+    cases.push((
+        "keymap.toml is a folder (cannot be read, even by root)".into(),
+        keymap_dir,
+        2,
+        "keymap.toml:0: cannot read",
+    ));
+    let locked = root.join("locked");
+    let locked_keymap = root.join("locked-keymap");
+    if denies {
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::write(locked.join("keymap.toml"), "").unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        cases.push((
+            "config folder unreadable (chmod 000)".into(),
+            locked.clone(),
+            2,
+            "cannot read the config folder",
+        ));
+        std::fs::create_dir(&locked_keymap).unwrap();
+        std::fs::write(locked_keymap.join("keymap.toml"), "").unwrap();
+        std::fs::set_permissions(
+            locked_keymap.join("keymap.toml"),
+            std::fs::Permissions::from_mode(0o000),
+        )
+        .unwrap();
+        cases.push((
+            "keymap.toml unreadable (chmod 000)".into(),
+            locked_keymap.clone(),
+            2,
+            "keymap.toml:0: cannot read",
+        ));
+    } else {
+        println!("chmod 000 does not deny this user (root): the chmod cases are skipped");
+    }
+
+    for (what, config, code, expected) in &cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_jingong"))
+            .arg("--db")
+            .arg(&t.db)
+            .env("JINGONG_DATA_DIR", t.path().join("data"))
+            .env("JINGONG_CONFIG_DIR", config)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(*code), "{what}: {stderr}");
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+        if *code == 2 {
+            assert!(stderr.contains("按键配置有误"), "{what}: {stderr}");
+        }
+        println!(
+            "bad environment tried: {what}: exit {code}: {}",
+            stderr.trim()
+        );
+    }
+
+    // A keymap named on the command line that is not there.
+    let out = Command::new(env!("CARGO_BIN_EXE_jingong"))
+        .arg("--db")
+        .arg(&t.db)
+        .arg("--keymap")
+        .arg(root.join("no-such-keymap.toml"))
+        .env("JINGONG_DATA_DIR", t.path().join("data"))
+        .env("JINGONG_CONFIG_DIR", root.join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no-such-keymap.toml:0: cannot read"),
+        "{stderr}"
+    );
+    println!("bad environment tried: --keymap names a missing file: exit 2");
+
+    for dir in [&locked, &locked_keymap] {
+        if dir.exists() {
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    let _ = std::fs::set_permissions(
+        locked_keymap.join("keymap.toml"),
+        std::fs::Permissions::from_mode(0o600),
+    );
+}
+
+/// The fallback is real: with no config folder at all, the screens start in a terminal with
+/// the default keys (F1 help, Ctrl-Q quit) and the program ends normally.
+#[cfg(unix)]
+#[test]
+fn a_missing_config_folder_starts_the_screens_with_the_default_keys() {
+    let t = support::TestDb::with_officer();
+    let missing = t.path().join("no/such/config");
+    let data = t.path().join("data");
+    let mut pty = support::Pty::spawn(
+        &["--db".as_ref(), t.db.as_os_str()],
+        &[
+            ("JINGONG_CONFIG_DIR", missing.as_os_str()),
+            ("JINGONG_DATA_DIR", data.as_os_str()),
+        ],
+    );
+    pty.wait_for("还没有登记职工");
+    pty.send("\x1bOP");
+    pty.wait_for("Ctrl-Q");
+    pty.send("\x11");
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.text());
+    assert!(!missing.exists(), "a missing config folder is not created");
+    println!("bad environment tried: config folder missing, in a real terminal: defaults, exit 0");
+}

@@ -64,6 +64,11 @@ fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
     cmd.env("JINGONG_CONFIG_DIR", dir.path().join("config"));
     cmd.env("TERM", "xterm-256color");
     cmd.env("LANG", "C.UTF-8");
+    cmd.env_remove("JINGONG_KEY");
+    // With encryption built in, the same walk runs on an encrypted database: the search
+    // thread's own connection must get the key too.
+    #[cfg(feature = "encryption")]
+    cmd.env("JINGONG_KEY", "e2e-key");
     let mut child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
 
@@ -137,7 +142,15 @@ fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
     };
     assert!(status.success(), "exit status {status:?}");
 
+    #[cfg(not(feature = "encryption"))]
     let store = Store::open(&db).unwrap();
+    #[cfg(feature = "encryption")]
+    let store = Store::open_keyed(
+        &db,
+        jingong::store::Access::ReadWrite,
+        jingong::store::Key::new("e2e-key"),
+    )
+    .unwrap();
     let worker = store.worker_by_id_number(&id_number).unwrap().unwrap();
     assert_eq!(worker.input.name, "王建国");
     assert_eq!(worker.input.phone, "13812345678");

@@ -220,11 +220,24 @@ fn field_of_header(header: &str) -> Option<Field> {
 
 /// Reads a roster file: a workbook when it is one (by content, not by name), else CSV.
 pub fn read_roster(path: &Path, sheet: Option<&str>) -> Result<Roster, RosterError> {
+    let bytes = std::fs::read(path).map_err(|e| RosterError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    roster_from_bytes(bytes, sheet, path)
+}
+
+/// The same as `read_roster` on bytes already in memory; `path` only names the file in
+/// messages. The fuzz target enters here, so it runs exactly what an import runs.
+pub fn roster_from_bytes(
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+    path: &Path,
+) -> Result<Roster, RosterError> {
     let unreadable = |reason: String| RosterError::Unreadable {
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| unreadable(e.to_string()))?;
     let is_workbook = bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
     let (source, table) = if is_workbook {

@@ -9,11 +9,21 @@ pub enum BatchSource {
     Folder(PathBuf),
     Zip {
         path: PathBuf,
-        archive: Box<zip::ZipArchive<BufReader<File>>>,
+        archive: Box<zip::ZipArchive<Box<dyn ReadSeek>>>,
         /// The folder inside the zip that holds the files ("" when they sit at the top).
         prefix: String,
     },
+    /// Files already in memory, by name: for the fuzz target, which must not touch the disk
+    /// for every input.
+    Memory {
+        path: PathBuf,
+        files: Vec<(String, Vec<u8>)>,
+    },
 }
+
+/// What a zip archive is read from: a file, or bytes in memory.
+pub trait ReadSeek: Read + std::io::Seek {}
+impl<T: Read + std::io::Seek> ReadSeek for T {}
 
 /// A file of the batch as found: its name (relative to the batch) and size.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +39,14 @@ impl BatchSource {
             return Ok(BatchSource::Folder(path.to_path_buf()));
         }
         let file = File::open(path).map_err(|e| BatchError::io(path, e))?;
-        let archive =
-            zip::ZipArchive::new(BufReader::new(file)).map_err(|_| BatchError::NotABatch {
-                path: path.to_path_buf(),
-            })?;
+        BatchSource::from_zip(path, Box::new(BufReader::new(file)))
+    }
+
+    /// A zip read from `reader`; `path` only names it in messages.
+    pub fn from_zip(path: &Path, reader: Box<dyn ReadSeek>) -> Result<BatchSource> {
+        let archive = zip::ZipArchive::new(reader).map_err(|_| BatchError::NotABatch {
+            path: path.to_path_buf(),
+        })?;
         let names: Vec<String> = archive
             .file_names()
             .filter_map(|n| n.ok().map(|n| n.to_string()))
@@ -51,10 +65,18 @@ impl BatchSource {
         })
     }
 
+    /// A batch whose files are given by name and content.
+    pub fn from_memory(path: &Path, files: Vec<(String, Vec<u8>)>) -> BatchSource {
+        BatchSource::Memory {
+            path: path.to_path_buf(),
+            files,
+        }
+    }
+
     pub fn path(&self) -> &Path {
         match self {
             BatchSource::Folder(p) => p,
-            BatchSource::Zip { path, .. } => path,
+            BatchSource::Zip { path, .. } | BatchSource::Memory { path, .. } => path,
         }
     }
 
@@ -106,6 +128,17 @@ impl BatchSource {
                 out.sort_by(|a, b| a.name.cmp(&b.name));
                 Ok(out)
             }
+            BatchSource::Memory { files, .. } => {
+                let mut out: Vec<Entry> = files
+                    .iter()
+                    .map(|(name, bytes)| Entry {
+                        name: name.clone(),
+                        bytes: bytes.len() as u64,
+                    })
+                    .collect();
+                out.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(out)
+            }
         }
     }
 
@@ -128,6 +161,19 @@ impl BatchSource {
                     message: format!("{full}: {e}"),
                 })?;
                 Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
+            }
+            BatchSource::Memory { path, files } => {
+                let bytes = files
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, bytes)| bytes.as_slice())
+                    .ok_or_else(|| {
+                        BatchError::io(
+                            &path.join(name),
+                            std::io::Error::from(std::io::ErrorKind::NotFound),
+                        )
+                    })?;
+                Ok(Box::new(bytes))
             }
         }
     }

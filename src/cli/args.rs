@@ -58,6 +58,12 @@ pub enum Command {
     Import(ImportCmd),
     /// Records kept aside at import (same ID number under two workers, diverged copies)
     Conflicts(ConflictsArgs),
+    /// Change the key of an encrypted database (builds with encryption)
+    Rekey,
+    /// Write an encrypted copy of a plain database (builds with encryption)
+    Encrypt(ConvertArgs),
+    /// Write a plain copy of an encrypted database (builds with encryption)
+    Decrypt(ConvertArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,4 +342,11 @@ pub struct ImportBatchArgs {
 pub struct ConflictsArgs {
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The new file; it must not exist yet
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }

@@ -12,7 +12,6 @@ use crate::batch::export::{
     ExportOptions, ExportOutcome, ExportStep, Recovery, export as run_export,
 };
 use crate::batch::merge::{ImportOutcome, import_batches};
-use crate::store::Store;
 use crate::text::Lang;
 use serde_json::json;
 use std::io::IsTerminal;
@@ -137,9 +136,7 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
     // The database resolves references only when named (--db or JINGONG_DB): verifying a
     // batch must not depend on whichever database happens to be the default.
     let store = match &cli.db {
-        Some(path) if path.exists() => {
-            Some(Store::open_reader(path).map_err(|e| Failure::from_store(e, lang))?)
-        }
+        Some(path) if path.exists() => Some(super::open_reader(path, lang)?),
         _ => None,
     };
     let today = crate::store::Clock::from_env().today();

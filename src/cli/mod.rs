@@ -4,6 +4,7 @@
 mod args;
 mod batch_cmd;
 mod demo_cmd;
+mod key_cmd;
 mod output;
 mod records;
 mod roster_cmd;
@@ -11,7 +12,7 @@ mod stats_cmd;
 
 pub use args::{Cli, Command};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Access, Store, StoreError};
 use crate::text::Lang;
 use clap::Parser;
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ impl Failure {
                 EXIT_REFUSED
             }
             e if e.is_invalid_input() => EXIT_INVALID,
+            // A wrong or missing key is the officer's input to fix, like a bad argument.
+            StoreError::WrongKey { .. } | StoreError::KeyNeeded { .. } => EXIT_INVALID,
             _ => EXIT_REFUSED,
         };
         Failure {
@@ -115,10 +118,19 @@ pub(crate) fn db_path(cli: &Cli) -> Result<PathBuf, Failure> {
     })
 }
 
+/// Opens the database read-write, with its key when it is encrypted (from `JINGONG_KEY` or
+/// asked for on the terminal).
 pub fn open_store(cli: &Cli) -> Result<Store, Failure> {
     let path = db_path(cli)?;
     announce_upgrade(&path, cli.lang);
-    Store::open(&path).map_err(|e| Failure::from_store(e, cli.lang))
+    let key = key_cmd::key_for(&path, cli.lang)?;
+    Store::open_keyed(&path, Access::ReadWrite, key).map_err(|e| Failure::from_store(e, cli.lang))
+}
+
+/// A read-only connection to `path`, keyed like `open_store`.
+pub fn open_reader(path: &std::path::Path, lang: Lang) -> Result<Store, Failure> {
+    let key = key_cmd::key_for(path, lang)?;
+    Store::open_keyed(path, Access::ReadOnly, key).map_err(|e| Failure::from_store(e, lang))
 }
 
 /// An upgrade of a large database takes minutes once (a million workers: about two); say so
@@ -155,6 +167,9 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Batches(cmd)) => batch_cmd::batches(&cli, cmd),
         Some(Command::Import(cmd)) => batch_cmd::import(&cli, cmd),
         Some(Command::Conflicts(cmd)) => batch_cmd::conflicts(&cli, cmd),
+        Some(Command::Rekey) => key_cmd::rekey(&cli),
+        Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
+        Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),
     }
     .inspect_err(|f| tracing::info!(code = f.code, "command refused"))
 }

@@ -33,8 +33,24 @@ pub enum StoreError {
     DiskFull,
     #[error("database is busy")]
     Busy,
-    #[error("wrong key or not a database")]
-    WrongKey,
+    /// The key given does not open this encrypted file.
+    #[error("{path}: wrong key")]
+    WrongKey { path: PathBuf },
+    /// The file looks encrypted and no key was given.
+    #[error("{path}: encrypted, no key given")]
+    KeyNeeded { path: PathBuf },
+    /// A key was given for a file that is not encrypted.
+    #[error("{path}: not encrypted")]
+    NotEncrypted { path: PathBuf },
+    /// Encryption asked of a build without the `encryption` feature.
+    #[error("this build has no encryption")]
+    NoEncryption,
+    /// A copy would overwrite an existing file.
+    #[error("{path} already exists")]
+    Exists { path: PathBuf },
+    /// A converted copy did not pass its check; it was removed.
+    #[error("copy failed its check: {detail}")]
+    CopyDamaged { detail: String },
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -96,6 +112,16 @@ impl StoreError {
                     "the database has schema {found}, newer than this program's {supported}: upgrade jingong to open it; nothing was changed"
                 ),
             },
+            StoreError::NotADatabase { path } if !super::cipher::AVAILABLE => match lang {
+                Lang::Zh => format!(
+                    "{}：不是 jingong 数据库（文件已损坏或是其他文件；如是加密数据库，须用带加密功能的 jingong 打开）",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{}: not a jingong database (damaged, or another kind of file; an encrypted database needs a build with encryption)",
+                    path.display()
+                ),
+            },
             StoreError::NotADatabase { path } => match lang {
                 Lang::Zh => format!("{}：不是 jingong 数据库（文件已损坏或是其他文件）", path.display()),
                 Lang::En => format!("{}: not a jingong database (damaged, or another kind of file)", path.display()),
@@ -130,12 +156,50 @@ impl StoreError {
                     "the database is held by another jingong process for too long; retry in a moment",
                 )
                 .into(),
-            StoreError::WrongKey => lang
+            StoreError::WrongKey { path } => match lang {
+                Lang::Zh => format!(
+                    "密钥不对，无法解密数据库 {}（也可能该文件不是 jingong 数据库）：请核对密钥后重试，数据未作改动",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "wrong key: the database {} cannot be decrypted with it (or the file is not a jingong database); check the key and retry, nothing was changed",
+                    path.display()
+                ),
+            },
+            StoreError::KeyNeeded { path } => match lang {
+                Lang::Zh => format!(
+                    "数据库 {} 已加密（或已损坏）：请在终端中运行以输入密钥，或设置环境变量 JINGONG_KEY",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "the database {} is encrypted (or damaged): run in a terminal to type the key, or set JINGONG_KEY",
+                    path.display()
+                ),
+            },
+            StoreError::NotEncrypted { path } => match lang {
+                Lang::Zh => format!(
+                    "数据库 {} 未加密，却给了密钥：如要加密，请运行 jingong encrypt --out 新文件；如照常使用，请取消 JINGONG_KEY",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "the database {} is not encrypted, yet a key was given: to encrypt it run jingong encrypt --out NEW_FILE; to use it as it is, unset JINGONG_KEY",
+                    path.display()
+                ),
+            },
+            StoreError::NoEncryption => lang
                 .pick(
-                    "密钥错误，或文件不是数据库",
-                    "wrong key, or the file is not a database",
+                    "本程序构建时未启用加密功能（encryption），无法读写加密数据库：请使用带加密功能的 jingong",
+                    "this build of jingong has no encryption (the `encryption` feature): use a build that has it",
                 )
                 .into(),
+            StoreError::Exists { path } => match lang {
+                Lang::Zh => format!("{} 已存在，不会覆盖：请换一个文件名", path.display()),
+                Lang::En => format!("{} already exists and is not overwritten: choose another name", path.display()),
+            },
+            StoreError::CopyDamaged { detail } => match lang {
+                Lang::Zh => format!("转换后的副本未通过检查，已删除，原数据库未作改动：{detail}"),
+                Lang::En => format!("the converted copy failed its check and was removed; the database is unchanged: {detail}"),
+            },
             StoreError::Io(e) => match lang {
                 Lang::Zh => format!("文件读写失败：{e}"),
                 Lang::En => format!("file error: {e}"),

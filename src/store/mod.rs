@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod batch_queries;
 pub(crate) mod bulk;
+pub mod cipher;
 pub mod clock;
 pub mod drafts;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod stats;
 pub mod tui_queries;
 pub mod workers;
 
+pub use cipher::{Key, Opener};
 pub use clock::Clock;
 pub use error::{Result, StoreError};
 pub use period::Period;
@@ -38,6 +40,8 @@ pub struct Store {
     clock: Clock,
     /// The current officer's row id, once a profile exists.
     officer_id: Option<i64>,
+    /// The SQLCipher key this file was opened with, for the further connections it needs.
+    key: Option<Key>,
 }
 
 /// How to open: read-write creating the file, or read-only for a background reader.
@@ -59,6 +63,19 @@ impl Store {
     }
 
     pub fn open_with(path: &Path, access: Access) -> Result<Store> {
+        Store::open_keyed(path, access, None)
+    }
+
+    /// Opens with a SQLCipher key (builds with the `encryption` feature): a new file is
+    /// created encrypted; an existing one must have been encrypted with this key.
+    pub fn open_keyed(path: &Path, access: Access, key: Option<Key>) -> Result<Store> {
+        // A key for a plain file is refused rather than ignored: the officer believes the data
+        // is protected, and it is not.
+        if key.is_some() && cipher::file_state(path) == cipher::FileState::Plain {
+            return Err(StoreError::NotEncrypted {
+                path: path.to_path_buf(),
+            });
+        }
         let creating = !path.exists();
         if creating && access == Access::ReadWrite {
             create_private_file(path)?;
@@ -73,7 +90,7 @@ impl Store {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;
-        configure(&mut conn, path)?;
+        configure(&mut conn, path, key.as_ref())?;
         if access == Access::ReadWrite {
             // WAL must be set by a writer; its -wal and -shm files inherit the main file's mode.
             let mode: String = conn
@@ -105,6 +122,7 @@ impl Store {
             path: path.to_path_buf(),
             clock: Clock::from_env(),
             officer_id: None,
+            key,
         };
         if access == Access::ReadWrite {
             store.ensure_device_id()?;
@@ -116,7 +134,7 @@ impl Store {
     /// An in-memory database, for tests of the store itself.
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        configure(&mut conn, Path::new(":memory:"))?;
+        configure(&mut conn, Path::new(":memory:"), None)?;
         schema::migrate(&mut conn).map_err(|e| match e {
             schema::MigrateError::Newer { found } => StoreError::NewerSchema {
                 found,
@@ -129,6 +147,7 @@ impl Store {
             path: PathBuf::from(":memory:"),
             clock: Clock::from_env(),
             officer_id: None,
+            key: None,
         };
         store.ensure_device_id()?;
         Ok(store)
@@ -185,13 +204,15 @@ impl Store {
     }
 
     /// Copies the database through SQLite's online backup API: consistent even while another
-    /// process writes. The copy is created owner-only.
+    /// process writes. The copy is created owner-only, and encrypted with this database's key
+    /// when it has one: a backup must not be the way around the encryption.
     pub fn backup_to(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
             std::fs::remove_file(dest)?;
         }
         create_private_file(dest)?;
         let mut target = Connection::open(dest)?;
+        cipher::apply_key(&target, self.key.as_ref())?;
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
             backup.run_to_completion(256, Duration::from_millis(5), None)?;
@@ -217,18 +238,24 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> 
     Ok(())
 }
 
-fn configure(conn: &mut Connection, path: &Path) -> Result<()> {
+fn configure(conn: &mut Connection, path: &Path, key: Option<&Key>) -> Result<()> {
+    // The key goes first: SQLCipher reads nothing until it has one.
+    cipher::apply_key(conn, key)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Writers take the write lock when their transaction begins. A deferred transaction that
     // read first and then tries to write fails at once with BUSY_SNAPSHOT if another process
     // committed meanwhile, without waiting: with IMMEDIATE, the busy timeout applies.
     conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     // Reading the schema is the first thing that touches the file's pages: a file that is not
-    // a database fails here, and gets a message that says so.
+    // a database, or an encrypted one read with the wrong key or none, fails here, and gets
+    // a message that says which.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
     })
-    .map_err(|e| classify_open_error(e, path))?;
+    .map_err(|e| match classify_open_error(e, path) {
+        StoreError::NotADatabase { path } => cipher::unreadable(&path, key),
+        other => other,
+    })?;
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = FULL;

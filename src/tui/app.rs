@@ -43,7 +43,7 @@ impl App {
     pub fn new(store: Store, keymap: Keymap, lang: Lang) -> App {
         // A database on disk gets its own search thread; an in-memory one is searched inline.
         let search = if store.path().is_file() {
-            match SearchClient::start(store.path()) {
+            match SearchClient::start(&store) {
                 Ok(client) => Some(client),
                 Err(e) => {
                     tracing::warn!(error = %e, "search thread not started; searching inline");

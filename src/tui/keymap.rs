@@ -332,13 +332,36 @@ impl Keymap {
 
     /// The defaults with `path` applied over them, if given; or with the user's file from
     /// the config folder when it exists.
+    ///
+    /// A config folder that is missing (or a file where the folder should be) holds no
+    /// keymap: defaults. One that exists but cannot be looked into may hold a keymap the
+    /// officer counts on, so that stops the start with the path and the reason rather than
+    /// silently binding other keys.
     pub fn load(explicit: Option<&Path>, config_dir: Option<&Path>) -> Result<Keymap, KeymapError> {
         let mut keymap = Keymap::default_keymap()?;
         let user = match explicit {
             Some(path) => Some(path.to_path_buf()),
-            None => config_dir
-                .map(|d| d.join("keymap.toml"))
-                .filter(|p| p.is_file()),
+            None => match config_dir.map(|d| d.join("keymap.toml")) {
+                None => None,
+                Some(path) => match std::fs::metadata(&path) {
+                    Ok(_) => Some(path),
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                        ) =>
+                    {
+                        None
+                    }
+                    Err(e) => {
+                        return Err(KeymapError {
+                            file: path.display().to_string(),
+                            line: 0,
+                            problem: format!("cannot read the config folder: {e}"),
+                        });
+                    }
+                },
+            },
         };
         if let Some(path) = user {
             let name = path.display().to_string();

@@ -15,6 +15,7 @@ use app::App;
 use keymap::Keymap;
 use ratatui::crossterm::event::{self as term_event, DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 /// Opens the TUI on the database named by `cli`.
@@ -27,14 +28,27 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 crate::text::Lang::En => format!("bad keymap: {e}"),
             })
         })?;
+    // Without a terminal there is nothing to draw on: say so instead of failing inside the
+    // terminal set-up.
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::refused(cli.lang.pick(
+            "jingong 的界面须在终端中运行；命令行用法见 jingong --help",
+            "jingong's screens need a terminal; see jingong --help for the commands",
+        )));
+    }
     let opened = Instant::now();
     let store = crate::cli::open_store(cli)?;
     // The first screen draws at once; the first page of workers follows from the search
     // thread, so even a million-worker database opens without a wait.
     let mut app = App::new(store, keymap, cli.lang);
 
-    // ratatui::init installs a panic hook that restores the terminal before the message.
-    let mut terminal = ratatui::init();
+    // ratatui's set-up installs a panic hook that restores the terminal before the message.
+    let mut terminal = ratatui::try_init().map_err(|e| {
+        Failure::refused(match cli.lang {
+            crate::text::Lang::Zh => format!("无法使用终端：{e}"),
+            crate::text::Lang::En => format!("cannot use the terminal: {e}"),
+        })
+    })?;
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut app, opened);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);

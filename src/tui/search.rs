@@ -5,7 +5,6 @@
 use crate::store::search::{QueryClass, classify};
 use crate::store::stats::UnservedPage;
 use crate::store::{SearchPage, Statistics, StatsQuery, Store};
-use std::path::Path;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -72,9 +71,10 @@ pub struct SearchClient {
 }
 
 impl SearchClient {
-    /// Starts the search thread on its own read-only connection to `db`.
-    pub fn start(db: &Path) -> Result<SearchClient, crate::store::StoreError> {
-        let reader = Store::open_reader(db)?;
+    /// Starts the search thread on its own read-only connection to the store's file (with
+    /// its key, when encrypted).
+    pub fn start(store: &Store) -> Result<SearchClient, crate::store::StoreError> {
+        let reader = store.open_another_reader()?;
         let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
         let (replies_tx, replies_rx) = mpsc::channel::<Reply>();
         thread::Builder::new()

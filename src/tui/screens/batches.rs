@@ -12,7 +12,7 @@ use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep, export};
 use crate::batch::verify::VerifyReport;
 use crate::store::batch_queries::{BatchRow, Waiting};
-use crate::store::{Clock, Store};
+use crate::store::{Access, Clock, Opener, Store};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
@@ -82,6 +82,8 @@ struct HistoryRow {
 
 pub struct BatchesScreen {
     db: PathBuf,
+    /// Opens the thread's own connection, with the key of an encrypted database.
+    opener: Opener,
     clock: Clock,
     lang: Lang,
     out_dir: String,
@@ -117,6 +119,7 @@ impl BatchesScreen {
         let mut screen = BatchesScreen {
             out_dir: default_out_dir(&db).display().to_string(),
             db,
+            opener: ctx.store.opener(),
             clock: ctx.store.clock(),
             lang: ctx.lang,
             zip: false,
@@ -148,7 +151,7 @@ impl BatchesScreen {
             run(job, ctx.store, lang, &sender);
             return;
         }
-        let db = self.db.clone();
+        let opener = self.opener.clone();
         let clock = self.clock;
         let is_export = matches!(job, Job::Export(_));
         let spawned = std::thread::Builder::new()
@@ -156,8 +159,8 @@ impl BatchesScreen {
             .spawn(move || {
                 let opened = match &job {
                     // Export writes (the batch rows, the marking); the rest only reads.
-                    Job::Export(_) => Store::open(&db),
-                    Job::Load | Job::Verify(_) => Store::open_reader(&db),
+                    Job::Export(_) => opener.open(Access::ReadWrite),
+                    Job::Load | Job::Verify(_) => opener.open(Access::ReadOnly),
                 };
                 match opened {
                     Ok(mut store) => {

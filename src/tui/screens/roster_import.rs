@@ -11,7 +11,7 @@ use super::{Ctx, Effect, Screen, View};
 use crate::batch::roster::{default_rejects_path, read_roster, write_rejects};
 use crate::domain::{Event, Field};
 use crate::store::roster_import::{ImportOptions, ImportProgress, ImportSummary};
-use crate::store::{Clock, Store};
+use crate::store::{Access, Clock, Opener, Store};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
@@ -164,14 +164,15 @@ fn run(
 }
 
 /// Runs the import on a thread with its own connection to `db`; news arrive on the receiver.
-fn start_thread(db: PathBuf, clock: Clock, request: Request, lang: Lang) -> Receiver<News> {
+fn start_thread(db: Opener, clock: Clock, request: Request, lang: Lang) -> Receiver<News> {
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("jingong-import".into())
         .spawn({
             let tx = tx.clone();
             move || {
-                let result = Store::open(&db)
+                let result = db
+                    .open(Access::ReadWrite)
                     .map_err(|e| e.message(lang))
                     .and_then(|mut store| {
                         store.set_clock(clock);
@@ -291,12 +292,7 @@ impl ImportScreen {
     fn start(&mut self, request: Request, ctx: &mut Ctx) {
         let lang = ctx.lang;
         if ctx.store.path().is_file() {
-            let news = start_thread(
-                ctx.store.path().to_path_buf(),
-                ctx.store.clock(),
-                request.clone(),
-                lang,
-            );
+            let news = start_thread(ctx.store.opener(), ctx.store.clock(), request.clone(), lang);
             self.stage = Stage::Running {
                 request,
                 progress: None,
