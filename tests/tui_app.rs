@@ -33,17 +33,7 @@ struct Fixture {
 
 /// A database with an officer, a few workers (Han and minority names) and their services.
 fn seeded() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("jingong.db");
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
-    store
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
-        .unwrap();
+    let (dir, db, mut store) = database_with_officer();
     let wang = store
         .add_worker(&worker(
             "王建国",

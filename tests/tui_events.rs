@@ -4,7 +4,7 @@
 //! the events screen, and snapshots at 80×24 in both languages.
 
 use chrono::NaiveDate;
-use jingong::domain::{EventInput, Membership, Officer, WorkerInput};
+use jingong::domain::{EventInput, Membership, WorkerInput};
 use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
@@ -56,17 +56,7 @@ fn event_input(name: &str, kind: &str, day: &str, place: &str, amount_fen: i64) 
 /// An officer, four workers (Han and minority names) and one event today: summer cooling
 /// packages at a building site in 南开.
 fn seeded() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("jingong.db");
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
-    store
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
-        .unwrap();
+    let (dir, db, mut store) = database_with_officer();
     for w in [
         worker("王建国", &wang(), "13812345678", "中建八局天津分公司"),
         worker(

@@ -4,8 +4,7 @@
 
 use chrono::NaiveDate;
 use jingong::domain::idcard::with_check_digit;
-use jingong::domain::{HealthCheck, LegalAid, Membership, Officer, ServiceInput, WorkerInput};
-use jingong::store::Store;
+use jingong::domain::{HealthCheck, LegalAid, Membership, ServiceInput, WorkerInput};
 use jingong::text::Lang;
 use jingong::tui::app::App;
 use std::path::PathBuf;
@@ -25,17 +24,7 @@ struct Fixture {
 /// Four workers in 和平 (two hardship, one of them never served) and one in 河西; services
 /// across the first quarter of 2026 and the end of 2025.
 fn seeded() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("jingong.db");
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
-    store
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
-        .unwrap();
+    let (dir, db, mut store) = database_with_officer();
     let mut add_worker = |name: &str, first17: &str, district: &str, hardship: bool| {
         store
             .add_worker(&WorkerInput {

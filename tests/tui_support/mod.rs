@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::DateTime;
+use jingong::domain::Officer;
 use jingong::domain::idcard::with_check_digit;
 use jingong::store::{Clock, Store};
 use jingong::text::Lang;
@@ -12,7 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
 pub const NOW: &str = "2026-03-15T09:30:00+08:00";
@@ -28,6 +29,23 @@ pub fn id(first17: &str) -> String {
 
 pub fn langs() -> [(Lang, &'static str); 2] {
     [(Lang::Zh, "zh"), (Lang::En, "en")]
+}
+
+/// A new database file in a folder of its own, the clock fixed and 李明 of 和平区总工会 its
+/// officer: where every TUI test starts before adding its own records.
+pub fn database_with_officer() -> (tempfile::TempDir, PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jingong.db");
+    let mut store = Store::open(&db).unwrap();
+    store.set_clock(clock());
+    store
+        .set_officer(&Officer {
+            name: "李明".into(),
+            organisation: "和平区总工会".into(),
+            district_code: "120101".into(),
+        })
+        .unwrap();
+    (dir, db, store)
 }
 
 /// The app on `db` with the default keymap, its first screen settled.
