@@ -284,18 +284,23 @@ fn the_same_worker_twice_asks_before_recording_again() {
     assert!(screen.contains("未重复记录：王建国"), "{screen}");
     assert!(!screen.contains("再记一次"), "{screen}");
 
-    // Typing on (the next ID number, its Enter) while the question shows records nothing:
-    // only y says yes there.
+    // Typing on while the question shows (the next worker, in pinyin or digits) answers no
+    // and starts the next entry; Enter answers no.
     type_text(&mut app, &wang());
     keys(&mut app, "enter");
-    type_text(&mut app, "1201");
-    keys(&mut app, "enter");
+    type_text(&mut app, "yang1201");
+    assert_eq!(attendees(&fx).len(), 1, "typing on answers no");
+    let screen = screen_text(&app);
+    assert!(!screen.contains("再记一次"), "{screen}");
+    assert!(screen.contains("yang1201"), "the typed keys stay: {screen}");
+    keys(&mut app, "esc");
+    type_text(&mut app, &wang());
+    keys(&mut app, "enter enter");
     assert_eq!(attendees(&fx).len(), 1, "Enter answers no");
-    assert!(!screen_text(&app).contains("再记一次"));
 
     type_text(&mut app, &wang());
-    keys(&mut app, "enter y");
-    assert_eq!(attendees(&fx), ["王建国", "王建国"], "'y' records again");
+    keys(&mut app, "enter f2");
+    assert_eq!(attendees(&fx), ["王建国", "王建国"], "F2 records again");
     assert!(screen_text(&app).contains("本活动共 2 人"));
 }
 

@@ -14,6 +14,7 @@ use super::format::{
 };
 use super::source::BatchSource;
 use super::{BatchError, Result};
+use crate::domain::idcard::mask_id_number;
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{FieldError, Membership, parse_id_number};
 use crate::text::Lang;
@@ -498,7 +499,10 @@ impl LineChecker<'_> {
             }),
         };
         if let Err(e) = parsed {
-            self.problem(line, ProblemKind::InvalidJson(e.to_string()));
+            self.problem(
+                line,
+                ProblemKind::InvalidJson(without_values(&e.to_string())),
+            );
         }
     }
 
@@ -582,7 +586,10 @@ impl LineChecker<'_> {
                     self.field(
                         line,
                         "id_number",
-                        format!("not in 18-character upper-case form: {}", w.id_number),
+                        format!(
+                            "not in 18-character upper-case form: {}",
+                            mask_id_number(&w.id_number)
+                        ),
                     );
                 }
                 if id.gender.code() != w.gender {
@@ -677,5 +684,56 @@ impl LineChecker<'_> {
                 self.reference(line, "legal_aid.follows_uid", RecordKind::Service, follows);
             }
         }
+    }
+}
+
+/// serde's message without the values it quotes: a wrong-typed ID number or name would
+/// otherwise be printed whole on the screen and in `verify`'s output. Field names stay
+/// (serde names them as `field`), so the reader still learns what is wrong and where.
+fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, quoted_or_text) in parts.enumerate() {
+        if i % 2 == 0 {
+            // Inside a quote: kept when it names a field, hidden when it is a value.
+            let before = out.trim_end();
+            let names_field = before.ends_with("field") || before.ends_with("variant");
+            out.push('`');
+            out.push_str(if names_field { quoted_or_text } else { "…" });
+            out.push('`');
+        } else {
+            out.push_str(quoted_or_text);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn json_errors_name_fields_but_not_values() {
+        let e = serde_json::from_str::<String>("110105199001011234")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("110105199001011234"),
+            "serde quotes the value: {e}"
+        );
+        let shown = without_values(&e);
+        assert!(!shown.contains("110105199001011234"), "{shown}");
+        assert!(shown.contains("invalid type"), "{shown}");
+        assert_eq!(
+            without_values("missing field `uid` at line 1 column 2"),
+            "missing field `uid` at line 1 column 2"
+        );
+        assert_eq!(
+            without_values("unknown variant `bogus`, expected one of `a`, `b`"),
+            "unknown variant `bogus`, expected one of `…`, `…`"
+        );
     }
 }

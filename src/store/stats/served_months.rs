@@ -211,7 +211,8 @@ fn fill(conn: &Connection, what: Fill) -> rusqlite::Result<()> {
         if days && let Some(w) = worker.as_ref().filter(|w| w.id == worker_id) {
             tally.add(&served_on, &kind, &w.district_code, referral);
         }
-        let month = &served_on[..served_on.len().min(7)];
+        // `get`, not a byte slice: a malformed date from an old batch must not panic here.
+        let month = served_on.get(..7).unwrap_or(&served_on);
         match months.last_mut() {
             Some(last) if last.month == month => last.last_day = served_on,
             _ => months.push(Month {

@@ -814,7 +814,8 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
                 tf(lang, T::VerifyProblems, &[&r.problems.len().to_string()]),
                 bold.fg(Color::Red),
             ));
-            for problem in &r.problems {
+            // A damaged batch can hold a problem per line; the popup shows the first ones.
+            for problem in r.problems.iter().take(PROBLEMS_SHOWN) {
                 let place = match problem.line {
                     Some(line) => format!("{}:{line}", problem.file),
                     None => problem.file.clone(),
@@ -825,10 +826,20 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
                     lines.push(Line::from(format!("{mark}{part}")));
                 }
             }
+            if let Some(more) = r
+                .problems
+                .len()
+                .checked_sub(PROBLEMS_SHOWN)
+                .filter(|n| *n > 0)
+            {
+                lines.push(Line::from(tf(lang, T::VerifyMore, &[&more.to_string()])));
+            }
         }
     }
     // As tall as the text, up to the whole body: a short verdict stays a small popup.
-    let height = (lines.len() as u16 + 2).clamp(3, outer.height);
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .clamp(3, outer.height);
     let area = centered(outer, outer.width.saturating_sub(2), height);
     clear_popup_area(area, frame.buffer_mut());
     let name = Path::new(&report.path)
@@ -850,7 +861,7 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
     report.height.set(rows);
     let scroll = report.scroll.min(lines.len().saturating_sub(rows));
     frame.render_widget(
-        Paragraph::new(lines).scroll((scroll as u16, 0)),
+        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
         Rect::new(
             inner.x + 1,
             inner.y,
@@ -859,6 +870,9 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
         ),
     );
 }
+
+/// How many problems the verify popup lists; `jingong verify` prints them all.
+const PROBLEMS_SHOWN: usize = 500;
 
 /// `text` right-aligned in `width` columns.
 fn right(text: &str, width: usize) -> String {

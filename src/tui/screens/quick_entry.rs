@@ -77,14 +77,6 @@ fn needs_form(event: &Event) -> Option<KindForm> {
         .filter(|f| *f != KindForm::Plain)
 }
 
-/// Seven to fourteen digits: the start of an ID number being typed (or a phone), not a tail.
-/// Enter must not take the first of its many matches for the person meant.
-fn partial_number(text: &str) -> bool {
-    let cleaned = clean_id_input(text);
-    (7..15).contains(&cleaned.chars().count())
-        && cleaned.chars().all(|c| c.is_ascii_digit() || c == 'X')
-}
-
 /// Fifteen or more digits (an X allowed) are an ID number being entered, not a search: Enter
 /// checks them and says what is wrong rather than looking for a worker.
 fn looks_like_id(text: &str) -> bool {
@@ -282,7 +274,9 @@ impl QuickEntryScreen {
             self.awaited = None;
             self.accept(&typed, result.map_err(|e| e.message(ctx.lang)));
         }
-        if self.hits.len() > 1 && !self.chosen && partial_number(&typed) {
+        // Several workers match (a common name, a short tail, the start of a number): Enter
+        // must not take the first of them for the person meant.
+        if self.hits.len() > 1 && !self.chosen {
             let key = |a| {
                 ctx.keymap
                     .key_for(Context::QuickEntry, a)
@@ -555,19 +549,27 @@ impl Screen for QuickEntryScreen {
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
         if let Some((confirm, worker)) = self.duplicate.take() {
+            // Typing on means the officer has moved to the next worker: not again, and the
+            // keys start the next entry instead of being lost.
+            let typing = matches!(input, Input::Text(_));
             match confirm.handle(&input) {
                 Answer::Yes => return self.record(worker, ctx),
-                Answer::No => {
+                Answer::Undecided if !typing => {
+                    self.duplicate = Some((confirm, worker));
+                    return Effect::None;
+                }
+                Answer::No | Answer::Undecided => {
                     self.feedback = Some(Feedback::Note(tf(
                         ctx.lang,
                         T::QuickNotTwice,
                         &[&worker.input.name],
                     )));
                     self.clear_line();
+                    if !typing {
+                        return Effect::None;
+                    }
                 }
-                Answer::Undecided => self.duplicate = Some((confirm, worker)),
             }
-            return Effect::None;
         }
         let page = self.page_height.get().max(1) as isize;
         match input {
@@ -725,16 +727,5 @@ mod tests {
         assert!(!looks_like_id("13812345678"));
         assert!(!looks_like_id("王建国"));
         assert!(!looks_like_id("wjg"));
-    }
-
-    #[test]
-    fn the_start_of_a_number_is_not_a_tail() {
-        use super::partial_number;
-        assert!(partial_number("1301021"));
-        assert!(partial_number("13812345678"));
-        assert!(!partial_number("331X"));
-        assert!(!partial_number("123456"));
-        assert!(!partial_number("130102198506123314"));
-        assert!(!partial_number("王建国"));
     }
 }

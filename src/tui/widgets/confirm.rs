@@ -34,7 +34,7 @@ impl Confirm {
     }
 
     /// A question in fast entry, where the next worker's keys may already be on their way:
-    /// only an explicit yes (`y`) counts, Enter answers no.
+    /// only the `repeat` context's yes (F2 or Ctrl-Y, never a letter) counts; Enter answers no.
     pub fn cautious(question: impl Into<String>) -> Confirm {
         Confirm {
             question: question.into(),
