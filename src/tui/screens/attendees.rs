@@ -11,23 +11,16 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::paged::Paged;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Paragraph;
 use std::cell::Cell;
 
-/// Rows read at a time, and how close the selection may come to a window's edge before the
-/// next one is read.
-const WINDOW: usize = 100;
-const MARGIN: usize = 20;
-
 pub struct AttendeesScreen {
     event: Event,
-    total: usize,
-    window_start: usize,
-    rows: Vec<EventAttendee>,
-    selected: usize,
+    list: Paged<EventAttendee>,
     error: Option<String>,
     page_height: Cell<usize>,
 }
@@ -36,10 +29,7 @@ impl AttendeesScreen {
     pub fn open(event: Event, ctx: &mut Ctx) -> AttendeesScreen {
         let mut screen = AttendeesScreen {
             event,
-            total: 0,
-            window_start: 0,
-            rows: Vec::new(),
-            selected: 0,
+            list: Paged::default(),
             error: None,
             page_height: Cell::new(10),
         };
@@ -56,37 +46,20 @@ impl AttendeesScreen {
                 return;
             }
         }
-        self.total = self.event.served_count.max(0) as usize;
-        self.selected = self.selected.min(self.total.saturating_sub(1));
-        self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
-    }
-
-    fn load(&mut self, ctx: &mut Ctx, start: usize) {
-        match ctx.store.event_attendees(&self.event.uid, start, WINDOW) {
-            Ok(rows) => {
-                self.window_start = start;
-                self.rows = rows;
-                self.error = None;
-            }
-            Err(e) => self.error = Some(e.message(ctx.lang)),
-        }
+        let (store, uid) = (&*ctx.store, &self.event.uid);
+        let total = self.event.served_count.max(0) as usize;
+        let result = self.list.reset(total, |offset, limit| {
+            store.event_attendees(uid, offset, limit)
+        });
+        self.error = result.err().map(|e| e.message(ctx.lang));
     }
 
     fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
-        let last = self.total.saturating_sub(1) as isize;
-        self.selected = target.clamp(0, last.max(0)) as usize;
-        let loaded_end = self.window_start + self.rows.len();
-        let near_start = self.window_start > 0 && self.selected < self.window_start + MARGIN;
-        let near_end = loaded_end < self.total && self.selected + MARGIN >= loaded_end;
-        if near_start || near_end {
-            self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
-        }
-    }
-
-    fn row(&self, index: usize) -> Option<&EventAttendee> {
-        index
-            .checked_sub(self.window_start)
-            .and_then(|i| self.rows.get(i))
+        let (store, uid) = (&*ctx.store, &self.event.uid);
+        let result = self.list.move_to(target, |offset, limit| {
+            store.event_attendees(uid, offset, limit)
+        });
+        self.error = result.err().map(|e| e.message(ctx.lang));
     }
 }
 
@@ -106,16 +79,16 @@ impl Screen for AttendeesScreen {
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
         let page = self.page_height.get().max(1) as isize;
-        let selected = self.selected as isize;
+        let selected = self.list.selected() as isize;
         match input {
             Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
             Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
             Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
             Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
             Input::Action(Action::Home) => self.move_to(0, ctx),
-            Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
+            Input::Action(Action::End) => self.move_to(self.list.total() as isize - 1, ctx),
             Input::Action(Action::Confirm) => {
-                if let Some(row) = self.row(self.selected) {
+                if let Some(row) = self.list.selected_row() {
                     let uid = row.worker_uid.clone();
                     if let Some(detail) = DetailScreen::open(&uid, ctx) {
                         return Effect::Push(Box::new(detail));
@@ -145,7 +118,7 @@ impl Screen for AttendeesScreen {
         );
         let heading = match &self.error {
             Some(message) => tf(lang, T::Error, &[message]),
-            None => tf(lang, T::AttendeesCount, &[&self.total.to_string()]),
+            None => tf(lang, T::AttendeesCount, &[&self.list.total().to_string()]),
         };
         frame.render_widget(
             Paragraph::new(heading).style(Style::default().add_modifier(Modifier::BOLD)),
@@ -177,23 +150,23 @@ impl Screen for AttendeesScreen {
         let list = Rect::new(area.x, area.y + 4, area.width, area.height - 4);
         let height = usize::from(list.height);
         self.page_height.set(height.max(1));
-        if self.total == 0 {
+        if self.list.total() == 0 {
             frame.render_widget(
                 Paragraph::new(format!("  {}", t(lang, T::AttendeesNone))),
                 list,
             );
             return;
         }
-        let top = (self.selected + 1).saturating_sub(height);
+        let top = (self.list.selected() + 1).saturating_sub(height);
         for n in 0..height {
             let index = top + n;
-            if index >= self.total {
+            if index >= self.list.total() {
                 break;
             }
-            let selected = index == self.selected;
+            let selected = index == self.list.selected();
             // Numbered in the order recorded: the latest, shown first, has the highest number.
-            let number = (self.total - index).to_string();
-            let text = match self.row(index) {
+            let number = (self.list.total() - index).to_string();
+            let text = match self.list.get(index) {
                 Some(a) => line([
                     &number,
                     &a.worker_name,

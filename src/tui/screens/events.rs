@@ -12,20 +12,15 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::paged::Paged;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Paragraph;
 use std::cell::Cell;
 
-const WINDOW: usize = 100;
-const MARGIN: usize = 20;
-
 pub struct EventsScreen {
-    total: usize,
-    window_start: usize,
-    rows: Vec<Event>,
-    selected: usize,
+    list: Paged<Event>,
     error: Option<String>,
     page_height: Cell<usize>,
 }
@@ -33,10 +28,7 @@ pub struct EventsScreen {
 impl EventsScreen {
     pub fn open(ctx: &mut Ctx) -> EventsScreen {
         let mut screen = EventsScreen {
-            total: 0,
-            window_start: 0,
-            rows: Vec::new(),
-            selected: 0,
+            list: Paged::default(),
             error: None,
             page_height: Cell::new(10),
         };
@@ -45,47 +37,24 @@ impl EventsScreen {
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
-        match ctx.store.live_event_count() {
-            Ok(n) => self.total = n,
-            Err(e) => {
-                self.error = Some(e.message(ctx.lang));
-                return;
-            }
-        }
-        self.selected = self.selected.min(self.total.saturating_sub(1));
-        self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
-    }
-
-    fn load(&mut self, ctx: &mut Ctx, start: usize) {
-        match ctx.store.events(start, WINDOW) {
-            Ok(rows) => {
-                self.window_start = start;
-                self.rows = rows;
-                self.error = None;
-            }
-            Err(e) => self.error = Some(e.message(ctx.lang)),
-        }
+        let store = &*ctx.store;
+        let result = store.live_event_count().and_then(|n| {
+            self.list
+                .reset(n, |offset, limit| store.events(offset, limit))
+        });
+        self.error = result.err().map(|e| e.message(ctx.lang));
     }
 
     fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
-        let last = self.total.saturating_sub(1) as isize;
-        self.selected = target.clamp(0, last.max(0)) as usize;
-        let loaded_end = self.window_start + self.rows.len();
-        let near_start = self.window_start > 0 && self.selected < self.window_start + MARGIN;
-        let near_end = loaded_end < self.total && self.selected + MARGIN >= loaded_end;
-        if near_start || near_end {
-            self.load(ctx, self.selected.saturating_sub(WINDOW / 2));
-        }
-    }
-
-    fn event(&self, index: usize) -> Option<&Event> {
-        index
-            .checked_sub(self.window_start)
-            .and_then(|i| self.rows.get(i))
+        let store = &*ctx.store;
+        let result = self
+            .list
+            .move_to(target, |offset, limit| store.events(offset, limit));
+        self.error = result.err().map(|e| e.message(ctx.lang));
     }
 
     fn selected_event(&self) -> Option<Event> {
-        self.event(self.selected).cloned()
+        self.list.selected_row().cloned()
     }
 }
 
@@ -126,14 +95,14 @@ impl Screen for EventsScreen {
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
         let page = self.page_height.get().max(1) as isize;
-        let selected = self.selected as isize;
+        let selected = self.list.selected() as isize;
         match input {
             Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
             Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
             Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
             Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
             Input::Action(Action::Home) => self.move_to(0, ctx),
-            Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
+            Input::Action(Action::End) => self.move_to(self.list.total() as isize - 1, ctx),
             Input::Action(Action::Confirm) => {
                 if let Some(event) = self.selected_event() {
                     return Effect::Push(Box::new(QuickEntryScreen::open(event, ctx)));
@@ -167,7 +136,7 @@ impl Screen for EventsScreen {
         let lang = view.lang;
         let heading = match &self.error {
             Some(message) => tf(lang, T::Error, &[message]),
-            None => tf(lang, T::EventsCount, &[&self.total.to_string()]),
+            None => tf(lang, T::EventsCount, &[&self.list.total().to_string()]),
         };
         frame.render_widget(
             Paragraph::new(format!(" {heading}"))
@@ -195,7 +164,7 @@ impl Screen for EventsScreen {
         let list = Rect::new(area.x, area.y + 3, area.width, area.height - 5);
         let height = usize::from(list.height);
         self.page_height.set(height.max(1));
-        if self.total == 0 {
+        if self.list.total() == 0 {
             let key = view.key(Context::Events, Action::NewEvent);
             frame.render_widget(
                 Paragraph::new(format!("  {}", tf(lang, T::NoEventsYet, &[&key]))),
@@ -203,14 +172,14 @@ impl Screen for EventsScreen {
             );
             return;
         }
-        let top = (self.selected + 1).saturating_sub(height);
+        let top = (self.list.selected() + 1).saturating_sub(height);
         for n in 0..height {
             let index = top + n;
-            if index >= self.total {
+            if index >= self.list.total() {
                 break;
             }
-            let selected = index == self.selected;
-            let text = match self.event(index) {
+            let selected = index == self.list.selected();
+            let text = match self.list.get(index) {
                 Some(e) => row_line(
                     [
                         &e.held_on.format("%Y-%m-%d").to_string(),
@@ -235,7 +204,7 @@ impl Screen for EventsScreen {
                 Rect::new(list.x, list.y + n as u16, list.width, 1),
             );
         }
-        if let Some(event) = self.event(self.selected) {
+        if let Some(event) = self.list.selected_row() {
             // The row cuts long places; this line has room for them and for what each gets.
             frame.render_widget(
                 Paragraph::new(fit(

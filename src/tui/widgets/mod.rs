@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod form;
+pub mod paged;
 pub mod picker;
 pub mod popup;
 pub mod text_field;
