@@ -4,94 +4,39 @@
 
 use jingong::domain::idcard::with_check_digit;
 use jingong::store::Store;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::ffi::OsStr;
+use std::path::Path;
+
+mod support;
+use support::Pty;
 
 const F2: &str = "\x1bOQ";
 const F3: &str = "\x1bOR";
 const F6: &str = "\x1b[17~";
 const CTRL_Q: &str = "\x11";
 
-struct Screen {
-    parser: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-}
-
-impl Screen {
-    fn text(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+/// `jingong --db DB` in a pseudo-terminal, its folders beside the database.
+fn start(db: &Path, key: Option<&str>) -> Pty {
+    let folder = db.parent().unwrap();
+    let (data, config) = (folder.join("data"), folder.join("config"));
+    let mut env = vec![
+        ("JINGONG_DATA_DIR", data.as_os_str()),
+        ("JINGONG_CONFIG_DIR", config.as_os_str()),
+    ];
+    if let Some(key) = key {
+        env.push(("JINGONG_KEY", OsStr::new(key)));
     }
-
-    /// Waits until `needle` shows, or fails with what the screen shows.
-    fn wait_for(&self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if self.text().contains(needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        panic!("'{needle}' never showed; the screen:\n{}", self.text());
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // A lone Esc or a burst of keys is read as the terminal sends it; a short pause keeps
-        // separate presses separate, as a person's typing is.
-        std::thread::sleep(Duration::from_millis(60));
-    }
+    Pty::spawn(&[OsStr::new("--db"), db.as_os_str()], &env)
 }
 
 #[test]
 fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jingong"));
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.env("JINGONG_DATA_DIR", dir.path().join("data"));
-    cmd.env("JINGONG_CONFIG_DIR", dir.path().join("config"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "C.UTF-8");
-    cmd.env_remove("JINGONG_KEY");
     // With encryption built in, the same walk runs on an encrypted database: the search
     // thread's own connection must get the key too.
-    #[cfg(feature = "encryption")]
-    cmd.env("JINGONG_KEY", "e2e-key");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZero::new(30).unwrap(),
-        std::num::NonZero::new(100).unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let feed = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut screen = Screen {
-        parser,
-        writer: pty.master.take_writer().unwrap(),
-    };
+    let key = cfg!(feature = "encryption").then_some("e2e-key");
+    let mut screen = start(&db, key);
 
     screen.wait_for("首次使用");
     screen.send("李明");
@@ -132,15 +77,7 @@ fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
     screen.wait_for("服务记录（1 条");
 
     screen.send(CTRL_Q);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "jingong did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(screen.wait_exit(), 0, "{}", screen.text());
 
     #[cfg(not(feature = "encryption"))]
     let store = Store::open(&db).unwrap();
@@ -200,43 +137,7 @@ fn quick_entry_records_a_registered_worker_in_a_real_terminal() {
             .unwrap()
             .uid
     };
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jingong"));
-    cmd.arg("--db");
-    cmd.arg(&db);
-    cmd.env("JINGONG_DATA_DIR", dir.path().join("data"));
-    cmd.env("JINGONG_CONFIG_DIR", dir.path().join("config"));
-    cmd.env("TERM", "xterm-256color");
-    cmd.env("LANG", "C.UTF-8");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZero::new(24).unwrap(),
-        std::num::NonZero::new(80).unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let feed = Arc::clone(&parser);
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut screen = Screen {
-        parser,
-        writer: pty.master.take_writer().unwrap(),
-    };
+    let mut screen = start(&db, None);
 
     screen.wait_for("共 1 人");
     screen.send(F6);
@@ -245,24 +146,14 @@ fn quick_entry_records_a_registered_worker_in_a_real_terminal() {
     screen.wait_for("快速录入");
     // The number arrives as a person types it: one key at a time.
     for c in id_number.chars() {
-        screen.writer.write_all(c.to_string().as_bytes()).unwrap();
-        screen.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(10));
+        screen.send(&c.to_string());
     }
     screen.send("\r");
     screen.wait_for("已记录 王建国");
     screen.wait_for("本活动已服务 1 人");
 
     screen.send(CTRL_Q);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "jingong did not quit");
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status:?}");
+    assert_eq!(screen.wait_exit(), 0, "{}", screen.text());
     let store = Store::open(&db).unwrap();
     let worker = store.worker_by_id_number(&id_number).unwrap().unwrap();
     assert!(store.served_in_event(&event, &worker.uid).unwrap());
