@@ -523,3 +523,25 @@ fn the_history_is_newest_first_and_pages() {
     keys(&mut app, "home");
     assert!(fx.tidy(&screen_text(&app)).contains("T093000-13\n"));
 }
+
+#[test]
+fn a_badly_damaged_batch_lists_the_first_problems_and_counts_the_rest() {
+    let fx = seeded();
+    let batch = export_now(&fx);
+    let path = batch.join("workers.jsonl");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    for _ in 0..700 {
+        text.push_str("not json\n");
+    }
+    std::fs::write(&path, text).unwrap();
+
+    let mut app = open_app(&fx, Lang::En);
+    keys(&mut app, "f7 enter");
+    let screen = screen_text(&app);
+    assert!(screen.contains("The batch is not valid"), "{screen}");
+    // Past the 500 listed, one line says how many more (the hash, the count and 700 lines
+    // are wrong: at least 200 left over).
+    keys(&mut app, "end");
+    let screen = screen_text(&app);
+    assert!(screen.contains(" more (jingong verify lists them all)"), "{screen}");
+}
