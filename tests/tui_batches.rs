@@ -543,5 +543,8 @@ fn a_badly_damaged_batch_lists_the_first_problems_and_counts_the_rest() {
     // are wrong: at least 200 left over).
     keys(&mut app, "end");
     let screen = screen_text(&app);
-    assert!(screen.contains(" more (jingong verify lists them all)"), "{screen}");
+    assert!(
+        screen.contains(" more (jingong verify lists them all)"),
+        "{screen}"
+    );
 }

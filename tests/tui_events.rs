@@ -358,7 +358,11 @@ fn a_name_pinyin_or_id_tail_shows_matches_to_pick_from() {
         .clone();
     // Enter alone does not take the first of several names for the person meant.
     keys(&mut app, "enter");
-    assert!(screen_text(&app).contains("2 人匹配"), "{}", screen_text(&app));
+    assert!(
+        screen_text(&app).contains("2 人匹配"),
+        "{}",
+        screen_text(&app)
+    );
     assert_eq!(attendees(&fx).len(), 1, "nobody recorded");
     keys(&mut app, "down enter");
     assert_eq!(attendees(&fx)[0], second);
