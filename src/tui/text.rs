@@ -64,6 +64,8 @@ keys! {
     ImportReasonsHeading, ImportRowReason, ImportMoreReasons, ImportNextAfterDryRun,
     ImportNextAfterRun, ImportNextAfterFailure, ImportWait, ImportStopped, ImportRunningDry,
     ImportRunning, ImportReading, ImportFailed,
+    ImportRenamesHeading, ImportRenameRow, ImportRenamesAccepted, ImportChangesHeading,
+    ImportChangesWouldHeading, ImportChangesWritten, ImportChangesWouldGo, ImportChangesFailed,
 }
 
 /// The text of `key` in `lang`.
@@ -368,6 +370,14 @@ fn zh(key: T) -> &'static str {
         ImportRunning => "正在导入：{0}",
         ImportReading => "读取名单…",
         ImportFailed => "未能导入：{0}",
+        ImportRenamesHeading => "改名待确认（{0} 选择，{1} 接受该行改名；未接受的行不导入）：",
+        ImportRenameRow => "[{0}] 第 {1} 行：已登记为 {2}，名单写作 {3}",
+        ImportRenamesAccepted => "（接受改名 {0} 行）",
+        ImportChangesHeading => "已更改的已登记职工（原值 → 新值）：",
+        ImportChangesWouldHeading => "将更改的已登记职工（原值 → 新值）：",
+        ImportChangesWritten => "完整更改清单已写入：",
+        ImportChangesWouldGo => "正式导入时，完整更改清单将写入：",
+        ImportChangesFailed => "更改清单无法写入 {0}：{1}",
     }
 }
 
@@ -666,6 +676,16 @@ fn en(key: T) -> &'static str {
         ImportRunning => "Importing: {0}",
         ImportReading => "reading the roster…",
         ImportFailed => "Could not import: {0}",
+        ImportRenamesHeading => {
+            "Renames to confirm ({0} choose, {1} accepts the row's rename; rows not accepted are refused):"
+        }
+        ImportRenameRow => "[{0}] row {1}: registered as {2}, the roster says {3}",
+        ImportRenamesAccepted => " (renames accepted: {0})",
+        ImportChangesHeading => "Registered workers changed (old → new):",
+        ImportChangesWouldHeading => "Registered workers the import would change (old → new):",
+        ImportChangesWritten => "Full list of changes written to:",
+        ImportChangesWouldGo => "The import will write the full list of changes to:",
+        ImportChangesFailed => "Could not write the list of changes to {0}: {1}",
     }
 }
 
