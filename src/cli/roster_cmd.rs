@@ -80,6 +80,11 @@ pub fn run(cli: &Cli, a: &ImportRosterArgs) -> CmdResult {
         bar.finish_and_clear();
     }
 
+    let changes_path = match (&a.changes, a.dry_run) {
+        (Some(path), _) => Some(path.clone()),
+        (None, false) => Some(default_changes_path(&a.file)),
+        (None, true) => None,
+    };
     print_summary(
         &a.file,
         &roster.source,
@@ -87,12 +92,8 @@ pub fn run(cli: &Cli, a: &ImportRosterArgs) -> CmdResult {
         &summary,
         lang,
     );
-    let changes_path = match (&a.changes, a.dry_run) {
-        (Some(path), _) => Some(path.clone()),
-        (None, false) => Some(default_changes_path(&a.file)),
-        (None, true) => None,
-    };
     print_changes(&summary, changes_path.as_deref(), a.reveal, lang);
+    print_reasons_and_dry_run(&summary, lang);
     if let Some(path) = changes_path.filter(|_| !summary.changes.is_empty()) {
         write_changes(&path, &summary.changes, lang, a.reveal).map_err(|e| {
             Failure::refused(match lang {
@@ -261,6 +262,11 @@ fn print_summary(
             ignored_columns.join(lang.pick("、", ", "))
         );
     }
+}
+
+/// The refused rows' reasons (the first `REASONS_SHOWN`), and the dry-run note last.
+fn print_reasons_and_dry_run(summary: &ImportSummary, lang: Lang) {
+    let rejected = summary.rejected.len();
     for reject in summary.rejected.iter().take(REASONS_SHOWN) {
         match lang {
             Lang::Zh => println!("  第 {} 行：{}", reject.row, reject.reason.message(lang)),
