@@ -684,6 +684,79 @@ fn a_roster_is_imported_from_the_events_screen_dry_run_first() {
 }
 
 #[test]
+fn the_import_preview_lists_changes_and_renames_are_accepted_row_by_row() {
+    let fx = seeded();
+    let file = fx.dir.path().join("later.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "姓名,身份证号,手机号,工作单位\n王建民,{},,\n买买提·艾力江,{},,\n张秀英,{},13700000000,\n",
+            wang(),
+            id("65010219900307123"),
+            id("12010319780101004"),
+        ),
+    )
+    .unwrap();
+    let mut app = open_app(&fx.db, Lang::Zh);
+    keys(&mut app, "f6 i");
+    type_text(&mut app, &file.display().to_string());
+    keys(&mut app, "f2");
+    let screen = screen_text(&app);
+    assert!(screen.contains("改名待确认"), "{screen}");
+    assert!(
+        screen.contains("[ ] 第 2 行：已登记为 王建国，名单写作 王建民"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[ ] 第 3 行：已登记为 买买提·艾力，名单写作 买买提·艾力江"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("将更改的已登记职工（原值 → 新值）"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("第 4 行 张秀英 120103********0043：手机号 186****1111 → 137****0000"),
+        "{screen}"
+    );
+    assert!(!screen.contains("13700000000"), "masked:\n{screen}");
+
+    // Accept row 2 only; row 3 stays refused.
+    keys(&mut app, "space");
+    let screen = screen_text(&app);
+    assert!(screen.contains("[x] 第 2 行"), "{screen}");
+    assert!(screen.contains("（接受改名 1 行）"), "{screen}");
+    keys(&mut app, "down space space");
+    assert!(screen_text(&app).contains("[ ] 第 3 行"));
+    keys(&mut app, "enter");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("新登记 0 人，更新 2 人，无变化 0 人，未导入 1 行"),
+        "{screen}"
+    );
+    assert!(screen.contains("已更改的已登记职工"), "{screen}");
+    assert!(
+        screen.contains("第 3 行：姓名：该身份证号已登记为 买买提·艾力"),
+        "{screen}"
+    );
+    let s = store(&fx);
+    assert_eq!(
+        s.worker_by_id_number(&wang()).unwrap().unwrap().input.name,
+        "王建民"
+    );
+    let kept = s
+        .worker_by_id_number(&id("65010219900307123"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.input.name, "买买提·艾力");
+    assert_eq!(
+        kept.input.phone, "13912345678",
+        "a blank cell erases nothing"
+    );
+    assert!(PathBuf::from(format!("{}.changes.csv", file.display())).is_file());
+}
+
+#[test]
 fn a_missing_file_or_an_unreadable_roster_is_said_on_screen() {
     let fx = seeded();
     let mut app = open_app(&fx.db, Lang::En);

@@ -46,7 +46,7 @@ struct Request {
 
 /// Where the refused rows (or the list of changes) went, or would go.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Rejects {
+enum FileNote {
     None,
     Written(PathBuf),
     /// A dry run writes nothing; the real run will write here.
@@ -59,14 +59,14 @@ struct Outcome {
     summary: ImportSummary,
     source: String,
     ignored_columns: Vec<String>,
-    rejects: Rejects,
+    rejects: FileNote,
     /// "row 2: ID number: check digit …", in file order; renames are listed apart.
     reasons: Vec<String>,
     /// Rows refused because they rename a registered worker: the officer may accept each.
     renames: Vec<RenameRow>,
     /// Each changed worker, field by field, masked.
     changes: Vec<String>,
-    changes_file: Rejects,
+    changes_file: FileNote,
 }
 
 #[derive(Debug, Clone)]
@@ -161,24 +161,24 @@ fn run(
         .map_err(|e| e.message(lang))?;
     let changes_path = default_changes_path(&request.file);
     let changes_file = if summary.changes.is_empty() {
-        Rejects::None
+        FileNote::None
     } else if request.dry_run {
-        Rejects::WouldGo(changes_path)
+        FileNote::WouldGo(changes_path)
     } else {
         match write_changes(&changes_path, &summary.changes, lang, false) {
-            Ok(()) => Rejects::Written(changes_path),
-            Err(e) => Rejects::NotWritten(changes_path, e.to_string()),
+            Ok(()) => FileNote::Written(changes_path),
+            Err(e) => FileNote::NotWritten(changes_path, e.to_string()),
         }
     };
     let path = default_rejects_path(&request.file);
     let rejects = if summary.rejected.is_empty() {
-        Rejects::None
+        FileNote::None
     } else if request.dry_run {
-        Rejects::WouldGo(path)
+        FileNote::WouldGo(path)
     } else {
         match write_rejects(&path, &roster, &summary.rejected, lang) {
-            Ok(()) => Rejects::Written(path),
-            Err(e) => Rejects::NotWritten(path, e.to_string()),
+            Ok(()) => FileNote::Written(path),
+            Err(e) => FileNote::NotWritten(path, e.to_string()),
         }
     };
     let renames = summary
@@ -509,17 +509,17 @@ impl ImportScreen {
             ));
         }
         match &outcome.rejects {
-            Rejects::None => {}
+            FileNote::None => {}
             // The path on a line of its own, so that a long one wraps whole under the words.
-            Rejects::Written(path) => {
+            FileNote::Written(path) => {
                 lines.push((bold, t(lang, T::ImportRejectsWritten).to_string()));
                 lines.push((bold, format!("  {}", path.display())));
             }
-            Rejects::WouldGo(path) => {
+            FileNote::WouldGo(path) => {
                 lines.push((plain, t(lang, T::ImportRejectsWouldGo).to_string()));
                 lines.push((plain, format!("  {}", path.display())));
             }
-            Rejects::NotWritten(path, reason) => lines.push((
+            FileNote::NotWritten(path, reason) => lines.push((
                 Style::default().fg(Color::Red),
                 tf(
                     lang,
@@ -529,16 +529,16 @@ impl ImportScreen {
             )),
         }
         match &outcome.changes_file {
-            Rejects::None => {}
-            Rejects::Written(path) => {
+            FileNote::None => {}
+            FileNote::Written(path) => {
                 lines.push((plain, t(lang, T::ImportChangesWritten).to_string()));
                 lines.push((plain, format!("  {}", path.display())));
             }
-            Rejects::WouldGo(path) => {
+            FileNote::WouldGo(path) => {
                 lines.push((plain, t(lang, T::ImportChangesWouldGo).to_string()));
                 lines.push((plain, format!("  {}", path.display())));
             }
-            Rejects::NotWritten(path, reason) => lines.push((
+            FileNote::NotWritten(path, reason) => lines.push((
                 Style::default().fg(Color::Red),
                 tf(
                     lang,
