@@ -593,7 +593,7 @@ mod tests {
 
         // Another name with a new phone: refused whole, with the registered name.
         let renamed = entry(3, "孙莉", "620102199708155206", "13700000000", "");
-        let summary = import(&mut store, &[renamed.clone()], false);
+        let summary = import(&mut store, std::slice::from_ref(&renamed), false);
         assert_eq!(summary.updated, 0);
         assert_eq!(
             summary.rejected[0].reason,
