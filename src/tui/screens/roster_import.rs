@@ -556,16 +556,15 @@ impl ImportScreen {
         lines
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The summary, then the preview's lists; `choice` is the rename row under the cursor and
+    /// the rows accepted so far.
     fn render_done(
         &self,
         frame: &mut Frame,
         area: Rect,
         view: &View,
-        request: &Request,
-        outcome: &Outcome,
-        selected: usize,
-        accepted: &BTreeSet<usize>,
+        (request, outcome): (&Request, &Outcome),
+        (selected, accepted): (usize, &BTreeSet<usize>),
     ) {
         let lang = view.lang;
         let width = usize::from(area.width.saturating_sub(2));
@@ -888,7 +887,7 @@ impl Screen for ImportScreen {
                 outcome,
                 selected,
                 accepted,
-            } => self.render_done(frame, area, view, request, outcome, *selected, accepted),
+            } => self.render_done(frame, area, view, (request, outcome), (*selected, accepted)),
         }
     }
 
