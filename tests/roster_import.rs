@@ -605,7 +605,272 @@ fn a_crash_during_import_leaves_all_or_none() {
 fn help_lists_the_import_options() {
     let t = TestDb::new();
     let help = stdout_of(t.cmd().args(["import", "roster", "--help"]));
-    for option in ["--event", "--dry-run", "--rejects", "--sheet"] {
+    for option in [
+        "--event",
+        "--dry-run",
+        "--rejects",
+        "--sheet",
+        "--accept-renames",
+        "--changes",
+        "--reveal",
+    ] {
         assert!(help.contains(option), "{help}");
     }
+}
+
+// ---- issue 13: never rename or overwrite silently; Excel numbers are not ID numbers ----------
+
+fn worker_row(t: &TestDb, id_number: &str) -> (String, String, String, i64) {
+    db(t)
+        .query_row(
+            "SELECT name, phone, district_code, version FROM worker WHERE id_number = ?1",
+            [id_number],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("row")
+}
+
+#[test]
+fn a_known_id_with_another_name_and_blank_cells_is_refused_and_every_change_listed() {
+    let t = TestDb::with_officer();
+    let first = t.path().join("first.csv");
+    std::fs::write(
+        &first,
+        "姓名,身份证号,手机号,工作单位,所属区\n\
+         孙丽,620102199708155206,13800004444,泰森集团,和平区\n\
+         武春军,120111200007156699,17081003390,天津港,120111\n",
+    )
+    .expect("write");
+    import(&t, &first, &[]);
+
+    // 孙丽's ID with another name and blank cells; 武春军 with a new phone and district.
+    let later = t.path().join("later.csv");
+    std::fs::write(
+        &later,
+        "姓名,身份证号,手机号,工作单位,所属区\n\
+         孙莉,620102199708155206,,,\n\
+         武春军,120111200007156699,13700000000,,南开区\n",
+    )
+    .expect("write");
+    let preview = import(&t, &later, &["--dry-run"]);
+    assert!(
+        preview.contains("第 2 行：姓名：该身份证号已登记为 孙丽，名单写作 孙莉"),
+        "{preview}"
+    );
+    assert!(
+        preview.contains("将更改的已登记职工（原值 → 新值）："),
+        "{preview}"
+    );
+    assert!(
+        preview.contains(
+            "第 3 行 武春军 120111********6699：手机号 170****3390 → 137****0000；所属区 西青区 → 南开区"
+        ),
+        "{preview}"
+    );
+    assert!(!preview.contains("13700000000"), "phones masked: {preview}");
+    assert_eq!(
+        worker_row(&t, "120111200007156699").3,
+        1,
+        "a dry run writes nothing"
+    );
+
+    let out = import(&t, &later, &[]);
+    assert!(
+        out.contains("新登记 0 人，更新 1 人，无变化 0 人，未导入 1 行"),
+        "{out}"
+    );
+    assert!(out.contains("已更改的已登记职工"), "{out}");
+    let (name, phone, district, version) = worker_row(&t, "620102199708155206");
+    assert_eq!(
+        (name.as_str(), phone.as_str(), district.as_str(), version),
+        ("孙丽", "13800004444", "120101", 1),
+        "name, phone and district unchanged"
+    );
+    let changes = std::fs::read_to_string(t.path().join("later.csv.changes.csv")).expect("file");
+    assert!(
+        changes.contains("3,武春军,120111********6699,手机号,170****3390,137****0000"),
+        "{changes}"
+    );
+    assert!(changes.contains("3,武春军,120111********6699,所属区,西青区,南开区"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(t.path().join("later.csv.changes.csv"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Accepted on purpose: renamed, and said so field by field.
+    let out = import(&t, &later, &["--accept-renames", "--lang", "en"]);
+    assert!(
+        out.contains("row 2 孙莉 620102********5206: name 孙丽 → 孙莉"),
+        "{out}"
+    );
+    assert_eq!(worker_row(&t, "620102199708155206").0, "孙莉");
+}
+
+#[test]
+fn the_terminal_lists_twenty_changed_workers_and_counts_the_rest() {
+    let t = TestDb::with_officer();
+    let file = t.path().join("many.csv");
+    write_generated_roster(&file, 25);
+    import(&t, &file, &[]);
+    let text = std::fs::read_to_string(&file).expect("read");
+    let mut lines = text.lines();
+    let header = lines.next().expect("header").to_string();
+    let phone_col = header
+        .split(',')
+        .position(|h| h.contains("手机") || h.contains("phone") || h.contains("电话"))
+        .expect("phone column");
+    let mut changed = vec![header];
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        cells[phone_col] = format!("1370000{:04}", i);
+        changed.push(cells.join(","));
+    }
+    let changed_file = t.path().join("many-changed.csv");
+    std::fs::write(&changed_file, changed.join("\n")).expect("write");
+    let out = import(&t, &changed_file, &["--dry-run", "--lang", "en"]);
+    assert_eq!(out.matches("→ 137").count(), 20, "{out}");
+    assert!(
+        out.contains("… 5 more (--changes FILE writes the full list)"),
+        "{out}"
+    );
+    let list = t.path().join("list.csv");
+    let out = import(
+        &t,
+        &changed_file,
+        &["--dry-run", "--changes", list.to_str().unwrap()],
+    );
+    assert!(out.contains("……另有 5 人，完整清单见"), "{out}");
+    let written = std::fs::read_to_string(&list).expect("list");
+    assert_eq!(
+        written.lines().count(),
+        1 + 25,
+        "a header and one line per change"
+    );
+}
+
+#[test]
+fn an_xlsx_id_number_in_a_number_cell_is_refused_even_with_a_valid_check_digit() {
+    // Excel keeps 15 significant digits: 370102197301104xxx typed into a number cell becomes
+    // 3.70102197301104E+17, and this one happens to end in a valid check digit.
+    let damaged = 370_102_197_301_104_000_f64;
+    let as_text = format!("{damaged}");
+    assert_eq!(as_text, "370102197301104000");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+    assert!(
+        jingong::domain::parse_id_number(&as_text, today).is_ok(),
+        "the premise: its check digit is valid"
+    );
+
+    let t = TestDb::with_officer();
+    let file = t.path().join("名单.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (col, text) in ["姓名", "身份证号", "手机号"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *text).expect("header");
+    }
+    sheet.write_string(1, 0, "工人辛").expect("cell");
+    sheet.write_number(1, 1, damaged).expect("cell");
+    sheet.write_number(1, 2, 13812345678_f64).expect("cell");
+    // A phone that is not a whole number: refused too, not rounded.
+    sheet.write_string(2, 0, "毛洋").expect("cell");
+    sheet
+        .write_string(2, 1, "620102199708155206")
+        .expect("cell");
+    sheet.write_number(2, 2, 13812345678.5).expect("cell");
+    // Text ID, exact number phone: accepted.
+    sheet.write_string(3, 0, "武春军").expect("cell");
+    sheet
+        .write_string(3, 1, "120111200007156699")
+        .expect("cell");
+    sheet.write_number(3, 2, 17081003390_f64).expect("cell");
+    workbook.save(&file).expect("save");
+
+    let out = import(&t, &file, &[]);
+    assert!(
+        out.contains("新登记 1 人，更新 0 人，无变化 0 人，未导入 2 行"),
+        "{out}"
+    );
+    assert!(
+        out.contains("第 2 行：身份证号：该单元格是数字格式"),
+        "{out}"
+    );
+    assert!(
+        out.contains("请把身份证号列设为「文本」格式后重新输入号码"),
+        "{out}"
+    );
+    assert!(
+        out.contains("第 3 行：手机号：该单元格是数字格式且不是 11 位整数"),
+        "{out}"
+    );
+    assert_eq!(live_workers(&t), 1);
+    assert_eq!(worker_row(&t, "120111200007156699").1, "17081003390");
+    let en = import(&t, &file, &["--dry-run", "--lang", "en"]);
+    assert!(
+        en.contains("format the ID-number column as Text and type the number again"),
+        "{en}"
+    );
+}
+
+#[test]
+fn a_gbk_row_in_a_utf8_roster_is_named_not_missing_columns() {
+    let t = TestDb::with_officer();
+    let file = t.path().join("mixed.csv");
+    let (gbk_row, _, _) = encoding_rs::GBK.encode("孙丽,620102199708155206\n");
+    let mut bytes = "姓名,身份证号\n武春军,120111200007156699\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(&gbk_row);
+    std::fs::write(&file, bytes).expect("write");
+    t.cmd()
+        .args(["import", "roster"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("第 3 行不是 UTF-8 文本")
+                .and(predicate::str::contains("缺少").not()),
+        );
+    t.cmd()
+        .args(["--lang", "en", "import", "roster"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line 3 is not UTF-8"));
+    assert_eq!(live_workers(&t), 0);
+}
+
+#[test]
+fn an_empty_first_sheet_names_the_other_sheets() {
+    let t = TestDb::with_officer();
+    let file = t.path().join("book.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook.add_worksheet().set_name("Sheet1").expect("name");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("名单").expect("name");
+    sheet.write_string(0, 0, "姓名").expect("cell");
+    sheet.write_string(0, 1, "身份证号").expect("cell");
+    sheet.write_string(0, 2, "手机号").expect("cell");
+    sheet.write_string(1, 0, "武春军").expect("cell");
+    sheet
+        .write_string(1, 1, "120111200007156699")
+        .expect("cell");
+    sheet.write_string(1, 2, "17081003390").expect("cell");
+    workbook.save(&file).expect("save");
+    t.cmd()
+        .args(["import", "roster"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("第一个工作表「Sheet1」是空的")
+                .and(predicate::str::contains("名单"))
+                .and(predicate::str::contains("--sheet")),
+        );
+    let out = import(&t, &file, &["--sheet", "名单"]);
+    assert!(out.contains("新登记 1 人"), "{out}");
 }

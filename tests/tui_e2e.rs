@@ -158,3 +158,131 @@ fn quick_entry_records_a_registered_worker_in_a_real_terminal() {
     let worker = store.worker_by_id_number(&id_number).unwrap().unwrap();
     assert!(store.served_in_event(&event, &worker.uid).unwrap());
 }
+
+/// Issue 13's must-show: a roster brings two workers into an event; a sitting then records
+/// three more by ID number; Ctrl-Z four times takes back exactly those three, newest first, and
+/// then says nothing is left, while the roster's records stay; Ctrl-R puts one back.
+#[test]
+fn undo_in_a_real_terminal_takes_back_only_the_sittings_records() {
+    use jingong::domain::{EventInput, Membership, Officer, WorkerInput};
+    use jingong::store::roster_import::{ImportOptions, RosterEntry};
+    const CTRL_Z: &str = "\x1a";
+    const CTRL_R: &str = "\x12";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    let sitting = [
+        ("王建国", with_check_digit("13010219850612331")),
+        ("张秀英", with_check_digit("12010319780101004")),
+        ("刘洋", with_check_digit("12010519920304121")),
+    ];
+    let live_services = |store: &Store, event: &str| store.event_attendees(event, 0, 100).unwrap();
+    let (event, roster_services) = {
+        let mut store = Store::open(&db).unwrap();
+        store
+            .set_officer(&Officer {
+                name: "李明".into(),
+                organisation: "和平区总工会".into(),
+                district_code: "120101".into(),
+            })
+            .unwrap();
+        for (name, id_number) in &sitting {
+            store
+                .add_worker(&WorkerInput {
+                    name: (*name).into(),
+                    id_number: id_number.clone(),
+                    phone: "13812345678".into(),
+                    membership: Membership::JoinedHere,
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+        let event = store
+            .add_event(&EventInput {
+                name: "夏送清凉·南开工地".into(),
+                kind: "summer_cooling".into(),
+                held_on: None,
+                place: "南开区某工地".into(),
+                district_code: "120104".into(),
+                default_quantity: 1,
+                default_amount_fen: 0,
+            })
+            .unwrap()
+            .uid;
+        let roster: Vec<RosterEntry> = [
+            ("毛洋", "62010219970815520"),
+            ("武春军", "12011120000715669"),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (name, first17))| RosterEntry {
+            row: i + 2,
+            draft: jingong::domain::validate::WorkerDraft {
+                name: (*name).into(),
+                id_number: with_check_digit(first17),
+                phone: "13912345678".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .collect();
+        let summary = store
+            .import_roster(
+                &roster,
+                &ImportOptions {
+                    event_uid: Some(event.clone()),
+                    ..Default::default()
+                },
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!(summary.event_recorded, 2);
+        let services: Vec<String> = live_services(&store, &event)
+            .into_iter()
+            .map(|a| a.service_uid)
+            .collect();
+        (event, services)
+    };
+    assert_eq!(roster_services.len(), 2);
+
+    let mut screen = start(&db, None);
+    screen.wait_for("共 5 人");
+    screen.send(F6);
+    screen.wait_for("夏送清凉·南开工地");
+    screen.send("\r");
+    screen.wait_for("快速录入");
+    for (name, id_number) in &sitting {
+        screen.send(id_number);
+        screen.send("\r");
+        screen.wait_for(&format!("已记录 {name}"));
+    }
+    screen.wait_for("本活动已服务 5 人");
+
+    for (name, _) in sitting.iter().rev() {
+        screen.send(CTRL_Z);
+        screen.wait_for(&format!("已撤销 {name} 的记录"));
+    }
+    screen.send(CTRL_Z);
+    screen.wait_for("本次录入已没有可撤销的记录");
+    screen.wait_for("本活动已服务 2 人");
+    {
+        let store = Store::open(&db).unwrap();
+        let left: Vec<String> = live_services(&store, &event)
+            .into_iter()
+            .map(|a| a.service_uid)
+            .collect();
+        assert_eq!(left, roster_services, "the roster's records are untouched");
+    }
+
+    screen.send(CTRL_R);
+    screen.wait_for("已恢复 王建国 的记录");
+    screen.wait_for("本活动已服务 3 人");
+    screen.send(CTRL_Q);
+    assert_eq!(screen.wait_exit(), 0, "{}", screen.text());
+    let store = Store::open(&db).unwrap();
+    let names: Vec<String> = live_services(&store, &event)
+        .into_iter()
+        .map(|a| a.worker_name)
+        .collect();
+    assert_eq!(names.len(), 3);
+    assert!(names.contains(&"王建国".to_string()), "{names:?}");
+}

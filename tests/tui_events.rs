@@ -305,8 +305,17 @@ fn the_same_worker_twice_asks_before_recording_again() {
 }
 
 #[test]
-fn undo_tombstones_the_last_record() {
+fn undo_takes_back_only_this_sittings_records_newest_first_and_redo_puts_them_back() {
     let fx = seeded();
+    // Recorded before this sitting (an earlier sitting, a roster): never undone from here.
+    let earlier = {
+        let mut s = store(&fx);
+        let worker = s
+            .worker_by_id_number(&id("65010219900307123"))
+            .unwrap()
+            .unwrap();
+        s.record_event_service(&fx.event, &worker.uid).unwrap().uid
+    };
     let mut app = quick_entry(&fx, Lang::Zh);
     for number in [wang(), id("12010319780101004")] {
         type_text(&mut app, &number);
@@ -320,18 +329,70 @@ fn undo_tombstones_the_last_record() {
     let service = s.service_by_uid(&last.service_uid).unwrap().unwrap();
     assert!(service.deleted, "a tombstone, kept for the next batch");
     assert_eq!(service.version, 2);
-    assert_eq!(attendees(&fx), ["王建国"]);
+    assert_eq!(attendees(&fx), ["王建国", "买买提·艾力"]);
     let screen = screen_text(&app);
     assert!(
-        screen.contains("已撤销 张秀英 的记录 · 本活动共 1 人"),
+        screen.contains("已撤销 张秀英 的记录 · 本活动共 2 人"),
         "{screen}"
     );
     assert!(screen.contains("本次录入 1 人"), "{screen}");
 
     keys(&mut app, "ctrl-z");
-    assert!(attendees(&fx).is_empty());
+    assert!(screen_text(&app).contains("已撤销 王建国 的记录 · 本活动共 1 人"));
     keys(&mut app, "ctrl-z");
-    assert!(screen_text(&app).contains("没有可撤销的记录"));
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("本次录入已没有可撤销的记录"),
+        "the earlier record is not this sitting's:\n{screen}"
+    );
+    assert_eq!(attendees(&fx), ["买买提·艾力"]);
+    assert!(!s.service_by_uid(&earlier).unwrap().unwrap().deleted);
+
+    // Redo: the newest undone first.
+    keys(&mut app, "ctrl-r");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("已恢复 王建国 的记录 · 本活动共 2 人"),
+        "{screen}"
+    );
+    assert!(screen.contains("本次录入 1 人"), "{screen}");
+    keys(&mut app, "ctrl-r");
+    assert!(screen_text(&app).contains("已恢复 张秀英 的记录 · 本活动共 3 人"));
+    let service = s.service_by_uid(&last.service_uid).unwrap().unwrap();
+    assert!(!service.deleted);
+    assert_eq!(service.version, 3, "a redo is a new version");
+    keys(&mut app, "ctrl-r");
+    assert!(screen_text(&app).contains("本次录入没有可恢复的撤销"));
+    assert_eq!(attendees(&fx).len(), 3);
+}
+
+#[test]
+fn an_exported_record_of_the_sitting_is_not_undone_and_withdrawal_is_named() {
+    let fx = seeded();
+    let mut app = quick_entry(&fx, Lang::En);
+    for number in [wang(), id("12010319780101004")] {
+        type_text(&mut app, &number);
+        keys(&mut app, "enter");
+    }
+    // An export happened meanwhile (another screen, another process): both records left.
+    rusqlite::Connection::open(&fx.db)
+        .unwrap()
+        .execute("UPDATE service SET exported_version = version", [])
+        .unwrap();
+    keys(&mut app, "ctrl-z");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains(
+            "张秀英 is already exported, not undone: withdraw it in the served list (F5)"
+        ),
+        "{screen}"
+    );
+    // The next press passes over it to the older one, also exported.
+    keys(&mut app, "ctrl-z");
+    assert!(screen_text(&app).contains("王建国 is already exported, not undone"));
+    keys(&mut app, "ctrl-z");
+    assert!(screen_text(&app).contains("Nothing left to undo in this sitting"));
+    assert_eq!(attendees(&fx), ["张秀英", "王建国"], "nothing taken back");
 }
 
 #[test]
@@ -620,6 +681,79 @@ fn a_roster_is_imported_from_the_events_screen_dry_run_first() {
         screen.contains("南开区        2"),
         "the count of workers served:\n{screen}"
     );
+}
+
+#[test]
+fn the_import_preview_lists_changes_and_renames_are_accepted_row_by_row() {
+    let fx = seeded();
+    let file = fx.dir.path().join("later.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "姓名,身份证号,手机号,工作单位\n王建民,{},,\n买买提·艾力江,{},,\n张秀英,{},13700000000,\n",
+            wang(),
+            id("65010219900307123"),
+            id("12010319780101004"),
+        ),
+    )
+    .unwrap();
+    let mut app = open_app(&fx.db, Lang::Zh);
+    keys(&mut app, "f6 i");
+    type_text(&mut app, &file.display().to_string());
+    keys(&mut app, "f2");
+    let screen = screen_text(&app);
+    assert!(screen.contains("改名待确认"), "{screen}");
+    assert!(
+        screen.contains("[ ] 第 2 行：已登记为 王建国，名单写作 王建民"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("[ ] 第 3 行：已登记为 买买提·艾力，名单写作 买买提·艾力江"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("将更改的已登记职工（原值 → 新值）"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("第 4 行 张秀英 120103********0043：手机号 186****1111 → 137****0000"),
+        "{screen}"
+    );
+    assert!(!screen.contains("13700000000"), "masked:\n{screen}");
+
+    // Accept row 2 only; row 3 stays refused.
+    keys(&mut app, "space");
+    let screen = screen_text(&app);
+    assert!(screen.contains("[x] 第 2 行"), "{screen}");
+    assert!(screen.contains("（接受改名 1 行）"), "{screen}");
+    keys(&mut app, "down space space");
+    assert!(screen_text(&app).contains("[ ] 第 3 行"));
+    keys(&mut app, "enter");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("新登记 0 人，更新 2 人，无变化 0 人，未导入 1 行"),
+        "{screen}"
+    );
+    assert!(screen.contains("已更改的已登记职工"), "{screen}");
+    assert!(
+        screen.contains("第 3 行：姓名：该身份证号已登记为 买买提·艾力"),
+        "{screen}"
+    );
+    let s = store(&fx);
+    assert_eq!(
+        s.worker_by_id_number(&wang()).unwrap().unwrap().input.name,
+        "王建民"
+    );
+    let kept = s
+        .worker_by_id_number(&id("65010219900307123"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.input.name, "买买提·艾力");
+    assert_eq!(
+        kept.input.phone, "13912345678",
+        "a blank cell erases nothing"
+    );
+    assert!(PathBuf::from(format!("{}.changes.csv", file.display())).is_file());
 }
 
 #[test]

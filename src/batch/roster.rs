@@ -2,10 +2,12 @@
 //! GBK/GB18030) and XLSX workbooks, with Chinese or English headers. This module only reads
 //! and writes files; what the rows mean is decided by the store's roster import.
 
+use crate::domain::mask_id_number;
 use crate::domain::refdata;
 use crate::domain::validate::WorkerDraft;
 use crate::domain::{Field, FieldError, Rule};
-use crate::store::roster_import::{RejectedRow, RosterEntry};
+use crate::store::roster_changes::WorkerChange;
+use crate::store::roster_import::{CellProblem, RejectedRow, RosterEntry};
 use crate::text::Lang;
 use calamine::{Data, Reader};
 use std::io::Write;
@@ -41,6 +43,16 @@ pub struct RosterRow {
     /// Row number as a spreadsheet shows it (the first line of the file is row 1).
     pub row: usize,
     pub cells: Vec<String>,
+    /// Workbook cells of a number (or date) type; CSV has none.
+    pub number_cells: Vec<NumberCell>,
+}
+
+/// A workbook cell stored as a number, not as the text the officer typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberCell {
+    pub column: usize,
+    /// A whole number that f64 holds exactly, so its digits are the ones typed.
+    pub exact_whole: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +80,17 @@ pub enum RosterError {
     },
     /// No header row (empty file or sheet).
     Empty,
+    /// A UTF-8 file with lines in another encoding (a GBK row pasted in): `line` is the first,
+    /// `more` how many others.
+    NotUtf8Line {
+        line: usize,
+        more: usize,
+    },
+    /// The workbook's first sheet is empty; the roster is perhaps on another one.
+    FirstSheetEmpty {
+        sheet: String,
+        others: Vec<String>,
+    },
     MissingColumns(Vec<Field>),
 }
 
@@ -94,6 +117,36 @@ impl RosterError {
                     "the roster is empty: its first row should be the header (name, id_number …)",
                 )
                 .into(),
+            RosterError::NotUtf8Line { line, more } => {
+                let others = match (lang, *more) {
+                    (_, 0) => String::new(),
+                    (Lang::Zh, n) => format!("（另有 {n} 行同样）"),
+                    (Lang::En, n) => format!(" ({n} more lines like it)"),
+                };
+                match lang {
+                    Lang::Zh => format!(
+                        "第 {line} 行不是 UTF-8 文本{others}，而文件其余部分是 UTF-8（可能是从 \
+                         GBK 文件粘贴的行）；请在 Excel/WPS 中把整个文件另存为「CSV UTF-8」后重新导入"
+                    ),
+                    Lang::En => format!(
+                        "line {line} is not UTF-8 text{others}, while the rest of the file is \
+                         (perhaps a row pasted from a GBK file); save the whole file again as \
+                         \"CSV UTF-8\" in Excel or WPS and import it again"
+                    ),
+                }
+            }
+            RosterError::FirstSheetEmpty { sheet, others } => match lang {
+                Lang::Zh => format!(
+                    "工作簿的第一个工作表「{sheet}」是空的；其他工作表：{}。\
+                     请把名单移到第一个工作表，或在命令行用 --sheet 指定工作表",
+                    others.join("、")
+                ),
+                Lang::En => format!(
+                    "the workbook's first sheet '{sheet}' is empty; its other sheets: {}. \
+                     Move the roster to the first sheet, or name its sheet with --sheet",
+                    others.join(", ")
+                ),
+            },
             RosterError::MissingColumns(fields) => {
                 let names: Vec<&str> = fields.iter().map(|f| f.label(lang)).collect();
                 match lang {
@@ -246,27 +299,69 @@ pub fn roster_from_bytes(
             WorkbookError::Roster(e) => e,
         })?
     } else {
-        let (source, text) = decode_text(&bytes);
+        let (source, text) = decode_text(&bytes)?;
         (source, read_csv(&text).map_err(unreadable)?)
     };
     build_roster(source, table)
 }
 
 /// BOM means UTF-8; valid UTF-8 means UTF-8; anything else is taken as GB18030, the superset
-/// of the GBK that Excel and WPS write on Chinese Windows.
-pub fn decode_text(bytes: &[u8]) -> (RosterSource, String) {
+/// of the GBK that Excel and WPS write on Chinese Windows, unless it is a UTF-8 file with some
+/// lines that are not (see `mixed_encoding`): decoding those as GBK would garble the header or
+/// the rows, and the officer would hear only "missing columns".
+pub fn decode_text(bytes: &[u8]) -> Result<(RosterSource, String), RosterError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return (
-            RosterSource::Utf8Bom,
-            String::from_utf8_lossy(rest).into_owned(),
-        );
+        return match std::str::from_utf8(rest) {
+            Ok(text) => Ok((RosterSource::Utf8Bom, text.to_string())),
+            Err(_) => {
+                Err(not_utf8_lines(bytes).unwrap_or(RosterError::NotUtf8Line { line: 1, more: 0 }))
+            }
+        };
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => (RosterSource::Utf8, text.to_string()),
+        Ok(text) => Ok((RosterSource::Utf8, text.to_string())),
         Err(_) => {
+            if let Some(mixed) = mixed_encoding(bytes) {
+                return Err(mixed);
+            }
             let (text, _had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            (RosterSource::Gb18030, text.into_owned())
+            Ok((RosterSource::Gb18030, text.into_owned()))
         }
+    }
+}
+
+/// Lines (numbered from 1) that are not valid UTF-8, as an error naming the first.
+fn not_utf8_lines(bytes: &[u8]) -> Option<RosterError> {
+    let mut bad = bytes
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .filter(|(_, line)| std::str::from_utf8(line).is_err())
+        .map(|(i, _)| i + 1);
+    let line = bad.next()?;
+    Some(RosterError::NotUtf8Line {
+        line,
+        more: bad.count(),
+    })
+}
+
+/// A file whose lines with Chinese text are at least as often valid UTF-8 as not is a UTF-8
+/// file with a few foreign lines. A GBK file practically never has a line of Chinese text that
+/// happens to be valid UTF-8 (a lead byte would have to be followed by 0x80-0xBF each time).
+fn mixed_encoding(bytes: &[u8]) -> Option<RosterError> {
+    let (mut utf8, mut other) = (0usize, 0usize);
+    for line in bytes.split(|b| *b == b'\n') {
+        if line.is_ascii() {
+            continue;
+        }
+        match std::str::from_utf8(line) {
+            Ok(_) => utf8 += 1,
+            Err(_) => other += 1,
+        }
+    }
+    if utf8 >= other {
+        not_utf8_lines(bytes)
+    } else {
+        None
     }
 }
 
@@ -310,6 +405,7 @@ fn read_csv(text: &str) -> Result<Vec<RosterRow>, String> {
                 rows.push(RosterRow {
                     row,
                     cells: record.iter().map(str::to_string).collect(),
+                    number_cells: Vec::new(),
                 });
             }
             Err(e) => return Err(e.to_string()),
@@ -348,6 +444,15 @@ fn read_workbook(
             .ok_or(WorkbookError::Roster(RosterError::Empty))?,
     };
     let range = workbook.worksheet_range(&name).map_err(calamine)?;
+    let sheet_is_blank = range
+        .used_cells()
+        .all(|(_, _, cell)| cell_text(cell).trim().is_empty());
+    if sheet.is_none() && sheet_is_blank && names.len() > 1 {
+        return Err(WorkbookError::Roster(RosterError::FirstSheetEmpty {
+            sheet: name,
+            others: names[1..].to_vec(),
+        }));
+    }
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let first_col = range.start().map_or(0, |(_, col)| col as usize);
     let rows = range
@@ -357,9 +462,20 @@ fn read_workbook(
             // Cells left of the used range are empty: keep columns where the sheet has them.
             let mut texts = vec![String::new(); first_col];
             texts.extend(cells.iter().map(cell_text));
+            let number_cells = cells
+                .iter()
+                .enumerate()
+                .filter_map(|(j, cell)| {
+                    number_cell(cell).map(|exact_whole| NumberCell {
+                        column: first_col + j,
+                        exact_whole,
+                    })
+                })
+                .collect();
             RosterRow {
                 row: first_row + i + 1,
                 cells: texts,
+                number_cells,
             }
         })
         .collect();
@@ -375,6 +491,17 @@ fn cell_text(cell: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_string(),
         other => other.to_string(),
+    }
+}
+
+/// `Some(exact_whole)` for a cell of a number or date type, `None` for text and blanks.
+fn number_cell(cell: &Data) -> Option<bool> {
+    match cell {
+        Data::Int(_) => Some(true),
+        // Every whole number below 2^53 round-trips through f64; beyond, digits were lost.
+        Data::Float(f) => Some(f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0),
+        Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => Some(false),
+        _ => None,
     }
 }
 
@@ -474,6 +601,34 @@ fn hardship_flag(cell: &str) -> Result<Option<bool>, FieldError> {
 }
 
 impl Roster {
+    fn column(&self, field: Field) -> Option<usize> {
+        self.columns
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, index)| *index)
+    }
+
+    /// Number-typed cells that cannot be taken as typed: any in the ID-number column; in the
+    /// phone column, any but a whole 11-digit number.
+    fn cell_problems(&self, row: &RosterRow) -> Vec<CellProblem> {
+        let number = |field| {
+            self.column(field)
+                .and_then(|c| row.number_cells.iter().find(|n| n.column == c))
+        };
+        let mut problems = Vec::new();
+        if number(Field::IdNumber).is_some() {
+            problems.push(CellProblem::IdNumberIsNumber);
+        }
+        if let Some(phone) = number(Field::Phone) {
+            let text = self.cell(row, Field::Phone);
+            let eleven_digits = text.len() == 11 && text.bytes().all(|b| b.is_ascii_digit());
+            if !(phone.exact_whole && eleven_digits) {
+                problems.push(CellProblem::PhoneNotExactNumber);
+            }
+        }
+        problems
+    }
+
     fn cell<'a>(&self, row: &'a RosterRow, field: Field) -> &'a str {
         self.columns
             .iter()
@@ -515,6 +670,7 @@ impl Roster {
                     },
                     hardship,
                     cell_errors,
+                    cell_problems: self.cell_problems(row),
                 }
             })
             .collect()
@@ -528,15 +684,17 @@ pub fn default_rejects_path(input: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes the refused rows as CSV in UTF-8 with BOM (so Excel and WPS open it): the original
-/// cells, then the reason and the row number in the input. Owner-only, since it holds ID
-/// numbers.
-pub fn write_rejects(
-    path: &Path,
-    roster: &Roster,
-    rejected: &[RejectedRow],
-    lang: Lang,
-) -> std::io::Result<()> {
+/// Where the full list of changes to registered workers goes unless `--changes` says
+/// otherwise: next to the input, `<input>.changes.csv`.
+pub fn default_changes_path(input: &Path) -> PathBuf {
+    let mut name = input.as_os_str().to_owned();
+    name.push(".changes.csv");
+    PathBuf::from(name)
+}
+
+/// A CSV writer on a new owner-only file (it holds personal data), BOM first so Excel and WPS
+/// read it as UTF-8.
+fn owner_only_csv(path: &Path) -> std::io::Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -552,31 +710,90 @@ pub fn write_rejects(
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
     file.write_all(b"\xEF\xBB\xBF")?;
-    let mut writer = csv::WriterBuilder::new()
+    Ok(csv::WriterBuilder::new()
         .flexible(true)
-        .from_writer(std::io::BufWriter::new(file));
-    let width = roster.headers.len();
-    let mut header = roster.headers.clone();
-    header.push(lang.pick("原因", "reason").to_string());
-    header.push(lang.pick("原行号", "row").to_string());
-    writer.write_record(&header)?;
-    for reject in rejected {
-        let row = &roster.rows[reject.index];
-        let mut record = row.cells.clone();
-        // Pad short rows so the reason always sits under its header.
-        if record.len() < width {
-            record.resize(width, String::new());
-        }
-        record.push(reject.reason.message(lang));
-        record.push(row.row.to_string());
-        writer.write_record(&record)?;
-    }
+        .from_writer(std::io::BufWriter::new(file)))
+}
+
+fn finish_csv(writer: csv::Writer<std::io::BufWriter<std::fs::File>>) -> std::io::Result<()> {
     let file = writer
         .into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     file.into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))?
         .sync_all()
+}
+
+/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)` typed into a roster)
+/// gets a leading apostrophe, as spreadsheet exporters do, so it opens as text.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// Writes the refused rows as CSV in UTF-8 with BOM (so Excel and WPS open it): the original
+/// cells, then the reason and the row number in the input. Owner-only, since it holds ID
+/// numbers.
+pub fn write_rejects(
+    path: &Path,
+    roster: &Roster,
+    rejected: &[RejectedRow],
+    lang: Lang,
+) -> std::io::Result<()> {
+    let mut writer = owner_only_csv(path)?;
+    let width = roster.headers.len();
+    let mut header: Vec<String> = roster.headers.iter().map(|h| inert(h)).collect();
+    header.push(lang.pick("原因", "reason").to_string());
+    header.push(lang.pick("原行号", "row").to_string());
+    writer.write_record(&header)?;
+    for reject in rejected {
+        let row = &roster.rows[reject.index];
+        let mut record: Vec<String> = row.cells.iter().map(|c| inert(c)).collect();
+        // Pad short rows so the reason always sits under its header.
+        if record.len() < width {
+            record.resize(width, String::new());
+        }
+        record.push(inert(&reject.reason.message(lang)));
+        record.push(row.row.to_string());
+        writer.write_record(&record)?;
+    }
+    finish_csv(writer)
+}
+
+/// Writes every change to a registered worker, one line per field: row, name, ID number,
+/// field, old value, new value. ID numbers and phones masked unless `reveal`, as on screen.
+pub fn write_changes(
+    path: &Path,
+    changes: &[WorkerChange],
+    lang: Lang,
+    reveal: bool,
+) -> std::io::Result<()> {
+    let mut writer = owner_only_csv(path)?;
+    writer.write_record(match lang {
+        Lang::Zh => ["原行号", "姓名", "身份证号", "字段", "原值", "新值"],
+        Lang::En => ["row", "name", "id_number", "field", "old", "new"],
+    })?;
+    for change in changes {
+        let id = if reveal {
+            change.id_number.clone()
+        } else {
+            mask_id_number(&change.id_number)
+        };
+        for field in &change.fields {
+            writer.write_record([
+                change.row.to_string(),
+                inert(&change.name),
+                id.clone(),
+                field.field.label(lang).to_string(),
+                inert(&field.shown_old(lang, reveal)),
+                inert(&field.shown_new(lang, reveal)),
+            ])?;
+        }
+    }
+    finish_csv(writer)
 }
 
 #[cfg(test)]
@@ -594,16 +811,37 @@ mod tests {
 
     #[test]
     fn gbk_bytes_are_decoded_and_utf8_kept() {
-        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号");
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n张三,1\n");
         assert_eq!(
-            decode_text(&gbk),
-            (RosterSource::Gb18030, "姓名,身份证号".to_string())
+            decode_text(&gbk).expect("gbk"),
+            (RosterSource::Gb18030, "姓名,身份证号\n张三,1\n".to_string())
         );
-        assert_eq!(decode_text("姓名".as_bytes()).0, RosterSource::Utf8);
         assert_eq!(
-            decode_text("\u{feff}姓名".as_bytes()),
+            decode_text("姓名".as_bytes()).expect("utf8").0,
+            RosterSource::Utf8
+        );
+        assert_eq!(
+            decode_text("\u{feff}姓名".as_bytes()).expect("bom"),
             (RosterSource::Utf8Bom, "姓名".to_string())
         );
+    }
+
+    #[test]
+    fn a_gbk_row_in_a_utf8_file_is_named_by_its_line() {
+        let (gbk_row, _, _) = encoding_rs::GBK.encode("孙丽,620102199708155206\n");
+        for bom in [&b""[..], b"\xEF\xBB\xBF"] {
+            let mut bytes = bom.to_vec();
+            bytes.extend_from_slice("姓名,身份证号\n毛洋,620102199708155206\n".as_bytes());
+            bytes.extend_from_slice(&gbk_row);
+            bytes.extend_from_slice("武春军,120111200007156699\n".as_bytes());
+            match decode_text(&bytes) {
+                Err(e @ RosterError::NotUtf8Line { line: 3, more: 0 }) => {
+                    assert!(e.message(Lang::Zh).starts_with("第 3 行不是 UTF-8 文本"));
+                    assert!(e.message(Lang::En).starts_with("line 3 is not UTF-8"));
+                }
+                other => panic!("expected line 3 named, got {other:?}"),
+            }
+        }
     }
 
     #[test]

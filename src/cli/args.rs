@@ -329,6 +329,16 @@ pub struct ImportRosterArgs {
     /// Worksheet of an XLSX file (default: the first)
     #[arg(long)]
     pub sheet: Option<String>,
+    /// Let rows give a registered ID number another name (otherwise such rows are refused)
+    #[arg(long)]
+    pub accept_renames: bool,
+    /// Where to write every change to registered workers, field by field (default:
+    /// <FILE>.changes.csv; a dry run writes it only when named)
+    #[arg(long)]
+    pub changes: Option<PathBuf>,
+    /// Show ID numbers and phones in full in the list of changes
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,13 @@
 //! `jingong import roster`: read a roster file, import it in one transaction, print a summary
 //! and write the refused rows next to the input.
 //!
+//! Registered workers are never renamed or overwritten silently: an empty cell keeps the stored
+//! value, another name for a registered ID number refuses the row (naming the registered name)
+//! unless `--accept-renames`, and every change is listed per worker, field by field, old -> new
+//! (masked unless `--reveal`). The terminal shows the first `CHANGES_SHOWN` workers and counts
+//! the rest; the full list goes to `<FILE>.changes.csv` (or `--changes FILE`), one line per
+//! field. A dry run writes no file unless one is named, so it stays a preview.
+//!
 //! Exit 0 when the import ran, even if some rows were refused (the summary counts them and the
 //! rejects file lists them: bad rows never stop the good ones). Exit 1 when it could not run
 //! (unreadable file, unknown event, no officer). Exit 2 for bad usage or a file that is not a
@@ -8,14 +15,20 @@
 
 use super::args::{Cli, ImportRosterArgs};
 use super::{CmdResult, Failure, open_store};
-use crate::batch::roster::{RosterSource, default_rejects_path, read_roster, write_rejects};
+use crate::batch::roster::{
+    RosterSource, default_changes_path, default_rejects_path, read_roster, write_changes,
+    write_rejects,
+};
 use crate::domain::Field;
-use crate::store::roster_import::{ImportOptions, ImportSummary};
+use crate::store::roster_import::{AcceptRenames, ImportOptions, ImportSummary};
 use crate::text::Lang;
 use std::io::IsTerminal;
 
 /// Reasons printed on screen; the rest are in the rejects file.
 const REASONS_SHOWN: usize = 10;
+
+/// Changed workers printed on screen; the rest are in the changes file.
+const CHANGES_SHOWN: usize = 20;
 
 pub fn run(cli: &Cli, a: &ImportRosterArgs) -> CmdResult {
     let lang = cli.lang;
@@ -50,6 +63,11 @@ pub fn run(cli: &Cli, a: &ImportRosterArgs) -> CmdResult {
             &ImportOptions {
                 event_uid: a.event.clone(),
                 dry_run: a.dry_run,
+                accept_renames: if a.accept_renames {
+                    AcceptRenames::All
+                } else {
+                    AcceptRenames::No
+                },
             },
             &mut |p| {
                 if let Some(bar) = &bar {
@@ -62,6 +80,11 @@ pub fn run(cli: &Cli, a: &ImportRosterArgs) -> CmdResult {
         bar.finish_and_clear();
     }
 
+    let changes_path = match (&a.changes, a.dry_run) {
+        (Some(path), _) => Some(path.clone()),
+        (None, false) => Some(default_changes_path(&a.file)),
+        (None, true) => None,
+    };
     print_summary(
         &a.file,
         &roster.source,
@@ -69,6 +92,19 @@ pub fn run(cli: &Cli, a: &ImportRosterArgs) -> CmdResult {
         &summary,
         lang,
     );
+    print_changes(&summary, changes_path.as_deref(), a.reveal, lang);
+    print_reasons_and_dry_run(&summary, lang);
+    if let Some(path) = changes_path.filter(|_| !summary.changes.is_empty()) {
+        write_changes(&path, &summary.changes, lang, a.reveal).map_err(|e| {
+            Failure::refused(match lang {
+                Lang::Zh => format!("导入已完成，但更改清单无法写入 {}：{e}", path.display()),
+                Lang::En => format!(
+                    "the import is done, but the list of changes could not be written to {}: {e}",
+                    path.display()
+                ),
+            })
+        })?;
+    }
 
     // A dry run leaves no trace unless a rejects file is asked for by name.
     let rejects_path = match (&a.rejects, a.dry_run) {
@@ -118,6 +154,47 @@ fn field_label(stored_name: &str, lang: Lang) -> &'static str {
         _ => Field::Note,
     };
     field.label(lang)
+}
+
+/// Each changed worker with every field old -> new, the first `CHANGES_SHOWN` of them, then
+/// how many more and where they all are.
+fn print_changes(
+    summary: &ImportSummary,
+    file: Option<&std::path::Path>,
+    reveal: bool,
+    lang: Lang,
+) {
+    if summary.changes.is_empty() {
+        return;
+    }
+    let heading = match (summary.dry_run, lang) {
+        (true, Lang::Zh) => "将更改的已登记职工（原值 → 新值）：",
+        (true, Lang::En) => "registered workers the import would change (old → new):",
+        (false, Lang::Zh) => "已更改的已登记职工（原值 → 新值）：",
+        (false, Lang::En) => "registered workers changed (old → new):",
+    };
+    println!("{heading}");
+    for change in summary.changes.iter().take(CHANGES_SHOWN) {
+        println!("  {}", change.describe(lang, reveal));
+    }
+    let more = summary.changes.len().saturating_sub(CHANGES_SHOWN);
+    match (file, lang) {
+        (Some(path), Lang::Zh) if more > 0 => {
+            println!("  ……另有 {more} 人，完整清单见 {}", path.display())
+        }
+        (Some(path), Lang::En) if more > 0 => {
+            println!("  … {more} more, all listed in {}", path.display())
+        }
+        (Some(path), Lang::Zh) => println!("  完整清单：{}", path.display()),
+        (Some(path), Lang::En) => println!("  full list: {}", path.display()),
+        (None, Lang::Zh) if more > 0 => {
+            println!("  ……另有 {more} 人（用 --changes 文件 写出完整清单）")
+        }
+        (None, Lang::En) if more > 0 => {
+            println!("  … {more} more (--changes FILE writes the full list)")
+        }
+        (None, _) => {}
+    }
 }
 
 fn print_summary(
@@ -185,6 +262,11 @@ fn print_summary(
             ignored_columns.join(lang.pick("、", ", "))
         );
     }
+}
+
+/// The refused rows' reasons (the first `REASONS_SHOWN`), and the dry-run note last.
+fn print_reasons_and_dry_run(summary: &ImportSummary, lang: Lang) {
+    let rejected = summary.rejected.len();
     for reject in summary.rejected.iter().take(REASONS_SHOWN) {
         match lang {
             Lang::Zh => println!("  第 {} 行：{}", reject.row, reject.reason.message(lang)),

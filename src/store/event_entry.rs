@@ -1,4 +1,5 @@
-//! What quick entry at an event needs besides recording: undo the last record, list attendees.
+//! What quick entry at an event needs besides recording: take back a record of this sitting
+//! (and put it back), list attendees.
 
 use super::workers::audit;
 use super::{Result, Store};
@@ -16,37 +17,129 @@ pub struct EventAttendee {
     pub recorded_at: String,
 }
 
+/// What became of an undo or a redo of one service; each names the worker for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakeBack {
+    /// Done: the service was tombstoned (undo) or made live again (redo).
+    Done { worker_name: String },
+    /// The version to change has already left in a batch: changing it is a withdrawal, not
+    /// an undo, so nothing was changed.
+    Exported { worker_name: String },
+    /// Undo of a service no longer live, or redo of one already live: nothing to do.
+    Unchanged { worker_name: String },
+    /// Redo of a worker the event has served again since the undo: a redo would count them
+    /// twice, so nothing was changed.
+    ServedAgain { worker_name: String },
+}
+
+impl TakeBack {
+    pub fn worker_name(&self) -> &str {
+        match self {
+            TakeBack::Done { worker_name }
+            | TakeBack::Exported { worker_name }
+            | TakeBack::Unchanged { worker_name }
+            | TakeBack::ServedAgain { worker_name } => worker_name,
+        }
+    }
+}
+
+/// The service as undo and redo need it.
+struct ServiceState {
+    id: i64,
+    version: i64,
+    exported_version: i64,
+    deleted: bool,
+    event_id: Option<i64>,
+    worker_id: i64,
+    worker_name: String,
+}
+
 impl Store {
-    /// Tombstones the most recent live service of this event recorded by the current officer,
-    /// and returns its uid and the worker's name for the confirmation line; `None` when there
-    /// is nothing left to undo.
-    pub fn undo_last_event_service(&mut self, event_uid: &str) -> Result<Option<(String, String)>> {
+    fn service_state(tx: &rusqlite::Connection, service_uid: &str) -> Result<Option<ServiceState>> {
+        Ok(tx
+            .query_row(
+                "SELECT s.id, s.version, s.exported_version, s.deleted_at IS NOT NULL,
+                        s.event_id, s.worker_id, w.name
+                 FROM service s JOIN worker w ON w.id = s.worker_id
+                 WHERE s.uid = ?1",
+                [service_uid],
+                |r| {
+                    Ok(ServiceState {
+                        id: r.get(0)?,
+                        version: r.get(1)?,
+                        exported_version: r.get(2)?,
+                        deleted: r.get(3)?,
+                        event_id: r.get(4)?,
+                        worker_id: r.get(5)?,
+                        worker_name: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Tombstones this one service, named by the caller (quick entry passes the records of
+    /// its own sitting, newest first), unless any version of it has been exported: a record
+    /// that left in a batch is withdrawn, never undone. `None` when no such service exists.
+    pub fn undo_event_service(&mut self, service_uid: &str) -> Result<Option<TakeBack>> {
+        self.set_service_deleted(service_uid, true)
+    }
+
+    /// Makes a service that `undo_event_service` tombstoned live again, as a new version,
+    /// unless the tombstone has been exported or the event has served the worker again since.
+    pub fn redo_event_service(&mut self, service_uid: &str) -> Result<Option<TakeBack>> {
+        self.set_service_deleted(service_uid, false)
+    }
+
+    fn set_service_deleted(&mut self, service_uid: &str, delete: bool) -> Result<Option<TakeBack>> {
         let officer = self.require_officer()?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
-        let last: Option<(i64, String, i64, String)> = tx
-            .query_row(
-                "SELECT s.id, s.uid, s.version, w.name
-                 FROM service s JOIN worker w ON w.id = s.worker_id
-                 WHERE s.event_id = (SELECT id FROM event WHERE uid = ?1)
-                   AND s.officer_id = ?2 AND s.deleted_at IS NULL
-                 ORDER BY s.id DESC LIMIT 1",
-                params![event_uid, officer],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        let Some((id, uid, version, worker_name)) = last else {
+        let Some(state) = Self::service_state(&tx, service_uid)? else {
             return Ok(None);
         };
-        let version = version + 1;
+        let worker_name = state.worker_name.clone();
+        if state.deleted == delete {
+            return Ok(Some(TakeBack::Unchanged { worker_name }));
+        }
+        if state.exported_version > 0 {
+            return Ok(Some(TakeBack::Exported { worker_name }));
+        }
+        if !delete {
+            let served_again: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM service
+                     WHERE event_id IS ?1 AND worker_id = ?2 AND deleted_at IS NULL)",
+                params![state.event_id, state.worker_id],
+                |r| r.get(0),
+            )?;
+            if served_again && state.event_id.is_some() {
+                return Ok(Some(TakeBack::ServedAgain { worker_name }));
+            }
+        }
+        let version = state.version + 1;
         tx.execute(
-            "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
-             WHERE id = ?4",
-            params![now, version, officer, id],
+            "UPDATE service SET deleted_at = ?1, updated_at = ?2, version = ?3, officer_id = ?4
+             WHERE id = ?5",
+            params![delete.then_some(&now), now, version, officer, state.id],
         )?;
-        audit(&tx, &now, officer, "service", &uid, version, "delete", "")?;
+        // A redo is an ordinary update of the tombstone field, so `audit` shows it as such.
+        let (action, fields) = if delete {
+            ("delete", "")
+        } else {
+            ("update", "deleted_at")
+        };
+        audit(
+            &tx,
+            &now,
+            officer,
+            "service",
+            service_uid,
+            version,
+            action,
+            fields,
+        )?;
         tx.commit()?;
-        Ok(Some((uid, worker_name)))
+        Ok(Some(TakeBack::Done { worker_name }))
     }
 
     /// Workers served in this event (live services only), the latest recorded first.
@@ -79,6 +172,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::TakeBack;
     use crate::domain::{EventInput, Officer, WorkerInput, parse_id_number};
     use crate::store::Store;
 
@@ -122,45 +216,113 @@ mod tests {
             .uid
     }
 
+    fn done(name: &str) -> Option<TakeBack> {
+        Some(TakeBack::Done {
+            worker_name: name.to_string(),
+        })
+    }
+
     #[test]
-    fn undo_tombstones_the_latest_service_of_the_event_and_names_the_worker() {
+    fn undo_tombstones_exactly_the_service_named_and_redo_puts_it_back() {
         let mut store = store_with_officer("李明");
         let first = add_worker(&mut store, "毛洋", "620102199708155206");
         let second = add_worker(&mut store, "武春军", "120111200007156699");
         let event = add_event(&mut store);
-        store.record_event_service(&event, &first).expect("record");
+        let older = store.record_event_service(&event, &first).expect("record");
         let last = store.record_event_service(&event, &second).expect("record");
 
-        let undone = store.undo_last_event_service(&event).expect("undo");
-        assert_eq!(undone, Some((last.uid.clone(), "武春军".to_string())));
+        // The older record is named, not "the latest of the event": the latest stays.
+        assert_eq!(
+            store.undo_event_service(&older.uid).expect("undo"),
+            done("毛洋")
+        );
         let service = store
-            .service_by_uid(&last.uid)
+            .service_by_uid(&older.uid)
             .expect("read")
             .expect("kept");
         assert!(service.deleted, "a tombstone, not a hard delete");
         assert_eq!(service.version, 2);
-        assert!(!store.served_in_event(&event, &second).expect("served"));
-        assert!(store.served_in_event(&event, &first).expect("served"));
+        assert!(!store.served_in_event(&event, &first).expect("served"));
+        assert!(store.served_in_event(&event, &second).expect("served"));
+        assert!(
+            !store
+                .service_by_uid(&last.uid)
+                .expect("read")
+                .expect("kept")
+                .deleted,
+            "the newer record is untouched"
+        );
+        assert_eq!(
+            store.undo_event_service(&older.uid).expect("undo"),
+            Some(TakeBack::Unchanged {
+                worker_name: "毛洋".into()
+            })
+        );
 
-        let undone = store.undo_last_event_service(&event).expect("undo");
-        assert_eq!(undone.map(|(_, name)| name), Some("毛洋".to_string()));
-        assert_eq!(store.undo_last_event_service(&event).expect("undo"), None);
+        assert_eq!(
+            store.redo_event_service(&older.uid).expect("redo"),
+            done("毛洋")
+        );
+        let service = store
+            .service_by_uid(&older.uid)
+            .expect("read")
+            .expect("kept");
+        assert!(!service.deleted);
+        assert_eq!(service.version, 3, "a redo is a new version");
+        assert!(store.served_in_event(&event, &first).expect("served"));
+        assert_eq!(store.undo_event_service("no-such-uid").expect("undo"), None);
     }
 
     #[test]
-    fn undo_leaves_services_recorded_by_another_officer_alone() {
+    fn an_exported_service_is_never_undone() {
         let mut store = store_with_officer("李明");
         let worker = add_worker(&mut store, "毛洋", "620102199708155206");
         let event = add_event(&mut store);
-        store.record_event_service(&event, &worker).expect("record");
+        let record = store.record_event_service(&event, &worker).expect("record");
         store
-            .set_officer(&Officer {
-                name: "王芳".into(),
-                organisation: "和平区总工会".into(),
-                district_code: "120101".into(),
+            .conn
+            .execute(
+                "UPDATE service SET exported_version = version WHERE uid = ?1",
+                [&record.uid],
+            )
+            .expect("mark exported");
+
+        assert_eq!(
+            store.undo_event_service(&record.uid).expect("undo"),
+            Some(TakeBack::Exported {
+                worker_name: "毛洋".into()
             })
-            .expect("second officer");
-        assert_eq!(store.undo_last_event_service(&event).expect("undo"), None);
+        );
+        let service = store
+            .service_by_uid(&record.uid)
+            .expect("read")
+            .expect("kept");
+        assert!(!service.deleted);
+        assert_eq!(service.version, 1, "nothing written");
+    }
+
+    #[test]
+    fn redo_refuses_when_the_worker_was_served_again_meanwhile() {
+        let mut store = store_with_officer("李明");
+        let worker = add_worker(&mut store, "毛洋", "620102199708155206");
+        let event = add_event(&mut store);
+        let record = store.record_event_service(&event, &worker).expect("record");
+        store.undo_event_service(&record.uid).expect("undo");
+        store.record_event_service(&event, &worker).expect("again");
+
+        assert_eq!(
+            store.redo_event_service(&record.uid).expect("redo"),
+            Some(TakeBack::ServedAgain {
+                worker_name: "毛洋".into()
+            })
+        );
+        assert!(
+            store
+                .service_by_uid(&record.uid)
+                .expect("read")
+                .expect("kept")
+                .deleted
+        );
     }
 
     #[test]
@@ -183,7 +345,9 @@ mod tests {
         assert_eq!(second_page.len(), 1);
         assert_eq!(second_page[0].worker_name, "毛洋");
 
-        store.undo_last_event_service(&event).expect("undo");
+        store
+            .undo_event_service(&page[0].service_uid)
+            .expect("undo");
         assert_eq!(store.event_attendees(&event, 0, 10).expect("list").len(), 1);
     }
 }

@@ -4,6 +4,7 @@
 //! because a row that names a registered worker is merged with the stored record first: an empty
 //! roster cell keeps the stored value, so it must not be refused as "required" either.
 
+use super::roster_changes::{WorkerChange, field_changes};
 use super::workers::WORKER_COLUMNS;
 use super::workers::{audit, changed_fields, insert_worker, update_worker_row, worker_from_row};
 use super::{Result, Store, StoreError};
@@ -12,7 +13,7 @@ use crate::domain::validate::{WorkerDraft, validate_worker};
 use crate::domain::{FieldError, ServiceInput, Worker, parse_id_number};
 use crate::text::Lang;
 use rusqlite::{OptionalExtension, params};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One roster row as read from the file: raw text, nothing checked yet.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,42 @@ pub struct RosterEntry {
     pub hardship: Option<bool>,
     /// Cells the reader already refused (a hardship cell that is neither yes nor no …).
     pub cell_errors: Vec<FieldError>,
+    /// Spreadsheet cells whose type makes their value untrustworthy; the row is refused.
+    pub cell_problems: Vec<CellProblem>,
+}
+
+/// A workbook cell whose number type already lost or may have lost what the officer typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellProblem {
+    /// Excel keeps 15 significant digits: an 18-digit ID number typed into a number cell has
+    /// lost its last digits, and one in eleven of the damaged numbers still passes the check
+    /// digit. Refused whatever its check digit.
+    IdNumberIsNumber,
+    /// A phone in a number cell that is not a whole 11-digit number held exactly.
+    PhoneNotExactNumber,
+}
+
+impl CellProblem {
+    pub fn message(self, lang: Lang) -> String {
+        match self {
+            CellProblem::IdNumberIsNumber => lang
+                .pick(
+                    "身份证号：该单元格是数字格式，Excel 只保留 15 位有效数字，号码已不可信；\
+                     请把身份证号列设为「文本」格式后重新输入号码",
+                    "ID number: the cell is a number, and Excel keeps only 15 significant \
+                     digits, so the number cannot be trusted; format the ID-number column as \
+                     Text and type the number again",
+                )
+                .into(),
+            CellProblem::PhoneNotExactNumber => lang
+                .pick(
+                    "手机号：该单元格是数字格式且不是 11 位整数；请把手机号列设为「文本」格式后重新输入",
+                    "phone: the cell is a number that is not a whole 11-digit number; format \
+                     the phone column as Text and type the number again",
+                )
+                .into(),
+        }
+    }
 }
 
 /// Why a row was left out.
@@ -34,6 +71,13 @@ pub enum RejectReason {
     RepeatedInFile {
         first_row: usize,
     },
+    /// A registered ID number with another name: never renamed unless the officer accepts it.
+    Renamed {
+        registered: String,
+        given: String,
+    },
+    /// Number-typed workbook cells (see `CellProblem`).
+    NumberCells(Vec<CellProblem>),
 }
 
 impl RejectReason {
@@ -49,6 +93,21 @@ impl RejectReason {
                 Lang::Zh => format!("身份证号：与第 {first_row} 行重复"),
                 Lang::En => format!("ID number: same as row {first_row}"),
             },
+            RejectReason::Renamed { registered, given } => match lang {
+                Lang::Zh => format!(
+                    "姓名：该身份证号已登记为 {registered}，名单写作 {given}；\
+                     确为改名时请确认该行改名（命令行 --accept-renames）"
+                ),
+                Lang::En => format!(
+                    "name: this ID number is registered as {registered}, the roster says \
+                     {given}; accept the rename if it is one (--accept-renames on the command line)"
+                ),
+            },
+            RejectReason::NumberCells(problems) => problems
+                .iter()
+                .map(|p| p.message(lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; ")),
         }
     }
 }
@@ -70,6 +129,8 @@ pub struct ImportSummary {
     pub rejected: Vec<RejectedRow>,
     /// How many updated workers had each field changed.
     pub changed_fields: BTreeMap<&'static str, usize>,
+    /// Every updated worker with each field old -> new, in file order (the preview's list).
+    pub changes: Vec<WorkerChange>,
     /// Services recorded in the event (`--event`).
     pub event_recorded: usize,
     /// Workers the event had already served, left as they were.
@@ -88,6 +149,29 @@ pub struct ImportProgress {
 pub struct ImportOptions {
     pub event_uid: Option<String>,
     pub dry_run: bool,
+    pub accept_renames: AcceptRenames,
+}
+
+/// Which rows may give a registered ID number another name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AcceptRenames {
+    /// None: such rows are refused with the registered name.
+    #[default]
+    No,
+    /// Every row (`--accept-renames`).
+    All,
+    /// These rows, by roster row number (ticked one by one in the TUI preview).
+    Rows(BTreeSet<usize>),
+}
+
+impl AcceptRenames {
+    fn accepts(&self, row: usize) -> bool {
+        match self {
+            AcceptRenames::No => false,
+            AcceptRenames::All => true,
+            AcceptRenames::Rows(rows) => rows.contains(&row),
+        }
+    }
 }
 
 /// How often the progress callback hears from the import; often enough for a smooth bar,
@@ -207,6 +291,13 @@ impl Store {
                         reason,
                     });
                 };
+                if !entry.cell_problems.is_empty() {
+                    reject(
+                        &mut summary,
+                        RejectReason::NumberCells(entry.cell_problems.clone()),
+                    );
+                    continue;
+                }
                 let stored = match parse_id_number(&entry.draft.id_number, today) {
                     Ok(id) => find_worker
                         .query_row([&id.number], worker_from_row)
@@ -240,6 +331,19 @@ impl Store {
                     continue;
                 }
                 first_row_of.insert(id.number.clone(), entry.row);
+                if let Some(current) = &stored
+                    && current.input.name != input.name
+                    && !options.accept_renames.accepts(entry.row)
+                {
+                    reject(
+                        &mut summary,
+                        RejectReason::Renamed {
+                            registered: current.input.name.clone(),
+                            given: input.name.clone(),
+                        },
+                    );
+                    continue;
+                }
 
                 let worker_id = match &stored {
                     None => {
@@ -269,6 +373,12 @@ impl Store {
                             for field in changed {
                                 *summary.changed_fields.entry(field).or_default() += 1;
                             }
+                            summary.changes.push(WorkerChange {
+                                row: entry.row,
+                                name: input.name.clone(),
+                                id_number: id.number.clone(),
+                                fields: field_changes(&current.input, &input),
+                            });
                             summary.updated += 1;
                         }
                         current.id
@@ -364,6 +474,7 @@ mod tests {
                 &ImportOptions {
                     event_uid: None,
                     dry_run,
+                    accept_renames: AcceptRenames::No,
                 },
                 &mut |_| {},
             )
@@ -441,5 +552,115 @@ mod tests {
             real.rejected[0].reason.message(Lang::Zh),
             "身份证号：校验位应为 9，实为 8（请核对号码）"
         );
+    }
+
+    fn full_entry(row: usize, name: &str) -> RosterEntry {
+        RosterEntry {
+            row,
+            draft: WorkerDraft {
+                name: name.into(),
+                id_number: "620102199708155206".into(),
+                phone: "13800004444".into(),
+                employer: "泰森集团".into(),
+                worksite: "地铁七号线".into(),
+                trade: "钢筋工".into(),
+                district_code: "120101".into(),
+                membership: "member".into(),
+                card_no: "TJ0001".into(),
+                hardship: true,
+                note: "夜班".into(),
+            },
+            hardship: Some(true),
+            ..RosterEntry::default()
+        }
+    }
+
+    #[test]
+    fn blank_cells_change_no_stored_column_and_another_name_is_refused() {
+        let mut store = store_with_officer();
+        assert_eq!(import(&mut store, &[full_entry(2, "孙丽")], false).new, 1);
+        let before = store
+            .worker_by_id_number("620102199708155206")
+            .expect("read")
+            .expect("registered");
+
+        // Every cell blank but the ID number: nothing changes, not even the district.
+        let mut blank = entry(2, "", "620102199708155206", "", "");
+        blank.hardship = None;
+        let summary = import(&mut store, &[blank], false);
+        assert_eq!((summary.unchanged, summary.updated), (1, 0));
+        assert!(summary.changes.is_empty());
+
+        // Another name with a new phone: refused whole, with the registered name.
+        let renamed = entry(3, "孙莉", "620102199708155206", "13700000000", "");
+        let summary = import(&mut store, std::slice::from_ref(&renamed), false);
+        assert_eq!(summary.updated, 0);
+        assert_eq!(
+            summary.rejected[0].reason,
+            RejectReason::Renamed {
+                registered: "孙丽".into(),
+                given: "孙莉".into()
+            }
+        );
+        assert!(
+            summary.rejected[0]
+                .reason
+                .message(Lang::Zh)
+                .contains("已登记为 孙丽")
+        );
+        assert!(
+            summary.rejected[0]
+                .reason
+                .message(Lang::En)
+                .contains("registered as 孙丽")
+        );
+        let after = store
+            .worker_by_id_number("620102199708155206")
+            .expect("read")
+            .expect("registered");
+        assert_eq!(after.input, before.input);
+        assert_eq!(after.version, before.version, "nothing written");
+
+        // Accepted for that row: renamed, and the change listed old -> new.
+        let summary = store
+            .import_roster(
+                &[renamed],
+                &ImportOptions {
+                    accept_renames: AcceptRenames::Rows(BTreeSet::from([3])),
+                    ..ImportOptions::default()
+                },
+                &mut |_| {},
+            )
+            .expect("import");
+        assert_eq!(summary.updated, 1);
+        let listed: Vec<String> = summary.changes[0]
+            .fields
+            .iter()
+            .map(|f| f.describe(Lang::Zh, false))
+            .collect();
+        assert_eq!(
+            listed,
+            ["姓名 孙丽 → 孙莉", "手机号 138****4444 → 137****0000"]
+        );
+    }
+
+    #[test]
+    fn a_number_typed_id_cell_is_refused_even_with_a_valid_check_digit() {
+        let mut store = store_with_officer();
+        let mut row = entry(2, "毛洋", "620102199708155206", "19879217421", "");
+        row.cell_problems = vec![CellProblem::IdNumberIsNumber];
+        let summary = import(&mut store, &[row], false);
+        assert_eq!(summary.new, 0);
+        assert_eq!(
+            summary.rejected[0].reason,
+            RejectReason::NumberCells(vec![CellProblem::IdNumberIsNumber])
+        );
+        assert!(
+            summary.rejected[0]
+                .reason
+                .message(Lang::En)
+                .contains("format the ID-number column as Text")
+        );
+        assert_eq!(store.live_worker_count().expect("count"), 0);
     }
 }

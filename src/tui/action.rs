@@ -54,13 +54,15 @@ pub enum Action {
     ImportRoster,
     /// The workers served in an event.
     Attendees,
-    /// Take back the last service recorded in quick entry (a tombstone).
+    /// Take back the last service recorded in this quick-entry sitting (a tombstone).
     Undo,
+    /// Put back what this sitting's undo took, newest undone first.
+    Redo,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -98,6 +100,7 @@ impl Action {
         Action::ImportRoster,
         Action::Attendees,
         Action::Undo,
+        Action::Redo,
     ];
 
     /// The action named `name` in a keymap file.

@@ -53,6 +53,8 @@ keys! {
     QuickTitle, QuickLabel, QuickTally, QuickSessionCount, QuickSession, QuickRecorded,
     QuickUndone, QuickNothingToUndo, QuickDuplicate, QuickNotTwice, QuickNoMatch, QuickMatches,
     QuickChooseFirst, QuickHintId, QuickHintName, QuickHintNew, QuickHintKeys, QuickNeedsForm,
+    QuickUndoExported, QuickUndoGone, QuickRedone, QuickNothingToRedo, QuickRedoExported,
+    QuickRedoServedAgain,
     RegisteredNotRecorded,
     AttendeesTitle, AttendeesCount, AttendeesNone, ColRecordedAt,
     ImportTitle, ImportIntro, ImportStartHint, ImportFile, ImportFileHint, ImportForEvent,
@@ -62,6 +64,8 @@ keys! {
     ImportReasonsHeading, ImportRowReason, ImportMoreReasons, ImportNextAfterDryRun,
     ImportNextAfterRun, ImportNextAfterFailure, ImportWait, ImportStopped, ImportRunningDry,
     ImportRunning, ImportReading, ImportFailed,
+    ImportRenamesHeading, ImportRenameRow, ImportRenamesAccepted, ImportChangesHeading,
+    ImportChangesWouldHeading, ImportChangesWritten, ImportChangesWouldGo, ImportChangesFailed,
 }
 
 /// The text of `key` in `lang`.
@@ -308,7 +312,13 @@ fn zh(key: T) -> &'static str {
         QuickSession => "本次录入 {0} 人（最新在前）",
         QuickRecorded => "已记录 {0} {1} · 本活动共 {2} 人",
         QuickUndone => "已撤销 {0} 的记录 · 本活动共 {1} 人",
-        QuickNothingToUndo => "没有可撤销的记录（只能撤销本人在本活动的记录）",
+        QuickNothingToUndo => "本次录入已没有可撤销的记录（此前的记录请在受服务名单中撤回）",
+        QuickUndoExported => "{0} 的记录已导出，不能撤销；请在受服务名单（{1}）中撤回",
+        QuickUndoGone => "{0} 的记录已被撤回，无需撤销",
+        QuickRedone => "已恢复 {0} 的记录 · 本活动共 {1} 人",
+        QuickNothingToRedo => "本次录入没有可恢复的撤销",
+        QuickRedoExported => "{0} 的撤销已导出，不能恢复；请重新录入",
+        QuickRedoServedAgain => "{0} 已重新记录，无需恢复",
         QuickDuplicate => "{0}（{1}）已在本活动记录过。再记一次？",
         QuickNotTwice => "未重复记录：{0}",
         QuickNoMatch => "没有匹配的职工：输入完整身份证号后回车，或按 {0} 登记新职工",
@@ -317,7 +327,7 @@ fn zh(key: T) -> &'static str {
         QuickHintId => "输入完整的 18 位身份证号，按 {0} 立即记录",
         QuickHintName => "输入姓名、拼音、首字母或身份证号尾号，从匹配中选择",
         QuickHintNew => "尚未登记的身份证号会打开登记表，保存后即记录",
-        QuickHintKeys => "{0} 撤销上一条记录，{1} 查看本活动受服务名单",
+        QuickHintKeys => "{0} 撤销本次录入的上一条，{1} 恢复，{2} 查看本活动受服务名单",
         QuickNeedsForm => "本活动的服务须逐人填写表单：选定职工后打开表单，保存即记录",
         RegisteredNotRecorded => "已登记 {0}，但未能记录服务：{1}",
         AttendeesTitle => "受服务名单：{0}",
@@ -360,6 +370,14 @@ fn zh(key: T) -> &'static str {
         ImportRunning => "正在导入：{0}",
         ImportReading => "读取名单…",
         ImportFailed => "未能导入：{0}",
+        ImportRenamesHeading => "改名待确认（{0} 选择，{1} 接受该行改名；未接受的行不导入）：",
+        ImportRenameRow => "[{0}] 第 {1} 行：已登记为 {2}，名单写作 {3}",
+        ImportRenamesAccepted => "（接受改名 {0} 行）",
+        ImportChangesHeading => "已更改的已登记职工（原值 → 新值）：",
+        ImportChangesWouldHeading => "将更改的已登记职工（原值 → 新值）：",
+        ImportChangesWritten => "完整更改清单已写入：",
+        ImportChangesWouldGo => "正式导入时，完整更改清单将写入：",
+        ImportChangesFailed => "更改清单无法写入 {0}：{1}",
     }
 }
 
@@ -594,7 +612,17 @@ fn en(key: T) -> &'static str {
         QuickSession => "Recorded here: {0} (latest first)",
         QuickRecorded => "Recorded {0} {1} · {2} served in this event",
         QuickUndone => "Took back the record of {0} · {1} served in this event",
-        QuickNothingToUndo => "Nothing to undo (only your own records in this event)",
+        QuickNothingToUndo => {
+            "Nothing left to undo in this sitting (earlier records are withdrawn from the served list)"
+        }
+        QuickUndoExported => {
+            "{0} is already exported, not undone: withdraw it in the served list ({1})"
+        }
+        QuickUndoGone => "The record of {0} was already withdrawn",
+        QuickRedone => "Put back the record of {0} · {1} served in this event",
+        QuickNothingToRedo => "Nothing undone in this sitting to put back",
+        QuickRedoExported => "The undo of {0} is already exported; record {0} again instead",
+        QuickRedoServedAgain => "{0} has been recorded again; nothing to put back",
         QuickDuplicate => "{0} ({1}) was already served in this event. Record again?",
         QuickNotTwice => "Not recorded twice: {0}",
         QuickNoMatch => "No worker matches: type the full ID number and Enter, or {0} registers",
@@ -603,7 +631,7 @@ fn en(key: T) -> &'static str {
         QuickHintId => "Type a full 18-character ID number and press {0}: recorded at once",
         QuickHintName => "Or a name, pinyin, initials or the ID number's tail, then pick a match",
         QuickHintNew => "An ID number not registered yet opens the worker form; saving it records",
-        QuickHintKeys => "{0} takes back the last record, {1} lists the workers served",
+        QuickHintKeys => "{0} undo (this sitting only), {1} redo, {2} lists the workers served",
         QuickNeedsForm => {
             "This service needs a form per person: it opens for each worker, saving records"
         }
@@ -648,6 +676,16 @@ fn en(key: T) -> &'static str {
         ImportRunning => "Importing: {0}",
         ImportReading => "reading the roster…",
         ImportFailed => "Could not import: {0}",
+        ImportRenamesHeading => {
+            "Renames to confirm ({0} choose, {1} accepts the row's rename; rows not accepted are refused):"
+        }
+        ImportRenameRow => "[{0}] row {1}: registered as {2}, the roster says {3}",
+        ImportRenamesAccepted => " (renames accepted: {0})",
+        ImportChangesHeading => "Registered workers changed (old → new):",
+        ImportChangesWouldHeading => "Registered workers the import would change (old → new):",
+        ImportChangesWritten => "Full list of changes written to:",
+        ImportChangesWouldGo => "The import will write the full list of changes to:",
+        ImportChangesFailed => "Could not write the list of changes to {0}: {1}",
     }
 }
 

@@ -2,7 +2,8 @@
 //! the event's service at once (19 keys in all); an unknown but valid number opens the worker
 //! form, prefilled, which records the service when saved; a name, pinyin or ID tail lists
 //! matches to pick from. A worker already served in the event is asked about first, one key
-//! takes the last record back, and the attendee list is one key away.
+//! takes back the last record of this sitting (another puts it back), and the attendee list is
+//! one key away.
 
 use super::attendees::AttendeesScreen;
 use super::{Ctx, Effect, Screen, View};
@@ -10,6 +11,7 @@ use super::{health_check, legal_aid, worker_form};
 use crate::domain::idcard::{age_on, clean_id_input};
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Event, Worker, format_fen, mask_id_number, parse_id_number};
+use crate::store::event_entry::TakeBack;
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
@@ -46,6 +48,8 @@ struct Recorded {
     name: String,
     masked_id: String,
     at: String,
+    /// Found exported by an undo: undo passes over it from then on (it is withdrawn instead).
+    exported: bool,
 }
 
 pub struct QuickEntryScreen {
@@ -61,7 +65,11 @@ pub struct QuickEntryScreen {
     chosen: bool,
     /// The search whose reply is awaited; older replies are dropped.
     awaited: Option<u64>,
+    /// The records of this sitting that are live, in the order they were made. Undo takes
+    /// only from here, so records made before the screen was opened are never touched.
     session: Vec<Recorded>,
+    /// What this sitting's undo took, the latest undone last: redo puts these back.
+    undone: Vec<Recorded>,
     /// The event's latest live service as this screen last saw it: a different one when the
     /// screen is back on top means a form opened from here recorded someone.
     latest_seen: Option<String>,
@@ -165,6 +173,7 @@ impl QuickEntryScreen {
             chosen: false,
             awaited: None,
             session: Vec::new(),
+            undone: Vec::new(),
             latest_seen: None,
             duplicate: None,
             today: ctx.store.clock().today(),
@@ -379,25 +388,103 @@ impl QuickEntryScreen {
             name: name.to_string(),
             masked_id,
             at: ctx.store.clock().now().format("%H:%M:%S").to_string(),
+            exported: false,
         });
     }
 
+    /// Ctrl-Z: takes back the newest record of this sitting not yet exported, by its uid.
     fn undo(&mut self, ctx: &mut Ctx) {
-        match ctx.store.undo_last_event_service(&self.event.uid) {
-            Ok(Some((service_uid, name))) => {
+        while let Some(at) = self.session.iter().rposition(|r| !r.exported) {
+            let outcome = match ctx.store.undo_event_service(&self.session[at].service_uid) {
+                Ok(outcome) => outcome,
+                Err(e) => return self.problem(ctx, &e),
+            };
+            match outcome {
+                Some(TakeBack::Done { worker_name }) => {
+                    ctx.wrote = true;
+                    self.undone.push(self.session.remove(at));
+                    self.after_change(ctx);
+                    self.feedback = Some(Feedback::Undone(tf(
+                        ctx.lang,
+                        T::QuickUndone,
+                        &[&worker_name, &self.event.served_count.to_string()],
+                    )));
+                }
+                Some(TakeBack::Exported { worker_name }) => {
+                    self.session[at].exported = true;
+                    let key = ctx
+                        .keymap
+                        .key_for(Context::QuickEntry, Action::Attendees)
+                        .map(|k| k.to_string())
+                        .unwrap_or_default();
+                    self.feedback = Some(Feedback::Problem(tf(
+                        ctx.lang,
+                        T::QuickUndoExported,
+                        &[&worker_name, &key],
+                    )));
+                }
+                Some(_) => {
+                    // Withdrawn elsewhere meanwhile: not this sitting's to take back any more.
+                    let gone = self.session.remove(at);
+                    self.after_change(ctx);
+                    self.feedback = Some(Feedback::Note(tf(
+                        ctx.lang,
+                        T::QuickUndoGone,
+                        &[&gone.name],
+                    )));
+                }
+                None => {
+                    self.session.remove(at);
+                    continue;
+                }
+            }
+            return;
+        }
+        self.feedback = Some(Feedback::Note(ctx.t(T::QuickNothingToUndo).into()));
+    }
+
+    /// Ctrl-R: puts back the record this sitting's undo took last.
+    fn redo(&mut self, ctx: &mut Ctx) {
+        let Some(record) = self.undone.pop() else {
+            self.feedback = Some(Feedback::Note(ctx.t(T::QuickNothingToRedo).into()));
+            return;
+        };
+        let outcome = match ctx.store.redo_event_service(&record.service_uid) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                self.undone.push(record);
+                return self.problem(ctx, &e);
+            }
+        };
+        let name = record.name.clone();
+        let (key, style_note) = match outcome {
+            Some(TakeBack::Done { .. }) => {
                 ctx.wrote = true;
-                self.session.retain(|r| r.service_uid != service_uid);
-                self.reload_event(ctx);
-                self.latest_seen = self.latest_service(ctx);
-                self.feedback = Some(Feedback::Undone(tf(
+                self.session.push(record);
+                self.after_change(ctx);
+                self.feedback = Some(Feedback::Recorded(tf(
                     ctx.lang,
-                    T::QuickUndone,
+                    T::QuickRedone,
                     &[&name, &self.event.served_count.to_string()],
                 )));
+                return;
             }
-            Ok(None) => self.feedback = Some(Feedback::Note(ctx.t(T::QuickNothingToUndo).into())),
-            Err(e) => self.problem(ctx, &e),
-        }
+            Some(TakeBack::Exported { .. }) => (T::QuickRedoExported, false),
+            Some(TakeBack::ServedAgain { .. }) => (T::QuickRedoServedAgain, true),
+            Some(TakeBack::Unchanged { .. }) | None => (T::QuickUndoGone, true),
+        };
+        let text = tf(ctx.lang, key, &[&name]);
+        self.feedback = Some(if style_note {
+            Feedback::Note(text)
+        } else {
+            Feedback::Problem(text)
+        });
+    }
+
+    /// The running count and the change detection of `resume` after an undo or a redo.
+    fn after_change(&mut self, ctx: &mut Ctx) {
+        self.reload_event(ctx);
+        self.latest_seen = self.latest_service(ctx);
     }
 
     /// F3: the worker form with whatever the line holds, an ID number or a name.
@@ -495,7 +582,11 @@ impl QuickEntryScreen {
                 tf(
                     lang,
                     T::QuickHintKeys,
-                    &[&key(Action::Undo), &key(Action::Attendees)],
+                    &[
+                        &key(Action::Undo),
+                        &key(Action::Redo),
+                        &key(Action::Attendees),
+                    ],
                 ),
             ];
             if needs_form(&self.event).is_some() {
@@ -575,6 +666,7 @@ impl Screen for QuickEntryScreen {
         match input {
             Input::Action(Action::Confirm) => return self.enter(ctx),
             Input::Action(Action::Undo) => self.undo(ctx),
+            Input::Action(Action::Redo) => self.redo(ctx),
             Input::Action(Action::Attendees) => {
                 return Effect::Push(Box::new(AttendeesScreen::open(self.event.clone(), ctx)));
             }
@@ -707,8 +799,9 @@ impl Screen for QuickEntryScreen {
         vec![
             Action::Confirm,
             Action::Undo,
+            Action::Redo,
             Action::Attendees,
-            Action::NewWorker,
+            // F3 is named by the hints and by "no match"; the footer has room for five keys.
             Action::Back,
         ]
     }

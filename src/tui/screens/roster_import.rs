@@ -3,14 +3,22 @@
 //! imported, a dry run first by default; then the summary on screen (new, updated, unchanged,
 //! refused and where the refused rows went).
 //!
+//! The dry run is the preview: it lists each registered worker the import would change, field
+//! by field (masked), and each row that would rename a registered worker, refused unless the
+//! officer accepts that row (space on it) before Enter runs the import for real.
+//!
 //! A big roster takes seconds (100,000 rows: about ten), so the import runs on its own thread
 //! with its own connection and reports progress to a gauge; the screen only waits for it.
 
 use super::quick_entry::kind_name;
 use super::{Ctx, Effect, Screen, View};
-use crate::batch::roster::{default_rejects_path, read_roster, write_rejects};
+use crate::batch::roster::{
+    default_changes_path, default_rejects_path, read_roster, write_changes, write_rejects,
+};
 use crate::domain::{Event, Field};
-use crate::store::roster_import::{ImportOptions, ImportProgress, ImportSummary};
+use crate::store::roster_import::{
+    AcceptRenames, ImportOptions, ImportProgress, ImportSummary, RejectReason,
+};
 use crate::store::{Access, Clock, Opener, Store};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
@@ -22,6 +30,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Gauge, Paragraph};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
@@ -31,11 +40,13 @@ struct Request {
     file: PathBuf,
     event_uid: Option<String>,
     dry_run: bool,
+    /// Rows whose new name for a registered ID number the officer accepted in the preview.
+    accepted_renames: BTreeSet<usize>,
 }
 
-/// Where the refused rows went, or would go.
+/// Where the refused rows (or the list of changes) went, or would go.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Rejects {
+enum FileNote {
     None,
     Written(PathBuf),
     /// A dry run writes nothing; the real run will write here.
@@ -48,9 +59,21 @@ struct Outcome {
     summary: ImportSummary,
     source: String,
     ignored_columns: Vec<String>,
-    rejects: Rejects,
-    /// "row 2: ID number: check digit …", in file order.
+    rejects: FileNote,
+    /// "row 2: ID number: check digit …", in file order; renames are listed apart.
     reasons: Vec<String>,
+    /// Rows refused because they rename a registered worker: the officer may accept each.
+    renames: Vec<RenameRow>,
+    /// Each changed worker, field by field, masked.
+    changes: Vec<String>,
+    changes_file: FileNote,
+}
+
+#[derive(Debug, Clone)]
+struct RenameRow {
+    row: usize,
+    registered: String,
+    given: String,
 }
 
 enum News {
@@ -68,6 +91,9 @@ enum Stage {
     Done {
         request: Request,
         outcome: Box<Outcome>,
+        /// The rename row under the cursor, and the rows accepted so far.
+        selected: usize,
+        accepted: BTreeSet<usize>,
     },
     Failed(String),
 }
@@ -128,24 +154,50 @@ fn run(
             &ImportOptions {
                 event_uid: request.event_uid.clone(),
                 dry_run: request.dry_run,
+                accept_renames: AcceptRenames::Rows(request.accepted_renames.clone()),
             },
             progress,
         )
         .map_err(|e| e.message(lang))?;
-    let path = default_rejects_path(&request.file);
-    let rejects = if summary.rejected.is_empty() {
-        Rejects::None
+    let changes_path = default_changes_path(&request.file);
+    let changes_file = if summary.changes.is_empty() {
+        FileNote::None
     } else if request.dry_run {
-        Rejects::WouldGo(path)
+        FileNote::WouldGo(changes_path)
     } else {
-        match write_rejects(&path, &roster, &summary.rejected, lang) {
-            Ok(()) => Rejects::Written(path),
-            Err(e) => Rejects::NotWritten(path, e.to_string()),
+        match write_changes(&changes_path, &summary.changes, lang, false) {
+            Ok(()) => FileNote::Written(changes_path),
+            Err(e) => FileNote::NotWritten(changes_path, e.to_string()),
         }
     };
+    let path = default_rejects_path(&request.file);
+    let rejects = if summary.rejected.is_empty() {
+        FileNote::None
+    } else if request.dry_run {
+        FileNote::WouldGo(path)
+    } else {
+        match write_rejects(&path, &roster, &summary.rejected, lang) {
+            Ok(()) => FileNote::Written(path),
+            Err(e) => FileNote::NotWritten(path, e.to_string()),
+        }
+    };
+    let renames = summary
+        .rejected
+        .iter()
+        .filter_map(|r| match &r.reason {
+            RejectReason::Renamed { registered, given } => Some(RenameRow {
+                row: r.row,
+                registered: registered.clone(),
+                given: given.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
     let reasons = summary
         .rejected
         .iter()
+        // The preview lists renames apart, for the officer to accept them one by one.
+        .filter(|r| !(request.dry_run && matches!(r.reason, RejectReason::Renamed { .. })))
         .map(|r| {
             tf(
                 lang,
@@ -154,12 +206,20 @@ fn run(
             )
         })
         .collect();
+    let changes = summary
+        .changes
+        .iter()
+        .map(|c| c.describe(lang, false))
+        .collect();
     Ok(Outcome {
         source: roster.source.label(lang),
         ignored_columns: roster.ignored_columns.clone(),
         summary,
         rejects,
         reasons,
+        renames,
+        changes,
+        changes_file,
     })
 }
 
@@ -262,6 +322,7 @@ impl ImportScreen {
                 .filter(|_| self.form.raw("event") == "true")
                 .map(|e| e.uid.clone()),
             dry_run,
+            accepted_renames: BTreeSet::new(),
         }
     }
 
@@ -312,7 +373,12 @@ impl ImportScreen {
                     ctx.wrote = true;
                     ctx.say(t(ctx.lang, T::ImportDone));
                 }
-                Stage::Done { request, outcome }
+                Stage::Done {
+                    request,
+                    outcome,
+                    selected: 0,
+                    accepted: BTreeSet::new(),
+                }
             }
             Err(message) => Stage::Failed(message),
         };
@@ -443,21 +509,40 @@ impl ImportScreen {
             ));
         }
         match &outcome.rejects {
-            Rejects::None => {}
+            FileNote::None => {}
             // The path on a line of its own, so that a long one wraps whole under the words.
-            Rejects::Written(path) => {
+            FileNote::Written(path) => {
                 lines.push((bold, t(lang, T::ImportRejectsWritten).to_string()));
                 lines.push((bold, format!("  {}", path.display())));
             }
-            Rejects::WouldGo(path) => {
+            FileNote::WouldGo(path) => {
                 lines.push((plain, t(lang, T::ImportRejectsWouldGo).to_string()));
                 lines.push((plain, format!("  {}", path.display())));
             }
-            Rejects::NotWritten(path, reason) => lines.push((
+            FileNote::NotWritten(path, reason) => lines.push((
                 Style::default().fg(Color::Red),
                 tf(
                     lang,
                     T::ImportRejectsFailed,
+                    &[&path.display().to_string(), reason],
+                ),
+            )),
+        }
+        match &outcome.changes_file {
+            FileNote::None => {}
+            FileNote::Written(path) => {
+                lines.push((plain, t(lang, T::ImportChangesWritten).to_string()));
+                lines.push((plain, format!("  {}", path.display())));
+            }
+            FileNote::WouldGo(path) => {
+                lines.push((plain, t(lang, T::ImportChangesWouldGo).to_string()));
+                lines.push((plain, format!("  {}", path.display())));
+            }
+            FileNote::NotWritten(path, reason) => lines.push((
+                Style::default().fg(Color::Red),
+                tf(
+                    lang,
+                    T::ImportChangesFailed,
                     &[&path.display().to_string(), reason],
                 ),
             )),
@@ -471,71 +556,146 @@ impl ImportScreen {
         lines
     }
 
+    /// The summary, then the preview's lists; `choice` is the rename row under the cursor and
+    /// the rows accepted so far.
     fn render_done(
         &self,
         frame: &mut Frame,
         area: Rect,
         view: &View,
-        request: &Request,
-        outcome: &Outcome,
+        (request, outcome): (&Request, &Outcome),
+        (selected, accepted): (usize, &BTreeSet<usize>),
     ) {
         let lang = view.lang;
         let width = usize::from(area.width.saturating_sub(2));
         let mut y = area.y;
         let bottom = area.bottom().saturating_sub(1);
+        let line_at = |y: u16| Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1);
         for (style, text) in self.summary_lines(request, outcome, lang) {
             // Long paths wrap rather than lose their end, where the file name is.
             let mut rest = text.as_str();
             while !rest.is_empty() && y < bottom {
                 let (head, tail) = split_at_width(rest, width);
-                frame.render_widget(
-                    Paragraph::new(head).style(style),
-                    Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
-                );
+                frame.render_widget(Paragraph::new(head).style(style), line_at(y));
                 y += 1;
                 rest = tail;
             }
         }
-        if !outcome.reasons.is_empty() && y + 2 < bottom {
+        let key = |a| view.key(Context::Import, a);
+        let dry_run = outcome.summary.dry_run;
+        let renames: Vec<(Style, String)> = if dry_run {
+            outcome
+                .renames
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let mark = if accepted.contains(&r.row) { "x" } else { " " };
+                    let text = tf(
+                        lang,
+                        T::ImportRenameRow,
+                        &[mark, &r.row.to_string(), &r.registered, &r.given],
+                    );
+                    let style = if i == selected {
+                        Style::default().add_modifier(Modifier::REVERSED)
+                    } else {
+                        Style::default()
+                    };
+                    (style, text)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let plain = |items: &[String]| -> Vec<(Style, String)> {
+            items
+                .iter()
+                .map(|text| (Style::default(), text.clone()))
+                .collect()
+        };
+        let changes_heading = if dry_run {
+            T::ImportChangesWouldHeading
+        } else {
+            T::ImportChangesHeading
+        };
+        let sections = [
+            (
+                tf(
+                    lang,
+                    T::ImportRenamesHeading,
+                    &[
+                        &format!("{}{}", key(Action::Up), key(Action::Down)),
+                        &key(Action::Edit),
+                    ],
+                ),
+                renames,
+                // The renames section scrolls to keep the cursor in view.
+                Some(selected),
+            ),
+            (
+                t(lang, changes_heading).to_string(),
+                plain(&outcome.changes),
+                None,
+            ),
+            (
+                t(lang, T::ImportReasonsHeading).to_string(),
+                plain(&outcome.reasons),
+                None,
+            ),
+        ];
+        let wanted = sections.iter().filter(|s| !s.1.is_empty()).count();
+        let mut left = wanted;
+        for (heading, items, cursor) in sections.iter().filter(|s| !s.1.is_empty()) {
+            // Each list gets a fair share of what is left: a heading and at least one line.
+            let room = usize::from(bottom.saturating_sub(y)) / left.max(1);
+            left -= 1;
+            if room < 3 {
+                continue;
+            }
             y += 1;
             frame.render_widget(
-                Paragraph::new(t(lang, T::ImportReasonsHeading))
+                Paragraph::new(fit(heading, width))
                     .style(Style::default().add_modifier(Modifier::BOLD)),
-                Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                line_at(y),
             );
             y += 1;
-            let room = usize::from(bottom - y);
-            let shown = if outcome.reasons.len() > room {
+            let room = room - 2;
+            let shown = if items.len() > room {
                 room.saturating_sub(1)
             } else {
                 room
             };
-            for reason in outcome.reasons.iter().take(shown) {
+            let top = cursor.map_or(0, |c| (c + 1).saturating_sub(shown));
+            for (style, text) in items.iter().skip(top).take(shown) {
                 frame.render_widget(
-                    Paragraph::new(fit(&format!("  {reason}"), width)),
-                    Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                    Paragraph::new(fit(&format!("  {text}"), width)).style(*style),
+                    line_at(y),
                 );
                 y += 1;
             }
-            if outcome.reasons.len() > shown {
+            let hidden = items.len().saturating_sub(shown);
+            if hidden > 0 {
                 frame.render_widget(
-                    Paragraph::new(tf(
-                        lang,
-                        T::ImportMoreReasons,
-                        &[&(outcome.reasons.len() - shown).to_string()],
-                    ))
-                    .style(Style::default().add_modifier(Modifier::DIM)),
-                    Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
+                    Paragraph::new(tf(lang, T::ImportMoreReasons, &[&hidden.to_string()]))
+                        .style(Style::default().add_modifier(Modifier::DIM)),
+                    line_at(y),
                 );
+                y += 1;
             }
         }
-        let key = |a| view.key(Context::Import, a);
-        let next = if outcome.summary.dry_run {
-            tf(
+        let next = if dry_run {
+            let mut next = tf(
                 lang,
                 T::ImportNextAfterDryRun,
                 &[&key(Action::Confirm), &key(Action::Back)],
-            )
+            );
+            if !accepted.is_empty() {
+                next.push_str(&tf(
+                    lang,
+                    T::ImportRenamesAccepted,
+                    &[&accepted.len().to_string()],
+                ));
+            }
+            next
         } else {
             tf(lang, T::ImportNextAfterRun, &[&key(Action::Confirm)])
         };
@@ -543,6 +703,34 @@ impl ImportScreen {
             Paragraph::new(next).style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(area.x + 1, bottom, area.width.saturating_sub(2), 1),
         );
+    }
+}
+
+impl ImportScreen {
+    /// Up and Down move along the preview's rename rows; Edit (space) accepts or refuses one.
+    fn choose_rename(&mut self, input: Input) {
+        let Stage::Done {
+            outcome,
+            selected,
+            accepted,
+            ..
+        } = &mut self.stage
+        else {
+            return;
+        };
+        let last = outcome.renames.len().saturating_sub(1);
+        match input {
+            Input::Action(Action::Up) => *selected = selected.saturating_sub(1),
+            Input::Action(Action::Down) => *selected = (*selected + 1).min(last),
+            Input::Action(Action::Edit) => {
+                if let Some(rename) = outcome.renames.get(*selected)
+                    && !accepted.remove(&rename.row)
+                {
+                    accepted.insert(rename.row);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -583,13 +771,24 @@ impl Screen for ImportScreen {
                 }
                 Effect::None
             }
-            Stage::Done { request, outcome } => {
+            Stage::Done {
+                request,
+                outcome,
+                accepted,
+                ..
+            } => {
                 let dry_run = outcome.summary.dry_run;
                 let request = request.clone();
+                let accepted = accepted.clone();
                 match input {
+                    Input::Action(Action::Up | Action::Down | Action::Edit) if dry_run => {
+                        self.choose_rename(input);
+                        Effect::None
+                    }
                     Input::Action(Action::Confirm) if dry_run => {
                         let request = Request {
                             dry_run: false,
+                            accepted_renames: accepted,
                             ..request
                         };
                         self.start(request, ctx);
@@ -683,9 +882,12 @@ impl Screen for ImportScreen {
                     Rect::new(area.x + 1, y + 1, area.width.saturating_sub(2), 1),
                 );
             }
-            Stage::Done { request, outcome } => {
-                self.render_done(frame, area, view, request, outcome)
-            }
+            Stage::Done {
+                request,
+                outcome,
+                selected,
+                accepted,
+            } => self.render_done(frame, area, view, (request, outcome), (*selected, accepted)),
         }
     }
 
@@ -695,6 +897,11 @@ impl Screen for ImportScreen {
             // Esc the form context describes; it is not offered here.
             Stage::Setup => vec![Action::Save, Action::NextField, Action::Help],
             Stage::Running { .. } => vec![Action::Help],
+            Stage::Done { ref outcome, .. }
+                if outcome.summary.dry_run && !outcome.renames.is_empty() =>
+            {
+                vec![Action::Confirm, Action::Edit, Action::Back, Action::Help]
+            }
             _ => vec![Action::Confirm, Action::Back, Action::Help],
         }
     }
