@@ -175,12 +175,15 @@ pub fn service(cli: &Cli, cmd: &ServiceCmd) -> CmdResult {
     let mut store = open_store(cli)?;
     let fail = |e| Failure::from_store(e, lang);
     let ServiceCmd::Add(a) = cmd;
-    let draft = service_draft(a);
     let officer = store
         .officer()
         .map_err(fail)?
         .ok_or_else(|| fail(StoreError::NoOfficer))?;
     let worker = store.resolve_worker(&a.worker).map_err(fail)?;
+    let draft = ServiceDraft {
+        worker_born_on: Some(worker.birth_date),
+        ..service_draft(a)
+    };
     let clock = store.clock();
     let input = validate_service(&draft, clock.today(), &officer.name, &clock.stamp())
         .map_err(|e| invalid(e, lang))?;
@@ -211,6 +214,7 @@ fn service_draft(a: &ServiceAddArgs) -> ServiceDraft {
         recovered: a.recovered.clone(),
         follows_uid: a.follows.clone(),
         description: a.description.clone(),
+        worker_born_on: None,
     }
 }
 

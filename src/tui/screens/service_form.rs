@@ -20,6 +20,8 @@ pub struct ForWorker {
     pub uid: String,
     pub name: String,
     pub masked_id: String,
+    /// A service before this date is refused.
+    pub born_on: chrono::NaiveDate,
     /// The event (uid, name) the service belongs to, when opened from quick entry.
     pub event: Option<(String, String)>,
 }
@@ -30,6 +32,7 @@ impl ForWorker {
             uid: worker.uid.clone(),
             name: worker.input.name.clone(),
             masked_id: mask_id_number(&worker.input.id_number),
+            born_on: worker.birth_date,
             event: None,
         }
     }
@@ -77,6 +80,7 @@ pub fn draft_of(form: &Form, kind: &str) -> ServiceDraft {
         recovered: form.raw("recovered"),
         follows_uid: form.raw("follows"),
         description: form.raw("description"),
+        worker_born_on: None,
     }
 }
 
@@ -102,6 +106,7 @@ pub fn save_service(
     let consent_at = ctx.store.clock().stamp();
     let draft = ServiceDraft {
         event_uid: worker.event.as_ref().map(|(uid, _)| uid.clone()),
+        worker_born_on: Some(worker.born_on),
         ..draft_of(form, kind)
     };
     let input =
