@@ -559,7 +559,11 @@ pub fn write_rejects(
     let mut header = roster.headers.clone();
     header.push(lang.pick("原因", "reason").to_string());
     header.push(lang.pick("原行号", "row").to_string());
-    writer.write_record(&header)?;
+    writer.write_record(
+        header
+            .iter()
+            .map(|c| crate::safe_text::csv_cell(c).into_owned()),
+    )?;
     for reject in rejected {
         let row = &roster.rows[reject.index];
         let mut record = row.cells.clone();
@@ -569,7 +573,11 @@ pub fn write_rejects(
         }
         record.push(reject.reason.message(lang));
         record.push(row.row.to_string());
-        writer.write_record(&record)?;
+        writer.write_record(
+            record
+                .iter()
+                .map(|c| crate::safe_text::csv_cell(c).into_owned()),
+        )?;
     }
     let file = writer
         .into_inner()

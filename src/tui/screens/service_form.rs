@@ -45,7 +45,11 @@ impl ForWorker {
     }
 
     pub fn header(&self, lang: Lang) -> Vec<String> {
-        let mut lines = vec![format!("{}  {}", self.name, self.masked_id)];
+        let mut lines = vec![format!(
+            "{}  {}",
+            crate::tui::widgets::shown(&self.name),
+            self.masked_id
+        )];
         if let Some((_, name)) = &self.event {
             lines.push(tf(lang, T::AtEvent, &[name]));
         }
