@@ -394,13 +394,15 @@ pub fn validate_service(
         };
         let claimed_fen = optional_yuan(&mut r, Field::Claimed, &draft.claimed);
         let recovered_fen = optional_yuan(&mut r, Field::Recovered, &draft.recovered);
-        if recovered_fen > claimed_fen {
-            r.push(Field::Recovered, Rule::RecoveredExceedsClaimed);
-        }
         let follows_uid = r
             .clean(Field::Follows, &draft.follows_uid)
             .filter(|s| !s.is_empty())
             .map(str::to_string);
+        // Within one visit the claim bounds what was recovered. A follow-up visit records what
+        // came back against the claim of an earlier visit, and an empty claim was not typed.
+        if follows_uid.is_none() && claimed_fen > 0 && recovered_fen > claimed_fen {
+            r.push(Field::Recovered, Rule::RecoveredExceedsClaimed);
+        }
         LegalAid {
             category,
             description: r
@@ -579,10 +581,23 @@ mod tests {
             })
         };
         assert_eq!(legal("3000", "3000"), []);
+        assert_eq!(legal("", "8000.5"), [], "no claim typed on this visit");
         assert_eq!(
             legal("3000", "3000.01"),
             [(Field::Recovered, Rule::RecoveredExceedsClaimed)]
         );
+    }
+
+    #[test]
+    fn a_follow_up_visit_may_recover_more_than_it_claims() {
+        let refused = service(|d| {
+            d.kind = "legal_aid".into();
+            d.category = "wage_arrears".into();
+            d.claimed = "100".into();
+            d.recovered = "8000.5".into();
+            d.follows_uid = "01a22c41-6ef8-7277-8e9a-a1fc6bc14ea4".into();
+        });
+        assert_eq!(refused, []);
     }
 
     #[test]
