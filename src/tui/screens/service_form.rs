@@ -89,9 +89,13 @@ pub fn draft_of(form: &Form, kind: &str) -> ServiceDraft {
 }
 
 /// Shows the rules the values break under their fields.
-pub fn check_service(form: &mut Form, kind: &str, ctx: &mut Ctx) {
+pub fn check_service(worker: &ForWorker, form: &mut Form, kind: &str, ctx: &mut Ctx) {
     let today = ctx.store.clock().today();
-    let errors = validate_service(&draft_of(form, kind), today, "", "")
+    let draft = ServiceDraft {
+        worker_born_on: Some(worker.born_on),
+        ..draft_of(form, kind)
+    };
+    let errors = validate_service(&draft, today, "", "")
         .err()
         .unwrap_or_default();
     set_errors(form, &errors, ctx.lang);
@@ -198,7 +202,7 @@ impl FormSpec for ServiceSpec {
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
-        check_service(form, "", ctx);
+        check_service(&self.worker, form, "", ctx);
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
