@@ -5,6 +5,7 @@ use super::format::{FileEntry, RecordKind};
 use super::fsio::{HashingWriter, create_private_file};
 use super::review;
 use super::{BatchError, Result};
+use crate::safe_text::csv_cell;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
@@ -23,8 +24,11 @@ pub fn write(dir: &Path) -> Result<Vec<FileEntry>> {
         let mut csv = csv::Writer::from_writer(out);
         let csv_error = |e: csv::Error| io(std::io::Error::other(e));
         csv.write_record(review::headers(kind)).map_err(csv_error)?;
+        // Cells from the data files are neutralised against formulas (see `csv_cell`); the
+        // XLSX copy writes text cells and needs no such prefix.
         let rows = review::for_each_row(dir, kind, |cells| {
-            csv.write_record(&cells).map_err(csv_error)
+            csv.write_record(cells.iter().map(|c| csv_cell(c).into_owned()))
+                .map_err(csv_error)
         })?;
         let out = csv.into_inner().map_err(|e| io(e.into_error()))?;
         let (file, bytes, sha256) = out.into_inner().map_err(|e| io(e.into_error()))?.finish();

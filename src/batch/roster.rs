@@ -727,11 +727,7 @@ fn finish_csv(writer: csv::Writer<std::io::BufWriter<std::fs::File>>) -> std::io
 /// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)` typed into a roster)
 /// gets a leading apostrophe, as spreadsheet exporters do, so it opens as text.
 fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
+    crate::safe_text::csv_cell(cell).into_owned()
 }
 
 /// Writes the refused rows as CSV in UTF-8 with BOM (so Excel and WPS open it): the original

@@ -100,7 +100,15 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(()) => EXIT_OK,
         Err(failure) => {
-            eprintln!("{}{}", lang.pick("错误：", "error: "), failure.message);
+            // Messages can quote outside text (a code, a name): escaped line by line.
+            for (i, line) in failure.message.split('\n').enumerate() {
+                let prefix = if i == 0 {
+                    lang.pick("错误：", "error: ")
+                } else {
+                    ""
+                };
+                eprintln!("{prefix}{}", crate::safe_text::terminal_safe(line));
+            }
             failure.code
         }
     }

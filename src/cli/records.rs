@@ -3,7 +3,7 @@
 use super::args::{
     AuditArgs, BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, WorkerCmd,
 };
-use super::output::{gender_label, kind_label, pad, print_json, shown_id, shown_phone};
+use super::output::{gender_label, kind_label, pad, print_json, shown, shown_id, shown_phone};
 use super::{CmdResult, Failure, open_store};
 use crate::domain::idcard::age_on;
 use crate::domain::validate::{ServiceDraft, WorkerDraft, validate_service, validate_worker};
@@ -42,13 +42,18 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
             println!(
                 "{}{} · {} · {}",
                 lang.pick("经办人已设置：", "officer set: "),
-                officer.name,
-                officer.organisation,
-                officer.district_code
+                shown(&officer.name),
+                shown(&officer.organisation),
+                shown(&officer.district_code)
             );
         }
         OfficerCmd::Show => match store.officer().map_err(|e| Failure::from_store(e, lang))? {
-            Some(o) => println!("{} · {} · {}", o.name, o.organisation, o.district_code),
+            Some(o) => println!(
+                "{} · {} · {}",
+                shown(&o.name),
+                shown(&o.organisation),
+                shown(&o.district_code)
+            ),
             None => return Err(Failure::from_store(StoreError::NoOfficer, lang)),
         },
     }
@@ -137,7 +142,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
             } else {
                 println!(
                     "{}  {}  {} {}{}  {}",
-                    w.input.name,
+                    shown(&w.input.name),
                     shown_id(&w.input.id_number, *reveal),
                     gender_label(w.gender.code(), lang),
                     age_on(w.birth_date, today),
@@ -145,7 +150,11 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
                     shown_phone(&w.input.phone, *reveal)
                 );
                 if !w.input.employer.is_empty() {
-                    println!("{}{}", lang.pick("单位：", "employer: "), w.input.employer);
+                    println!(
+                        "{}{}",
+                        lang.pick("单位：", "employer: "),
+                        shown(&w.input.employer)
+                    );
                 }
                 println!(
                     "{}{}",
@@ -161,7 +170,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
                         s.quantity,
                         lang.pick("¥", "CNY "),
                         format_fen(s.amount_fen),
-                        s.officer_name
+                        shown(&s.officer_name)
                     );
                 }
             }
@@ -175,12 +184,15 @@ pub fn service(cli: &Cli, cmd: &ServiceCmd) -> CmdResult {
     let mut store = open_store(cli)?;
     let fail = |e| Failure::from_store(e, lang);
     let ServiceCmd::Add(a) = cmd;
-    let draft = service_draft(a);
     let officer = store
         .officer()
         .map_err(fail)?
         .ok_or_else(|| fail(StoreError::NoOfficer))?;
     let worker = store.resolve_worker(&a.worker).map_err(fail)?;
+    let draft = ServiceDraft {
+        worker_born_on: Some(worker.birth_date),
+        ..service_draft(a)
+    };
     let clock = store.clock();
     let input = validate_service(&draft, clock.today(), &officer.name, &clock.stamp())
         .map_err(|e| invalid(e, lang))?;
@@ -211,6 +223,7 @@ fn service_draft(a: &ServiceAddArgs) -> ServiceDraft {
         recovered: a.recovered.clone(),
         follows_uid: a.follows.clone(),
         description: a.description.clone(),
+        worker_born_on: None,
     }
 }
 
@@ -246,7 +259,7 @@ pub fn search(cli: &Cli, a: &SearchArgs) -> CmdResult {
                 gender_label(&h.gender, lang),
                 age_on(h.birth_date, today),
                 shown_phone(&h.phone, a.reveal),
-                h.employer
+                shown(&h.employer)
             );
         }
         let count = if page.more {
@@ -302,9 +315,9 @@ pub fn audit(cli: &Cli, a: &AuditArgs) -> CmdResult {
             e.at,
             pad(&e.officer, 8),
             pad(action, 6),
-            e.record_uid,
+            shown(&e.record_uid),
             e.version,
-            e.fields
+            shown(&e.fields)
         );
     }
     Ok(())

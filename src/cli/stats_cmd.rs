@@ -198,7 +198,8 @@ enum Cell {
 impl Cell {
     fn shown(&self) -> String {
         match self {
-            Cell::Text(s) => s.clone(),
+            // Stored names and employers: never raw on a terminal or in a report.
+            Cell::Text(s) => crate::safe_text::terminal_safe(s).into_owned(),
             Cell::Count(n) => n.to_string(),
             Cell::Fen(f) => format_fen(*f),
             Cell::PerMille(p) => format!("{}.{}%", p / 10, p % 10),
@@ -517,7 +518,10 @@ fn csv_bytes(tables: &[Table]) -> Vec<u8> {
             writer.write_record([&table.title])?;
             writer.write_record(&table.header)?;
             for row in &table.rows {
-                writer.write_record(row.iter().map(Cell::shown))?;
+                writer.write_record(row.iter().map(|cell| match cell {
+                    Cell::Text(_) => crate::safe_text::csv_cell(&cell.shown()).into_owned(),
+                    number => number.shown(),
+                }))?;
             }
             writer.into_inner().map_err(|e| e.into_error().into())
         })()

@@ -1,6 +1,8 @@
 //! A refused value names the field and the rule it broke, in the UI language.
 
+use crate::safe_text::terminal_safe;
 use crate::text::Lang;
+use chrono::NaiveDate;
 use std::fmt;
 
 /// Every input field a rule can refuse.
@@ -123,6 +125,15 @@ pub enum Rule {
     /// Date: not YYYY-MM-DD or not a real date.
     DateFormat,
     DateInFuture,
+    /// Date: before the earliest date jingong records (`validate::EARLIEST_DATE`).
+    DateTooEarly {
+        floor: NaiveDate,
+    },
+    /// Date of a service: before the worker was born. The birth date is not repeated in the
+    /// message, which may end up in a rejects file.
+    DateBeforeBirth,
+    /// Follow-up date of a health check: before the check itself.
+    FollowUpBeforeService,
     /// Blood pressure: "systolic/diastolic", plausible numbers.
     BloodPressureFormat,
     /// Glucose in mmol/L, a plausible number.
@@ -205,9 +216,14 @@ impl Rule {
                 Lang::En => format!("must have 18 characters (or the old 15), found {found}"),
             },
             IdCharacter { position, found } => match lang {
-                Lang::Zh => format!("第 {position} 位「{found}」不是数字（只有最后一位可为 X）"),
+                // The character came from outside: shown escaped if it is a control.
+                Lang::Zh => format!(
+                    "第 {position} 位「{}」不是数字（只有最后一位可为 X）",
+                    terminal_safe(found.encode_utf8(&mut [0; 4]))
+                ),
                 Lang::En => format!(
-                    "character {position} '{found}' is not a digit (only the last may be X)"
+                    "character {position} '{}' is not a digit (only the last may be X)",
+                    terminal_safe(found.encode_utf8(&mut [0; 4]))
                 ),
             },
             IdBirthDate => lang
@@ -252,6 +268,19 @@ impl Rule {
             DateInFuture => lang
                 .pick("不能晚于今天", "must not be in the future")
                 .into(),
+            DateTooEarly { floor } => match lang {
+                Lang::Zh => format!("不能早于 {floor}"),
+                Lang::En => format!("must not be before {floor}"),
+            },
+            DateBeforeBirth => lang
+                .pick(
+                    "不能早于职工的出生日期",
+                    "must not be before the worker's birth date",
+                )
+                .into(),
+            FollowUpBeforeService => lang
+                .pick("不能早于服务日期", "must not be before the service date")
+                .into(),
             BloodPressureFormat => lang
                 .pick(
                     "应为 收缩压/舒张压，如 120/80",
@@ -268,8 +297,8 @@ impl Rule {
                 .pick("应为不小于 1 的整数", "must be a whole number from 1")
                 .into(),
             UnknownCode { code } => match lang {
-                Lang::Zh => format!("「{code}」不在可选范围内"),
-                Lang::En => format!("'{code}' is not one of the known codes"),
+                Lang::Zh => format!("「{}」不在可选范围内", terminal_safe(code)),
+                Lang::En => format!("'{}' is not one of the known codes", terminal_safe(code)),
             },
             ConsentRequired => lang
                 .pick(
@@ -281,8 +310,14 @@ impl Rule {
                 existing_uid,
                 existing_name,
             } => match lang {
-                Lang::Zh => format!("已登记为 {existing_name}（{existing_uid}）"),
-                Lang::En => format!("already registered as {existing_name} ({existing_uid})"),
+                Lang::Zh => format!(
+                    "已登记为 {}（{existing_uid}）",
+                    terminal_safe(existing_name)
+                ),
+                Lang::En => format!(
+                    "already registered as {} ({existing_uid})",
+                    terminal_safe(existing_name)
+                ),
             },
             RecoveredExceedsClaimed => lang
                 .pick(
@@ -291,8 +326,8 @@ impl Rule {
                 )
                 .into(),
             NotFound { what } => match lang {
-                Lang::Zh => format!("找不到 {what}"),
-                Lang::En => format!("{what} not found"),
+                Lang::Zh => format!("找不到 {}", terminal_safe(what)),
+                Lang::En => format!("{} not found", terminal_safe(what)),
             },
         }
     }

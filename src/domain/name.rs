@@ -73,10 +73,7 @@ pub fn validate_name(input: &str) -> Result<String, FieldError> {
 /// Free text (employer, note, place …): trimmed, at most `max` characters, no control or
 /// bidi/invisible characters. Empty is allowed.
 pub fn validate_text(field: Field, input: &str, max: usize) -> Result<String, FieldError> {
-    let trimmed = input.trim();
-    if trimmed.chars().any(is_invisible) {
-        return Err(FieldError::new(field, Rule::InvisibleCharacter));
-    }
+    let trimmed = refuse_invisible(field, input)?;
     if trimmed.chars().count() > max {
         return Err(FieldError::new(field, Rule::TooLong { max }));
     }
@@ -84,22 +81,45 @@ pub fn validate_text(field: Field, input: &str, max: usize) -> Result<String, Fi
 }
 
 /// Characters that do not show but change what text means or how it sorts and matches:
-/// control characters (newlines too, since every field is one line), bidi controls that can
-/// reorder what the officer sees, and zero-width characters that make two equal-looking names
-/// differ.
+/// control characters (C0, DEL, C1; newlines too, since every field is one line), bidi controls
+/// that can reorder what the officer sees, zero-width characters that make two equal-looking
+/// names differ, and the other invisible format characters of Unicode (category Cf, plus the
+/// Hangul fillers, which are letters that draw nothing).
+///
+/// Variation selectors are not in the list: ideographic variation sequences pick the glyph of a
+/// rare name character. Private-use characters are not either: older Chinese systems keep
+/// rare name characters there.
 pub fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
             '\u{00AD}'                  // soft hyphen
+                | '\u{0600}'..='\u{0605}' // Arabic number signs
                 | '\u{061C}'            // Arabic letter mark (bidi)
+                | '\u{06DD}' | '\u{070F}' | '\u{0890}' | '\u{0891}' | '\u{08E2}'
+                | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers
+                | '\u{180E}'            // Mongolian vowel separator
                 | '\u{200B}'..='\u{200F}' // zero-width space/joiners, LRM, RLM
                 | '\u{2028}' | '\u{2029}' // line and paragraph separators
                 | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
                 | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-                | '\u{2066}'..='\u{2069}' // bidi isolates
+                | '\u{2066}'..='\u{206F}' // bidi isolates, deprecated format controls
                 | '\u{FEFF}' // byte-order mark / zero-width no-break space
+                | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+                | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0001}' | '\u{E0020}'..='\u{E007F}' // tag characters
         )
+}
+
+/// The first rule of every text field, whatever its kind (name, code, date, amount, note):
+/// `input` trimmed, refused when it holds a character `is_invisible` finds.
+pub fn refuse_invisible(field: Field, input: &str) -> Result<&str, FieldError> {
+    let trimmed = input.trim();
+    if trimmed.chars().any(is_invisible) {
+        return Err(FieldError::new(field, Rule::InvisibleCharacter));
+    }
+    Ok(trimmed)
 }
 
 /// Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space to their ASCII forms;

@@ -5,7 +5,7 @@ use super::error::{Field, FieldError, Rule};
 use super::idcard::{IdNumber, parse_id_number};
 use super::model::{EventInput, HealthCheck, LegalAid, Membership, ServiceInput, WorkerInput};
 use super::money::parse_yuan;
-use super::name::{validate_name, validate_text};
+use super::name::{refuse_invisible, validate_name, validate_text};
 use super::phone::normalize_phone;
 use super::refdata::{self, KindForm};
 use chrono::NaiveDate;
@@ -14,6 +14,14 @@ use serde::{Deserialize, Serialize};
 /// Longest free text kept in a short field (employer, place …) and in notes.
 pub const SHORT_TEXT: usize = 60;
 pub const LONG_TEXT: usize = 500;
+
+/// The earliest date of a service or an event. jingong records the union's services to migrant
+/// workers, whose campaigns (the 2003 membership drive, the seasonal deliveries) all began after
+/// 2000; an earlier date is a typing slip (1899, 0026, a birth date in the wrong field).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(date) => date,
+    None => panic!("2000-01-01 is a date"),
+};
 
 /// A worker as typed: every field raw text.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -60,6 +68,11 @@ impl Refusals {
     fn push(&mut self, field: Field, rule: Rule) {
         self.0.push(FieldError::new(field, rule));
     }
+    /// The trimmed raw value when it has no control or invisible character; otherwise the
+    /// refusal is noted and the field's own rules are skipped, so one value gets one message.
+    fn clean<'a>(&mut self, field: Field, raw: &'a str) -> Option<&'a str> {
+        self.take(refuse_invisible(field, raw))
+    }
     fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() {
             Ok(value())
@@ -75,7 +88,9 @@ fn optional_code(
     raw: &str,
     known: impl Fn(&str) -> bool,
 ) -> String {
-    let code = raw.trim();
+    let Some(code) = refusals.clean(field, raw) else {
+        return String::new();
+    };
     if !code.is_empty() && !known(code) {
         refusals.push(
             field,
@@ -93,8 +108,12 @@ pub fn validate_worker(
 ) -> Result<(WorkerInput, IdNumber), Vec<FieldError>> {
     let mut r = Refusals::default();
     let name = r.take(validate_name(&draft.name));
-    let id = r.take(parse_id_number(&draft.id_number, today));
-    let phone = r.take(normalize_phone(&draft.phone));
+    let id = r
+        .clean(Field::IdNumber, &draft.id_number)
+        .and_then(|raw| r.take(parse_id_number(raw, today)));
+    let phone = r
+        .clean(Field::Phone, &draft.phone)
+        .and_then(|raw| r.take(normalize_phone(raw)));
     let employer = r.take(validate_text(Field::Employer, &draft.employer, SHORT_TEXT));
     let worksite = r.take(validate_text(Field::Worksite, &draft.worksite, SHORT_TEXT));
     let trade = r.take(validate_text(Field::Trade, &draft.trade, 30));
@@ -103,7 +122,7 @@ pub fn validate_worker(
     let district_code = optional_code(&mut r, Field::District, &draft.district_code, |c| {
         refdata::district(c).is_some()
     });
-    let membership = match draft.membership.trim() {
+    let membership = match r.clean(Field::Membership, &draft.membership).unwrap_or("") {
         "" => Membership::NotMember,
         code => Membership::from_code(code).unwrap_or_else(|| {
             r.push(
@@ -164,6 +183,10 @@ pub struct ServiceDraft {
     pub recovered: String,
     pub follows_uid: String,
     pub description: String,
+    /// The birth date of the worker the service is for, filled by the caller from the stored
+    /// worker (not typed, not saved with a draft): a service before it is refused.
+    #[serde(skip)]
+    pub worker_born_on: Option<NaiveDate>,
 }
 
 pub fn parse_date(field: Field, raw: &str) -> Result<NaiveDate, FieldError> {
@@ -187,12 +210,41 @@ pub fn parse_past_date(field: Field, raw: &str, today: NaiveDate) -> Result<Naiv
     Ok(date)
 }
 
-fn optional_yuan(r: &mut Refusals, field: Field, raw: &str) -> i64 {
-    if raw.trim().is_empty() {
-        0
-    } else {
-        r.take(parse_yuan(field, raw)).unwrap_or(0)
+/// The date something happened (a service, an event): from `EARLIEST_DATE` to `today`, and for
+/// a service not before the worker was born.
+pub fn parse_done_on(
+    field: Field,
+    raw: &str,
+    today: NaiveDate,
+    born_on: Option<NaiveDate>,
+) -> Result<NaiveDate, FieldError> {
+    let date = parse_past_date(field, raw, today)?;
+    if born_on.is_some_and(|born| date < born) {
+        return Err(FieldError::new(field, Rule::DateBeforeBirth));
     }
+    if date < EARLIEST_DATE {
+        return Err(FieldError::new(
+            field,
+            Rule::DateTooEarly {
+                floor: EARLIEST_DATE,
+            },
+        ));
+    }
+    Ok(date)
+}
+
+fn optional_yuan(r: &mut Refusals, field: Field, raw: &str) -> i64 {
+    match r.clean(field, raw) {
+        None | Some("") => 0,
+        Some(raw) => r.take(parse_yuan(field, raw)).unwrap_or(0),
+    }
+}
+
+/// Quantity after the invisible-character rule; 1 when refused or empty.
+fn quantity(r: &mut Refusals, field: Field, raw: &str) -> i64 {
+    r.clean(field, raw)
+        .and_then(|raw| r.take(parse_quantity(raw)))
+        .unwrap_or(1)
 }
 
 pub fn parse_quantity(raw: &str) -> Result<i64, FieldError> {
@@ -247,9 +299,10 @@ pub fn validate_service(
     consent_at: &str,
 ) -> Result<ServiceInput, Vec<FieldError>> {
     let mut r = Refusals::default();
-    let kind_code = draft.kind.trim();
+    let kind_clean = r.clean(Field::Kind, &draft.kind);
+    let kind_code = kind_clean.unwrap_or_default();
     let kind = refdata::service_kind(kind_code);
-    if kind.is_none() {
+    if kind.is_none() && kind_clean.is_some() {
         r.push(
             Field::Kind,
             if kind_code.is_empty() {
@@ -261,13 +314,13 @@ pub fn validate_service(
             },
         );
     }
-    let served_on = if draft.served_on.trim().is_empty() {
-        Some(today)
-    } else {
-        r.take(parse_past_date(Field::Date, &draft.served_on, today))
+    let served_on = match r.clean(Field::Date, &draft.served_on) {
+        Some("") => Some(today),
+        Some(raw) => r.take(parse_done_on(Field::Date, raw, today, draft.worker_born_on)),
+        None => None,
     };
     let place = r.take(validate_text(Field::Place, &draft.place, SHORT_TEXT));
-    let quantity = r.take(parse_quantity(&draft.quantity)).unwrap_or(1);
+    let quantity = quantity(&mut r, Field::Quantity, &draft.quantity);
     let amount_fen = optional_yuan(&mut r, Field::Amount, &draft.amount);
     let note = r.take(validate_text(Field::Note, &draft.note, LONG_TEXT));
     let form = kind.map(|k| k.form).unwrap_or(KindForm::Plain);
@@ -275,21 +328,26 @@ pub fn validate_service(
         if !draft.consent {
             r.push(Field::Consent, Rule::ConsentRequired);
         }
-        let blood_pressure = if draft.blood_pressure.trim().is_empty() {
-            String::new()
-        } else {
-            r.take(parse_blood_pressure(&draft.blood_pressure))
-                .unwrap_or_default()
+        let blood_pressure = match r.clean(Field::BloodPressure, &draft.blood_pressure) {
+            None | Some("") => String::new(),
+            Some(raw) => r.take(parse_blood_pressure(raw)).unwrap_or_default(),
         };
-        let glucose_tenths = if draft.glucose.trim().is_empty() {
-            None
-        } else {
-            r.take(parse_glucose(&draft.glucose))
+        let glucose_tenths = match r.clean(Field::Glucose, &draft.glucose) {
+            None | Some("") => None,
+            Some(raw) => r.take(parse_glucose(raw)),
         };
-        let follow_up_on = if draft.follow_up_on.trim().is_empty() {
-            None
-        } else {
-            r.take(parse_date(Field::FollowUpOn, &draft.follow_up_on))
+        // A follow-up is planned, so it may lie ahead; it cannot come before the check.
+        let follow_up_on = match r.clean(Field::FollowUpOn, &draft.follow_up_on) {
+            None | Some("") => None,
+            Some(raw) => r
+                .take(parse_date(Field::FollowUpOn, raw))
+                .filter(|follow_up| {
+                    let early = served_on.is_some_and(|served| *follow_up < served);
+                    if early {
+                        r.push(Field::FollowUpOn, Rule::FollowUpBeforeService);
+                    }
+                    !early
+                }),
         };
         HealthCheck {
             provider: r
@@ -307,8 +365,11 @@ pub fn validate_service(
         }
     });
     let legal = (form == KindForm::LegalAid).then(|| {
-        let category = draft.category.trim().to_string();
-        if category.is_empty() {
+        let category_clean = r.clean(Field::Category, &draft.category);
+        let category = category_clean.unwrap_or_default().to_string();
+        if category_clean.is_none() {
+            // Refused already for its characters.
+        } else if category.is_empty() {
             r.push(Field::Category, Rule::Required);
         } else if refdata::legal_aid_category(&category).is_none() {
             r.push(
@@ -318,7 +379,7 @@ pub fn validate_service(
                 },
             );
         }
-        let status = match draft.status.trim() {
+        let status = match r.clean(Field::Status, &draft.status).unwrap_or("open") {
             "" => "open".to_string(),
             s if refdata::legal_aid_status(s).is_some() => s.to_string(),
             s => {
@@ -331,6 +392,17 @@ pub fn validate_service(
                 s.to_string()
             }
         };
+        let claimed_fen = optional_yuan(&mut r, Field::Claimed, &draft.claimed);
+        let recovered_fen = optional_yuan(&mut r, Field::Recovered, &draft.recovered);
+        let follows_uid = r
+            .clean(Field::Follows, &draft.follows_uid)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        // Within one visit the claim bounds what was recovered. A follow-up visit records what
+        // came back against the claim of an earlier visit, and an empty claim was not typed.
+        if follows_uid.is_none() && claimed_fen > 0 && recovered_fen > claimed_fen {
+            r.push(Field::Recovered, Rule::RecoveredExceedsClaimed);
+        }
         LegalAid {
             category,
             description: r
@@ -341,9 +413,9 @@ pub fn validate_service(
                 ))
                 .unwrap_or_default(),
             status,
-            claimed_fen: optional_yuan(&mut r, Field::Claimed, &draft.claimed),
-            recovered_fen: optional_yuan(&mut r, Field::Recovered, &draft.recovered),
-            follows_uid: Some(draft.follows_uid.trim().to_string()).filter(|s| !s.is_empty()),
+            claimed_fen,
+            recovered_fen,
+            follows_uid,
         }
     });
     r.finish(|| ServiceInput {
@@ -379,8 +451,9 @@ pub fn validate_event(draft: &EventDraft, today: NaiveDate) -> Result<EventInput
     if name.is_empty() && draft.name.trim().is_empty() {
         r.push(Field::EventName, Rule::Required);
     }
-    let kind = draft.kind.trim().to_string();
-    if refdata::service_kind(&kind).is_none() {
+    let kind_clean = r.clean(Field::Kind, &draft.kind);
+    let kind = kind_clean.unwrap_or_default().to_string();
+    if kind_clean.is_some() && refdata::service_kind(&kind).is_none() {
         r.push(
             Field::Kind,
             if kind.is_empty() {
@@ -390,10 +463,10 @@ pub fn validate_event(draft: &EventDraft, today: NaiveDate) -> Result<EventInput
             },
         );
     }
-    let held_on = if draft.held_on.trim().is_empty() {
-        Some(today)
-    } else {
-        r.take(parse_date(Field::Date, &draft.held_on))
+    let held_on = match r.clean(Field::Date, &draft.held_on) {
+        Some("") => Some(today),
+        Some(raw) => r.take(parse_done_on(Field::Date, raw, today, None)),
+        None => None,
     };
     let place = r
         .take(validate_text(Field::Place, &draft.place, SHORT_TEXT))
@@ -401,7 +474,7 @@ pub fn validate_event(draft: &EventDraft, today: NaiveDate) -> Result<EventInput
     let district_code = optional_code(&mut r, Field::District, &draft.district_code, |c| {
         refdata::district(c).is_some()
     });
-    let default_quantity = r.take(parse_quantity(&draft.default_quantity)).unwrap_or(1);
+    let default_quantity = quantity(&mut r, Field::Quantity, &draft.default_quantity);
     let default_amount_fen = optional_yuan(&mut r, Field::Amount, &draft.default_amount);
     r.finish(|| EventInput {
         name,
@@ -412,4 +485,158 @@ pub fn validate_event(draft: &EventDraft, today: NaiveDate) -> Result<EventInput
         default_quantity,
         default_amount_fen,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    fn rules_of<T>(result: Result<T, Vec<FieldError>>) -> Vec<(Field, Rule)> {
+        match result {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|e| (e.field, e.rule)).collect(),
+        }
+    }
+
+    fn service(edit: impl FnOnce(&mut ServiceDraft)) -> Vec<(Field, Rule)> {
+        let mut draft = ServiceDraft {
+            kind: "warmth".into(),
+            ..Default::default()
+        };
+        edit(&mut draft);
+        rules_of(validate_service(&draft, today(), "", ""))
+    }
+
+    #[test]
+    fn a_service_before_the_worker_was_born_is_refused() {
+        let born = NaiveDate::from_ymd_opt(1997, 8, 15);
+        let on = |date: &str| {
+            let date = date.to_string();
+            service(move |d| {
+                d.served_on = date;
+                d.worker_born_on = born;
+            })
+        };
+        assert_eq!(on("1899-01-01"), [(Field::Date, Rule::DateBeforeBirth)]);
+        assert_eq!(on("1997-08-14"), [(Field::Date, Rule::DateBeforeBirth)]);
+        assert_eq!(on("2026-11-29"), []);
+        assert_eq!(on("2026-11-30"), [(Field::Date, Rule::DateInFuture)]);
+    }
+
+    #[test]
+    fn dates_before_the_floor_are_refused_even_without_a_birth_date() {
+        let floor = Rule::DateTooEarly {
+            floor: EARLIEST_DATE,
+        };
+        let early = service(|d| d.served_on = "1999-12-31".into());
+        assert_eq!(early, [(Field::Date, floor.clone())]);
+        assert_eq!(service(|d| d.served_on = "2000-01-01".into()), []);
+        let event = |held_on: &str| {
+            rules_of(validate_event(
+                &EventDraft {
+                    name: "夏送清凉".into(),
+                    kind: "summer_cooling".into(),
+                    held_on: held_on.into(),
+                    ..Default::default()
+                },
+                today(),
+            ))
+        };
+        assert_eq!(event("1800-06-01"), [(Field::Date, floor)]);
+        assert_eq!(event("2099-06-01"), [(Field::Date, Rule::DateInFuture)]);
+        assert_eq!(event("2026-06-01"), []);
+    }
+
+    #[test]
+    fn a_follow_up_may_lie_ahead_but_not_before_the_check() {
+        let check = |follow_up: &str| {
+            let follow_up = follow_up.to_string();
+            service(move |d| {
+                d.kind = "health_check".into();
+                d.consent = true;
+                d.served_on = "2026-11-01".into();
+                d.follow_up_on = follow_up;
+            })
+        };
+        assert_eq!(check("2027-02-01"), []);
+        assert_eq!(
+            check("2026-10-31"),
+            [(Field::FollowUpOn, Rule::FollowUpBeforeService)]
+        );
+    }
+
+    #[test]
+    fn recovered_more_than_claimed_is_refused() {
+        let legal = |claimed: &str, recovered: &str| {
+            let (claimed, recovered) = (claimed.to_string(), recovered.to_string());
+            service(move |d| {
+                d.kind = "legal_aid".into();
+                d.category = "wage_arrears".into();
+                d.claimed = claimed;
+                d.recovered = recovered;
+            })
+        };
+        assert_eq!(legal("3000", "3000"), []);
+        assert_eq!(legal("", "8000.5"), [], "no claim typed on this visit");
+        assert_eq!(
+            legal("3000", "3000.01"),
+            [(Field::Recovered, Rule::RecoveredExceedsClaimed)]
+        );
+    }
+
+    #[test]
+    fn a_follow_up_visit_may_recover_more_than_it_claims() {
+        let refused = service(|d| {
+            d.kind = "legal_aid".into();
+            d.category = "wage_arrears".into();
+            d.claimed = "100".into();
+            d.recovered = "8000.5".into();
+            d.follows_uid = "01a22c41-6ef8-7277-8e9a-a1fc6bc14ea4".into();
+        });
+        assert_eq!(refused, []);
+    }
+
+    #[test]
+    fn every_raw_field_refuses_controls_with_one_message() {
+        let bad = "1\u{1b}[2J";
+        let worker = WorkerDraft {
+            name: "张三".into(),
+            id_number: bad.into(),
+            phone: bad.into(),
+            district_code: bad.into(),
+            membership: bad.into(),
+            ..Default::default()
+        };
+        let fields: Vec<Field> = rules_of(validate_worker(&worker, today()))
+            .into_iter()
+            .map(|(field, rule)| {
+                assert_eq!(rule, Rule::InvisibleCharacter, "{field:?}");
+                field
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                Field::IdNumber,
+                Field::Phone,
+                Field::District,
+                Field::Membership
+            ]
+        );
+        let refused = service(|d| {
+            d.kind = "\u{202e}warmth".into();
+            d.served_on = "2026-11-01\u{0}".into();
+            d.quantity = "2\u{200b}".into();
+            d.amount = "5\u{85}0".into();
+        });
+        assert_eq!(
+            refused,
+            [Field::Kind, Field::Date, Field::Quantity, Field::Amount]
+                .map(|f| (f, Rule::InvisibleCharacter))
+        );
+    }
 }

@@ -327,7 +327,11 @@ impl App {
 
     fn render_status(&self, frame: &mut Frame, area: Rect) {
         let officer = match &self.officer {
-            Some(o) => format!("{} · {}", o.name, o.organisation),
+            Some(o) => format!(
+                "{} · {}",
+                crate::tui::widgets::shown(&o.name),
+                crate::tui::widgets::shown(&o.organisation)
+            ),
             None => t(self.lang, T::NoOfficerYet).to_string(),
         };
         let pending = match self.pending {

@@ -81,10 +81,12 @@ pub fn tf(lang: Lang, key: T, args: &[&str]) -> String {
     fill(t(lang, key), args)
 }
 
+/// `template` with `{0}`, `{1}` … replaced by `args`. The arguments are often stored text (a
+/// worker's or an event's name), so each is made terminal-safe first.
 pub fn fill(template: &str, args: &[&str]) -> String {
     let mut out = template.to_string();
     for (i, arg) in args.iter().enumerate() {
-        out = out.replace(&format!("{{{i}}}"), arg);
+        out = out.replace(&format!("{{{i}}}"), &crate::tui::widgets::shown(arg));
     }
     out
 }

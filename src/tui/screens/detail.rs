@@ -11,7 +11,7 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
-use crate::tui::widgets::fit;
+use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -74,7 +74,7 @@ impl DetailScreen {
                 Style::default().add_modifier(Modifier::DIM),
             )
         };
-        let value = |s: String| Span::raw(format!("{s}    "));
+        let value = |s: String| Span::raw(format!("{}    ", shown(&s)));
         let sex = match w.gender {
             Gender::Male => t(lang, T::Male),
             Gender::Female => t(lang, T::Female),
@@ -213,7 +213,7 @@ impl DetailScreen {
         if !s.note.is_empty() {
             parts.push(s.note.clone());
         }
-        parts.join(" · ")
+        shown(&parts.join(" · ")).into_owned()
     }
 
     /// The date of the visit a legal-aid visit continues, when it continues one.
@@ -227,7 +227,7 @@ impl DetailScreen {
 fn kind_name(code: &str, lang: Lang) -> String {
     refdata::service_kind(code)
         .map(|k| lang.pick(&k.zh, &k.en).to_string())
-        .unwrap_or_else(|| code.to_string())
+        .unwrap_or_else(|| shown(code).into_owned())
 }
 
 impl Screen for DetailScreen {

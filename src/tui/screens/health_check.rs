@@ -72,7 +72,7 @@ impl FormSpec for HealthCheckSpec {
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
-        check_service(form, KIND, ctx);
+        check_service(&self.worker, form, KIND, ctx);
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {

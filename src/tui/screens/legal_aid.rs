@@ -115,7 +115,7 @@ impl FormSpec for LegalAidSpec {
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
-        check_service(form, KIND, ctx);
+        check_service(&self.worker, form, KIND, ctx);
     }
 
     /// A follow-up carries on the case: its category and claim are copied when still empty.

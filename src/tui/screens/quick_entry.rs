@@ -95,7 +95,7 @@ fn looks_like_id(text: &str) -> bool {
 pub fn kind_name(code: &str, lang: Lang) -> String {
     refdata::service_kind(code)
         .map(|k| lang.pick(&k.zh, &k.en).to_string())
-        .unwrap_or_else(|| code.to_string())
+        .unwrap_or_else(|| crate::tui::widgets::shown(code).into_owned())
 }
 
 pub fn district_name(code: &str, lang: Lang) -> String {
@@ -111,7 +111,7 @@ pub fn event_summary(event: &Event, lang: Lang) -> String {
         kind_name(&event.input.kind, lang),
     ];
     if !event.input.place.trim().is_empty() {
-        parts.push(event.input.place.clone());
+        parts.push(crate::tui::widgets::shown(&event.input.place).into_owned());
     }
     let district = district_name(&event.input.district_code, lang);
     if !district.is_empty() {

@@ -20,6 +20,8 @@ pub struct ForWorker {
     pub uid: String,
     pub name: String,
     pub masked_id: String,
+    /// A service before this date is refused.
+    pub born_on: chrono::NaiveDate,
     /// The event (uid, name) the service belongs to, when opened from quick entry.
     pub event: Option<(String, String)>,
 }
@@ -30,6 +32,7 @@ impl ForWorker {
             uid: worker.uid.clone(),
             name: worker.input.name.clone(),
             masked_id: mask_id_number(&worker.input.id_number),
+            born_on: worker.birth_date,
             event: None,
         }
     }
@@ -42,7 +45,11 @@ impl ForWorker {
     }
 
     pub fn header(&self, lang: Lang) -> Vec<String> {
-        let mut lines = vec![format!("{}  {}", self.name, self.masked_id)];
+        let mut lines = vec![format!(
+            "{}  {}",
+            crate::tui::widgets::shown(&self.name),
+            self.masked_id
+        )];
         if let Some((_, name)) = &self.event {
             lines.push(tf(lang, T::AtEvent, &[name]));
         }
@@ -77,13 +84,18 @@ pub fn draft_of(form: &Form, kind: &str) -> ServiceDraft {
         recovered: form.raw("recovered"),
         follows_uid: form.raw("follows"),
         description: form.raw("description"),
+        worker_born_on: None,
     }
 }
 
 /// Shows the rules the values break under their fields.
-pub fn check_service(form: &mut Form, kind: &str, ctx: &mut Ctx) {
+pub fn check_service(worker: &ForWorker, form: &mut Form, kind: &str, ctx: &mut Ctx) {
     let today = ctx.store.clock().today();
-    let errors = validate_service(&draft_of(form, kind), today, "", "")
+    let draft = ServiceDraft {
+        worker_born_on: Some(worker.born_on),
+        ..draft_of(form, kind)
+    };
+    let errors = validate_service(&draft, today, "", "")
         .err()
         .unwrap_or_default();
     set_errors(form, &errors, ctx.lang);
@@ -102,6 +114,7 @@ pub fn save_service(
     let consent_at = ctx.store.clock().stamp();
     let draft = ServiceDraft {
         event_uid: worker.event.as_ref().map(|(uid, _)| uid.clone()),
+        worker_born_on: Some(worker.born_on),
         ..draft_of(form, kind)
     };
     let input =
@@ -189,7 +202,7 @@ impl FormSpec for ServiceSpec {
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
-        check_service(form, "", ctx);
+        check_service(&self.worker, form, "", ctx);
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {

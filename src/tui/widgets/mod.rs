@@ -7,11 +7,21 @@ pub mod picker;
 pub mod popup;
 pub mod text_field;
 
+use std::borrow::Cow;
 use unicode_width::UnicodeWidthChar;
 
-/// `text` cut to `width` terminal columns (with "…" when cut) and padded with spaces to
-/// exactly `width`. A two-column character never straddles the end.
+/// Stored text (names, notes, places, event names) as a screen may draw it: control, bidi and
+/// other invisible characters written as visible `\u{..}` escapes (see
+/// `crate::safe_text::terminal_safe`). An older or hand-edited database can hold them; ratatui
+/// drops C0 controls but draws bidi overrides, which reorder what the officer reads.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    crate::safe_text::terminal_safe(text)
+}
+
+/// `text` made terminal-safe (`shown`), cut to `width` terminal columns (with "…" when cut)
+/// and padded with spaces to exactly `width`. A two-column character never straddles the end.
 pub fn fit(text: &str, width: usize) -> String {
+    let text = &*shown(text);
     let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
     if total <= width {
         return format!("{text}{}", " ".repeat(width - total));

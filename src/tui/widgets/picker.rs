@@ -136,7 +136,7 @@ impl Picker {
         let label_width = self
             .items
             .iter()
-            .map(|c| Line::from(c.label.as_str()).width())
+            .map(|c| Line::from(super::shown(&c.label)).width())
             .max()
             .unwrap_or(10)
             .max(24) as u16;
@@ -202,7 +202,7 @@ impl Picker {
             // The marker shows the selection on terminals without reverse video too.
             let marker = if pos == self.selected { "▸" } else { " " };
             rows.push((
-                Line::from(format!("{marker}{indent}{}", item.label)),
+                Line::from(format!("{marker}{indent}{}", super::shown(&item.label))),
                 pos == self.selected,
             ));
         }
