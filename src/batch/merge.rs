@@ -10,9 +10,12 @@
 //! - except over a local edit not yet exported: a higher incoming version of it is kept as a
 //!   `local_edit` conflict, and the local edit stays, renumbered just above the incoming
 //!   version so that it is not dropped as older wherever it is sent next;
-//! - an ID number arriving under a worker uid other than the live worker holding it here is an
-//!   `id_number` conflict: the local worker stays, the incoming one is kept in the conflict
-//!   table with its JSON, and so are services that point at it (`worker_in_conflict`);
+//! - an ID number arriving under a worker uid other than the live worker holding it here is
+//!   the same person registered on another laptop: the records are linked, the person shown
+//!   by a rule that does not depend on the order of the batches, every service counted, and
+//!   each disagreeing record listed once as a `same_person` conflict (see `person`). A known
+//!   record whose new version takes an ID number another live worker holds stays an
+//!   `id_number` conflict;
 //! - merged records keep their origin device and officer, and arrive already exported (their
 //!   own laptop sends them to the city; this database must not send them a second time);
 //! - a batch whose `previous_batch_uid` is not here is imported, and the gap is reported;
@@ -24,6 +27,7 @@ use super::format::{
     WorkerRecord,
 };
 use super::fsio::sha256_hex;
+use super::person;
 use super::source::BatchSource;
 use super::verify::{VerifyOptions, verify_source};
 use super::{BatchError, Result};
@@ -32,9 +36,8 @@ use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
-use crate::store::workers::{WorkerRow, audit};
+use crate::store::workers::audit;
 use chrono::NaiveDate;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -107,7 +110,9 @@ fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
         let conn = store.conn();
         let mut known = |kind: RecordKind, uid: &str| -> Result<bool> {
             Ok(q::rowid_of(conn, kind.table(), uid)?.is_some()
-                || (kind == RecordKind::Worker && q::worker_held_in_conflict(conn, uid)?.is_some()))
+                || (kind == RecordKind::Worker
+                    && (q::link_of(conn, uid)?.is_some()
+                        || q::worker_held_in_conflict(conn, uid)?.is_some())))
         };
         verify_source(
             &mut source,
@@ -280,77 +285,15 @@ fn apply(
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
                     let w: WorkerRecord = serde_json::from_str(&line).map_err(bad)?;
-                    let local = q::local_version(conn, table, &w.header.uid)?;
-                    let outcome = match decide(local, &w.header) {
-                        Decision::Write(existing) => {
-                            let holder = if w.header.deleted_at.is_none() {
-                                q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
-                            } else {
-                                None
-                            };
-                            if let Some(kept) = holder {
-                                conflict(
-                                    "id_number",
-                                    table,
-                                    &w.id_number,
-                                    &kept,
-                                    &w.header.uid,
-                                    &line,
-                                )?;
-                                Outcome::Conflict
-                            } else {
-                                let officer_id = officers.id(&w.header.officer)?;
-                                q::write_merged_worker(
-                                    conn,
-                                    existing,
-                                    &MergedWorker {
-                                        header: merged_header(&w.header, officer_id),
-                                        row: WorkerRow {
-                                            id_number: &w.id_number,
-                                            name: &w.name,
-                                            gender: &w.gender,
-                                            birth_date: Cow::Borrowed(&w.birth_date),
-                                            phone: &w.phone,
-                                            hometown_code: &w.hometown_code,
-                                            employer: &w.employer,
-                                            worksite: &w.worksite,
-                                            trade: &w.trade,
-                                            district_code: &w.district_code,
-                                            membership: &w.membership,
-                                            card_no: &w.card_no,
-                                            hardship: w.hardship,
-                                            note: &w.note,
-                                        },
-                                    },
-                                )?;
-                                Outcome::Applied(officer_id)
-                            }
-                        }
-                        Decision::Diverged => {
-                            conflict(
-                                "diverged",
-                                table,
-                                &w.id_number,
-                                &w.header.uid,
-                                &w.header.uid,
-                                &line,
-                            )?;
-                            Outcome::Conflict
-                        }
-                        Decision::LocalEdit(id) => {
-                            conflict(
-                                "local_edit",
-                                table,
-                                &w.id_number,
-                                &w.header.uid,
-                                &w.header.uid,
-                                &line,
-                            )?;
-                            keep_local_edit(conn, &now, table, id, &w.header)?;
-                            Outcome::Conflict
-                        }
-                        Decision::Unchanged => Outcome::Unchanged,
-                    };
+                    let (outcome, added) = merge_worker(
+                        store,
+                        &mut officers,
+                        &w,
+                        &line,
+                        manifest,
+                        &conflict,
+                    )?;
+                    summary.conflicts += added;
                     (w.header, outcome)
                 }
                 RecordKind::Event => {
@@ -465,6 +408,112 @@ enum Outcome {
 
 type ConflictFn<'a> = dyn Fn(&str, &str, &str, &str, &str, &str) -> crate::store::Result<()> + 'a;
 
+/// A worker record: by uid the higher version wins as for every record; a new uid whose ID
+/// number a live worker here already holds is another record of that person (see
+/// `person`). Returns the outcome and the `same_person` conflicts added.
+fn merge_worker(
+    store: &Store,
+    officers: &mut Officers,
+    w: &WorkerRecord,
+    line: &str,
+    manifest: &Manifest,
+    conflict: &ConflictFn,
+) -> Result<(Outcome, u64)> {
+    let conn = store.conn();
+    let table = "worker";
+    let linked = q::link_of(conn, &w.header.uid)?;
+    let local = match &linked {
+        // A record shown through another: its own latest version is in the link.
+        Some(link) => Some(LocalVersion {
+            id: link.worker_id,
+            version: link.version,
+            exported_version: link.version,
+            updated_at: link.updated_at.clone(),
+        }),
+        None => q::local_version(conn, table, &w.header.uid)?,
+    };
+    let outcome = match decide(local, &w.header) {
+        Decision::Write(existing) => {
+            let officer_id = officers.id(&w.header.officer)?;
+            if let Some(link) = linked {
+                let added = person::link(
+                    store,
+                    link.worker_id,
+                    w,
+                    line,
+                    &manifest.device_id,
+                    &manifest.batch_uid,
+                )?;
+                return Ok((Outcome::Applied(officer_id), added));
+            }
+            let holder = if w.header.deleted_at.is_none() {
+                q::live_holder_id(conn, &w.id_number, &w.header.uid)?
+            } else {
+                None
+            };
+            match (holder, existing) {
+                (Some(person), None) => {
+                    let added = person::link(
+                        store,
+                        person,
+                        w,
+                        line,
+                        &manifest.device_id,
+                        &manifest.batch_uid,
+                    )?;
+                    return Ok((Outcome::Applied(officer_id), added));
+                }
+                // A known record whose new version carries an ID number another live worker
+                // holds: two people claim one number, which only an officer can settle.
+                (Some(_), Some(_)) => {
+                    let kept = q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
+                        .unwrap_or_default();
+                    conflict("id_number", table, &w.id_number, &kept, &w.header.uid, line)?;
+                    Outcome::Conflict
+                }
+                (None, existing) => {
+                    let id = q::write_merged_worker(
+                        conn,
+                        existing,
+                        &MergedWorker {
+                            header: merged_header(&w.header, officer_id),
+                            row: person::worker_row(w),
+                        },
+                    )?;
+                    // The shown record of a person changed: the rule may now prefer another.
+                    let added = person::settle(store, id, &manifest.batch_uid)?;
+                    return Ok((Outcome::Applied(officer_id), added));
+                }
+            }
+        }
+        Decision::Diverged => {
+            conflict(
+                "diverged",
+                table,
+                &w.id_number,
+                &w.header.uid,
+                &w.header.uid,
+                line,
+            )?;
+            Outcome::Conflict
+        }
+        Decision::LocalEdit(id) => {
+            conflict(
+                "local_edit",
+                table,
+                &w.id_number,
+                &w.header.uid,
+                &w.header.uid,
+                line,
+            )?;
+            keep_local_edit(conn, &store.clock().stamp(), table, id, &w.header)?;
+            Outcome::Conflict
+        }
+        Decision::Unchanged => Outcome::Unchanged,
+    };
+    Ok((outcome, 0))
+}
+
 fn merge_service(
     store: &Store,
     officers: &mut Officers,
@@ -473,7 +522,7 @@ fn merge_service(
     conflict: &ConflictFn,
 ) -> Result<Outcome> {
     let conn = store.conn();
-    let Some(worker_id) = q::rowid_of(conn, "worker", &s.worker_uid)? else {
+    let Some(worker_id) = q::person_row_of(conn, &s.worker_uid)? else {
         // Verification resolved the worker, so it is held in a conflict: keep the service
         // beside it rather than attach it to someone else.
         let id_number = q::worker_held_in_conflict(conn, &s.worker_uid)?.unwrap_or_default();
