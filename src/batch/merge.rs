@@ -285,14 +285,8 @@ fn apply(
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
                     let w: WorkerRecord = serde_json::from_str(&line).map_err(bad)?;
-                    let (outcome, added) = merge_worker(
-                        store,
-                        &mut officers,
-                        &w,
-                        &line,
-                        manifest,
-                        &conflict,
-                    )?;
+                    let (outcome, added) =
+                        merge_worker(store, &mut officers, &w, &line, manifest, &conflict)?;
                     summary.conflicts += added;
                     (w.header, outcome)
                 }

@@ -16,7 +16,9 @@
 use super::format::{OfficerFields, Op, RecordHeader, WorkerRecord};
 use super::{BatchError, Result};
 use crate::store::Store;
-use crate::store::batch_queries::{self as q, LinkedRecord, MergedHeader, MergedWorker, PersonConflict};
+use crate::store::batch_queries::{
+    self as q, LinkedRecord, MergedHeader, MergedWorker, PersonConflict,
+};
 use crate::store::workers::{WorkerRow, audit};
 use rusqlite::{Connection, OptionalExtension};
 use std::borrow::Cow;
@@ -30,8 +32,12 @@ struct Candidate {
 
 impl Candidate {
     fn from_link(link: &LinkedRecord) -> Result<Candidate> {
-        let record: WorkerRecord = serde_json::from_str(&link.record_json)
-            .map_err(|e| missing(format!("a readable copy of linked worker {} ({e})", link.uid)))?;
+        let record: WorkerRecord = serde_json::from_str(&link.record_json).map_err(|e| {
+            missing(format!(
+                "a readable copy of linked worker {} ({e})",
+                link.uid
+            ))
+        })?;
         Ok(Candidate {
             record: owned(record),
             json: link.record_json.clone(),
@@ -158,11 +164,8 @@ fn shown_record(conn: &Connection, this_device: &str, id: i64) -> Result<(Candid
             Ok((record, r.get::<_, String>(23)?, r.get::<_, bool>(24)?))
         })
         .optional()?;
-    let (record, officer_device, pending) = found.ok_or_else(|| {
-        missing(format!(
-            "worker row {id} of a linked person is missing"
-        ))
-    })?;
+    let (record, officer_device, pending) =
+        found.ok_or_else(|| missing(format!("worker row {id} of a linked person is missing")))?;
     let json = serde_json::to_string(&record)
         .map_err(|e| missing(format!("worker row {id} as a record ({e})")))?;
     Ok((
@@ -221,7 +224,10 @@ pub(super) fn worker_row<'a>(w: &'a WorkerRecord<'_>) -> WorkerRow<'a> {
 /// The fields on which two records of one person disagree (the header aside).
 pub fn differing_fields(a: &WorkerRecord, b: &WorkerRecord) -> Vec<&'static str> {
     let pairs: [(&'static str, bool); 14] = [
-        ("withdrawn", a.header.deleted_at.is_some() != b.header.deleted_at.is_some()),
+        (
+            "withdrawn",
+            a.header.deleted_at.is_some() != b.header.deleted_at.is_some(),
+        ),
         ("id_number", a.id_number != b.id_number),
         ("name", a.name != b.name),
         ("gender", a.gender != b.gender),
@@ -241,6 +247,30 @@ pub fn differing_fields(a: &WorkerRecord, b: &WorkerRecord) -> Vec<&'static str>
         fields.push("note");
     }
     fields
+}
+
+/// The label of a field `differing_fields` names, in the UI language.
+pub fn field_label(code: &str, lang: crate::text::Lang) -> &str {
+    use crate::domain::Field;
+    let field = match code {
+        "name" => Field::Name,
+        "id_number" => Field::IdNumber,
+        "phone" => Field::Phone,
+        "employer" => Field::Employer,
+        "worksite" => Field::Worksite,
+        "trade" => Field::Trade,
+        "district_code" => Field::District,
+        "membership" => Field::Membership,
+        "card_no" => Field::CardNo,
+        "hardship" => Field::Hardship,
+        "note" => Field::Note,
+        "withdrawn" => return lang.pick("已撤回", "withdrawn"),
+        "gender" => return lang.pick("性别", "gender"),
+        "birth_date" => return lang.pick("出生日期", "birth date"),
+        "hometown_code" => return lang.pick("籍贯", "hometown"),
+        other => return other,
+    };
+    field.label(lang)
 }
 
 /// The two records and versions a conflict is about, in an order that does not say which is
@@ -350,9 +380,14 @@ pub enum ResolveRefusal {
     NoSuchConflict(i64),
     AlreadyResolved(i64),
     /// `--keep` named neither side; the two sides are listed.
-    NotASide { keep: String, sides: [String; 2] },
+    NotASide {
+        keep: String,
+        sides: [String; 2],
+    },
     /// Only conflicts between two records of one person are resolved this way so far.
-    NotAPersonConflict { reason: String },
+    NotAPersonConflict {
+        reason: String,
+    },
 }
 
 /// Settles conflict `id` for the record `keep` (either side): the kept record becomes a new
@@ -380,35 +415,29 @@ pub fn resolve_conflict(
             sides: [conflict.kept_uid, conflict.incoming_uid],
         }));
     }
+    let _lock = super::export::lock_database(store)?;
     let officer_id = store.officer_id()?;
     let this_device = store.device_id()?;
     let now = store.clock().stamp();
     let tx = store.conn().unchecked_transaction()?;
     let conn = store.conn();
-    let worker_id = q::person_row_of(conn, keep)?.ok_or_else(|| {
-        missing(format!(
-            "conflict {id} names a worker that is not here"
-        ))
-    })?;
+    let worker_id = q::person_row_of(conn, keep)?
+        .ok_or_else(|| missing(format!("conflict {id} names a worker that is not here")))?;
     let (row, _) = shown_record(conn, &this_device, worker_id)?;
     let mut kept = if row.uid() == keep {
         row
     } else {
-        let link = q::link_of(conn, keep)?.ok_or_else(|| {
-            missing(format!(
-                "conflict {id} names a record that is not linked"
-            ))
-        })?;
+        let link = q::link_of(conn, keep)?
+            .ok_or_else(|| missing(format!("conflict {id} names a record that is not linked")))?;
         let other = Candidate::from_link(&link)?;
         q::remove_link(conn, keep)?;
         q::upsert_link(conn, &row.as_link(worker_id))?;
         other
     };
-    let version = kept.version().checked_add(1).ok_or_else(|| {
-        missing(format!(
-            "version of {keep} cannot grow"
-        ))
-    })?;
+    let version = kept
+        .version()
+        .checked_add(1)
+        .ok_or_else(|| missing(format!("version of {keep} cannot grow")))?;
     kept.record.header.version = version;
     kept.record.header.updated_at = Cow::Owned(now.clone());
     show(store, worker_id, &kept, officer_id)?;

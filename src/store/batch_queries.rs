@@ -768,7 +768,9 @@ fn link_from_row(r: &Row) -> rusqlite::Result<LinkedRecord> {
 
 pub fn link_of(conn: &Connection, uid: &str) -> Result<Option<LinkedRecord>> {
     Ok(conn
-        .prepare_cached(&format!("SELECT {LINK_COLUMNS} FROM worker_link WHERE uid = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {LINK_COLUMNS} FROM worker_link WHERE uid = ?1"
+        ))?
         .query_row([uid], link_from_row)
         .optional()?)
 }
