@@ -637,7 +637,7 @@ fn service(kind: &str, amount_fen: i64, on: &str) -> jingong::domain::ServiceInp
 /// employer (a later `updated_at` decides) and pay ¥300 of winter relief.
 fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut batches = Vec::new();
-    for laptop in 0..LAPTOPS {
+    for (laptop, officer) in OFFICERS.iter().enumerate() {
         let db = dir.join(format!("laptop-{laptop}.db"));
         let shared: Vec<usize> = (0..SHARED)
             .filter(|i| laptops_of(*i).contains(&laptop))
@@ -648,7 +648,7 @@ fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
             store.set_clock(at("2026-11-20T09:00:00+08:00"));
             store
                 .set_officer(&jingong::domain::Officer {
-                    name: OFFICERS[laptop].into(),
+                    name: (*officer).into(),
                     organisation: "和平区总工会".into(),
                     district_code: "120101".into(),
                 })
@@ -691,7 +691,7 @@ fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
                 )));
                 let uid = &uids[&i];
                 let mut input = store.worker_by_uid(uid).unwrap().unwrap().input;
-                input.employer = format!("{}核实的单位", OFFICERS[laptop]);
+                input.employer = format!("{officer}核实的单位");
                 store.update_worker(uid, &input, None).unwrap();
                 store
                     .add_service(uid, &service("relief_money", RELIEF_FEN, "2026-11-25"))
@@ -712,7 +712,10 @@ fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
 
 /// Everything a merge decides, by uid: live records (through `dump`), linked records and
 /// conflicts (their date and batch aside, which say when, not what).
-fn merged_state(db: &Path) -> (BTreeMap<(String, String), String>, Vec<String>, Vec<String>) {
+/// Live records by (table, uid), linked records, conflicts.
+type MergedState = (BTreeMap<(String, String), String>, Vec<String>, Vec<String>);
+
+fn merged_state(db: &Path) -> MergedState {
     let conn = rusqlite::Connection::open(db).unwrap();
     let strings = |sql: &str| -> Vec<String> {
         let mut stmt = conn.prepare(sql).unwrap();
