@@ -12,7 +12,7 @@ use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{
     ExportOptions, ExportOutcome, ExportStep, Recovery, export as run_export,
 };
-use crate::batch::merge::{ImportOutcome, import_batches};
+use crate::batch::merge::{import_batches, outcome_lines, refused_line};
 use crate::batch::person::{ResolveRefusal, field_label, resolve_conflict};
 use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
@@ -275,69 +275,16 @@ fn import_batch(cli: &Cli, a: &ImportBatchArgs) -> CmdResult {
     let results = import_batches(&mut store, &a.paths).map_err(|e| fail(e, lang))?;
     let mut refused = 0;
     for (path, result) in results {
-        match result {
-            Ok(ImportOutcome::AlreadyHere { .. }) => println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("{}：该批次已导入过，未作任何改动", path.display()),
-                    Lang::En => format!(
-                        "{}: this batch was imported before; nothing changed",
-                        path.display()
-                    ),
-                }
-            ),
-            Ok(ImportOutcome::Imported(s)) => {
-                let [w, e, sv] = s.applied;
-                let unchanged: u64 = s.unchanged.iter().sum();
-                println!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!(
-                            "{}：已导入 职工 {w}，活动 {e}，服务 {sv}；未变（本库已有同版或更新版本）{unchanged}；冲突 {}",
-                            path.display(),
-                            s.conflicts
-                        ),
-                        Lang::En => format!(
-                            "{}: imported {w} workers, {e} events, {sv} services; unchanged (same or newer here) {unchanged}; conflicts {}",
-                            path.display(),
-                            s.conflicts
-                        ),
-                    }
-                );
-                if let Some(missing) = &s.chain_gap {
-                    println!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!(
-                                "  注意：该设备的前一批次 {missing} 尚未导入（批次链有缺口），请向该经办人索取"
-                            ),
-                            Lang::En => format!(
-                                "  note: this laptop's previous batch {missing} has not been imported (gap in the chain); ask its officer for it"
-                            ),
-                        }
-                    );
-                }
-                if s.conflicts > 0 {
-                    println!(
-                        "{}",
-                        lang.pick(
-                            "  冲突记录已保留，用 jingong conflicts 查看",
-                            "  conflicting records were kept; list them with jingong conflicts"
-                        )
-                    );
-                }
-            }
-            Err(e) => {
-                refused += 1;
-                eprintln!("{}", e.message(lang));
-            }
+        let lines = outcome_lines(&path, &result, lang);
+        if result.is_err() {
+            refused += 1;
+            eprintln!("{}", lines.join("\n"));
+        } else {
+            println!("{}", lines.join("\n"));
         }
     }
     if refused > 0 {
-        return Err(Failure::refused(match lang {
-            Lang::Zh => format!("{refused} 个批次被拒收，未导入任何内容"),
-            Lang::En => format!("{refused} batch(es) refused; nothing of them was imported"),
-        }));
+        return Err(Failure::refused(refused_line(refused, lang)));
     }
     Ok(())
 }

@@ -56,11 +56,15 @@ pub enum Action {
     Attendees,
     /// Take back the last service recorded in quick entry (a tombstone).
     Undo,
+    /// Merge batch folders or zips from other laptops (the batches screen).
+    ImportBatch,
+    /// The conflicts found by merges: compare the sides and keep one.
+    Conflicts,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -98,6 +102,8 @@ impl Action {
         Action::ImportRoster,
         Action::Attendees,
         Action::Undo,
+        Action::ImportBatch,
+        Action::Conflicts,
     ];
 
     /// The action named `name` in a keymap file.
