@@ -700,9 +700,9 @@ impl Screen for BatchesScreen {
             None => vec![
                 Action::Export,
                 Action::Confirm,
+                // Esc leaves as on every screen; the row has no room for it in English.
                 Action::ImportBatch,
                 Action::Conflicts,
-                Action::Back,
             ],
         }
     }
