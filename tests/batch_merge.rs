@@ -920,3 +920,56 @@ fn merges_of_five_laptops_in_any_order_give_one_district_and_lose_no_payment() {
         }
     }
 }
+
+#[test]
+fn a_record_withdrawn_on_one_laptop_and_live_on_another_is_one_live_person_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let id_number = "11010519491231002X";
+    let mut batches = Vec::new();
+    for (name, withdraw) in [("a", true), ("b", false)] {
+        let db = demo_db(dir.path(), &format!("{name}.db"), 0, 0);
+        jingong(&db)
+            .args(["worker", "add", "--name", "王强", "--id-number", id_number])
+            .args(["--phone", "13800138000"])
+            .assert()
+            .success();
+        if withdraw {
+            let mut store = Store::open(&db).unwrap();
+            let uid = store.resolve_worker(id_number).unwrap().uid;
+            store.delete_worker(&uid).unwrap();
+        }
+        batches.push(export(&db, &dir.path().join(format!("out-{name}")), &[]));
+    }
+    let forward = dir.path().join("forward.db");
+    let backward = dir.path().join("backward.db");
+    for b in &batches {
+        assert!(import(&forward, &[b]).status.success());
+    }
+    for b in batches.iter().rev() {
+        assert!(import(&backward, &[b]).status.success());
+    }
+    assert_eq!(merged_state(&forward), merged_state(&backward));
+    assert_eq!(
+        count(
+            &forward,
+            "SELECT count(*) FROM worker WHERE deleted_at IS NULL"
+        ),
+        1
+    );
+    assert_eq!(count(&forward, "SELECT count(*) FROM worker"), 1);
+    assert_eq!(
+        count(
+            &forward,
+            "SELECT count(*) FROM worker_link WHERE deleted = 1"
+        ),
+        1
+    );
+    // Withdrawn on one laptop, live on the other: that difference is listed once.
+    assert_eq!(
+        count(
+            &forward,
+            "SELECT count(*) FROM conflict WHERE reason = 'same_person' AND fields LIKE '%withdrawn%'"
+        ),
+        1
+    );
+}

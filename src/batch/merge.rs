@@ -495,13 +495,10 @@ fn merge_worker(
                 )?;
                 return Ok((Outcome::Applied(officer_id), added));
             }
-            let holder = if w.header.deleted_at.is_none() {
-                q::live_holder_id(conn, &w.id_number, &w.header.uid)?
-            } else {
-                None
-            };
-            match (holder, existing) {
-                (Some(person), None) => {
+            let Some(existing) = existing else {
+                // A new uid: another record of a person already here (live or withdrawn), or
+                // a new person.
+                if let Some(person) = q::person_holding(conn, &w.id_number, &w.header.uid)? {
                     let added = person::link(
                         store,
                         person,
@@ -512,27 +509,24 @@ fn merge_worker(
                     )?;
                     return Ok((Outcome::Applied(officer_id), added));
                 }
-                // A known record whose new version carries an ID number another live worker
-                // holds: two people claim one number, which only an officer can settle.
-                (Some(_), Some(_)) => {
-                    let kept = q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
-                        .unwrap_or_default();
-                    conflict("id_number", table, &w.id_number, &kept, &w.header.uid, line)?;
-                    Outcome::Conflict
-                }
-                (None, existing) => {
-                    let id = q::write_merged_worker(
-                        conn,
-                        existing,
-                        &MergedWorker {
-                            header: merged_header(&w.header, officer_id),
-                            row: person::worker_row(w),
-                        },
-                    )?;
-                    // The shown record of a person changed: the rule may now prefer another.
-                    let added = person::settle(store, id, &manifest.batch_uid)?;
-                    return Ok((Outcome::Applied(officer_id), added));
-                }
+                write_worker_row(conn, None, w, officer_id)?;
+                return Ok((Outcome::Applied(officer_id), 0));
+            };
+            // A known record whose new version carries an ID number another live worker
+            // holds: two people claim one number, which only an officer can settle.
+            let other = if w.header.deleted_at.is_none() {
+                q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
+            } else {
+                None
+            };
+            if let Some(kept) = other {
+                conflict("id_number", table, &w.id_number, &kept, &w.header.uid, line)?;
+                Outcome::Conflict
+            } else {
+                let id = write_worker_row(conn, Some(existing), w, officer_id)?;
+                // The shown record of a person changed: the rule may now prefer another.
+                let added = person::settle(store, id, &manifest.batch_uid)?;
+                return Ok((Outcome::Applied(officer_id), added));
             }
         }
         Decision::Diverged => {
@@ -561,6 +555,22 @@ fn merge_worker(
         Decision::Unchanged => Outcome::Unchanged,
     };
     Ok((outcome, 0))
+}
+
+fn write_worker_row(
+    conn: &rusqlite::Connection,
+    existing: Option<i64>,
+    w: &WorkerRecord,
+    officer_id: i64,
+) -> Result<i64> {
+    Ok(q::write_merged_worker(
+        conn,
+        existing,
+        &MergedWorker {
+            header: merged_header(&w.header, officer_id),
+            row: person::worker_row(w),
+        },
+    )?)
 }
 
 fn merge_service(

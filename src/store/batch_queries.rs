@@ -836,6 +836,22 @@ pub fn live_holder_id(conn: &Connection, id_number: &str, except_uid: &str) -> R
         .optional()?)
 }
 
+/// The row of the person holding `id_number` under a uid other than `except_uid`: a live
+/// worker if there is one, else a withdrawn one (the lowest row: any is the same person).
+pub fn person_holding(conn: &Connection, id_number: &str, except_uid: &str) -> Result<Option<i64>> {
+    if let Some(id) = live_holder_id(conn, id_number, except_uid)? {
+        return Ok(Some(id));
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM worker
+             WHERE id_number = ?1 AND deleted_at IS NOT NULL AND uid <> ?2
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![id_number, except_uid], |r| r.get(0))
+        .optional()?)
+}
+
 /// Gives worker row `id` another record's uid (the person is now shown through it).
 pub fn set_worker_uid(conn: &Connection, id: i64, uid: &str) -> Result<()> {
     conn.prepare_cached("UPDATE worker SET uid = ?2 WHERE id = ?1")?
