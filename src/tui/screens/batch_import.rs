@@ -144,7 +144,7 @@ pub fn render_path_form(frame: &mut Frame, outer: Rect, form: &Form, view: &View
     let lines: Vec<Line> = super::batches::wrap(&hint, width, 0)
         .into_iter()
         .take(usize::from(inner.height).saturating_sub(2))
-        .map(|l| Line::from(l))
+        .map(Line::from)
         .collect();
     frame.render_widget(
         Paragraph::new(lines).style(Style::default().add_modifier(Modifier::DIM)),
