@@ -973,3 +973,83 @@ fn a_record_withdrawn_on_one_laptop_and_live_on_another_is_one_live_person_in_an
         1
     );
 }
+
+#[test]
+fn a_local_edit_conflict_is_resolved_for_the_incoming_copy_as_a_version_above_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 2, 8);
+    let out = dir.path().join("out");
+    let first = export(&laptop, &out, &[]);
+    let uid = records(&first, "workers.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let district = dir.path().join("district.db");
+    jingong(&district)
+        .args(["officer", "set", "--name", "孙丽", "--org", "天津市总工会"])
+        .args(["--district", "120101"])
+        .assert()
+        .success();
+    assert!(import(&district, &[&first]).status.success());
+    set_employer(&district, &uid, "区办核实的单位");
+    set_employer(&laptop, &uid, "笔记本改的单位");
+    set_employer(&laptop, &uid, "笔记本再改的单位");
+    let second = export(&laptop, &out, &[]);
+    assert!(import(&district, &[&second]).status.success());
+    let list: serde_json::Value = serde_json::from_slice(
+        &jingong(&district)
+            .args(["conflicts", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(list[0]["reason"], "local_edit");
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+
+    // Both copies carry one uid: the uid does not say which; the message says what does.
+    let before = versions(&district);
+    let ambiguous = jingong(&district)
+        .args(["conflicts", "resolve", &id, "--keep", &uid])
+        .output()
+        .unwrap();
+    assert_eq!(ambiguous.status.code(), Some(1));
+    assert!(
+        stderr_of(&ambiguous).contains("choose here or incoming"),
+        "{}",
+        stderr_of(&ambiguous)
+    );
+    assert_eq!(versions(&district), before);
+
+    let done = jingong(&district)
+        .args(["conflicts", "resolve", &id, "--keep", "incoming"])
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", stderr_of(&done));
+    let store = Store::open(&district).unwrap();
+    let worker = store.worker_by_uid(&uid).unwrap().unwrap();
+    assert_eq!(worker.input.employer, "笔记本再改的单位");
+    // Above the office's renumbered edit (4) and the laptop's copy (3).
+    assert_eq!(worker.version, 5);
+    drop(store);
+    assert_eq!(
+        count(
+            &district,
+            &format!(
+                "SELECT count(*) FROM audit WHERE action = 'resolve' AND record_uid = '{uid}'"
+            )
+        ),
+        1
+    );
+    let open = jingong(&district)
+        .args(["conflicts", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&open).trim(), "[]");
+    let sent = export(&district, &dir.path().join("out-district"), &[]);
+    let workers = records(&sent, "workers.jsonl");
+    assert_eq!(workers.len(), 1);
+    assert_eq!(workers[0]["uid"], uid.as_str());
+    assert_eq!(workers[0]["version"], 5);
+    assert_eq!(workers[0]["employer"], "笔记本再改的单位");
+}

@@ -351,20 +351,7 @@ fn apply(
                     let outcome = match decide(local, &e.header) {
                         Decision::Write(existing) => {
                             let officer_id = officers.id(&e.header.officer)?;
-                            q::write_merged_event(
-                                conn,
-                                existing,
-                                &MergedEvent {
-                                    header: merged_header(&e.header, officer_id),
-                                    name: &e.name,
-                                    kind: &e.kind,
-                                    held_on: &e.held_on,
-                                    place: &e.place,
-                                    district_code: &e.district_code,
-                                    default_quantity: e.default_quantity,
-                                    default_amount_fen: e.default_amount_fen,
-                                },
-                            )?;
+                            write_event_record(conn, existing, &e, officer_id)?;
                             Outcome::Applied(officer_id)
                         }
                         Decision::Diverged => {
@@ -557,7 +544,76 @@ fn merge_worker(
     Ok((outcome, 0))
 }
 
-fn write_worker_row(
+pub(super) fn write_event_record(
+    conn: &rusqlite::Connection,
+    existing: Option<i64>,
+    e: &EventRecord,
+    officer_id: i64,
+) -> Result<()> {
+    q::write_merged_event(
+        conn,
+        existing,
+        &MergedEvent {
+            header: merged_header(&e.header, officer_id),
+            name: &e.name,
+            kind: &e.kind,
+            held_on: &e.held_on,
+            place: &e.place,
+            district_code: &e.district_code,
+            default_quantity: e.default_quantity,
+            default_amount_fen: e.default_amount_fen,
+        },
+    )?;
+    Ok(())
+}
+
+/// Writes a service version; `worker_id` is the row of its worker's person.
+pub(super) fn write_service_record(
+    conn: &rusqlite::Connection,
+    existing: Option<i64>,
+    s: &ServiceRecord,
+    worker_id: i64,
+    event_id: Option<i64>,
+    officer_id: i64,
+) -> Result<()> {
+    let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    q::write_merged_service(
+        conn,
+        existing,
+        &MergedService {
+            header: merged_header(&s.header, officer_id),
+            worker_id,
+            event_id,
+            kind: &s.kind,
+            served_on: &s.served_on,
+            place: &s.place,
+            quantity: s.quantity,
+            amount_fen: s.amount_fen,
+            note: &s.note,
+            health: s.health_check.as_ref().map(|h| HealthCheck {
+                provider: h.provider.to_string(),
+                blood_pressure: h.blood_pressure.to_string(),
+                glucose_tenths: h.glucose_tenths,
+                findings: h.findings.to_string(),
+                referral: h.referral,
+                follow_up_on: h.follow_up_on.as_deref().and_then(date),
+                consent_by: h.consent_by.to_string(),
+                consent_at: h.consent_at.to_string(),
+            }),
+            legal: s.legal_aid.as_ref().map(|l| LegalAid {
+                category: l.category.to_string(),
+                description: l.description.to_string(),
+                status: l.status.to_string(),
+                claimed_fen: l.claimed_fen,
+                recovered_fen: l.recovered_fen,
+                follows_uid: l.follows_uid.as_deref().map(str::to_string),
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+pub(super) fn write_worker_row(
     conn: &rusqlite::Connection,
     existing: Option<i64>,
     w: &WorkerRecord,
@@ -629,40 +685,7 @@ fn merge_service(
         }
         Decision::Write(existing) => {
             let officer_id = officers.id(&s.header.officer)?;
-            let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-            q::write_merged_service(
-                conn,
-                existing,
-                &MergedService {
-                    header: merged_header(&s.header, officer_id),
-                    worker_id,
-                    event_id,
-                    kind: &s.kind,
-                    served_on: &s.served_on,
-                    place: &s.place,
-                    quantity: s.quantity,
-                    amount_fen: s.amount_fen,
-                    note: &s.note,
-                    health: s.health_check.as_ref().map(|h| HealthCheck {
-                        provider: h.provider.to_string(),
-                        blood_pressure: h.blood_pressure.to_string(),
-                        glucose_tenths: h.glucose_tenths,
-                        findings: h.findings.to_string(),
-                        referral: h.referral,
-                        follow_up_on: h.follow_up_on.as_deref().and_then(date),
-                        consent_by: h.consent_by.to_string(),
-                        consent_at: h.consent_at.to_string(),
-                    }),
-                    legal: s.legal_aid.as_ref().map(|l| LegalAid {
-                        category: l.category.to_string(),
-                        description: l.description.to_string(),
-                        status: l.status.to_string(),
-                        claimed_fen: l.claimed_fen,
-                        recovered_fen: l.recovered_fen,
-                        follows_uid: l.follows_uid.as_deref().map(str::to_string),
-                    }),
-                },
-            )?;
+            write_service_record(conn, existing, s, worker_id, event_id, officer_id)?;
             Ok(Outcome::Applied(officer_id))
         }
     }

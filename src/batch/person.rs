@@ -17,9 +17,9 @@ use super::format::{OfficerFields, Op, RecordHeader, WorkerRecord};
 use super::{BatchError, Result};
 use crate::store::Store;
 use crate::store::batch_queries::{
-    self as q, LinkedRecord, MergedHeader, MergedWorker, PersonConflict,
+    self as q, ConflictRow, LinkedRecord, MergedHeader, MergedWorker, PersonConflict,
 };
-use crate::store::workers::{WorkerRow, audit};
+use crate::store::workers::WorkerRow;
 use rusqlite::{Connection, OptionalExtension};
 use std::borrow::Cow;
 
@@ -365,81 +365,37 @@ pub(super) fn settle(store: &Store, worker_id: i64, batch_uid: &str) -> Result<u
     )?)
 }
 
-/// What `resolve_conflict` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolution {
-    pub conflict_id: i64,
-    pub kept_uid: String,
-    /// The new version of the kept record, waiting for the next export.
-    pub version: i64,
-}
-
-/// Why a resolution was refused; nothing was changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ResolveRefusal {
-    NoSuchConflict(i64),
-    AlreadyResolved(i64),
-    /// `--keep` named neither side; the two sides are listed.
-    NotASide {
-        keep: String,
-        sides: [String; 2],
-    },
-    /// Only conflicts between two records of one person are resolved this way so far.
-    NotAPersonConflict {
-        reason: String,
-    },
-}
-
-/// Settles conflict `id` for the record `keep` (either side): the kept record becomes a new
-/// version made here (latest `updated_at`, so every receiver applying the merge rule shows it
-/// too), audited and waiting for the next export, and the conflict is marked resolved.
-pub fn resolve_conflict(
-    store: &mut Store,
-    id: i64,
+/// Keeps record `keep` of the person of conflict `conflict` (a `same_person` one): it becomes
+/// the shown record at a new version made here by `officer_id` (latest `updated_at`, so every
+/// receiver applying the merge rule shows it too), waiting for the next export, and the
+/// conflict is marked resolved under the signature of the versions now held, so it is not
+/// listed again. Runs inside the caller's transaction; returns the new version.
+pub(super) fn keep_person_record(
+    store: &Store,
+    conflict: &ConflictRow,
     keep: &str,
-) -> Result<std::result::Result<Resolution, ResolveRefusal>> {
-    let Some(conflict) = store.conflict_by_id(id)? else {
-        return Ok(Err(ResolveRefusal::NoSuchConflict(id)));
-    };
-    if conflict.resolved_at.is_some() {
-        return Ok(Err(ResolveRefusal::AlreadyResolved(id)));
-    }
-    if conflict.reason != "same_person" {
-        return Ok(Err(ResolveRefusal::NotAPersonConflict {
-            reason: conflict.reason,
-        }));
-    }
-    if keep != conflict.kept_uid && keep != conflict.incoming_uid {
-        return Ok(Err(ResolveRefusal::NotASide {
-            keep: keep.to_string(),
-            sides: [conflict.kept_uid, conflict.incoming_uid],
-        }));
-    }
-    let _lock = super::export::lock_database(store)?;
-    let officer_id = store.officer_id()?;
-    let this_device = store.device_id()?;
-    let now = store.clock().stamp();
-    let tx = store.conn().unchecked_transaction()?;
+    officer_id: i64,
+    now: &str,
+) -> Result<i64> {
     let conn = store.conn();
+    let this_device = store.device_id()?;
+    let id = conflict.id;
     let worker_id = q::person_row_of(conn, keep)?
-        .ok_or_else(|| missing(format!("conflict {id} names a worker that is not here")))?;
+        .ok_or_else(|| missing(format!("the worker of conflict {id}")))?;
     let (row, _) = shown_record(conn, &this_device, worker_id)?;
     let mut kept = if row.uid() == keep {
         row
     } else {
         let link = q::link_of(conn, keep)?
-            .ok_or_else(|| missing(format!("conflict {id} names a record that is not linked")))?;
+            .ok_or_else(|| missing(format!("linked record {keep} of conflict {id}")))?;
         let other = Candidate::from_link(&link)?;
         q::remove_link(conn, keep)?;
         q::upsert_link(conn, &row.as_link(worker_id))?;
         other
     };
-    let version = kept
-        .version()
-        .checked_add(1)
-        .ok_or_else(|| missing(format!("version of {keep} cannot grow")))?;
+    let version = super::resolve::next_version(kept.version())?;
     kept.record.header.version = version;
-    kept.record.header.updated_at = Cow::Owned(now.clone());
+    kept.record.header.updated_at = Cow::Owned(now.to_string());
     show(store, worker_id, &kept, officer_id)?;
     // Made here: waits for the next export like any edit.
     conn.execute(
@@ -451,31 +407,13 @@ pub fn resolve_conflict(
     } else {
         &conflict.kept_uid
     };
-    let other_version = match q::link_of(conn, other_uid)? {
-        Some(l) => l.version,
-        None => 0,
-    };
+    let other_version = q::link_of(conn, other_uid)?.map_or(0, |l| l.version);
     let mut pair = [
         format!("{keep}@{version}"),
         format!("{other_uid}@{other_version}"),
     ];
     pair.sort();
-    q::mark_conflict_resolved(conn, id, &now, Some(&pair.join("|")))?;
-    audit(
-        conn,
-        &now,
-        officer_id,
-        "worker",
-        keep,
-        version,
-        "resolve",
-        &conflict.fields,
-    )?;
+    q::mark_conflict_resolved(conn, id, now, Some(&pair.join("|")))?;
     settle(store, worker_id, &conflict.incoming_batch)?;
-    tx.commit()?;
-    Ok(Ok(Resolution {
-        conflict_id: id,
-        kept_uid: keep.to_string(),
-        version,
-    }))
+    Ok(version)
 }

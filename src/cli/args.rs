@@ -359,8 +359,9 @@ pub enum ConflictsAction {
     Resolve {
         /// The conflict's number, as `jingong conflicts` lists it
         id: i64,
-        /// The uid of the record to keep (either side)
-        #[arg(long, value_name = "UID")]
+        /// The record to keep: its uid (one person on two laptops), or `here` / `incoming`
+        /// (two copies of one record)
+        #[arg(long, value_name = "UID|here|incoming")]
         keep: String,
     },
 }

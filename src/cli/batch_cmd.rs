@@ -13,7 +13,8 @@ use crate::batch::export::{
     ExportOptions, ExportOutcome, ExportStep, Recovery, export as run_export,
 };
 use crate::batch::merge::{import_batches, outcome_lines, refused_line};
-use crate::batch::person::{ResolveRefusal, field_label, resolve_conflict};
+use crate::batch::person::field_label;
+use crate::batch::resolve::{ResolveRefusal, resolve_conflict};
 use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
 use serde_json::json;
@@ -432,18 +433,18 @@ fn resolve(cli: &Cli, id: i64, keep: &str) -> CmdResult {
                 format!("conflict #{id} is already resolved; nothing changed")
             }
             (ResolveRefusal::NotASide { keep, sides }, Lang::Zh) => format!(
-                "--keep：{keep} 不是这条冲突的任何一方；可选 {} 或 {}",
+                "--keep：{keep} 不是这条冲突的任何一方；可填 {} 或 {}",
                 sides[0], sides[1]
             ),
             (ResolveRefusal::NotASide { keep, sides }, Lang::En) => format!(
                 "--keep: {keep} is neither side of this conflict; choose {} or {}",
                 sides[0], sides[1]
             ),
-            (ResolveRefusal::NotAPersonConflict { reason }, Lang::Zh) => format!(
-                "这类冲突（{reason}）还不能用 resolve 解决：请在原电脑上修改该记录后重新导出"
-            ),
-            (ResolveRefusal::NotAPersonConflict { reason }, Lang::En) => format!(
-                "a conflict of this kind ({reason}) cannot be resolved here yet: correct the record on its laptop and export again"
+            (ResolveRefusal::NotHere { reason }, Lang::Zh) => {
+                format!("这类冲突（{reason}）不能在此解决：请在原电脑上修改该记录后重新导出")
+            }
+            (ResolveRefusal::NotHere { reason }, Lang::En) => format!(
+                "a conflict of this kind ({reason}) cannot be resolved here: correct the record on its laptop and export again"
             ),
         })),
     }

@@ -4,7 +4,8 @@
 //! and sent with the next export.
 
 use super::{Ctx, Effect, Screen, View};
-use crate::batch::person::{ResolveRefusal, field_label, resolve_conflict};
+use crate::batch::person::field_label;
+use crate::batch::resolve::{KEEP_HERE, KEEP_INCOMING, ResolveRefusal, resolve_conflict};
 use crate::domain::{mask_id_number, mask_phone};
 use crate::store::Store;
 use crate::store::batch_queries::ConflictRow;
@@ -149,10 +150,12 @@ impl ConflictsScreen {
             return;
         };
         let lang = ctx.lang;
-        let keep = if self.side == 0 {
-            c.kept_uid.clone()
-        } else {
-            c.incoming_uid.clone()
+        let same_record = c.kept_uid == c.incoming_uid;
+        let keep = match (self.side, same_record) {
+            (0, true) => KEEP_HERE.to_string(),
+            (_, true) => KEEP_INCOMING.to_string(),
+            (0, false) => c.kept_uid.clone(),
+            (_, false) => c.incoming_uid.clone(),
         };
         match resolve_conflict(ctx.store, c.id, &keep) {
             Ok(Ok(done)) => {
@@ -167,7 +170,7 @@ impl ConflictsScreen {
                 ));
                 ctx.wrote = true;
             }
-            Ok(Err(ResolveRefusal::NotAPersonConflict { .. })) => {
+            Ok(Err(ResolveRefusal::NotHere { .. })) => {
                 ctx.say(t(lang, T::ConflictNotHere));
             }
             // Listed a moment ago: another window resolved it meanwhile; the reload shows that.
