@@ -1053,3 +1053,93 @@ fn a_local_edit_conflict_is_resolved_for_the_incoming_copy_as_a_version_above_bo
     assert_eq!(workers[0]["version"], 5);
     assert_eq!(workers[0]["employer"], "笔记本再改的单位");
 }
+
+#[test]
+fn two_copies_of_one_version_show_the_later_one_in_any_order_and_list_the_other_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 2, 9);
+    let first = export(&laptop, &dir.path().join("out"), &[]);
+    let worker_uid = records(&first, "workers.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let service_uid = records(&first, "services.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Two offices merge the laptop's batch, and each corrects the same worker and service
+    // (so each makes version 2 of them, office B the later one), then exports.
+    let mut office_batches = Vec::new();
+    for (office, day) in [("a", "01"), ("b", "02")] {
+        let db = dir.path().join(format!("office-{office}.db"));
+        jingong(&db)
+            .args(["officer", "set", "--name", "孙丽", "--org", "天津市总工会"])
+            .args(["--district", "120101"])
+            .assert()
+            .success();
+        assert!(import(&db, &[&first]).status.success());
+        set_employer(&db, &worker_uid, &format!("{office} 办核实的单位"));
+        // Services have no edit command yet: the office's correction is made as one would be.
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute(
+                "UPDATE service SET version = 2, note = ?2, updated_at = ?3 WHERE uid = ?1",
+                rusqlite::params![
+                    service_uid,
+                    format!("{office} 办更正"),
+                    format!("2026-11-{day}T10:00:00.000+08:00")
+                ],
+            )
+            .unwrap();
+        office_batches.push(export(&db, &dir.path().join(format!("out-{office}")), &[]));
+    }
+    let mut states = Vec::new();
+    for (name, order) in [("ab", [0, 1]), ("ba", [1, 0])] {
+        let district = dir.path().join(format!("district-{name}.db"));
+        assert!(import(&district, &[&first]).status.success());
+        for i in order {
+            let output = import(&district, &[&office_batches[i]]);
+            assert!(output.status.success(), "{}", stderr_of(&output));
+        }
+        let store = Store::open(&district).unwrap();
+        let worker = store.worker_by_uid(&worker_uid).unwrap().unwrap();
+        assert_eq!(
+            worker.input.employer, "b 办核实的单位",
+            "{name}: the later copy"
+        );
+        drop(store);
+        assert_eq!(
+            count(
+                &district,
+                &format!(
+                    "SELECT count(*) FROM service WHERE uid = '{service_uid}' AND note = 'b 办更正'"
+                )
+            ),
+            1,
+            "{name}"
+        );
+        // One conflict per record, holding office A's copy.
+        let list: serde_json::Value = serde_json::from_slice(
+            &jingong(&district)
+                .args(["conflicts", "--json", "--reveal"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 2, "{name}: {list:?}");
+        assert!(list.iter().all(|c| c["reason"] == "diverged"));
+        assert!(
+            list.iter()
+                .any(|c| c["incoming"]["employer"] == "a 办核实的单位"),
+            "{name}: {list:?}"
+        );
+        assert!(
+            list.iter().any(|c| c["incoming"]["note"] == "a 办更正"),
+            "{name}: {list:?}"
+        );
+        states.push(merged_state(&district));
+    }
+    assert_eq!(states[0], states[1]);
+}

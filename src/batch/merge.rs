@@ -21,7 +21,7 @@
 //! - a batch whose `previous_batch_uid` is not here is imported, and the gap is reported;
 //! - one transaction per batch.
 
-use super::export::lock_database;
+use super::export::{self, lock_database};
 use super::format::{
     EventRecord, MANIFEST_FILE, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
     WorkerRecord,
@@ -240,7 +240,13 @@ impl Officers<'_> {
 enum Decision {
     Write(Option<i64>),
     Unchanged,
-    Diverged,
+    /// The same version with another `updated_at`: two copies of one record. `replace` when
+    /// the incoming copy is the later one and the row holds no edit waiting here, so that the
+    /// copy shown does not depend on the order the batches came in.
+    Diverged {
+        id: i64,
+        replace: bool,
+    },
     /// A higher version arrived for a record edited here and not exported yet: the local
     /// edit (row id) stays.
     LocalEdit(i64),
@@ -254,10 +260,37 @@ fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
         Some(l) if l.version < header.version && l.unexported() => Decision::LocalEdit(l.id),
         Some(l) if l.version < header.version => Decision::Write(Some(l.id)),
         Some(l) if l.version == header.version && l.updated_at != header.updated_at => {
-            Decision::Diverged
+            Decision::Diverged {
+                id: l.id,
+                replace: *l.updated_at < *header.updated_at && !l.unexported(),
+            }
         }
         Some(_) => Decision::Unchanged,
     }
+}
+
+/// A record of this database as a batch line: the copy a diverged conflict keeps listed when
+/// the later copy replaces it.
+fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
+    let this_device = store.device_id()?;
+    let conn = store.conn();
+    let line = conn
+        .prepare_cached(q::record_by_id_sql(kind.table()))?
+        .query_row([id], |row| {
+            let json = match kind {
+                RecordKind::Worker => {
+                    serde_json::to_string(&export::worker_from_row(row, &this_device)?)
+                }
+                RecordKind::Event => {
+                    serde_json::to_string(&export::event_from_row(row, &this_device)?)
+                }
+                RecordKind::Service => {
+                    serde_json::to_string(&export::service_from_row(row, &this_device)?)
+                }
+            };
+            json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+        })?;
+    Ok(line)
 }
 
 fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
@@ -354,8 +387,29 @@ fn apply(
                             write_event_record(conn, existing, &e, officer_id)?;
                             Outcome::Applied(officer_id)
                         }
-                        Decision::Diverged => {
-                            conflict("diverged", table, "", &e.header.uid, &e.header.uid, &line)?;
+                        Decision::Diverged { id, replace } => {
+                            if replace {
+                                let before = local_line(store, kind, id)?;
+                                conflict(
+                                    "diverged",
+                                    table,
+                                    "",
+                                    &e.header.uid,
+                                    &e.header.uid,
+                                    &before,
+                                )?;
+                                let officer_id = officers.id(&e.header.officer)?;
+                                write_event_record(conn, Some(id), &e, officer_id)?;
+                            } else {
+                                conflict(
+                                    "diverged",
+                                    table,
+                                    "",
+                                    &e.header.uid,
+                                    &e.header.uid,
+                                    &line,
+                                )?;
+                            }
                             Outcome::Conflict
                         }
                         Decision::LocalEdit(id) => {
@@ -468,6 +522,7 @@ fn merge_worker(
         }),
         None => q::local_version(conn, table, &w.header.uid)?,
     };
+    let mut added = 0;
     let outcome = match decide(local, &w.header) {
         Decision::Write(existing) => {
             let officer_id = officers.id(&w.header.officer)?;
@@ -516,15 +571,27 @@ fn merge_worker(
                 return Ok((Outcome::Applied(officer_id), added));
             }
         }
-        Decision::Diverged => {
-            conflict(
-                "diverged",
-                table,
-                &w.id_number,
-                &w.header.uid,
-                &w.header.uid,
-                line,
-            )?;
+        Decision::Diverged { id, replace } => {
+            let uid = &w.header.uid;
+            if !replace {
+                conflict("diverged", table, &w.id_number, uid, uid, line)?;
+            } else if let Some(link) = &linked {
+                conflict("diverged", table, &w.id_number, uid, uid, &link.record_json)?;
+                added = person::link(
+                    store,
+                    link.worker_id,
+                    w,
+                    line,
+                    &manifest.device_id,
+                    &manifest.batch_uid,
+                )?;
+            } else {
+                let before = local_line(store, RecordKind::Worker, id)?;
+                conflict("diverged", table, &w.id_number, uid, uid, &before)?;
+                let officer_id = officers.id(&w.header.officer)?;
+                write_worker_row(conn, Some(id), w, officer_id)?;
+                added = person::settle(store, id, &manifest.batch_uid)?;
+            }
             Outcome::Conflict
         }
         Decision::LocalEdit(id) => {
@@ -541,7 +608,7 @@ fn merge_worker(
         }
         Decision::Unchanged => Outcome::Unchanged,
     };
-    Ok((outcome, 0))
+    Ok((outcome, added))
 }
 
 pub(super) fn write_event_record(
@@ -660,15 +727,16 @@ fn merge_service(
     let local = q::local_version(conn, "service", &s.header.uid)?;
     match decide(local, &s.header) {
         Decision::Unchanged => Ok(Outcome::Unchanged),
-        Decision::Diverged => {
-            conflict(
-                "diverged",
-                "service",
-                "",
-                &s.header.uid,
-                &s.header.uid,
-                line,
-            )?;
+        Decision::Diverged { id, replace } => {
+            let uid = &s.header.uid;
+            if replace {
+                let before = local_line(store, RecordKind::Service, id)?;
+                conflict("diverged", "service", "", uid, uid, &before)?;
+                let officer_id = officers.id(&s.header.officer)?;
+                write_service_record(conn, Some(id), s, worker_id, event_id, officer_id)?;
+            } else {
+                conflict("diverged", "service", "", uid, uid, line)?;
+            }
             Ok(Outcome::Conflict)
         }
         Decision::LocalEdit(id) => {

@@ -51,6 +51,29 @@ LEFT JOIN legal_aid l ON l.service_id = s.id
 WHERE s.version > s.exported_version
 ORDER BY s.id";
 
+/// One record of `table` by row id, in the columns of its `PENDING_*_SQL` (so the batch
+/// layer maps it the same way): the copy a merge lists when a newer copy replaces it.
+pub fn record_by_id_sql(table: &str) -> &'static str {
+    static SQL: LazyLock<[String; 3]> = LazyLock::new(|| {
+        let by_id = |sql: &str, alias: &str| {
+            let pending =
+                format!("WHERE {alias}.version > {alias}.exported_version\nORDER BY {alias}.id");
+            assert!(sql.contains(&pending), "the pending query ends as expected");
+            sql.replace(&pending, &format!("WHERE {alias}.id = ?1"))
+        };
+        [
+            by_id(PENDING_WORKERS_SQL, "w"),
+            by_id(PENDING_EVENTS_SQL, "e"),
+            by_id(PENDING_SERVICES_SQL, "s"),
+        ]
+    });
+    let index = RECORD_TABLES
+        .iter()
+        .position(|t| *t == table)
+        .expect("a record table");
+    &SQL[index]
+}
+
 /// The three record tables, in the order batches hold them.
 pub const RECORD_TABLES: [&str; 3] = ["worker", "event", "service"];
 
