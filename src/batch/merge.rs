@@ -5,13 +5,14 @@
 //! - a batch is verified first and refused whole when anything is wrong;
 //! - a batch already here (same batch uid, imported or exported) changes nothing;
 //! - per record uid the higher version wins; an equal version with a different `updated_at`
-//!   means two laptops changed the same record independently: the local copy stays and the
-//!   incoming one is kept as a `diverged` conflict;
+//!   means two copies were changed independently: the later one shows, whichever came first,
+//!   and the other is kept as a `diverged` conflict (the full rule, which the city applies
+//!   too, is "Merge rule" in docs/batch-format.md);
 //! - except over a local edit not yet exported: a higher incoming version of it is kept as a
 //!   `local_edit` conflict, and the local edit stays, renumbered just above the incoming
 //!   version so that it is not dropped as older wherever it is sent next;
-//! - an ID number arriving under a worker uid other than the live worker holding it here is
-//!   the same person registered on another laptop: the records are linked, the person shown
+//! - an ID number arriving under a worker uid other than the worker (live or withdrawn)
+//!   holding it here is the same person registered on another laptop: the records are linked, the person shown
 //!   by a rule that does not depend on the order of the batches, every service counted, and
 //!   each disagreeing record listed once as a `same_person` conflict (see `person`). A known
 //!   record whose new version takes an ID number another live worker holds stays an
