@@ -270,6 +270,18 @@ fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
     }
 }
 
+/// Record `uid` of `table` as it is here, as a batch line (the conflicts view shows it beside
+/// the other copy); `None` when there is no such row.
+pub fn record_line(store: &Store, table: &str, uid: &str) -> Result<Option<String>> {
+    let Some(kind) = RecordKind::ALL.into_iter().find(|k| k.table() == table) else {
+        return Ok(None);
+    };
+    match q::rowid_of(store.conn(), table, uid)? {
+        Some(id) => Ok(Some(local_line(store, kind, id)?)),
+        None => Ok(None),
+    }
+}
+
 /// A record of this database as a batch line: the copy a diverged conflict keeps listed when
 /// the later copy replaces it.
 fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {

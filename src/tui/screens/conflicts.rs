@@ -4,6 +4,7 @@
 //! and sent with the next export.
 
 use super::{Ctx, Effect, Screen, View};
+use crate::batch::merge::record_line;
 use crate::batch::person::field_label;
 use crate::batch::resolve::{KEEP_HERE, KEEP_INCOMING, ResolveRefusal, resolve_conflict};
 use crate::domain::{mask_id_number, mask_phone};
@@ -94,37 +95,26 @@ impl ConflictsScreen {
         let Some(c) = self.rows.get(self.selected) else {
             return;
         };
-        let other: Value = serde_json::from_str(&c.incoming_json).unwrap_or_default();
-        let shown = if c.record_table == "worker" {
-            store
-                .worker_by_uid(&c.kept_uid)
-                .ok()
-                .flatten()
-                .and_then(|w| {
-                    let mut v = serde_json::to_value(&w.input).ok()?;
-                    let map = v.as_object_mut()?;
-                    map.insert("gender".into(), serde_json::to_value(w.gender).ok()?);
-                    map.insert("birth_date".into(), Value::String(w.birth_date.to_string()));
-                    map.insert("hometown_code".into(), Value::String(w.hometown_code));
-                    Some(v)
-                })
-                .unwrap_or_default()
-        } else {
-            Value::Null
-        };
+        let other = flattened(serde_json::from_str(&c.incoming_json).unwrap_or_default());
+        let shown = record_line(store, &c.record_table, &c.kept_uid)
+            .ok()
+            .flatten()
+            .and_then(|line| serde_json::from_str(&line).ok())
+            .map(flattened)
+            .unwrap_or_default();
         let keys: Vec<String> = if c.record_table == "worker" {
             WORKER_FIELDS.iter().map(|k| k.to_string()).collect()
         } else {
-            // Events and services: what the incoming copy carries, header aside.
-            other
-                .as_object()
-                .map(|m| {
-                    m.keys()
-                        .filter(|k| !HEADER_KEYS.contains(&k.as_str()))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default()
+            // Events and services: the fields either copy carries, header aside.
+            let mut keys: Vec<String> = Vec::new();
+            for copy in [&shown, &other] {
+                for key in copy.as_object().into_iter().flat_map(|m| m.keys()) {
+                    if !HEADER_KEYS.contains(&key.as_str()) && !keys.contains(key) {
+                        keys.push(key.clone());
+                    }
+                }
+            }
+            keys
         };
         for key in keys {
             self.fields.push(FieldRow {
@@ -192,6 +182,28 @@ const HEADER_KEYS: [&str; 8] = [
     "updated_at",
     "deleted_at",
 ];
+
+/// A batch line with its nested details (health check, legal aid) as `detail.field` keys, so
+/// each shows on a row of its own.
+fn flattened(value: Value) -> Value {
+    let Value::Object(map) = value else {
+        return value;
+    };
+    let mut flat = serde_json::Map::new();
+    for (key, v) in map {
+        match v {
+            Value::Object(inner) if key != "officer" => {
+                for (k, v) in inner {
+                    flat.insert(format!("{key}.{k}"), v);
+                }
+            }
+            v => {
+                flat.insert(key, v);
+            }
+        }
+    }
+    Value::Object(flat)
+}
 
 /// A field's value as the view shows it: ID numbers and phones masked, as in every list.
 fn shown_value(key: &str, value: Option<&Value>) -> String {
