@@ -18,7 +18,7 @@ use crate::batch::resolve::{ResolveRefusal, resolve_conflict};
 use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
 use serde_json::json;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 fn fail(e: BatchError, lang: Lang) -> Failure {
     match e {
@@ -297,11 +297,13 @@ pub fn conflicts(cli: &Cli, a: &ConflictsArgs) -> CmdResult {
     let lang = cli.lang;
     let store = open_store(cli)?;
     let fail_store = |e| Failure::from_store(e, lang);
-    // A page at a time: a district office may hold many.
+    // A page at a time, printed as it is read (the JSON array too): a district office may
+    // hold many.
     const PAGE: i64 = 500;
     let mut after = 0;
-    let mut json_rows = Vec::new();
     let mut printed = 0usize;
+    let mut out = std::io::stdout().lock();
+    let written = |e: std::io::Error| Failure::refused(e.to_string());
     loop {
         let rows = store
             .conflicts_page(a.all, after, PAGE)
@@ -310,15 +312,19 @@ pub fn conflicts(cli: &Cli, a: &ConflictsArgs) -> CmdResult {
         after = last.id;
         for c in &rows {
             if a.json {
-                json_rows.push(conflict_json(c, a.reveal));
+                let item = serde_json::to_string_pretty(&conflict_json(c, a.reveal))
+                    .expect("values built here serialise");
+                let lead = if printed == 0 { "[\n" } else { ",\n" };
+                write!(out, "{lead}{item}").map_err(written)?;
             } else {
+                // The lock is reentrant: println! inside takes it again on this thread.
                 print_conflict(c, a.reveal, lang);
-                printed += 1;
             }
+            printed += 1;
         }
     }
     if a.json {
-        print_json(&json_rows);
+        writeln!(out, "{}", if printed == 0 { "[]" } else { "\n]" }).map_err(written)?;
     } else if printed == 0 {
         eprintln!("{}", lang.pick("没有待处理的冲突", "no open conflicts"));
     }
