@@ -17,7 +17,7 @@ use std::time::Duration;
 use unicode_width::UnicodeWidthStr;
 
 mod tui_support;
-use tui_support::{key_event, keys, screen_at};
+use tui_support::{assert_borders_intact, key_event, keys, screen_at};
 
 const NOW: &str = "2026-03-15T09:30:00+08:00";
 /// A fixed device id, so that batch names (which carry its last eight digits) are the same
@@ -547,4 +547,117 @@ fn a_badly_damaged_batch_lists_the_first_problems_and_counts_the_rest() {
         screen.contains(" more (jingong verify lists them all)"),
         "{screen}"
     );
+}
+
+/// Two laptops that registered the same person (one ID number, two phones), each exported
+/// once; returns the two batch paths.
+fn two_laptops_with_one_person(fx: &Fixture) -> [PathBuf; 2] {
+    let mut paths = Vec::new();
+    for (name, officer, phone) in [("a", "赵敏", "13800138000"), ("b", "孙丽", "13900139000")] {
+        let db = fx.dir.path().join(format!("laptop-{name}.db"));
+        let mut store = Store::open(&db).unwrap();
+        store.set_clock(clock());
+        store
+            .set_officer(&Officer {
+                name: officer.into(),
+                organisation: "和平区总工会".into(),
+                district_code: "120101".into(),
+            })
+            .unwrap();
+        store
+            .add_worker(&WorkerInput {
+                name: "王强".into(),
+                id_number: with_check_digit("12010119800101123"),
+                phone: phone.into(),
+                district_code: "120101".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let outcome = export(
+            &mut store,
+            &ExportOptions {
+                out_dir: fx.dir.path().join(format!("out-{name}")),
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .unwrap();
+        match outcome {
+            ExportOutcome::Written { summary, .. } => paths.push(summary.path),
+            ExportOutcome::NothingNew { .. } => panic!("nothing was waiting"),
+        }
+    }
+    [paths[0].clone(), paths[1].clone()]
+}
+
+#[test]
+fn batches_from_other_laptops_are_imported_from_the_screen_and_their_conflict_resolved() {
+    let fx = empty();
+    let [a, b] = two_laptops_with_one_person(&fx);
+    let id_number = with_check_digit("12010119800101123");
+    let mut app = open_app(&fx, Lang::Zh);
+
+    // Import: both paths pasted at once, each in quotes; refused input names the field.
+    keys(&mut app, "f7 i f2");
+    assert!(screen_text(&app).contains("请填写批次文件夹或 zip 的路径"));
+    type_text(&mut app, &format!("'{}' \"{}\"", a.display(), b.display()));
+    keys(&mut app, "f2");
+    let screen = fx.tidy(&screen_text(&app));
+    assert!(screen.contains("导入结果"), "{screen}");
+    assert_eq!(screen.matches("：已导入 职工").count(), 2, "{screen}");
+    assert!(screen.contains("冲突 0"), "{screen}");
+    assert!(
+        screen.contains("冲突 1"),
+        "the second laptop's record: {screen}"
+    );
+    assert!(screen.contains("冲突记录已保留"), "{screen}");
+    assert_borders_intact(&screen);
+    keys(&mut app, "esc");
+    assert!(
+        screen_text(&app).contains("批次记录（共 2 个，最新在前）"),
+        "{}",
+        screen_text(&app)
+    );
+    assert_eq!(fx.store().open_conflicts().unwrap().len(), 1);
+
+    // The conflicts view: both sides field by field, masked.
+    let shown_phone = fx.store().resolve_worker(&id_number).unwrap().input.phone;
+    keys(&mut app, "c");
+    let screen = screen_text(&app);
+    assert!(screen.contains("同一人在两台电脑登记"), "{screen}");
+    assert!(screen.contains("不同：手机号"), "{screen}");
+    assert!(screen.contains("120101********123"), "{screen}");
+    assert!(screen.contains("138****8000"), "{screen}");
+    assert!(screen.contains("139****9000"), "{screen}");
+    assert!(!screen.contains(&id_number), "{screen}");
+    assert!(!screen.contains("13800138000"), "{screen}");
+    assert_rows_fit(&screen);
+
+    // The other side, kept: it becomes the person's record, a new version waiting for export.
+    keys(&mut app, "right enter");
+    let screen = screen_text(&app);
+    assert!(screen.contains("没有待解决的冲突。"), "{screen}");
+    let store = fx.store();
+    let person = store.resolve_worker(&id_number).unwrap();
+    assert_ne!(person.input.phone, shown_phone);
+    assert_eq!(person.version, 2);
+    assert!(store.open_conflicts().unwrap().is_empty());
+    assert_eq!(store.pending_counts().unwrap().workers, 1);
+}
+
+#[test]
+fn the_conflicts_view_speaks_english_too() {
+    let fx = empty();
+    let [a, b] = two_laptops_with_one_person(&fx);
+    let mut store = fx.store();
+    jingong::batch::merge::import_batches(&mut store, &[a, b]).unwrap();
+    drop(store);
+    let mut app = open_app(&fx, Lang::En);
+    keys(&mut app, "f7 c");
+    let screen = screen_text(&app);
+    assert!(screen.contains("1 open conflicts"), "{screen}");
+    assert!(screen.contains("one person on two laptops"), "{screen}");
+    assert!(screen.contains("differ: phone"), "{screen}");
+    assert!(screen.contains("keep this side"), "{screen}");
+    assert_rows_fit(&screen);
 }

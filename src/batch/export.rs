@@ -535,7 +535,7 @@ fn header<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<Record
     })
 }
 
-fn worker_from_row<'r>(
+pub(super) fn worker_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
 ) -> rusqlite::Result<WorkerRecord<'r>> {
@@ -559,7 +559,10 @@ fn worker_from_row<'r>(
     })
 }
 
-fn event_from_row<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<EventRecord<'r>> {
+pub(super) fn event_from_row<'r>(
+    row: &'r Row<'_>,
+    this_device: &'r str,
+) -> rusqlite::Result<EventRecord<'r>> {
     const F: usize = HEADER_COLUMNS;
     Ok(EventRecord {
         header: header(row, this_device)?,
@@ -573,7 +576,7 @@ fn event_from_row<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Resul
     })
 }
 
-fn service_from_row<'r>(
+pub(super) fn service_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
 ) -> rusqlite::Result<ServiceRecord<'r>> {

@@ -5,25 +5,30 @@
 //! - a batch is verified first and refused whole when anything is wrong;
 //! - a batch already here (same batch uid, imported or exported) changes nothing;
 //! - per record uid the higher version wins; an equal version with a different `updated_at`
-//!   means two laptops changed the same record independently: the local copy stays and the
-//!   incoming one is kept as a `diverged` conflict;
+//!   means two copies were changed independently: the later one shows, whichever came first,
+//!   and the other is kept as a `diverged` conflict (the full rule, which the city applies
+//!   too, is "Merge rule" in docs/batch-format.md);
 //! - except over a local edit not yet exported: a higher incoming version of it is kept as a
 //!   `local_edit` conflict, and the local edit stays, renumbered just above the incoming
 //!   version so that it is not dropped as older wherever it is sent next;
-//! - an ID number arriving under a worker uid other than the live worker holding it here is an
-//!   `id_number` conflict: the local worker stays, the incoming one is kept in the conflict
-//!   table with its JSON, and so are services that point at it (`worker_in_conflict`);
+//! - an ID number arriving under a worker uid other than the worker (live or withdrawn)
+//!   holding it here is the same person registered on another laptop: the records are linked, the person shown
+//!   by a rule that does not depend on the order of the batches, every service counted, and
+//!   each disagreeing record listed once as a `same_person` conflict (see `person`). A known
+//!   record whose new version takes an ID number another live worker holds stays an
+//!   `id_number` conflict;
 //! - merged records keep their origin device and officer, and arrive already exported (their
 //!   own laptop sends them to the city; this database must not send them a second time);
 //! - a batch whose `previous_batch_uid` is not here is imported, and the gap is reported;
 //! - one transaction per batch.
 
-use super::export::lock_database;
+use super::export::{self, lock_database};
 use super::format::{
     EventRecord, MANIFEST_FILE, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
     WorkerRecord,
 };
 use super::fsio::sha256_hex;
+use super::person;
 use super::source::BatchSource;
 use super::verify::{VerifyOptions, verify_source};
 use super::{BatchError, Result};
@@ -32,9 +37,9 @@ use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
-use crate::store::workers::{WorkerRow, audit};
+use crate::store::workers::audit;
+use crate::text::Lang;
 use chrono::NaiveDate;
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -92,6 +97,60 @@ pub fn import_batches(
         .collect())
 }
 
+/// What `import batch` says about one batch, line by line, in the UI language: the command
+/// line prints these, and the batches screen shows the same.
+pub fn outcome_lines(path: &Path, result: &Result<ImportOutcome>, lang: Lang) -> Vec<String> {
+    let shown = path.display();
+    match result {
+        Ok(ImportOutcome::AlreadyHere { .. }) => vec![match lang {
+            Lang::Zh => format!("{shown}：该批次已导入过，未作任何改动"),
+            Lang::En => format!("{shown}: this batch was imported before; nothing changed"),
+        }],
+        Ok(ImportOutcome::Imported(s)) => {
+            let [w, e, sv] = s.applied;
+            let unchanged: u64 = s.unchanged.iter().sum();
+            let conflicts = s.conflicts;
+            let mut lines = vec![match lang {
+                Lang::Zh => format!(
+                    "{shown}：已导入 职工 {w}，活动 {e}，服务 {sv}；未变（本库已有同版或更新版本）{unchanged}；冲突 {conflicts}"
+                ),
+                Lang::En => format!(
+                    "{shown}: imported {w} workers, {e} events, {sv} services; unchanged (same or newer here) {unchanged}; conflicts {conflicts}"
+                ),
+            }];
+            if let Some(missing) = &s.chain_gap {
+                lines.push(match lang {
+                    Lang::Zh => format!(
+                        "  注意：该设备的前一批次 {missing} 尚未导入（批次链有缺口），请向该经办人索取"
+                    ),
+                    Lang::En => format!(
+                        "  note: this laptop's previous batch {missing} has not been imported (gap in the chain); ask its officer for it"
+                    ),
+                });
+            }
+            if conflicts > 0 {
+                lines.push(
+                    lang.pick(
+                        "  冲突记录已保留，用 jingong conflicts 查看",
+                        "  conflicting records were kept; list them with jingong conflicts",
+                    )
+                    .to_string(),
+                );
+            }
+            lines
+        }
+        Err(e) => e.message(lang).lines().map(str::to_string).collect(),
+    }
+}
+
+/// The closing line when some batches were refused.
+pub fn refused_line(refused: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{refused} 个批次被拒收，未导入任何内容"),
+        Lang::En => format!("{refused} batch(es) refused; nothing of them was imported"),
+    }
+}
+
 fn read_manifest(path: &Path) -> Result<Manifest> {
     let mut source = BatchSource::open(path)?;
     let bytes = source.read_to_vec(MANIFEST_FILE)?;
@@ -107,7 +166,9 @@ fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
         let conn = store.conn();
         let mut known = |kind: RecordKind, uid: &str| -> Result<bool> {
             Ok(q::rowid_of(conn, kind.table(), uid)?.is_some()
-                || (kind == RecordKind::Worker && q::worker_held_in_conflict(conn, uid)?.is_some()))
+                || (kind == RecordKind::Worker
+                    && (q::link_of(conn, uid)?.is_some()
+                        || q::worker_held_in_conflict(conn, uid)?.is_some())))
         };
         verify_source(
             &mut source,
@@ -180,7 +241,13 @@ impl Officers<'_> {
 enum Decision {
     Write(Option<i64>),
     Unchanged,
-    Diverged,
+    /// The same version with another `updated_at`: two copies of one record. `replace` when
+    /// the incoming copy is the later one and the row holds no edit waiting here, so that the
+    /// copy shown does not depend on the order the batches came in.
+    Diverged {
+        id: i64,
+        replace: bool,
+    },
     /// A higher version arrived for a record edited here and not exported yet: the local
     /// edit (row id) stays.
     LocalEdit(i64),
@@ -194,10 +261,49 @@ fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
         Some(l) if l.version < header.version && l.unexported() => Decision::LocalEdit(l.id),
         Some(l) if l.version < header.version => Decision::Write(Some(l.id)),
         Some(l) if l.version == header.version && l.updated_at != header.updated_at => {
-            Decision::Diverged
+            Decision::Diverged {
+                id: l.id,
+                replace: *l.updated_at < *header.updated_at && !l.unexported(),
+            }
         }
         Some(_) => Decision::Unchanged,
     }
+}
+
+/// Record `uid` of `table` as it is here, as a batch line (the conflicts view shows it beside
+/// the other copy); `None` when there is no such row.
+pub fn record_line(store: &Store, table: &str, uid: &str) -> Result<Option<String>> {
+    let Some(kind) = RecordKind::ALL.into_iter().find(|k| k.table() == table) else {
+        return Ok(None);
+    };
+    match q::rowid_of(store.conn(), table, uid)? {
+        Some(id) => Ok(Some(local_line(store, kind, id)?)),
+        None => Ok(None),
+    }
+}
+
+/// A record of this database as a batch line: the copy a diverged conflict keeps listed when
+/// the later copy replaces it.
+fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
+    let this_device = store.device_id()?;
+    let conn = store.conn();
+    let line = conn
+        .prepare_cached(q::record_by_id_sql(kind.table()))?
+        .query_row([id], |row| {
+            let json = match kind {
+                RecordKind::Worker => {
+                    serde_json::to_string(&export::worker_from_row(row, &this_device)?)
+                }
+                RecordKind::Event => {
+                    serde_json::to_string(&export::event_from_row(row, &this_device)?)
+                }
+                RecordKind::Service => {
+                    serde_json::to_string(&export::service_from_row(row, &this_device)?)
+                }
+            };
+            json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+        })?;
+    Ok(line)
 }
 
 fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
@@ -280,77 +386,9 @@ fn apply(
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
                     let w: WorkerRecord = serde_json::from_str(&line).map_err(bad)?;
-                    let local = q::local_version(conn, table, &w.header.uid)?;
-                    let outcome = match decide(local, &w.header) {
-                        Decision::Write(existing) => {
-                            let holder = if w.header.deleted_at.is_none() {
-                                q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
-                            } else {
-                                None
-                            };
-                            if let Some(kept) = holder {
-                                conflict(
-                                    "id_number",
-                                    table,
-                                    &w.id_number,
-                                    &kept,
-                                    &w.header.uid,
-                                    &line,
-                                )?;
-                                Outcome::Conflict
-                            } else {
-                                let officer_id = officers.id(&w.header.officer)?;
-                                q::write_merged_worker(
-                                    conn,
-                                    existing,
-                                    &MergedWorker {
-                                        header: merged_header(&w.header, officer_id),
-                                        row: WorkerRow {
-                                            id_number: &w.id_number,
-                                            name: &w.name,
-                                            gender: &w.gender,
-                                            birth_date: Cow::Borrowed(&w.birth_date),
-                                            phone: &w.phone,
-                                            hometown_code: &w.hometown_code,
-                                            employer: &w.employer,
-                                            worksite: &w.worksite,
-                                            trade: &w.trade,
-                                            district_code: &w.district_code,
-                                            membership: &w.membership,
-                                            card_no: &w.card_no,
-                                            hardship: w.hardship,
-                                            note: &w.note,
-                                        },
-                                    },
-                                )?;
-                                Outcome::Applied(officer_id)
-                            }
-                        }
-                        Decision::Diverged => {
-                            conflict(
-                                "diverged",
-                                table,
-                                &w.id_number,
-                                &w.header.uid,
-                                &w.header.uid,
-                                &line,
-                            )?;
-                            Outcome::Conflict
-                        }
-                        Decision::LocalEdit(id) => {
-                            conflict(
-                                "local_edit",
-                                table,
-                                &w.id_number,
-                                &w.header.uid,
-                                &w.header.uid,
-                                &line,
-                            )?;
-                            keep_local_edit(conn, &now, table, id, &w.header)?;
-                            Outcome::Conflict
-                        }
-                        Decision::Unchanged => Outcome::Unchanged,
-                    };
+                    let (outcome, added) =
+                        merge_worker(store, &mut officers, &w, &line, manifest, &conflict)?;
+                    summary.conflicts += added;
                     (w.header, outcome)
                 }
                 RecordKind::Event => {
@@ -359,24 +397,32 @@ fn apply(
                     let outcome = match decide(local, &e.header) {
                         Decision::Write(existing) => {
                             let officer_id = officers.id(&e.header.officer)?;
-                            q::write_merged_event(
-                                conn,
-                                existing,
-                                &MergedEvent {
-                                    header: merged_header(&e.header, officer_id),
-                                    name: &e.name,
-                                    kind: &e.kind,
-                                    held_on: &e.held_on,
-                                    place: &e.place,
-                                    district_code: &e.district_code,
-                                    default_quantity: e.default_quantity,
-                                    default_amount_fen: e.default_amount_fen,
-                                },
-                            )?;
+                            write_event_record(conn, existing, &e, officer_id)?;
                             Outcome::Applied(officer_id)
                         }
-                        Decision::Diverged => {
-                            conflict("diverged", table, "", &e.header.uid, &e.header.uid, &line)?;
+                        Decision::Diverged { id, replace } => {
+                            if replace {
+                                let before = local_line(store, kind, id)?;
+                                conflict(
+                                    "diverged",
+                                    table,
+                                    "",
+                                    &e.header.uid,
+                                    &e.header.uid,
+                                    &before,
+                                )?;
+                                let officer_id = officers.id(&e.header.officer)?;
+                                write_event_record(conn, Some(id), &e, officer_id)?;
+                            } else {
+                                conflict(
+                                    "diverged",
+                                    table,
+                                    "",
+                                    &e.header.uid,
+                                    &e.header.uid,
+                                    &line,
+                                )?;
+                            }
                             Outcome::Conflict
                         }
                         Decision::LocalEdit(id) => {
@@ -465,6 +511,204 @@ enum Outcome {
 
 type ConflictFn<'a> = dyn Fn(&str, &str, &str, &str, &str, &str) -> crate::store::Result<()> + 'a;
 
+/// A worker record: by uid the higher version wins as for every record; a new uid whose ID
+/// number a live worker here already holds is another record of that person (see
+/// `person`). Returns the outcome and the `same_person` conflicts added.
+fn merge_worker(
+    store: &Store,
+    officers: &mut Officers,
+    w: &WorkerRecord,
+    line: &str,
+    manifest: &Manifest,
+    conflict: &ConflictFn,
+) -> Result<(Outcome, u64)> {
+    let conn = store.conn();
+    let table = "worker";
+    let linked = q::link_of(conn, &w.header.uid)?;
+    let local = match &linked {
+        // A record shown through another: its own latest version is in the link.
+        Some(link) => Some(LocalVersion {
+            id: link.worker_id,
+            version: link.version,
+            exported_version: link.version,
+            updated_at: link.updated_at.clone(),
+        }),
+        None => q::local_version(conn, table, &w.header.uid)?,
+    };
+    let mut added = 0;
+    let outcome = match decide(local, &w.header) {
+        Decision::Write(existing) => {
+            let officer_id = officers.id(&w.header.officer)?;
+            if let Some(link) = linked {
+                let added = person::link(
+                    store,
+                    link.worker_id,
+                    w,
+                    line,
+                    &manifest.device_id,
+                    &manifest.batch_uid,
+                )?;
+                return Ok((Outcome::Applied(officer_id), added));
+            }
+            let Some(existing) = existing else {
+                // A new uid: another record of a person already here (live or withdrawn), or
+                // a new person.
+                if let Some(person) = q::person_holding(conn, &w.id_number, &w.header.uid)? {
+                    let added = person::link(
+                        store,
+                        person,
+                        w,
+                        line,
+                        &manifest.device_id,
+                        &manifest.batch_uid,
+                    )?;
+                    return Ok((Outcome::Applied(officer_id), added));
+                }
+                write_worker_row(conn, None, w, officer_id)?;
+                return Ok((Outcome::Applied(officer_id), 0));
+            };
+            // A known record whose new version carries an ID number another live worker
+            // holds: two people claim one number, which only an officer can settle.
+            let other = if w.header.deleted_at.is_none() {
+                q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
+            } else {
+                None
+            };
+            if let Some(kept) = other {
+                conflict("id_number", table, &w.id_number, &kept, &w.header.uid, line)?;
+                Outcome::Conflict
+            } else {
+                let id = write_worker_row(conn, Some(existing), w, officer_id)?;
+                // The shown record of a person changed: the rule may now prefer another.
+                let added = person::settle(store, id, &manifest.batch_uid)?;
+                return Ok((Outcome::Applied(officer_id), added));
+            }
+        }
+        Decision::Diverged { id, replace } => {
+            let uid = &w.header.uid;
+            if !replace {
+                conflict("diverged", table, &w.id_number, uid, uid, line)?;
+            } else if let Some(link) = &linked {
+                conflict("diverged", table, &w.id_number, uid, uid, &link.record_json)?;
+                added = person::link(
+                    store,
+                    link.worker_id,
+                    w,
+                    line,
+                    &manifest.device_id,
+                    &manifest.batch_uid,
+                )?;
+            } else {
+                let before = local_line(store, RecordKind::Worker, id)?;
+                conflict("diverged", table, &w.id_number, uid, uid, &before)?;
+                let officer_id = officers.id(&w.header.officer)?;
+                write_worker_row(conn, Some(id), w, officer_id)?;
+                added = person::settle(store, id, &manifest.batch_uid)?;
+            }
+            Outcome::Conflict
+        }
+        Decision::LocalEdit(id) => {
+            conflict(
+                "local_edit",
+                table,
+                &w.id_number,
+                &w.header.uid,
+                &w.header.uid,
+                line,
+            )?;
+            keep_local_edit(conn, &store.clock().stamp(), table, id, &w.header)?;
+            Outcome::Conflict
+        }
+        Decision::Unchanged => Outcome::Unchanged,
+    };
+    Ok((outcome, added))
+}
+
+pub(super) fn write_event_record(
+    conn: &rusqlite::Connection,
+    existing: Option<i64>,
+    e: &EventRecord,
+    officer_id: i64,
+) -> Result<()> {
+    q::write_merged_event(
+        conn,
+        existing,
+        &MergedEvent {
+            header: merged_header(&e.header, officer_id),
+            name: &e.name,
+            kind: &e.kind,
+            held_on: &e.held_on,
+            place: &e.place,
+            district_code: &e.district_code,
+            default_quantity: e.default_quantity,
+            default_amount_fen: e.default_amount_fen,
+        },
+    )?;
+    Ok(())
+}
+
+/// Writes a service version; `worker_id` is the row of its worker's person.
+pub(super) fn write_service_record(
+    conn: &rusqlite::Connection,
+    existing: Option<i64>,
+    s: &ServiceRecord,
+    worker_id: i64,
+    event_id: Option<i64>,
+    officer_id: i64,
+) -> Result<()> {
+    let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    q::write_merged_service(
+        conn,
+        existing,
+        &MergedService {
+            header: merged_header(&s.header, officer_id),
+            worker_id,
+            event_id,
+            kind: &s.kind,
+            served_on: &s.served_on,
+            place: &s.place,
+            quantity: s.quantity,
+            amount_fen: s.amount_fen,
+            note: &s.note,
+            health: s.health_check.as_ref().map(|h| HealthCheck {
+                provider: h.provider.to_string(),
+                blood_pressure: h.blood_pressure.to_string(),
+                glucose_tenths: h.glucose_tenths,
+                findings: h.findings.to_string(),
+                referral: h.referral,
+                follow_up_on: h.follow_up_on.as_deref().and_then(date),
+                consent_by: h.consent_by.to_string(),
+                consent_at: h.consent_at.to_string(),
+            }),
+            legal: s.legal_aid.as_ref().map(|l| LegalAid {
+                category: l.category.to_string(),
+                description: l.description.to_string(),
+                status: l.status.to_string(),
+                claimed_fen: l.claimed_fen,
+                recovered_fen: l.recovered_fen,
+                follows_uid: l.follows_uid.as_deref().map(str::to_string),
+            }),
+        },
+    )?;
+    Ok(())
+}
+
+pub(super) fn write_worker_row(
+    conn: &rusqlite::Connection,
+    existing: Option<i64>,
+    w: &WorkerRecord,
+    officer_id: i64,
+) -> Result<i64> {
+    Ok(q::write_merged_worker(
+        conn,
+        existing,
+        &MergedWorker {
+            header: merged_header(&w.header, officer_id),
+            row: person::worker_row(w),
+        },
+    )?)
+}
+
 fn merge_service(
     store: &Store,
     officers: &mut Officers,
@@ -473,7 +717,7 @@ fn merge_service(
     conflict: &ConflictFn,
 ) -> Result<Outcome> {
     let conn = store.conn();
-    let Some(worker_id) = q::rowid_of(conn, "worker", &s.worker_uid)? else {
+    let Some(worker_id) = q::person_row_of(conn, &s.worker_uid)? else {
         // Verification resolved the worker, so it is held in a conflict: keep the service
         // beside it rather than attach it to someone else.
         let id_number = q::worker_held_in_conflict(conn, &s.worker_uid)?.unwrap_or_default();
@@ -496,15 +740,16 @@ fn merge_service(
     let local = q::local_version(conn, "service", &s.header.uid)?;
     match decide(local, &s.header) {
         Decision::Unchanged => Ok(Outcome::Unchanged),
-        Decision::Diverged => {
-            conflict(
-                "diverged",
-                "service",
-                "",
-                &s.header.uid,
-                &s.header.uid,
-                line,
-            )?;
+        Decision::Diverged { id, replace } => {
+            let uid = &s.header.uid;
+            if replace {
+                let before = local_line(store, RecordKind::Service, id)?;
+                conflict("diverged", "service", "", uid, uid, &before)?;
+                let officer_id = officers.id(&s.header.officer)?;
+                write_service_record(conn, Some(id), s, worker_id, event_id, officer_id)?;
+            } else {
+                conflict("diverged", "service", "", uid, uid, line)?;
+            }
             Ok(Outcome::Conflict)
         }
         Decision::LocalEdit(id) => {
@@ -521,40 +766,7 @@ fn merge_service(
         }
         Decision::Write(existing) => {
             let officer_id = officers.id(&s.header.officer)?;
-            let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-            q::write_merged_service(
-                conn,
-                existing,
-                &MergedService {
-                    header: merged_header(&s.header, officer_id),
-                    worker_id,
-                    event_id,
-                    kind: &s.kind,
-                    served_on: &s.served_on,
-                    place: &s.place,
-                    quantity: s.quantity,
-                    amount_fen: s.amount_fen,
-                    note: &s.note,
-                    health: s.health_check.as_ref().map(|h| HealthCheck {
-                        provider: h.provider.to_string(),
-                        blood_pressure: h.blood_pressure.to_string(),
-                        glucose_tenths: h.glucose_tenths,
-                        findings: h.findings.to_string(),
-                        referral: h.referral,
-                        follow_up_on: h.follow_up_on.as_deref().and_then(date),
-                        consent_by: h.consent_by.to_string(),
-                        consent_at: h.consent_at.to_string(),
-                    }),
-                    legal: s.legal_aid.as_ref().map(|l| LegalAid {
-                        category: l.category.to_string(),
-                        description: l.description.to_string(),
-                        status: l.status.to_string(),
-                        claimed_fen: l.claimed_fen,
-                        recovered_fen: l.recovered_fen,
-                        follows_uid: l.follows_uid.as_deref().map(str::to_string),
-                    }),
-                },
-            )?;
+            write_service_record(conn, existing, s, worker_id, event_id, officer_id)?;
             Ok(Outcome::Applied(officer_id))
         }
     }

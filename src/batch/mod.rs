@@ -4,6 +4,8 @@
 pub mod export;
 pub mod format;
 pub mod merge;
+pub mod person;
+pub mod resolve;
 pub mod roster;
 pub mod source;
 pub mod verify;

@@ -56,7 +56,7 @@ pub enum Command {
     /// Bring data from elsewhere into this database
     #[command(subcommand)]
     Import(ImportCmd),
-    /// Records kept aside at import (same ID number under two workers, diverged copies)
+    /// Disagreements found at import (one person on two laptops, diverged copies); resolve them
     Conflicts(ConflictsArgs),
     /// Change the key of an encrypted database (builds with encryption)
     Rekey,
@@ -349,9 +349,31 @@ pub struct ImportBatchArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ConflictsArgs {
+    #[command(subcommand)]
+    pub action: Option<ConflictsAction>,
     #[arg(long)]
     pub json: bool,
+    /// Show ID numbers and phones in full
+    #[arg(long)]
+    pub reveal: bool,
+    /// Resolved conflicts too
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConflictsAction {
+    /// Keep one side of a conflict: it becomes a new version, audited and exported next
+    Resolve {
+        /// The conflict's number, as `jingong conflicts` lists it
+        id: i64,
+        /// The record to keep: its uid (one person on two laptops), or `here` / `incoming`
+        /// (two copies of one record)
+        #[arg(long, value_name = "UID|here|incoming")]
+        keep: String,
+    },
 }
 
 #[derive(Debug, Args)]

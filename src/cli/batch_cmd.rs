@@ -2,19 +2,23 @@
 //! printing around the batch layer.
 
 use super::args::{
-    BatchesArgs, Cli, ConflictsArgs, ExportArgs, ImportBatchArgs, ImportCmd, VerifyArgs,
+    BatchesArgs, Cli, ConflictsAction, ConflictsArgs, ExportArgs, ImportBatchArgs, ImportCmd,
+    VerifyArgs,
 };
-use super::output::{pad, print_json};
+use super::output::{pad, print_json, shown_id, shown_phone};
 use super::{CmdResult, Failure, db_path, open_store};
 use crate::batch::BatchError;
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{
     ExportOptions, ExportOutcome, ExportStep, Recovery, export as run_export,
 };
-use crate::batch::merge::{ImportOutcome, import_batches};
+use crate::batch::merge::{import_batches, outcome_lines, refused_line};
+use crate::batch::person::field_label;
+use crate::batch::resolve::{ResolveRefusal, resolve_conflict};
+use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
 use serde_json::json;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 fn fail(e: BatchError, lang: Lang) -> Failure {
     match e {
@@ -272,126 +276,182 @@ fn import_batch(cli: &Cli, a: &ImportBatchArgs) -> CmdResult {
     let results = import_batches(&mut store, &a.paths).map_err(|e| fail(e, lang))?;
     let mut refused = 0;
     for (path, result) in results {
-        match result {
-            Ok(ImportOutcome::AlreadyHere { .. }) => println!(
-                "{}",
-                match lang {
-                    Lang::Zh => format!("{}：该批次已导入过，未作任何改动", path.display()),
-                    Lang::En => format!(
-                        "{}: this batch was imported before; nothing changed",
-                        path.display()
-                    ),
-                }
-            ),
-            Ok(ImportOutcome::Imported(s)) => {
-                let [w, e, sv] = s.applied;
-                let unchanged: u64 = s.unchanged.iter().sum();
-                println!(
-                    "{}",
-                    match lang {
-                        Lang::Zh => format!(
-                            "{}：已导入 职工 {w}，活动 {e}，服务 {sv}；未变（本库已有同版或更新版本）{unchanged}；冲突 {}",
-                            path.display(),
-                            s.conflicts
-                        ),
-                        Lang::En => format!(
-                            "{}: imported {w} workers, {e} events, {sv} services; unchanged (same or newer here) {unchanged}; conflicts {}",
-                            path.display(),
-                            s.conflicts
-                        ),
-                    }
-                );
-                if let Some(missing) = &s.chain_gap {
-                    println!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!(
-                                "  注意：该设备的前一批次 {missing} 尚未导入（批次链有缺口），请向该经办人索取"
-                            ),
-                            Lang::En => format!(
-                                "  note: this laptop's previous batch {missing} has not been imported (gap in the chain); ask its officer for it"
-                            ),
-                        }
-                    );
-                }
-                if s.conflicts > 0 {
-                    println!(
-                        "{}",
-                        lang.pick(
-                            "  冲突记录已保留，用 jingong conflicts 查看",
-                            "  conflicting records were kept; list them with jingong conflicts"
-                        )
-                    );
-                }
-            }
-            Err(e) => {
-                refused += 1;
-                eprintln!("{}", e.message(lang));
-            }
+        let lines = outcome_lines(&path, &result, lang);
+        if result.is_err() {
+            refused += 1;
+            eprintln!("{}", lines.join("\n"));
+        } else {
+            println!("{}", lines.join("\n"));
         }
     }
     if refused > 0 {
-        return Err(Failure::refused(match lang {
-            Lang::Zh => format!("{refused} 个批次被拒收，未导入任何内容"),
-            Lang::En => format!("{refused} batch(es) refused; nothing of them was imported"),
-        }));
+        return Err(Failure::refused(refused_line(refused, lang)));
     }
     Ok(())
 }
 
 pub fn conflicts(cli: &Cli, a: &ConflictsArgs) -> CmdResult {
+    if let Some(ConflictsAction::Resolve { id, keep }) = &a.action {
+        return resolve(cli, *id, keep);
+    }
     let lang = cli.lang;
     let store = open_store(cli)?;
-    let rows = store
-        .open_conflicts()
-        .map_err(|e| Failure::from_store(e, lang))?;
+    let fail_store = |e| Failure::from_store(e, lang);
+    // A page at a time, printed as it is read (the JSON array too): a district office may
+    // hold many.
+    const PAGE: i64 = 500;
+    let mut after = 0;
+    let mut printed = 0usize;
+    let mut out = std::io::stdout().lock();
+    let written = |e: std::io::Error| Failure::refused(e.to_string());
+    loop {
+        let rows = store
+            .conflicts_page(a.all, after, PAGE)
+            .map_err(fail_store)?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        for c in &rows {
+            if a.json {
+                let item = serde_json::to_string_pretty(&conflict_json(c, a.reveal))
+                    .expect("values built here serialise");
+                let lead = if printed == 0 { "[\n" } else { ",\n" };
+                write!(out, "{lead}{item}").map_err(written)?;
+            } else {
+                // The lock is reentrant: println! inside takes it again on this thread.
+                print_conflict(c, a.reveal, lang);
+            }
+            printed += 1;
+        }
+    }
     if a.json {
-        let list: Vec<_> = rows
-            .iter()
-            .map(|c| {
-                json!({
-                    "id": c.id, "detected_at": c.detected_at, "reason": c.reason,
-                    "table": c.record_table, "id_number": c.id_number,
-                    "kept_uid": c.kept_uid, "incoming_uid": c.incoming_uid,
-                    "incoming_batch": c.incoming_batch,
-                    "incoming": serde_json::from_str::<serde_json::Value>(&c.incoming_json)
-                        .unwrap_or(serde_json::Value::Null),
-                })
-            })
-            .collect();
-        print_json(&list);
-        return Ok(());
-    }
-    if rows.is_empty() {
+        writeln!(out, "{}", if printed == 0 { "[]" } else { "\n]" }).map_err(written)?;
+    } else if printed == 0 {
         eprintln!("{}", lang.pick("没有待处理的冲突", "no open conflicts"));
-        return Ok(());
-    }
-    for c in &rows {
-        let reason = match c.reason.as_str() {
-            "id_number" => lang.pick("同一身份证号对应两名职工", "one ID number, two workers"),
-            "diverged" => lang.pick(
-                "同一记录同一版本内容不同",
-                "same record and version, different content",
-            ),
-            "local_edit" => lang.pick(
-                "本机修改未导出，来件版本更高",
-                "unexported local edit, newer copy came",
-            ),
-            _ => lang.pick("所属职工在冲突中", "its worker is in a conflict"),
-        };
-        println!(
-            "#{}  {}  {}  {}  {}{}  {}{}  {}{}",
-            c.id,
-            &c.detected_at[..c.detected_at.len().min(19)],
-            pad(reason, 24),
-            c.record_table,
-            lang.pick("身份证号 ", "ID "),
-            crate::domain::mask_id_number(&c.id_number),
-            lang.pick("保留 ", "kept "),
-            c.kept_uid,
-            lang.pick("来件 ", "incoming "),
-            c.incoming_uid
-        );
     }
     Ok(())
+}
+
+/// The record a conflict holds, with the ID number and phone masked unless revealed.
+fn masked_record(json: &str, reveal: bool) -> serde_json::Value {
+    let mut value = serde_json::from_str::<serde_json::Value>(json).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        if let Some(serde_json::Value::String(id)) = map.get_mut("id_number") {
+            *id = shown_id(id, reveal);
+        }
+        if let Some(serde_json::Value::String(phone)) = map.get_mut("phone") {
+            *phone = shown_phone(phone, reveal);
+        }
+    }
+    value
+}
+
+fn conflict_json(c: &ConflictRow, reveal: bool) -> serde_json::Value {
+    let fields: Vec<&str> = c.fields.split(',').filter(|f| !f.is_empty()).collect();
+    json!({
+        "id": c.id, "detected_at": c.detected_at, "reason": c.reason,
+        "table": c.record_table, "id_number": shown_id(&c.id_number, reveal),
+        "kept_uid": c.kept_uid, "incoming_uid": c.incoming_uid,
+        "incoming_batch": c.incoming_batch, "fields": fields,
+        "incoming": masked_record(&c.incoming_json, reveal),
+        "resolved_at": c.resolved_at,
+    })
+}
+
+fn print_conflict(c: &ConflictRow, reveal: bool, lang: Lang) {
+    let reason = match c.reason.as_str() {
+        "same_person" => lang.pick("同一人在两台电脑登记", "one person on two laptops"),
+        "id_number" => lang.pick("同一身份证号对应两名职工", "one ID number, two workers"),
+        "diverged" => lang.pick(
+            "同一记录同一版本内容不同",
+            "same record and version, different content",
+        ),
+        "local_edit" => lang.pick(
+            "本机修改未导出，来件版本更高",
+            "unexported local edit, newer copy came",
+        ),
+        _ => lang.pick("所属职工在冲突中", "its worker is in a conflict"),
+    };
+    let fields: Vec<&str> = c
+        .fields
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(|f| field_label(f, lang))
+        .collect();
+    println!(
+        "#{}  {}  {}  {}  {}{}  {}{}  {}{}{}{}",
+        c.id,
+        &c.detected_at[..c.detected_at.len().min(19)],
+        pad(reason, 24),
+        c.record_table,
+        lang.pick("身份证号 ", "ID "),
+        shown_id(&c.id_number, reveal),
+        lang.pick("保留 ", "kept "),
+        c.kept_uid,
+        lang.pick("来件 ", "incoming "),
+        c.incoming_uid,
+        if fields.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  {}{}",
+                lang.pick("不同：", "differ: "),
+                fields.join(lang.pick("、", ", "))
+            )
+        },
+        match &c.resolved_at {
+            Some(at) => format!(
+                "  {}{}",
+                lang.pick("已解决 ", "resolved "),
+                &at[..at.len().min(19)]
+            ),
+            None => String::new(),
+        }
+    );
+}
+
+fn resolve(cli: &Cli, id: i64, keep: &str) -> CmdResult {
+    let lang = cli.lang;
+    let mut store = open_store(cli)?;
+    match resolve_conflict(&mut store, id, keep).map_err(|e| fail(e, lang))? {
+        Ok(done) => {
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "冲突 #{} 已解决：保留 {}，记为第 {} 版，下次导出时发送",
+                        done.conflict_id, done.kept_uid, done.version
+                    ),
+                    Lang::En => format!(
+                        "conflict #{} resolved: kept {} as version {}, sent with the next export",
+                        done.conflict_id, done.kept_uid, done.version
+                    ),
+                }
+            );
+            Ok(())
+        }
+        Err(refusal) => Err(Failure::refused(match (refusal, lang) {
+            (ResolveRefusal::NoSuchConflict(id), Lang::Zh) => format!("没有编号为 #{id} 的冲突"),
+            (ResolveRefusal::NoSuchConflict(id), Lang::En) => format!("no conflict #{id}"),
+            (ResolveRefusal::AlreadyResolved(id), Lang::Zh) => {
+                format!("冲突 #{id} 已经解决过，未作更改")
+            }
+            (ResolveRefusal::AlreadyResolved(id), Lang::En) => {
+                format!("conflict #{id} is already resolved; nothing changed")
+            }
+            (ResolveRefusal::NotASide { keep, sides }, Lang::Zh) => format!(
+                "--keep：{keep} 不是这条冲突的任何一方；可填 {} 或 {}",
+                sides[0], sides[1]
+            ),
+            (ResolveRefusal::NotASide { keep, sides }, Lang::En) => format!(
+                "--keep: {keep} is neither side of this conflict; choose {} or {}",
+                sides[0], sides[1]
+            ),
+            (ResolveRefusal::NotHere { reason }, Lang::Zh) => {
+                format!("这类冲突（{reason}）不能在此解决：请在原电脑上修改该记录后重新导出")
+            }
+            (ResolveRefusal::NotHere { reason }, Lang::En) => format!(
+                "a conflict of this kind ({reason}) cannot be resolved here: correct the record on its laptop and export again"
+            ),
+        })),
+    }
 }

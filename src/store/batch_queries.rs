@@ -51,6 +51,29 @@ LEFT JOIN legal_aid l ON l.service_id = s.id
 WHERE s.version > s.exported_version
 ORDER BY s.id";
 
+/// One record of `table` by row id, in the columns of its `PENDING_*_SQL` (so the batch
+/// layer maps it the same way): the copy a merge lists when a newer copy replaces it.
+pub fn record_by_id_sql(table: &str) -> &'static str {
+    static SQL: LazyLock<[String; 3]> = LazyLock::new(|| {
+        let by_id = |sql: &str, alias: &str| {
+            let pending =
+                format!("WHERE {alias}.version > {alias}.exported_version\nORDER BY {alias}.id");
+            assert!(sql.contains(&pending), "the pending query ends as expected");
+            sql.replace(&pending, &format!("WHERE {alias}.id = ?1"))
+        };
+        [
+            by_id(PENDING_WORKERS_SQL, "w"),
+            by_id(PENDING_EVENTS_SQL, "e"),
+            by_id(PENDING_SERVICES_SQL, "s"),
+        ]
+    });
+    let index = RECORD_TABLES
+        .iter()
+        .position(|t| *t == table)
+        .expect("a record table");
+    &SQL[index]
+}
+
 /// The three record tables, in the order batches hold them.
 pub const RECORD_TABLES: [&str; 3] = ["worker", "event", "service"];
 
@@ -615,7 +638,8 @@ pub struct ConflictRow {
     /// `id_number`: one ID number under two worker uids; `diverged`: one uid and version with
     /// two contents; `worker_in_conflict`: a service whose worker is held in a conflict;
     /// `local_edit`: a higher version arrived for a record edited here and not yet exported
-    /// (the local edit is kept).
+    /// (the local edit is kept); `same_person`: two worker records of one person (one ID
+    /// number) disagree on `fields`.
     pub reason: String,
     pub record_table: String,
     pub id_number: String,
@@ -624,6 +648,8 @@ pub struct ConflictRow {
     pub incoming_batch: String,
     pub incoming_json: String,
     pub resolved_at: Option<String>,
+    /// `same_person`: the fields on which the two records disagree, comma-separated.
+    pub fields: String,
 }
 
 #[allow(clippy::too_many_arguments)] // one column each
@@ -668,30 +694,249 @@ pub fn worker_held_in_conflict(conn: &Connection, worker_uid: &str) -> Result<Op
         .optional()?)
 }
 
+const CONFLICT_COLUMNS: &str = "id, detected_at, reason, record_table, id_number, kept_uid,
+    incoming_uid, incoming_batch, incoming_json, resolved_at, fields";
+
+fn conflict_from_row(r: &Row) -> rusqlite::Result<ConflictRow> {
+    Ok(ConflictRow {
+        id: r.get(0)?,
+        detected_at: r.get(1)?,
+        reason: r.get(2)?,
+        record_table: r.get(3)?,
+        id_number: r.get(4)?,
+        kept_uid: r.get(5)?,
+        incoming_uid: r.get(6)?,
+        incoming_batch: r.get(7)?,
+        incoming_json: r.get(8)?,
+        resolved_at: r.get(9)?,
+        fields: r.get(10)?,
+    })
+}
+
 impl Store {
     /// Open conflicts, oldest first.
     pub fn open_conflicts(&self) -> Result<Vec<ConflictRow>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, detected_at, reason, record_table, id_number, kept_uid, incoming_uid,
-                incoming_batch, incoming_json, resolved_at
-             FROM conflict WHERE resolved_at IS NULL ORDER BY id",
-        )?;
+        self.conflicts_page(false, 0, i64::MAX)
+    }
+
+    /// Conflicts from row id `after` on, at most `limit`, oldest first; resolved ones too
+    /// when `all`.
+    pub fn conflicts_page(&self, all: bool, after: i64, limit: i64) -> Result<Vec<ConflictRow>> {
+        let filter = if all { "" } else { "AND resolved_at IS NULL" };
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id > ?1 {filter} ORDER BY id LIMIT ?2"
+        ))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(ConflictRow {
-                    id: r.get(0)?,
-                    detected_at: r.get(1)?,
-                    reason: r.get(2)?,
-                    record_table: r.get(3)?,
-                    id_number: r.get(4)?,
-                    kept_uid: r.get(5)?,
-                    incoming_uid: r.get(6)?,
-                    incoming_batch: r.get(7)?,
-                    incoming_json: r.get(8)?,
-                    resolved_at: r.get(9)?,
-                })
-            })?
+            .query_map([after, limit], conflict_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+
+    pub fn conflict_by_id(&self, id: i64) -> Result<Option<ConflictRow>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {CONFLICT_COLUMNS} FROM conflict WHERE id = ?1"),
+                [id],
+                conflict_from_row,
+            )
+            .optional()?)
+    }
+}
+
+/// Marks conflict `id` resolved. `signature`, when given, replaces the stored one: it names the
+/// versions the resolution produced, so the same disagreement is not listed again.
+pub fn mark_conflict_resolved(
+    conn: &Connection,
+    id: i64,
+    at: &str,
+    signature: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE conflict SET resolved_at = ?2, signature = coalesce(?3, signature)
+         WHERE id = ?1 AND resolved_at IS NULL",
+        params![id, at, signature],
+    )?;
+    Ok(())
+}
+
+/// A worker record of a person shown through another record (see migration 8).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedRecord {
+    pub uid: String,
+    /// The row of the person, whose services are every record's.
+    pub worker_id: i64,
+    pub version: i64,
+    pub updated_at: String,
+    pub deleted: bool,
+    pub officer_device: String,
+    /// The record as the batch format writes it.
+    pub record_json: String,
+}
+
+const LINK_COLUMNS: &str =
+    "uid, worker_id, version, updated_at, deleted, officer_device, record_json";
+
+fn link_from_row(r: &Row) -> rusqlite::Result<LinkedRecord> {
+    Ok(LinkedRecord {
+        uid: r.get(0)?,
+        worker_id: r.get(1)?,
+        version: r.get(2)?,
+        updated_at: r.get(3)?,
+        deleted: r.get(4)?,
+        officer_device: r.get(5)?,
+        record_json: r.get(6)?,
+    })
+}
+
+pub fn link_of(conn: &Connection, uid: &str) -> Result<Option<LinkedRecord>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {LINK_COLUMNS} FROM worker_link WHERE uid = ?1"
+        ))?
+        .query_row([uid], link_from_row)
+        .optional()?)
+}
+
+/// The other records of the person shown by worker row `worker_id` (a handful at most).
+pub fn links_of_person(conn: &Connection, worker_id: i64) -> Result<Vec<LinkedRecord>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LINK_COLUMNS} FROM worker_link WHERE worker_id = ?1 ORDER BY uid"
+    ))?;
+    let rows = stmt
+        .query_map([worker_id], link_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn upsert_link(conn: &Connection, link: &LinkedRecord) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO worker_link(uid, worker_id, version, updated_at, deleted, officer_device,
+            record_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(uid) DO UPDATE SET worker_id = excluded.worker_id,
+            version = excluded.version, updated_at = excluded.updated_at,
+            deleted = excluded.deleted, officer_device = excluded.officer_device,
+            record_json = excluded.record_json",
+    )?
+    .execute(params![
+        link.uid,
+        link.worker_id,
+        link.version,
+        link.updated_at,
+        link.deleted,
+        link.officer_device,
+        link.record_json
+    ])?;
+    Ok(())
+}
+
+pub fn remove_link(conn: &Connection, uid: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM worker_link WHERE uid = ?1")?
+        .execute([uid])?;
+    Ok(())
+}
+
+/// The worker row a service of worker `uid` belongs to: the record's own row, or the row of
+/// the person it is linked to.
+pub fn person_row_of(conn: &Connection, uid: &str) -> Result<Option<i64>> {
+    if let Some(id) = rowid_of(conn, "worker", uid)? {
+        return Ok(Some(id));
+    }
+    Ok(conn
+        .prepare_cached("SELECT worker_id FROM worker_link WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?)
+}
+
+/// The row id of the live worker holding `id_number`, other than `except_uid`.
+pub fn live_holder_id(conn: &Connection, id_number: &str, except_uid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM worker WHERE id_number = ?1 AND deleted_at IS NULL AND uid <> ?2",
+        )?
+        .query_row(params![id_number, except_uid], |r| r.get(0))
+        .optional()?)
+}
+
+/// The row of the person holding `id_number` under a uid other than `except_uid`: a live
+/// worker if there is one, else a withdrawn one (the lowest row: any is the same person).
+pub fn person_holding(conn: &Connection, id_number: &str, except_uid: &str) -> Result<Option<i64>> {
+    if let Some(id) = live_holder_id(conn, id_number, except_uid)? {
+        return Ok(Some(id));
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM worker
+             WHERE id_number = ?1 AND deleted_at IS NOT NULL AND uid <> ?2
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row(params![id_number, except_uid], |r| r.get(0))
+        .optional()?)
+}
+
+/// Gives worker row `id` another record's uid (the person is now shown through it).
+pub fn set_worker_uid(conn: &Connection, id: i64, uid: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE worker SET uid = ?2 WHERE id = ?1")?
+        .execute(params![id, uid])?;
+    Ok(())
+}
+
+/// One open or resolved `same_person` conflict, by its signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonConflict {
+    pub kept_uid: String,
+    pub incoming_uid: String,
+    pub incoming_json: String,
+    pub fields: String,
+    pub signature: String,
+}
+
+/// Makes the open `same_person` conflicts of `id_number` exactly `wanted`: a conflict still
+/// wanted stays as it is (same id, same date), one no longer wanted goes, and a new one is
+/// added unless the same signature was resolved before. Returns how many were added.
+pub fn set_person_conflicts(
+    conn: &Connection,
+    now: &str,
+    id_number: &str,
+    batch_uid: &str,
+    wanted: &[PersonConflict],
+) -> Result<u64> {
+    let existing: Vec<(i64, String, bool)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, signature, resolved_at IS NULL FROM conflict
+             WHERE id_number = ?1 AND reason = 'same_person'",
+        )?;
+        stmt.query_map([id_number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for (id, signature, open) in &existing {
+        if *open && !wanted.iter().any(|w| &w.signature == signature) {
+            conn.prepare_cached("DELETE FROM conflict WHERE id = ?1")?
+                .execute([id])?;
+        }
+    }
+    let mut added = 0;
+    for w in wanted {
+        if existing.iter().any(|(_, s, _)| s == &w.signature) {
+            continue;
+        }
+        conn.prepare_cached(
+            "INSERT INTO conflict(detected_at, reason, record_table, id_number, kept_uid,
+                incoming_uid, incoming_batch, incoming_json, fields, signature)
+             VALUES (?1, 'same_person', 'worker', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            now,
+            id_number,
+            w.kept_uid,
+            w.incoming_uid,
+            batch_uid,
+            w.incoming_json,
+            w.fields,
+            w.signature
+        ])?;
+        added += 1;
+    }
+    Ok(added)
 }

@@ -58,11 +58,15 @@ pub enum Action {
     Undo,
     /// Put back what this sitting's undo took, newest undone first.
     Redo,
+    /// Merge batch folders or zips from other laptops (the batches screen).
+    ImportBatch,
+    /// The conflicts found by merges: compare the sides and keep one.
+    Conflicts,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 40] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -101,6 +105,8 @@ impl Action {
         Action::Attendees,
         Action::Undo,
         Action::Redo,
+        Action::ImportBatch,
+        Action::Conflicts,
     ];
 
     /// The action named `name` in a keymap file.

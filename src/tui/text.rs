@@ -47,6 +47,11 @@ keys! {
     StatusWriting, StatusGap, PathLine, OptionsTitle, OutDirLabel, ZipLabel, CsvLabel,
     XlsxLabel, OptionsHint, VerifyTitle, Verifying, VerifyOk, VerifyProblems, VerifyMore, VerifyFailed,
     LoadFailed,
+    ImportBatchTitle, ImportBatchLabel, ImportBatchHint, ImportBatchNoPath, ImportBatchRunning,
+    ImportBatchResult, ConflictsTitle, ConflictsCount, NoConflicts, ConflictsHint, ConflictShown,
+    ConflictOther, ConflictChosen, ConflictResolved, ConflictNotHere, ConflictsFailed, ColField,
+    ConflictSamePerson, ConflictDiverged, ConflictLocalEdit, ConflictIdNumber,
+    ConflictWorkerHeld, ConflictDiffers, ConflictsMore,
     CtxEvents, CtxQuickEntry, CtxAttendees, CtxImport,
     EventsTitle, EventsCount, ColEventName, ColServed, NoEventsYet, EventNewTitle, EventNameHint,
     PerPersonQuantity, PerPersonAmount, EventCreated, PerPerson, AtEvent,
@@ -291,6 +296,32 @@ fn zh(key: T) -> &'static str {
         VerifyMore => "……另有 {0} 个问题（命令 jingong verify 列出全部）",
         VerifyFailed => "无法校验：{0}",
         LoadFailed => "读取批次信息失败：{0}",
+        ImportBatchTitle => "导入其他电脑的批次",
+        ImportBatchLabel => "批次文件夹或 zip",
+        ImportBatchHint => {
+            "可直接粘贴路径；多个批次每行一个或各加引号。导入前先逐一校验，有问题的批次整批拒收。"
+        }
+        ImportBatchNoPath => "请填写批次文件夹或 zip 的路径",
+        ImportBatchRunning => "正在校验并导入批次…",
+        ImportBatchResult => "导入结果",
+        ConflictsTitle => "冲突：逐项比对，选择保留哪一方",
+        ConflictsCount => "待解决冲突 {0} 条",
+        NoConflicts => "没有待解决的冲突。",
+        ConflictsHint => "{0}/{1} 选择一方，{2} 保留所选一方（成为新版本，下次导出时发送）",
+        ConflictShown => "现显示",
+        ConflictOther => "另一方",
+        ConflictChosen => "▸ 保留这一方",
+        ConflictResolved => "冲突 #{0} 已解决：保留 {1}，记为第 {2} 版，下次导出时发送",
+        ConflictNotHere => "这类冲突不能在此解决：请在原电脑上修改该记录后重新导出",
+        ConflictsFailed => "读取冲突失败：{0}",
+        ColField => "项目",
+        ConflictSamePerson => "同一人在两台电脑登记",
+        ConflictDiverged => "同一记录同一版本内容不同",
+        ConflictLocalEdit => "本机修改未导出，来件版本更高",
+        ConflictIdNumber => "同一身份证号对应两名职工",
+        ConflictWorkerHeld => "所属职工在冲突中",
+        ConflictDiffers => "不同：{0}",
+        ConflictsMore => "（只列出前 {0} 条，解决后再看其余）",
         CtxEvents => "服务活动",
         CtxQuickEntry => "快速录入",
         CtxAttendees => "受服务名单",
@@ -591,6 +622,38 @@ fn en(key: T) -> &'static str {
         VerifyMore => "… {0} more (jingong verify lists them all)",
         VerifyFailed => "Cannot verify: {0}",
         LoadFailed => "Could not read the batches: {0}",
+        ImportBatchTitle => "Import batches from other laptops",
+        ImportBatchLabel => "Batch folder or zip",
+        ImportBatchHint => {
+            "Paste paths as they are; several batches one per line or each in quotes. Each is verified first; a batch with a problem is refused whole."
+        }
+        ImportBatchNoPath => "Give the path of a batch folder or zip",
+        ImportBatchRunning => "Verifying and importing…",
+        ImportBatchResult => "Import result",
+        ConflictsTitle => "Conflicts: compare field by field, keep one side",
+        ConflictsCount => "{0} open conflicts",
+        NoConflicts => "No open conflicts.",
+        ConflictsHint => {
+            "{0}/{1} choose a side, {2} keeps it (a new version, sent with the next export)"
+        }
+        ConflictShown => "shown",
+        ConflictOther => "other",
+        ConflictChosen => "▸ keep this side",
+        ConflictResolved => {
+            "conflict #{0} resolved: kept {1} as version {2}, sent with the next export"
+        }
+        ConflictNotHere => {
+            "A conflict of this kind cannot be resolved here: correct the record on its laptop and export again"
+        }
+        ConflictsFailed => "Could not read the conflicts: {0}",
+        ColField => "Field",
+        ConflictSamePerson => "one person on two laptops",
+        ConflictDiverged => "same record and version, different content",
+        ConflictLocalEdit => "unexported local edit, newer copy came",
+        ConflictIdNumber => "one ID number, two workers",
+        ConflictWorkerHeld => "its worker is in a conflict",
+        ConflictDiffers => "differ: {0}",
+        ConflictsMore => "(the first {0} only; resolve them to see the rest)",
         CtxEvents => "events",
         CtxQuickEntry => "quick entry",
         CtxAttendees => "workers served",

@@ -7,6 +7,8 @@
 //! every waiting row. The export function keeps its promise (a whole batch or none) whatever
 //! happens to this screen or the process.
 
+use super::batch_import::{self, ImportReport, ImportResult};
+use super::conflicts::ConflictsScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep, export};
@@ -41,12 +43,14 @@ enum Msg {
         path: String,
         result: Result<Box<VerifyReport>, String>,
     },
+    Imported(Result<ImportResult, String>),
 }
 
 enum Job {
     Load,
     Export(ExportOptions),
     Verify(String),
+    Import(Vec<PathBuf>),
 }
 
 /// The export as the gauge shows it: `None` until the first report.
@@ -71,6 +75,9 @@ struct Report {
 enum Popup {
     Options(Form),
     Report(Box<Report>),
+    /// The paths of batches to import.
+    ImportPaths(Form),
+    Imported(Box<ImportReport>),
 }
 
 /// One history row with what the list shows of it.
@@ -87,6 +94,8 @@ pub struct BatchesScreen {
     clock: Clock,
     lang: Lang,
     out_dir: String,
+    /// What was last typed in the import popup, offered again.
+    import_paths: String,
     zip: bool,
     csv: bool,
     xlsx: bool,
@@ -118,6 +127,7 @@ impl BatchesScreen {
         let db = ctx.store.path().to_path_buf();
         let mut screen = BatchesScreen {
             out_dir: default_out_dir(&db).display().to_string(),
+            import_paths: String::new(),
             db,
             opener: ctx.store.opener(),
             clock: ctx.store.clock(),
@@ -154,12 +164,13 @@ impl BatchesScreen {
         let opener = self.opener.clone();
         let clock = self.clock;
         let is_export = matches!(job, Job::Export(_));
+        let is_import = matches!(job, Job::Import(_));
         let spawned = std::thread::Builder::new()
             .name("jingong-batches".into())
             .spawn(move || {
                 let opened = match &job {
-                    // Export writes (the batch rows, the marking); the rest only reads.
-                    Job::Export(_) => opener.open(Access::ReadWrite),
+                    // Export and import write; the rest only reads.
+                    Job::Export(_) | Job::Import(_) => opener.open(Access::ReadWrite),
                     Job::Load | Job::Verify(_) => opener.open(Access::ReadOnly),
                 };
                 match opened {
@@ -177,6 +188,9 @@ impl BatchesScreen {
             self.outstanding -= 1;
             if is_export {
                 self.export = None;
+            }
+            if is_import {
+                self.popup = None;
             }
             self.notice = Some(Notice::Error(tf(self.lang, T::Error, &[&e.to_string()])));
         }
@@ -292,6 +306,19 @@ impl BatchesScreen {
                 ctx.wrote = true;
                 self.start(Job::Load, ctx);
             }
+            Msg::Imported(result) => {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                if let Some(Popup::Imported(report)) = &mut self.popup {
+                    report.result = Some(result);
+                } else if let Ok(r) = &result
+                    && let Some(last) = r.lines.last()
+                {
+                    // The popup was closed meanwhile: its last word goes to the status line.
+                    ctx.say(last.trim());
+                }
+                ctx.wrote = true;
+                self.start(Job::Load, ctx);
+            }
             Msg::Verified { path, result } => {
                 self.outstanding = self.outstanding.saturating_sub(1);
                 if let Some(Popup::Report(report)) = &mut self.popup
@@ -333,6 +360,49 @@ impl BatchesScreen {
                     self.popup = Some(Popup::Options(form));
                 }
             },
+            Popup::ImportPaths(mut form) => match input {
+                Input::Action(Action::Back) => {}
+                Input::Action(Action::Save | Action::NextField) => {
+                    let typed = form.raw(batch_import::PATHS_FIELD);
+                    let paths = batch_import::batch_paths(&typed);
+                    if paths.is_empty() {
+                        form.touch_all();
+                        if let Some(field) = form.field_mut(batch_import::PATHS_FIELD) {
+                            field.error = Some(t(ctx.lang, T::ImportBatchNoPath).to_string());
+                        }
+                        self.popup = Some(Popup::ImportPaths(form));
+                    } else {
+                        self.import_paths = typed;
+                        self.popup = Some(Popup::Imported(Box::new(ImportReport::running())));
+                        self.start(Job::Import(paths), ctx);
+                    }
+                }
+                Input::Action(_) => self.popup = Some(Popup::ImportPaths(form)),
+                Input::Text(edit) => {
+                    form.edit(&edit);
+                    if let Some(field) = form.field_mut(batch_import::PATHS_FIELD) {
+                        field.error = None;
+                    }
+                    self.popup = Some(Popup::ImportPaths(form));
+                }
+            },
+            Popup::Imported(mut report) => {
+                let page = report.height.get().max(1);
+                let last = report.lines.get().saturating_sub(report.height.get());
+                match input {
+                    Input::Action(Action::Back | Action::Confirm) => return Effect::None,
+                    Input::Action(Action::Up) => report.scroll = report.scroll.saturating_sub(1),
+                    Input::Action(Action::Down) => report.scroll = (report.scroll + 1).min(last),
+                    Input::Action(Action::PageUp) => {
+                        report.scroll = report.scroll.saturating_sub(page);
+                    }
+                    Input::Action(Action::PageDown) => {
+                        report.scroll = (report.scroll + page).min(last);
+                    }
+                    _ => {}
+                }
+                self.popup = Some(Popup::Imported(report));
+            }
             Popup::Report(mut report) => {
                 let page = report.height.get().max(1);
                 let last = report.lines.get().saturating_sub(report.height.get());
@@ -378,6 +448,13 @@ fn run(job: Job, store: &mut Store, lang: Lang, sender: &Sender<Msg>) {
             }
             Msg::Exported(result)
         }
+        Job::Import(paths) => {
+            let result = batch_import::run_import(store, &paths, lang);
+            if let Err(message) = &result {
+                tracing::warn!(len = message.len(), "batch import from the TUI failed");
+            }
+            Msg::Imported(result)
+        }
         Job::Verify(path) => {
             let today = store.clock().today();
             let result = verify_in_context(Path::new(&path), Some(store), today)
@@ -395,6 +472,7 @@ fn failed(job: Job, message: String) -> Msg {
     match job {
         Job::Load => Msg::Loaded(Err(message)),
         Job::Export(_) => Msg::Exported(Err(message)),
+        Job::Import(_) => Msg::Imported(Err(message)),
         Job::Verify(path) => Msg::Verified {
             path,
             result: Err(message),
@@ -416,7 +494,7 @@ fn with_recovered(text: &str, recovered: usize, lang: Lang) -> String {
 impl Screen for BatchesScreen {
     fn context(&self) -> Context {
         match &self.popup {
-            Some(Popup::Options(_)) => Context::Form,
+            Some(Popup::Options(_) | Popup::ImportPaths(_)) => Context::Form,
             _ => Context::Batches,
         }
     }
@@ -445,6 +523,15 @@ impl Screen for BatchesScreen {
                 } else {
                     self.popup = Some(Popup::Options(self.options_form(ctx.lang)));
                 }
+            }
+            Input::Action(Action::ImportBatch) => {
+                self.popup = Some(Popup::ImportPaths(batch_import::path_form(
+                    ctx.lang,
+                    &self.import_paths,
+                )));
+            }
+            Input::Action(Action::Conflicts) => {
+                return Effect::Push(Box::new(ConflictsScreen::open(ctx)));
             }
             Input::Action(Action::Confirm) => {
                 if let Some(row) = self.history.get(self.selected) {
@@ -595,6 +682,10 @@ impl Screen for BatchesScreen {
         match &self.popup {
             Some(Popup::Options(form)) => render_options(frame, area, form, view),
             Some(Popup::Report(report)) => render_report(frame, area, report, lang),
+            Some(Popup::ImportPaths(form)) => {
+                batch_import::render_path_form(frame, area, form, view);
+            }
+            Some(Popup::Imported(report)) => batch_import::render_report(frame, area, report, lang),
             None => {}
         }
     }
@@ -602,12 +693,16 @@ impl Screen for BatchesScreen {
     fn footer(&self) -> Vec<Action> {
         match &self.popup {
             Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
-            Some(Popup::Report(_)) => vec![Action::Down, Action::PageDown, Action::Back],
+            Some(Popup::ImportPaths(_)) => vec![Action::Save, Action::Back],
+            Some(Popup::Report(_) | Popup::Imported(_)) => {
+                vec![Action::Down, Action::PageDown, Action::Back]
+            }
             None => vec![
                 Action::Export,
                 Action::Confirm,
-                Action::PageDown,
-                Action::Back,
+                // Esc leaves as on every screen; the row has no room for it in English.
+                Action::ImportBatch,
+                Action::Conflicts,
             ],
         }
     }
@@ -910,7 +1005,7 @@ pub fn fit_tail(text: &str, width: usize) -> String {
 /// `text` broken into lines of at most `width` columns; lines after the first are
 /// `indent` columns narrower (they are drawn indented). A two-column character never
 /// straddles a break.
-fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0;

@@ -2,7 +2,9 @@
 //! draws itself from that state (`render`, which never touches the database).
 
 pub mod attendees;
+pub mod batch_import;
 pub mod batches;
+pub mod conflicts;
 pub mod detail;
 pub mod event_form;
 pub mod events;
