@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_5,
     MIGRATION_6,
     MIGRATION_7,
+    MIGRATION_8,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -724,6 +725,17 @@ INSERT INTO conflict_new(id, detected_at, id_number, kept_uid, incoming_uid, inc
 DROP TABLE conflict;
 ALTER TABLE conflict_new RENAME TO conflict;
 CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
+"#;
+
+/// Corrections: a withdrawal keeps the record as a tombstone carrying the officer's reason; the
+/// audit row of the withdrawal carries it too (who, when, why); a legal-aid visit that closes
+/// its case names the outcome. Empty text means "none", so older rows need no rewrite.
+const MIGRATION_8: &str = r#"
+ALTER TABLE worker ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE event ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE service ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE legal_aid ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what
