@@ -425,4 +425,22 @@ fn legal_close_ends_the_case_and_worker_show_gives_its_amounts() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("已结案"));
+    // The statistics count the case once, closed, with its latest visit's amounts.
+    let stats = json_of(t.cmd().args(["stats", "--json"]));
+    let legal = &stats["legal"];
+    assert_eq!(
+        (
+            legal["open_cases"].as_i64(),
+            legal["cases_in_period"].as_i64()
+        ),
+        (Some(0), Some(1))
+    );
+    assert_eq!(legal["closed_in_period"], 1);
+    assert_eq!(
+        (
+            legal["claimed_fen"].as_i64(),
+            legal["recovered_fen"].as_i64()
+        ),
+        (Some(800_000), Some(600_000))
+    );
 }
