@@ -56,11 +56,13 @@ pub enum Action {
     Attendees,
     /// Take back the last service recorded in quick entry (a tombstone).
     Undo,
+    /// Withdraw the selected record: a tombstone with a reason, asked for first.
+    Withdraw,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -98,6 +100,7 @@ impl Action {
         Action::ImportRoster,
         Action::Attendees,
         Action::Undo,
+        Action::Withdraw,
     ];
 
     /// The action named `name` in a keymap file.
