@@ -364,14 +364,12 @@ fn zh(key: T) -> &'static str {
         ImportRunning => "正在导入：{0}",
         ImportReading => "读取名单…",
         ImportFailed => "未能导入：{0}",
-        WithdrawServiceQuestion => {
-            "撤回 {0} 的这条“{1}”记录？记录保留为“已撤回”，随下一批次上报。请填写原因："
-        }
+        WithdrawServiceQuestion => "撤回 {0} 的这条“{1}”记录？记录保留为“已撤回”，随下一批次上报。",
         WithdrawWorkerQuestion => {
-            "撤回职工 {0}？不再出现在列表中；记录保留为“已撤回”，随下一批次上报。请填写原因："
+            "撤回职工 {0}？不再出现在列表中；记录保留为“已撤回”，随下一批次上报。"
         }
-        WithdrawEventQuestion => "撤回活动 {0}？记录保留为“已撤回”，随下一批次上报。请填写原因：",
-        ReasonLabel => "原因",
+        WithdrawEventQuestion => "撤回活动 {0}？记录保留为“已撤回”，随下一批次上报。",
+        ReasonLabel => "原因（必填）",
         ReasonKeys => "[{0}] 确认撤回    [{1}] 取消",
         Withdrawn => "已撤回：{0}",
         WithdrawAttendeesQuestion => {
@@ -674,15 +672,15 @@ fn en(key: T) -> &'static str {
         ImportReading => "reading the roster…",
         ImportFailed => "Could not import: {0}",
         WithdrawServiceQuestion => {
-            "Withdraw this \"{1}\" record of {0}? It is kept as withdrawn and goes out with the next batch. Reason:"
+            "Withdraw this \"{1}\" record of {0}? It is kept as withdrawn and goes out with the next batch."
         }
         WithdrawWorkerQuestion => {
-            "Withdraw worker {0}? They leave the list; the record is kept as withdrawn and goes out with the next batch. Reason:"
+            "Withdraw worker {0}? They leave the list; the record is kept as withdrawn and goes out with the next batch."
         }
         WithdrawEventQuestion => {
-            "Withdraw event {0}? It is kept as withdrawn and goes out with the next batch. Reason:"
+            "Withdraw event {0}? It is kept as withdrawn and goes out with the next batch."
         }
-        ReasonLabel => "Reason",
+        ReasonLabel => "Reason (required)",
         ReasonKeys => "[{0}] withdraw    [{1}] cancel",
         Withdrawn => "Withdrawn: {0}",
         WithdrawAttendeesQuestion => {
