@@ -373,7 +373,7 @@ fn zh(key: T) -> &'static str {
         ReasonKeys => "[{0}] 确认撤回    [{1}] 取消",
         Withdrawn => "已撤回：{0}",
         WithdrawAttendeesQuestion => {
-            "该活动有 {0} 条参加人员的服务记录。一并撤回？选“否”则活动和记录都不撤回。"
+            "该活动有{0}条参加人员的服务记录，一并撤回？选“否”则活动和记录都不撤回。"
         }
         EventWithdrawn => "已撤回活动 {0}，连同 {1} 条服务记录",
         EventNotWithdrawn => "未撤回：活动还有参加人员的服务记录，未作改动",
@@ -684,7 +684,7 @@ fn en(key: T) -> &'static str {
         ReasonKeys => "[{0}] withdraw    [{1}] cancel",
         Withdrawn => "Withdrawn: {0}",
         WithdrawAttendeesQuestion => {
-            "This event has {0} attendee services. Withdraw them too? No leaves the event and its records as they are."
+            "{0} attendee services are recorded in this event. Withdraw them too? (No: nothing is withdrawn)"
         }
         EventWithdrawn => "Event {0} withdrawn, with {1} services",
         EventNotWithdrawn => {
