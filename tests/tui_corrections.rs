@@ -297,7 +297,10 @@ fn the_event_question_in_english_shows_its_answer_keys() {
     type_text(&mut app, "cancelled");
     keys(&mut app, "enter");
     let screen = screen_text(&app);
-    assert!(screen.contains("attendee services are recorded"), "{screen}");
+    assert!(
+        screen.contains("attendee services are recorded"),
+        "{screen}"
+    );
     assert!(screen.contains("[y] Yes"), "{screen}");
     keys(&mut app, "esc");
     assert!(!store(&fx).event_by_uid(&fx.event).unwrap().unwrap().deleted);
