@@ -611,6 +611,15 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
             conn.execute_batch(&format!("DROP {kind} IF EXISTS {name}"))
                 .unwrap();
         }
+        // And the columns later migrations add, so they can add them again.
+        conn.execute_batch(
+            "ALTER TABLE worker DROP COLUMN withdraw_reason;
+             ALTER TABLE event DROP COLUMN withdraw_reason;
+             ALTER TABLE service DROP COLUMN withdraw_reason;
+             ALTER TABLE audit DROP COLUMN reason;
+             ALTER TABLE legal_aid DROP COLUMN outcome;",
+        )
+        .unwrap();
         conn.pragma_update(None, "user_version", 3).unwrap();
     }
     let mut store = Store::open(&path).unwrap();

@@ -331,6 +331,8 @@ fn the_worker_row_names_every_column_of_a_worker_it_does_not_leave_to_the_header
         "updated_at",
         "officer_id",
         "deleted_at",
+        // Written with deleted_at by a withdrawal, like the tombstone itself.
+        "withdraw_reason",
         "origin_device",
     ];
     let row = jingong::store::workers::WorkerRow::COLUMNS;

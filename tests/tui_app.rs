@@ -410,7 +410,8 @@ fn edit_a_worker() {
     let fx = seeded();
     let mut app = open_app(&fx.db, Lang::Zh);
     open_worker(&mut app, "wjg");
-    keys(&mut app, "e tab tab tab ctrl-u");
+    // `e` and Enter correct the selected service; F3 edits the worker.
+    keys(&mut app, "f3 tab tab tab ctrl-u");
     type_text(&mut app, "天津大桥新材集团");
     keys(&mut app, "f2");
     assert!(screen_text(&app).contains("天津大桥新材集团"));
@@ -424,15 +425,20 @@ fn edit_a_worker() {
 }
 
 #[test]
-fn delete_a_worker_after_confirmation() {
+fn withdraw_a_worker_with_a_reason() {
     let fx = seeded();
     let mut app = open_app(&fx.db, Lang::Zh);
     open_worker(&mut app, "zxy");
-    keys(&mut app, "d n");
+    keys(&mut app, "d esc");
     assert_eq!(live_workers(&fx.db).len(), 5);
-    keys(&mut app, "d y");
+    // No reason, no withdrawal: the popup says why and stays.
+    keys(&mut app, "d enter");
+    assert!(screen_text(&app).contains("撤回原因：必填"));
+    assert_eq!(live_workers(&fx.db).len(), 5);
+    type_text(&mut app, "误登记");
+    keys(&mut app, "enter");
     let screen = screen_text(&app);
-    assert!(screen.contains("已删除：张秀英"), "{screen}");
+    assert!(screen.contains("已撤回：张秀英"), "{screen}");
     assert_eq!(live_workers(&fx.db).len(), 4);
     let w = Store::open(&fx.db)
         .unwrap()
@@ -591,7 +597,7 @@ fn snapshot_worker_detail_and_delete_question() {
         snap(&app, &format!("detail_{tag}"));
         keys(&mut app, "d");
         snap(&app, &format!("detail_delete_question_{tag}"));
-        keys(&mut app, "n e");
+        keys(&mut app, "esc f3");
         snap(&app, &format!("worker_edit_{tag}"));
     }
 }
@@ -650,7 +656,7 @@ fn popups_over_chinese_text_keep_their_borders_at_every_width() {
         assert_borders_intact(&buffer_text(terminal.backend().buffer()));
         let text = buffer_text(terminal.backend().buffer());
         assert!(
-            text.contains("删除职工") && text.contains("以便上报删除"),
+            text.contains("撤回职工") && text.contains("原因（必填）"),
             "{text}"
         );
     }

@@ -37,6 +37,12 @@ pub enum Command {
     /// Log services delivered to a worker
     #[command(subcommand)]
     Service(ServiceCmd),
+    /// Service events: one event, many workers served
+    #[command(subcommand)]
+    Event(EventCmd),
+    /// Legal-aid cases
+    #[command(subcommand)]
+    Legal(LegalCmd),
     /// Search workers by name, pinyin, ID number or phone
     Search(SearchArgs),
     /// Figures for a period: workers, services, health checks, legal aid, reach
@@ -97,6 +103,51 @@ pub enum WorkerCmd {
         #[arg(long)]
         reveal: bool,
     },
+    /// Correct a worker's fields (a new version); only the fields given change
+    Edit(WorkerEditArgs),
+    /// Withdraw a worker registered by mistake (kept as a tombstone with the reason)
+    Withdraw(WithdrawArgs),
+}
+
+/// Names the record and says why it is withdrawn.
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    /// ID number or uid (a worker), uid (a service or event)
+    pub record: String,
+    /// Why (shown in `audit` and carried by the next batch)
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerEditArgs {
+    /// ID number or uid
+    pub worker: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub id_number: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub employer: Option<String>,
+    #[arg(long)]
+    pub worksite: Option<String>,
+    #[arg(long)]
+    pub trade: Option<String>,
+    /// Tianjin district of the workplace (code)
+    #[arg(long)]
+    pub district: Option<String>,
+    /// member | joined_here | not_member
+    #[arg(long)]
+    pub membership: Option<String>,
+    #[arg(long)]
+    pub card_no: Option<String>,
+    /// true | false
+    #[arg(long)]
+    pub hardship: Option<bool>,
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +182,165 @@ pub struct WorkerAddArgs {
 pub enum ServiceCmd {
     /// Log a service; prints the new uid
     Add(ServiceAddArgs),
+    /// Correct a service, health check or legal-aid visit (a new version); only the fields
+    /// given change
+    Edit(ServiceEditArgs),
+    /// Withdraw a service logged by mistake (kept as a tombstone with the reason)
+    Withdraw(WithdrawArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceEditArgs {
+    /// uid of the service
+    pub uid: String,
+    /// Date served, YYYY-MM-DD
+    #[arg(long)]
+    pub on: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub quantity: Option<String>,
+    /// Amount in yuan
+    #[arg(long)]
+    pub amount: Option<String>,
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Another kind with the same form (e.g. warmth → relief_money)
+    #[arg(long)]
+    pub kind: Option<String>,
+    // Health check
+    #[arg(long)]
+    pub provider: Option<String>,
+    #[arg(long)]
+    pub bp: Option<String>,
+    #[arg(long)]
+    pub glucose: Option<String>,
+    #[arg(long)]
+    pub findings: Option<String>,
+    /// true | false
+    #[arg(long)]
+    pub referral: Option<bool>,
+    #[arg(long)]
+    pub follow_up_on: Option<String>,
+    // Legal aid
+    #[arg(long)]
+    pub category: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub claimed: Option<String>,
+    #[arg(long)]
+    pub recovered: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCmd {
+    /// Create an event; prints the new uid
+    Add(EventAddArgs),
+    /// Live events, newest first
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One event (also a withdrawn one, with its reason)
+    Show {
+        uid: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Workers served in the event, latest first
+    Attendees {
+        uid: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+        /// Show whole ID numbers
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Correct an event (a new version); only the fields given change
+    Edit(EventEditArgs),
+    /// Withdraw an event (kept as a tombstone with the reason)
+    Withdraw {
+        uid: String,
+        #[arg(long)]
+        reason: String,
+        /// Also withdraw the attendees' services; without it an event with any is refused
+        #[arg(long)]
+        with_services: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct EventAddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// Service kind code (see data/service_kinds.toml)
+    #[arg(long)]
+    pub kind: String,
+    /// Date held, YYYY-MM-DD (default today)
+    #[arg(long, default_value = "")]
+    pub on: String,
+    #[arg(long, default_value = "")]
+    pub place: String,
+    /// Tianjin district code
+    #[arg(long, default_value = "")]
+    pub district: String,
+    /// Quantity per attendee (default 1)
+    #[arg(long, default_value = "")]
+    pub quantity: String,
+    /// Amount per attendee in yuan
+    #[arg(long, default_value = "")]
+    pub amount: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EventEditArgs {
+    pub uid: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub on: Option<String>,
+    #[arg(long)]
+    pub place: Option<String>,
+    #[arg(long)]
+    pub district: Option<String>,
+    #[arg(long)]
+    pub quantity: Option<String>,
+    #[arg(long)]
+    pub amount: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LegalCmd {
+    /// Close (结案) the case a visit belongs to, with an outcome; prints the closing visit's uid
+    Close {
+        /// uid of any visit of the case
+        visit: String,
+        /// resolved_paid | mediated | arbitration_award | court_judgment | withdrawn_by_worker
+        /// | referred
+        #[arg(long)]
+        outcome: String,
+        /// Amount recovered in the end, in yuan (default: the latest visit's figure)
+        #[arg(long)]
+        recovered: Option<String>,
+        /// Date closed, YYYY-MM-DD (default today)
+        #[arg(long, default_value = "")]
+        on: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Debug, Args)]

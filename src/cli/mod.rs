@@ -3,7 +3,9 @@
 
 mod args;
 mod batch_cmd;
+mod corrections_cmd;
 mod demo_cmd;
+mod event_cmd;
 mod key_cmd;
 mod output;
 mod records;
@@ -165,6 +167,8 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Officer(cmd)) => records::officer(&cli, cmd),
         Some(Command::Worker(cmd)) => records::worker(&cli, cmd),
         Some(Command::Service(cmd)) => records::service(&cli, cmd),
+        Some(Command::Event(cmd)) => event_cmd::run(&cli, cmd),
+        Some(Command::Legal(cmd)) => corrections_cmd::legal(&cli, cmd),
         Some(Command::Search(cmd)) => records::search(&cli, cmd),
         Some(Command::Stats(cmd)) => stats_cmd::run(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),

@@ -4,15 +4,16 @@ use super::args::{
     AuditArgs, BackupArgs, Cli, OfficerCmd, SearchArgs, ServiceAddArgs, ServiceCmd, WorkerCmd,
 };
 use super::output::{gender_label, kind_label, pad, print_json, shown, shown_id, shown_phone};
-use super::{CmdResult, Failure, open_store};
+use super::{CmdResult, Failure, corrections_cmd, open_store};
 use crate::domain::idcard::age_on;
+use crate::domain::refdata;
 use crate::domain::validate::{ServiceDraft, WorkerDraft, validate_service, validate_worker};
 use crate::domain::{FieldError, Officer, format_fen};
 use crate::store::StoreError;
 use crate::text::Lang;
 use serde_json::json;
 
-fn invalid(errors: Vec<FieldError>, lang: Lang) -> Failure {
+pub(super) fn invalid(errors: Vec<FieldError>, lang: Lang) -> Failure {
     Failure::from_store(
         if errors.len() == 1 {
             StoreError::Invalid(errors.into_iter().next().expect("one error"))
@@ -94,6 +95,8 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
             let created = store.add_worker(&input).map_err(fail)?;
             println!("{}", created.uid);
         }
+        WorkerCmd::Edit(a) => corrections_cmd::worker_edit(&mut store, a, lang)?,
+        WorkerCmd::Withdraw(a) => corrections_cmd::worker_withdraw(&mut store, a, lang)?,
         WorkerCmd::Show {
             worker,
             json,
@@ -101,6 +104,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
         } => {
             let w = store.resolve_worker(worker).map_err(fail)?;
             let services = store.services_of_worker(&w.uid).map_err(fail)?;
+            let cases = store.legal_cases_of_worker(&w.uid).map_err(fail)?;
             let today = store.clock().today();
             if *json {
                 let services: Vec<_> = services
@@ -138,6 +142,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
                     "membership": w.input.membership.code(), "card_no": w.input.card_no,
                     "hardship": w.input.hardship, "note": w.input.note,
                     "services": services,
+                    "legal_cases": cases,
                 }));
             } else {
                 println!(
@@ -173,6 +178,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
                         shown(&s.officer_name)
                     );
                 }
+                print_cases(&cases, lang);
             }
         }
     }
@@ -183,7 +189,11 @@ pub fn service(cli: &Cli, cmd: &ServiceCmd) -> CmdResult {
     let lang = cli.lang;
     let mut store = open_store(cli)?;
     let fail = |e| Failure::from_store(e, lang);
-    let ServiceCmd::Add(a) = cmd;
+    let a = match cmd {
+        ServiceCmd::Add(a) => a,
+        ServiceCmd::Edit(a) => return corrections_cmd::service_edit(&mut store, a, lang),
+        ServiceCmd::Withdraw(a) => return corrections_cmd::service_withdraw(&mut store, a, lang),
+    };
     let officer = store
         .officer()
         .map_err(fail)?
@@ -199,6 +209,49 @@ pub fn service(cli: &Cli, cmd: &ServiceCmd) -> CmdResult {
     let created = store.add_service(&worker.uid, &input).map_err(fail)?;
     println!("{}", created.uid);
     Ok(())
+}
+
+/// "法律援助案件：2 件（未结 1）" and one line per case: category, where it stands, amounts.
+fn print_cases(cases: &[crate::store::legal_cases::LegalCase], lang: Lang) {
+    if cases.is_empty() {
+        return;
+    }
+    let open = cases.iter().filter(|c| c.open).count();
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("法律援助案件：{} 件（未结 {open}）", cases.len()),
+            Lang::En => format!("legal-aid cases: {} ({open} open)", cases.len()),
+        }
+    );
+    for c in cases {
+        let label = |l: Option<&crate::domain::refdata::Labelled>, code: &str| {
+            l.map(|l| lang.pick(&l.zh, &l.en).to_string())
+                .unwrap_or_else(|| code.to_string())
+        };
+        let state = match refdata::legal_aid_outcome(&c.outcome) {
+            Some(o) => format!(
+                "{}·{}",
+                lang.pick("已结案", "closed"),
+                lang.pick(&o.zh, &o.en)
+            ),
+            None => label(refdata::legal_aid_status(&c.status), &c.status),
+        };
+        println!(
+            "  {}  {}  {}  {}{}  {}{}  {}",
+            c.opened_on,
+            pad(
+                &label(refdata::legal_aid_category(&c.category), &c.category),
+                10
+            ),
+            pad(&state, 16),
+            lang.pick("主张 ¥", "claimed CNY "),
+            format_fen(c.claimed_fen),
+            lang.pick("追回 ¥", "recovered CNY "),
+            format_fen(c.recovered_fen),
+            c.latest_uid
+        );
+    }
 }
 
 fn service_draft(a: &ServiceAddArgs) -> ServiceDraft {
@@ -308,7 +361,14 @@ pub fn audit(cli: &Cli, a: &AuditArgs) -> CmdResult {
             "update" => lang.pick("修改", "changed"),
             "delete" => lang.pick("删除", "deleted"),
             "merge" => lang.pick("合并", "merged"),
+            "withdraw" => lang.pick("撤回", "withdrew"),
             other => other,
+        };
+        // A withdrawal says why; other rows name the changed fields.
+        let detail = if e.reason.is_empty() {
+            e.fields.clone()
+        } else {
+            format!("{}{}", lang.pick("原因：", "reason: "), e.reason)
         };
         println!(
             "{}  {}  {}  {} v{}  {}",
@@ -317,7 +377,7 @@ pub fn audit(cli: &Cli, a: &AuditArgs) -> CmdResult {
             pad(action, 6),
             shown(&e.record_uid),
             e.version,
-            shown(&e.fields)
+            shown(&detail)
         );
     }
     Ok(())

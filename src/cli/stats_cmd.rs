@@ -176,6 +176,7 @@ fn json_report(stats: &Statistics, unserved: &[UnservedWorker], reveal: bool) ->
         "legal": {
             "open_cases": stats.legal.open_cases, "open_by_category": open_by_category,
             "cases_in_period": stats.legal.cases_in_period,
+            "closed_in_period": stats.legal.closed_in_period,
             "claimed_fen": stats.legal.claimed_fen, "recovered_fen": stats.legal.recovered_fen,
         },
         "reach": {
@@ -376,6 +377,11 @@ fn tables(stats: &Statistics, unserved: &[UnservedWorker], lang: Lang, reveal: b
         text(l("期间办结或最新进展", "Cases with latest visit in period")),
         text(""),
         Cell::Count(stats.legal.cases_in_period),
+    ]);
+    legal_rows.push(vec![
+        text(l("  其中已结案", "  of which closed")),
+        text(""),
+        Cell::Count(stats.legal.closed_in_period),
     ]);
     legal_rows.push(vec![
         text(l("  请求金额（元）", "  claimed (yuan)")),

@@ -40,6 +40,10 @@ pub enum Field {
     Organisation,
     EventName,
     Worker,
+    /// Why a record is withdrawn (officer's text about the record).
+    Reason,
+    /// How a legal-aid case ended (code from data/legal_aid.toml outcomes).
+    Outcome,
 }
 
 impl Field {
@@ -78,6 +82,8 @@ impl Field {
             Organisation => ("所属工会", "union organisation"),
             EventName => ("活动名称", "event name"),
             Worker => ("职工", "worker"),
+            Reason => ("撤回原因", "reason"),
+            Outcome => ("结案结果", "outcome"),
         };
         lang.pick(zh, en)
     }

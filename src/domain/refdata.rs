@@ -86,6 +86,18 @@ struct ServiceKindsFile {
 struct LegalAidFile {
     category: Vec<Labelled>,
     status: Vec<Labelled>,
+    outcome: Vec<CaseOutcome>,
+}
+
+/// How a legal-aid case ended (结案). `status` is the existing visit status the closing visit
+/// takes, so a closing travels in batches and counts in statistics like any closed visit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseOutcome {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub status: String,
 }
 
 #[derive(Deserialize)]
@@ -172,6 +184,13 @@ pub fn legal_aid_category(code: &str) -> Option<&'static Labelled> {
 pub fn legal_aid_status(code: &str) -> Option<&'static Labelled> {
     legal_aid_statuses().iter().find(|c| c.code == code)
 }
+/// The outcomes a case can be closed with, in catalog order.
+pub fn legal_aid_outcomes() -> &'static [CaseOutcome] {
+    &LEGAL_AID.outcome
+}
+pub fn legal_aid_outcome(code: &str) -> Option<&'static CaseOutcome> {
+    legal_aid_outcomes().iter().find(|o| o.code == code)
+}
 /// A case is still open (a follow-up can continue it) unless resolved or referred.
 pub fn legal_aid_status_is_open(code: &str) -> bool {
     !matches!(code, "resolved" | "referred")
@@ -225,6 +244,31 @@ mod tests {
         assert_labelled("service group", triples(service_groups(), label));
         assert_labelled("legal-aid category", triples(legal_aid_categories(), label));
         assert_labelled("legal-aid status", triples(legal_aid_statuses(), label));
+    }
+
+    #[test]
+    fn every_outcome_closes_the_case_with_a_known_status() {
+        let codes: Vec<&str> = legal_aid_outcomes()
+            .iter()
+            .map(|o| o.code.as_str())
+            .collect();
+        for wanted in ["resolved_paid", "mediated", "court_judgment", "referred"] {
+            assert!(codes.contains(&wanted), "{wanted} missing from {codes:?}");
+        }
+        for o in legal_aid_outcomes() {
+            assert!(
+                legal_aid_status(&o.status).is_some(),
+                "{}: {}",
+                o.code,
+                o.status
+            );
+            assert!(
+                !legal_aid_status_is_open(&o.status),
+                "{} leaves the case open",
+                o.code
+            );
+            assert!(!o.zh.is_empty() && !o.en.is_empty());
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub struct AuditEntry {
     pub action: String,
     /// Names of the changed fields (never their values).
     pub fields: String,
+    /// Why a record was withdrawn (the officer's words); empty for other actions.
+    pub reason: String,
 }
 
 impl Store {
@@ -21,7 +23,7 @@ impl Store {
         let sql = match worker_uid {
             Some(_) => {
                 "SELECT a.at, coalesce(o.name, ''), a.table_name, a.record_uid, a.version, a.action,
-                        a.fields
+                        a.fields, a.reason
                  FROM audit a LEFT JOIN officer o ON o.id = a.officer_id
                  WHERE a.record_uid = ?1
                     OR a.record_uid IN (SELECT s.uid FROM service s
@@ -30,7 +32,7 @@ impl Store {
             }
             None => {
                 "SELECT a.at, coalesce(o.name, ''), a.table_name, a.record_uid, a.version, a.action,
-                        a.fields
+                        a.fields, a.reason
                  FROM audit a LEFT JOIN officer o ON o.id = a.officer_id
                  WHERE ?1 IS NULL
                  ORDER BY a.id DESC LIMIT ?2"
@@ -47,6 +49,7 @@ impl Store {
                     version: r.get(4)?,
                     action: r.get(5)?,
                     fields: r.get(6)?,
+                    reason: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -27,6 +27,15 @@ pub enum StoreError {
     /// A roster or quick entry cannot fill in a per-person form (health check, legal aid).
     #[error("event kind {kind} needs a form per person")]
     EventNeedsForm { kind: String },
+    /// An edit would turn a service into a kind with another form (its details would be lost).
+    #[error("kind {from} cannot become {to}")]
+    KindChangesForm { from: String, to: String },
+    /// An event still has live attendee services and the caller chose not to withdraw them.
+    #[error("event has {count} live services")]
+    EventHasServices { count: usize },
+    /// A legal-aid case already closed cannot be closed or continued again.
+    #[error("case {uid} is already closed")]
+    CaseClosed { uid: String },
     #[error("database is read-only")]
     ReadOnly,
     #[error("disk is full")]
@@ -137,6 +146,26 @@ impl StoreError {
                 Lang::En => format!(
                     "this event's service kind ({kind}) needs a form per person (health results or a legal-aid case); it cannot be recorded from a roster"
                 ),
+            },
+            StoreError::KindChangesForm { from, to } => match lang {
+                Lang::Zh => format!(
+                    "服务类别：{from} 不能改为 {to}（两者的表单不同，原有的体检或案件内容会丢失）；请撤回这条记录再重新登记"
+                ),
+                Lang::En => format!(
+                    "service kind: {from} cannot become {to} (their forms differ and the health or case details would be lost); withdraw this record and log it again"
+                ),
+            },
+            StoreError::EventHasServices { count } => match lang {
+                Lang::Zh => format!(
+                    "该活动还有 {count} 条参加人员的服务记录：可选择一并撤回（命令行加 --with-services），或先逐条处理；未作改动"
+                ),
+                Lang::En => format!(
+                    "this event still has {count} attendee services: choose to withdraw them too (on the command line: --with-services), or deal with them one by one first; nothing was changed"
+                ),
+            },
+            StoreError::CaseClosed { uid } => match lang {
+                Lang::Zh => format!("该法律援助案件已结案（最后一次记录 {uid}），未作改动"),
+                Lang::En => format!("this legal-aid case is already closed (latest visit {uid}); nothing was changed"),
             },
             StoreError::ReadOnly => lang
                 .pick(

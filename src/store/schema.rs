@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_9,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -776,6 +777,19 @@ DROP TABLE conflict;
 ALTER TABLE conflict_new RENAME TO conflict;
 CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
 CREATE INDEX conflict_signature ON conflict(signature) WHERE signature <> '';
+"#;
+
+/// Corrections: a withdrawal keeps the record as a tombstone carrying the officer's reason; the
+/// audit row of the withdrawal carries it too (who, when, why); a legal-aid visit that closes
+/// its case names the outcome. Empty text means "none", so older rows need no rewrite.
+const MIGRATION_9: &str = r#"
+ALTER TABLE worker ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE event ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE service ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE legal_aid ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+-- Cases closed in a period, for the statistics: a few rows of the case heads, not all.
+CREATE INDEX stat_legal_head_closed ON stat_legal_head(served_on, district_code) WHERE NOT is_open;
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what

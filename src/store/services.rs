@@ -7,14 +7,15 @@ use crate::domain::{Field, FieldError, HealthCheck, LegalAid, Rule, Service, Ser
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-const SERVICE_COLUMNS: &str = "s.id, s.uid, s.version, w.uid, s.kind, s.served_on, s.place,
+pub(crate) const SERVICE_COLUMNS: &str =
+    "s.id, s.uid, s.version, w.uid, s.kind, s.served_on, s.place,
     s.quantity, s.amount_fen, s.note, e.uid, o.name, s.created_at, s.deleted_at IS NOT NULL,
     h.provider, h.blood_pressure, h.glucose_tenths, h.findings, h.referral, h.follow_up_on,
     h.consent_by, h.consent_at, h.service_id IS NOT NULL,
     l.category, l.description, l.status, l.claimed_fen, l.recovered_fen, l.follows_uid,
     l.service_id IS NOT NULL";
 
-const SERVICE_FROM: &str = "service s
+pub(crate) const SERVICE_FROM: &str = "service s
     JOIN worker w ON w.id = s.worker_id
     JOIN officer o ON o.id = s.officer_id
     LEFT JOIN event e ON e.id = s.event_id
@@ -25,7 +26,7 @@ fn date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
-fn service_from_row(r: &Row) -> rusqlite::Result<Service> {
+pub(crate) fn service_from_row(r: &Row) -> rusqlite::Result<Service> {
     let health = if r.get::<_, bool>(22)? {
         Some(HealthCheck {
             provider: r.get(14)?,

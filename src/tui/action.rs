@@ -62,11 +62,13 @@ pub enum Action {
     ImportBatch,
     /// The conflicts found by merges: compare the sides and keep one.
     Conflicts,
+    /// Withdraw the selected record: a tombstone with a reason, asked for first.
+    Withdraw,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -107,6 +109,7 @@ impl Action {
         Action::Redo,
         Action::ImportBatch,
         Action::Conflicts,
+        Action::Withdraw,
     ];
 
     /// The action named `name` in a keymap file.

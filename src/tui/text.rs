@@ -71,6 +71,10 @@ keys! {
     ImportRunning, ImportReading, ImportFailed,
     ImportRenamesHeading, ImportRenameRow, ImportRenamesAccepted, ImportChangesHeading,
     ImportChangesWouldHeading, ImportChangesWritten, ImportChangesWouldGo, ImportChangesFailed,
+    // Corrections: edit and withdraw, legal-aid cases.
+    WithdrawServiceQuestion, WithdrawWorkerQuestion, WithdrawEventQuestion, ReasonLabel,
+    ReasonKeys, Withdrawn, WithdrawAttendeesQuestion, EventWithdrawn, EventNotWithdrawn,
+    EditingRecord, EventEditTitle, EventUpdated, NothingSelected, LegalCasesLine, CaseClosedAs,
 }
 
 /// The text of `key` in `lang`.
@@ -411,6 +415,25 @@ fn zh(key: T) -> &'static str {
         ImportChangesWritten => "完整更改清单已写入：",
         ImportChangesWouldGo => "正式导入时，完整更改清单将写入：",
         ImportChangesFailed => "更改清单无法写入 {0}：{1}",
+        WithdrawServiceQuestion => "撤回 {0} 的这条“{1}”记录？记录保留为“已撤回”，随下一批次上报。",
+        WithdrawWorkerQuestion => {
+            "撤回职工 {0}？不再出现在列表中；记录保留为“已撤回”，随下一批次上报。"
+        }
+        WithdrawEventQuestion => "撤回活动 {0}？记录保留为“已撤回”，随下一批次上报。",
+        ReasonLabel => "原因（必填）",
+        ReasonKeys => "[{0}] 确认撤回    [{1}] 取消",
+        Withdrawn => "已撤回：{0}",
+        WithdrawAttendeesQuestion => {
+            "该活动有{0}条参加人员的服务记录，一并撤回？选“否”则活动和记录都不撤回。"
+        }
+        EventWithdrawn => "已撤回活动 {0}，连同 {1} 条服务记录",
+        EventNotWithdrawn => "未撤回：活动还有参加人员的服务记录，未作改动",
+        EditingRecord => "修改已登记的记录：保存后成为新版本，随下一批次上报",
+        EventEditTitle => "修改活动",
+        EventUpdated => "已保存活动：{0}",
+        NothingSelected => "没有选中的记录",
+        LegalCasesLine => "法律援助案件 {0} 件（未结 {1}）",
+        CaseClosedAs => "已结案·{0}",
     }
 }
 
@@ -751,6 +774,33 @@ fn en(key: T) -> &'static str {
         ImportChangesWritten => "Full list of changes written to:",
         ImportChangesWouldGo => "The import will write the full list of changes to:",
         ImportChangesFailed => "Could not write the list of changes to {0}: {1}",
+        WithdrawServiceQuestion => {
+            "Withdraw this \"{1}\" record of {0}? It is kept as withdrawn and goes out with the next batch."
+        }
+        WithdrawWorkerQuestion => {
+            "Withdraw worker {0}? They leave the list; the record is kept as withdrawn and goes out with the next batch."
+        }
+        WithdrawEventQuestion => {
+            "Withdraw event {0}? It is kept as withdrawn and goes out with the next batch."
+        }
+        ReasonLabel => "Reason (required)",
+        ReasonKeys => "[{0}] withdraw    [{1}] cancel",
+        Withdrawn => "Withdrawn: {0}",
+        WithdrawAttendeesQuestion => {
+            "{0} attendee services are recorded in this event. Withdraw them too? (No: nothing is withdrawn)"
+        }
+        EventWithdrawn => "Event {0} withdrawn, with {1} services",
+        EventNotWithdrawn => {
+            "Not withdrawn: the event still has attendee services; nothing changed"
+        }
+        EditingRecord => {
+            "Editing a recorded entry: saving makes a new version, exported with the next batch"
+        }
+        EventEditTitle => "Edit event",
+        EventUpdated => "Event saved: {0}",
+        NothingSelected => "no record selected",
+        LegalCasesLine => "Legal-aid cases: {0} ({1} open)",
+        CaseClosedAs => "closed · {0}",
     }
 }
 

@@ -123,6 +123,8 @@ pub struct LegalFigures {
     pub open_cases: i64,
     /// Cases whose latest visit falls in the period, and the amounts of those visits.
     pub cases_in_period: i64,
+    /// Of those, the cases closed (结案: resolved or referred).
+    pub closed_in_period: i64,
     pub claimed_fen: i64,
     pub recovered_fen: i64,
 }
@@ -288,6 +290,7 @@ trait Source {
 #[derive(Debug, Clone, Copy, Default)]
 struct LegalAmounts {
     cases: i64,
+    closed: i64,
     claimed_fen: i64,
     recovered_fen: i64,
 }
@@ -345,6 +348,7 @@ fn assemble(
             .collect(),
         open_cases: open.values().sum(),
         cases_in_period: amounts.cases,
+        closed_in_period: amounts.closed,
         claimed_fen: amounts.claimed_fen,
         recovered_fen: amounts.recovered_fen,
     };

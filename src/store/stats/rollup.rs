@@ -302,13 +302,19 @@ impl Source for Rollup<'_> {
         sql.push(" WHERE served_on >= ?", ymd(query.from))
             .push(" AND served_on <= ?", ymd(query.to))
             .district("district_code", &query.district);
-        let amounts = sql.row(self.0, |r| {
+        let mut amounts = sql.row(self.0, |r| {
             Ok(LegalAmounts {
                 cases: r.get(0)?,
+                closed: 0,
                 claimed_fen: r.get(1)?,
                 recovered_fen: r.get(2)?,
             })
         })?;
+        let mut sql = Sql::new("SELECT count(*) FROM stat_legal_head WHERE NOT is_open");
+        sql.push(" AND served_on >= ?", ymd(query.from))
+            .push(" AND served_on <= ?", ymd(query.to))
+            .district("district_code", &query.district);
+        amounts.closed = sql.row(self.0, |r| r.get(0))?;
         Ok((open, amounts))
     }
 

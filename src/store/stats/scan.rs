@@ -142,15 +142,19 @@ impl Source for Scan<'_> {
         heads(&mut sql);
         sql.text(" AND l.status NOT IN ('resolved', 'referred') GROUP BY l.category");
         let open = sql.map(self.0)?;
-        let mut sql = Sql::new("SELECT count(*), total(l.claimed_fen), total(l.recovered_fen)");
+        let mut sql = Sql::new(
+            "SELECT count(*), total(l.status IN ('resolved', 'referred')), total(l.claimed_fen),
+                    total(l.recovered_fen)",
+        );
         heads(&mut sql);
         sql.push(" AND s.served_on >= ?", ymd(query.from))
             .push(" AND s.served_on <= ?", ymd(query.to));
         let amounts = sql.row(self.0, |r| {
             Ok(LegalAmounts {
                 cases: r.get(0)?,
-                claimed_fen: r.get::<_, f64>(1)? as i64,
-                recovered_fen: r.get::<_, f64>(2)? as i64,
+                closed: r.get::<_, f64>(1)? as i64,
+                claimed_fen: r.get::<_, f64>(2)? as i64,
+                recovered_fen: r.get::<_, f64>(3)? as i64,
             })
         })?;
         Ok((open, amounts))

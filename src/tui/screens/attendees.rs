@@ -1,5 +1,6 @@
 //! The workers served in one event, the latest recorded first, a window of rows at a time.
-//! Enter opens a worker; ID numbers are masked.
+//! Enter opens a worker; `w` withdraws the selected service with a reason. ID numbers are
+//! masked.
 
 use super::detail::DetailScreen;
 use super::quick_entry::event_summary;
@@ -12,6 +13,7 @@ use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::paged::Paged;
+use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -23,6 +25,8 @@ pub struct AttendeesScreen {
     list: Paged<EventAttendee>,
     error: Option<String>,
     page_height: Cell<usize>,
+    /// The attendee whose service is being withdrawn, and the popup asking why.
+    withdrawing: Option<(EventAttendee, ReasonPrompt)>,
 }
 
 impl AttendeesScreen {
@@ -32,6 +36,7 @@ impl AttendeesScreen {
             list: Paged::default(),
             error: None,
             page_height: Cell::new(10),
+            withdrawing: None,
         };
         screen.reload(ctx);
         screen
@@ -70,7 +75,11 @@ fn recorded_at(stamp: &str) -> String {
 
 impl Screen for AttendeesScreen {
     fn context(&self) -> Context {
-        Context::Attendees
+        if self.withdrawing.is_some() {
+            REASON_CONTEXT
+        } else {
+            Context::Attendees
+        }
     }
 
     fn title(&self, lang: Lang) -> String {
@@ -78,6 +87,24 @@ impl Screen for AttendeesScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if let Some((row, mut prompt)) = self.withdrawing.take() {
+            let lang = ctx.lang;
+            match prompt.handle(&input, lang) {
+                ReasonAnswer::Given(reason) => {
+                    match ctx.store.withdraw_service(&row.service_uid, &reason, None) {
+                        Ok(_) => {
+                            ctx.wrote = true;
+                            ctx.say(tf(lang, T::Withdrawn, &[&row.worker_name]));
+                            self.reload(ctx);
+                        }
+                        Err(e) => ctx.say(tf(lang, T::Error, &[&e.message(lang)])),
+                    }
+                }
+                ReasonAnswer::Cancelled => {}
+                ReasonAnswer::Undecided => self.withdrawing = Some((row, prompt)),
+            }
+            return Effect::None;
+        }
         let page = self.page_height.get().max(1) as isize;
         let selected = self.list.selected() as isize;
         match input {
@@ -95,6 +122,17 @@ impl Screen for AttendeesScreen {
                     }
                 }
             }
+            Input::Action(Action::Withdraw) => {
+                if let Some(row) = self.list.selected_row().cloned() {
+                    let kind = super::quick_entry::kind_name(&self.event.input.kind, ctx.lang);
+                    let question = tf(
+                        ctx.lang,
+                        T::WithdrawServiceQuestion,
+                        &[&row.worker_name, &kind],
+                    );
+                    self.withdrawing = Some((row, ReasonPrompt::new(question)));
+                }
+            }
             Input::Action(Action::Back) => return Effect::Back,
             _ => {}
         }
@@ -106,6 +144,25 @@ impl Screen for AttendeesScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        self.render_list(frame, area, view);
+        if let Some((_, prompt)) = &self.withdrawing {
+            prompt.render(frame, area, view.lang, view.keymap);
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Confirm,
+            Action::Withdraw,
+            Action::PageDown,
+            Action::Back,
+            Action::Help,
+        ]
+    }
+}
+
+impl AttendeesScreen {
+    fn render_list(&self, frame: &mut Frame, area: Rect, view: &View) {
         if area.height < 5 {
             return;
         }
@@ -186,14 +243,5 @@ impl Screen for AttendeesScreen {
                 Rect::new(list.x, list.y + n as u16, list.width, 1),
             );
         }
-    }
-
-    fn footer(&self) -> Vec<Action> {
-        vec![
-            Action::Confirm,
-            Action::PageDown,
-            Action::Back,
-            Action::Help,
-        ]
     }
 }

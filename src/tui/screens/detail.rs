@@ -1,17 +1,20 @@
 //! One worker: the profile and every service, newest first, each legal-aid visit showing the
-//! visit it continues. From here the officer logs services, edits, or deletes the worker.
+//! visit it continues, and the worker's legal-aid cases with their amounts. From here the
+//! officer logs services, corrects or withdraws the selected one, edits the worker, or
+//! withdraws the worker; a withdrawal asks for its reason.
 
 use super::{Ctx, Effect, Screen, View};
 use super::{health_check, legal_aid, service_form, worker_form};
 use crate::domain::idcard::{age_on, district_of};
-use crate::domain::refdata;
+use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Field, Gender, Membership, Service, Worker, format_fen};
+use crate::store::legal_cases::LegalCase;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
-use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::{fit, shown};
+use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,10 +26,24 @@ use std::cell::Cell;
 pub struct DetailScreen {
     worker: Worker,
     services: Vec<Service>,
+    cases: Vec<LegalCase>,
     selected: usize,
-    confirm: Option<Confirm>,
+    /// A withdrawal waiting for its reason.
+    withdrawing: Option<(Withdrawal, ReasonPrompt)>,
     today: NaiveDate,
     page_height: Cell<usize>,
+}
+
+/// What the reason popup will withdraw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Withdrawal {
+    /// A service, at the version shown (a change made elsewhere meanwhile is not overwritten).
+    Service {
+        uid: String,
+        version: i64,
+        label: String,
+    },
+    Worker,
 }
 
 impl DetailScreen {
@@ -44,11 +61,13 @@ impl DetailScreen {
             }
         };
         let services = ctx.store.services_of_worker(uid).unwrap_or_default();
+        let cases = ctx.store.legal_cases_of_worker(uid).unwrap_or_default();
         Some(DetailScreen {
             worker,
             services,
+            cases,
             selected: 0,
-            confirm: None,
+            withdrawing: None,
             today: ctx.store.clock().today(),
             page_height: Cell::new(10),
         })
@@ -61,6 +80,10 @@ impl DetailScreen {
         self.services = ctx
             .store
             .services_of_worker(&self.worker.uid)
+            .unwrap_or_default();
+        self.cases = ctx
+            .store
+            .legal_cases_of_worker(&self.worker.uid)
             .unwrap_or_default();
         self.selected = self.selected.min(self.services.len().saturating_sub(1));
         self.today = ctx.store.clock().today();
@@ -155,7 +178,75 @@ impl DetailScreen {
                 value(w.input.note.clone()),
             ]));
         }
+        if !self.cases.is_empty() {
+            let open = self.cases.iter().filter(|c| c.open).count();
+            let mut spans = vec![label(&tf(
+                lang,
+                T::LegalCasesLine,
+                &[&self.cases.len().to_string(), &open.to_string()],
+            ))];
+            spans.extend(self.cases.iter().map(|c| value(case_text(c, lang))));
+            lines.push(Line::from(spans));
+        }
         lines
+    }
+
+    /// Opens the form of the selected service's kind, filled with its values.
+    fn edit_selected(&self, ctx: &mut Ctx) -> Effect {
+        let Some(service) = self.services.get(self.selected) else {
+            ctx.say(ctx.t(T::NothingSelected));
+            return Effect::None;
+        };
+        let form = refdata::service_kind(&service.kind).map(|k| k.form);
+        match form {
+            Some(KindForm::HealthCheck) => Effect::Push(Box::new(health_check::open_edit(
+                &self.worker,
+                service,
+                ctx,
+            ))),
+            Some(KindForm::LegalAid) => {
+                Effect::Push(Box::new(legal_aid::open_edit(&self.worker, service, ctx)))
+            }
+            _ => Effect::Push(Box::new(service_form::open_edit(
+                &self.worker,
+                service,
+                ctx,
+            ))),
+        }
+    }
+
+    /// Carries out a withdrawal whose reason was given.
+    fn withdraw(&mut self, what: Withdrawal, reason: &str, ctx: &mut Ctx) -> Effect {
+        let lang = ctx.lang;
+        let result = match &what {
+            Withdrawal::Service { uid, version, .. } => {
+                ctx.store.withdraw_service(uid, reason, Some(*version))
+            }
+            Withdrawal::Worker => {
+                ctx.store
+                    .withdraw_worker(&self.worker.uid, reason, Some(self.worker.version))
+            }
+        };
+        match result {
+            Ok(_) => {
+                ctx.wrote = true;
+                match what {
+                    Withdrawal::Service { label, .. } => {
+                        ctx.say(tf(lang, T::Withdrawn, &[&label]));
+                        self.reload(ctx);
+                        Effect::None
+                    }
+                    Withdrawal::Worker => {
+                        ctx.say(tf(lang, T::Withdrawn, &[&self.worker.input.name]));
+                        Effect::Back
+                    }
+                }
+            }
+            Err(e) => {
+                ctx.say(tf(lang, T::Error, &[&e.message(lang)]));
+                Effect::None
+            }
+        }
     }
 
     /// What a service was, in one line: amounts, health or legal-aid details.
@@ -224,6 +315,24 @@ impl DetailScreen {
     }
 }
 
+/// "欠薪 已结案·调解结案 主张 ¥8000.00 追回 ¥6000.00": a case as its latest visit leaves it.
+fn case_text(c: &LegalCase, lang: Lang) -> String {
+    let category = refdata::legal_aid_category(&c.category)
+        .map(|l| lang.pick(&l.zh, &l.en).to_string())
+        .unwrap_or_else(|| c.category.clone());
+    let state = match refdata::legal_aid_outcome(&c.outcome) {
+        Some(o) => tf(lang, T::CaseClosedAs, &[lang.pick(&o.zh, &o.en)]),
+        None => refdata::legal_aid_status(&c.status)
+            .map(|l| lang.pick(&l.zh, &l.en).to_string())
+            .unwrap_or_else(|| c.status.clone()),
+    };
+    format!(
+        "{category} {state} {} {}",
+        tf(lang, T::Claimed, &[&format_fen(c.claimed_fen)]),
+        tf(lang, T::Recovered, &[&format_fen(c.recovered_fen)])
+    )
+}
+
 fn kind_name(code: &str, lang: Lang) -> String {
     refdata::service_kind(code)
         .map(|k| lang.pick(&k.zh, &k.en).to_string())
@@ -232,8 +341,8 @@ fn kind_name(code: &str, lang: Lang) -> String {
 
 impl Screen for DetailScreen {
     fn context(&self) -> Context {
-        if self.confirm.is_some() {
-            Context::Confirm
+        if self.withdrawing.is_some() {
+            REASON_CONTEXT
         } else {
             Context::Detail
         }
@@ -244,23 +353,11 @@ impl Screen for DetailScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
-        if let Some(confirm) = self.confirm.take() {
-            match confirm.handle(&input) {
-                Answer::Yes => {
-                    return match ctx.store.delete_worker(&self.worker.uid) {
-                        Ok(_) => {
-                            ctx.wrote = true;
-                            ctx.say(tf(ctx.lang, T::Deleted, &[&self.worker.input.name]));
-                            Effect::Back
-                        }
-                        Err(e) => {
-                            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
-                            Effect::None
-                        }
-                    };
-                }
-                Answer::No => {}
-                Answer::Undecided => self.confirm = Some(confirm),
+        if let Some((what, mut prompt)) = self.withdrawing.take() {
+            match prompt.handle(&input, ctx.lang) {
+                ReasonAnswer::Given(reason) => return self.withdraw(what, &reason, ctx),
+                ReasonAnswer::Cancelled => {}
+                ReasonAnswer::Undecided => self.withdrawing = Some((what, prompt)),
             }
             return Effect::None;
         }
@@ -277,12 +374,35 @@ impl Screen for DetailScreen {
             Input::Action(Action::Edit) => {
                 return Effect::Push(Box::new(worker_form::open_edit(&self.worker, ctx)));
             }
+            Input::Action(Action::Confirm) => return self.edit_selected(ctx),
+            Input::Action(Action::Withdraw) => match self.services.get(self.selected) {
+                Some(s) => {
+                    let label = format!(
+                        "{} {}",
+                        s.served_on.format("%Y-%m-%d"),
+                        kind_name(&s.kind, ctx.lang)
+                    );
+                    let question = tf(
+                        ctx.lang,
+                        T::WithdrawServiceQuestion,
+                        &[&self.worker.input.name, &label],
+                    );
+                    let what = Withdrawal::Service {
+                        uid: s.uid.clone(),
+                        version: s.version,
+                        label,
+                    };
+                    self.withdrawing = Some((what, ReasonPrompt::new(question)));
+                }
+                None => ctx.say(ctx.t(T::NothingSelected)),
+            },
             Input::Action(Action::Delete) => {
-                self.confirm = Some(Confirm::new(tf(
+                let question = tf(
                     ctx.lang,
-                    T::DeleteQuestion,
+                    T::WithdrawWorkerQuestion,
                     &[&self.worker.input.name],
-                )));
+                );
+                self.withdrawing = Some((Withdrawal::Worker, ReasonPrompt::new(question)));
             }
             Input::Action(Action::LogHealthCheck) => {
                 return Effect::Push(Box::new(health_check::open(&self.worker, ctx)));
@@ -409,8 +529,8 @@ impl Screen for DetailScreen {
                 );
             }
         }
-        if let Some(confirm) = &self.confirm {
-            confirm.render(frame, area, lang, view.keymap);
+        if let Some((_, prompt)) = &self.withdrawing {
+            prompt.render(frame, area, lang, view.keymap);
         }
     }
 
@@ -419,6 +539,8 @@ impl Screen for DetailScreen {
             Action::LogHealthCheck,
             Action::LogLegalAid,
             Action::LogService,
+            Action::Confirm,
+            Action::Withdraw,
             Action::Edit,
             Action::Delete,
             Action::Help,

@@ -6,9 +6,9 @@ use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_
 use super::quick_entry::QuickEntryScreen;
 use super::service_form::today_text;
 use super::{Ctx, Effect};
-use crate::domain::Field;
 use crate::domain::refdata;
 use crate::domain::validate::{EventDraft, validate_event};
+use crate::domain::{Event, Field};
 use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
@@ -17,7 +17,10 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::picker::Choice;
 
-pub struct EventSpec;
+/// A new event, or the correction of a recorded one (uid, version).
+pub struct EventSpec {
+    editing: Option<(String, i64)>,
+}
 
 /// Every kind of the catalog, grouped. Kinds with their own form (a clinic's health checks)
 /// are offered too: quick entry then opens that form for each worker.
@@ -36,6 +39,33 @@ fn kind_choices(lang: Lang) -> Vec<Choice> {
 }
 
 pub fn open(ctx: &mut Ctx) -> FormScreen<EventSpec> {
+    let form = build(ctx);
+    FormScreen::open(EventSpec { editing: None }, form, ctx)
+}
+
+/// The form filled with `event`, saving a new version of it. The services already recorded
+/// keep their own values.
+pub fn open_edit(event: &Event, ctx: &mut Ctx) -> FormScreen<EventSpec> {
+    let mut form = build(ctx);
+    let d = EventDraft::from(event);
+    for (key, value) in [
+        ("event_name", d.name),
+        ("kind", d.kind),
+        ("served_on", d.held_on),
+        ("place", d.place),
+        ("district", d.district_code),
+        ("quantity", d.default_quantity),
+        ("amount", d.default_amount),
+    ] {
+        if let Some(field) = form.field_mut(key) {
+            field.set_raw(&value);
+        }
+    }
+    let editing = Some((event.uid.clone(), event.version));
+    FormScreen::open(EventSpec { editing }, form, ctx)
+}
+
+fn build(ctx: &Ctx) -> Form {
     let lang = ctx.lang;
     let picker_key = ctx
         .keymap
@@ -48,7 +78,7 @@ pub fn open(ctx: &mut Ctx) -> FormScreen<EventSpec> {
         .map(|o| o.district_code)
         .filter(|code| refdata::district(code).is_some())
         .unwrap_or_default();
-    let form = Form::new(vec![
+    Form::new(vec![
         FormField::text("event_name", Field::EventName.label(lang), "")
             .required()
             .hint(t(lang, T::EventNameHint)),
@@ -67,8 +97,7 @@ pub fn open(ctx: &mut Ctx) -> FormScreen<EventSpec> {
         ),
         FormField::text("quantity", t(lang, T::PerPersonQuantity), "1"),
         FormField::text("amount", t(lang, T::PerPersonAmount), "").hint(t(lang, T::YuanHint)),
-    ]);
-    FormScreen::open(EventSpec, form, ctx)
+    ])
 }
 
 fn draft_of(form: &Form) -> EventDraft {
@@ -85,11 +114,24 @@ fn draft_of(form: &Form) -> EventDraft {
 
 impl FormSpec for EventSpec {
     fn title(&self, lang: Lang) -> String {
-        t(lang, T::EventNewTitle).to_string()
+        match self.editing {
+            Some(_) => t(lang, T::EventEditTitle).to_string(),
+            None => t(lang, T::EventNewTitle).to_string(),
+        }
+    }
+
+    fn header(&self, lang: Lang) -> Vec<String> {
+        match self.editing {
+            Some(_) => vec![t(lang, T::EditingRecord).to_string()],
+            None => Vec::new(),
+        }
     }
 
     fn draft_key(&self) -> String {
-        "event:new".into()
+        match &self.editing {
+            Some((uid, _)) => format!("event-edit:{uid}"),
+            None => "event:new".into(),
+        }
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
@@ -104,6 +146,17 @@ impl FormSpec for EventSpec {
         let lang = ctx.lang;
         let today = ctx.store.clock().today();
         let input = validate_event(&draft_of(form), today).map_err(SaveError::Invalid)?;
+        if let Some((uid, version)) = &self.editing {
+            return match ctx.store.update_event(uid, &input, Some(*version)) {
+                Ok(_) => {
+                    ctx.say(tf(lang, T::EventUpdated, &[&input.name]));
+                    Ok(Effect::Back)
+                }
+                Err(StoreError::Invalid(e)) => Err(SaveError::Invalid(vec![e])),
+                Err(StoreError::InvalidMany(es)) => Err(SaveError::Invalid(es)),
+                Err(e) => Err(SaveError::Failed(e.message(lang))),
+            };
+        }
         let created = match ctx.store.add_event(&input) {
             Ok(r) => r,
             Err(StoreError::Invalid(e)) => return Err(SaveError::Invalid(vec![e])),

@@ -1,18 +1,23 @@
 //! The service events, newest first: where an officer makes an event, starts quick entry at
 //! one, looks at who was served, or imports a roster. Events are few next to workers, yet the
-//! list still reads only a window of rows around the selection.
+//! list still reads only a window of rows around the selection. An event is corrected (`e`)
+//! or withdrawn with a reason (`w`); when attendees' services are recorded in it, the officer
+//! is asked whether to withdraw them too.
 
 use super::attendees::AttendeesScreen;
 use super::quick_entry::{QuickEntryScreen, district_name, event_summary, kind_name};
 use super::roster_import::ImportScreen;
 use super::{Ctx, Effect, Screen, View, event_form};
 use crate::domain::Event;
+use crate::store::corrections::AttendeeServices;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::paged::Paged;
+use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -23,6 +28,18 @@ pub struct EventsScreen {
     list: Paged<Event>,
     error: Option<String>,
     page_height: Cell<usize>,
+    withdrawal: Option<Withdrawal>,
+}
+
+/// An event's withdrawal in its two steps: the reason, then (with attendee services) whether
+/// to withdraw those too.
+enum Withdrawal {
+    Reason(Event, ReasonPrompt),
+    Attendees {
+        event: Event,
+        reason: String,
+        confirm: Confirm,
+    },
 }
 
 impl EventsScreen {
@@ -31,9 +48,76 @@ impl EventsScreen {
             list: Paged::default(),
             error: None,
             page_height: Cell::new(10),
+            withdrawal: None,
         };
         screen.reload(ctx);
         screen
+    }
+
+    /// The next step of a withdrawal under way.
+    fn handle_withdrawal(&mut self, step: Withdrawal, input: &Input, ctx: &mut Ctx) {
+        let lang = ctx.lang;
+        match step {
+            Withdrawal::Reason(event, mut prompt) => match prompt.handle(input, lang) {
+                ReasonAnswer::Given(reason) => match ctx.store.live_services_in_event(&event.uid) {
+                    Ok(0) => self.withdraw(&event, &reason, AttendeeServices::Refuse, ctx),
+                    Ok(count) => {
+                        let question =
+                            tf(lang, T::WithdrawAttendeesQuestion, &[&count.to_string()]);
+                        self.withdrawal = Some(Withdrawal::Attendees {
+                            event,
+                            reason,
+                            confirm: Confirm::new(question),
+                        });
+                    }
+                    Err(e) => ctx.say(tf(lang, T::Error, &[&e.message(lang)])),
+                },
+                ReasonAnswer::Cancelled => {}
+                ReasonAnswer::Undecided => {
+                    self.withdrawal = Some(Withdrawal::Reason(event, prompt))
+                }
+            },
+            Withdrawal::Attendees {
+                event,
+                reason,
+                confirm,
+            } => match confirm.handle(input) {
+                Answer::Yes => self.withdraw(&event, &reason, AttendeeServices::WithdrawToo, ctx),
+                Answer::No => ctx.say(t(lang, T::EventNotWithdrawn)),
+                Answer::Undecided => {
+                    self.withdrawal = Some(Withdrawal::Attendees {
+                        event,
+                        reason,
+                        confirm,
+                    })
+                }
+            },
+        }
+    }
+
+    fn withdraw(
+        &mut self,
+        event: &Event,
+        reason: &str,
+        attendees: AttendeeServices,
+        ctx: &mut Ctx,
+    ) {
+        let lang = ctx.lang;
+        match ctx
+            .store
+            .withdraw_event(&event.uid, reason, attendees, Some(event.version))
+        {
+            Ok(done) => {
+                ctx.wrote = true;
+                ctx.say(tf(
+                    lang,
+                    T::EventWithdrawn,
+                    &[&event.input.name, &done.services_withdrawn.to_string()],
+                ));
+                self.reload(ctx);
+            }
+            Err(e) => ctx.say(tf(lang, T::Error, &[&e.message(lang)])),
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
@@ -86,7 +170,11 @@ fn row_line(cells: [&str; 6], widths: &[usize; 6]) -> String {
 
 impl Screen for EventsScreen {
     fn context(&self) -> Context {
-        Context::Events
+        match &self.withdrawal {
+            Some(Withdrawal::Reason(..)) => REASON_CONTEXT,
+            Some(Withdrawal::Attendees { .. }) => Context::Confirm,
+            None => Context::Events,
+        }
     }
 
     fn title(&self, lang: Lang) -> String {
@@ -94,6 +182,10 @@ impl Screen for EventsScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if let Some(step) = self.withdrawal.take() {
+            self.handle_withdrawal(step, &input, ctx);
+            return Effect::None;
+        }
         let page = self.page_height.get().max(1) as isize;
         let selected = self.list.selected() as isize;
         match input {
@@ -116,6 +208,17 @@ impl Screen for EventsScreen {
                     return Effect::Push(Box::new(AttendeesScreen::open(event, ctx)));
                 }
             }
+            Input::Action(Action::Edit) => {
+                if let Some(event) = self.selected_event() {
+                    return Effect::Push(Box::new(event_form::open_edit(&event, ctx)));
+                }
+            }
+            Input::Action(Action::Withdraw) => {
+                if let Some(event) = self.selected_event() {
+                    let question = tf(ctx.lang, T::WithdrawEventQuestion, &[&event.input.name]);
+                    self.withdrawal = Some(Withdrawal::Reason(event, ReasonPrompt::new(question)));
+                }
+            }
             Input::Action(Action::ImportRoster) => {
                 return Effect::Push(Box::new(ImportScreen::open(self.selected_event(), ctx)));
             }
@@ -130,6 +233,33 @@ impl Screen for EventsScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        self.render_list(frame, area, view);
+        match &self.withdrawal {
+            Some(Withdrawal::Reason(_, prompt)) => {
+                prompt.render(frame, area, view.lang, view.keymap)
+            }
+            Some(Withdrawal::Attendees { confirm, .. }) => {
+                confirm.render(frame, area, view.lang, view.keymap)
+            }
+            None => {}
+        }
+    }
+
+    fn footer(&self) -> Vec<Action> {
+        vec![
+            Action::Confirm,
+            Action::NewEvent,
+            Action::ImportRoster,
+            Action::Attendees,
+            Action::Edit,
+            Action::Withdraw,
+            Action::Back,
+        ]
+    }
+}
+
+impl EventsScreen {
+    fn render_list(&self, frame: &mut Frame, area: Rect, view: &View) {
         if area.height < 5 {
             return;
         }
@@ -220,15 +350,5 @@ impl Screen for EventsScreen {
                 ),
             );
         }
-    }
-
-    fn footer(&self) -> Vec<Action> {
-        vec![
-            Action::Confirm,
-            Action::NewEvent,
-            Action::ImportRoster,
-            Action::Attendees,
-            Action::Back,
-        ]
     }
 }

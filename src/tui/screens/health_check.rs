@@ -2,9 +2,9 @@
 //! separate consent: the form will not save without it ticked.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError};
-use super::service_form::{ForWorker, check_service, save_service, today_text};
+use super::service_form::{ForWorker, check_service, prefill, save_service, today_text};
 use super::{Ctx, Effect};
-use crate::domain::{Event, Field, Worker};
+use crate::domain::{Event, Field, Service, Worker};
 use crate::text::Lang;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
@@ -18,6 +18,20 @@ pub struct HealthCheckSpec {
 pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
     let today = today_text(ctx);
     open_with(ForWorker::of(worker), &today, "", ctx)
+}
+
+/// The form filled with a recorded check, saving a new version of it (the consent given
+/// when it was recorded stands).
+pub fn open_edit(worker: &Worker, service: &Service, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
+    let mut screen_form = build(ctx, "", "");
+    prefill(&mut screen_form, service);
+    FormScreen::open(
+        HealthCheckSpec {
+            worker: ForWorker::editing(worker, service),
+        },
+        screen_form,
+        ctx,
+    )
 }
 
 /// The check of one worker at a clinic's visit: the event's day and place are filled in, and
@@ -38,8 +52,13 @@ fn open_with(
     place: &str,
     ctx: &mut Ctx,
 ) -> FormScreen<HealthCheckSpec> {
+    let form = build(ctx, served_on, place);
+    FormScreen::open(HealthCheckSpec { worker }, form, ctx)
+}
+
+fn build(ctx: &Ctx, served_on: &str, place: &str) -> Form {
     let lang = ctx.lang;
-    let form = Form::new(vec![
+    Form::new(vec![
         FormField::text("served_on", Field::Date.label(lang), served_on)
             .required()
             .hint(t(lang, T::DateHint)),
@@ -54,8 +73,7 @@ fn open_with(
         FormField::check("consent", Field::Consent.label(lang), false)
             .required()
             .hint(t(lang, T::ConsentHint)),
-    ]);
-    FormScreen::open(HealthCheckSpec { worker }, form, ctx)
+    ])
 }
 
 impl FormSpec for HealthCheckSpec {
@@ -64,7 +82,7 @@ impl FormSpec for HealthCheckSpec {
     }
 
     fn draft_key(&self) -> String {
-        format!("service:{}:{KIND}", self.worker.uid)
+        self.worker.draft_key(KIND)
     }
 
     fn header(&self, lang: Lang) -> Vec<String> {

@@ -2,7 +2,7 @@
 //! the worker's history reads as one thread from the first visit to the resolution.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError};
-use super::service_form::{ForWorker, check_service, save_service, today_text};
+use super::service_form::{ForWorker, check_service, prefill, save_service, today_text};
 use super::{Ctx, Effect};
 use crate::domain::refdata;
 use crate::domain::{Event, Field, Service, Worker, format_fen};
@@ -60,10 +60,32 @@ pub fn open_at_event(worker: &Worker, event: &Event, ctx: &mut Ctx) -> FormScree
     )
 }
 
+/// The form filled with a recorded visit, saving a new version of it. The case it continues
+/// stays as recorded.
+pub fn open_edit(worker: &Worker, service: &Service, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
+    open_filled(
+        ForWorker::editing(worker, service),
+        "",
+        "",
+        Some(service),
+        ctx,
+    )
+}
+
 fn open_with(
     worker: ForWorker,
     served_on: &str,
     place: &str,
+    ctx: &mut Ctx,
+) -> FormScreen<LegalAidSpec> {
+    open_filled(worker, served_on, place, None, ctx)
+}
+
+fn open_filled(
+    worker: ForWorker,
+    served_on: &str,
+    place: &str,
+    service: Option<&Service>,
     ctx: &mut Ctx,
 ) -> FormScreen<LegalAidSpec> {
     let lang = ctx.lang;
@@ -74,6 +96,14 @@ fn open_with(
             .iter()
             .map(|s| Choice::new(s.uid.clone(), case_label(s, lang))),
     );
+    // A corrected visit keeps the visit it continues, open or not: offer it by its date.
+    if let Some(earlier) = service
+        .and_then(|s| s.legal.as_ref()?.follows_uid.clone())
+        .filter(|uid| !open_cases.iter().any(|c| &c.uid == uid))
+        .and_then(|uid| ctx.store.service_by_uid(&uid).ok().flatten())
+    {
+        cases.push(Choice::new(earlier.uid.clone(), case_label(&earlier, lang)));
+    }
     let form = Form::new(vec![
         FormField::text("served_on", Field::Date.label(lang), served_on)
             .required()
@@ -98,6 +128,10 @@ fn open_with(
         FormField::text("recovered", Field::Recovered.label(lang), "").hint(t(lang, T::YuanHint)),
         FormField::text("description", Field::Description.label(lang), ""),
     ]);
+    let mut form = form;
+    if let Some(service) = service {
+        prefill(&mut form, service);
+    }
     FormScreen::open(LegalAidSpec { worker, open_cases }, form, ctx)
 }
 
@@ -107,7 +141,7 @@ impl FormSpec for LegalAidSpec {
     }
 
     fn draft_key(&self) -> String {
-        format!("service:{}:{KIND}", self.worker.uid)
+        self.worker.draft_key(KIND)
     }
 
     fn header(&self, lang: Lang) -> Vec<String> {

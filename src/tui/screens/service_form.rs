@@ -5,7 +5,7 @@ use super::form_screen::{FormScreen, FormSpec, SaveError, set_errors};
 use super::{Ctx, Effect};
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::validate::{ServiceDraft, validate_service};
-use crate::domain::{Event, Field, Worker, mask_id_number};
+use crate::domain::{Event, Field, Service, Worker, mask_id_number};
 use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
@@ -24,6 +24,8 @@ pub struct ForWorker {
     pub born_on: chrono::NaiveDate,
     /// The event (uid, name) the service belongs to, when opened from quick entry.
     pub event: Option<(String, String)>,
+    /// The recorded service being corrected (uid, version), when the form edits one.
+    pub editing: Option<(String, i64)>,
 }
 
 impl ForWorker {
@@ -34,6 +36,23 @@ impl ForWorker {
             masked_id: mask_id_number(&worker.input.id_number),
             born_on: worker.birth_date,
             event: None,
+            editing: None,
+        }
+    }
+
+    /// For correcting `service` of `worker`: saving writes a new version of it.
+    pub fn editing(worker: &Worker, service: &Service) -> ForWorker {
+        ForWorker {
+            editing: Some((service.uid.clone(), service.version)),
+            ..ForWorker::of(worker)
+        }
+    }
+
+    /// Where the form's draft is kept: one per worker and form, or one per corrected record.
+    pub fn draft_key(&self, form: &str) -> String {
+        match &self.editing {
+            Some((uid, _)) => format!("service-edit:{uid}"),
+            None => format!("service:{}:{form}", self.uid),
         }
     }
 
@@ -52,6 +71,9 @@ impl ForWorker {
         )];
         if let Some((_, name)) = &self.event {
             lines.push(tf(lang, T::AtEvent, &[name]));
+        }
+        if self.editing.is_some() {
+            lines.push(t(lang, T::EditingRecord).to_string());
         }
         lines
     }
@@ -119,17 +141,60 @@ pub fn save_service(
     };
     let input =
         validate_service(&draft, today, &consent_by, &consent_at).map_err(SaveError::Invalid)?;
-    match ctx.store.add_service(&worker.uid, &input) {
-        Ok(_) => {
-            let kind_name = refdata::service_kind(&input.kind)
-                .map(|k| lang.pick(&k.zh, &k.en).to_string())
-                .unwrap_or_else(|| input.kind.clone());
-            ctx.say(tf(lang, T::Logged, &[&kind_name, &worker.name]));
+    let kind_name = refdata::service_kind(&input.kind)
+        .map(|k| lang.pick(&k.zh, &k.en).to_string())
+        .unwrap_or_else(|| input.kind.clone());
+    let saved = match &worker.editing {
+        Some((uid, version)) => ctx
+            .store
+            .update_service(uid, &input, Some(*version))
+            .map(|_| tf(lang, T::Updated, &[&kind_name])),
+        None => ctx
+            .store
+            .add_service(&worker.uid, &input)
+            .map(|_| tf(lang, T::Logged, &[&kind_name, &worker.name])),
+    };
+    match saved {
+        Ok(message) => {
+            ctx.say(message);
             Ok(Effect::Back)
         }
         Err(StoreError::Invalid(e)) => Err(SaveError::Invalid(vec![e])),
         Err(StoreError::InvalidMany(es)) => Err(SaveError::Invalid(es)),
         Err(e) => Err(SaveError::Failed(e.message(lang))),
+    }
+}
+
+/// Fills a form with a recorded service's values, field by field (fields the form lacks are
+/// skipped), for correcting it.
+pub fn prefill(form: &mut Form, service: &Service) {
+    let d = ServiceDraft::from(service);
+    let flag = |on: bool| if on { "true" } else { "false" }.to_string();
+    let values = [
+        ("kind", d.kind),
+        ("served_on", d.served_on),
+        ("place", d.place),
+        ("quantity", d.quantity),
+        ("amount", d.amount),
+        ("note", d.note),
+        ("provider", d.provider),
+        ("blood_pressure", d.blood_pressure),
+        ("glucose", d.glucose),
+        ("findings", d.findings),
+        ("referral", flag(d.referral)),
+        ("follow_up_on", d.follow_up_on),
+        ("consent", flag(d.consent)),
+        ("category", d.category),
+        ("status", d.status),
+        ("claimed", d.claimed),
+        ("recovered", d.recovered),
+        ("follows", d.follows_uid),
+        ("description", d.description),
+    ];
+    for (key, value) in values {
+        if let Some(field) = form.field_mut(key) {
+            field.set_raw(&value);
+        }
     }
 }
 
@@ -161,6 +226,19 @@ pub struct ServiceSpec {
 }
 
 pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<ServiceSpec> {
+    open_for(ForWorker::of(worker), None, ctx)
+}
+
+/// The form filled with `service`, saving a new version of it.
+pub fn open_edit(worker: &Worker, service: &Service, ctx: &mut Ctx) -> FormScreen<ServiceSpec> {
+    open_for(ForWorker::editing(worker, service), Some(service), ctx)
+}
+
+fn open_for(
+    worker: ForWorker,
+    service: Option<&Service>,
+    ctx: &mut Ctx,
+) -> FormScreen<ServiceSpec> {
     let lang = ctx.lang;
     let picker_key = ctx
         .keymap
@@ -179,13 +257,11 @@ pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<ServiceSpec> {
         FormField::text("amount", Field::Amount.label(lang), "").hint(t(lang, T::YuanHint)),
         FormField::text("note", Field::Note.label(lang), ""),
     ]);
-    FormScreen::open(
-        ServiceSpec {
-            worker: ForWorker::of(worker),
-        },
-        form,
-        ctx,
-    )
+    let mut form = form;
+    if let Some(service) = service {
+        prefill(&mut form, service);
+    }
+    FormScreen::open(ServiceSpec { worker }, form, ctx)
 }
 
 impl FormSpec for ServiceSpec {
@@ -194,7 +270,7 @@ impl FormSpec for ServiceSpec {
     }
 
     fn draft_key(&self) -> String {
-        format!("service:{}:other", self.worker.uid)
+        self.worker.draft_key("other")
     }
 
     fn header(&self, lang: Lang) -> Vec<String> {

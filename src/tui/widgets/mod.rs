@@ -5,6 +5,7 @@ pub mod form;
 pub mod paged;
 pub mod picker;
 pub mod popup;
+pub mod reason_prompt;
 pub mod text_field;
 
 use std::borrow::Cow;

@@ -1,0 +1,469 @@
+//! Correcting a record: an edit writes a new version; a withdrawal keeps the record as a
+//! tombstone carrying the officer's reason. Nothing here deletes a record from the file, and
+//! every change is one transaction with its audit rows.
+
+use super::services::{SERVICE_COLUMNS, SERVICE_FROM, service_from_row};
+use super::workers::{RecordRef, audit, live_worker_by_uid};
+use super::{Result, Store, StoreError};
+use crate::domain::name::validate_text;
+use crate::domain::refdata;
+use crate::domain::validate::LONG_TEXT;
+use crate::domain::{EventInput, Field, FieldError, Rule, Service, ServiceInput};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// What to do with the live services of an event's attendees when the event is withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttendeeServices {
+    /// Refuse while any attendee's service is live: the officer decides about them first.
+    Refuse,
+    /// Withdraw them too, in the same transaction and with the same reason.
+    WithdrawToo,
+}
+
+/// The outcome of withdrawing an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventWithdrawal {
+    pub version: i64,
+    pub services_withdrawn: usize,
+}
+
+/// A withdrawal reason: required, then checked like a note (length, no invisible characters).
+pub fn validate_reason(raw: &str) -> Result<String, FieldError> {
+    let reason = validate_text(Field::Reason, raw, LONG_TEXT)?;
+    if reason.is_empty() {
+        return Err(FieldError::new(Field::Reason, Rule::Required));
+    }
+    Ok(reason)
+}
+
+fn stale_check(expected: Option<i64>, found: i64) -> Result<()> {
+    match expected {
+        Some(expected) if expected != found => Err(StoreError::StaleVersion { expected, found }),
+        _ => Ok(()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one column each, as `audit`
+fn audit_withdrawal(
+    tx: &Connection,
+    at: &str,
+    officer_id: i64,
+    table: &str,
+    uid: &str,
+    version: i64,
+    reason: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO audit(at, officer_id, table_name, record_uid, version, action, fields, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'withdraw', '', ?6)",
+    )?
+    .execute(params![at, officer_id, table, uid, version, reason])?;
+    Ok(())
+}
+
+fn live_service(conn: &Connection, uid: &str) -> Result<Service> {
+    conn.query_row(
+        &format!("SELECT {SERVICE_COLUMNS} FROM {SERVICE_FROM} WHERE s.uid = ?1"),
+        [uid],
+        service_from_row,
+    )
+    .optional()?
+    .filter(|s| !s.deleted)
+    .ok_or_else(|| StoreError::NotFound {
+        what: uid.to_string(),
+    })
+}
+
+/// Names of the service fields an edit changes (for the audit trail; never the values).
+fn changed_service_fields(before: &Service, after: &ServiceInput) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut check = |name: &'static str, differs: bool| {
+        if differs {
+            changed.push(name);
+        }
+    };
+    check("kind", before.kind != after.kind);
+    check(
+        "served_on",
+        after.served_on.is_some_and(|d| d != before.served_on),
+    );
+    check("place", before.place != after.place);
+    check("quantity", before.quantity != after.quantity);
+    check("amount_fen", before.amount_fen != after.amount_fen);
+    check("note", before.note != after.note);
+    if let (Some(b), Some(a)) = (&before.health, &after.health) {
+        check("provider", b.provider != a.provider);
+        check("blood_pressure", b.blood_pressure != a.blood_pressure);
+        check("glucose", b.glucose_tenths != a.glucose_tenths);
+        check("findings", b.findings != a.findings);
+        check("referral", b.referral != a.referral);
+        check("follow_up_on", b.follow_up_on != a.follow_up_on);
+    }
+    if let (Some(b), Some(a)) = (&before.legal, &after.legal) {
+        check("category", b.category != a.category);
+        check("description", b.description != a.description);
+        check("status", b.status != a.status);
+        check("claimed_fen", b.claimed_fen != a.claimed_fen);
+        check("recovered_fen", b.recovered_fen != a.recovered_fen);
+    }
+    changed
+}
+
+fn changed_event_fields(before: &EventInput, after: &EventInput) -> Vec<&'static str> {
+    let mut changed = Vec::new();
+    let mut check = |name: &'static str, differs: bool| {
+        if differs {
+            changed.push(name);
+        }
+    };
+    check("name", before.name != after.name);
+    check("kind", before.kind != after.kind);
+    check(
+        "held_on",
+        after.held_on.is_some() && after.held_on != before.held_on,
+    );
+    check("place", before.place != after.place);
+    check("district_code", before.district_code != after.district_code);
+    check(
+        "default_quantity",
+        before.default_quantity != after.default_quantity,
+    );
+    check(
+        "default_amount_fen",
+        before.default_amount_fen != after.default_amount_fen,
+    );
+    changed
+}
+
+impl Store {
+    /// Saves an edit of a service and its health-check or legal-aid details as a new version.
+    /// The worker, the event, the health-data consent and the case link stay as recorded; the
+    /// kind may change only to one with the same form. Returns the version (unchanged when
+    /// nothing differed).
+    pub fn update_service(
+        &mut self,
+        uid: &str,
+        input: &ServiceInput,
+        expected_version: Option<i64>,
+    ) -> Result<RecordRef> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
+        let current = live_service(&tx, uid)?;
+        stale_check(expected_version, current.version)?;
+        let form_of = |code: &str| refdata::service_kind(code).map(|k| k.form);
+        let new_form = form_of(&input.kind).ok_or_else(|| {
+            FieldError::new(
+                Field::Kind,
+                Rule::UnknownCode {
+                    code: input.kind.clone(),
+                },
+            )
+        })?;
+        if Some(new_form) != form_of(&current.kind) {
+            return Err(StoreError::KindChangesForm {
+                from: current.kind.clone(),
+                to: input.kind.clone(),
+            });
+        }
+        let changed = changed_service_fields(&current, input);
+        if changed.is_empty() {
+            return Ok(RecordRef {
+                id: current.id,
+                uid: current.uid,
+                version: current.version,
+            });
+        }
+        let version = current.version + 1;
+        let served_on = input.served_on.unwrap_or(current.served_on);
+        tx.execute(
+            "UPDATE service SET version = ?2, updated_at = ?3, officer_id = ?4, kind = ?5,
+                served_on = ?6, place = ?7, quantity = ?8, amount_fen = ?9, note = ?10
+             WHERE id = ?1",
+            params![
+                current.id,
+                version,
+                now,
+                officer,
+                input.kind,
+                served_on.format("%Y-%m-%d").to_string(),
+                input.place,
+                input.quantity,
+                input.amount_fen,
+                input.note,
+            ],
+        )?;
+        if let (Some(_), Some(h)) = (&current.health, &input.health) {
+            tx.execute(
+                "UPDATE health_check SET provider = ?2, blood_pressure = ?3, glucose_tenths = ?4,
+                    findings = ?5, referral = ?6, follow_up_on = ?7
+                 WHERE service_id = ?1",
+                params![
+                    current.id,
+                    h.provider,
+                    h.blood_pressure,
+                    h.glucose_tenths,
+                    h.findings,
+                    h.referral,
+                    h.follow_up_on.map(|d| d.format("%Y-%m-%d").to_string()),
+                ],
+            )?;
+        }
+        if let (Some(_), Some(l)) = (&current.legal, &input.legal) {
+            tx.execute(
+                "UPDATE legal_aid SET category = ?2, description = ?3, status = ?4,
+                    claimed_fen = ?5, recovered_fen = ?6
+                 WHERE service_id = ?1",
+                params![
+                    current.id,
+                    l.category,
+                    l.description,
+                    l.status,
+                    l.claimed_fen,
+                    l.recovered_fen,
+                ],
+            )?;
+        }
+        audit(
+            &tx,
+            &now,
+            officer,
+            "service",
+            uid,
+            version,
+            "update",
+            &changed.join(","),
+        )?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id: current.id,
+            uid: uid.to_string(),
+            version,
+        })
+    }
+
+    /// Saves an edit of an event as a new version. Services already recorded in it keep their
+    /// own date, kind and amount: each is a record of what was given, corrected on its own.
+    pub fn update_event(
+        &mut self,
+        uid: &str,
+        input: &EventInput,
+        expected_version: Option<i64>,
+    ) -> Result<RecordRef> {
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let current = self
+            .event_by_uid(uid)?
+            .filter(|e| !e.deleted)
+            .ok_or_else(|| StoreError::NotFound {
+                what: uid.to_string(),
+            })?;
+        stale_check(expected_version, current.version)?;
+        let changed = changed_event_fields(&current.input, input);
+        if changed.is_empty() {
+            return Ok(RecordRef {
+                id: current.id,
+                uid: current.uid,
+                version: current.version,
+            });
+        }
+        let held_on = input.held_on.unwrap_or(current.held_on);
+        let version = current.version + 1;
+        let tx = self.conn.transaction()?;
+        // Guarded by version, so a change made between the read above and this write is not
+        // overwritten.
+        let written = tx.execute(
+            "UPDATE event SET version = ?2, updated_at = ?3, officer_id = ?4, name = ?5,
+                kind = ?6, held_on = ?7, place = ?8, district_code = ?9, default_quantity = ?10,
+                default_amount_fen = ?11
+             WHERE id = ?1 AND version = ?12 AND deleted_at IS NULL",
+            params![
+                current.id,
+                version,
+                now,
+                officer,
+                input.name,
+                input.kind,
+                held_on.format("%Y-%m-%d").to_string(),
+                input.place,
+                input.district_code,
+                input.default_quantity,
+                input.default_amount_fen,
+                current.version,
+            ],
+        )?;
+        if written == 0 {
+            return Err(StoreError::StaleVersion {
+                expected: current.version,
+                found: current.version + 1,
+            });
+        }
+        audit(
+            &tx,
+            &now,
+            officer,
+            "event",
+            uid,
+            version,
+            "update",
+            &changed.join(","),
+        )?;
+        tx.commit()?;
+        Ok(RecordRef {
+            id: current.id,
+            uid: uid.to_string(),
+            version,
+        })
+    }
+
+    /// Withdraws a service (also a health check or a legal-aid visit): a tombstone with the
+    /// reason, exported once like any new version. Returns the tombstone's version.
+    pub fn withdraw_service(
+        &mut self,
+        uid: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        let reason = validate_reason(reason)?;
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
+        let current = live_service(&tx, uid)?;
+        stale_check(expected_version, current.version)?;
+        let version = current.version + 1;
+        tx.execute(
+            "UPDATE service SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
+                withdraw_reason = ?5
+             WHERE id = ?1",
+            params![current.id, now, version, officer, reason],
+        )?;
+        audit_withdrawal(&tx, &now, officer, "service", uid, version, &reason)?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    /// Withdraws a worker with a reason. Their services stay as recorded (they were given);
+    /// the worker's search keys go, so the worker no longer turns up in search.
+    pub fn withdraw_worker(
+        &mut self,
+        uid: &str,
+        reason: &str,
+        expected_version: Option<i64>,
+    ) -> Result<i64> {
+        let reason = validate_reason(reason)?;
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
+        let current = live_worker_by_uid(&tx, uid)?;
+        stale_check(expected_version, current.version)?;
+        let version = current.version + 1;
+        tx.execute(
+            "UPDATE worker SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
+                withdraw_reason = ?5
+             WHERE id = ?1",
+            params![current.id, now, version, officer, reason],
+        )?;
+        tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [current.id])?;
+        audit_withdrawal(&tx, &now, officer, "worker", uid, version, &reason)?;
+        tx.commit()?;
+        Ok(version)
+    }
+
+    /// How many live services were recorded in this event (what a withdrawal would touch).
+    pub fn live_services_in_event(&self, event_uid: &str) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM service
+             WHERE event_id = (SELECT id FROM event WHERE uid = ?1) AND deleted_at IS NULL",
+            [event_uid],
+            |r| r.get(0),
+        )?;
+        Ok(n.max(0) as usize)
+    }
+
+    /// Withdraws an event. With live attendee services, `attendees` decides: refuse (nothing
+    /// changes) or withdraw them too in the same transaction, each with its own audit row.
+    pub fn withdraw_event(
+        &mut self,
+        uid: &str,
+        reason: &str,
+        attendees: AttendeeServices,
+        expected_version: Option<i64>,
+    ) -> Result<EventWithdrawal> {
+        let reason = validate_reason(reason)?;
+        let officer = self.require_officer()?;
+        let now = self.clock.stamp();
+        let tx = self.conn.transaction()?;
+        let (id, current_version): (i64, i64) = tx
+            .query_row(
+                "SELECT id, version FROM event WHERE uid = ?1 AND deleted_at IS NULL",
+                [uid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: uid.to_string(),
+            })?;
+        stale_check(expected_version, current_version)?;
+        let live: i64 = tx.query_row(
+            "SELECT count(*) FROM service WHERE event_id = ?1 AND deleted_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )?;
+        if live > 0 && attendees == AttendeeServices::Refuse {
+            return Err(StoreError::EventHasServices {
+                count: live as usize,
+            });
+        }
+        // Audit rows first: they read each service's version before the update bumps it.
+        tx.execute(
+            "INSERT INTO audit(at, officer_id, table_name, record_uid, version, action, fields,
+                reason)
+             SELECT ?1, ?2, 'service', uid, version + 1, 'withdraw', '', ?3
+             FROM service WHERE event_id = ?4 AND deleted_at IS NULL ORDER BY id",
+            params![now, officer, reason, id],
+        )?;
+        let services_withdrawn = tx.execute(
+            "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = version + 1,
+                officer_id = ?2, withdraw_reason = ?3
+             WHERE event_id = ?4 AND deleted_at IS NULL",
+            params![now, officer, reason, id],
+        )?;
+        let version = current_version + 1;
+        tx.execute(
+            "UPDATE event SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
+                withdraw_reason = ?5
+             WHERE id = ?1",
+            params![id, now, version, officer, reason],
+        )?;
+        audit_withdrawal(&tx, &now, officer, "event", uid, version, &reason)?;
+        tx.commit()?;
+        Ok(EventWithdrawal {
+            version,
+            services_withdrawn,
+        })
+    }
+
+    /// The reason a record was withdrawn, if it was. `table` is worker, event or service.
+    pub fn withdraw_reason(&self, table: &str, uid: &str) -> Result<Option<String>> {
+        let sql = match table {
+            "worker" => {
+                "SELECT withdraw_reason FROM worker WHERE uid = ?1 AND deleted_at IS NOT NULL"
+            }
+            "event" => {
+                "SELECT withdraw_reason FROM event WHERE uid = ?1 AND deleted_at IS NOT NULL"
+            }
+            "service" => {
+                "SELECT withdraw_reason FROM service WHERE uid = ?1 AND deleted_at IS NOT NULL"
+            }
+            _ => return Ok(None),
+        };
+        Ok(self
+            .conn
+            .query_row(sql, [uid], |r| r.get::<_, String>(0))
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+#[path = "corrections_tests.rs"]
+mod tests;

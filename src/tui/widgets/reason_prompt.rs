@@ -1,0 +1,218 @@
+//! A popup asking why a record is withdrawn: a question, one text field, Enter confirms, Esc
+//! cancels. The reason is checked as the store will check it (required, like a note) before
+//! the popup lets go, so a refused reason is mended in place.
+
+use super::popup::{centered, clear_popup_area};
+use super::text_field::TextField;
+use crate::store::corrections::validate_reason;
+use crate::text::Lang;
+use crate::tui::action::{Action, Input};
+use crate::tui::keymap::{Context, Keymap};
+use crate::tui::text::{T, t, tf};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthChar;
+
+/// The keymap context the prompt reads keys in: a typing context whose Enter confirms and
+/// whose Esc cancels, as in a choice list.
+pub const REASON_CONTEXT: Context = Context::Picker;
+
+#[derive(Debug, Clone)]
+pub struct ReasonPrompt {
+    question: String,
+    field: TextField,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReasonAnswer {
+    /// A valid reason, trimmed.
+    Given(String),
+    Cancelled,
+    Undecided,
+}
+
+impl ReasonPrompt {
+    pub fn new(question: impl Into<String>) -> ReasonPrompt {
+        ReasonPrompt {
+            question: question.into(),
+            field: TextField::default(),
+            error: None,
+        }
+    }
+
+    pub fn handle(&mut self, input: &Input, lang: Lang) -> ReasonAnswer {
+        match input {
+            Input::Text(edit) => {
+                if self.field.apply(edit) {
+                    self.error = None;
+                }
+                ReasonAnswer::Undecided
+            }
+            Input::Action(Action::Confirm) => match validate_reason(self.field.value()) {
+                Ok(reason) => ReasonAnswer::Given(reason),
+                Err(e) => {
+                    self.error = Some(e.message(lang));
+                    ReasonAnswer::Undecided
+                }
+            },
+            Input::Action(Action::Back) => ReasonAnswer::Cancelled,
+            _ => ReasonAnswer::Undecided,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, outer: Rect, lang: Lang, keymap: &Keymap) {
+        let width = 64u16.min(outer.width);
+        let text_width = usize::from(width.saturating_sub(4)).max(1);
+        let question = wrap_by_width(&self.question, text_width);
+        let question_lines = question.len() as u16;
+        let height = question_lines + 6;
+        let area = centered(outer, width, height);
+        clear_popup_area(area, frame.buffer_mut());
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(Style::default().add_modifier(Modifier::BOLD));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let inner = Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height,
+        );
+        frame.render_widget(
+            Paragraph::new(question.into_iter().map(Line::from).collect::<Vec<_>>()),
+            Rect::new(inner.x, inner.y, inner.width, question_lines),
+        );
+        let y = inner.y + question_lines + 1;
+        let label = format!("{}{}", t(lang, T::ReasonLabel), lang.pick("：", ": "));
+        let label_width = Line::from(label.as_str()).width() as u16;
+        frame.render_widget(
+            Paragraph::new(label.as_str()),
+            Rect::new(inner.x, y, label_width, 1),
+        );
+        let field_area = Rect::new(
+            inner.x + label_width,
+            y,
+            inner.width.saturating_sub(label_width),
+            1,
+        );
+        let caret = self.field.render(
+            field_area,
+            frame.buffer_mut(),
+            Style::default().add_modifier(Modifier::UNDERLINED),
+        );
+        // The input method draws its candidates at the real cursor.
+        frame.set_cursor_position(caret);
+        if let Some(error) = &self.error {
+            frame.render_widget(
+                Paragraph::new(error.as_str()).style(Style::default().add_modifier(Modifier::BOLD)),
+                Rect::new(inner.x, y + 1, inner.width, 1),
+            );
+        }
+        let key = |a| {
+            keymap
+                .key_for(REASON_CONTEXT, a)
+                .map(|k| k.to_string())
+                .unwrap_or_default()
+        };
+        frame.render_widget(
+            Paragraph::new(tf(
+                lang,
+                T::ReasonKeys,
+                &[&key(Action::Confirm), &key(Action::Back)],
+            )),
+            Rect::new(inner.x, y + 2, inner.width, 1),
+        );
+    }
+}
+
+/// Lines of at most `width` columns. Chinese text breaks between any two characters (it has
+/// no spaces, and a break at the one space there is leaves a short first line); a Latin word
+/// moves whole to the next line unless it is longer than a line.
+fn wrap_by_width(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut units: Vec<String> = Vec::new();
+    for c in text.chars() {
+        let joins = c.is_ascii_graphic()
+            && units
+                .last()
+                .and_then(|u| u.chars().last())
+                .is_some_and(|last| last.is_ascii_graphic());
+        match units.last_mut() {
+            Some(unit) if joins => unit.push(c),
+            _ => units.push(c.to_string()),
+        }
+    }
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for unit in units {
+        let w: usize = unit.chars().map(|c| c.width().unwrap_or(0)).sum();
+        if used + w > width && used > 0 {
+            lines.push(String::new());
+            used = 0;
+            if unit == " " {
+                continue;
+            }
+        }
+        for c in unit.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width {
+                lines.push(String::new());
+                used = 0;
+            }
+            lines.last_mut().expect("one line at least").push(c);
+            used += cw;
+        }
+    }
+    lines.iter().map(|l| l.trim_end().to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::action::TextEdit;
+
+    #[test]
+    fn an_empty_reason_is_refused_in_place_and_a_typed_one_is_given_back_trimmed() {
+        let mut prompt = ReasonPrompt::new("why?");
+        assert_eq!(
+            prompt.handle(&Input::Action(Action::Confirm), Lang::Zh),
+            ReasonAnswer::Undecided
+        );
+        assert!(
+            prompt
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("撤回原因"))
+        );
+        for c in " 重复登记 ".chars() {
+            prompt.handle(&Input::Text(TextEdit::Insert(c)), Lang::Zh);
+        }
+        assert_eq!(prompt.error, None, "typing clears the message");
+        assert_eq!(
+            prompt.handle(&Input::Action(Action::Confirm), Lang::Zh),
+            ReasonAnswer::Given("重复登记".into())
+        );
+        assert_eq!(
+            prompt.handle(&Input::Action(Action::Back), Lang::Zh),
+            ReasonAnswer::Cancelled
+        );
+    }
+
+    #[test]
+    fn chinese_wraps_at_any_character_and_english_between_words() {
+        assert_eq!(
+            wrap_by_width("撤回职工 王建国？不再出现", 10),
+            ["撤回职工", "王建国？不", "再出现"]
+        );
+        assert_eq!(
+            wrap_by_width("Withdraw worker 王建国? They leave", 16),
+            ["Withdraw worker", "王建国? They", "leave"]
+        );
+        assert_eq!(wrap_by_width("abcdefgh", 3), ["abc", "def", "gh"]);
+    }
+}
