@@ -9,6 +9,7 @@ pub mod clock;
 pub mod drafts;
 pub mod error;
 pub mod event_entry;
+pub mod event_sheet;
 pub mod events;
 pub mod officer;
 pub mod period;
