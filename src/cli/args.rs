@@ -58,6 +58,8 @@ pub enum Command {
     Import(ImportCmd),
     /// Records kept aside at import (same ID number under two workers, diverged copies)
     Conflicts(ConflictsArgs),
+    /// Print an event's sign-in or payout sheet (XLSX, A4); moves under `event sheet`
+    EventSheet(SheetArgs),
     /// Change the key of an encrypted database (builds with encryption)
     Rekey,
     /// Write an encrypted copy of a plain database (builds with encryption)
@@ -349,4 +351,22 @@ pub struct ConvertArgs {
     /// The new file; it must not exist yet
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Event uid
+    pub event: String,
+    /// signin (签到表) or payout (发放签领表)
+    #[arg(long, value_enum)]
+    pub kind: crate::paperwork::SheetKind,
+    /// The workbook to write (.xlsx); replaced if it exists
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+    /// Print whole ID numbers and phones (when the finance office requires them)
+    #[arg(long)]
+    pub reveal: bool,
+    /// A blank sign-in sheet before the event, names from this roster (nobody is registered)
+    #[arg(long, value_name = "ROSTER")]
+    pub expected: Option<PathBuf>,
 }

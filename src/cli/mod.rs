@@ -8,6 +8,7 @@ mod key_cmd;
 mod output;
 mod records;
 mod roster_cmd;
+mod sheet_cmd;
 mod stats_cmd;
 
 pub use args::{Cli, Command};
@@ -167,6 +168,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Batches(cmd)) => batch_cmd::batches(&cli, cmd),
         Some(Command::Import(cmd)) => batch_cmd::import(&cli, cmd),
         Some(Command::Conflicts(cmd)) => batch_cmd::conflicts(&cli, cmd),
+        Some(Command::EventSheet(cmd)) => sheet_cmd::run(&cli, cmd),
         Some(Command::Rekey) => key_cmd::rekey(&cli),
         Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
         Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),
