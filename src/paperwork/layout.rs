@@ -33,22 +33,22 @@ const PAYOUT_COLUMNS: [Column; 8] = [
     column("序号", 5.0),
     column("姓名", 9.0),
     column("身份证号", 20.0),
-    column("工作单位", 18.0),
+    column("工作单位", 22.0),
     column("数量", 6.0),
-    column("金额（元）", 11.0),
+    column("金额（元）", 12.0),
     column("签字", 13.0),
-    column("备注", 10.0),
+    column("备注", 9.0),
 ];
 
 const SIGN_IN_COLUMNS: [Column; 8] = [
     column("序号", 5.0),
     column("姓名", 9.0),
     column("身份证号", 20.0),
-    column("工作单位", 18.0),
+    column("工作单位", 22.0),
     column("联系电话", 13.0),
     column("签字", 13.0),
     column("签到时间", 16.0),
-    column("备注", 10.0),
+    column("备注", 9.0),
 ];
 
 const LAST_COL: u16 = 7;
@@ -104,6 +104,13 @@ impl Formats {
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter)
             .set_text_wrap();
+        // Text and figures kept one indent off the borders: printed, they otherwise touch them.
+        let left = boxed.clone().set_align(FormatAlign::Left).set_indent(1);
+        let figure = boxed
+            .clone()
+            .set_align(FormatAlign::Right)
+            .set_indent(1)
+            .set_num_format("0.00");
         Formats {
             title: base
                 .clone()
@@ -113,12 +120,12 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter),
             info: base.clone().set_align(FormatAlign::VerticalCenter),
             heading: boxed.clone().set_bold().set_align(FormatAlign::Center),
-            cell: boxed.clone(),
+            cell: left.clone(),
             centred: boxed.clone().set_align(FormatAlign::Center),
-            amount: boxed.clone().set_num_format("0.00"),
-            total_label: boxed.clone().set_bold().set_align(FormatAlign::Center),
-            total_amount: boxed.clone().set_bold().set_num_format("0.00"),
-            capital: boxed.set_bold(),
+            amount: figure.clone(),
+            total_label: boxed.set_bold().set_align(FormatAlign::Center),
+            total_amount: figure.set_bold(),
+            capital: left.set_bold(),
             sign_off: base.set_align(FormatAlign::VerticalCenter),
         }
     }
