@@ -424,6 +424,37 @@ mod tests {
         assert_eq!(recorded_time("garbage"), "");
     }
 
+    fn entry(row: usize, name: &str, id_number: &str) -> RosterEntry {
+        RosterEntry {
+            row,
+            draft: crate::domain::validate::WorkerDraft {
+                name: name.into(),
+                id_number: id_number.into(),
+                ..Default::default()
+            },
+            hardship: None,
+            cell_errors: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_roster_must_name_someone_and_hold_no_overlong_cell() {
+        assert!(matches!(
+            check_roster(&[entry(2, " ", ""), entry(3, "", "")]),
+            Err(SheetError::EmptyRoster)
+        ));
+        assert!(check_roster(&[entry(2, "", ""), entry(3, "毛洋", "")]).is_ok());
+        let long = "名".repeat(MAX_CELL_CHARS + 1);
+        assert!(matches!(
+            check_roster(&[entry(2, "毛洋", ""), entry(7, &long, "")]),
+            Err(SheetError::RosterCellTooLong {
+                row: 7,
+                column: "姓名"
+            })
+        ));
+        assert!(check_roster(&[entry(2, &"名".repeat(MAX_CELL_CHARS), "")]).is_ok());
+    }
+
     #[test]
     fn messages_exist_in_both_languages_and_differ() {
         let errors = [
