@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod logging;
+pub mod paperwork;
 pub mod safe_text;
 pub mod store;
 pub mod text;

@@ -239,6 +239,8 @@ pub struct ServiceEditArgs {
 pub enum EventCmd {
     /// Create an event; prints the new uid
     Add(EventAddArgs),
+    /// Print an event's sign-in or payout sheet (XLSX, A4, ready to print)
+    Sheet(SheetArgs),
     /// Live events, newest first
     List {
         #[arg(long, default_value_t = 50)]
@@ -591,4 +593,22 @@ pub struct ConvertArgs {
     /// The new file; it must not exist yet
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SheetArgs {
+    /// Event uid
+    pub event: String,
+    /// signin (签到表) or payout (发放签领表)
+    #[arg(long, value_enum)]
+    pub kind: crate::paperwork::SheetKind,
+    /// The workbook to write (.xlsx); replaced if it exists
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+    /// Print whole ID numbers and phones (when the finance office requires them)
+    #[arg(long)]
+    pub reveal: bool,
+    /// A blank sign-in sheet before the event, names from this roster (nobody is registered)
+    #[arg(long, value_name = "ROSTER")]
+    pub expected: Option<PathBuf>,
 }

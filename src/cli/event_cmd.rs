@@ -18,6 +18,11 @@ pub fn run(cli: &Cli, cmd: &EventCmd) -> CmdResult {
     let fail = |e| Failure::from_store(e, lang);
     match cmd {
         EventCmd::Add(a) => add(&mut store, a, lang),
+        // Opens its own read-only connection; this one is closed first.
+        EventCmd::Sheet(a) => {
+            drop(store);
+            super::sheet_cmd::run(cli, a)
+        }
         EventCmd::List {
             limit,
             offset,

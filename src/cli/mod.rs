@@ -10,6 +10,7 @@ mod key_cmd;
 mod output;
 mod records;
 mod roster_cmd;
+mod sheet_cmd;
 mod stats_cmd;
 
 pub use args::{Cli, Command};

@@ -1,5 +1,6 @@
 //! Plain types, validation rules and reference data. No I/O here.
 
+pub mod capital;
 pub mod draft_of;
 pub mod error;
 pub mod idcard;

@@ -10,6 +10,7 @@ pub mod corrections;
 pub mod drafts;
 pub mod error;
 pub mod event_entry;
+pub mod event_sheet;
 pub mod events;
 pub mod legal_cases;
 pub mod officer;
