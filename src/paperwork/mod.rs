@@ -434,6 +434,7 @@ mod tests {
             },
             hardship: None,
             cell_errors: Vec::new(),
+            cell_problems: Vec::new(),
         }
     }
 
