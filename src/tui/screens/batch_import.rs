@@ -12,6 +12,7 @@ use crate::tui::text::{T, t};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
+use crate::tui::widgets::width::wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -141,7 +142,7 @@ pub fn render_path_form(frame: &mut Frame, outer: Rect, form: &Form, view: &View
         t(lang, T::ImportBatchHint),
         view.key(Context::Form, Action::Save)
     );
-    let lines: Vec<Line> = super::batches::wrap(&hint, width, 0)
+    let lines: Vec<Line> = wrap(&hint, width, 0)
         .into_iter()
         .take(usize::from(inner.height).saturating_sub(2))
         .map(Line::from)
@@ -164,7 +165,7 @@ pub fn render_report(frame: &mut Frame, outer: Rect, report: &ImportReport, lang
     match &report.result {
         None => lines.push(Line::from(t(lang, T::ImportBatchRunning))),
         Some(Err(message)) => {
-            for part in super::batches::wrap(message, width, 0) {
+            for part in wrap(message, width, 0) {
                 lines.push(Line::styled(part, bold.fg(Color::Red)));
             }
         }
@@ -175,7 +176,7 @@ pub fn render_report(frame: &mut Frame, outer: Rect, report: &ImportReport, lang
                 Style::default()
             };
             for text in &result.lines {
-                for part in super::batches::wrap(text, width, 2) {
+                for part in wrap(text, width, 2) {
                     lines.push(Line::styled(part, style));
                 }
             }

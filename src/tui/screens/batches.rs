@@ -22,6 +22,7 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
+use crate::tui::widgets::width::{fit_tail, right, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -32,7 +33,6 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::Duration;
-use unicode_width::UnicodeWidthChar;
 
 /// What the background work reports.
 enum Msg {
@@ -968,79 +968,3 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
 
 /// How many problems the verify popup lists; `jingong verify` prints them all.
 const PROBLEMS_SHOWN: usize = 500;
-
-/// `text` right-aligned in `width` columns.
-fn right(text: &str, width: usize) -> String {
-    let used = Line::from(text).width();
-    if used >= width {
-        return fit(text, width);
-    }
-    format!("{}{text}", " ".repeat(width - used))
-}
-
-/// `text` in exactly `width` columns, cut at the front when too long ("…" then the end):
-/// of a path, the end names the batch.
-pub fn fit_tail(text: &str, width: usize) -> String {
-    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
-    if total <= width {
-        return format!("{text}{}", " ".repeat(width - total));
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut tail = Vec::new();
-    let mut used = 1;
-    for c in text.chars().rev() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        tail.push(c);
-        used += w;
-    }
-    let kept: String = tail.into_iter().rev().collect();
-    format!("…{kept}{}", " ".repeat(width - used))
-}
-
-/// `text` broken into lines of at most `width` columns; lines after the first are
-/// `indent` columns narrower (they are drawn indented). A two-column character never
-/// straddles a break.
-pub(super) fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    let mut limit = width.max(1);
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > limit && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-            limit = width.saturating_sub(indent).max(1);
-        }
-        line.push(c);
-        used += w;
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fit_tail_keeps_the_end_in_columns() {
-        assert_eq!(fit_tail("/a/b", 6), "/a/b  ");
-        assert_eq!(fit_tail("/数据/批次", 7), "…/批次 ");
-        assert_eq!(fit_tail("abcdef", 4), "…def");
-    }
-
-    #[test]
-    fn wrap_breaks_by_columns_and_indents_the_rest() {
-        assert_eq!(wrap("王建国李明", 4, 0), vec!["王建", "国李", "明"]);
-        assert_eq!(wrap("abcdefgh", 4, 2), vec!["abcd", "ef", "gh"]);
-        assert_eq!(wrap("", 4, 0), vec![""]);
-    }
-}

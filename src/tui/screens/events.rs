@@ -18,16 +18,18 @@ use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
+use crate::tui::widgets::table::{ListTable, lengths, unread_row};
+use crate::tui::widgets::width::right;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Paragraph;
-use std::cell::Cell;
+use ratatui::widgets::Row;
 
 pub struct EventsScreen {
     list: Paged<Event>,
     error: Option<String>,
-    page_height: Cell<usize>,
+    table: ListTable,
     withdrawal: Option<Withdrawal>,
 }
 
@@ -47,7 +49,7 @@ impl EventsScreen {
         let mut screen = EventsScreen {
             list: Paged::default(),
             error: None,
-            page_height: Cell::new(10),
+            table: ListTable::new(10),
             withdrawal: None,
         };
         screen.reload(ctx);
@@ -155,17 +157,16 @@ fn widths(total: usize, lang: Lang) -> [usize; 6] {
     [fixed[0], name, fixed[2], fixed[3], fixed[4], fixed[5]]
 }
 
-fn row_line(cells: [&str; 6], widths: &[usize; 6]) -> String {
-    let mut out: Vec<String> = cells[..5]
+/// The cells of a row, each fitted to its column's width.
+fn cells(texts: [&str; 6], widths: &[usize; 6]) -> Vec<String> {
+    let mut out: Vec<String> = texts[..5]
         .iter()
         .zip(widths)
         .map(|(c, w)| fit(c, *w))
         .collect();
     // The count reads best right-aligned, under its heading's end.
-    let count = cells[5];
-    let pad = widths[5].saturating_sub(ratatui::text::Line::from(count).width());
-    out.push(format!("{}{count}", " ".repeat(pad)));
-    out.join(" ")
+    out.push(right(texts[5], widths[5]));
+    out
 }
 
 impl Screen for EventsScreen {
@@ -186,15 +187,15 @@ impl Screen for EventsScreen {
             self.handle_withdrawal(step, &input, ctx);
             return Effect::None;
         }
-        let page = self.page_height.get().max(1) as isize;
-        let selected = self.list.selected() as isize;
+        if let Input::Action(action) = &input
+            && let Some(target) = self
+                .table
+                .target(action, self.list.selected(), self.list.total())
+        {
+            self.move_to(target, ctx);
+            return Effect::None;
+        }
         match input {
-            Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
-            Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
-            Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
-            Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
-            Input::Action(Action::Home) => self.move_to(0, ctx),
-            Input::Action(Action::End) => self.move_to(self.list.total() as isize - 1, ctx),
             Input::Action(Action::Confirm) => {
                 if let Some(event) = self.selected_event() {
                     return Effect::Push(Box::new(QuickEntryScreen::open(event, ctx)));
@@ -274,7 +275,7 @@ impl EventsScreen {
             Rect::new(area.x, area.y, area.width, 1),
         );
         let widths = widths(usize::from(area.width), lang);
-        let header = row_line(
+        let header = Row::new(cells(
             [
                 t(lang, T::ColDate),
                 t(lang, T::ColEventName),
@@ -284,33 +285,17 @@ impl EventsScreen {
                 t(lang, T::ColServed),
             ],
             &widths,
-        );
-        frame.render_widget(
-            Paragraph::new(format!("  {header}"))
-                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-            Rect::new(area.x, area.y + 2, area.width, 1),
-        );
+        ));
         // The last line tells the selected event in full (per-person quantity and amount).
-        let list = Rect::new(area.x, area.y + 3, area.width, area.height - 5);
-        let height = usize::from(list.height);
-        self.page_height.set(height.max(1));
-        if self.list.total() == 0 {
-            let key = view.key(Context::Events, Action::NewEvent);
-            frame.render_widget(
-                Paragraph::new(format!("  {}", tf(lang, T::NoEventsYet, &[&key]))),
-                Rect::new(list.x, list.y + 1, list.width, 1),
-            );
-            return;
-        }
-        let top = (self.list.selected() + 1).saturating_sub(height);
-        for n in 0..height {
-            let index = top + n;
-            if index >= self.list.total() {
-                break;
-            }
-            let selected = index == self.list.selected();
-            let text = match self.list.get(index) {
-                Some(e) => row_line(
+        let list = Rect::new(area.x, area.y + 2, area.width, area.height - 4);
+        self.table.render(
+            frame,
+            list,
+            Some(header),
+            &lengths(&widths),
+            (self.list.selected(), self.list.total()),
+            |index| match self.list.get(index) {
+                Some(e) => Row::new(cells(
                     [
                         &e.held_on.format("%Y-%m-%d").to_string(),
                         &e.input.name,
@@ -320,19 +305,17 @@ impl EventsScreen {
                         &e.served_count.to_string(),
                     ],
                     &widths,
-                ),
-                None => "…".to_string(),
-            };
-            let style = if selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            let marker = if selected { "▸ " } else { "  " };
+                )),
+                None => unread_row(),
+            },
+        );
+        if self.list.total() == 0 {
+            let key = view.key(Context::Events, Action::NewEvent);
             frame.render_widget(
-                Paragraph::new(format!("{marker}{text}")).style(style),
-                Rect::new(list.x, list.y + n as u16, list.width, 1),
+                Paragraph::new(format!("  {}", tf(lang, T::NoEventsYet, &[&key]))),
+                Rect::new(list.x, list.y + 2, list.width, 1),
             );
+            return;
         }
         if let Some(event) = self.list.selected_row() {
             // The row cuts long places; this line has room for them and for what each gets.

@@ -18,6 +18,7 @@ use crate::tui::widgets::fit;
 use crate::tui::widgets::picker::{Choice, Picker, PickerOutcome};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
 use crate::tui::widgets::text_field::TextField;
+use crate::tui::widgets::width::right;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Direction, Rect};
@@ -559,12 +560,6 @@ impl StatsScreen {
             );
         }
     }
-}
-
-/// `text` right-aligned in `width` terminal columns (Chinese characters take two).
-fn right(text: &str, width: usize) -> String {
-    let used = Line::from(text).width();
-    format!("{}{text}", " ".repeat(width.saturating_sub(used)))
 }
 
 fn heading(text: String) -> Line<'static> {

@@ -4,6 +4,7 @@
 
 use super::popup::{centered, clear_popup_area};
 use super::text_field::TextField;
+use super::width::wrap_words;
 use crate::store::corrections::validate_reason;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
@@ -14,7 +15,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
-use unicode_width::UnicodeWidthChar;
 
 /// The keymap context the prompt reads keys in: a typing context whose Enter confirms and
 /// whose Esc cancels, as in a choice list.
@@ -67,7 +67,7 @@ impl ReasonPrompt {
     pub fn render(&self, frame: &mut Frame, outer: Rect, lang: Lang, keymap: &Keymap) {
         let width = 64u16.min(outer.width);
         let text_width = usize::from(width.saturating_sub(4)).max(1);
-        let question = wrap_by_width(&self.question, text_width);
+        let question = wrap_words(&self.question, text_width);
         let question_lines = question.len() as u16;
         let height = question_lines + 6;
         let area = centered(outer, width, height);
@@ -130,47 +130,6 @@ impl ReasonPrompt {
     }
 }
 
-/// Lines of at most `width` columns. Chinese text breaks between any two characters (it has
-/// no spaces, and a break at the one space there is leaves a short first line); a Latin word
-/// moves whole to the next line unless it is longer than a line.
-fn wrap_by_width(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut units: Vec<String> = Vec::new();
-    for c in text.chars() {
-        let joins = c.is_ascii_graphic()
-            && units
-                .last()
-                .and_then(|u| u.chars().last())
-                .is_some_and(|last| last.is_ascii_graphic());
-        match units.last_mut() {
-            Some(unit) if joins => unit.push(c),
-            _ => units.push(c.to_string()),
-        }
-    }
-    let mut lines = vec![String::new()];
-    let mut used = 0;
-    for unit in units {
-        let w: usize = unit.chars().map(|c| c.width().unwrap_or(0)).sum();
-        if used + w > width && used > 0 {
-            lines.push(String::new());
-            used = 0;
-            if unit == " " {
-                continue;
-            }
-        }
-        for c in unit.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw > width {
-                lines.push(String::new());
-                used = 0;
-            }
-            lines.last_mut().expect("one line at least").push(c);
-            used += cw;
-        }
-    }
-    lines.iter().map(|l| l.trim_end().to_string()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,18 +160,5 @@ mod tests {
             prompt.handle(&Input::Action(Action::Back), Lang::Zh),
             ReasonAnswer::Cancelled
         );
-    }
-
-    #[test]
-    fn chinese_wraps_at_any_character_and_english_between_words() {
-        assert_eq!(
-            wrap_by_width("撤回职工 王建国？不再出现", 10),
-            ["撤回职工", "王建国？不", "再出现"]
-        );
-        assert_eq!(
-            wrap_by_width("Withdraw worker 王建国? They leave", 16),
-            ["Withdraw worker", "王建国? They", "leave"]
-        );
-        assert_eq!(wrap_by_width("abcdefgh", 3), ["abc", "def", "gh"]);
     }
 }

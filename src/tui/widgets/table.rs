@@ -1,0 +1,217 @@
+//! The one selectable list every list screen draws: a ratatui `Table` with its `TableState`
+//! giving the selection, the rows in view and the `▸` highlight. A list read a window at a
+//! time (`Paged`, the workers search) hands the table only the rows in view, so the table
+//! never needs the whole list.
+//!
+//! The view follows the selection by one rule, the one the hand-drawn lists had: the first
+//! page stays put until the selection passes its last row, then the selection sits on the
+//! last row of the view.
+
+use crate::tui::action::Action;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{HighlightSpacing, Row, Table, TableState};
+use std::cell::Cell;
+use std::ops::Range;
+
+/// Drawn before the selected row; every other row is indented as far.
+pub const MARKER: &str = "▸ ";
+
+/// The style of a list's column headings.
+pub fn header_style() -> Style {
+    Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+}
+
+/// Columns of fixed widths in terminal columns, as the screens lay them out.
+pub fn lengths(widths: &[usize]) -> Vec<Constraint> {
+    widths
+        .iter()
+        .map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(u16::MAX)))
+        .collect()
+}
+
+/// A row standing for one the list has not read yet (outside the window read).
+pub fn unread_row() -> Row<'static> {
+    Row::new(["…"])
+}
+
+/// What a list screen keeps besides its rows: how many rows its last drawing showed, so
+/// PgUp/PgDn move by what the officer saw.
+pub struct ListTable {
+    page_height: Cell<usize>,
+    marker: &'static str,
+}
+
+impl ListTable {
+    /// A list that assumes `page` rows on screen until it is first drawn.
+    pub fn new(page: usize) -> ListTable {
+        ListTable {
+            page_height: Cell::new(page),
+            marker: MARKER,
+        }
+    }
+
+    /// The same list with another selection marker (its width is the indent of every row).
+    pub fn with_marker(mut self, marker: &'static str) -> ListTable {
+        self.marker = marker;
+        self
+    }
+
+    pub fn page_height(&self) -> usize {
+        self.page_height.get().max(1)
+    }
+
+    /// Where a movement key takes the selection of a list of `total` rows (unclamped: the
+    /// caller's list clamps, reading another window when it has to); `None` for any other
+    /// action.
+    pub fn target(&self, action: &Action, selected: usize, total: usize) -> Option<isize> {
+        let page = self.page_height() as isize;
+        let selected = selected as isize;
+        Some(match action {
+            Action::Up => selected - 1,
+            Action::Down => selected + 1,
+            Action::PageUp => selected - page,
+            Action::PageDown => selected + page,
+            Action::Home => 0,
+            Action::End => total as isize - 1,
+            _ => return None,
+        })
+    }
+
+    /// Moves `selected` within a list held whole; false when `action` is no movement key.
+    pub fn move_selection(&self, action: &Action, selected: &mut usize, total: usize) -> bool {
+        match self.target(action, *selected, total) {
+            Some(target) => {
+                let last = total.saturating_sub(1) as isize;
+                *selected = target.clamp(0, last.max(0)) as usize;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The rows of a list of `total` in view when `height` rows fit.
+    pub fn in_view(selected: usize, total: usize, height: usize) -> Range<usize> {
+        let top = (selected + 1).saturating_sub(height);
+        top..(top + height).min(total)
+    }
+
+    /// Draws the list into `area`: `header` (when given) on its first line, then the rows in
+    /// view, each built by `row(index)` from its index in the whole list.
+    pub fn render<'a>(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        header: Option<Row<'a>>,
+        widths: &[Constraint],
+        (selected, total): (usize, usize),
+        mut row: impl FnMut(usize) -> Row<'a>,
+    ) {
+        let height = usize::from(area.height.saturating_sub(u16::from(header.is_some())));
+        self.page_height.set(height);
+        let view = Self::in_view(selected, total, height);
+        let mut state = TableState::default();
+        if total > 0 {
+            state.select(Some(selected - view.start));
+        }
+        let rows: Vec<Row<'a>> = view.map(&mut row).collect();
+        let mut table = Table::new(rows, widths.iter().copied())
+            .column_spacing(1)
+            .highlight_symbol(self.marker)
+            .highlight_spacing(HighlightSpacing::Always)
+            .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+        if let Some(header) = header {
+            table = table.header(header.style(header_style()));
+        }
+        frame.render_stateful_widget(table, area, &mut state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::Cell as TableCell;
+    use unicode_width::UnicodeWidthStr;
+
+    fn draw(list: &ListTable, selected: usize, total: usize, height: u16) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(14, height)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                list.render(
+                    frame,
+                    area,
+                    Some(Row::new(["姓名", "区"])),
+                    &[Constraint::Length(6), Constraint::Length(4)],
+                    (selected, total),
+                    |i| Row::new([TableCell::from(format!("王{i}")), "西青".into()]),
+                );
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        // A wide character's second cell is skipped, so a line reads as the text drawn.
+        (0..height)
+            .map(|y| {
+                let mut line = String::new();
+                let mut x = 0;
+                while x < buffer.area.width {
+                    let symbol = buffer[(x, y)].symbol();
+                    line.push_str(symbol);
+                    x += (symbol.width() as u16).max(1);
+                }
+                line
+            })
+            .collect()
+    }
+
+    #[test]
+    fn draws_the_rows_in_view_with_the_marker_on_the_selection() {
+        let list = ListTable::new(10);
+        let lines = draw(&list, 1, 3, 4);
+        assert_eq!(
+            lines,
+            [
+                "  姓名   区   ",
+                "  王0    西青 ",
+                "▸ 王1    西青 ",
+                "  王2    西青 "
+            ]
+        );
+        assert_eq!(list.page_height(), 3, "the rows under the header");
+    }
+
+    #[test]
+    fn the_view_follows_the_selection_past_the_first_page() {
+        assert_eq!(ListTable::in_view(0, 100, 10), 0..10);
+        assert_eq!(ListTable::in_view(9, 100, 10), 0..10);
+        assert_eq!(ListTable::in_view(10, 100, 10), 1..11);
+        assert_eq!(ListTable::in_view(99, 100, 10), 90..100);
+        assert_eq!(ListTable::in_view(2, 3, 10), 0..3);
+        let list = ListTable::new(10);
+        let lines = draw(&list, 5, 6, 3);
+        assert!(lines[1].starts_with("  王4"), "{lines:?}");
+        assert!(lines[2].starts_with("▸ 王5"), "{lines:?}");
+    }
+
+    #[test]
+    fn movement_keys_move_by_the_page_last_drawn_and_stay_inside() {
+        let list = ListTable::new(10);
+        draw(&list, 0, 50, 5);
+        let mut selected = 0;
+        assert!(list.move_selection(&Action::PageDown, &mut selected, 50));
+        assert_eq!(selected, 4);
+        assert!(list.move_selection(&Action::End, &mut selected, 50));
+        assert_eq!(selected, 49);
+        assert!(list.move_selection(&Action::Down, &mut selected, 50));
+        assert_eq!(selected, 49);
+        assert!(list.move_selection(&Action::Home, &mut selected, 50));
+        assert!(list.move_selection(&Action::Up, &mut selected, 50));
+        assert_eq!(selected, 0);
+        assert!(!list.move_selection(&Action::Confirm, &mut selected, 50));
+        assert!(list.move_selection(&Action::End, &mut selected, 0));
+        assert_eq!(selected, 0, "an empty list keeps row 0");
+    }
+}
