@@ -17,14 +17,14 @@ use crate::tui::keymap::Context;
 use crate::tui::search::Reply;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::table::{ListTable, lengths, unread_row};
 use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
-use std::cell::Cell;
+use ratatui::widgets::{Paragraph, Row};
 
 /// Rows asked for at a time.
 const WINDOW: usize = 100;
@@ -45,8 +45,7 @@ pub struct WorkersScreen {
     selected: usize,
     today: NaiveDate,
     answered: bool,
-    /// Rows the list showed when last drawn, for PgUp/PgDn.
-    page_height: Cell<usize>,
+    table: ListTable,
 }
 
 impl WorkersScreen {
@@ -62,7 +61,7 @@ impl WorkersScreen {
             selected: 0,
             today: ctx.store.clock().today(),
             answered: false,
-            page_height: Cell::new(20),
+            table: ListTable::new(20),
         };
         screen.request(ctx, 0);
         screen
@@ -144,7 +143,7 @@ impl WorkersScreen {
         }
     }
 
-    fn row_line(&self, hit: &SearchHit, lang: Lang, widths: &[usize; 6]) -> String {
+    fn row(&self, hit: &SearchHit, lang: Lang, widths: &[usize; 6]) -> Row<'static> {
         let sex = match hit.gender.as_str() {
             "female" => t(lang, T::Female),
             _ => t(lang, T::Male),
@@ -154,15 +153,14 @@ impl WorkersScreen {
             .last_served_on
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "—".into());
-        [
+        Row::new([
             fit(&hit.name, widths[0]),
             fit(&mask_id_number(&hit.id_number), widths[1]),
             fit(&tf(lang, T::SexAge, &[sex, &age]), widths[2]),
             fit(&mask_phone(&hit.phone), widths[3]),
             fit(&last, widths[4]),
             fit(&hit.employer, widths[5]),
-        ]
-        .join(" ")
+        ])
     }
 }
 
@@ -176,15 +174,13 @@ impl Screen for WorkersScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
-        let page = self.page_height.get().max(1) as isize;
-        let selected = self.selected as isize;
+        if let Input::Action(action) = &input
+            && let Some(target) = self.table.target(action, self.selected, self.total)
+        {
+            self.move_to(target, ctx);
+            return Effect::None;
+        }
         match input {
-            Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
-            Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
-            Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
-            Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
-            Input::Action(Action::Home) => self.move_to(0, ctx),
-            Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
             Input::Action(Action::Confirm) => {
                 if let Some(hit) = self.hit(self.selected) {
                     let uid = hit.uid.clone();
@@ -287,25 +283,28 @@ impl Screen for WorkersScreen {
         let used: usize = fixed.iter().sum::<usize>() + fixed.len() + 2;
         let employer_w = usize::from(area.width).saturating_sub(used).max(4);
         let widths = [fixed[0], fixed[1], fixed[2], fixed[3], fixed[4], employer_w];
-        let header = [
+        let header = Row::new([
             fit(view.t(T::ColName), widths[0]),
             fit(view.t(T::ColIdNumber), widths[1]),
             fit(view.t(T::ColSexAge), widths[2]),
             fit(view.t(T::ColPhone), widths[3]),
             fit(view.t(T::ColLastService), widths[4]),
             fit(view.t(T::ColEmployer), widths[5]),
-        ]
-        .join(" ");
-        frame.render_widget(
-            Paragraph::new(format!("  {header}"))
-                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-            Rect::new(area.x, area.y + 2, area.width, 1),
+        ]);
+        let list = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
+        let empty = self.answered && self.total == 0;
+        self.table.render(
+            frame,
+            list,
+            Some(header),
+            &lengths(&widths),
+            (self.selected, if empty { 0 } else { self.total }),
+            |index| match self.hit(index) {
+                Some(hit) => self.row(hit, lang, &widths),
+                None => unread_row(),
+            },
         );
-
-        let list = Rect::new(area.x, area.y + 3, area.width, area.height - 3);
-        let height = usize::from(list.height);
-        self.page_height.set(height);
-        if self.answered && self.total == 0 {
+        if empty {
             let key = view.key(Context::List, Action::NewWorker);
             let message = if self.search.value().trim().is_empty() {
                 tf(lang, T::NoWorkersYet, &[&key])
@@ -314,35 +313,7 @@ impl Screen for WorkersScreen {
             };
             frame.render_widget(
                 Paragraph::new(format!("  {message}")),
-                Rect::new(list.x, list.y + 1, list.width, 1),
-            );
-            return;
-        }
-        // Keep the selection in view, about a third from the top when jumping.
-        let top = if self.selected < height {
-            0
-        } else {
-            self.selected + 1 - height
-        };
-        for row in 0..height {
-            let index = top + row;
-            if index >= self.total {
-                break;
-            }
-            let selected = index == self.selected;
-            let text = match self.hit(index) {
-                Some(hit) => self.row_line(hit, lang, &widths),
-                None => "…".to_string(),
-            };
-            let style = if selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            let marker = if selected { "▸ " } else { "  " };
-            frame.render_widget(
-                Paragraph::new(format!("{marker}{text}")).style(style),
-                Rect::new(list.x, list.y + row as u16, list.width, 1),
+                Rect::new(list.x, list.y + 2, list.width, 1),
             );
         }
     }
