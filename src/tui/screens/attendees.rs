@@ -14,17 +14,17 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
+use crate::tui::widgets::table::{ListTable, lengths, unread_row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::Paragraph;
-use std::cell::Cell;
+use ratatui::widgets::{Paragraph, Row};
 
 pub struct AttendeesScreen {
     event: Event,
     list: Paged<EventAttendee>,
     error: Option<String>,
-    page_height: Cell<usize>,
+    table: ListTable,
     /// The attendee whose service is being withdrawn, and the popup asking why.
     withdrawing: Option<(EventAttendee, ReasonPrompt)>,
 }
@@ -35,7 +35,7 @@ impl AttendeesScreen {
             event,
             list: Paged::default(),
             error: None,
-            page_height: Cell::new(10),
+            table: ListTable::new(10),
             withdrawing: None,
         };
         screen.reload(ctx);
@@ -105,15 +105,15 @@ impl Screen for AttendeesScreen {
             }
             return Effect::None;
         }
-        let page = self.page_height.get().max(1) as isize;
-        let selected = self.list.selected() as isize;
+        if let Input::Action(action) = &input
+            && let Some(target) = self
+                .table
+                .target(action, self.list.selected(), self.list.total())
+        {
+            self.move_to(target, ctx);
+            return Effect::None;
+        }
         match input {
-            Input::Action(Action::Up) => self.move_to(selected - 1, ctx),
-            Input::Action(Action::Down) => self.move_to(selected + 1, ctx),
-            Input::Action(Action::PageUp) => self.move_to(selected - page, ctx),
-            Input::Action(Action::PageDown) => self.move_to(selected + page, ctx),
-            Input::Action(Action::Home) => self.move_to(0, ctx),
-            Input::Action(Action::End) => self.move_to(self.list.total() as isize - 1, ctx),
             Input::Action(Action::Confirm) => {
                 if let Some(row) = self.list.selected_row() {
                     let uid = row.worker_uid.clone();
@@ -183,64 +183,39 @@ impl AttendeesScreen {
         );
         // Columns: order of recording, name, ID number (masked), when recorded.
         let widths = [5usize, 16, 18, 16];
-        let line = |cells: [&str; 4]| {
-            cells
-                .iter()
-                .zip(widths)
-                .map(|(c, w)| fit(c, w))
-                .collect::<Vec<_>>()
-                .join(" ")
+        let cells = |texts: [&str; 4]| -> Vec<String> {
+            texts.iter().zip(widths).map(|(c, w)| fit(c, w)).collect()
         };
-        frame.render_widget(
-            Paragraph::new(format!(
-                "  {}",
-                line([
-                    "#",
-                    t(lang, T::ColName),
-                    t(lang, T::ColIdNumber),
-                    t(lang, T::ColRecordedAt),
-                ])
-            ))
-            .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-            Rect::new(area.x, area.y + 3, area.width, 1),
-        );
-        let list = Rect::new(area.x, area.y + 4, area.width, area.height - 4);
-        let height = usize::from(list.height);
-        self.page_height.set(height.max(1));
-        if self.list.total() == 0 {
-            frame.render_widget(
-                Paragraph::new(format!("  {}", t(lang, T::AttendeesNone))),
-                list,
-            );
-            return;
-        }
-        let top = (self.list.selected() + 1).saturating_sub(height);
-        for n in 0..height {
-            let index = top + n;
-            if index >= self.list.total() {
-                break;
-            }
-            let selected = index == self.list.selected();
-            // Numbered in the order recorded: the latest, shown first, has the highest number.
-            let number = (self.list.total() - index).to_string();
-            let text = match self.list.get(index) {
-                Some(a) => line([
-                    &number,
+        let header = Row::new(cells([
+            "#",
+            t(lang, T::ColName),
+            t(lang, T::ColIdNumber),
+            t(lang, T::ColRecordedAt),
+        ]));
+        let list = Rect::new(area.x, area.y + 3, area.width, area.height - 3);
+        let total = self.list.total();
+        self.table.render(
+            frame,
+            list,
+            Some(header),
+            &lengths(&widths),
+            (self.list.selected(), total),
+            |index| match self.list.get(index) {
+                // Numbered in the order recorded: the latest, shown first, has the highest
+                // number.
+                Some(a) => Row::new(cells([
+                    &(total - index).to_string(),
                     &a.worker_name,
                     &mask_id_number(&a.id_number),
                     &recorded_at(&a.recorded_at),
-                ]),
-                None => "…".to_string(),
-            };
-            let style = if selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            let marker = if selected { "▸ " } else { "  " };
+                ])),
+                None => unread_row(),
+            },
+        );
+        if total == 0 {
             frame.render_widget(
-                Paragraph::new(format!("{marker}{text}")).style(style),
-                Rect::new(list.x, list.y + n as u16, list.width, 1),
+                Paragraph::new(format!("  {}", t(lang, T::AttendeesNone))),
+                Rect::new(list.x, list.y + 1, list.width, list.height - 1),
             );
         }
     }
