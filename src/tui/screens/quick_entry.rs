@@ -20,14 +20,14 @@ use crate::tui::search::Reply;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::table::{ListTable, lengths};
 use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
-use std::cell::Cell;
+use ratatui::widgets::{Paragraph, Row};
 
 /// Matches asked for at a time: more than a screen holds, fewer than anyone scrolls through.
 const MATCHES: usize = 50;
@@ -75,7 +75,7 @@ pub struct QuickEntryScreen {
     latest_seen: Option<String>,
     duplicate: Option<(Confirm, Worker)>,
     today: NaiveDate,
-    page_height: Cell<usize>,
+    table: ListTable,
 }
 
 /// The kind's own per-person form, when it has one (health results, a legal-aid case).
@@ -177,7 +177,7 @@ impl QuickEntryScreen {
             latest_seen: None,
             duplicate: None,
             today: ctx.store.clock().today(),
-            page_height: Cell::new(8),
+            table: ListTable::new(8),
         };
         screen.latest_seen = screen.latest_service(ctx);
         screen
@@ -503,12 +503,6 @@ impl QuickEntryScreen {
         )))
     }
 
-    fn move_selection(&mut self, by: isize) {
-        let last = self.hits.len().saturating_sub(1) as isize;
-        self.selected = (self.selected as isize + by).clamp(0, last.max(0)) as usize;
-        self.chosen = true;
-    }
-
     fn feedback_line(&self) -> Option<(Style, String)> {
         Some(match self.feedback.as_ref()? {
             Feedback::Recorded(text) => (
@@ -523,29 +517,24 @@ impl QuickEntryScreen {
         })
     }
 
-    fn hit_line(&self, hit: &SearchHit, lang: Lang, width: usize) -> String {
+    fn hit_row(&self, hit: &SearchHit, lang: Lang, widths: &[usize; 4]) -> Row<'static> {
         let sex = match hit.gender.as_str() {
             "female" => t(lang, T::Female),
             _ => t(lang, T::Male),
         };
         let age = age_on(hit.birth_date, self.today).to_string();
-        let fixed = [16usize, 18, 8];
-        let rest = width.saturating_sub(fixed.iter().sum::<usize>() + fixed.len() + 2);
-        [
-            fit(&hit.name, fixed[0]),
-            fit(&mask_id_number(&hit.id_number), fixed[1]),
-            fit(&tf(lang, T::SexAge, &[sex, &age]), fixed[2]),
-            fit(&hit.employer, rest),
-        ]
-        .join(" ")
+        Row::new([
+            fit(&hit.name, widths[0]),
+            fit(&mask_id_number(&hit.id_number), widths[1]),
+            fit(&tf(lang, T::SexAge, &[sex, &age]), widths[2]),
+            fit(&hit.employer, widths[3]),
+        ])
     }
 
     fn render_rows(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let bold = Style::default().add_modifier(Modifier::BOLD);
         let row = |y: u16| Rect::new(area.x, area.y + y, area.width, 1);
-        let height = usize::from(area.height.saturating_sub(1));
-        self.page_height.set(height.max(1));
         let width = usize::from(area.width);
         if !self.line.value().trim().is_empty() && self.hits_query == self.line.value() {
             let heading = if self.hits.is_empty() {
@@ -556,21 +545,23 @@ impl QuickEntryScreen {
                 tf(lang, T::QuickMatches, &[&self.hits_total.to_string(), &key])
             };
             frame.render_widget(Paragraph::new(format!(" {heading}")).style(bold), row(0));
-            let top = (self.selected + 1).saturating_sub(height);
-            for (n, hit) in self.hits.iter().enumerate().skip(top).take(height) {
-                let selected = n == self.selected;
-                let style = if selected {
-                    Style::default().add_modifier(Modifier::REVERSED)
-                } else {
-                    Style::default()
-                };
-                let marker = if selected { "▸ " } else { "  " };
-                frame.render_widget(
-                    Paragraph::new(format!("{marker}{}", self.hit_line(hit, lang, width)))
-                        .style(style),
-                    row(1 + (n - top) as u16),
-                );
-            }
+            // Columns: name, ID number, sex and age, employer (takes the rest).
+            let fixed = [16usize, 18, 8];
+            let rest = width.saturating_sub(fixed.iter().sum::<usize>() + fixed.len() + 2);
+            let widths = [fixed[0], fixed[1], fixed[2], rest];
+            self.table.render(
+                frame,
+                Rect::new(
+                    area.x,
+                    area.y + 1,
+                    area.width,
+                    area.height.saturating_sub(1),
+                ),
+                None,
+                &lengths(&widths),
+                (self.selected, self.hits.len()),
+                |index| self.hit_row(&self.hits[index], lang, &widths),
+            );
             return;
         }
         if self.session.is_empty() {
@@ -613,6 +604,7 @@ impl QuickEntryScreen {
             .style(bold),
             row(0),
         );
+        let height = usize::from(area.height.saturating_sub(1));
         for (n, r) in self.session.iter().rev().take(height).enumerate() {
             let text = format!(
                 "  {} {} {}",
@@ -662,7 +654,6 @@ impl Screen for QuickEntryScreen {
                 }
             }
         }
-        let page = self.page_height.get().max(1) as isize;
         match input {
             Input::Action(Action::Confirm) => return self.enter(ctx),
             Input::Action(Action::Undo) => self.undo(ctx),
@@ -671,10 +662,14 @@ impl Screen for QuickEntryScreen {
                 return Effect::Push(Box::new(AttendeesScreen::open(self.event.clone(), ctx)));
             }
             Input::Action(Action::NewWorker) => return self.register(ctx),
-            Input::Action(Action::Up) => self.move_selection(-1),
-            Input::Action(Action::Down) => self.move_selection(1),
-            Input::Action(Action::PageUp) => self.move_selection(-page),
-            Input::Action(Action::PageDown) => self.move_selection(page),
+            // Home and End stay with the typed line.
+            Input::Action(
+                action @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown),
+            ) => {
+                self.table
+                    .move_selection(&action, &mut self.selected, self.hits.len());
+                self.chosen = true;
+            }
             Input::Action(Action::Back) => {
                 if self.line.value().is_empty() {
                     return Effect::Back;
