@@ -17,6 +17,7 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::picker::{Choice, Picker, PickerOutcome};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
+use crate::tui::widgets::table::{ListTable, lengths, unread_row};
 use crate::tui::widgets::text_field::TextField;
 use crate::tui::widgets::width::right;
 use chrono::NaiveDate;
@@ -24,8 +25,7 @@ use ratatui::Frame;
 use ratatui::layout::{Direction, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph};
-use std::cell::Cell;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Paragraph, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -75,8 +75,7 @@ pub struct StatsScreen {
     awaited: Option<u64>,
     selected: usize,
     popup: Option<Popup>,
-    /// Rows the hardship list showed when last drawn, for PgUp/PgDn.
-    page_height: Cell<usize>,
+    table: ListTable,
 }
 
 impl StatsScreen {
@@ -100,7 +99,7 @@ impl StatsScreen {
             awaited: None,
             selected: 0,
             popup: None,
-            page_height: Cell::new(10),
+            table: ListTable::new(10),
         };
         screen.request(ctx, StatsRequest::Figures(screen.query.clone()));
         screen
@@ -323,8 +322,6 @@ impl Screen for StatsScreen {
         if let Some(popup) = self.popup.take() {
             return self.handle_popup(popup, input, ctx);
         }
-        let page = self.page_height.get().max(1) as isize;
-        let selected = self.selected as isize;
         let step = |tab: Tab, by: isize| {
             let at = TABS.iter().position(|&x| x == tab).unwrap_or(0) as isize;
             TABS[(at + by).rem_euclid(TABS.len() as isize) as usize]
@@ -340,12 +337,17 @@ impl Screen for StatsScreen {
                 self.popup = Some(Popup::District(self.district_picker(ctx.lang)));
             }
             Input::Action(action) if self.tab == Tab::Hardship => match action {
-                Action::Up => self.move_to(selected - 1, ctx),
-                Action::Down => self.move_to(selected + 1, ctx),
-                Action::PageUp => self.move_to(selected - page, ctx),
-                Action::PageDown => self.move_to(selected + page, ctx),
-                Action::Home => self.move_to(0, ctx),
-                Action::End => self.move_to(self.unserved_total() as isize - 1, ctx),
+                Action::Up
+                | Action::Down
+                | Action::PageUp
+                | Action::PageDown
+                | Action::Home
+                | Action::End => {
+                    let total = self.unserved_total();
+                    if let Some(target) = self.table.target(&action, self.selected, total) {
+                        self.move_to(target, ctx);
+                    }
+                }
                 Action::Confirm => {
                     if let Some(worker) = self.unserved.get(self.selected) {
                         let uid = worker.uid.clone();
@@ -504,35 +506,27 @@ impl StatsScreen {
             fixed[3],
             usize::from(area.width).saturating_sub(used).max(4),
         ];
-        let header = [
+        let header = Row::new([
             fit(t(lang, T::ColName), widths[0]),
             fit(t(lang, T::ColDistrict), widths[1]),
             fit(t(lang, T::ColPhone), widths[2]),
             fit(t(lang, T::ColLastService), widths[3]),
             fit(t(lang, T::ColEmployer), widths[4]),
-        ]
-        .join(" ");
-        frame.render_widget(
-            Paragraph::new(format!("  {header}"))
-                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-            Rect::new(area.x, area.y + 1, area.width, 1),
-        );
+        ]);
         let list = Rect::new(
             area.x,
-            area.y + 2,
+            area.y + 1,
             area.width,
-            area.height.saturating_sub(2),
+            area.height.saturating_sub(1),
         );
-        let height = usize::from(list.height);
-        self.page_height.set(height);
-        let top = (self.selected + 1).saturating_sub(height);
-        for row in 0..height {
-            let index = top + row;
-            if index >= total.max(0) as usize {
-                break;
-            }
-            let text = match self.unserved.get(index) {
-                Some(w) => [
+        self.table.render(
+            frame,
+            list,
+            Some(header),
+            &lengths(&widths),
+            (self.selected, total.max(0) as usize),
+            |index| match self.unserved.get(index) {
+                Some(w) => Row::new([
                     fit(&w.name, widths[0]),
                     fit(&district_name(&w.district_code, lang), widths[1]),
                     fit(&mask_phone(&w.phone), widths[2]),
@@ -543,22 +537,10 @@ impl StatsScreen {
                         widths[3],
                     ),
                     fit(&w.employer, widths[4]),
-                ]
-                .join(" "),
-                None => "…".to_string(),
-            };
-            let selected = index == self.selected;
-            let style = if selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            let marker = if selected { "▸ " } else { "  " };
-            frame.render_widget(
-                Paragraph::new(format!("{marker}{text}")).style(style),
-                Rect::new(list.x, list.y + row as u16, list.width, 1),
-            );
-        }
+                ]),
+                None => unread_row(),
+            },
+        );
     }
 }
 
