@@ -15,10 +15,11 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::table::{ListTable, lengths};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Row};
 use serde_json::Value;
 
 /// How many open conflicts the list holds at once; resolving some shows the next ones.
@@ -58,6 +59,7 @@ pub struct ConflictsScreen {
     side: usize,
     fields: Vec<FieldRow>,
     error: Option<String>,
+    table: ListTable,
 }
 
 impl ConflictsScreen {
@@ -68,6 +70,7 @@ impl ConflictsScreen {
             selected: 0,
             side: 0,
             fields: Vec::new(),
+            table: ListTable::new(10),
             error: None,
         };
         screen.reload(ctx.store, ctx.lang);
@@ -242,18 +245,15 @@ impl Screen for ConflictsScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
-        let selected = self.selected as isize;
         let lang = ctx.lang;
+        if let Input::Action(action) = &input
+            && let Some(target) = self.table.target(action, self.selected, self.rows.len())
+        {
+            self.select(target, ctx.store, lang);
+            return Effect::None;
+        }
         match input {
             Input::Action(Action::Back) => return Effect::Back,
-            Input::Action(Action::Up) => self.select(selected - 1, ctx.store, lang),
-            Input::Action(Action::Down) => self.select(selected + 1, ctx.store, lang),
-            Input::Action(Action::PageUp) => self.select(selected - 10, ctx.store, lang),
-            Input::Action(Action::PageDown) => self.select(selected + 10, ctx.store, lang),
-            Input::Action(Action::Home) => self.select(0, ctx.store, lang),
-            Input::Action(Action::End) => {
-                self.select(self.rows.len() as isize - 1, ctx.store, lang);
-            }
             Input::Action(Action::NextTab | Action::PrevTab) => self.side = 1 - self.side,
             Input::Action(Action::Confirm) => self.resolve(ctx),
             _ => {}
@@ -290,41 +290,48 @@ impl Screen for ConflictsScreen {
         }
         // The list takes up to a third of the screen; the comparison the rest.
         let list_height = (usize::from(area.height) / 3).clamp(2, self.rows.len().max(2));
-        let top = (self.selected + 1).saturating_sub(list_height);
-        for (row, c) in self.rows.iter().enumerate().skip(top).take(list_height) {
-            let fields: Vec<&str> = c
-                .fields
-                .split(',')
-                .filter(|f| !f.is_empty())
-                .map(|f| field_label(f, lang))
-                .collect();
-            let differs = if fields.is_empty() {
-                String::new()
-            } else {
-                tf(
-                    lang,
-                    T::ConflictDiffers,
-                    &[&fields.join(lang.pick("、", ", "))],
-                )
-            };
-            let text = format!(
-                "{} #{:<4} {} {} {}",
-                if row == self.selected { "▸" } else { " " },
-                c.id,
-                fit(reason_label(&c.reason, lang), 26),
-                fit(&mask_id_number(&c.id_number), 18),
-                differs
-            );
-            let style = if row == self.selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            frame.render_widget(
-                Paragraph::new(fit(&text, width)).style(style),
-                line_at(1 + (row - top) as u16),
-            );
-        }
+        // Columns: number, reason, ID number, the fields that differ (the rest).
+        let number_width = self
+            .rows
+            .iter()
+            .map(|c| c.id.to_string().len() + 1)
+            .max()
+            .unwrap_or(0)
+            .max(5);
+        let fixed = [number_width, 26, 18];
+        let rest = width.saturating_sub(fixed.iter().sum::<usize>() + fixed.len() + 2);
+        let widths = [fixed[0], fixed[1], fixed[2], rest];
+        self.table.render(
+            frame,
+            Rect::new(area.x, area.y + 1, area.width, list_height as u16),
+            None,
+            &lengths(&widths),
+            (self.selected, self.rows.len()),
+            |index| {
+                let c = &self.rows[index];
+                let fields: Vec<&str> = c
+                    .fields
+                    .split(',')
+                    .filter(|f| !f.is_empty())
+                    .map(|f| field_label(f, lang))
+                    .collect();
+                let differs = if fields.is_empty() {
+                    String::new()
+                } else {
+                    tf(
+                        lang,
+                        T::ConflictDiffers,
+                        &[&fields.join(lang.pick("、", ", "))],
+                    )
+                };
+                Row::new([
+                    fit(&format!("#{}", c.id), widths[0]),
+                    fit(reason_label(&c.reason, lang), widths[1]),
+                    fit(&mask_id_number(&c.id_number), widths[2]),
+                    fit(&differs, widths[3]),
+                ])
+            },
+        );
         let Some(c) = self.rows.get(self.selected) else {
             return;
         };
