@@ -22,12 +22,13 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
+use crate::tui::widgets::table::{ListTable, lengths};
 use crate::tui::widgets::width::{fit_tail, right, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Row};
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -111,7 +112,7 @@ pub struct BatchesScreen {
     select_newest: bool,
     sender: Sender<Msg>,
     receiver: Receiver<Msg>,
-    page_height: Cell<usize>,
+    table: ListTable,
 }
 
 /// The folder `jingong export` writes to without `--out`: `batches` beside the database.
@@ -145,7 +146,7 @@ impl BatchesScreen {
             select_newest: false,
             sender,
             receiver,
-            page_height: Cell::new(10),
+            table: ListTable::new(10),
         };
         screen.start(Job::Load, ctx);
         screen
@@ -232,11 +233,6 @@ impl BatchesScreen {
         ])
     }
 
-    fn move_to(&mut self, target: isize) {
-        let last = self.history.len().saturating_sub(1) as isize;
-        self.selected = target.clamp(0, last.max(0)) as usize;
-    }
-
     /// Takes in one message.
     fn accept(&mut self, msg: Msg, ctx: &mut Ctx) {
         match msg {
@@ -263,7 +259,8 @@ impl BatchesScreen {
                         if std::mem::take(&mut self.select_newest) {
                             self.selected = 0;
                         }
-                        self.move_to(self.selected as isize);
+                        // The list may be shorter now.
+                        self.selected = self.selected.min(self.history.len().saturating_sub(1));
                     }
                     Err(message) => {
                         self.notice = Some(Notice::Error(tf(ctx.lang, T::LoadFailed, &[&message])));
@@ -507,8 +504,6 @@ impl Screen for BatchesScreen {
         if let Some(popup) = self.popup.take() {
             return self.handle_popup(popup, input, ctx);
         }
-        let page = self.page_height.get().max(1) as isize;
-        let selected = self.selected as isize;
         match input {
             Input::Action(Action::Back) => {
                 if self.export.is_some() {
@@ -546,12 +541,10 @@ impl Screen for BatchesScreen {
                     self.start(Job::Verify(path), ctx);
                 }
             }
-            Input::Action(Action::Up) => self.move_to(selected - 1),
-            Input::Action(Action::Down) => self.move_to(selected + 1),
-            Input::Action(Action::PageUp) => self.move_to(selected - page),
-            Input::Action(Action::PageDown) => self.move_to(selected + page),
-            Input::Action(Action::Home) => self.move_to(0),
-            Input::Action(Action::End) => self.move_to(self.history.len() as isize - 1),
+            Input::Action(action) => {
+                self.table
+                    .move_selection(&action, &mut self.selected, self.history.len());
+            }
             _ => {}
         }
         Effect::None
@@ -725,8 +718,7 @@ impl BatchesScreen {
         );
         let fixed: usize = COLUMNS.iter().sum::<usize>() + COLUMNS.len() - 1;
         let name_width = usize::from(area.width).saturating_sub(fixed + 1).max(8);
-        let header = [
-            " ".repeat(COLUMNS[0] - 1),
+        let header = Row::new([
             fit(t(lang, T::ColTime), COLUMNS[1]),
             fit(t(lang, T::ColDirection), COLUMNS[2]),
             fit(t(lang, T::ColStatus), COLUMNS[3]),
@@ -734,15 +726,24 @@ impl BatchesScreen {
             right(t(lang, T::ColEvents), COLUMNS[5]),
             right(t(lang, T::ColServices), COLUMNS[6]),
             fit(t(lang, T::ColBatch), name_width),
-        ]
-        .join(" ");
-        frame.render_widget(
-            Paragraph::new(header).style(bold.add_modifier(Modifier::UNDERLINED)),
-            Rect::new(area.x, area.y + 1, area.width, 1),
+        ]);
+        let mut widths = COLUMNS[1..].to_vec();
+        widths.push(name_width);
+        // The heading row above, the selected batch's whole path below.
+        let list = Rect::new(
+            area.x,
+            area.y + 1,
+            area.width,
+            area.height.saturating_sub(2),
         );
-        // Two heading rows above, the selected batch's whole path below.
-        let list_height = area.height.saturating_sub(3);
-        self.page_height.set(usize::from(list_height).max(1));
+        self.table.render(
+            frame,
+            list,
+            Some(header),
+            &lengths(&widths),
+            (self.selected, self.history.len()),
+            |index| history_row(&self.history[index], lang, name_width),
+        );
         if self.history.is_empty() {
             if self.waiting.is_some() {
                 frame.render_widget(
@@ -751,61 +752,6 @@ impl BatchesScreen {
                 );
             }
             return;
-        }
-        let height = usize::from(list_height);
-        let top = (self.selected + 1).saturating_sub(height);
-        for (row, item) in self.history.iter().enumerate().skip(top).take(height) {
-            let b = &item.batch;
-            let time = b
-                .created_at
-                .get(..16)
-                .unwrap_or(&b.created_at)
-                .replace('T', " ");
-            let direction = t(
-                lang,
-                if b.direction == "exported" {
-                    T::DirExported
-                } else {
-                    T::DirImported
-                },
-            );
-            let status = t(
-                lang,
-                match (b.status.as_str(), item.gap) {
-                    ("writing", _) => T::StatusWriting,
-                    (_, true) => T::StatusGap,
-                    _ => T::StatusComplete,
-                },
-            );
-            let name = Path::new(&b.path)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| b.path.clone());
-            let selected = row == self.selected;
-            let text = [
-                if selected {
-                    "▸".to_string()
-                } else {
-                    " ".to_string()
-                },
-                fit(&time, COLUMNS[1]),
-                fit(direction, COLUMNS[2]),
-                fit(status, COLUMNS[3]),
-                right(&b.worker_count.to_string(), COLUMNS[4]),
-                right(&b.event_count.to_string(), COLUMNS[5]),
-                right(&b.service_count.to_string(), COLUMNS[6]),
-                fit_tail(&name, name_width),
-            ]
-            .join(" ");
-            let style = if selected {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            };
-            frame.render_widget(
-                Paragraph::new(text).style(style),
-                Rect::new(area.x, area.y + 2 + (row - top) as u16, area.width, 1),
-            );
         }
         if let Some(item) = self.history.get(self.selected) {
             let label = tf(lang, T::PathLine, &[""]);
@@ -825,6 +771,45 @@ impl BatchesScreen {
             );
         }
     }
+}
+
+/// One batch of the history: when, which way, complete or not, its counts and its name.
+fn history_row(item: &HistoryRow, lang: Lang, name_width: usize) -> Row<'static> {
+    let b = &item.batch;
+    let time = b
+        .created_at
+        .get(..16)
+        .unwrap_or(&b.created_at)
+        .replace('T', " ");
+    let direction = t(
+        lang,
+        if b.direction == "exported" {
+            T::DirExported
+        } else {
+            T::DirImported
+        },
+    );
+    let status = t(
+        lang,
+        match (b.status.as_str(), item.gap) {
+            ("writing", _) => T::StatusWriting,
+            (_, true) => T::StatusGap,
+            _ => T::StatusComplete,
+        },
+    );
+    let name = Path::new(&b.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| b.path.clone());
+    Row::new([
+        fit(&time, COLUMNS[1]),
+        fit(direction, COLUMNS[2]),
+        fit(status, COLUMNS[3]),
+        right(&b.worker_count.to_string(), COLUMNS[4]),
+        right(&b.event_count.to_string(), COLUMNS[5]),
+        right(&b.service_count.to_string(), COLUMNS[6]),
+        fit_tail(&name, name_width),
+    ])
 }
 
 fn render_gauge(frame: &mut Frame, area: Rect, progress: Progress, lang: Lang) {
