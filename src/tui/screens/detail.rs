@@ -14,14 +14,14 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
+use crate::tui::widgets::table::{ListTable, lengths};
 use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
-use std::cell::Cell;
+use ratatui::widgets::{Paragraph, Row, Wrap};
 
 pub struct DetailScreen {
     worker: Worker,
@@ -31,7 +31,7 @@ pub struct DetailScreen {
     /// A withdrawal waiting for its reason.
     withdrawing: Option<(Withdrawal, ReasonPrompt)>,
     today: NaiveDate,
-    page_height: Cell<usize>,
+    table: ListTable,
 }
 
 /// What the reason popup will withdraw.
@@ -69,7 +69,7 @@ impl DetailScreen {
             selected: 0,
             withdrawing: None,
             today: ctx.store.clock().today(),
-            page_height: Cell::new(10),
+            table: ListTable::new(10),
         })
     }
 
@@ -361,15 +361,14 @@ impl Screen for DetailScreen {
             }
             return Effect::None;
         }
-        let last = self.services.len().saturating_sub(1);
-        let page = self.page_height.get().max(1);
+        if let Input::Action(action) = &input
+            && self
+                .table
+                .move_selection(action, &mut self.selected, self.services.len())
+        {
+            return Effect::None;
+        }
         match input {
-            Input::Action(Action::Up) => self.selected = self.selected.saturating_sub(1),
-            Input::Action(Action::Down) => self.selected = (self.selected + 1).min(last),
-            Input::Action(Action::PageUp) => self.selected = self.selected.saturating_sub(page),
-            Input::Action(Action::PageDown) => self.selected = (self.selected + page).min(last),
-            Input::Action(Action::Home) => self.selected = 0,
-            Input::Action(Action::End) => self.selected = last,
             Input::Action(Action::Back) => return Effect::Back,
             Input::Action(Action::Edit) => {
                 return Effect::Push(Box::new(worker_form::open_edit(&self.worker, ctx)));
@@ -455,60 +454,45 @@ impl Screen for DetailScreen {
             let widths = [10usize, 12, 14, 8];
             let used: usize = widths.iter().sum::<usize>() + widths.len() + 3;
             let details_w = usize::from(area.width).saturating_sub(used).max(6);
-            let row = |date: &str, kind: &str, place: &str, details: &str, officer: &str| {
-                [
+            let cells = |date: &str, kind: &str, place: &str, details: &str, officer: &str| {
+                Row::new([
                     fit(date, widths[0]),
                     fit(kind, widths[1]),
                     fit(place, widths[2]),
                     fit(details, details_w),
                     fit(officer, widths[3]),
-                ]
-                .join(" ")
+                ])
             };
-            frame.render_widget(
-                Paragraph::new(format!(
-                    "  {}",
-                    row(
-                        view.t(T::ColDate),
-                        view.t(T::ColKind),
-                        view.t(T::ColPlace),
-                        view.t(T::ColDetails),
-                        view.t(T::ColOfficer)
-                    )
-                ))
-                .style(Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-                Rect::new(area.x, y, area.width, 1),
+            let header = cells(
+                view.t(T::ColDate),
+                view.t(T::ColKind),
+                view.t(T::ColPlace),
+                view.t(T::ColDetails),
+                view.t(T::ColOfficer),
             );
-            y += 1;
             // The last two lines show the selected record in full.
-            let list_height = usize::from(area.bottom().saturating_sub(y).saturating_sub(2));
-            self.page_height.set(list_height.max(1));
-            let top = (self.selected + 1).saturating_sub(list_height);
-            for (n, s) in self.services.iter().enumerate().skip(top).take(list_height) {
-                let mut details = self.details(s, lang);
-                if let Some(date) = self.follows_date(s) {
-                    details = format!("{} {details}", tf(lang, T::FollowsShort, &[&date]));
-                }
-                let text = row(
-                    &s.served_on.format("%Y-%m-%d").to_string(),
-                    &kind_name(&s.kind, lang),
-                    &s.place,
-                    &details,
-                    &s.officer_name,
-                );
-                let selected = n == self.selected;
-                let style = if selected {
-                    Style::default().add_modifier(Modifier::REVERSED)
-                } else {
-                    Style::default()
-                };
-                frame.render_widget(
-                    Paragraph::new(format!("{}{text}", if selected { "▸ " } else { "  " }))
-                        .style(style),
-                    Rect::new(area.x, y, area.width, 1),
-                );
-                y += 1;
-            }
+            let list_height = area.bottom().saturating_sub(y + 1).saturating_sub(2);
+            self.table.render(
+                frame,
+                Rect::new(area.x, y, area.width, list_height + 1),
+                Some(header),
+                &lengths(&[widths[0], widths[1], widths[2], details_w, widths[3]]),
+                (self.selected, self.services.len()),
+                |index| {
+                    let s = &self.services[index];
+                    let mut details = self.details(s, lang);
+                    if let Some(date) = self.follows_date(s) {
+                        details = format!("{} {details}", tf(lang, T::FollowsShort, &[&date]));
+                    }
+                    cells(
+                        &s.served_on.format("%Y-%m-%d").to_string(),
+                        &kind_name(&s.kind, lang),
+                        &s.place,
+                        &details,
+                        &s.officer_name,
+                    )
+                },
+            );
             if let Some(s) = self.services.get(self.selected) {
                 let full = format!(
                     "{} {}: {}",
