@@ -3,6 +3,8 @@
 //! The files are part of the binary, so a broken file is a programming error: it panics on
 //! first use, and the tests below parse every file so that it never reaches a user.
 
+use crate::safe_text::terminal_safe;
+use crate::text::Lang;
 use serde::Deserialize;
 use std::sync::LazyLock;
 
@@ -194,6 +196,45 @@ pub fn legal_aid_outcome(code: &str) -> Option<&'static CaseOutcome> {
 /// A case is still open (a follow-up can continue it) unless resolved or referred.
 pub fn legal_aid_status_is_open(code: &str) -> bool {
     !matches!(code, "resolved" | "referred")
+}
+
+/// The label of a code in the UI language: every catalog entry carries both.
+macro_rules! named {
+    ($($t:ty),*) => {$(
+        impl $t {
+            pub fn name(&self, lang: Lang) -> &str {
+                lang.pick(&self.zh, &self.en)
+            }
+        }
+    )*};
+}
+named!(Region, ServiceKind, Labelled, RetiredDistrict, CaseOutcome);
+
+/// A code the catalog does not know (a record from a newer laptop's catalog, a hand-edited
+/// database) is shown as itself, hidden characters made visible, so the officer sees what is
+/// there rather than a blank that reads as "none".
+fn unknown(code: &str) -> String {
+    terminal_safe(code).into_owned()
+}
+
+/// The name of service kind `code` in `lang`.
+pub fn service_kind_name(code: &str, lang: Lang) -> String {
+    service_kind(code).map_or_else(|| unknown(code), |k| k.name(lang).to_string())
+}
+
+/// The name of Tianjin district `code6` in `lang`; no district (an empty code) is empty.
+pub fn district_name(code6: &str, lang: Lang) -> String {
+    district(code6).map_or_else(|| unknown(code6), |d| d.name(lang).to_string())
+}
+
+/// The name of legal-aid category `code` in `lang`.
+pub fn legal_aid_category_name(code: &str, lang: Lang) -> String {
+    legal_aid_category(code).map_or_else(|| unknown(code), |c| c.name(lang).to_string())
+}
+
+/// The name of legal-aid status `code` in `lang`.
+pub fn legal_aid_status_name(code: &str, lang: Lang) -> String {
+    legal_aid_status(code).map_or_else(|| unknown(code), |c| c.name(lang).to_string())
 }
 
 #[cfg(test)]
@@ -440,5 +481,31 @@ mod tests {
         );
         let zeng = all.iter().find(|s| s.zh == "曾").unwrap();
         assert_eq!(zeng.pinyin, ["zeng"]);
+    }
+
+    #[test]
+    fn labels_follow_the_language_and_an_unknown_code_shows_itself() {
+        assert_eq!(service_kind_name("summer_cooling", Lang::Zh), "夏送清凉");
+        assert_eq!(
+            service_kind_name("summer_cooling", Lang::En),
+            "Summer cooling"
+        );
+        assert_eq!(district_name("120104", Lang::Zh), "南开区");
+        assert_eq!(district_name("120104", Lang::En), "Nankai");
+        assert_eq!(district_name("", Lang::Zh), "");
+        assert_eq!(
+            district_name("120107", Lang::Zh),
+            "120107",
+            "retired: not a district now"
+        );
+        assert_eq!(legal_aid_category_name("wage_arrears", Lang::Zh), "欠薪");
+        assert_eq!(
+            service_kind_name("new_kind\u{202e}", Lang::Zh),
+            "new_kind\\u{202e}"
+        );
+        assert_eq!(
+            legal_aid_status_name("resolved", Lang::Zh),
+            legal_aid_status("resolved").unwrap().zh
+        );
     }
 }

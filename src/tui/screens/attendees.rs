@@ -3,15 +3,15 @@
 //! masked.
 
 use super::detail::DetailScreen;
-use super::quick_entry::event_summary;
 use super::{Ctx, Effect, Screen, View};
-use crate::domain::{Event, mask_id_number};
+use crate::domain::{Event, mask_id_number, refdata};
 use crate::store::event_entry::EventAttendee;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::{ListTable, lengths, unread_row};
@@ -124,7 +124,7 @@ impl Screen for AttendeesScreen {
             }
             Input::Action(Action::Withdraw) => {
                 if let Some(row) = self.list.selected_row().cloned() {
-                    let kind = super::quick_entry::kind_name(&self.event.input.kind, ctx.lang);
+                    let kind = refdata::service_kind_name(&self.event.input.kind, ctx.lang);
                     let question = tf(
                         ctx.lang,
                         T::WithdrawServiceQuestion,

@@ -107,15 +107,15 @@ impl DetailScreen {
             .get(..2)
             .and_then(refdata::province)
             .map(|p| {
-                let province = lang.pick(&p.zh, &p.en).to_string();
+                let province = p.name(lang).to_string();
                 match district_of(&w.hometown_code) {
-                    Some(d) => format!("{province} {}", lang.pick(&d.zh, &d.en)),
+                    Some(d) => format!("{province} {}", d.name(lang)),
                     None => province,
                 }
             })
             .unwrap_or_default();
         let district = refdata::district(&w.input.district_code)
-            .map(|d| lang.pick(&d.zh, &d.en).to_string())
+            .map(|d| d.name(lang).to_string())
             .unwrap_or_else(|| "—".into());
         let membership = t(
             lang,
@@ -282,10 +282,10 @@ impl DetailScreen {
         }
         if let Some(l) = &s.legal {
             if let Some(c) = refdata::legal_aid_category(&l.category) {
-                parts.push(lang.pick(&c.zh, &c.en).to_string());
+                parts.push(c.name(lang).to_string());
             }
             if let Some(st) = refdata::legal_aid_status(&l.status) {
-                parts.push(lang.pick(&st.zh, &st.en).to_string());
+                parts.push(st.name(lang).to_string());
             }
             parts.push(tf(lang, T::Claimed, &[&format_fen(l.claimed_fen)]));
             parts.push(tf(lang, T::Recovered, &[&format_fen(l.recovered_fen)]));
@@ -317,26 +317,16 @@ impl DetailScreen {
 
 /// "欠薪 已结案·调解结案 主张 ¥8000.00 追回 ¥6000.00": a case as its latest visit leaves it.
 fn case_text(c: &LegalCase, lang: Lang) -> String {
-    let category = refdata::legal_aid_category(&c.category)
-        .map(|l| lang.pick(&l.zh, &l.en).to_string())
-        .unwrap_or_else(|| c.category.clone());
+    let category = refdata::legal_aid_category_name(&c.category, lang);
     let state = match refdata::legal_aid_outcome(&c.outcome) {
-        Some(o) => tf(lang, T::CaseClosedAs, &[lang.pick(&o.zh, &o.en)]),
-        None => refdata::legal_aid_status(&c.status)
-            .map(|l| lang.pick(&l.zh, &l.en).to_string())
-            .unwrap_or_else(|| c.status.clone()),
+        Some(o) => tf(lang, T::CaseClosedAs, &[o.name(lang)]),
+        None => refdata::legal_aid_status_name(&c.status, lang),
     };
     format!(
         "{category} {state} {} {}",
         tf(lang, T::Claimed, &[&format_fen(c.claimed_fen)]),
         tf(lang, T::Recovered, &[&format_fen(c.recovered_fen)])
     )
-}
-
-fn kind_name(code: &str, lang: Lang) -> String {
-    refdata::service_kind(code)
-        .map(|k| lang.pick(&k.zh, &k.en).to_string())
-        .unwrap_or_else(|| shown(code).into_owned())
 }
 
 impl Screen for DetailScreen {
@@ -379,7 +369,7 @@ impl Screen for DetailScreen {
                     let label = format!(
                         "{} {}",
                         s.served_on.format("%Y-%m-%d"),
-                        kind_name(&s.kind, ctx.lang)
+                        refdata::service_kind_name(&s.kind, ctx.lang)
                     );
                     let question = tf(
                         ctx.lang,
@@ -486,7 +476,7 @@ impl Screen for DetailScreen {
                     }
                     cells(
                         &s.served_on.format("%Y-%m-%d").to_string(),
-                        &kind_name(&s.kind, lang),
+                        &refdata::service_kind_name(&s.kind, lang),
                         &s.place,
                         &details,
                         &s.officer_name,
@@ -497,7 +487,7 @@ impl Screen for DetailScreen {
                 let full = format!(
                     "{} {}: {}",
                     s.served_on.format("%Y-%m-%d"),
-                    kind_name(&s.kind, lang),
+                    refdata::service_kind_name(&s.kind, lang),
                     self.details(s, lang)
                 );
                 frame.render_widget(

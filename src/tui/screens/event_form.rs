@@ -4,7 +4,6 @@
 
 use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_errors};
 use super::quick_entry::QuickEntryScreen;
-use super::service_form::today_text;
 use super::{Ctx, Effect};
 use crate::domain::refdata;
 use crate::domain::validate::{EventDraft, validate_event};
@@ -15,6 +14,7 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::labels::date_text;
 use crate::tui::widgets::picker::Choice;
 
 /// A new event, or the correction of a recorded one (uid, version).
@@ -30,8 +30,8 @@ fn kind_choices(lang: Lang) -> Vec<Choice> {
         for kind in refdata::service_kinds_in(&group.code) {
             out.push(Choice {
                 code: kind.code.clone(),
-                label: lang.pick(&kind.zh, &kind.en).to_string(),
-                group: Some(lang.pick(&group.zh, &group.en).to_string()),
+                label: kind.name(lang).to_string(),
+                group: Some(group.name(lang).to_string()),
             });
         }
     }
@@ -85,9 +85,13 @@ fn build(ctx: &Ctx) -> Form {
         FormField::choice("kind", Field::Kind.label(lang), kind_choices(lang), "")
             .required()
             .hint(tf(lang, T::KindHint, &[&picker_key])),
-        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
-            .required()
-            .hint(t(lang, T::DateHint)),
+        FormField::text(
+            "served_on",
+            Field::Date.label(lang),
+            &date_text(ctx.store.clock().today()),
+        )
+        .required()
+        .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), ""),
         FormField::choice(
             "district",

@@ -5,10 +5,10 @@
 //! is asked whether to withdraw them too.
 
 use super::attendees::AttendeesScreen;
-use super::quick_entry::{QuickEntryScreen, district_name, event_summary, kind_name};
+use super::quick_entry::QuickEntryScreen;
 use super::roster_import::ImportScreen;
 use super::{Ctx, Effect, Screen, View, event_form};
-use crate::domain::Event;
+use crate::domain::{Event, refdata};
 use crate::store::corrections::AttendeeServices;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
@@ -16,6 +16,7 @@ use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::{ListTable, lengths, unread_row};
@@ -299,9 +300,9 @@ impl EventsScreen {
                     [
                         &e.held_on.format("%Y-%m-%d").to_string(),
                         &e.input.name,
-                        &kind_name(&e.input.kind, lang),
+                        &refdata::service_kind_name(&e.input.kind, lang),
                         &e.input.place,
-                        &district_name(&e.input.district_code, lang),
+                        &refdata::district_name(&e.input.district_code, lang),
                         &e.served_count.to_string(),
                     ],
                     &widths,

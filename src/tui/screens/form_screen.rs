@@ -395,7 +395,7 @@ pub fn district_choices(lang: Lang, with_none: bool) -> Vec<Choice> {
     out.extend(
         crate::domain::refdata::tianjin_districts()
             .iter()
-            .map(|d| Choice::new(d.code.clone(), lang.pick(&d.zh, &d.en))),
+            .map(|d| Choice::new(d.code.clone(), d.name(lang))),
     );
     out
 }

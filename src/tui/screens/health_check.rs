@@ -2,12 +2,13 @@
 //! separate consent: the form will not save without it ticked.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError};
-use super::service_form::{ForWorker, check_service, prefill, save_service, today_text};
+use super::service_form::{ForWorker, check_service, prefill, save_service};
 use super::{Ctx, Effect};
 use crate::domain::{Event, Field, Service, Worker};
 use crate::text::Lang;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::labels::date_text;
 
 const KIND: &str = "health_check";
 
@@ -16,7 +17,7 @@ pub struct HealthCheckSpec {
 }
 
 pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<HealthCheckSpec> {
-    let today = today_text(ctx);
+    let today = date_text(ctx.store.clock().today());
     open_with(ForWorker::of(worker), &today, "", ctx)
 }
 

@@ -2,13 +2,14 @@
 //! the worker's history reads as one thread from the first visit to the resolution.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError};
-use super::service_form::{ForWorker, check_service, prefill, save_service, today_text};
+use super::service_form::{ForWorker, check_service, prefill, save_service};
 use super::{Ctx, Effect};
 use crate::domain::refdata;
 use crate::domain::{Event, Field, Service, Worker, format_fen};
 use crate::text::Lang;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::labels::date_text;
 use crate::tui::widgets::picker::Choice;
 
 const KIND: &str = "legal_aid";
@@ -21,7 +22,7 @@ pub struct LegalAidSpec {
 fn labelled(items: &[refdata::Labelled], lang: Lang) -> Vec<Choice> {
     items
         .iter()
-        .map(|l| Choice::new(l.code.clone(), lang.pick(&l.zh, &l.en)))
+        .map(|l| Choice::new(l.code.clone(), l.name(lang)))
         .collect()
 }
 
@@ -31,11 +32,11 @@ fn case_label(s: &Service, lang: Lang) -> String {
     if let Some(l) = &s.legal {
         if let Some(c) = refdata::legal_aid_category(&l.category) {
             label.push(' ');
-            label.push_str(lang.pick(&c.zh, &c.en));
+            label.push_str(c.name(lang));
         }
         if let Some(st) = refdata::legal_aid_status(&l.status) {
             label.push(' ');
-            label.push_str(lang.pick(&st.zh, &st.en));
+            label.push_str(st.name(lang));
         }
         label.push(' ');
         label.push_str(&tf(lang, T::Claimed, &[&format_fen(l.claimed_fen)]));
@@ -44,7 +45,7 @@ fn case_label(s: &Service, lang: Lang) -> String {
 }
 
 pub fn open(worker: &Worker, ctx: &mut Ctx) -> FormScreen<LegalAidSpec> {
-    let today = today_text(ctx);
+    let today = date_text(ctx.store.clock().today());
     open_with(ForWorker::of(worker), &today, "", ctx)
 }
 

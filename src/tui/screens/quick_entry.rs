@@ -10,7 +10,7 @@ use super::{Ctx, Effect, Screen, View};
 use super::{health_check, legal_aid, worker_form};
 use crate::domain::idcard::{age_on, clean_id_input};
 use crate::domain::refdata::{self, KindForm};
-use crate::domain::{Event, Worker, format_fen, mask_id_number, parse_id_number};
+use crate::domain::{Event, Worker, mask_id_number, parse_id_number};
 use crate::store::event_entry::TakeBack;
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
@@ -20,6 +20,7 @@ use crate::tui::search::Reply;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::fit;
+use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::table::{ListTable, lengths};
 use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
@@ -90,42 +91,6 @@ fn needs_form(event: &Event) -> Option<KindForm> {
 fn looks_like_id(text: &str) -> bool {
     let cleaned = clean_id_input(text);
     cleaned.chars().count() >= 15 && cleaned.chars().all(|c| c.is_ascii_digit() || c == 'X')
-}
-
-pub fn kind_name(code: &str, lang: Lang) -> String {
-    refdata::service_kind(code)
-        .map(|k| lang.pick(&k.zh, &k.en).to_string())
-        .unwrap_or_else(|| crate::tui::widgets::shown(code).into_owned())
-}
-
-pub fn district_name(code: &str, lang: Lang) -> String {
-    refdata::district(code)
-        .map(|d| lang.pick(&d.zh, &d.en).to_string())
-        .unwrap_or_default()
-}
-
-/// "2026-03-15 · 夏送清凉 · 南开区某工地 · 南开区 · 每人 1 份 ¥0.00".
-pub fn event_summary(event: &Event, lang: Lang) -> String {
-    let mut parts = vec![
-        event.held_on.format("%Y-%m-%d").to_string(),
-        kind_name(&event.input.kind, lang),
-    ];
-    if !event.input.place.trim().is_empty() {
-        parts.push(crate::tui::widgets::shown(&event.input.place).into_owned());
-    }
-    let district = district_name(&event.input.district_code, lang);
-    if !district.is_empty() {
-        parts.push(district);
-    }
-    parts.push(tf(
-        lang,
-        T::PerPerson,
-        &[
-            &event.input.default_quantity.to_string(),
-            &format_fen(event.input.default_amount_fen),
-        ],
-    ));
-    parts.join(" · ")
 }
 
 /// After a worker was registered from quick entry: record the event's service for them (or

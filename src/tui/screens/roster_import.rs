@@ -10,12 +10,11 @@
 //! A big roster takes seconds (100,000 rows: about ten), so the import runs on its own thread
 //! with its own connection and reports progress to a gauge; the screen only waits for it.
 
-use super::quick_entry::kind_name;
 use super::{Ctx, Effect, Screen, View};
 use crate::batch::roster::{
     default_changes_path, default_rejects_path, read_roster, write_changes, write_rejects,
 };
-use crate::domain::{Event, Field};
+use crate::domain::{Event, Field, refdata};
 use crate::store::roster_import::{
     AcceptRenames, ImportOptions, ImportProgress, ImportSummary, RejectReason,
 };
@@ -298,7 +297,10 @@ impl ImportScreen {
                 FormField::check("event", t(lang, T::ImportForEvent), false).hint(tf(
                     lang,
                     T::ImportForEventHint,
-                    &[&event.input.name, &kind_name(&event.input.kind, lang)],
+                    &[
+                        &event.input.name,
+                        &refdata::service_kind_name(&event.input.kind, lang),
+                    ],
                 )),
             );
         }

@@ -12,6 +12,7 @@ use crate::tui::action::Action;
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::labels::date_text;
 use crate::tui::widgets::picker::Choice;
 
 /// The worker a service form is for.
@@ -142,7 +143,7 @@ pub fn save_service(
     let input =
         validate_service(&draft, today, &consent_by, &consent_at).map_err(SaveError::Invalid)?;
     let kind_name = refdata::service_kind(&input.kind)
-        .map(|k| lang.pick(&k.zh, &k.en).to_string())
+        .map(|k| k.name(lang).to_string())
         .unwrap_or_else(|| input.kind.clone());
     let saved = match &worker.editing {
         Some((uid, version)) => ctx
@@ -198,11 +199,6 @@ pub fn prefill(form: &mut Form, service: &Service) {
     }
 }
 
-/// Today's date, prefilled in date fields.
-pub fn today_text(ctx: &Ctx) -> String {
-    ctx.store.clock().today().format("%Y-%m-%d").to_string()
-}
-
 /// The kinds a plain service form offers, grouped: all but those with their own form.
 fn kind_choices(lang: Lang) -> Vec<Choice> {
     let mut out = Vec::new();
@@ -213,8 +209,8 @@ fn kind_choices(lang: Lang) -> Vec<Choice> {
             }
             out.push(Choice {
                 code: kind.code.clone(),
-                label: lang.pick(&kind.zh, &kind.en).to_string(),
-                group: Some(lang.pick(&group.zh, &group.en).to_string()),
+                label: kind.name(lang).to_string(),
+                group: Some(group.name(lang).to_string()),
             });
         }
     }
@@ -249,9 +245,13 @@ fn open_for(
         FormField::choice("kind", Field::Kind.label(lang), kind_choices(lang), "")
             .required()
             .hint(tf(lang, T::KindHint, &[&picker_key])),
-        FormField::text("served_on", Field::Date.label(lang), &today_text(ctx))
-            .required()
-            .hint(t(lang, T::DateHint)),
+        FormField::text(
+            "served_on",
+            Field::Date.label(lang),
+            &date_text(ctx.store.clock().today()),
+        )
+        .required()
+        .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), ""),
         FormField::text("quantity", Field::Quantity.label(lang), "1"),
         FormField::text("amount", Field::Amount.label(lang), "").hint(t(lang, T::YuanHint)),

@@ -188,7 +188,7 @@ impl StatsScreen {
 
     fn district_label(&self, lang: Lang) -> String {
         match &self.district {
-            Some(code) => district_name(code, lang),
+            Some(code) => refdata::district_name(code, lang),
             None => t(lang, T::AllDistricts).to_string(),
         }
     }
@@ -214,7 +214,7 @@ impl StatsScreen {
         items.extend(
             refdata::tianjin_districts()
                 .iter()
-                .map(|d| Choice::new(d.code.clone(), lang.pick(&d.zh, &d.en))),
+                .map(|d| Choice::new(d.code.clone(), d.name(lang))),
         );
         Picker::new(
             t(lang, T::DistrictPick),
@@ -297,12 +297,6 @@ impl DatesPopup {
         }
         Ok(Period::Custom { from, to })
     }
-}
-
-fn district_name(code: &str, lang: Lang) -> String {
-    refdata::district(code)
-        .map(|d| lang.pick(&d.zh, &d.en).to_string())
-        .unwrap_or_else(|| code.to_string())
 }
 
 impl Screen for StatsScreen {
@@ -528,7 +522,7 @@ impl StatsScreen {
             |index| match self.unserved.get(index) {
                 Some(w) => Row::new([
                     fit(&w.name, widths[0]),
-                    fit(&district_name(&w.district_code, lang), widths[1]),
+                    fit(&refdata::district_name(&w.district_code, lang), widths[1]),
                     fit(&mask_phone(&w.phone), widths[2]),
                     fit(
                         &w.last_served_on
@@ -614,9 +608,7 @@ fn render_overview(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang
         .iter()
         .filter(|c| c.cases > 0)
         .map(|c| {
-            let label = refdata::legal_aid_category(&c.category)
-                .map(|x| lang.pick(&x.zh, &x.en).to_string())
-                .unwrap_or_else(|| c.category.clone());
+            let label = refdata::legal_aid_category_name(&c.category, lang);
             format!("{label} {}", c.cases)
         })
         .collect();
@@ -713,7 +705,7 @@ fn render_services(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang
             .iter()
             .map(|k| {
                 let label = refdata::service_kind(&k.kind)
-                    .map(|x| lang.pick(&x.zh, &x.en).to_string())
+                    .map(|x| x.name(lang).to_string())
                     .unwrap_or_else(|| k.kind.clone());
                 Bar::default()
                     .label(Line::from(fit(&label, 14)))

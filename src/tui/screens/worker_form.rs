@@ -191,13 +191,13 @@ impl FormSpec for WorkerSpec {
             let birth = id.birth_date.format("%Y-%m-%d").to_string();
             let age = age_on(id.birth_date, today).to_string();
             let province = province_of(&id)
-                .map(|p| lang.pick(&p.zh, &p.en).to_string())
+                .map(|p| p.name(lang).to_string())
                 .unwrap_or_default();
             let text = match district_of(&id.region_code) {
                 Some(d) => tf(
                     lang,
                     T::DerivedTianjin,
-                    &[&birth, &age, sex, &province, lang.pick(&d.zh, &d.en)],
+                    &[&birth, &age, sex, &province, d.name(lang)],
                 ),
                 None => tf(lang, T::Derived, &[&birth, &age, sex, &province]),
             };

@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod form;
+pub mod labels;
 pub mod paged;
 pub mod picker;
 pub mod popup;
