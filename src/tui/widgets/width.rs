@@ -129,6 +129,20 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     lines.iter().map(|l| l.trim_end().to_string()).collect()
 }
 
+/// The longest start of `text` that fits `width` columns, and the rest. The start holds one
+/// character at least, so a caller cutting a text into lines always gets on.
+pub fn split_at_width(text: &str, width: usize) -> (&str, &str) {
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if i > 0 && used + w > width {
+            return (&text[..i], &text[i..]);
+        }
+        used += w;
+    }
+    (text, "")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +194,16 @@ mod tests {
             ["Withdraw worker", "王建国? They", "leave"]
         );
         assert_eq!(wrap_words("abcdefgh", 3), ["abc", "def", "gh"]);
+    }
+
+    #[test]
+    fn split_at_width_keeps_a_wide_character_whole() {
+        assert_eq!(split_at_width("王建国abc", 5), ("王建", "国abc"));
+        assert_eq!(split_at_width("abc", 5), ("abc", ""));
+        assert_eq!(
+            split_at_width("王", 0),
+            ("王", ""),
+            "at least one character per line"
+        );
     }
 }
