@@ -5,30 +5,27 @@
 //! takes back the last record of this sitting (another puts it back), and the attendee list is
 //! one key away.
 
+mod draw;
+mod undo;
+
 use super::attendees::AttendeesScreen;
 use super::{Ctx, Effect, Screen, View};
 use super::{health_check, legal_aid, worker_form};
-use crate::domain::idcard::{age_on, clean_id_input};
+use crate::domain::idcard::clean_id_input;
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Event, Worker, mask_id_number, parse_id_number};
-use crate::store::event_entry::TakeBack;
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::search::Reply;
-use crate::tui::text::{T, t, tf};
+use crate::tui::text::{T, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
-use crate::tui::widgets::fit;
-use crate::tui::widgets::labels::event_summary;
-use crate::tui::widgets::table::{ListTable, lengths};
+use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row};
 
 /// Matches asked for at a time: more than a screen holds, fewer than anyone scrolls through.
 const MATCHES: usize = 50;
@@ -357,101 +354,6 @@ impl QuickEntryScreen {
         });
     }
 
-    /// Ctrl-Z: takes back the newest record of this sitting not yet exported, by its uid.
-    fn undo(&mut self, ctx: &mut Ctx) {
-        while let Some(at) = self.session.iter().rposition(|r| !r.exported) {
-            let outcome = match ctx.store.undo_event_service(&self.session[at].service_uid) {
-                Ok(outcome) => outcome,
-                Err(e) => return self.problem(ctx, &e),
-            };
-            match outcome {
-                Some(TakeBack::Done { worker_name }) => {
-                    ctx.wrote = true;
-                    self.undone.push(self.session.remove(at));
-                    self.after_change(ctx);
-                    self.feedback = Some(Feedback::Undone(tf(
-                        ctx.lang,
-                        T::QuickUndone,
-                        &[&worker_name, &self.event.served_count.to_string()],
-                    )));
-                }
-                Some(TakeBack::Exported { worker_name }) => {
-                    self.session[at].exported = true;
-                    let key = ctx
-                        .keymap
-                        .key_for(Context::QuickEntry, Action::Attendees)
-                        .map(|k| k.to_string())
-                        .unwrap_or_default();
-                    self.feedback = Some(Feedback::Problem(tf(
-                        ctx.lang,
-                        T::QuickUndoExported,
-                        &[&worker_name, &key],
-                    )));
-                }
-                Some(_) => {
-                    // Withdrawn elsewhere meanwhile: not this sitting's to take back any more.
-                    let gone = self.session.remove(at);
-                    self.after_change(ctx);
-                    self.feedback = Some(Feedback::Note(tf(
-                        ctx.lang,
-                        T::QuickUndoGone,
-                        &[&gone.name],
-                    )));
-                }
-                None => {
-                    self.session.remove(at);
-                    continue;
-                }
-            }
-            return;
-        }
-        self.feedback = Some(Feedback::Note(ctx.t(T::QuickNothingToUndo).into()));
-    }
-
-    /// Ctrl-R: puts back the record this sitting's undo took last.
-    fn redo(&mut self, ctx: &mut Ctx) {
-        let Some(record) = self.undone.pop() else {
-            self.feedback = Some(Feedback::Note(ctx.t(T::QuickNothingToRedo).into()));
-            return;
-        };
-        let outcome = match ctx.store.redo_event_service(&record.service_uid) {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                self.undone.push(record);
-                return self.problem(ctx, &e);
-            }
-        };
-        let name = record.name.clone();
-        let (key, style_note) = match outcome {
-            Some(TakeBack::Done { .. }) => {
-                ctx.wrote = true;
-                self.session.push(record);
-                self.after_change(ctx);
-                self.feedback = Some(Feedback::Recorded(tf(
-                    ctx.lang,
-                    T::QuickRedone,
-                    &[&name, &self.event.served_count.to_string()],
-                )));
-                return;
-            }
-            Some(TakeBack::Exported { .. }) => (T::QuickRedoExported, false),
-            Some(TakeBack::ServedAgain { .. }) => (T::QuickRedoServedAgain, true),
-            Some(TakeBack::Unchanged { .. }) | None => (T::QuickUndoGone, true),
-        };
-        let text = tf(ctx.lang, key, &[&name]);
-        self.feedback = Some(if style_note {
-            Feedback::Note(text)
-        } else {
-            Feedback::Problem(text)
-        });
-    }
-
-    /// The running count and the change detection of `resume` after an undo or a redo.
-    fn after_change(&mut self, ctx: &mut Ctx) {
-        self.reload_event(ctx);
-        self.latest_seen = self.latest_service(ctx);
-    }
-
     /// F3: the worker form with whatever the line holds, an ID number or a name.
     fn register(&mut self, ctx: &mut Ctx) -> Effect {
         let typed = self.line.value().trim().to_string();
@@ -466,119 +368,6 @@ impl QuickEntryScreen {
             &self.event,
             ctx,
         )))
-    }
-
-    fn feedback_line(&self) -> Option<(Style, String)> {
-        Some(match self.feedback.as_ref()? {
-            Feedback::Recorded(text) => (
-                Style::default()
-                    .fg(Color::Green)
-                    .add_modifier(Modifier::BOLD),
-                format!("✓ {text}"),
-            ),
-            Feedback::Undone(text) => (Style::default().fg(Color::Yellow), format!("↶ {text}")),
-            Feedback::Note(text) => (Style::default().fg(Color::Cyan), format!("· {text}")),
-            Feedback::Problem(text) => (Style::default().fg(Color::Red), format!("✗ {text}")),
-        })
-    }
-
-    fn hit_row(&self, hit: &SearchHit, lang: Lang, widths: &[usize; 4]) -> Row<'static> {
-        let sex = match hit.gender.as_str() {
-            "female" => t(lang, T::Female),
-            _ => t(lang, T::Male),
-        };
-        let age = age_on(hit.birth_date, self.today).to_string();
-        Row::new([
-            fit(&hit.name, widths[0]),
-            fit(&mask_id_number(&hit.id_number), widths[1]),
-            fit(&tf(lang, T::SexAge, &[sex, &age]), widths[2]),
-            fit(&hit.employer, widths[3]),
-        ])
-    }
-
-    fn render_rows(&self, frame: &mut Frame, area: Rect, view: &View) {
-        let lang = view.lang;
-        let bold = Style::default().add_modifier(Modifier::BOLD);
-        let row = |y: u16| Rect::new(area.x, area.y + y, area.width, 1);
-        let width = usize::from(area.width);
-        if !self.line.value().trim().is_empty() && self.hits_query == self.line.value() {
-            let heading = if self.hits.is_empty() {
-                let key = view.key(Context::QuickEntry, Action::NewWorker);
-                tf(lang, T::QuickNoMatch, &[&key])
-            } else {
-                let key = view.key(Context::QuickEntry, Action::Confirm);
-                tf(lang, T::QuickMatches, &[&self.hits_total.to_string(), &key])
-            };
-            frame.render_widget(Paragraph::new(format!(" {heading}")).style(bold), row(0));
-            // Columns: name, ID number, sex and age, employer (takes the rest).
-            let fixed = [16usize, 18, 8];
-            let rest = width.saturating_sub(fixed.iter().sum::<usize>() + fixed.len() + 2);
-            let widths = [fixed[0], fixed[1], fixed[2], rest];
-            self.table.render(
-                frame,
-                Rect::new(
-                    area.x,
-                    area.y + 1,
-                    area.width,
-                    area.height.saturating_sub(1),
-                ),
-                None,
-                &lengths(&widths),
-                (self.selected, self.hits.len()),
-                |index| self.hit_row(&self.hits[index], lang, &widths),
-            );
-            return;
-        }
-        if self.session.is_empty() {
-            let key = |a| view.key(Context::QuickEntry, a);
-            let hints = [
-                tf(lang, T::QuickHintId, &[&key(Action::Confirm)]),
-                t(lang, T::QuickHintName).to_string(),
-                t(lang, T::QuickHintNew).to_string(),
-                tf(
-                    lang,
-                    T::QuickHintKeys,
-                    &[
-                        &key(Action::Undo),
-                        &key(Action::Redo),
-                        &key(Action::Attendees),
-                    ],
-                ),
-            ];
-            if needs_form(&self.event).is_some() {
-                frame.render_widget(
-                    Paragraph::new(format!(" {}", t(lang, T::QuickNeedsForm)))
-                        .style(Style::default().fg(Color::Yellow)),
-                    row(0),
-                );
-            }
-            for (i, hint) in hints.iter().enumerate() {
-                frame.render_widget(
-                    Paragraph::new(format!(" · {hint}"))
-                        .style(Style::default().add_modifier(Modifier::DIM)),
-                    row(1 + i as u16),
-                );
-            }
-            return;
-        }
-        frame.render_widget(
-            Paragraph::new(format!(
-                " {}",
-                tf(lang, T::QuickSession, &[&self.session.len().to_string()])
-            ))
-            .style(bold),
-            row(0),
-        );
-        let height = usize::from(area.height.saturating_sub(1));
-        for (n, r) in self.session.iter().rev().take(height).enumerate() {
-            let text = format!(
-                "  {} {} {}",
-                fit(&r.at, 8),
-                fit(&r.name, 16),
-                fit(&r.masked_id, 18)
-            );
-            frame.render_widget(Paragraph::new(text), row(1 + n as u16));
-        }
     }
 }
 
@@ -689,70 +478,7 @@ impl Screen for QuickEntryScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
-        if area.height < 8 {
-            return;
-        }
-        let lang = view.lang;
-        let width = usize::from(area.width.saturating_sub(2));
-        let line = |y: u16| Rect::new(area.x + 1, area.y + y, area.width.saturating_sub(2), 1);
-        frame.render_widget(
-            Paragraph::new(fit(&event_summary(&self.event, lang), width))
-                .style(Style::default().add_modifier(Modifier::DIM)),
-            line(0),
-        );
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(
-                    tf(lang, T::QuickTally, &[&self.event.served_count.to_string()]),
-                    Style::default().add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(tf(
-                    lang,
-                    T::QuickSessionCount,
-                    &[&self.session.len().to_string()],
-                )),
-            ])),
-            line(1),
-        );
-
-        // The input line: label, then the field to the right edge.
-        let label = format!("{}{}", t(lang, T::QuickLabel), lang.pick("：", ": "));
-        let label_w = Line::from(label.as_str()).width() as u16;
-        let y = area.y + 3;
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                label,
-                Style::default().add_modifier(Modifier::BOLD),
-            )),
-            Rect::new(area.x + 1, y, label_w, 1),
-        );
-        let field = Rect::new(
-            area.x + 1 + label_w,
-            y,
-            area.width.saturating_sub(label_w + 2),
-            1,
-        );
-        let underlined = Style::default().add_modifier(Modifier::UNDERLINED);
-        frame.render_widget(Paragraph::new("").style(underlined), field);
-        let caret = self.line.render(field, frame.buffer_mut(), underlined);
-        if self.duplicate.is_none() {
-            frame.set_cursor_position(caret);
-        }
-        if let Some((style, text)) = self.feedback_line() {
-            frame.render_widget(Paragraph::new(fit(&text, width)).style(style), line(4));
-        }
-
-        let rows = Rect::new(
-            area.x,
-            area.y + 6,
-            area.width,
-            area.height.saturating_sub(6),
-        );
-        self.render_rows(frame, rows, view);
-
-        if let Some((confirm, _)) = &self.duplicate {
-            confirm.render(frame, area, lang, view.keymap);
-        }
+        self.draw(frame, area, view);
     }
 
     fn footer(&self) -> Vec<Action> {
