@@ -184,6 +184,43 @@ mod tests {
     }
 
     #[test]
+    fn the_selected_row_is_reversed_across_the_width_and_the_header_underlined() {
+        let list = ListTable::new(10);
+        let mut terminal = Terminal::new(TestBackend::new(14, 3)).unwrap();
+        terminal
+            .draw(|frame| {
+                let area = frame.area();
+                list.render(
+                    frame,
+                    area,
+                    Some(Row::new(["姓名"])),
+                    &[Constraint::Length(6)],
+                    (0, 2),
+                    |i| Row::new([format!("王{i}")]),
+                );
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        // The second cell of a wide character is not drawn by the terminal; skip it.
+        let drawn = |x: u16, y: u16| x == 0 || buffer[(x - 1, y)].symbol().width() < 2;
+        for x in 0..14 {
+            let style = |y: u16| drawn(x, y).then(|| buffer[(x, y)].modifier);
+            if let Some(header) = style(0) {
+                assert!(
+                    header.contains(Modifier::BOLD | Modifier::UNDERLINED),
+                    "x {x}"
+                );
+            }
+            if let Some(selected) = style(1) {
+                assert!(selected.contains(Modifier::REVERSED), "x {x}");
+            }
+            if let Some(other) = style(2) {
+                assert!(!other.contains(Modifier::REVERSED), "x {x}");
+            }
+        }
+    }
+
+    #[test]
     fn the_view_follows_the_selection_past_the_first_page() {
         assert_eq!(ListTable::in_view(0, 100, 10), 0..10);
         assert_eq!(ListTable::in_view(9, 100, 10), 0..10);
