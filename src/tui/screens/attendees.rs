@@ -14,7 +14,7 @@ use crate::tui::widgets::fit;
 use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
-use crate::tui::widgets::table::{ListTable, lengths, unread_row};
+use crate::tui::widgets::table::{ListTable, unread_row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -198,7 +198,7 @@ impl AttendeesScreen {
             frame,
             list,
             Some(header),
-            &lengths(&widths),
+            &widths,
             (self.list.selected(), total),
             |index| match self.list.get(index) {
                 // Numbered in the order recorded: the latest, shown first, has the highest

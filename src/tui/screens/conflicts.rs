@@ -15,7 +15,7 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
-use crate::tui::widgets::table::{ListTable, lengths};
+use crate::tui::widgets::table::ListTable;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -305,7 +305,7 @@ impl Screen for ConflictsScreen {
             frame,
             Rect::new(area.x, area.y + 1, area.width, list_height as u16),
             None,
-            &lengths(&widths),
+            &widths,
             (self.selected, self.rows.len()),
             |index| {
                 let c = &self.rows[index];

@@ -14,7 +14,7 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
-use crate::tui::widgets::table::{ListTable, lengths};
+use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -466,7 +466,7 @@ impl Screen for DetailScreen {
                 frame,
                 Rect::new(area.x, y, area.width, list_height + 1),
                 Some(header),
-                &lengths(&[widths[0], widths[1], widths[2], details_w, widths[3]]),
+                &[widths[0], widths[1], widths[2], details_w, widths[3]],
                 (self.selected, self.services.len()),
                 |index| {
                     let s = &self.services[index];

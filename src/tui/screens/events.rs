@@ -19,7 +19,7 @@ use crate::tui::widgets::fit;
 use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
-use crate::tui::widgets::table::{ListTable, lengths, unread_row};
+use crate::tui::widgets::table::{ListTable, unread_row};
 use crate::tui::widgets::width::right;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -293,7 +293,7 @@ impl EventsScreen {
             frame,
             list,
             Some(header),
-            &lengths(&widths),
+            &widths,
             (self.list.selected(), self.list.total()),
             |index| match self.list.get(index) {
                 Some(e) => Row::new(cells(

@@ -19,7 +19,7 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::picker::{Choice, Picker, PickerOutcome};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
-use crate::tui::widgets::table::{ListTable, lengths, unread_row};
+use crate::tui::widgets::table::{ListTable, unread_row};
 use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
 use figures::{render_overview, render_services};
@@ -519,7 +519,7 @@ impl StatsScreen {
             frame,
             list,
             Some(header),
-            &lengths(&widths),
+            &widths,
             (self.selected, total.max(0) as usize),
             |index| match self.unserved.get(index) {
                 Some(w) => Row::new([

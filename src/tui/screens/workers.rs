@@ -17,7 +17,7 @@ use crate::tui::keymap::Context;
 use crate::tui::search::Reply;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
-use crate::tui::widgets::table::{ListTable, lengths, unread_row};
+use crate::tui::widgets::table::{ListTable, unread_row};
 use crate::tui::widgets::text_field::TextField;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -297,7 +297,7 @@ impl Screen for WorkersScreen {
             frame,
             list,
             Some(header),
-            &lengths(&widths),
+            &widths,
             (self.selected, if empty { 0 } else { self.total }),
             |index| match self.hit(index) {
                 Some(hit) => self.row(hit, lang, &widths),

@@ -11,6 +11,7 @@ use crate::tui::action::Action;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
 use ratatui::widgets::{HighlightSpacing, Row, Table, TableState};
 use std::cell::Cell;
 use std::ops::Range;
@@ -23,12 +24,24 @@ pub fn header_style() -> Style {
     Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
 }
 
-/// Columns of fixed widths in terminal columns, as the screens lay them out.
-pub fn lengths(widths: &[usize]) -> Vec<Constraint> {
-    widths
-        .iter()
-        .map(|w| Constraint::Length(u16::try_from(*w).unwrap_or(u16::MAX)))
-        .collect()
+/// The columns that fit `room` terminal columns, one column apart, as `Length`s: a column
+/// that passes the edge is cut there and those after it are left out. A narrow terminal
+/// then cuts the rows at its right edge, as a line of text would be, instead of the layout
+/// squeezing every column.
+fn fitted(widths: &[usize], room: usize) -> Vec<Constraint> {
+    let mut left = room;
+    let mut out = Vec::new();
+    for (i, &width) in widths.iter().enumerate() {
+        let gap = usize::from(i > 0);
+        if left <= gap {
+            break;
+        }
+        left -= gap;
+        let width = width.min(left);
+        left -= width;
+        out.push(Constraint::Length(u16::try_from(width).unwrap_or(u16::MAX)));
+    }
+    out
 }
 
 /// A row standing for one the list has not read yet (outside the window read).
@@ -98,13 +111,14 @@ impl ListTable {
     }
 
     /// Draws the list into `area`: `header` (when given) on its first line, then the rows in
-    /// view, each built by `row(index)` from its index in the whole list.
+    /// view, each built by `row(index)` from its index in the whole list, in columns of
+    /// `widths` terminal columns after the marker.
     pub fn render<'a>(
         &self,
         frame: &mut Frame,
         area: Rect,
         header: Option<Row<'a>>,
-        widths: &[Constraint],
+        widths: &[usize],
         (selected, total): (usize, usize),
         mut row: impl FnMut(usize) -> Row<'a>,
     ) {
@@ -116,7 +130,8 @@ impl ListTable {
             state.select(Some(selected - view.start));
         }
         let rows: Vec<Row<'a>> = view.map(&mut row).collect();
-        let mut table = Table::new(rows, widths.iter().copied())
+        let room = usize::from(area.width).saturating_sub(Line::from(self.marker).width());
+        let mut table = Table::new(rows, fitted(widths, room))
             .column_spacing(1)
             .highlight_symbol(self.marker)
             .highlight_spacing(HighlightSpacing::Always)
@@ -137,7 +152,20 @@ mod tests {
     use unicode_width::UnicodeWidthStr;
 
     fn draw(list: &ListTable, selected: usize, total: usize, height: u16) -> Vec<String> {
-        let mut terminal = Terminal::new(TestBackend::new(14, height)).unwrap();
+        draw_sized(list, selected, total, (14, height))
+    }
+
+    fn draw_in(list: &ListTable, width: u16) -> Vec<String> {
+        draw_sized(list, 0, 1, (width, 2))
+    }
+
+    fn draw_sized(
+        list: &ListTable,
+        selected: usize,
+        total: usize,
+        (width, height): (u16, u16),
+    ) -> Vec<String> {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal
             .draw(|frame| {
                 let area = frame.area();
@@ -145,7 +173,7 @@ mod tests {
                     frame,
                     area,
                     Some(Row::new(["姓名", "区"])),
-                    &[Constraint::Length(6), Constraint::Length(4)],
+                    &[6, 4],
                     (selected, total),
                     |i| Row::new([TableCell::from(format!("王{i}")), "西青".into()]),
                 );
@@ -190,14 +218,9 @@ mod tests {
         terminal
             .draw(|frame| {
                 let area = frame.area();
-                list.render(
-                    frame,
-                    area,
-                    Some(Row::new(["姓名"])),
-                    &[Constraint::Length(6)],
-                    (0, 2),
-                    |i| Row::new([format!("王{i}")]),
-                );
+                list.render(frame, area, Some(Row::new(["姓名"])), &[6], (0, 2), |i| {
+                    Row::new([format!("王{i}")])
+                });
             })
             .unwrap();
         let buffer = terminal.backend().buffer();
@@ -218,6 +241,18 @@ mod tests {
                 assert!(!other.contains(Modifier::REVERSED), "x {x}");
             }
         }
+    }
+
+    #[test]
+    fn a_narrow_area_cuts_the_rows_at_its_edge_without_moving_columns() {
+        let list = ListTable::new(10);
+        // 2 marker + 6 + 1 + 4 needs 13 columns; 11 leaves the second column 2 wide.
+        let lines = draw_in(&list, 11);
+        assert_eq!(lines[1], "▸ 王0    西", "the second column cut at the edge");
+        let lines = draw_in(&list, 8);
+        assert_eq!(lines[1], "▸ 王0   ", "the second column left out");
+        assert_eq!(fitted(&[6, 4], 3), [Constraint::Length(3)]);
+        assert_eq!(fitted(&[6, 4], 7), [Constraint::Length(6)]);
     }
 
     #[test]

@@ -12,7 +12,6 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::Form;
 use crate::tui::widgets::popup::{centered, clear_popup_area};
-use crate::tui::widgets::table::lengths;
 use crate::tui::widgets::width::{fit_tail, right, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -176,7 +175,7 @@ impl BatchesScreen {
             frame,
             list,
             Some(header),
-            &lengths(&widths),
+            &widths,
             (self.selected, self.history.len()),
             |index| history_row(&self.history[index], lang, name_width),
         );

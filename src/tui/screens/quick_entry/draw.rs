@@ -12,7 +12,6 @@ use crate::tui::screens::View;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::labels::event_summary;
-use crate::tui::widgets::table::lengths;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -144,7 +143,7 @@ impl QuickEntryScreen {
                     area.height.saturating_sub(1),
                 ),
                 None,
-                &lengths(&widths),
+                &widths,
                 (self.selected, self.hits.len()),
                 |index| self.hit_row(&self.hits[index], lang, &widths),
             );
