@@ -437,7 +437,7 @@ fn keep_local_edit(
     id: i64,
     incoming: &RecordHeader,
 ) -> Result<()> {
-    let version = incoming.version + 1;
+    let version = crate::store::version::next_version(incoming.version)?;
     q::renumber_local_edit(conn, table, id, version, now)?;
     let officer_id: i64 = conn.query_row(
         &format!("SELECT officer_id FROM {table} WHERE id = ?1"),

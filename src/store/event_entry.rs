@@ -38,7 +38,7 @@ impl Store {
         let Some((id, uid, version, worker_name)) = last else {
             return Ok(None);
         };
-        let version = version + 1;
+        let version = super::version::next_version(version)?;
         tx.execute(
             "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
              WHERE id = ?4",

@@ -105,7 +105,8 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: uid.to_string(),
-            })? + 1;
+            })
+            .and_then(super::version::next_version)?;
         tx.execute(
             "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
              WHERE uid = ?4",
