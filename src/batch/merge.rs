@@ -20,11 +20,11 @@
 
 use super::export::lock_database;
 use super::format::{
-    EventRecord, MANIFEST_FILE, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
-    WorkerRecord,
+    EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader, RecordKind,
+    ServiceRecord, WorkerRecord,
 };
 use super::fsio::sha256_hex;
-use super::source::BatchSource;
+use super::source::{BatchSource, BoundedLines};
 use super::verify::{VerifyOptions, verify_source};
 use super::{BatchError, Result};
 use crate::domain::{HealthCheck, LegalAid};
@@ -36,7 +36,6 @@ use crate::store::workers::{WorkerRow, audit};
 use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,7 +93,7 @@ pub fn import_batches(
 
 fn read_manifest(path: &Path) -> Result<Manifest> {
     let mut source = BatchSource::open(path)?;
-    let bytes = source.read_to_vec(MANIFEST_FILE)?;
+    let bytes = source.read_manifest_bytes()?;
     serde_json::from_slice(&bytes).map_err(|_| BatchError::NotABatch {
         path: path.to_path_buf(),
     })
@@ -124,13 +123,23 @@ fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
         });
     }
     let manifest = report.manifest.expect("a valid batch has a manifest");
-    if store.batch_by_uid(&manifest.batch_uid)?.is_some() {
+    let manifest_sha = sha256_hex(&source.read_manifest_bytes()?);
+    if let Some(here) = store.batch_by_uid(&manifest.batch_uid)? {
+        // Same uid, same manifest (so the same files, by their hashes): already here. A
+        // different manifest under a used uid is another batch; saying "already imported"
+        // would drop it without anyone noticing. Rows from before manifests were hashed
+        // have no hash to compare.
+        if !here.manifest_sha256.is_empty() && here.manifest_sha256 != manifest_sha {
+            return Err(BatchError::BatchUidReused {
+                path: path.to_path_buf(),
+                batch_uid: manifest.batch_uid,
+            });
+        }
         return Ok(ImportOutcome::AlreadyHere {
             path: path.to_path_buf(),
             batch_uid: manifest.batch_uid,
         });
     }
-    let manifest_sha = sha256_hex(&source.read_to_vec(MANIFEST_FILE)?);
     store.conn().execute_batch("BEGIN IMMEDIATE")?;
     let result = apply(store, &mut source, path, &manifest, &manifest_sha);
     match result {
@@ -272,10 +281,15 @@ fn apply(
     for kind in RecordKind::ALL {
         let table = kind.table();
         let file_path = path.join(kind.file_name());
-        let reader = source.open_file(kind.file_name())?;
-        for line in reader.lines() {
-            let line = line.map_err(|e| BatchError::io(&file_path, e))?;
-            let bad = |e: serde_json::Error| BatchError::io(&file_path, e.into());
+        let listed = manifest
+            .files
+            .iter()
+            .find(|f| f.name == kind.file_name())
+            .expect("a verified batch lists every data file");
+        let reader = source.open_file(kind.file_name(), listed.bytes.saturating_add(1))?;
+        let mut lines = BoundedLines::new(reader, file_path.clone(), MAX_LINE_BYTES);
+        while let Some((line_no, line)) = lines.next_line()? {
+            let bad = |e: serde_json::Error| refused_line(&file_path, kind, line_no, line, e);
             counts[kind as usize] += 1;
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
@@ -422,9 +436,46 @@ fn apply(
                 header.version
             ])?;
         }
+        // The files are read a second time here; one changed since it was verified is
+        // refused (the transaction is rolled back by the caller).
+        let actual = lines.sha256();
+        if actual != listed.sha256 {
+            let mut problems = super::verify::Problems::default();
+            problems.push(super::verify::Problem::new(
+                kind.file_name(),
+                None,
+                super::verify::ProblemKind::HashMismatch {
+                    manifest: listed.sha256.clone(),
+                    actual,
+                },
+            ));
+            return Err(BatchError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
+        }
     }
     q::complete_batch(conn, batch_id, counts, manifest_sha)?;
     Ok(summary)
+}
+
+/// A line that does not parse as a record although the batch was verified: an erasure
+/// (format 2), which this merge cannot apply yet and must not skip, or a damaged line.
+fn refused_line(
+    file_path: &Path,
+    kind: RecordKind,
+    line_no: u64,
+    line: &str,
+    e: serde_json::Error,
+) -> BatchError {
+    match serde_json::from_str::<OpOnly>(line) {
+        Ok(OpOnly { op: Some(Op::Erase) }) => BatchError::ErasureNotApplied {
+            path: file_path.parent().unwrap_or(file_path).to_path_buf(),
+            file: kind.file_name(),
+            line: line_no,
+        },
+        _ => BatchError::io(file_path, e.into()),
+    }
 }
 
 /// Keeps the local edit of row `id` over the incoming `header`: the incoming copy is in the
