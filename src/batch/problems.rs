@@ -269,16 +269,7 @@ impl Problem {
             K::InvalidJson(e) => format!("not a valid record: {e}"),
             K::Field { field, detail } if zh => format!("字段 {field} 有误：{detail}"),
             K::Field { field, detail } => format!("field {field}: {detail}"),
-            K::Rule { field, error } if zh => format!(
-                "{field}（{}）：{}",
-                error.field.label(lang),
-                error.rule.describe(lang)
-            ),
-            K::Rule { field, error } => format!(
-                "{field} ({}): {}",
-                error.field.label(lang),
-                error.rule.describe(lang)
-            ),
+            K::Rule { field, error } => format!("{field}: {}", error.rule.describe(lang)),
             K::UpperCaseUid { field } if zh => {
                 format!("{field}：uid 须为小写（规范形式），不接受大写字母")
             }
@@ -288,10 +279,10 @@ impl Problem {
             K::DuplicateUid(uid) if zh => format!("uid {uid} 在本文件中重复"),
             K::DuplicateUid(uid) => format!("uid {uid} appears more than once in this file"),
             K::BadVersion(v) if zh => {
-                format!("version：应为 1 到 2^53（9007199254740992）之间的整数，实为 {v}")
+                format!("字段 version 应为正整数，且不超过 2^53（9007199254740992），实为 {v}")
             }
             K::BadVersion(v) => format!(
-                "version: must be a whole number from 1 to 2^53 (9007199254740992), found {v}"
+                "field version must be a positive integer, at most 2^53 (9007199254740992), found {v}"
             ),
             K::OpMismatch if zh => "字段 op 与 deleted_at 不一致（delete 必须有 deleted_at）".into(),
             K::OpMismatch => {

@@ -51,8 +51,9 @@ pub struct VerifyOptions<'a> {
     /// The receiving laptop's date: no date in the batch may be later than this plus
     /// `record_rules::CLOCK_SKEW_DAYS`.
     pub today: NaiveDate,
-    /// `None`: references are not checked (integrity only, as when an export re-reads its
-    /// own batch). `Some`: checked against the batch, then the resolver.
+    /// `None`: integrity only, as when an export re-reads its own batch: references are not
+    /// checked, nor are fields by the forms' rules. `Some`: the receiving side: every field
+    /// by the forms' rules, references against the batch, then the resolver.
     pub references: Option<&'a mut Resolver<'a>>,
 }
 
@@ -94,6 +95,7 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
         .checked_add_days(Days::new(CLOCK_SKEW_DAYS))
         .unwrap_or(options.today);
     let mut seen = Seen::default();
+    let receiving = options.references.is_some();
     // Data files in the format's order (workers and events before the services that point
     // at them), then any other listed file.
     let mut order: Vec<&FileEntry> = DATA_FILES
@@ -125,6 +127,7 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
             kind,
             format_version: manifest.format_version,
             latest_date,
+            receiving,
             seen: &mut seen,
             problems: &mut *problems,
             tally: KindTally::default(),
