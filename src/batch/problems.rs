@@ -63,6 +63,8 @@ pub enum ProblemKind {
         max: usize,
         found: u64,
     },
+    /// A line with nothing on it: no record is empty.
+    EmptyLine,
     InvalidJson(String),
     Field {
         field: &'static str,
@@ -112,6 +114,16 @@ impl Problems {
     pub fn push(&mut self, problem: Problem) {
         if self.listed.len() < MAX_LISTED {
             self.listed.push(problem);
+        } else {
+            self.not_listed += 1;
+        }
+    }
+
+    /// Like `push`, building the problem only when it will be listed: a hostile file can
+    /// hold tens of millions of bad lines, and counting them must stay cheap.
+    pub fn push_with(&mut self, problem: impl FnOnce() -> Problem) {
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(problem());
         } else {
             self.not_listed += 1;
         }
@@ -265,6 +277,8 @@ impl Problem {
             K::LineTooLong { max, found } => format!(
                 "line of {found} bytes, longer than any valid record can be ({max} bytes): not parsed"
             ),
+            K::EmptyLine if zh => "空行：每行应是一条记录".into(),
+            K::EmptyLine => "empty line: every line must be one record".into(),
             K::InvalidJson(e) if zh => format!("不是有效的记录 JSON：{e}"),
             K::InvalidJson(e) => format!("not a valid record: {e}"),
             K::Field { field, detail } if zh => format!("字段 {field} 有误：{detail}"),

@@ -85,7 +85,8 @@ impl LineChecker<'_> {
 
     fn problem(&mut self, line: u64, kind: ProblemKind) {
         let file = self.file();
-        self.problems.push(Problem::new(file, Some(line), kind));
+        self.problems
+            .push_with(|| Problem::new(file, Some(line), kind));
     }
 
     fn field(&mut self, line: u64, field: &'static str, detail: String) {
@@ -108,6 +109,11 @@ impl LineChecker<'_> {
     }
 
     pub fn check(&mut self, line: u64, bytes: &[u8]) {
+        if bytes.is_empty() {
+            // Tens of millions of these fit in a small zip; no parser needs to see them.
+            self.problem(line, ProblemKind::EmptyLine);
+            return;
+        }
         let parsed = match self.kind {
             RecordKind::Worker => serde_json::from_slice::<WorkerRecord>(bytes).map(|r| {
                 if self.check_header(line, &r.header) {
@@ -144,10 +150,11 @@ impl LineChecker<'_> {
                     ),
                 }
             } else {
-                self.problem(
-                    line,
-                    ProblemKind::InvalidJson(without_values(&e.to_string())),
-                );
+                let file = self.file();
+                self.problems.push_with(|| {
+                    let what = ProblemKind::InvalidJson(without_values(&e.to_string()));
+                    Problem::new(file, Some(line), what)
+                });
             }
         }
     }

@@ -355,48 +355,47 @@ pub fn for_each_line(
     mut on_bytes: impl FnMut(&[u8]),
     mut visit: impl FnMut(u64, std::result::Result<&[u8], u64>) -> Result<()>,
 ) -> Result<(u64, bool)> {
-    let mut line: Vec<u8> = Vec::with_capacity(1024);
+    // The part of the current line that came in earlier chunks (at most `max_line` bytes
+    // kept) and its full length.
+    let mut carried: Vec<u8> = Vec::with_capacity(1024);
     let mut length: u64 = 0;
     let mut lines = 0u64;
     loop {
-        let chunk = reader
-            .fill_buf()
-            .map_err(|e| BatchError::io(path, e))?;
+        let chunk = reader.fill_buf().map_err(|e| BatchError::io(path, e))?;
         if chunk.is_empty() {
             break;
         }
-        let (part, ends_line) = match memchr_newline(chunk) {
-            Some(at) => (&chunk[..=at], true),
-            None => (chunk, false),
-        };
-        on_bytes(part);
-        let content = if ends_line {
-            &part[..part.len() - 1]
-        } else {
-            part
-        };
-        length += content.len() as u64;
-        if length <= max_line as u64 {
-            line.extend_from_slice(content);
-        }
-        let used = part.len();
-        reader.consume(used);
-        if ends_line {
+        on_bytes(chunk);
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', chunk) {
+            let piece = &chunk[start..end];
             lines += 1;
-            if length <= max_line as u64 {
-                visit(lines, Ok(&line))?;
+            let total = length + piece.len() as u64;
+            if total > max_line as u64 {
+                visit(lines, Err(total))?;
+            } else if carried.is_empty() {
+                visit(lines, Ok(piece))?;
             } else {
-                visit(lines, Err(length))?;
+                carried.extend_from_slice(piece);
+                visit(lines, Ok(&carried))?;
             }
-            line.clear();
+            carried.clear();
             length = 0;
+            start = end + 1;
         }
+        let rest = &chunk[start..];
+        length += rest.len() as u64;
+        if length <= max_line as u64 {
+            carried.extend_from_slice(rest);
+        }
+        let used = chunk.len();
+        reader.consume(used);
     }
-    let unterminated = length > 0 || !line.is_empty();
+    let unterminated = length > 0;
     if unterminated {
         lines += 1;
         if length <= max_line as u64 {
-            visit(lines, Ok(&line))?;
+            visit(lines, Ok(&carried))?;
         } else {
             visit(lines, Err(length))?;
         }
@@ -465,10 +464,6 @@ impl<'r> BoundedLines<'r> {
     pub fn sha256(self) -> String {
         super::format::hex(&sha2::Digest::finalize(self.hasher))
     }
-}
-
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
 
 #[cfg(test)]
