@@ -635,3 +635,101 @@ fn a_reused_batch_uid_with_different_content_is_refused() {
         .assert()
         .success();
 }
+
+/// A folder batch of format 2 whose first worker line is replaced by `line`.
+fn format2_with_first_worker(fx: &Fixture, name: &str, line: Value) -> PathBuf {
+    let mut manifest = fx.manifest();
+    manifest["format_version"] = json!(2);
+    let mut text = Vec::new();
+    for (i, record) in fx.lines("workers.jsonl").into_iter().enumerate() {
+        let record = if i == 0 { line.clone() } else { record };
+        text.extend(serde_json::to_vec(&record).unwrap());
+        text.push(b'\n');
+    }
+    fx.folder(name, &manifest, &fx.files_with(vec![("workers.jsonl", text)]))
+}
+
+#[test]
+fn a_newer_format_version_asks_the_officer_to_update() {
+    let fx = fixture();
+    let mut manifest = fx.manifest();
+    manifest["format_version"] = json!(3);
+    let batch = fx.folder("v3", &manifest, &fx.files_with(vec![]));
+    refused(
+        &fx,
+        &batch,
+        &["format_version 3 is newer than this program reads (up to 2): update jingong"],
+    );
+}
+
+#[test]
+fn format_2_withdrawals_carry_a_checked_reason() {
+    let fx = fixture();
+    let mut worker = fx.lines("workers.jsonl")[0].clone();
+    worker["op"] = json!("delete");
+    worker["deleted_at"] = worker["updated_at"].clone();
+    worker["reason"] = json!("重复登记");
+    let batch = format2_with_first_worker(&fx, "withdrawn", worker.clone());
+    jingong(&fx.district).arg("verify").arg(&batch).assert().success();
+
+    worker["reason"] = json!("\u{1b}[2J");
+    let bad = format2_with_first_worker(&fx, "withdrawn-bad", worker.clone());
+    refused(
+        &fx,
+        &bad,
+        &["workers.jsonl:1: reason: contains a control or invisible character"],
+    );
+    worker.as_object_mut().unwrap().remove("reason");
+    let missing = format2_with_first_worker(&fx, "withdrawn-no-reason", worker);
+    refused(&fx, &missing, &["workers.jsonl:1: reason: is required"]);
+}
+
+#[test]
+fn an_erasure_verifies_but_is_refused_at_import_naming_its_line() {
+    let fx = fixture();
+    let worker = fx.lines("workers.jsonl")[0].clone();
+    let erasure = json!({
+        "uid": worker["uid"],
+        "version": worker["version"].as_i64().unwrap() + 1,
+        "op": "erase",
+        "reason": "consent_withdrawn",
+    });
+    let batch = format2_with_first_worker(&fx, "erased", erasure.clone());
+    jingong(&fx.district).arg("verify").arg(&batch).assert().success();
+    let before = db_hash(&fx.district);
+    let run = run(&fx.district, &["import".as_ref(), "batch".as_ref(), batch.as_os_str()]);
+    assert_eq!(run.code, Some(1), "{}", run.output);
+    assert!(
+        run.output
+            .contains("workers.jsonl:1: an erasure (op erase) that this program cannot apply yet"),
+        "{}",
+        run.output
+    );
+    assert_eq!(db_hash(&fx.district), before);
+
+    // An erasure carries nothing personal: any other field refuses it.
+    let mut with_name = erasure.clone();
+    with_name["name"] = json!("王芳");
+    let leaky = format2_with_first_worker(&fx, "erased-leaky", with_name);
+    refused(&fx, &leaky, &["workers.jsonl:1: not a valid record: unknown field `name`"]);
+    let mut bad_reason = erasure.clone();
+    bad_reason["reason"] = json!("because");
+    let unknown = format2_with_first_worker(&fx, "erased-why", bad_reason);
+    refused(
+        &fx,
+        &unknown,
+        &["workers.jsonl:1: field reason: an erasure's reason must be one of request, consent_withdrawn, retention_expired"],
+    );
+    // Format 1 has no erasures.
+    let mut manifest = fx.manifest();
+    manifest["format_version"] = json!(1);
+    let v1 = fx.folder(
+        "erased-v1",
+        &manifest,
+        &fx.files_with(vec![(
+            "workers.jsonl",
+            std::fs::read(batch.join("workers.jsonl")).unwrap(),
+        )]),
+    );
+    refused(&fx, &v1, &["workers.jsonl:1: op erase exists from batch format 2"]);
+}
