@@ -100,8 +100,18 @@ fn read_manifest(path: &Path) -> Result<Manifest> {
 }
 
 fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
-    let today = store.clock().today();
     let mut source = BatchSource::open(path)?;
+    import_source(store, &mut source, path)
+}
+
+/// Verifies and merges a batch already opened (a folder, a zip, or files in memory for the
+/// fuzz target); `path` names it in messages and in the batch table.
+pub fn import_source(
+    store: &mut Store,
+    source: &mut BatchSource,
+    path: &Path,
+) -> Result<ImportOutcome> {
+    let today = store.clock().today();
     let report = {
         let conn = store.conn();
         let mut known = |kind: RecordKind, uid: &str| -> Result<bool> {
@@ -109,7 +119,7 @@ fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
                 || (kind == RecordKind::Worker && q::worker_held_in_conflict(conn, uid)?.is_some()))
         };
         verify_source(
-            &mut source,
+            source,
             VerifyOptions {
                 today,
                 references: Some(&mut known),
@@ -141,7 +151,7 @@ fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
         });
     }
     store.conn().execute_batch("BEGIN IMMEDIATE")?;
-    let result = apply(store, &mut source, path, &manifest, &manifest_sha);
+    let result = apply(store, source, path, &manifest, &manifest_sha);
     match result {
         Ok(summary) => {
             store.conn().execute_batch("COMMIT")?;
