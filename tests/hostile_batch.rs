@@ -514,7 +514,7 @@ fn an_unknown_district_is_refused_and_a_retired_one_accepted() {
     refused(
         &fx,
         &batch,
-        &["workers.jsonl:1: district_code: ", "129999"],
+        &["workers.jsonl:1: district_code: '129999' is not one of the known codes"],
     );
     // Tanggu (120107) became part of Binhai in 2009: a code an earlier catalog shipped.
     let retired = fx.edited("retired", "workers.jsonl", |i, w| {
@@ -538,7 +538,7 @@ fn service_dates_in_1800_and_2099_are_refused() {
         &batch,
         &[
             "services.jsonl:1: served_on: the date is before the worker was born",
-            "services.jsonl:2: served_on: ",
+            "services.jsonl:2: served_on: must not be in the future",
         ],
     );
 }
