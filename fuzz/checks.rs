@@ -5,13 +5,13 @@
 
 use chrono::NaiveDate;
 use jingong::batch::format::RecordKind;
+use jingong::batch::merge::{ImportOutcome, import_source};
 use jingong::batch::roster::roster_from_bytes;
 use jingong::batch::source::BatchSource;
-use jingong::batch::merge::{ImportOutcome, import_source};
 use jingong::batch::verify::{VerifyOptions, verify_source};
-use jingong::store::Store;
 use jingong::domain::idcard::{check_digit, clean_id_input, mask_id_number, parse_id_number};
 use jingong::domain::validate::validate_worker;
+use jingong::store::Store;
 use std::path::Path;
 
 fn today() -> NaiveDate {
@@ -94,15 +94,24 @@ pub fn batch(data: &[u8]) {
 
 /// Row counts of every table a merge writes.
 fn table_counts(store: &Store) -> Vec<i64> {
-    ["batch", "batch_item", "worker", "event", "service", "conflict", "audit", "officer"]
-        .iter()
-        .map(|t| {
-            store
-                .conn()
-                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                .expect("count")
-        })
-        .collect()
+    [
+        "batch",
+        "batch_item",
+        "worker",
+        "event",
+        "service",
+        "conflict",
+        "audit",
+        "officer",
+    ]
+    .iter()
+    .map(|t| {
+        store
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .expect("count")
+    })
+    .collect()
 }
 
 /// A batch merged into a database in memory, as `import batch` does: never a panic; a
@@ -124,7 +133,11 @@ pub fn import_batch_imported(data: &[u8]) -> bool {
     assert!(store.conn().is_autocommit(), "a transaction was left open");
     match outcome {
         Err(_) => {
-            assert_eq!(table_counts(&store), before, "a refused batch changed the database");
+            assert_eq!(
+                table_counts(&store),
+                before,
+                "a refused batch changed the database"
+            );
             false
         }
         Ok(ImportOutcome::AlreadyHere { .. }) => panic!("an empty database had the batch"),

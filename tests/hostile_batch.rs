@@ -56,10 +56,20 @@ impl Fixture {
         std::fs::create_dir_all(&path).unwrap();
         let mut manifest = manifest.clone();
         for (file, bytes) in files {
-            declare(&mut manifest, file, bytes.len() as u64, &sha_hex(bytes), count_lines(bytes));
+            declare(
+                &mut manifest,
+                file,
+                bytes.len() as u64,
+                &sha_hex(bytes),
+                count_lines(bytes),
+            );
             std::fs::write(path.join(file), bytes).unwrap();
         }
-        std::fs::write(path.join("manifest.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
+        std::fs::write(
+            path.join("manifest.json"),
+            serde_json::to_vec(&manifest).unwrap(),
+        )
+        .unwrap();
         path
     }
 
@@ -112,6 +122,9 @@ fn declare(manifest: &mut Value, file: &str, bytes: u64, sha: &str, records: u64
     }
 }
 
+/// Writes one file of a batch into the zip.
+type WriteFile = Box<dyn FnOnce(&mut dyn Write)>;
+
 /// Counts and hashes what is written through it.
 struct Tee<W: Write> {
     inner: W,
@@ -138,7 +151,7 @@ impl<W: Write> Write for Tee<W> {
 fn zip_batch(
     path: &Path,
     manifest: &Value,
-    files: Vec<(&str, Box<dyn FnOnce(&mut dyn Write)>)>,
+    files: Vec<(&str, WriteFile)>,
     lie: impl FnOnce(&mut Value),
 ) -> PathBuf {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
@@ -161,12 +174,13 @@ fn zip_batch(
     }
     lie(&mut manifest);
     zip.start_file("manifest.json", options).unwrap();
-    zip.write_all(&serde_json::to_vec(&manifest).unwrap()).unwrap();
+    zip.write_all(&serde_json::to_vec(&manifest).unwrap())
+        .unwrap();
     zip.finish().unwrap();
     path.to_path_buf()
 }
 
-fn bytes_of(content: Vec<u8>) -> Box<dyn FnOnce(&mut dyn Write)> {
+fn bytes_of(content: Vec<u8>) -> WriteFile {
     Box::new(move |w: &mut dyn Write| w.write_all(&content).unwrap())
 }
 
@@ -212,7 +226,6 @@ struct Run {
 /// 2 ms while it runs). `wait4`'s ru_maxrss is no use here: Linux counts into it the memory
 /// of the test process the child was spawned from, before its exec.
 fn run(db: &Path, args: &[&std::ffi::OsStr]) -> Run {
-    use std::os::unix::process::ExitStatusExt;
     use std::process::{Command, Stdio};
     let started = Instant::now();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("jingong"))
@@ -240,7 +253,7 @@ fn run(db: &Path, args: &[&std::ffi::OsStr]) -> Run {
         stderr.read_to_end(&mut s).unwrap();
         s
     });
-    let pid = child.id() as libc::pid_t;
+    let pid = child.id();
     let status_file = format!("/proc/{pid}/status");
     let mut peak_kib = 0u64;
     let status = loop {
@@ -253,21 +266,17 @@ fn run(db: &Path, args: &[&std::ffi::OsStr]) -> Run {
         {
             peak_kib = peak_kib.max(kib);
         }
-        let mut status = 0;
-        // SAFETY: waitpid on our own child's pid with a pointer to a local.
-        let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if reaped == pid {
+        if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(reaped == 0, "waitpid failed");
         if started.elapsed() > Duration::from_secs(MAX_SECONDS) {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("{args:?} still running after {MAX_SECONDS} s (killed)");
         }
         std::thread::sleep(Duration::from_millis(2));
     };
     let took = started.elapsed();
-    let status = std::process::ExitStatus::from_raw(status);
     let mut output = String::from_utf8_lossy(&out.join().unwrap()).into_owned();
     output.push_str(&String::from_utf8_lossy(&err.join().unwrap()));
     Run {
@@ -289,7 +298,11 @@ fn refused(fx: &Fixture, batch: &Path, expected: &[&str]) {
         let what = format!("{command:?} on {}", batch.display());
         assert_eq!(run.code, Some(1), "{what}: exit code\n{}", run.output);
         for text in expected {
-            assert!(run.output.contains(text), "{what}: no {text:?} in\n{}", run.output);
+            assert!(
+                run.output.contains(text),
+                "{what}: no {text:?} in\n{}",
+                run.output
+            );
         }
         assert!(
             !run.output.contains('\u{1b}') && !run.output.contains('\u{202e}'),
@@ -302,7 +315,11 @@ fn refused(fx: &Fixture, batch: &Path, expected: &[&str]) {
             run.peak_bytes / 1_000_000
         );
         assert!(run.took <= Duration::from_secs(MAX_SECONDS));
-        assert_eq!(db_hash(&fx.district), before, "{what}: the database changed");
+        assert_eq!(
+            db_hash(&fx.district),
+            before,
+            "{what}: the database changed"
+        );
         // Read by the hostile-input catalog in docs/reliability.md.
         eprintln!(
             "peak {:>4} MB, {:>5} ms: {what}",
@@ -409,7 +426,10 @@ fn a_200_mb_note_with_honest_hashes_is_refused_by_its_line_length() {
     refused(
         &fx,
         &batch,
-        &["workers.jsonl:1: line of 2000", "longer than any valid record can be"],
+        &[
+            "workers.jsonl:1: line of 2000",
+            "longer than any valid record can be",
+        ],
     );
 }
 
@@ -456,9 +476,24 @@ fn a_symlink_whose_target_path_is_as_long_as_the_declared_size_is_not_followed()
     let mut manifest: Value =
         serde_json::from_slice(&std::fs::read(batch.join("manifest.json")).unwrap()).unwrap();
     let link_len = target.as_os_str().len() as u64;
-    declare(&mut manifest, "events.jsonl", link_len, &sha_hex(&events), count_lines(&events));
-    std::fs::write(batch.join("manifest.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
-    assert_eq!(std::fs::symlink_metadata(batch.join("events.jsonl")).unwrap().len(), link_len);
+    declare(
+        &mut manifest,
+        "events.jsonl",
+        link_len,
+        &sha_hex(&events),
+        count_lines(&events),
+    );
+    std::fs::write(
+        batch.join("manifest.json"),
+        serde_json::to_vec(&manifest).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::symlink_metadata(batch.join("events.jsonl"))
+            .unwrap()
+            .len(),
+        link_len
+    );
     refused(
         &fx,
         &batch,
@@ -469,7 +504,13 @@ fn a_symlink_whose_target_path_is_as_long_as_the_declared_size_is_not_followed()
 #[test]
 fn names_with_control_characters_escapes_bidi_nul_or_digits_are_refused() {
     let fx = fixture();
-    let names = ["王\u{7}芳", "\u{1b}[2J张伟", "李\u{202e}娜", "赵\u{0}敏", "刘洋2"];
+    let names = [
+        "王\u{7}芳",
+        "\u{1b}[2J张伟",
+        "李\u{202e}娜",
+        "赵\u{0}敏",
+        "刘洋2",
+    ];
     let batch = fx.edited("names", "workers.jsonl", |i, w| {
         if let Some(name) = names.get(i) {
             w["name"] = json!(name);
@@ -522,7 +563,11 @@ fn an_unknown_district_is_refused_and_a_retired_one_accepted() {
             w["district_code"] = json!("120107");
         }
     });
-    jingong(&fx.district).arg("verify").arg(&retired).assert().success();
+    jingong(&fx.district)
+        .arg("verify")
+        .arg(&retired)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -554,7 +599,9 @@ fn a_version_of_2_pow_63_minus_1_is_refused() {
     refused(
         &fx,
         &batch,
-        &["workers.jsonl:1: field version must be a positive integer, at most 2^53 (9007199254740992), found 9223372036854775807"],
+        &[
+            "workers.jsonl:1: field version must be a positive integer, at most 2^53 (9007199254740992), found 9223372036854775807",
+        ],
     );
 }
 
@@ -619,7 +666,10 @@ fn a_reused_batch_uid_with_different_content_is_refused() {
         }
     });
     let before = db_hash(&fx.district);
-    let run = run(&fx.district, &["import".as_ref(), "batch".as_ref(), batch.as_os_str()]);
+    let run = run(
+        &fx.district,
+        &["import".as_ref(), "batch".as_ref(), batch.as_os_str()],
+    );
     assert_eq!(run.code, Some(1), "{}", run.output);
     assert!(
         run.output.contains("a different batch under a used name"),
@@ -646,7 +696,11 @@ fn format2_with_first_worker(fx: &Fixture, name: &str, line: Value) -> PathBuf {
         text.extend(serde_json::to_vec(&record).unwrap());
         text.push(b'\n');
     }
-    fx.folder(name, &manifest, &fx.files_with(vec![("workers.jsonl", text)]))
+    fx.folder(
+        name,
+        &manifest,
+        &fx.files_with(vec![("workers.jsonl", text)]),
+    )
 }
 
 #[test]
@@ -670,7 +724,11 @@ fn format_2_withdrawals_carry_a_checked_reason() {
     worker["deleted_at"] = worker["updated_at"].clone();
     worker["reason"] = json!("重复登记");
     let batch = format2_with_first_worker(&fx, "withdrawn", worker.clone());
-    jingong(&fx.district).arg("verify").arg(&batch).assert().success();
+    jingong(&fx.district)
+        .arg("verify")
+        .arg(&batch)
+        .assert()
+        .success();
 
     worker["reason"] = json!("\u{1b}[2J");
     let bad = format2_with_first_worker(&fx, "withdrawn-bad", worker.clone());
@@ -695,9 +753,16 @@ fn an_erasure_verifies_but_is_refused_at_import_naming_its_line() {
         "reason": "consent_withdrawn",
     });
     let batch = format2_with_first_worker(&fx, "erased", erasure.clone());
-    jingong(&fx.district).arg("verify").arg(&batch).assert().success();
+    jingong(&fx.district)
+        .arg("verify")
+        .arg(&batch)
+        .assert()
+        .success();
     let before = db_hash(&fx.district);
-    let run = run(&fx.district, &["import".as_ref(), "batch".as_ref(), batch.as_os_str()]);
+    let run = run(
+        &fx.district,
+        &["import".as_ref(), "batch".as_ref(), batch.as_os_str()],
+    );
     assert_eq!(run.code, Some(1), "{}", run.output);
     assert!(
         run.output
@@ -711,14 +776,20 @@ fn an_erasure_verifies_but_is_refused_at_import_naming_its_line() {
     let mut with_name = erasure.clone();
     with_name["name"] = json!("王芳");
     let leaky = format2_with_first_worker(&fx, "erased-leaky", with_name);
-    refused(&fx, &leaky, &["workers.jsonl:1: not a valid record: unknown field `name`"]);
+    refused(
+        &fx,
+        &leaky,
+        &["workers.jsonl:1: not a valid record: unknown field `name`"],
+    );
     let mut bad_reason = erasure.clone();
     bad_reason["reason"] = json!("because");
     let unknown = format2_with_first_worker(&fx, "erased-why", bad_reason);
     refused(
         &fx,
         &unknown,
-        &["workers.jsonl:1: field reason: an erasure's reason must be one of request, consent_withdrawn, retention_expired"],
+        &[
+            "workers.jsonl:1: field reason: an erasure's reason must be one of request, consent_withdrawn, retention_expired",
+        ],
     );
     // Format 1 has no erasures.
     let mut manifest = fx.manifest();
@@ -731,5 +802,9 @@ fn an_erasure_verifies_but_is_refused_at_import_naming_its_line() {
             std::fs::read(batch.join("workers.jsonl")).unwrap(),
         )]),
     );
-    refused(&fx, &v1, &["workers.jsonl:1: op erase exists from batch format 2"]);
+    refused(
+        &fx,
+        &v1,
+        &["workers.jsonl:1: op erase exists from batch format 2"],
+    );
 }

@@ -18,10 +18,8 @@ pub const NEWEST_FORMAT_VERSION: u32 = 2;
 /// officer's name and organisation, status, category: `SHORT_TEXT` each). JSON may write one
 /// character as two `\uXXXX` escapes (a character outside the BMP), 12 bytes. Everything
 /// else (field names, uids, dates, numbers, punctuation: under 50 fields) fits in 4 KiB.
-pub const MAX_LINE_BYTES: usize = (4 * crate::domain::validate::LONG_TEXT
-    + 8 * crate::domain::validate::SHORT_TEXT)
-    * 12
-    + 4096;
+pub const MAX_LINE_BYTES: usize =
+    (4 * crate::domain::validate::LONG_TEXT + 8 * crate::domain::validate::SHORT_TEXT) * 12 + 4096;
 
 /// The reason codes an erasure (format 2) may carry: a worker's request (PIPL art. 47),
 /// consent withdrawn, or the retention period ended.

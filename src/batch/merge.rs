@@ -298,8 +298,10 @@ fn apply(
             .expect("a verified batch lists every data file");
         let reader = source.open_file(kind.file_name(), listed.bytes.saturating_add(1))?;
         let mut lines = BoundedLines::new(reader, file_path.clone(), MAX_LINE_BYTES);
-        while let Some((line_no, line)) = lines.next_line()? {
-            let bad = |e: serde_json::Error| refused_line(&file_path, kind, line_no, line, e);
+        while let Some((line_no, text)) = lines.next_line()? {
+            // Owned, as `lines()` gave it before: the merge below borrows it as `&line`.
+            let line = text.to_string();
+            let bad = |e: serde_json::Error| refused_line(&file_path, kind, line_no, &line, e);
             counts[kind as usize] += 1;
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
@@ -479,7 +481,9 @@ fn refused_line(
     e: serde_json::Error,
 ) -> BatchError {
     match serde_json::from_str::<OpOnly>(line) {
-        Ok(OpOnly { op: Some(Op::Erase) }) => BatchError::ErasureNotApplied {
+        Ok(OpOnly {
+            op: Some(Op::Erase),
+        }) => BatchError::ErasureNotApplied {
             path: file_path.parent().unwrap_or(file_path).to_path_buf(),
             file: kind.file_name(),
             line: line_no,

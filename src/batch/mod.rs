@@ -124,7 +124,10 @@ impl BatchError {
             },
             BatchError::TooLarge { path, limit } => match lang {
                 Lang::Zh => format!("{}：超过 {limit} 字节的上限，拒绝读取", path.display()),
-                Lang::En => format!("{}: longer than the {limit}-byte limit; refused", path.display()),
+                Lang::En => format!(
+                    "{}: longer than the {limit}-byte limit; refused",
+                    path.display()
+                ),
             },
             BatchError::BatchUidReused { path, batch_uid } => match lang {
                 Lang::Zh => format!(

@@ -347,7 +347,10 @@ mod tests {
 
     #[test]
     fn control_and_bidi_characters_are_shown_escaped() {
-        assert_eq!(shown("a\u{1b}[2Jb\u{202e}c\0", 40), "a\\u{1b}[2Jb\\u{202e}c\\u{0}");
+        assert_eq!(
+            shown("a\u{1b}[2Jb\u{202e}c\0", 40),
+            "a\\u{1b}[2Jb\\u{202e}c\\u{0}"
+        );
         assert_eq!(shown("abcdef", 3), "abc…");
     }
 }

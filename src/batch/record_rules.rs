@@ -4,7 +4,7 @@
 //! has: uids, versions, ops and tombstones, and references to other records.
 
 use super::format::{
-    ERASURE_REASONS, ErasureRecord, EventRecord, OpOnly, Op, RecordHeader, RecordKind,
+    ERASURE_REASONS, ErasureRecord, EventRecord, Op, OpOnly, RecordHeader, RecordKind,
     ServiceRecord, WorkerRecord,
 };
 use super::problems::{Problem, ProblemKind, Problems, shown};
@@ -136,7 +136,9 @@ impl LineChecker<'_> {
             // common case and is parsed once.
             let is_erasure = matches!(
                 serde_json::from_slice::<OpOnly>(bytes),
-                Ok(OpOnly { op: Some(Op::Erase) })
+                Ok(OpOnly {
+                    op: Some(Op::Erase)
+                })
             );
             if is_erasure {
                 match serde_json::from_slice::<ErasureRecord>(bytes) {
@@ -227,20 +229,40 @@ impl LineChecker<'_> {
         }
         match (&h.reason, h.op, self.format_version) {
             (Some(_), _, 1) => self.problem(line, ProblemKind::NeedsFormat2 { what: "reason" }),
-            (Some(_), Op::Upsert, _) => {
-                self.field(line, "reason", "only a withdrawal (op delete) has a reason".into())
-            }
+            (Some(_), Op::Upsert, _) => self.field(
+                line,
+                "reason",
+                "only a withdrawal (op delete) has a reason".into(),
+            ),
             (Some(reason), _, _) => {
                 if let Err(error) = validate_text(Field::Note, reason, LONG_TEXT) {
-                    self.problem(line, ProblemKind::Rule { field: "reason", error });
+                    self.problem(
+                        line,
+                        ProblemKind::Rule {
+                            field: "reason",
+                            error,
+                        },
+                    );
                 } else if reason.trim().is_empty() {
                     let error = FieldError::new(Field::Note, Rule::Required);
-                    self.problem(line, ProblemKind::Rule { field: "reason", error });
+                    self.problem(
+                        line,
+                        ProblemKind::Rule {
+                            field: "reason",
+                            error,
+                        },
+                    );
                 }
             }
             (None, Op::Delete, v) if v >= 2 => {
                 let error = FieldError::new(Field::Note, Rule::Required);
-                self.problem(line, ProblemKind::Rule { field: "reason", error });
+                self.problem(
+                    line,
+                    ProblemKind::Rule {
+                        field: "reason",
+                        error,
+                    },
+                );
             }
             _ => {}
         }
@@ -355,7 +377,13 @@ impl LineChecker<'_> {
         }
         if w.membership.trim().is_empty() {
             let error = FieldError::new(Field::Membership, Rule::Required);
-            self.problem(line, ProblemKind::Rule { field: "membership", error });
+            self.problem(
+                line,
+                ProblemKind::Rule {
+                    field: "membership",
+                    error,
+                },
+            );
         }
     }
 
@@ -372,7 +400,13 @@ impl LineChecker<'_> {
         // An empty date would mean "today" on a form; in a batch it is missing.
         if e.held_on.trim().is_empty() {
             let error = FieldError::new(Field::Date, Rule::Required);
-            self.problem(line, ProblemKind::Rule { field: "held_on", error });
+            self.problem(
+                line,
+                ProblemKind::Rule {
+                    field: "held_on",
+                    error,
+                },
+            );
         }
         if self.receiving
             && let Err(errors) = validate_event(&draft, self.latest_date)
@@ -431,11 +465,23 @@ impl LineChecker<'_> {
         if kind.is_none() {
             let code = shown(&s.kind, 40);
             let error = FieldError::new(Field::Kind, Rule::UnknownCode { code });
-            self.problem(line, ProblemKind::Rule { field: "kind", error });
+            self.problem(
+                line,
+                ProblemKind::Rule {
+                    field: "kind",
+                    error,
+                },
+            );
         }
         if s.served_on.trim().is_empty() {
             let error = FieldError::new(Field::Date, Rule::Required);
-            self.problem(line, ProblemKind::Rule { field: "served_on", error });
+            self.problem(
+                line,
+                ProblemKind::Rule {
+                    field: "served_on",
+                    error,
+                },
+            );
         }
         let consent_by = health.map(|h| h.consent_by.as_ref()).unwrap_or_default();
         let consent_at = health.map(|h| h.consent_at.as_ref()).unwrap_or_default();
@@ -443,7 +489,10 @@ impl LineChecker<'_> {
             && let Err(errors) = validate_service(&draft, self.latest_date, consent_by, consent_at)
         {
             // The kind was judged above, against every catalog shipped.
-            let errors = errors.into_iter().filter(|e| e.field != Field::Kind).collect();
+            let errors = errors
+                .into_iter()
+                .filter(|e| e.field != Field::Kind)
+                .collect();
             self.rules(line, errors, service_field);
         }
         if let Some(worker) = uuid_bits(&s.worker_uid)

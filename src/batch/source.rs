@@ -318,7 +318,9 @@ impl BatchSource {
                             std::io::Error::from(std::io::ErrorKind::NotFound),
                         )
                     })?;
-                let end = usize::try_from(limit).unwrap_or(usize::MAX).min(bytes.len());
+                let end = usize::try_from(limit)
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
                 Ok(Box::new(&bytes[..end]))
             }
         }
@@ -452,12 +454,14 @@ impl<'r> BoundedLines<'r> {
             None => &self.line[..],
         };
         let line_no = self.line_no;
-        std::str::from_utf8(content).map(|text| Some((line_no, text))).map_err(|e| {
-            BatchError::io(
-                &self.path,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-            )
-        })
+        std::str::from_utf8(content)
+            .map(|text| Some((line_no, text)))
+            .map_err(|e| {
+                BatchError::io(
+                    &self.path,
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+                )
+            })
     }
 
     /// SHA-256 of every byte read, in lower-case hex.
@@ -495,7 +499,12 @@ mod tests {
         let (seen, unterminated) = lines_of(b"ab\nabcdef\n\nxyz", 4);
         assert_eq!(
             seen,
-            vec![Ok(b"ab".to_vec()), Err(6), Ok(Vec::new()), Ok(b"xyz".to_vec())]
+            vec![
+                Ok(b"ab".to_vec()),
+                Err(6),
+                Ok(Vec::new()),
+                Ok(b"xyz".to_vec())
+            ]
         );
         assert!(unterminated);
         let (seen, unterminated) = lines_of(b"abcd\n", 4);

@@ -13,16 +13,16 @@
 //! or the earlier batches this one names). Without a resolver an unresolved reference is a
 //! problem: a receiver cannot attach a record to something it has never seen.
 
+use super::Result;
 use super::format::{
     DATA_FILES, FORMAT_NAME, FileEntry, MANIFEST_FILE, MAX_LINE_BYTES, Manifest,
     NEWEST_FORMAT_VERSION, RecordKind,
 };
-pub use super::problems::{Problem, ProblemKind, Problems};
 use super::problems::shown;
-pub use super::record_rules::{KindTally, uuid_bits};
+pub use super::problems::{Problem, ProblemKind, Problems};
 use super::record_rules::{CLOCK_SKEW_DAYS, LineChecker, Seen, is_canonical_uid};
+pub use super::record_rules::{KindTally, uuid_bits};
 use super::source::{BatchSource, Entry, EntryKind, for_each_line};
-use super::Result;
 use chrono::{DateTime, Days, NaiveDate};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -119,7 +119,11 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
             continue;
         };
         if found.kind != EntryKind::Regular {
-            problems.push(Problem::new(name, None, ProblemKind::NotRegular(found.kind)));
+            problems.push(Problem::new(
+                name,
+                None,
+                ProblemKind::NotRegular(found.kind),
+            ));
             continue;
         }
         let kind = RecordKind::of_file(name);
@@ -272,10 +276,7 @@ fn read_manifest(
     if DateTime::parse_from_rfc3339(&manifest.created_at).is_err() {
         problem(ProblemKind::ManifestField {
             field: "created_at",
-            detail: format!(
-                "not an RFC 3339 time: {}",
-                shown(&manifest.created_at, 40)
-            ),
+            detail: format!("not an RFC 3339 time: {}", shown(&manifest.created_at, 40)),
         });
     }
     Ok(Some(manifest))

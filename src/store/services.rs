@@ -96,8 +96,8 @@ impl Store {
         let officer = self.require_officer()?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
-        let version: i64 =
-            tx.query_row(
+        let version: i64 = tx
+            .query_row(
                 "SELECT version FROM service WHERE uid = ?1 AND deleted_at IS NULL",
                 [uid],
                 |r| r.get::<_, i64>(0),
