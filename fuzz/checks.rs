@@ -8,7 +8,7 @@ use jingong::batch::format::RecordKind;
 use jingong::batch::merge::{ImportOutcome, import_source};
 use jingong::batch::roster::roster_from_bytes;
 use jingong::batch::source::BatchSource;
-use jingong::batch::verify::{VerifyOptions, verify_source};
+use jingong::batch::verify::{Known, VerifyOptions, verify_source};
 use jingong::domain::idcard::{check_digit, clean_id_input, mask_id_number, parse_id_number};
 use jingong::domain::validate::validate_worker;
 use jingong::store::Store;
@@ -82,7 +82,8 @@ pub fn batch(data: &[u8]) {
     let Some(mut source) = batch_source(data, path) else {
         return;
     };
-    let mut unknown = |_kind: RecordKind, _uid: &str| -> jingong::batch::Result<bool> { Ok(false) };
+    let mut unknown =
+        |_kind: RecordKind, _uid: &str| -> jingong::batch::Result<Known> { Ok(Known::No) };
     let _ = verify_source(
         &mut source,
         VerifyOptions {

@@ -808,3 +808,35 @@ fn an_erasure_verifies_but_is_refused_at_import_naming_its_line() {
         &["workers.jsonl:1: op erase exists from batch format 2"],
     );
 }
+
+#[test]
+fn a_service_dated_before_its_workers_birth_is_refused_when_the_worker_is_already_here() {
+    let fx = fixture();
+    jingong(&fx.district)
+        .args(["import", "batch"])
+        .arg(&fx.batch)
+        .assert()
+        .success();
+    // A later batch of the same laptop: no worker, one new service for a worker the district
+    // holds, dated 1800.
+    let mut manifest = fx.manifest();
+    manifest["batch_uid"] = json!("01a2264b-3253-7162-a571-46dcf517b5c9");
+    manifest["previous_batch_uid"] = fx.manifest()["batch_uid"].clone();
+    let mut service = fx.lines("services.jsonl")[0].clone();
+    service["uid"] = json!("01a2264b-3253-7162-a571-0000000000a1");
+    service["served_on"] = json!("1800-01-01");
+    service["legal_aid"] = Value::Null;
+    let mut line = serde_json::to_vec(&service).unwrap();
+    line.push(b'\n');
+    let files = vec![
+        ("workers.jsonl", Vec::new()),
+        ("events.jsonl", Vec::new()),
+        ("services.jsonl", line),
+    ];
+    let batch = fx.folder("later", &manifest, &files);
+    refused(
+        &fx,
+        &batch,
+        &["services.jsonl:1: served_on: the date is before the worker was born"],
+    );
+}

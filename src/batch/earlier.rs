@@ -5,9 +5,10 @@
 
 use super::format::{BATCH_NAME_PREFIX, MAX_LINE_BYTES, Manifest, RecordKind};
 use super::source::{BatchSource, for_each_line};
-use super::verify::{VerifyOptions, VerifyReport, uuid_bits, verify_path};
+use super::verify::{Known, VerifyOptions, VerifyReport, uuid_bits, verify_path};
 use super::{BatchError, Result};
 use crate::store::Store;
+use crate::store::batch_queries::birth_date_of_worker;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -122,13 +123,18 @@ pub fn verify_in_context(
     today: NaiveDate,
 ) -> Result<VerifyReport> {
     let mut earlier = EarlierBatches::new(path);
-    let mut resolve = |kind: RecordKind, uid: &str| -> Result<bool> {
-        if let Some(store) = store
-            && store.record_exists(kind.table(), uid)?
-        {
-            return Ok(true);
+    let mut resolve = |kind: RecordKind, uid: &str| -> Result<Known> {
+        if let Some(store) = store {
+            if kind == RecordKind::Worker
+                && let Some(born) = birth_date_of_worker(store.conn(), uid)?
+            {
+                return Ok(Known::WorkerBorn(born));
+            }
+            if store.record_exists(kind.table(), uid)? {
+                return Ok(Known::Yes);
+            }
         }
-        earlier.knows(kind, uid)
+        Ok(earlier.knows(kind, uid)?.into())
     };
     verify_path(
         path,

@@ -25,7 +25,7 @@ use super::format::{
 };
 use super::fsio::sha256_hex;
 use super::source::{BatchSource, BoundedLines};
-use super::verify::{VerifyOptions, verify_source};
+use super::verify::{Known, VerifyOptions, verify_source};
 use super::{BatchError, Result};
 use crate::domain::{HealthCheck, LegalAid};
 use crate::store::Store;
@@ -114,9 +114,16 @@ pub fn import_source(
     let today = store.clock().today();
     let report = {
         let conn = store.conn();
-        let mut known = |kind: RecordKind, uid: &str| -> Result<bool> {
-            Ok(q::rowid_of(conn, kind.table(), uid)?.is_some()
-                || (kind == RecordKind::Worker && q::worker_held_in_conflict(conn, uid)?.is_some()))
+        let mut known = |kind: RecordKind, uid: &str| -> Result<Known> {
+            if kind == RecordKind::Worker
+                && let Some(born) = q::birth_date_of_worker(conn, uid)?
+            {
+                return Ok(Known::WorkerBorn(born));
+            }
+            Ok((q::rowid_of(conn, kind.table(), uid)?.is_some()
+                || (kind == RecordKind::Worker
+                    && q::worker_held_in_conflict(conn, uid)?.is_some()))
+            .into())
         };
         verify_source(
             source,

@@ -31,6 +31,8 @@ pub struct PendingReference {
     pub field: &'static str,
     pub target: RecordKind,
     pub uid: String,
+    /// For a service's worker: the service's date, not to precede the worker's birth.
+    pub dated: Option<NaiveDate>,
 }
 
 /// How many records of one kind the batch holds, and the sum of their versions.
@@ -296,7 +298,14 @@ impl LineChecker<'_> {
         true
     }
 
-    fn reference(&mut self, line: u64, field: &'static str, target: RecordKind, uid: &str) {
+    fn reference(
+        &mut self,
+        line: u64,
+        field: &'static str,
+        target: RecordKind,
+        uid: &str,
+        dated: Option<NaiveDate>,
+    ) {
         let Some(bits) = self.uid(line, field, uid) else {
             return;
         };
@@ -311,6 +320,7 @@ impl LineChecker<'_> {
             field,
             target,
             uid: uid.to_string(),
+            dated,
         });
     }
 
@@ -416,9 +426,16 @@ impl LineChecker<'_> {
     }
 
     fn check_service(&mut self, line: u64, s: &ServiceRecord) {
-        self.reference(line, "worker_uid", RecordKind::Worker, &s.worker_uid);
+        let served_on = NaiveDate::parse_from_str(&s.served_on, "%Y-%m-%d").ok();
+        self.reference(
+            line,
+            "worker_uid",
+            RecordKind::Worker,
+            &s.worker_uid,
+            served_on,
+        );
         if let Some(event) = &s.event_uid {
-            self.reference(line, "event_uid", RecordKind::Event, event);
+            self.reference(line, "event_uid", RecordKind::Event, event, None);
         }
         let kind = refdata::service_kind_any_catalog(&s.kind);
         let form = kind.map(|k| k.form);
@@ -497,7 +514,7 @@ impl LineChecker<'_> {
         }
         if let Some(worker) = uuid_bits(&s.worker_uid)
             && let Some(birth) = self.seen.births.get(&worker).copied()
-            && let Ok(on) = NaiveDate::parse_from_str(&s.served_on, "%Y-%m-%d")
+            && let Some(on) = served_on
             && on < birth
         {
             self.problem(line, ProblemKind::BeforeBirth { field: "served_on" });
@@ -516,7 +533,13 @@ impl LineChecker<'_> {
         if let Some(l) = legal
             && let Some(follows) = &l.follows_uid
         {
-            self.reference(line, "legal_aid.follows_uid", RecordKind::Service, follows);
+            self.reference(
+                line,
+                "legal_aid.follows_uid",
+                RecordKind::Service,
+                follows,
+                None,
+            );
         }
     }
 }

@@ -45,7 +45,22 @@ impl VerifyReport {
 }
 
 /// Answers whether a record uid outside the batch is known (database, earlier batches).
-pub type Resolver<'a> = dyn FnMut(RecordKind, &str) -> Result<bool> + 'a;
+pub type Resolver<'a> = dyn FnMut(RecordKind, &str) -> Result<Known> + 'a;
+
+/// What a resolver knows of a record outside the batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    No,
+    Yes,
+    /// A worker held here, with the birth date a service to them must not precede.
+    WorkerBorn(NaiveDate),
+}
+
+impl From<bool> for Known {
+    fn from(found: bool) -> Known {
+        if found { Known::Yes } else { Known::No }
+    }
+}
 
 pub struct VerifyOptions<'a> {
     /// The receiving laptop's date: no date in the batch may be later than this plus
@@ -195,9 +210,20 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
             if seen.uids[r.target as usize].contains(&uuid_bits(&r.uid).unwrap_or_default()) {
                 continue;
             }
-            if resolver(r.target, &r.uid)? {
-                report.resolved_outside += 1;
-                continue;
+            match resolver(r.target, &r.uid)? {
+                Known::No => {}
+                known => {
+                    report.resolved_outside += 1;
+                    if let (Known::WorkerBorn(born), Some(on)) = (known, r.dated)
+                        && on < born
+                    {
+                        let what = ProblemKind::BeforeBirth { field: "served_on" };
+                        report
+                            .problems
+                            .push(Problem::new(r.file, Some(r.line), what));
+                    }
+                    continue;
+                }
             }
             report.problems.push(Problem::new(
                 r.file,
