@@ -327,6 +327,30 @@ impl Problem {
     }
 }
 
+/// serde's message without the values it quotes: a wrong-typed ID number or name would
+/// otherwise be printed whole on the screen and in `verify`'s output. Field names stay
+/// (serde names them as `field`), so the reader still learns what is wrong and where.
+pub fn without_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, quoted_or_text) in parts.enumerate() {
+        if i % 2 == 0 {
+            // Inside a quote: kept when it names a field, hidden when it is a value.
+            let before = out.trim_end();
+            let names_field = before.ends_with("field") || before.ends_with("variant");
+            out.push('`');
+            out.push_str(if names_field { quoted_or_text } else { "…" });
+            out.push('`');
+        } else {
+            out.push_str(quoted_or_text);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,9 +265,7 @@ fn read_manifest(
             report.problems.push(Problem::new(
                 MANIFEST_FILE,
                 None,
-                ProblemKind::ManifestUnreadable(super::record_rules::without_values(
-                    &e.to_string(),
-                )),
+                ProblemKind::ManifestUnreadable(super::problems::without_values(&e.to_string())),
             ));
             return Ok(None);
         }
