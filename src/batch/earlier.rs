@@ -4,7 +4,7 @@
 //! batch itself names counts.
 
 use super::format::{BATCH_NAME_PREFIX, MAX_LINE_BYTES, Manifest, RecordKind};
-use super::source::{BatchSource, for_each_line};
+use super::source::{BatchSource, Line, for_each_line};
 use super::verify::{Known, VerifyOptions, VerifyReport, uuid_bits, verify_path};
 use super::{BatchError, Result};
 use crate::store::Store;
@@ -93,7 +93,7 @@ impl EarlierBatches {
                     MAX_LINE_BYTES,
                     |_| {},
                     |_, line| {
-                        if let Ok(line) = line
+                        if let Line::Text(line) = line
                             && let Ok(UidOnly { uid }) = serde_json::from_slice(line)
                             && let Some(bits) = uuid_bits(&uid)
                         {

@@ -129,6 +129,17 @@ impl Problems {
         }
     }
 
+    /// `count` problems alike but for `problem(i)`, `i` from 0: those past the list are
+    /// only counted, at once.
+    pub fn push_run(&mut self, count: u64, mut problem: impl FnMut(u64) -> Problem) {
+        let room = (MAX_LISTED - self.listed.len()) as u64;
+        let listed = room.min(count);
+        for i in 0..listed {
+            self.listed.push(problem(i));
+        }
+        self.not_listed += count - listed;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.listed.is_empty() && self.not_listed == 0
     }
@@ -367,6 +378,21 @@ mod tests {
             problems.more_line(Lang::En).unwrap(),
             "… and 7 more problem(s) not listed"
         );
+
+        let mut run = Problems::default();
+        run.push_run(3, |i| {
+            Problem::new("x", Some(10 + i), ProblemKind::EmptyLine)
+        });
+        run.push_run(1_000_000, |i| {
+            Problem::new("x", Some(13 + i), ProblemKind::EmptyLine)
+        });
+        assert_eq!(run.listed.len(), MAX_LISTED);
+        assert_eq!(run.listed[3].line, Some(13));
+        assert_eq!(
+            run.listed[MAX_LISTED - 1].line,
+            Some(10 + MAX_LISTED as u64 - 1)
+        );
+        assert_eq!(run.count(), 1_000_003);
     }
 
     #[test]

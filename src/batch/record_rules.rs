@@ -110,10 +110,17 @@ impl LineChecker<'_> {
         self.problem(line, ProblemKind::LineTooLong { max, found });
     }
 
+    /// `count` empty lines from `first` on: no record is empty.
+    pub fn empty_lines(&mut self, first: u64, count: u64) {
+        let file = self.file();
+        self.problems.push_run(count, |i| {
+            Problem::new(file, Some(first + i), ProblemKind::EmptyLine)
+        });
+    }
+
     pub fn check(&mut self, line: u64, bytes: &[u8]) {
         if bytes.is_empty() {
-            // Tens of millions of these fit in a small zip; no parser needs to see them.
-            self.problem(line, ProblemKind::EmptyLine);
+            self.empty_lines(line, 1);
             return;
         }
         let parsed = match self.kind {

@@ -346,8 +346,20 @@ impl BatchSource {
     }
 }
 
-/// Hands each line of `reader` (without its newline) to `visit`, holding at most `max_line`
-/// bytes of one line: a longer line is read through and given as `Err(length)` so that a
+/// One line, or a run of lines, as `for_each_line` hands them over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line<'a> {
+    /// The line's bytes without its newline.
+    Text(&'a [u8]),
+    /// A line longer than the limit: only its length was kept.
+    TooLong(u64),
+    /// This many empty lines in a row (the number given is the first's): tens of millions of
+    /// them fit in a small zip, and are counted without a call per line.
+    Empty(u64),
+}
+
+/// Hands each line of `reader` to `visit` with its 1-based number, holding at most
+/// `max_line` bytes of one line: a longer line is read through and given as its length, so a
 /// gigabyte on one line costs no memory. Returns the number of lines and whether the last one
 /// had no newline. `on_bytes` sees every byte read (for hashing).
 pub fn for_each_line(
@@ -355,7 +367,7 @@ pub fn for_each_line(
     reader: &mut dyn BufRead,
     max_line: usize,
     mut on_bytes: impl FnMut(&[u8]),
-    mut visit: impl FnMut(u64, std::result::Result<&[u8], u64>) -> Result<()>,
+    mut visit: impl FnMut(u64, Line) -> Result<()>,
 ) -> Result<(u64, bool)> {
     // The part of the current line that came in earlier chunks (at most `max_line` bytes
     // kept) and its full length.
@@ -369,26 +381,36 @@ pub fn for_each_line(
         }
         on_bytes(chunk);
         let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', chunk) {
-            let piece = &chunk[start..end];
+        while start < chunk.len() {
+            if length == 0 && chunk[start] == b'\n' {
+                let run = chunk[start..].iter().take_while(|&&b| b == b'\n').count();
+                visit(lines + 1, Line::Empty(run as u64))?;
+                lines += run as u64;
+                start += run;
+                continue;
+            }
+            let Some(offset) = memchr::memchr(b'\n', &chunk[start..]) else {
+                let rest = &chunk[start..];
+                length += rest.len() as u64;
+                if length <= max_line as u64 {
+                    carried.extend_from_slice(rest);
+                }
+                break;
+            };
+            let piece = &chunk[start..start + offset];
             lines += 1;
             let total = length + piece.len() as u64;
             if total > max_line as u64 {
-                visit(lines, Err(total))?;
+                visit(lines, Line::TooLong(total))?;
             } else if carried.is_empty() {
-                visit(lines, Ok(piece))?;
+                visit(lines, Line::Text(piece))?;
             } else {
                 carried.extend_from_slice(piece);
-                visit(lines, Ok(&carried))?;
+                visit(lines, Line::Text(&carried))?;
             }
             carried.clear();
             length = 0;
-            start = end + 1;
-        }
-        let rest = &chunk[start..];
-        length += rest.len() as u64;
-        if length <= max_line as u64 {
-            carried.extend_from_slice(rest);
+            start += offset + 1;
         }
         let used = chunk.len();
         reader.consume(used);
@@ -397,9 +419,9 @@ pub fn for_each_line(
     if unterminated {
         lines += 1;
         if length <= max_line as u64 {
-            visit(lines, Ok(&carried))?;
+            visit(lines, Line::Text(&carried))?;
         } else {
-            visit(lines, Err(length))?;
+            visit(lines, Line::TooLong(length))?;
         }
     }
     Ok((lines, unterminated))
@@ -474,7 +496,7 @@ impl<'r> BoundedLines<'r> {
 mod tests {
     use super::*;
 
-    fn lines_of(input: &[u8], max: usize) -> (Vec<std::result::Result<Vec<u8>, u64>>, bool) {
+    fn lines_of(input: &[u8], max: usize) -> (Vec<(u64, String)>, bool) {
         let mut seen = Vec::new();
         let mut reader: &[u8] = input;
         let mut hashed = 0usize;
@@ -483,32 +505,67 @@ mod tests {
             &mut reader,
             max,
             |b| hashed += b.len(),
-            |_, line| {
-                seen.push(line.map(<[u8]>::to_vec));
+            |n, line| {
+                seen.push((n, format!("{line:?}")));
                 Ok(())
             },
         )
         .unwrap();
         assert_eq!(hashed, input.len(), "every byte passes the hasher");
-        assert_eq!(count as usize, seen.len());
+        let last = seen
+            .last()
+            .map_or(0, |(n, l)| match l.strip_prefix("Empty(") {
+                Some(run) => n + run.trim_end_matches(')').parse::<u64>().unwrap() - 1,
+                None => *n,
+            });
+        assert_eq!(count, last);
         (seen, unterminated)
     }
 
     #[test]
     fn long_lines_are_measured_not_kept() {
-        let (seen, unterminated) = lines_of(b"ab\nabcdef\n\nxyz", 4);
+        let (seen, unterminated) = lines_of(b"ab\nabcdef\n\n\n\nxyz", 4);
+        let text = |n: u64, t: &[u8]| (n, format!("{:?}", Line::Text(t)));
         assert_eq!(
             seen,
             vec![
-                Ok(b"ab".to_vec()),
-                Err(6),
-                Ok(Vec::new()),
-                Ok(b"xyz".to_vec())
+                text(1, b"ab"),
+                (2, "TooLong(6)".to_string()),
+                (3, "Empty(3)".to_string()),
+                text(6, b"xyz"),
             ]
         );
         assert!(unterminated);
         let (seen, unterminated) = lines_of(b"abcd\n", 4);
-        assert_eq!(seen, vec![Ok(b"abcd".to_vec())]);
+        assert_eq!(seen, vec![text(1, b"abcd")]);
         assert!(!unterminated);
+    }
+
+    #[test]
+    fn lines_split_across_reads_are_joined() {
+        // A reader that hands over three bytes at a time.
+        let input = b"abcdefg\n\nhi\n";
+        let mut reader = std::io::BufReader::with_capacity(3, &input[..]);
+        let mut seen = Vec::new();
+        let (count, unterminated) = for_each_line(
+            Path::new("test"),
+            &mut reader,
+            100,
+            |_| {},
+            |n, line| {
+                seen.push((n, format!("{line:?}")));
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (1, format!("{:?}", Line::Text(b"abcdefg"))),
+                (2, "Empty(1)".to_string()),
+                (3, format!("{:?}", Line::Text(b"hi"))),
+            ]
+        );
+        assert_eq!((count, unterminated), (3, false));
     }
 }

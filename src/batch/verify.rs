@@ -22,7 +22,7 @@ use super::problems::shown;
 pub use super::problems::{Problem, ProblemKind, Problems};
 use super::record_rules::{CLOCK_SKEW_DAYS, LineChecker, Seen, is_canonical_uid};
 pub use super::record_rules::{KindTally, uuid_bits};
-use super::source::{BatchSource, Entry, EntryKind, for_each_line};
+use super::source::{BatchSource, Entry, EntryKind, Line, for_each_line};
 use chrono::{DateTime, Days, NaiveDate};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -337,8 +337,9 @@ fn scan_file(
         |line_no, line| {
             if let Some(checker) = checker.as_deref_mut() {
                 match line {
-                    Ok(content) => checker.check(line_no, content),
-                    Err(length) => checker.too_long(line_no, MAX_LINE_BYTES, length),
+                    Line::Text(content) => checker.check(line_no, content),
+                    Line::TooLong(length) => checker.too_long(line_no, MAX_LINE_BYTES, length),
+                    Line::Empty(count) => checker.empty_lines(line_no, count),
                 }
             }
             Ok(())
