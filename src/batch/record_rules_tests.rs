@@ -1,6 +1,7 @@
 //! Tests of `record_rules`: the batch door refuses what the forms refuse, by the same rule.
 
 use super::*;
+use crate::batch::format::LegalAidFields;
 use crate::batch::problems::without_values;
 
 #[test]
@@ -161,4 +162,177 @@ fn uids_are_canonical_lower_case() {
     assert!(is_canonical_uid("0190a0b0-0000-7000-8000-00000000000a"));
     assert!(!is_canonical_uid("0190A0B0-0000-7000-8000-00000000000A"));
     assert!(!is_canonical_uid("0190a0b00000700080000000000000000a"));
+}
+
+fn service_line(change: impl Fn(&mut ServiceRecord)) -> String {
+    use crate::batch::format::{HealthCheckFields, OfficerFields};
+    let mut record = ServiceRecord {
+        header: RecordHeader {
+            uid: "0190a0b0-0000-7000-8000-0000000000c1".into(),
+            version: 1,
+            op: Op::Upsert,
+            origin_device_id: "0190a0b0-0000-7000-8000-0000000000de".into(),
+            officer: OfficerFields {
+                name: "李明".into(),
+                organisation: "和平区总工会".into(),
+                district_code: "120101".into(),
+            },
+            created_at: "2026-11-29T10:00:00.000+08:00".into(),
+            updated_at: "2026-11-29T10:00:00.000+08:00".into(),
+            deleted_at: None,
+            reason: None,
+        },
+        worker_uid: "0190a0b0-0000-7000-8000-00000000000a".into(),
+        event_uid: None,
+        kind: "health_check".into(),
+        served_on: "2026-11-01".into(),
+        place: "南开工地".into(),
+        quantity: 1,
+        amount_fen: 0,
+        note: "".into(),
+        health_check: Some(HealthCheckFields {
+            provider: "天津市第一医院".into(),
+            blood_pressure: "120/80".into(),
+            glucose_tenths: Some(56),
+            findings: "".into(),
+            referral: false,
+            follow_up_on: None,
+            consent_by: "李明".into(),
+            consent_at: "2026-11-01T09:00:00.000+08:00".into(),
+        }),
+        legal_aid: None,
+    };
+    change(&mut record);
+    serde_json::to_string(&record).unwrap()
+}
+
+fn legal_aid(category: &str, description: String, claimed_fen: i64) -> LegalAidFields<'static> {
+    LegalAidFields {
+        category: category.to_string().into(),
+        description: description.into(),
+        status: "open".into(),
+        claimed_fen,
+        recovered_fen: 0,
+        follows_uid: None,
+    }
+}
+
+fn service_refusals(line: &str) -> Vec<(Field, Rule)> {
+    let mut seen = Seen::default();
+    let mut problems = Problems::default();
+    let mut checker = LineChecker {
+        kind: RecordKind::Service,
+        format_version: 1,
+        latest_date: today(),
+        receiving: true,
+        seen: &mut seen,
+        problems: &mut problems,
+        tally: KindTally::default(),
+    };
+    checker.check(1, line.as_bytes());
+    problems
+        .listed
+        .into_iter()
+        .map(|p| match p.kind {
+            ProblemKind::Rule { error, .. } => (error.field, error.rule),
+            other => panic!("not a form rule: {other:?}"),
+        })
+        .collect()
+}
+
+type ServiceChange = Box<dyn Fn(&mut ServiceRecord)>;
+
+/// A service line meets the rules of the service form: dates, quantities, money, text,
+/// blood pressure, glucose, consent, and the legal-aid codes.
+#[test]
+fn a_service_line_is_refused_by_the_rules_of_the_form() {
+    assert_eq!(service_refusals(&service_line(|_| {})), vec![]);
+    let as_legal_aid = |s: &mut ServiceRecord| {
+        s.kind = "legal_aid".into();
+        s.health_check = None;
+        s.legal_aid = Some(legal_aid("wage_arrears", "欠薪三个月".into(), 300_000));
+    };
+    assert_eq!(service_refusals(&service_line(as_legal_aid)), vec![]);
+    let cases: Vec<(ServiceChange, Field, Rule)> = vec![
+        (
+            Box::new(|s| s.served_on = "2099-01-01".into()),
+            Field::Date,
+            Rule::DateInFuture,
+        ),
+        (
+            Box::new(|s| s.served_on = "2026-02-30".into()),
+            Field::Date,
+            Rule::DateFormat,
+        ),
+        (
+            Box::new(|s| s.quantity = 0),
+            Field::Quantity,
+            Rule::QuantityFormat,
+        ),
+        (
+            Box::new(|s| s.amount_fen = -1),
+            Field::Amount,
+            Rule::MoneyNegative,
+        ),
+        (
+            Box::new(|s| s.amount_fen = crate::domain::money::MAX_FEN + 1),
+            Field::Amount,
+            Rule::MoneyTooLarge,
+        ),
+        (
+            Box::new(|s| s.place = "地".repeat(61).into()),
+            Field::Place,
+            Rule::TooLong { max: 60 },
+        ),
+        (
+            Box::new(|s| s.note = "\u{1b}[2J".into()),
+            Field::Note,
+            Rule::InvisibleCharacter,
+        ),
+        (
+            Box::new(|s| s.health_check.as_mut().unwrap().blood_pressure = "300/400".into()),
+            Field::BloodPressure,
+            Rule::BloodPressureFormat,
+        ),
+        (
+            Box::new(|s| s.health_check.as_mut().unwrap().glucose_tenths = Some(999)),
+            Field::Glucose,
+            Rule::GlucoseFormat,
+        ),
+        (
+            Box::new(|s| s.health_check.as_mut().unwrap().consent_by = "".into()),
+            Field::Consent,
+            Rule::ConsentRequired,
+        ),
+        (
+            Box::new(move |s| {
+                as_legal_aid(s);
+                s.legal_aid = Some(legal_aid("bogus", String::new(), 0));
+            }),
+            Field::Category,
+            Rule::UnknownCode {
+                code: "bogus".into(),
+            },
+        ),
+        (
+            Box::new(move |s| {
+                as_legal_aid(s);
+                s.legal_aid = Some(legal_aid("wage_arrears", "字".repeat(501), 0));
+            }),
+            Field::Description,
+            Rule::TooLong { max: 500 },
+        ),
+        (
+            Box::new(move |s| {
+                as_legal_aid(s);
+                s.legal_aid = Some(legal_aid("wage_arrears", String::new(), -5));
+            }),
+            Field::Claimed,
+            Rule::MoneyNegative,
+        ),
+    ];
+    for (change, field, rule) in cases {
+        let refusals = service_refusals(&service_line(change));
+        assert_eq!(refusals, vec![(field, rule)]);
+    }
 }
