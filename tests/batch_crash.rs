@@ -102,7 +102,7 @@ fn versions_in(batch: &Path) -> Vec<(String, String, i64)> {
         ("service", "services.jsonl"),
     ] {
         let bytes = {
-            let mut r = source.open_file(file).unwrap();
+            let mut r = source.open_file(file, u64::MAX).unwrap();
             let mut v = Vec::new();
             std::io::Read::read_to_end(&mut r, &mut v).unwrap();
             v

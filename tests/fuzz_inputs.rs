@@ -44,3 +44,18 @@ fn roster_seeds_and_regressions() {
 fn batch_seeds_and_regressions() {
     replay("batch", checks::batch);
 }
+
+#[test]
+fn import_batch_seeds_and_regressions() {
+    replay("import_batch", checks::import_batch);
+}
+
+/// The import target's seeds must reach the merge itself, not stop at verification.
+#[test]
+fn an_import_batch_seed_is_imported_whole() {
+    let imported: Vec<PathBuf> = inputs("import_batch")
+        .into_iter()
+        .filter(|f| checks::import_batch_imported(&std::fs::read(f).unwrap()))
+        .collect();
+    assert!(!imported.is_empty(), "no seed of import_batch is imported");
+}

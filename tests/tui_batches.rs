@@ -533,7 +533,18 @@ fn a_badly_damaged_batch_lists_the_first_problems_and_counts_the_rest() {
     for _ in 0..700 {
         text.push_str("not json\n");
     }
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, &text).unwrap();
+    // The manifest declares the longer size: a file is never read past its declared size,
+    // so only then are the 700 lines read (and found wrong).
+    let manifest_path = batch.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+    for file in manifest["files"].as_array_mut().unwrap() {
+        if file["name"] == "workers.jsonl" {
+            file["bytes"] = serde_json::json!(text.len());
+        }
+    }
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
 
     let mut app = open_app(&fx, Lang::En);
     keys(&mut app, "f7 enter");

@@ -532,6 +532,7 @@ fn header<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<Record
         created_at: text(row, 6)?,
         updated_at: text(row, 7)?,
         deleted_at,
+        reason: None,
     })
 }
 
@@ -670,7 +671,8 @@ fn mark_from_file(
 ) -> Result<()> {
     let mut source = BatchSource::open(path)?;
     let file_path = path.join(kind.file_name());
-    let mut reader = source.open_file(kind.file_name())?;
+    // This laptop's own batch, just written and verified: its size is known and trusted.
+    let mut reader = source.open_file(kind.file_name(), u64::MAX)?;
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -723,7 +725,7 @@ fn recover_unfinished_locked(store: &mut Store, crash: &CrashAt) -> Result<Vec<R
         };
         match verdict {
             Some((true, report)) if report.is_valid() => {
-                let manifest_bytes = BatchSource::open(&path)?.read_to_vec(MANIFEST_FILE)?;
+                let manifest_bytes = BatchSource::open(&path)?.read_manifest_bytes()?;
                 mark_exported(
                     store,
                     row.id,

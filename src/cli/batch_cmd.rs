@@ -158,10 +158,14 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
             "workers": counts[0], "events": counts[1], "services": counts[2],
             "references_resolved_outside": report.resolved_outside,
             "problems": problems,
+            "problems_not_listed": report.problems.not_listed,
         }));
     } else {
         for p in &report.problems {
             println!("{}", p.message(lang));
+        }
+        if let Some(more) = report.problems.more_line(lang) {
+            println!("{more}");
         }
     }
     if report.is_valid() {

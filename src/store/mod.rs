@@ -22,6 +22,7 @@ pub mod search;
 pub mod services;
 pub mod stats;
 pub mod tui_queries;
+pub mod version;
 pub mod workers;
 
 pub use cipher::{Key, Opener};
