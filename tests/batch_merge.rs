@@ -671,7 +671,11 @@ fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
             for n in 0..2 {
                 store.set_clock(at(&format!("2026-11-20T10:{laptop}{n}:00+08:00")));
                 let r = store
-                    .add_worker(&worker_input("本机职工", &own_id_number(laptop, n), ""))
+                    .add_worker(&worker_input(
+                        "本机职工",
+                        &own_id_number(laptop, n),
+                        &format!("1390000{laptop}{n}00"),
+                    ))
                     .unwrap();
                 store
                     .add_service(&r.uid, &service("skills", 0, "2026-11-20"))
@@ -699,7 +703,11 @@ fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
             }
             store.set_clock(at(&format!("2026-11-25T11:0{laptop}:00+08:00")));
             let r = store
-                .add_worker(&worker_input("新来职工", &own_id_number(laptop, 9), ""))
+                .add_worker(&worker_input(
+                    "新来职工",
+                    &own_id_number(laptop, 9),
+                    &format!("1390000{laptop}900"),
+                ))
                 .unwrap();
             store
                 .add_service(&r.uid, &service("relief_money", RELIEF_FEN, "2026-11-25"))
