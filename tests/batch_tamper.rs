@@ -98,7 +98,7 @@ fn a_bad_id_check_digit_is_named_with_its_line() {
     let out = verify_fails(&db, &batch);
     assert!(
         out.contains(&format!(
-            "workers.jsonl:3: id_number: check digit should be {last}, found {wrong}"
+            "workers.jsonl:3: ID number: check digit should be {last}, found {wrong}"
         )),
         "{out}"
     );
@@ -108,7 +108,7 @@ fn a_bad_id_check_digit_is_named_with_its_line() {
         .arg(&batch)
         .output()
         .unwrap();
-    assert!(stdout_of(&output).contains("workers.jsonl:3: id_number: 校验位应为"));
+    assert!(stdout_of(&output).contains("workers.jsonl:3: 身份证号：校验位应为"));
 }
 
 #[test]

@@ -575,7 +575,7 @@ fn an_unknown_district_is_refused_and_a_retired_one_accepted() {
     refused(
         &fx,
         &batch,
-        &["workers.jsonl:1: district_code: '129999' is not one of the known codes"],
+        &["workers.jsonl:1: district: '129999' is not one of the known codes (district_code)"],
     );
     // Tanggu (120107) became part of Binhai in 2009: a code an earlier catalog shipped.
     let retired = fx.edited("retired", "workers.jsonl", |i, w| {
@@ -602,8 +602,8 @@ fn service_dates_in_1800_and_2099_are_refused() {
         &fx,
         &batch,
         &[
-            "services.jsonl:1: served_on: the date is before the worker was born",
-            "services.jsonl:2: served_on: must not be in the future",
+            "services.jsonl:1: date: must not be before the worker's birth date (served_on)",
+            "services.jsonl:2: date: must not be in the future (served_on)",
         ],
     );
 }
@@ -755,7 +755,7 @@ fn format_2_withdrawals_carry_a_checked_reason() {
     refused(
         &fx,
         &bad,
-        &["workers.jsonl:1: reason: contains a control or invisible character"],
+        &["workers.jsonl:1: reason: contains a control or invisible character (reason)"],
     );
     worker.as_object_mut().unwrap().remove("reason");
     let missing = format2_with_first_worker(&fx, "withdrawn-no-reason", worker);
@@ -857,6 +857,6 @@ fn a_service_dated_before_its_workers_birth_is_refused_when_the_worker_is_alread
     refused(
         &fx,
         &batch,
-        &["services.jsonl:1: served_on: the date is before the worker was born"],
+        &["services.jsonl:1: date: must not be before the worker's birth date (served_on)"],
     );
 }

@@ -244,7 +244,7 @@ impl LineChecker<'_> {
                 "only a withdrawal (op delete) has a reason".into(),
             ),
             (Some(reason), _, _) => {
-                if let Err(error) = validate_text(Field::Note, reason, LONG_TEXT) {
+                if let Err(error) = validate_text(Field::Reason, reason, LONG_TEXT) {
                     self.problem(
                         line,
                         ProblemKind::Rule {
@@ -253,7 +253,7 @@ impl LineChecker<'_> {
                         },
                     );
                 } else if reason.trim().is_empty() {
-                    let error = FieldError::new(Field::Note, Rule::Required);
+                    let error = FieldError::new(Field::Reason, Rule::Required);
                     self.problem(
                         line,
                         ProblemKind::Rule {
@@ -264,7 +264,7 @@ impl LineChecker<'_> {
                 }
             }
             (None, Op::Delete, v) if v >= 2 => {
-                let error = FieldError::new(Field::Note, Rule::Required);
+                let error = FieldError::new(Field::Reason, Rule::Required);
                 self.problem(
                     line,
                     ProblemKind::Rule {
