@@ -1,13 +1,16 @@
 //! jingong: register migrant workers, log the services the union delivers to them, and export
-//! batches for the city union system. Layers point down only: cli/tui -> batch -> store -> domain.
+//! batches for the city union system. Layers point down only: cli/tui -> session -> batch -> store
+//! -> domain; cli and tui never import each other.
 
 pub mod batch;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod failure;
 pub mod logging;
 pub mod paperwork;
 pub mod safe_text;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod tui;

@@ -10,7 +10,8 @@ pub mod search;
 pub mod text;
 pub mod widgets;
 
-use crate::cli::{Cli, Failure};
+use crate::failure::Failure;
+use crate::session::Session;
 use app::App;
 use keymap::Keymap;
 use ratatui::crossterm::event::{self as term_event, DisableBracketedPaste, EnableBracketedPaste};
@@ -18,33 +19,36 @@ use ratatui::crossterm::execute;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-/// Opens the TUI on the database named by `cli`.
-pub fn run(cli: &Cli) -> Result<(), Failure> {
+/// Opens the TUI on the database the session names.
+pub fn run(session: &Session) -> Result<(), Failure> {
     // A bad keymap stops before the terminal is taken over, so the message stays readable.
-    let keymap =
-        Keymap::load(cli.keymap.as_deref(), crate::cli::config_dir().as_deref()).map_err(|e| {
-            Failure::invalid(match cli.lang {
-                crate::text::Lang::Zh => format!("按键配置有误：{e}"),
-                crate::text::Lang::En => format!("bad keymap: {e}"),
-            })
-        })?;
+    let keymap = Keymap::load(
+        session.keymap.as_deref(),
+        crate::session::config_dir().as_deref(),
+    )
+    .map_err(|e| {
+        Failure::invalid(match session.lang {
+            crate::text::Lang::Zh => format!("按键配置有误：{e}"),
+            crate::text::Lang::En => format!("bad keymap: {e}"),
+        })
+    })?;
     // Without a terminal there is nothing to draw on: say so instead of failing inside the
     // terminal set-up.
     if !std::io::stdout().is_terminal() {
-        return Err(Failure::refused(cli.lang.pick(
+        return Err(Failure::refused(session.lang.pick(
             "jingong 的界面须在终端中运行；命令行用法见 jingong --help",
             "jingong's screens need a terminal; see jingong --help for the commands",
         )));
     }
     let opened = Instant::now();
-    let store = crate::cli::open_store(cli)?;
+    let store = session.open_store()?;
     // The first screen draws at once; the first page of workers follows from the search
     // thread, so even a million-worker database opens without a wait.
-    let mut app = App::new(store, keymap, cli.lang);
+    let mut app = App::new(store, keymap, session.lang);
 
     // ratatui's set-up installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init().map_err(|e| {
-        Failure::refused(match cli.lang {
+        Failure::refused(match session.lang {
             crate::text::Lang::Zh => format!("无法使用终端：{e}"),
             crate::text::Lang::En => format!("cannot use the terminal: {e}"),
         })
@@ -54,7 +58,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result.map_err(|e| {
-        Failure::refused(match cli.lang {
+        Failure::refused(match session.lang {
             crate::text::Lang::Zh => format!("终端出错：{e}"),
             crate::text::Lang::En => format!("terminal error: {e}"),
         })
