@@ -4,9 +4,8 @@
 use super::action::{Action, Input};
 use super::event::{Translated, translate};
 use super::keymap::{Context, Keymap};
-use super::screens::help::HelpScreen;
-use super::screens::workers::WorkersScreen;
-use super::screens::{Ctx, Effect, Screen, View, officer};
+use super::routes::{self, Route};
+use super::screens::{Ctx, Effect, Screen, View};
 use super::search::{Reply, SearchClient};
 use super::text::{T, t, tf};
 use super::widgets::fit;
@@ -67,14 +66,10 @@ impl App {
             db_label,
             quit: false,
         };
-        let first: Box<dyn Screen> = app.with_ctx(|_, ctx| {
-            if ctx.officer().is_some() {
-                Box::new(WorkersScreen::new(ctx)) as Box<dyn Screen>
-            } else {
-                Box::new(officer::open(ctx))
-            }
+        app.with_ctx(|screens, ctx| {
+            let first = routes::start(ctx);
+            apply(screens, Effect::Push(first), ctx);
         });
-        app.screens.push(first);
         app.refresh_pending();
         app
     }
@@ -154,7 +149,7 @@ impl App {
             }
             Input::Action(Action::Help) if self.context() != Context::Help => {
                 let under = self.context();
-                self.screens.push(Box::new(HelpScreen::new(under)));
+                self.with_ctx(|screens, ctx| apply(screens, Effect::Push(Route::Help(under)), ctx));
                 return;
             }
             _ => {}
@@ -366,10 +361,22 @@ fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) {
                 top.resume(ctx);
             }
         }
-        Effect::Push(screen) => screens.push(screen),
-        Effect::Replace(screen) => {
+        Effect::Push(route) => {
+            if let Some(screen) = routes::open(route, ctx) {
+                screens.push(screen);
+            }
+        }
+        Effect::Replace(route) => {
             screens.pop();
-            screens.push(screen);
+            match routes::open(route, ctx) {
+                Some(screen) => screens.push(screen),
+                // Nothing to show in its place: the screen below comes back, as after Back.
+                None => {
+                    if let Some(top) = screens.last_mut() {
+                        top.resume(ctx);
+                    }
+                }
+            }
         }
         Effect::Quit => screens.clear(),
     }

@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod event;
 pub mod keymap;
+pub mod routes;
 pub mod screens;
 pub mod search;
 pub mod text;

@@ -8,7 +8,6 @@
 //! happens to this screen or the process.
 
 use super::batch_import::{self, ImportReport, ImportResult};
-use super::conflicts::ConflictsScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep, export};
@@ -18,6 +17,7 @@ use crate::store::{Access, Clock, Opener, Store};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::{Form, FormField};
@@ -531,7 +531,7 @@ impl Screen for BatchesScreen {
                 )));
             }
             Input::Action(Action::Conflicts) => {
-                return Effect::Push(Box::new(ConflictsScreen::open(ctx)));
+                return Effect::Push(Route::Conflicts);
             }
             Input::Action(Action::Confirm) => {
                 if let Some(row) = self.history.get(self.selected) {

@@ -22,6 +22,7 @@ pub mod workers;
 
 use super::action::{Action, Input};
 use super::keymap::{Context, Keymap};
+use super::routes::Route;
 use super::search::{Reply, SearchClient};
 use super::text::{T, t};
 use crate::domain::Officer;
@@ -36,8 +37,11 @@ pub enum Effect {
     None,
     /// Close this screen and return to the one below (which is told to `resume`).
     Back,
-    Push(Box<dyn Screen>),
-    Replace(Box<dyn Screen>),
+    /// Open the screen `Route` names on top of this one.
+    Push(Route),
+    /// Close this screen and open the one `Route` names in its place (or just close it when
+    /// that screen cannot open).
+    Replace(Route),
     Quit,
 }
 

@@ -4,7 +4,6 @@
 //! as bar charts, and the hardship workers not served (Enter opens one). The figures are
 //! counted on the background thread; the screen shows the last answer until the next comes.
 
-use super::detail::DetailScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{format_fen, mask_phone, refdata};
 use crate::store::stats::{FIRST_PAGE, MonthCount, UnservedWorker};
@@ -12,6 +11,7 @@ use crate::store::{Period, Statistics, StatsQuery};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::search::{Reply, StatsRequest};
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
@@ -347,10 +347,7 @@ impl Screen for StatsScreen {
                 Action::End => self.move_to(self.unserved_total() as isize - 1, ctx),
                 Action::Confirm => {
                     if let Some(worker) = self.unserved.get(self.selected) {
-                        let uid = worker.uid.clone();
-                        if let Some(detail) = DetailScreen::open(&uid, ctx) {
-                            return Effect::Push(Box::new(detail));
-                        }
+                        return Effect::Push(Route::WorkerDetail(worker.uid.clone()));
                     }
                 }
                 _ => {}

@@ -2,11 +2,6 @@
 //! holds only a window of about a hundred rows around the selection and asks for another
 //! window as the selection moves, so a million workers scroll like ten.
 
-use super::batches::BatchesScreen;
-use super::detail::DetailScreen;
-use super::events::EventsScreen;
-use super::stats::StatsScreen;
-use super::worker_form;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::age_on;
 use crate::domain::{mask_id_number, mask_phone};
@@ -14,6 +9,7 @@ use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::search::Reply;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
@@ -187,24 +183,20 @@ impl Screen for WorkersScreen {
             Input::Action(Action::End) => self.move_to(self.total as isize - 1, ctx),
             Input::Action(Action::Confirm) => {
                 if let Some(hit) = self.hit(self.selected) {
-                    let uid = hit.uid.clone();
-                    return match DetailScreen::open(&uid, ctx) {
-                        Some(detail) => Effect::Push(Box::new(detail)),
-                        None => Effect::None,
-                    };
+                    return Effect::Push(Route::WorkerDetail(hit.uid.clone()));
                 }
             }
             Input::Action(Action::NewWorker) => {
-                return Effect::Push(Box::new(worker_form::open_new(ctx)));
+                return Effect::Push(Route::NewWorker);
             }
             Input::Action(Action::Statistics) => {
-                return Effect::Push(Box::new(StatsScreen::open(ctx)));
+                return Effect::Push(Route::Statistics);
             }
             Input::Action(Action::Batches) => {
-                return Effect::Push(Box::new(BatchesScreen::open(ctx)));
+                return Effect::Push(Route::Batches);
             }
             Input::Action(Action::Events) => {
-                return Effect::Push(Box::new(EventsScreen::open(ctx)));
+                return Effect::Push(Route::Events);
             }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {
