@@ -1,9 +1,11 @@
 //! The officer's full-screen interface: ratatui over crossterm, keys through the keymap,
-//! searches on a background thread, every form change kept as a draft.
+//! searches and jobs on background threads reporting into one channel, every form change
+//! kept as a draft.
 
 pub mod action;
 pub mod app;
 pub mod event;
+pub mod jobs;
 pub mod keymap;
 pub mod routes;
 pub mod screens;
@@ -14,8 +16,9 @@ pub mod widgets;
 use crate::failure::Failure;
 use crate::session::Session;
 use app::App;
+use jobs::AppMsg;
 use keymap::Keymap;
-use ratatui::crossterm::event::{self as term_event, DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -66,6 +69,9 @@ pub fn run(session: &Session) -> Result<(), Failure> {
     })
 }
 
+/// At most one frame this often: a stream of progress messages is drawn, not queued.
+const FRAME: Duration = Duration::from_millis(16);
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
@@ -76,12 +82,43 @@ fn event_loop(
         millis = opened.elapsed().as_millis() as u64,
         "first screen drawn"
     );
+    jobs::forward_terminal(app.sender())?;
     let mut first_page_drawn = false;
-    let mut dirty = false;
+    let mut last_draw = Instant::now();
     loop {
+        if app.should_quit() {
+            return Ok(());
+        }
+        // Sleep until a key, a search answer or a job's news arrives: no polling.
+        let Some(first) = app.next_msg(Duration::MAX) else {
+            return Ok(());
+        };
+        let started = Instant::now();
+        let mut handled = 0u32;
+        let mut dirty = false;
+        let mut next = Some(first);
+        // Everything already waiting first, and whatever comes before the next frame is due,
+        // then one draw: fast typing never queues frames.
+        while let Some(msg) = next.take() {
+            if let AppMsg::TerminalFailed(e) = msg {
+                return Err(e);
+            }
+            dirty |= app.handle_msg(msg);
+            handled += 1;
+            if app.should_quit() {
+                return Ok(());
+            }
+            let until_frame = (last_draw + FRAME).saturating_duration_since(Instant::now());
+            next = app.next_msg(until_frame);
+        }
         if dirty {
             terminal.draw(|frame| app.render(frame))?;
-            dirty = false;
+            last_draw = Instant::now();
+            tracing::debug!(
+                messages = handled,
+                micros = started.elapsed().as_micros() as u64,
+                "messages handled and drawn"
+            );
             if !first_page_drawn && !app.waiting() {
                 first_page_drawn = true;
                 tracing::info!(
@@ -90,40 +127,5 @@ fn event_loop(
                 );
             }
         }
-        if app.should_quit() {
-            return Ok(());
-        }
-        // Short waits only while a search is out, so its answer shows as soon as it comes;
-        // while a screen's own work runs (an export's gauge), often enough to look smooth.
-        let timeout = if app.waiting() {
-            Duration::from_millis(5)
-        } else if app.working() {
-            Duration::from_millis(50)
-        } else {
-            Duration::from_millis(250)
-        };
-        if term_event::poll(timeout)? {
-            let started = Instant::now();
-            let mut handled = 0u32;
-            // Every pending event first, then one draw: fast typing never queues frames.
-            loop {
-                let ev = term_event::read()?;
-                dirty |= app.handle_event(&ev);
-                handled += 1;
-                if app.should_quit() || !term_event::poll(Duration::ZERO)? {
-                    break;
-                }
-            }
-            if dirty {
-                terminal.draw(|frame| app.render(frame))?;
-                dirty = false;
-                tracing::debug!(
-                    events = handled,
-                    micros = started.elapsed().as_micros() as u64,
-                    "input handled and drawn"
-                );
-            }
-        }
-        dirty |= app.poll_background();
     }
 }

@@ -13,6 +13,7 @@ use crate::store::event_entry::TakeBack;
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::search::Reply;
@@ -194,13 +195,7 @@ impl QuickEntryScreen {
             self.clear_matches();
             return;
         }
-        match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.search(&query, 0, MATCHES, None)),
-            None => {
-                let result = ctx.store.search(&query, 0, MATCHES);
-                self.accept(&query, result.map_err(|e| e.message(ctx.lang)));
-            }
-        }
+        self.awaited = Some(ctx.search.search(&query, 0, MATCHES, None));
     }
 
     fn accept(&mut self, query: &str, result: Result<SearchPage, String>) {
@@ -669,7 +664,10 @@ impl Screen for QuickEntryScreen {
         self.clear_line();
     }
 
-    fn on_reply(&mut self, reply: &Reply) {
+    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Search(reply) = msg else {
+            return None;
+        };
         if let Reply::Search {
             request, result, ..
         } = reply
@@ -679,7 +677,9 @@ impl Screen for QuickEntryScreen {
             if request.query == self.line.value() {
                 self.accept(&request.query, result.clone());
             }
+            return Some(Effect::None);
         }
+        None
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {

@@ -8,6 +8,7 @@ use crate::domain::{mask_id_number, mask_phone};
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::search::Reply;
@@ -75,17 +76,7 @@ impl WorkersScreen {
         // Moving within the same results: the count is known, only rows are needed.
         let known_total =
             (!recount && self.answered && query == self.query && start > 0).then_some(self.total);
-        match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.search(&query, start, WINDOW, known_total)),
-            None => {
-                // No search thread (a database without a file): ask on this thread.
-                let result = ctx
-                    .store
-                    .search(&query, start, WINDOW)
-                    .map_err(|e| e.message(ctx.lang));
-                self.accept(&query, start, result);
-            }
-        }
+        self.awaited = Some(ctx.search.search(&query, start, WINDOW, known_total));
     }
 
     fn accept(&mut self, query: &str, start: usize, result: Result<SearchPage, String>) {
@@ -222,7 +213,10 @@ impl Screen for WorkersScreen {
         self.request_counting(ctx, start, true);
     }
 
-    fn on_reply(&mut self, reply: &Reply) {
+    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Search(reply) = msg else {
+            return None;
+        };
         if let Reply::Search {
             request, result, ..
         } = reply
@@ -230,7 +224,9 @@ impl Screen for WorkersScreen {
         {
             self.awaited = None;
             self.accept(&request.query, request.offset, result.clone());
+            return Some(Effect::None);
         }
+        None
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
