@@ -1,6 +1,5 @@
 //! jingong: register migrant workers, log the services the union delivers to them, and export
-//! batches for the city union system. Layers point down only: cli/tui -> session -> batch -> store
-//! -> domain; cli and tui never import each other.
+//! batches for the city union system. Layers point down only: cli/tui -> batch -> store -> domain.
 
 pub mod batch;
 pub mod cli;
