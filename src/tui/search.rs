@@ -303,3 +303,64 @@ fn refuse_all(message: &str, jobs: Receiver<Job>, replies: Sender<AppMsg>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn next_reply(inbox: &Receiver<AppMsg>) -> Reply {
+        match inbox.recv_timeout(Duration::from_secs(10)) {
+            Ok(AppMsg::Search(reply)) => reply,
+            Ok(_) => panic!("not a search reply"),
+            Err(e) => panic!("no reply: {e}"),
+        }
+    }
+
+    #[test]
+    fn a_search_is_answered_into_the_app_channel_and_then_no_longer_awaited() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("jingong.db")).unwrap();
+        let (sender, inbox) = mpsc::channel();
+        let mut client = SearchClient::start(store.opener(), sender);
+        let seq = client.search("王", 0, 10, None);
+        assert!(client.busy());
+        let reply = next_reply(&inbox);
+        let Reply::Search {
+            request, result, ..
+        } = &reply
+        else {
+            panic!("{reply:?}");
+        };
+        assert_eq!(request.seq, seq);
+        assert_eq!(result.as_ref().map(|page| page.total), Ok(0));
+        client.note(&reply);
+        assert!(!client.busy());
+    }
+
+    #[test]
+    fn without_a_connection_every_request_is_answered_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("jingong.db");
+        let opener = Store::open(&db).unwrap().opener();
+        // The file is gone by the time the thread opens its read-only connection.
+        std::fs::remove_file(&db).unwrap();
+        let (sender, inbox) = mpsc::channel();
+        let mut client = SearchClient::start(opener, sender);
+        client.search("王", 0, 10, None);
+        client.count_pending();
+        let first = next_reply(&inbox);
+        let second = next_reply(&inbox);
+        assert!(
+            matches!(&first, Reply::Search { result: Err(m), .. } if !m.is_empty()),
+            "{first:?}"
+        );
+        assert!(
+            matches!(&second, Reply::Pending(Err(m)) if !m.is_empty()),
+            "{second:?}"
+        );
+        client.note(&first);
+        client.note(&second);
+        assert!(!client.busy());
+    }
+}
