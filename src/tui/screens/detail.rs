@@ -191,7 +191,7 @@ impl DetailScreen {
         lines
     }
 
-    /// Opens the form of the selected service's kind, filled with its values.
+    /// The form for a new service of this worker.
     fn new_service(&self, form: KindForm) -> Route {
         Route::NewService {
             worker: Box::new(self.worker.clone()),
@@ -199,6 +199,7 @@ impl DetailScreen {
         }
     }
 
+    /// Opens the form of the selected service's kind, filled with its values.
     fn edit_selected(&self, ctx: &mut Ctx) -> Effect {
         let Some(service) = self.services.get(self.selected) else {
             ctx.say(ctx.t(T::NothingSelected));

@@ -317,7 +317,7 @@ impl FormSpec for WorkerSpec {
 
 /// After a worker was registered from quick entry: record the event's service for them (or
 /// open the kind's own form) and go back to the quick-entry line.
-pub fn serve_registered(worker_uid: &str, event: &Event, ctx: &mut Ctx) -> Effect {
+fn serve_registered(worker_uid: &str, event: &Event, ctx: &mut Ctx) -> Effect {
     let worker = match ctx.store.worker_by_uid(worker_uid) {
         Ok(Some(w)) => w,
         Ok(None) => return Effect::Back,
