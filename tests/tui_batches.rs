@@ -672,3 +672,28 @@ fn the_conflicts_view_speaks_english_too() {
     assert!(screen.contains("keep this side"), "{screen}");
     assert_rows_fit(&screen);
 }
+
+#[test]
+fn an_export_that_ends_under_another_screen_reaches_the_batches_screen() {
+    let fx = seeded();
+    let mut app = open_app(&fx, Lang::Zh);
+    keys(&mut app, "f7 e");
+    // F2 starts the export; the conflicts view opens on top before any of its news is in.
+    app.press(key_event("f2"));
+    app.press(key_event("c"));
+    assert!(app.working());
+    app.settle();
+    assert!(!app.working());
+    let screen = screen_text(&app);
+    assert!(screen.contains("冲突：逐项比对"), "still on top: {screen}");
+    assert!(screen.contains("待导出 0 条"), "the status line: {screen}");
+
+    // Back on the batches screen, the export's end was taken in while it was below.
+    keys(&mut app, "esc");
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains("已导出：职工 3，活动 0，服务 2 → "),
+        "{screen}"
+    );
+    assert!(screen.contains("批次记录（共 1 个，最新在前）"), "{screen}");
+}

@@ -4,14 +4,15 @@
 //! as bar charts, and the hardship workers not served (Enter opens one). The figures are
 //! counted on the background thread; the screen shows the last answer until the next comes.
 
-use super::detail::DetailScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{format_fen, mask_phone, refdata};
 use crate::store::stats::{FIRST_PAGE, MonthCount, UnservedWorker};
 use crate::store::{Period, Statistics, StatsQuery};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::search::{Reply, StatsRequest};
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
@@ -113,36 +114,7 @@ impl StatsScreen {
     }
 
     fn request(&mut self, ctx: &mut Ctx, request: StatsRequest) {
-        match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.statistics(request)),
-            None => {
-                // No background thread (a database without a file): count here.
-                let reply = match request {
-                    StatsRequest::Figures(query) => Reply::Statistics {
-                        seq: 0,
-                        result: ctx
-                            .store
-                            .statistics(&query)
-                            .map(Box::new)
-                            .map_err(|e| e.message(ctx.lang)),
-                    },
-                    StatsRequest::Unserved {
-                        query,
-                        offset,
-                        limit,
-                    } => Reply::Unserved {
-                        seq: 0,
-                        offset,
-                        result: ctx
-                            .store
-                            .hardship_unserved(&query, offset, limit)
-                            .map_err(|e| e.message(ctx.lang)),
-                    },
-                };
-                self.awaited = Some(0);
-                self.on_reply(&reply);
-            }
-        }
+        self.awaited = Some(ctx.search.statistics(request));
     }
 
     fn unserved_total(&self) -> usize {
@@ -347,10 +319,7 @@ impl Screen for StatsScreen {
                 Action::End => self.move_to(self.unserved_total() as isize - 1, ctx),
                 Action::Confirm => {
                     if let Some(worker) = self.unserved.get(self.selected) {
-                        let uid = worker.uid.clone();
-                        if let Some(detail) = DetailScreen::open(&uid, ctx) {
-                            return Effect::Push(Box::new(detail));
-                        }
+                        return Effect::Push(Route::WorkerDetail(worker.uid.clone()));
                     }
                 }
                 _ => {}
@@ -367,7 +336,10 @@ impl Screen for StatsScreen {
         self.selected = selected;
     }
 
-    fn on_reply(&mut self, reply: &Reply) {
+    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Search(reply) = msg else {
+            return None;
+        };
         match reply {
             Reply::Statistics { seq, result } if Some(*seq) == self.awaited => {
                 self.awaited = None;
@@ -380,6 +352,7 @@ impl Screen for StatsScreen {
                     }
                     Err(message) => self.error = Some(message.clone()),
                 }
+                Some(Effect::None)
             }
             Reply::Unserved {
                 seq,
@@ -392,8 +365,9 @@ impl Screen for StatsScreen {
                 {
                     self.unserved.extend(page.workers.iter().cloned());
                 }
+                Some(Effect::None)
             }
-            _ => {}
+            _ => None,
         }
     }
 
