@@ -9,8 +9,7 @@ use jingong::text::Lang;
 use jingong::tui::app::App;
 use std::path::PathBuf;
 
-mod tui_support;
-use tui_support::*;
+use crate::support::tui::*;
 
 fn day(s: &str) -> Option<NaiveDate> {
     Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
@@ -94,7 +93,7 @@ fn seeded() -> Fixture {
 }
 
 fn open_app(fx: &Fixture, lang: Lang) -> App {
-    tui_support::open_app(&fx.db, lang)
+    crate::support::tui::open_app(&fx.db, lang)
 }
 
 fn screen_text(app: &App) -> String {

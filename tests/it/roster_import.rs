@@ -1,14 +1,13 @@
 //! `jingong import roster` as an office meets it: rosters saved by Excel and WPS in every
 //! encoding, bad rows, re-imports, events, dry runs, and a laptop that dies mid-import.
 
-mod support;
-
+use crate::support::bin::stdout_of;
+use crate::support::fixture::{NOW, TestDb, write_generated_roster};
 use jingong::domain::EventInput;
 use jingong::store::Store;
 use predicates::prelude::*;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use support::{NOW, TestDb, stdout_of, write_generated_roster};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 const SAMPLE_ROWS: i64 = 15;

@@ -2,8 +2,6 @@
 //! and text typed the way a terminal sends them, and the screen read back as text.
 #![allow(dead_code)]
 
-use chrono::DateTime;
-use jingong::domain::Officer;
 use jingong::domain::idcard::with_check_digit;
 use jingong::store::{Clock, Store};
 use jingong::text::Lang;
@@ -16,10 +14,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyEventState, 
 use std::path::{Path, PathBuf};
 use unicode_width::UnicodeWidthStr;
 
-pub const NOW: &str = "2026-03-15T09:30:00+08:00";
+pub use super::fixture::TUI_NOW as NOW;
 
 pub fn clock() -> Clock {
-    Clock::fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
+    super::fixture::clock_at(NOW)
 }
 
 /// A valid ID number from its first 17 digits.
@@ -36,15 +34,7 @@ pub fn langs() -> [(Lang, &'static str); 2] {
 pub fn database_with_officer() -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("jingong.db");
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
-    store
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
-        .unwrap();
+    let store = super::fixture::store_with_officer(Some(&db), NOW);
     (dir, db, store)
 }
 

@@ -11,8 +11,7 @@ use jingong::text::Lang;
 use jingong::tui::app::App;
 use std::path::PathBuf;
 
-mod tui_support;
-use tui_support::*;
+use crate::support::tui::*;
 
 struct Fixture {
     _dir: tempfile::TempDir,

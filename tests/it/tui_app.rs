@@ -9,8 +9,7 @@ use jingong::tui::keymap::{Chord, Keymap};
 use ratatui::crossterm::event::Event;
 use std::path::{Path, PathBuf};
 
-mod tui_support;
-use tui_support::*;
+use crate::support::tui::*;
 
 fn worker(name: &str, id_number: &str, phone: &str, employer: &str) -> WorkerInput {
     WorkerInput {

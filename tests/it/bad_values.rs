@@ -4,11 +4,10 @@
 //! door must refuse the value with the same field label and rule text, in Chinese and English,
 //! and change nothing.
 
-#[path = "bad_values/catalog.rs"]
 mod catalog;
-mod support;
-mod tui_support;
 
+use crate::support::fixture::TestDb;
+use crate::support::tui::{database_with_officer, keys, open_app, screen_at, type_text};
 use catalog::{Case, HOSTILE, Record, WORKER_ID, WORKER_NAME, catalog, good, key};
 use jingong::domain::idcard::with_check_digit;
 use jingong::domain::name::is_invisible;
@@ -17,8 +16,6 @@ use jingong::store::Store;
 use jingong::text::Lang;
 use std::collections::BTreeMap;
 use std::path::Path;
-use support::TestDb;
-use tui_support::{database_with_officer, keys, open_app, screen_at, type_text};
 
 /// The catalog's values are what it says: each hostile one holds an invisible character.
 #[test]

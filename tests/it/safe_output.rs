@@ -3,15 +3,12 @@
 //! and the TUI show such text escaped, CSV copies neutralise formula cells, the XLSX copy keeps
 //! text cells.
 
-mod support;
-mod tui_support;
-
+use crate::support::fixture::TestDb;
+use crate::support::tui::{database_with_officer, keys, open_app, render};
 use jingong::domain::WorkerInput;
 use jingong::text::Lang;
 use std::io::Read;
 use std::path::Path;
-use support::TestDb;
-use tui_support::{database_with_officer, keys, open_app, render};
 
 const HOSTILE_NAME: &str = "张\u{1b}[2J三";
 const HOSTILE_EMPLOYER: &str = "\u{202e}司公限有";

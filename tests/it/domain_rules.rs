@@ -25,7 +25,7 @@ fn fixture_rows(text: &str) -> Vec<Vec<&str>> {
 
 #[test]
 fn every_valid_sample_parses_with_its_birth_date_and_gender() {
-    let rows = fixture_rows(include_str!("fixtures/id-numbers-valid.txt"));
+    let rows = fixture_rows(include_str!("../fixtures/id-numbers-valid.txt"));
     assert!(rows.len() >= 20);
     for row in rows {
         let [number, birth, gender] = row[..] else {
@@ -43,7 +43,7 @@ fn every_valid_sample_parses_with_its_birth_date_and_gender() {
 
 #[test]
 fn every_invalid_sample_is_refused_with_its_rule() {
-    let rows = fixture_rows(include_str!("fixtures/id-numbers-invalid.txt"));
+    let rows = fixture_rows(include_str!("../fixtures/id-numbers-invalid.txt"));
     let mut seen = std::collections::HashSet::new();
     for row in rows {
         let [number, what] = row[..] else {

@@ -7,8 +7,7 @@ use jingong::store::Store;
 use std::ffi::OsStr;
 use std::path::Path;
 
-mod support;
-use support::Pty;
+use crate::support::pty::Pty;
 
 const F2: &str = "\x1bOQ";
 const F3: &str = "\x1bOR";

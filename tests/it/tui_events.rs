@@ -10,8 +10,7 @@ use jingong::text::Lang;
 use jingong::tui::app::App;
 use std::path::{Path, PathBuf};
 
-mod tui_support;
-use tui_support::*;
+use crate::support::tui::*;
 
 /// 王建国, registered; the quick-entry tests type his number.
 fn wang() -> String {

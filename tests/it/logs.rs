@@ -2,10 +2,9 @@
 //! log level, then every log file is searched for the workers' names, ID numbers (as stored
 //! and as typed in the old 15-digit form), phones, and the health and legal-aid text.
 
-mod support;
-
+use crate::support::bin::stdout_of;
+use crate::support::fixture::TestDb;
 use std::path::{Path, PathBuf};
-use support::{TestDb, stdout_of};
 
 /// Typed in the old 15-digit form; stored upgraded to 18 characters (ending in X, so that
 /// no timing or count in a log line can match it by chance).

@@ -4,8 +4,6 @@
 //! The child processes are this test binary itself, re-run with `JINGONG_FAULT_CHILD` set, so
 //! no test-only code ships in the product.
 
-mod support;
-
 use chrono::{Duration as Days, NaiveDate};
 use jingong::domain::idcard::check_digit;
 use jingong::domain::validate::{ServiceDraft, validate_service};
@@ -79,7 +77,7 @@ fn spawn_writer(db: &Path, first: u64, step: u64) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "fault_child",
+            "faults::fault_child",
             "--nocapture",
             "--test-threads",
             "1",
@@ -127,7 +125,7 @@ fn integrity_ok(db: &Path) -> bool {
 #[test]
 fn sigkill_during_writes_loses_no_acknowledged_record_200_kills() {
     const KILLS: usize = 200;
-    let t = support::TestDb::new();
+    let t = crate::support::fixture::TestDb::new();
     Store::open(&t.db).unwrap().set_officer(&officer()).unwrap();
     let mut workers_acked: Vec<String> = Vec::new();
     let mut services_acked: Vec<String> = Vec::new();
@@ -204,7 +202,7 @@ fn sigkill_during_writes_loses_no_acknowledged_record_200_kills() {
 
 #[test]
 fn two_writers_and_a_reader_on_one_database_lose_nothing_and_never_see_locked() {
-    let t = support::TestDb::new();
+    let t = crate::support::fixture::TestDb::new();
     Store::open(&t.db).unwrap().set_officer(&officer()).unwrap();
     let mut a = spawn_writer(&t.db, 0, 2);
     let mut b = spawn_writer(&t.db, 1, 2);
@@ -276,7 +274,7 @@ fn two_writers_and_a_reader_on_one_database_lose_nothing_and_never_see_locked() 
 
 #[test]
 fn bad_environments_get_a_clear_message_and_a_nonzero_exit() {
-    let t = support::TestDb::with_officer();
+    let t = crate::support::fixture::TestDb::with_officer();
     let tried: Vec<(&str, Vec<String>, &str)> = vec![
         (
             "database in a folder that cannot be written",
@@ -314,7 +312,7 @@ fn bad_environments_get_a_clear_message_and_a_nonzero_exit() {
 #[cfg(unix)]
 #[test]
 fn a_full_disk_refuses_the_save_with_a_message_and_keeps_earlier_data() {
-    let t = support::TestDb::with_officer();
+    let t = crate::support::fixture::TestDb::with_officer();
     t.add_worker("张三", "620102199708155206", "13812345678");
     let size = std::fs::metadata(&t.db).unwrap().len();
     // A file-size limit just above the current database: the next growth fails like a full
@@ -372,7 +370,7 @@ fn chmod_denies(dir: &Path) -> bool {
 #[test]
 fn config_folder_faults_fall_back_to_defaults_or_stop_with_the_path_and_reason() {
     use std::os::unix::fs::PermissionsExt;
-    let t = support::TestDb::with_officer();
+    let t = crate::support::fixture::TestDb::with_officer();
     let root = t.path().join("configs");
     std::fs::create_dir(&root).unwrap();
     let denies = chmod_denies(&root);
@@ -494,10 +492,10 @@ fn config_folder_faults_fall_back_to_defaults_or_stop_with_the_path_and_reason()
 #[cfg(unix)]
 #[test]
 fn a_missing_config_folder_starts_the_screens_with_the_default_keys() {
-    let t = support::TestDb::with_officer();
+    let t = crate::support::fixture::TestDb::with_officer();
     let missing = t.path().join("no/such/config");
     let data = t.path().join("data");
-    let mut pty = support::Pty::spawn(
+    let mut pty = crate::support::pty::Pty::spawn(
         &["--db".as_ref(), t.db.as_os_str()],
         &[
             ("JINGONG_CONFIG_DIR", missing.as_os_str()),

@@ -1,15 +1,13 @@
 //! `jingong event sheet`: sign-in and payout sheets read back as the finance office gets them,
 //! cells and totals through calamine, print settings from the workbook's XML.
 
-mod support;
-
+use crate::support::fixture::{NOW, TestDb};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use jingong::domain::idcard::with_check_digit;
 use jingong::domain::{EventInput, ServiceInput, WorkerInput};
 use jingong::store::{Clock, Store};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use support::{NOW, TestDb};
 
 const EVENT_NAME: &str = "冬送温暖·西青宿舍";
 

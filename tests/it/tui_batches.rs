@@ -16,8 +16,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 use unicode_width::UnicodeWidthStr;
 
-mod tui_support;
-use tui_support::{assert_borders_intact, key_event, keys, screen_at};
+use crate::support::tui::{assert_borders_intact, key_event, keys, screen_at};
 
 const NOW: &str = "2026-03-15T09:30:00+08:00";
 /// A fixed device id, so that batch names (which carry its last eight digits) are the same

@@ -2,7 +2,7 @@
 //! seed corpus (`fuzz/seeds/`) and on every input that once made a target fail
 //! (`fuzz/regressions/`). A fixed crash stays fixed without cargo-fuzz installed.
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
 
 use std::path::{Path, PathBuf};

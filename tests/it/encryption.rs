@@ -3,13 +3,12 @@
 //! a message in the officer's language, and that rekey, encrypt and decrypt keep every
 //! record. Without the feature, they prove the commands say the build has no encryption.
 
-mod support;
-
-use support::TestDb;
+use crate::support::fixture::TestDb;
 
 #[cfg(feature = "encryption")]
 mod with_feature {
-    use super::support::{self, TestDb, stdout_of};
+    use crate::support::bin::stdout_of;
+    use crate::support::fixture::{self, TestDb};
     use jingong::store::{Access, Key, Store};
     use std::path::Path;
 
@@ -38,7 +37,7 @@ mod with_feature {
         let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_jingong"));
         cmd.arg("--db")
             .arg(db)
-            .env("JINGONG_NOW", support::NOW)
+            .env("JINGONG_NOW", fixture::NOW)
             .env("JINGONG_DATA_DIR", t.path().join("data"))
             .env("JINGONG_CONFIG_DIR", t.path().join("config"))
             .env_remove("JINGONG_DB")
@@ -290,7 +289,7 @@ mod with_feature {
     fn the_key_is_asked_for_on_a_terminal_and_not_echoed() {
         let t = encrypted();
         let data = t.path().join("data");
-        let mut pty = support::Pty::spawn(
+        let mut pty = crate::support::pty::Pty::spawn(
             &[
                 "--db".as_ref(),
                 t.db.as_os_str(),
@@ -322,8 +321,8 @@ mod with_feature {
     fn a_new_database_in_a_terminal_asks_for_a_key_twice() {
         let t = TestDb::new();
         let data = t.path().join("data");
-        let officer = |db: &Path| -> support::Pty {
-            support::Pty::spawn(
+        let officer = |db: &Path| -> crate::support::pty::Pty {
+            crate::support::pty::Pty::spawn(
                 &[
                     "--db".as_ref(),
                     db.as_os_str(),

@@ -1,8 +1,7 @@
 //! Export, verify and round trip, as issue 5's "Must show" states them.
 
-mod common;
-
-use common::*;
+use crate::support::batch::*;
+use crate::support::bin::jingong;
 use jingong::store::Store;
 use std::path::Path;
 
@@ -65,8 +64,8 @@ fn nothing_new_writes_nothing_and_exits_zero() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    assert!(stdout_of(&output).is_empty());
-    assert!(stderr_of(&output).contains("nothing new"));
+    assert!(stdout_text(&output).is_empty());
+    assert!(stderr_text(&output).contains("nothing new"));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
 }
 

@@ -1,11 +1,10 @@
 //! `jingong stats` as a script and a manager meet it: JSON, CSV for Excel/WPS, XLSX, the
 //! district filter and the messages for bad options.
 
-mod support;
-
+use crate::support::bin::stdout_of;
+use crate::support::fixture::TestDb;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use predicates::prelude::*;
-use support::{TestDb, stdout_of};
 
 // Valid synthetic numbers from tests/fixtures/id-numbers-valid.txt.
 const ID_A: &str = "620102199708155206";

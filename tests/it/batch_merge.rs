@@ -1,8 +1,7 @@
 //! Merging batches from several laptops at the district office.
 
-mod common;
-
-use common::*;
+use crate::support::batch::*;
+use crate::support::bin::jingong;
 use jingong::store::Store;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,9 +34,9 @@ fn importing_the_same_batch_twice_changes_nothing_and_says_so() {
     let output = import(&district, &[&batch]);
     assert!(output.status.success());
     assert!(
-        stdout_of(&output).contains("imported before; nothing changed"),
+        stdout_text(&output).contains("imported before; nothing changed"),
         "{}",
-        stdout_of(&output)
+        stdout_text(&output)
     );
     assert_eq!(dump(&district), before);
     assert_eq!(count(&district, "SELECT count(*) FROM audit"), audit_before);
@@ -65,11 +64,11 @@ fn the_higher_version_wins_whatever_the_order_and_a_chain_gap_is_reported() {
     // Newer batch first: imported, with the missing earlier batch reported.
     let district = dir.path().join("district.db");
     let output = import(&district, &[&second]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.status.success(), "{}", stderr_text(&output));
     assert!(
-        stdout_of(&output).contains("has not been imported (gap in the chain)"),
+        stdout_text(&output).contains("has not been imported (gap in the chain)"),
         "{}",
-        stdout_of(&output)
+        stdout_text(&output)
     );
     let batches: serde_json::Value = serde_json::from_slice(
         &jingong(&district)
@@ -83,7 +82,7 @@ fn the_higher_version_wins_whatever_the_order_and_a_chain_gap_is_reported() {
 
     // Then the older one: its version 1 of that worker does not overwrite version 2.
     let output = import(&district, &[&first]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.status.success(), "{}", stderr_text(&output));
     let store = Store::open(&district).unwrap();
     let worker = store.worker_by_uid(&uid).unwrap().unwrap();
     assert_eq!(worker.version, 2);
@@ -171,11 +170,11 @@ fn one_id_number_under_two_worker_uids_is_one_person_with_one_listed_conflict() 
     let district = dir.path().join("district.db");
     assert!(import(&district, &[&batch_a]).status.success());
     let output = import(&district, &[&batch_b]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.status.success(), "{}", stderr_text(&output));
     assert!(
-        stdout_of(&output).contains("conflicts 1"),
+        stdout_text(&output).contains("conflicts 1"),
         "{}",
-        stdout_of(&output)
+        stdout_text(&output)
     );
 
     // One person: the later record (laptop B's) shows, laptop A's is linked, and B's service
@@ -217,20 +216,20 @@ fn one_id_number_under_two_worker_uids_is_one_person_with_one_listed_conflict() 
         .args(["conflicts", "--json"])
         .output()
         .unwrap();
-    let masked_text = stdout_of(&masked);
+    let masked_text = stdout_text(&masked);
     assert!(!masked_text.contains(id_number), "{masked_text}");
     assert!(!masked_text.contains("13800138000"), "{masked_text}");
     let masked: serde_json::Value = serde_json::from_str(&masked_text).unwrap();
     assert_eq!(masked[0]["incoming"]["phone"], "138****8000");
     let text = jingong(&district).arg("conflicts").output().unwrap();
-    assert!(stdout_of(&text).contains("one person on two laptops"));
-    assert!(stdout_of(&text).contains("differ: phone"));
-    assert!(!stdout_of(&text).contains(id_number));
+    assert!(stdout_text(&text).contains("one person on two laptops"));
+    assert!(stdout_text(&text).contains("differ: phone"));
+    assert!(!stdout_text(&text).contains(id_number));
     let revealed = jingong(&district)
         .args(["conflicts", "--reveal"])
         .output()
         .unwrap();
-    assert!(stdout_of(&revealed).contains(id_number));
+    assert!(stdout_text(&revealed).contains(id_number));
 
     // The other order gives the same district.
     let other = dir.path().join("other.db");
@@ -307,9 +306,9 @@ fn resolving_a_conflict_keeps_either_side_as_a_new_version_sent_next() {
         .unwrap();
     assert_eq!(wrong.status.code(), Some(1));
     assert!(
-        stderr_of(&wrong).contains("neither side"),
+        stderr_text(&wrong).contains("neither side"),
         "{}",
-        stderr_of(&wrong)
+        stderr_text(&wrong)
     );
     assert_eq!(versions(&district), before);
 
@@ -317,7 +316,7 @@ fn resolving_a_conflict_keeps_either_side_as_a_new_version_sent_next() {
         .args(["conflicts", "resolve", &id, "--keep", &uids[0]])
         .output()
         .unwrap();
-    assert!(done.status.success(), "{}", stderr_of(&done));
+    assert!(done.status.success(), "{}", stderr_text(&done));
     let store = Store::open(&district).unwrap();
     let person = store.resolve_worker(id_number).unwrap();
     assert_eq!(person.uid, uids[0]);
@@ -328,7 +327,7 @@ fn resolving_a_conflict_keeps_either_side_as_a_new_version_sent_next() {
         .args(["conflicts", "--json"])
         .output()
         .unwrap();
-    assert_eq!(stdout_of(&open).trim(), "[]");
+    assert_eq!(stdout_text(&open).trim(), "[]");
     let all: serde_json::Value = serde_json::from_slice(
         &jingong(&district)
             .args(["conflicts", "--json", "--all"])
@@ -371,12 +370,12 @@ fn resolving_a_conflict_keeps_either_side_as_a_new_version_sent_next() {
         .args(["conflicts", "--json"])
         .output()
         .unwrap();
-    assert_eq!(stdout_of(&open).trim(), "[]");
+    assert_eq!(stdout_text(&open).trim(), "[]");
 
     // Laptop B takes the office's batch: it now holds A's record as the person, its own linked.
     let laptop_b = dir.path().join("b.db");
     let output = import(&laptop_b, &[&sent]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.status.success(), "{}", stderr_text(&output));
     let store = Store::open(&laptop_b).unwrap();
     assert_eq!(
         store.resolve_worker(id_number).unwrap().input.phone,
@@ -395,7 +394,7 @@ fn a_damaged_batch_is_refused_whole() {
     let district = dir.path().join("district.db");
     let output = import(&district, &[&batch]);
     assert_eq!(output.status.code(), Some(1));
-    let err = stderr_of(&output);
+    let err = stderr_text(&output);
     assert!(err.contains("refused whole"), "{err}");
     assert!(
         err.contains("workers.jsonl:1: field version must be a positive integer"),
@@ -476,11 +475,11 @@ fn a_newer_copy_of_a_record_edited_here_and_not_yet_exported_is_a_conflict() {
     let second = export(&laptop, &out, &[]);
 
     let output = import(&district, &[&second]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.status.success(), "{}", stderr_text(&output));
     assert!(
-        stdout_of(&output).contains("conflicts 1"),
+        stdout_text(&output).contains("conflicts 1"),
         "{}",
-        stdout_of(&output)
+        stdout_text(&output)
     );
 
     // The local edit is kept, and still waits for export; the worker not edited here took
@@ -517,9 +516,9 @@ fn a_newer_copy_of_a_record_edited_here_and_not_yet_exported_is_a_conflict() {
     assert_eq!(list[0]["incoming"]["employer"], "笔记本再改的单位");
     let text = jingong(&district).arg("conflicts").output().unwrap();
     assert!(
-        stdout_of(&text).contains("unexported local edit"),
+        stdout_text(&text).contains("unexported local edit"),
         "{}",
-        stdout_of(&text)
+        stdout_text(&text)
     );
 
     // Importing the same batch again changes nothing and adds no second conflict.
@@ -534,8 +533,8 @@ fn a_newer_copy_of_a_record_edited_here_and_not_yet_exported_is_a_conflict() {
     assert_eq!(sent[0]["uid"], edited.as_str());
     assert_eq!(sent[0]["version"], 4);
     let output = import(&laptop, &[&from_district]);
-    assert!(output.status.success(), "{}", stderr_of(&output));
-    assert!(stdout_of(&output).contains("conflicts 0"));
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert!(stdout_text(&output).contains("conflicts 0"));
     let laptop_store = Store::open(&laptop).unwrap();
     assert_eq!(
         laptop_store
@@ -573,9 +572,9 @@ fn a_local_edit_already_exported_is_overwritten_by_a_newer_copy() {
     let second = export(&laptop, &out, &[]);
     let output = import(&district, &[&second]);
     assert!(
-        stdout_of(&output).contains("conflicts 0"),
+        stdout_text(&output).contains("conflicts 0"),
         "{}",
-        stdout_of(&output)
+        stdout_text(&output)
     );
     let store = Store::open(&district).unwrap();
     let worker = store.worker_by_uid(&uid).unwrap().unwrap();
@@ -765,7 +764,7 @@ fn stats_json(db: &Path) -> serde_json::Value {
         ])
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(output.status.success(), "{}", stderr_text(&output));
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
@@ -820,7 +819,7 @@ fn merges_of_five_laptops_in_any_order_give_one_district_and_lose_no_payment() {
         // One batch per run, so the order given is the order applied.
         for batch in order {
             let output = import(&district, &[batch]);
-            assert!(output.status.success(), "{name}: {}", stderr_of(&output));
+            assert!(output.status.success(), "{name}: {}", stderr_text(&output));
         }
         let (services, fen) = money(&district);
         assert_eq!(services, laptop_services, "{name}: every service counted");
@@ -1015,9 +1014,9 @@ fn a_local_edit_conflict_is_resolved_for_the_incoming_copy_as_a_version_above_bo
         .unwrap();
     assert_eq!(ambiguous.status.code(), Some(1));
     assert!(
-        stderr_of(&ambiguous).contains("choose here or incoming"),
+        stderr_text(&ambiguous).contains("choose here or incoming"),
         "{}",
-        stderr_of(&ambiguous)
+        stderr_text(&ambiguous)
     );
     assert_eq!(versions(&district), before);
 
@@ -1025,7 +1024,7 @@ fn a_local_edit_conflict_is_resolved_for_the_incoming_copy_as_a_version_above_bo
         .args(["conflicts", "resolve", &id, "--keep", "incoming"])
         .output()
         .unwrap();
-    assert!(done.status.success(), "{}", stderr_of(&done));
+    assert!(done.status.success(), "{}", stderr_text(&done));
     let store = Store::open(&district).unwrap();
     let worker = store.worker_by_uid(&uid).unwrap().unwrap();
     assert_eq!(worker.input.employer, "笔记本再改的单位");
@@ -1045,7 +1044,7 @@ fn a_local_edit_conflict_is_resolved_for_the_incoming_copy_as_a_version_above_bo
         .args(["conflicts", "--json"])
         .output()
         .unwrap();
-    assert_eq!(stdout_of(&open).trim(), "[]");
+    assert_eq!(stdout_text(&open).trim(), "[]");
     let sent = export(&district, &dir.path().join("out-district"), &[]);
     let workers = records(&sent, "workers.jsonl");
     assert_eq!(workers.len(), 1);
@@ -1099,7 +1098,7 @@ fn two_copies_of_one_version_show_the_later_one_in_any_order_and_list_the_other_
         assert!(import(&district, &[&first]).status.success());
         for i in order {
             let output = import(&district, &[&office_batches[i]]);
-            assert!(output.status.success(), "{}", stderr_of(&output));
+            assert!(output.status.success(), "{}", stderr_text(&output));
         }
         let store = Store::open(&district).unwrap();
         let worker = store.worker_by_uid(&worker_uid).unwrap().unwrap();

@@ -1,9 +1,8 @@
 //! A batch changed after export fails `verify`, with a message naming the file, the line
 //! where there is one, and the problem.
 
-mod common;
-
-use common::*;
+use crate::support::batch::*;
+use crate::support::bin::{jingong, jingong_in};
 use std::path::{Path, PathBuf};
 
 /// A fresh copy of a verified demo batch to damage.
@@ -22,8 +21,8 @@ fn batch_copy(dir: &Path) -> (PathBuf, PathBuf) {
 
 fn verify_fails(db: &Path, batch: &Path) -> String {
     let output = jingong(db).arg("verify").arg(batch).output().unwrap();
-    assert_eq!(output.status.code(), Some(1), "{}", stdout_of(&output));
-    stdout_of(&output)
+    assert_eq!(output.status.code(), Some(1), "{}", stdout_text(&output));
+    stdout_text(&output)
 }
 
 #[test]
@@ -108,7 +107,7 @@ fn a_bad_id_check_digit_is_named_with_its_line() {
         .arg(&batch)
         .output()
         .unwrap();
-    assert!(stdout_of(&output).contains("workers.jsonl:3: id_number: 校验位应为"));
+    assert!(stdout_text(&output).contains("workers.jsonl:3: id_number: 校验位应为"));
 }
 
 #[test]
@@ -127,7 +126,7 @@ fn an_extra_file_a_missing_file_and_a_reference_to_nowhere_are_named() {
     // The batch is the first of its laptop, so the reference cannot be found anywhere.
     let output = jingong(&db).arg("verify").arg(&batch).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let out = stdout_of(&output);
+    let out = stdout_text(&output);
     assert!(
         out.contains("notes.txt: file not listed in the manifest"),
         "{out}"

@@ -1,47 +1,29 @@
-//! Shared helpers for the batch tests: demo databases, running the binary, reading batches.
+//! What the batch tests share: demo databases, exports, and batches and databases read back.
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use assert_cmd::Command;
+use super::bin::jingong;
+use super::fixture::officer;
 use jingong::batch::verify::{VerifyOptions, verify_path};
 use rusqlite::Connection;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The binary on `db`, with logs kept inside the test's folder and English messages.
-pub fn jingong(db: &Path) -> Command {
-    jingong_in(db, "en")
-}
-
-/// The binary on `db` speaking `lang` (`zh` or `en`).
-pub fn jingong_in(db: &Path, lang: &str) -> Command {
-    let mut cmd = Command::cargo_bin("jingong").expect("binary built");
-    let dir = db.parent().expect("db in a folder");
-    cmd.env("JINGONG_DATA_DIR", dir.join("data"))
-        .env_remove("JINGONG_EXPORT_CRASH_AT")
-        .env_remove("JINGONG_DB")
-        .arg("--db")
-        .arg(db)
-        .arg("--lang")
-        .arg(lang);
-    cmd
-}
-
 /// A database with an officer and `workers` demo workers (three services each).
 pub fn demo_db(dir: &Path, name: &str, workers: u64, seed: u64) -> PathBuf {
     let db = dir.join(name);
+    let o = officer();
     jingong(&db)
         .args([
             "officer",
             "set",
             "--name",
-            "李明",
+            &o.name,
             "--org",
-            "和平区总工会",
-            "--district",
-            "120101",
+            &o.organisation,
         ])
+        .args(["--district", &o.district_code])
         .assert()
         .success();
     if workers > 0 {
@@ -172,10 +154,10 @@ pub fn versions(db: &Path) -> BTreeMap<(String, String), (i64, i64)> {
     out
 }
 
-pub fn stdout_of(output: &std::process::Output) -> String {
+pub fn stdout_text(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-pub fn stderr_of(output: &std::process::Output) -> String {
+pub fn stderr_text(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

@@ -1,11 +1,10 @@
 //! Correcting records with the real binary: edit, withdraw, events for scripts, closing a
 //! legal-aid case.
 
-mod support;
-
+use crate::support::bin::stdout_of;
+use crate::support::fixture::TestDb;
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{TestDb, stdout_of};
 
 const ID_A: &str = "620102199708155206";
 const ID_B: &str = "120111200007156699";

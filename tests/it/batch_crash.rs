@@ -6,9 +6,7 @@
 //! and SIGKILL after a varying delay (wherever the process happens to be). Between runs the
 //! test changes records, so later batches carry new versions.
 
-mod common;
-
-use common::*;
+use crate::support::batch::*;
 use jingong::batch::export::CRASH_POINTS;
 use jingong::domain::idcard::with_check_digit;
 use jingong::domain::{Membership, WorkerInput};

@@ -1,9 +1,8 @@
 //! The scriptable CLI as an office script meets it: outputs, exit codes and messages.
 
-mod support;
-
+use crate::support::bin::stdout_of;
+use crate::support::fixture::TestDb;
 use predicates::prelude::*;
-use support::{TestDb, stdout_of};
 
 // Valid synthetic numbers from tests/fixtures/id-numbers-valid.txt.
 const ID_A: &str = "620102199708155206"; // 1997-08-15 female
