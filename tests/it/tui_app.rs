@@ -159,7 +159,7 @@ fn screen_text(app: &App) -> String {
 fn snap(app: &App, name: &str) {
     let terminal = render(app, 100, 30);
     assert_borders_intact(&buffer_text(terminal.backend().buffer()));
-    insta::assert_snapshot!(name, terminal.backend());
+    insta::assert_snapshot!(name, plain_screen(terminal.backend().buffer()));
 }
 
 fn live_workers(db: &Path) -> Vec<jingong::store::SearchHit> {
@@ -638,7 +638,10 @@ fn snapshot_draft_offer_and_too_small() {
         snap(&app, &format!("draft_offer_{tag}"));
         keys(&mut app, "n esc");
         let terminal = render(&app, 70, 20);
-        insta::assert_snapshot!(format!("too_small_{tag}"), terminal.backend());
+        insta::assert_snapshot!(
+            format!("too_small_{tag}"),
+            plain_screen(terminal.backend().buffer())
+        );
     }
 }
 

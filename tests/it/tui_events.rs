@@ -99,7 +99,7 @@ fn screen_text(app: &App) -> String {
 fn snap(app: &App, name: &str) {
     let terminal = render(app, 80, 24);
     assert_borders_intact(&buffer_text(terminal.backend().buffer()));
-    insta::assert_snapshot!(name, terminal.backend());
+    insta::assert_snapshot!(name, plain_screen(terminal.backend().buffer()));
 }
 
 fn store(fx: &Fixture) -> Store {

@@ -108,22 +108,22 @@ fn snapshot_statistics_tabs_in_both_languages() {
         keys(&mut app, "f9");
         insta::assert_snapshot!(
             format!("stats_overview_{tag}"),
-            render(&app, 80, 24).backend()
+            plain_screen(render(&app, 80, 24).backend().buffer())
         );
         keys(&mut app, "tab");
         insta::assert_snapshot!(
             format!("stats_services_{tag}"),
-            render(&app, 80, 24).backend()
+            plain_screen(render(&app, 80, 24).backend().buffer())
         );
         keys(&mut app, "tab");
         insta::assert_snapshot!(
             format!("stats_hardship_{tag}"),
-            render(&app, 80, 24).backend()
+            plain_screen(render(&app, 80, 24).backend().buffer())
         );
         keys(&mut app, "p");
         insta::assert_snapshot!(
             format!("stats_period_picker_{tag}"),
-            render(&app, 80, 24).backend()
+            plain_screen(render(&app, 80, 24).backend().buffer())
         );
     }
 }

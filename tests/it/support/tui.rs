@@ -110,6 +110,16 @@ pub fn buffer_text(buf: &Buffer) -> String {
     out
 }
 
+/// The screen as plain text for a snapshot: one line per row, the right halves of wide
+/// characters left out (as a terminal shows them) and trailing spaces trimmed.
+pub fn plain_screen(buf: &Buffer) -> String {
+    buffer_text(buf)
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn screen_at(app: &App, width: u16, height: u16) -> String {
     buffer_text(render(app, width, height).backend().buffer())
 }
