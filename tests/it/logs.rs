@@ -177,3 +177,67 @@ fn a_mornings_work_at_trace_level_leaves_no_personal_data_in_the_log() {
     // The data really went in (else the absence above would prove nothing).
     assert!(stdout_of(t.cmd().args(["search", ROSTER_ID, "--reveal"])).contains(ROSTER_NAME));
 }
+
+/// The log never grows past its cap: writes beyond it move the file to `.1` (and `.1` to `.2`),
+/// the oldest is dropped, no line is split across two files, and every file stays owner-only.
+#[test]
+fn the_log_rotates_at_its_cap_keeping_two_old_files() {
+    use jingong::logging::{KEEP_OLD, RotatingLog};
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jingong.log");
+    let cap = 1000;
+    // Reopening must count what the file already holds, as a new run of the program does.
+    std::fs::write(&path, "x".repeat(900) + "\n").unwrap();
+    let mut log = RotatingLog::open(&path, cap).unwrap();
+    for i in 0..200 {
+        log.write_all(format!("line {i:04} of the test log\n").as_bytes())
+            .unwrap();
+    }
+    drop(log);
+    let named = |n: usize| dir.path().join(format!("jingong.log.{n}"));
+    let mut files = vec![path.clone()];
+    files.extend((1..=KEEP_OLD).map(named));
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(
+            text.len() as u64 <= cap,
+            "{}: {} bytes",
+            file.display(),
+            text.len()
+        );
+        assert!(text.ends_with('\n'), "{} ends mid-line", file.display());
+        assert!(
+            text.lines()
+                .all(|l| l.starts_with("line ") && l.len() == 25)
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
+    }
+    assert!(
+        !named(KEEP_OLD + 1).exists(),
+        "only {KEEP_OLD} old files are kept"
+    );
+    let live = std::fs::read_to_string(&path).unwrap();
+    assert!(live.ends_with("line 0199 of the test log\n"));
+    // The three files hold the newest lines, in order, with none missing between them.
+    let kept: Vec<String> = files
+        .iter()
+        .rev()
+        .flat_map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let first: usize = kept[0][5..9].parse().unwrap();
+    for (k, line) in kept.iter().enumerate() {
+        assert_eq!(line, &format!("line {:04} of the test log", first + k));
+    }
+}
