@@ -4,10 +4,11 @@
 //! The child processes are this test binary itself, re-run with `JINGONG_FAULT_CHILD` set, so
 //! no test-only code ships in the product.
 
+use crate::support::fixture::officer;
 use chrono::{Duration as Days, NaiveDate};
+use jingong::domain::WorkerInput;
 use jingong::domain::idcard::check_digit;
 use jingong::domain::validate::{ServiceDraft, validate_service};
-use jingong::domain::{Officer, WorkerInput};
 use jingong::store::Store;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -20,14 +21,6 @@ fn nth_id_number(i: u64) -> String {
     let birth = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Days::days((i / 1000) as i64);
     let first17 = format!("120101{}{:03}", birth.format("%Y%m%d"), i % 1000);
     format!("{first17}{}", check_digit(first17.as_bytes()))
-}
-
-fn officer() -> Officer {
-    Officer {
-        name: "李明".into(),
-        organisation: "和平区总工会".into(),
-        district_code: "120101".into(),
-    }
 }
 
 /// Child mode: writes workers and services forever, printing an acknowledgement line after

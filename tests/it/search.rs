@@ -1,10 +1,11 @@
 //! Every search class finds what it should on a 20,000-worker demo database, ranks exact
 //! matches first, never returns a non-match, and answers from indexes only.
 
+use crate::support::fixture::{NOW, store_with_officer};
 use jingong::demo::{DemoOptions, fill};
-use jingong::domain::{Officer, WorkerInput};
+use jingong::domain::WorkerInput;
+use jingong::store::Store;
 use jingong::store::search::Rank;
-use jingong::store::{Clock, Store};
 use std::sync::OnceLock;
 
 struct Fixture {
@@ -18,17 +19,7 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("search.db");
-        let mut store = Store::open(&path).unwrap();
-        store.set_clock(Clock::fixed(
-            chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap(),
-        ));
-        store
-            .set_officer(&Officer {
-                name: "李明".into(),
-                organisation: "和平区总工会".into(),
-                district_code: "120101".into(),
-            })
-            .unwrap();
+        let mut store = store_with_officer(Some(&path), NOW);
         fill(
             &mut store,
             DemoOptions {

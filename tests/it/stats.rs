@@ -2,10 +2,11 @@
 //! by hand below; and the rollups compared with counting the records themselves after many
 //! kinds of change.
 
+use crate::support::fixture::officer;
 use chrono::{DateTime, Datelike, NaiveDate};
 use jingong::demo::{DemoOptions, Rng, fill};
 use jingong::domain::idcard::check_digit;
-use jingong::domain::{HealthCheck, LegalAid, Membership, Officer, ServiceInput, WorkerInput};
+use jingong::domain::{HealthCheck, LegalAid, Membership, ServiceInput, WorkerInput};
 use jingong::store::stats::{CategoryCount, KindCount, MonthCount, Statistics};
 use jingong::store::{Clock, Period, StatsQuery, Store};
 
@@ -28,14 +29,6 @@ fn id_number(seq: u32) -> String {
 struct Built {
     store: Store,
     w3_uid: String,
-}
-
-fn officer() -> Officer {
-    Officer {
-        name: "李明".into(),
-        organisation: "和平区总工会".into(),
-        district_code: "120101".into(),
-    }
 }
 
 fn plain(kind: &str, on: &str) -> ServiceInput {

@@ -1,22 +1,12 @@
 //! The store's write rules: versions, audit, tombstones, drafts, stale edits, officer.
 
+use crate::support::fixture::{NOW, store_with_officer};
 use jingong::domain::validate::{ServiceDraft, validate_service};
-use jingong::domain::{Membership, Officer, WorkerInput};
-use jingong::store::{Clock, Store, StoreError};
+use jingong::domain::{Membership, WorkerInput};
+use jingong::store::{Store, StoreError};
 
 fn store() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
-    store.set_clock(Clock::fixed(
-        chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00+08:00").unwrap(),
-    ));
-    store
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
-        .unwrap();
-    store
+    store_with_officer(None, NOW)
 }
 
 fn worker(name: &str, id: &str) -> WorkerInput {

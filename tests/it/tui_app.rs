@@ -1,7 +1,7 @@
 //! The TUI driven through the real default keymap: key sequences in, database rows out; and
 //! snapshots of every screen in Chinese and English.
 
-use jingong::domain::{HealthCheck, LegalAid, Membership, Officer, ServiceInput, WorkerInput};
+use jingong::domain::{HealthCheck, LegalAid, Membership, ServiceInput, WorkerInput};
 use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
@@ -507,15 +507,7 @@ fn the_list_pages_through_many_workers() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("many.db");
     {
-        let mut store = Store::open(&db).unwrap();
-        store.set_clock(clock());
-        store
-            .set_officer(&Officer {
-                name: "李明".into(),
-                organisation: "和平区总工会".into(),
-                district_code: "120101".into(),
-            })
-            .unwrap();
+        let mut store = crate::support::fixture::store_with_officer(Some(&db), NOW);
         jingong::demo::fill(
             &mut store,
             jingong::demo::DemoOptions {

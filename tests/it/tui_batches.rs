@@ -69,11 +69,7 @@ fn empty() -> Fixture {
         .unwrap();
     let fx = Fixture { dir, db };
     fx.store()
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
+        .set_officer(&crate::support::fixture::officer())
         .unwrap();
     fx
 }

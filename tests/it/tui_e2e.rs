@@ -7,6 +7,7 @@ use jingong::store::Store;
 use std::ffi::OsStr;
 use std::path::Path;
 
+use crate::support::fixture::{NOW, store_with_officer};
 use crate::support::pty::Pty;
 
 const F2: &str = "\x1bOQ";
@@ -101,19 +102,12 @@ fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
 
 #[test]
 fn quick_entry_records_a_registered_worker_in_a_real_terminal() {
-    use jingong::domain::{EventInput, Membership, Officer, WorkerInput};
+    use jingong::domain::{EventInput, Membership, WorkerInput};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e.db");
     let id_number = with_check_digit("13010219850612331");
     let event = {
-        let mut store = Store::open(&db).unwrap();
-        store
-            .set_officer(&Officer {
-                name: "李明".into(),
-                organisation: "和平区总工会".into(),
-                district_code: "120101".into(),
-            })
-            .unwrap();
+        let mut store = store_with_officer(Some(&db), NOW);
         store
             .add_worker(&WorkerInput {
                 name: "王建国".into(),
@@ -163,7 +157,7 @@ fn quick_entry_records_a_registered_worker_in_a_real_terminal() {
 /// then says nothing is left, while the roster's records stay; Ctrl-R puts one back.
 #[test]
 fn undo_in_a_real_terminal_takes_back_only_the_sittings_records() {
-    use jingong::domain::{EventInput, Membership, Officer, WorkerInput};
+    use jingong::domain::{EventInput, Membership, WorkerInput};
     use jingong::store::roster_import::{ImportOptions, RosterEntry};
     const CTRL_Z: &str = "\x1a";
     const CTRL_R: &str = "\x12";
@@ -176,14 +170,7 @@ fn undo_in_a_real_terminal_takes_back_only_the_sittings_records() {
     ];
     let live_services = |store: &Store, event: &str| store.event_attendees(event, 0, 100).unwrap();
     let (event, roster_services) = {
-        let mut store = Store::open(&db).unwrap();
-        store
-            .set_officer(&Officer {
-                name: "李明".into(),
-                organisation: "和平区总工会".into(),
-                district_code: "120101".into(),
-            })
-            .unwrap();
+        let mut store = store_with_officer(Some(&db), NOW);
         for (name, id_number) in &sitting {
             store
                 .add_worker(&WorkerInput {
