@@ -16,5 +16,7 @@ pub mod logging;
 pub mod paperwork;
 pub mod safe_text;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 pub mod tui;

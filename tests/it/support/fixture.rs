@@ -1,14 +1,13 @@
 //! The one starting point of the tests: a database whose officer is 李明 of 和平区总工会
 //! (district 120101) at a fixed clock, set up either through the binary (`TestDb`, for CLI
-//! and pty tests) or through the library (`store_with_officer`, for store and screen tests).
+//! and pty tests) or through the library (`store_with_officer`, for store and screen tests,
+//! defined in `jingong::testing` so the benchmarks share it).
 //! Two instants are in use: `NOW` for the CLI tests and `TUI_NOW` for the screens, whose
 //! snapshots show dates; both are fixed, so nothing depends on the day the tests run.
 #![allow(dead_code)]
 
 use assert_cmd::Command;
-use chrono::DateTime;
-use jingong::domain::Officer;
-use jingong::store::{Clock, Store};
+use jingong::store::Store;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -17,31 +16,7 @@ pub const NOW: &str = "2026-11-29T10:00:00+08:00";
 /// The instant the screen tests (and their snapshots) are drawn at.
 pub const TUI_NOW: &str = "2026-03-15T09:30:00+08:00";
 
-/// The officer every test database is registered to.
-pub fn officer() -> Officer {
-    Officer {
-        name: "李明".into(),
-        organisation: "和平区总工会".into(),
-        district_code: "120101".into(),
-    }
-}
-
-/// A clock stopped at `rfc3339`.
-pub fn clock_at(rfc3339: &str) -> Clock {
-    Clock::fixed(DateTime::parse_from_rfc3339(rfc3339).expect("an RFC 3339 instant"))
-}
-
-/// The store on `db` (created if new, in memory for `None`), its clock stopped at `now` and
-/// `officer()` set.
-pub fn store_with_officer(db: Option<&Path>, now: &str) -> Store {
-    let mut store = match db {
-        Some(path) => Store::open(path).expect("open store"),
-        None => Store::open_in_memory().expect("open store"),
-    };
-    store.set_clock(clock_at(now));
-    store.set_officer(&officer()).expect("set officer");
-    store
-}
+pub use jingong::testing::{clock_at, officer, store_with_officer};
 
 pub struct TestDb {
     pub dir: TempDir,
