@@ -1,5 +1,5 @@
 //! What each fuzz target runs on one input, shared by the fuzz targets and by
-//! `tests/fuzz_inputs.rs`, which replays the seeds and every input that once failed.
+//! `tests/it/fuzz_inputs.rs`, which replays the seeds and every input that once failed.
 //! Each function panics if the code under test misbehaves; returning means the input passed.
 #![allow(dead_code)] // each fuzz target uses one of these
 

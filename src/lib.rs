@@ -1,5 +1,13 @@
 //! jingong: register migrant workers, log the services the union delivers to them, and export
-//! batches for the city union system. Layers point down only: cli/tui -> batch -> store -> domain.
+//! batches for the city union system.
+//!
+//! Layers, from the bottom: `domain` (rules, no I/O; shares `safe_text` and `text`), `store`
+//! (SQLite), then `batch`, `paperwork` and `demo` on the store, then `session` (the store,
+//! folders, language and key both front ends start from) and `failure`, then `cli` and `tui` on
+//! top; `cli` starts `tui::run`, and `tui` takes nothing from `cli`. tests/it/architecture.rs
+//! checks the layers and lists the exceptions still left (docs/architecture.md draws them).
+
+#![forbid(unsafe_code)]
 
 pub mod batch;
 pub mod cli;
@@ -11,5 +19,7 @@ pub mod paperwork;
 pub mod safe_text;
 pub mod session;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 pub mod tui;
