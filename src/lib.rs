@@ -2,6 +2,8 @@
 //! batches for the city union system. Layers point down only: cli/tui -> batch -> store -> domain.
 
 pub mod batch;
+#[cfg(feature = "city")]
+pub mod city;
 pub mod cli;
 pub mod demo;
 pub mod domain;

@@ -64,6 +64,10 @@ pub enum Command {
     Encrypt(ConvertArgs),
     /// Write a plain copy of an encrypted database (builds with encryption)
     Decrypt(ConvertArgs),
+    /// The city side on PostgreSQL: receive every laptop's batches (builds with `city`)
+    #[cfg(feature = "city")]
+    #[command(subcommand)]
+    City(super::city_cmd::CityCmd),
 }
 
 #[derive(Debug, Subcommand)]

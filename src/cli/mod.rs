@@ -3,6 +3,8 @@
 
 mod args;
 mod batch_cmd;
+#[cfg(feature = "city")]
+mod city_cmd;
 mod demo_cmd;
 mod key_cmd;
 mod output;
@@ -178,6 +180,8 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Rekey) => key_cmd::rekey(&cli),
         Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
         Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),
+        #[cfg(feature = "city")]
+        Some(Command::City(cmd)) => city_cmd::run(&cli, cmd),
     }
     .inspect_err(|f| tracing::info!(code = f.code, "command refused"))
 }

@@ -1,0 +1,619 @@
+//! The city side on a real PostgreSQL (`JINGONG_TEST_PG`, e.g. from `scripts/pg-dev`). Each
+//! test makes its own database, so they run in parallel. Without `JINGONG_TEST_PG` they skip
+//! with a note, except under `CI=true`, where they fail: CI must run them.
+//!
+//! Laptop batches are made by the real binary (`demo`, `worker add`, `export`), and ingested
+//! by the real binary (`city ingest`).
+
+mod common;
+
+use common::*;
+use jingong::store::Store;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A database of its own on the test cluster, dropped at the end.
+struct CityDb {
+    admin: String,
+    name: String,
+    conninfo: String,
+}
+
+impl CityDb {
+    fn new() -> Option<CityDb> {
+        let Ok(admin) = std::env::var("JINGONG_TEST_PG") else {
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("JINGONG_TEST_PG is not set: under CI the PostgreSQL tests must run");
+            }
+            eprintln!("note: JINGONG_TEST_PG is not set; PostgreSQL test skipped");
+            return None;
+        };
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "jingong_test_{}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::SeqCst),
+            uuid::Uuid::now_v7().simple()
+        );
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+        let conninfo = with_dbname(&admin, &name);
+        Some(CityDb {
+            admin,
+            name,
+            conninfo,
+        })
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.conninfo, postgres::NoTls).expect("connect")
+    }
+
+    fn city(&self, dir: &Path, args: &[&str]) -> std::process::Output {
+        let mut cmd = jingong(&dir.join("unused.db"));
+        cmd.arg("city").arg(args[0]).arg("--pg").arg(&self.conninfo);
+        cmd.args(&args[1..]);
+        cmd.output().expect("runs")
+    }
+
+    fn init(&self, dir: &Path) {
+        let out = self.city(dir, &["init"]);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+    }
+
+    fn ingest(&self, dir: &Path, batches: &[&Path]) -> std::process::Output {
+        let mut args = vec!["ingest"];
+        let paths: Vec<String> = batches.iter().map(|p| p.display().to_string()).collect();
+        args.extend(paths.iter().map(|s| s.as_str()));
+        self.city(dir, &args)
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.client().query_one(sql, &[]).expect(sql).get(0)
+    }
+
+    /// Everything the merge decides, as comparable text: records (uid, version, content,
+    /// person), persons (shown record) and conflicts. Arrival times and batch uids are left
+    /// out: they depend on the order.
+    fn dump(&self) -> Vec<String> {
+        let mut client = self.client();
+        let queries = [
+            "SELECT 'worker ' || w.uid || ' v' || w.version || ' ' || w.content_md5 || ' '
+                    || coalesce(w.deleted_at, 'live') || ' ' || p.id_number
+               FROM workers w JOIN persons p ON p.id = w.person_id ORDER BY w.uid",
+            "SELECT 'event ' || uid || ' v' || version || ' ' || content_md5 FROM events ORDER BY uid",
+            "SELECT 'service ' || uid || ' v' || version || ' ' || content_md5 || ' '
+                    || coalesce(deleted_at, 'live') FROM services ORDER BY uid",
+            "SELECT 'person ' || id_number || ' ' || coalesce(shown_uid::text, '-') || ' '
+                    || records || ' ' || withdrawn FROM persons ORDER BY id_number",
+            "SELECT 'conflict ' || kind || ' ' || pair_key || ' kept ' || kept_uid || ' '
+                    || array_to_string(fields, ',') FROM conflicts ORDER BY pair_key",
+        ];
+        let mut out = Vec::new();
+        for sql in queries {
+            for row in client.query(sql, &[]).expect(sql) {
+                out.push(row.get(0));
+            }
+        }
+        out
+    }
+}
+
+impl Drop for CityDb {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// The same connection naming another database: key-value form gets a later `dbname`, a URL
+/// its path replaced.
+fn with_dbname(conninfo: &str, name: &str) -> String {
+    match conninfo.split_once("://") {
+        Some((scheme, rest)) => {
+            let (authority_path, query) = match rest.split_once('?') {
+                Some((a, q)) => (a, format!("?{q}")),
+                None => (rest, String::new()),
+            };
+            let authority = authority_path.split('/').next().unwrap_or("");
+            format!("{scheme}://{authority}/{name}{query}")
+        }
+        None => format!("{conninfo} dbname={name}"),
+    }
+}
+
+fn set_officer(db: &Path, name: &str, district: &str) {
+    jingong(db)
+        .args([
+            "officer",
+            "set",
+            "--name",
+            name,
+            "--org",
+            "区总工会",
+            "--district",
+            district,
+        ])
+        .assert()
+        .success();
+}
+
+fn add_worker(db: &Path, id_number: &str, phone: &str) -> String {
+    jingong(db)
+        .args([
+            "worker",
+            "add",
+            "--name",
+            "王强",
+            "--id-number",
+            id_number,
+            "--phone",
+            phone,
+        ])
+        .assert()
+        .success();
+    Store::open(db)
+        .unwrap()
+        .resolve_worker(id_number)
+        .unwrap()
+        .uid
+}
+
+fn uid_of(batch: &Path) -> String {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(batch.join("manifest.json")).unwrap()).unwrap();
+    manifest["batch_uid"].as_str().unwrap().to_string()
+}
+
+/// Two laptops, two batches each: A's second changes a worker and withdraws a service, B's
+/// second registers someone new.
+struct TwoLaptops {
+    a1: PathBuf,
+    a2: PathBuf,
+    b1: PathBuf,
+    b2: PathBuf,
+    changed_worker: String,
+    withdrawn_service: String,
+}
+
+fn two_laptops(dir: &Path) -> TwoLaptops {
+    let a = demo_db(dir, "a.db", 6, 1);
+    let b = dir.join("b.db");
+    set_officer(&b, "赵敏", "120103");
+    jingong(&b)
+        .args(["demo", "--workers", "5", "--seed", "7"])
+        .assert()
+        .success();
+    let a1 = export(&a, &dir.join("out-a"), &[]);
+    let b1 = export(&b, &dir.join("out-b"), &["--zip"]);
+    let changed_worker = records(&a1, "workers.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let withdrawn_service = records(&a1, "services.jsonl")[1]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    {
+        let mut store = Store::open(&a).unwrap();
+        let mut input = store.worker_by_uid(&changed_worker).unwrap().unwrap().input;
+        input.employer = "后来的单位".into();
+        store.update_worker(&changed_worker, &input, None).unwrap();
+        store.delete_service(&withdrawn_service).unwrap();
+    }
+    let a2 = export(&a, &dir.join("out-a"), &[]);
+    add_worker(&b, "11010519491231002X", "13800138000");
+    let b2 = export(&b, &dir.join("out-b"), &["--zip"]);
+    TwoLaptops {
+        a1,
+        a2,
+        b1,
+        b2,
+        changed_worker,
+        withdrawn_service,
+    }
+}
+
+#[test]
+fn init_is_repeatable_and_a_newer_schema_is_refused() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    db.init(dir.path());
+    let again = db.city(dir.path(), &["init"]);
+    assert!(again.status.success());
+    assert!(
+        stdout_of(&again).contains("up to date"),
+        "{}",
+        stdout_of(&again)
+    );
+
+    // Before init, ingest says what to do.
+    let other = CityDb::new().unwrap();
+    let out = other.city(dir.path(), &["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("city init"), "{}", stderr_of(&out));
+
+    db.client()
+        .batch_execute("INSERT INTO schema_migrations (version) VALUES (99)")
+        .unwrap();
+    for args in [&["status"][..], &["init"][..]] {
+        let out = db.city(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr_of(&out).contains("newer than this program"),
+            "{}",
+            stderr_of(&out)
+        );
+    }
+}
+
+#[test]
+fn chains_in_any_order_give_the_same_city_and_held_batches_are_released() {
+    let Some(first) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let l = two_laptops(dir.path());
+
+    // In chain order, one command per batch.
+    first.init(dir.path());
+    for batch in [&l.a1, &l.a2, &l.b1, &l.b2] {
+        let out = first.ingest(dir.path(), &[batch]);
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert!(stdout_of(&out).contains(": applied"), "{}", stdout_of(&out));
+    }
+    let expected = first.dump();
+    assert_eq!(first.count("SELECT count(*) FROM workers"), 12);
+    // The change and the tombstone arrived as the higher versions.
+    assert_eq!(
+        first.count(&format!(
+            "SELECT version FROM workers WHERE uid = '{}' AND employer = '后来的单位'",
+            l.changed_worker
+        )),
+        2
+    );
+    assert_eq!(
+        first.count(&format!(
+            "SELECT version FROM services WHERE uid = '{}' AND deleted_at IS NOT NULL
+                AND op = 'delete'",
+            l.withdrawn_service
+        )),
+        2
+    );
+
+    // Second batches first: each is held, waiting for its first, and released by it.
+    for order in [
+        [&l.a2, &l.b2, &l.a1, &l.b1],
+        [&l.b2, &l.a2, &l.b1, &l.a1],
+        [&l.b1, &l.a2, &l.b2, &l.a1],
+    ] {
+        let db = CityDb::new().unwrap();
+        db.init(dir.path());
+        for batch in order {
+            let out = db.ingest(dir.path(), &[batch]);
+            assert!(out.status.success(), "{}", stderr_of(&out));
+            let text = stdout_of(&out);
+            if *batch == l.a2 && !db_has(&db, &l.a1) {
+                assert!(
+                    text.contains(&format!("held, waiting for {}", uid_of(&l.a1))),
+                    "{text}"
+                );
+                let status = status_json(&db, dir.path());
+                let device = status
+                    .iter()
+                    .find(|d| d["held"].as_array().unwrap().len() == 1)
+                    .expect("a device with a held batch");
+                assert_eq!(device["gaps"][0], uid_of(&l.a1).as_str());
+            }
+            if *batch == l.a1 {
+                assert!(text.contains("released"), "{text}");
+            }
+        }
+        assert_eq!(db.dump(), expected, "order {order:?}");
+        assert_eq!(
+            db.count("SELECT count(*) FROM batches WHERE status = 'applied'"),
+            4
+        );
+        let status = status_json(&db, dir.path());
+        assert!(
+            status
+                .iter()
+                .all(|d| d["held"].as_array().unwrap().is_empty())
+        );
+    }
+
+    // All four in one command, newest first: the same again.
+    let db = CityDb::new().unwrap();
+    db.init(dir.path());
+    let out = db.ingest(dir.path(), &[&l.b2, &l.a2, &l.b1, &l.a1]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(db.dump(), expected);
+}
+
+fn db_has(db: &CityDb, batch: &Path) -> bool {
+    db.count(&format!(
+        "SELECT count(*) FROM batches WHERE batch_uid = '{}' AND status = 'applied'",
+        uid_of(batch)
+    )) == 1
+}
+
+fn status_json(db: &CityDb, dir: &Path) -> Vec<serde_json::Value> {
+    let out = db.city(dir, &["status", "--json"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_batch_sent_twice_is_acknowledged_and_changes_nothing() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 4, 3);
+    let batch = export(&laptop, &dir.path().join("out"), &["--zip"]);
+    db.init(dir.path());
+    assert!(db.ingest(dir.path(), &[&batch]).status.success());
+    let before = db.dump();
+    let out = db.ingest(dir.path(), &[&batch]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stdout_of(&out).contains("received before; nothing changed"),
+        "{}",
+        stdout_of(&out)
+    );
+    assert_eq!(db.dump(), before);
+    assert_eq!(db.count("SELECT count(*) FROM batches"), 1);
+    assert_eq!(
+        db.count("SELECT count(*) FROM arrivals WHERE outcome = 'duplicate'"),
+        1
+    );
+    assert_eq!(db.count("SELECT times_received::bigint FROM batches"), 2);
+}
+
+/// Recomputes the manifest's sizes and hashes after a test changed a data file: the batch is
+/// then whole, and only what the change means can refuse it.
+fn rehash(batch: &Path) {
+    use sha2::{Digest, Sha256};
+    let path = batch.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    for file in manifest["files"].as_array_mut().unwrap() {
+        let bytes = std::fs::read(batch.join(file["name"].as_str().unwrap())).unwrap();
+        let digest = Sha256::digest(&bytes);
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        file["bytes"] = bytes.len().into();
+        file["sha256"] = hex.into();
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+fn copy_batch(batch: &Path, to: &Path) -> PathBuf {
+    let target = to.join(batch.file_name().unwrap());
+    std::fs::create_dir_all(&target).unwrap();
+    for entry in std::fs::read_dir(batch).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+    }
+    target
+}
+
+#[test]
+fn a_hostile_batch_is_refused_whole_and_the_chain_goes_on_behind_it() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 4, 5);
+    let out = dir.path().join("out");
+    let first = export(&laptop, &out, &[]);
+    jingong(&laptop)
+        .args(["demo", "--workers", "3", "--seed", "6"])
+        .assert()
+        .success();
+    let second = export(&laptop, &out, &[]);
+    jingong(&laptop)
+        .args(["demo", "--workers", "2", "--seed", "8"])
+        .assert()
+        .success();
+    let third = export(&laptop, &out, &[]);
+    db.init(dir.path());
+    assert!(db.ingest(dir.path(), &[&first]).status.success());
+    let before = db.dump();
+
+    // A changed byte: the hash no longer matches. Refused, nothing written.
+    let tampered = copy_batch(&second, &dir.path().join("tampered"));
+    let text = std::fs::read_to_string(tampered.join("workers.jsonl")).unwrap();
+    std::fs::write(
+        tampered.join("workers.jsonl"),
+        text.replacen("\"version\":1", "\"version\":9", 1),
+    )
+    .unwrap();
+    let output = db.ingest(dir.path(), &[&tampered]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout_of(&output));
+    assert!(
+        stdout_of(&output).contains("refused whole") && stdout_of(&output).contains("SHA-256"),
+        "{}",
+        stdout_of(&output)
+    );
+    assert_eq!(db.dump(), before);
+    assert_eq!(
+        db.count("SELECT count(*) FROM batches WHERE status = 'refused'"),
+        1
+    );
+
+    // The batch after it is not held behind it for ever.
+    let output = db.ingest(dir.path(), &[&third]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains(": applied"),
+        "{}",
+        stdout_of(&output)
+    );
+    assert_eq!(db.count("SELECT count(*) FROM workers"), 4 + 2);
+}
+
+#[test]
+fn a_batch_naming_a_worker_found_nowhere_is_refused_with_nothing_applied() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 9);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    let forged = copy_batch(&batch, &dir.path().join("forged"));
+    let services = std::fs::read_to_string(forged.join("services.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(services.lines().next().unwrap()).unwrap();
+    let worker = first["worker_uid"].as_str().unwrap();
+    let stranger = "0190f000-0000-7000-8000-000000000001";
+    std::fs::write(
+        forged.join("services.jsonl"),
+        services.replacen(worker, stranger, 1),
+    )
+    .unwrap();
+    rehash(&forged);
+    assert!(is_complete_batch(&forged), "only the reference is wrong");
+
+    db.init(dir.path());
+    let output = db.ingest(dir.path(), &[&forged]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("services.jsonl:1") && text.contains(stranger),
+        "{text}"
+    );
+    for table in ["workers", "events", "services", "persons"] {
+        assert_eq!(
+            db.count(&format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+}
+
+#[test]
+fn a_lower_version_arriving_late_is_counted_unchanged() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 2, 11);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    let uid = records(&batch, "workers.jsonl")[0]["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // The district office merges the laptop's batch, corrects the worker and sends it on:
+    // the city gets version 2 from the office before version 1 from the laptop.
+    let office = dir.path().join("office.db");
+    set_officer(&office, "孙丽", "120101");
+    jingong(&office)
+        .arg("import")
+        .arg("batch")
+        .arg(&batch)
+        .assert()
+        .success();
+    {
+        let mut store = Store::open(&office).unwrap();
+        let mut input = store.worker_by_uid(&uid).unwrap().unwrap().input;
+        input.worksite = "更正后的工地".into();
+        store.update_worker(&uid, &input, None).unwrap();
+    }
+    let from_office = export(&office, &dir.path().join("out-office"), &[]);
+
+    db.init(dir.path());
+    assert!(db.ingest(dir.path(), &[&from_office]).status.success());
+    let output = db.ingest(dir.path(), &[&batch]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(
+        stdout_of(&output).contains("unchanged 1;"),
+        "{}",
+        stdout_of(&output)
+    );
+    assert_eq!(
+        db.count(&format!(
+            "SELECT version FROM workers WHERE uid = '{uid}' AND worksite = '更正后的工地'"
+        )),
+        2
+    );
+}
+
+#[test]
+fn the_same_person_from_two_laptops_is_one_person_in_any_order() {
+    let Some(ab) = CityDb::new() else { return };
+    let ba = CityDb::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let id_number = "11010519491231002X";
+    let a = dir.path().join("a.db");
+    set_officer(&a, "李明", "120101");
+    let uid_a = add_worker(&a, id_number, "13800138000");
+    let b = dir.path().join("b.db");
+    set_officer(&b, "赵敏", "120103");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let uid_b = add_worker(&b, id_number, "13900139000");
+    jingong(&b)
+        .args(["service", "add", "--worker", id_number, "--kind", "job"])
+        .assert()
+        .success();
+    let batch_a = export(&a, &dir.path().join("out-a"), &[]);
+    let batch_b = export(&b, &dir.path().join("out-b"), &[]);
+
+    ab.init(dir.path());
+    assert!(ab.ingest(dir.path(), &[&batch_a]).status.success());
+    let out = ab.ingest(dir.path(), &[&batch_b]);
+    assert!(
+        stdout_of(&out).contains("conflicts 1"),
+        "{}",
+        stdout_of(&out)
+    );
+    ba.init(dir.path());
+    assert!(ba.ingest(dir.path(), &[&batch_b]).status.success());
+    assert!(ba.ingest(dir.path(), &[&batch_a]).status.success());
+    assert_eq!(ab.dump(), ba.dump());
+
+    assert_eq!(ab.count("SELECT count(*) FROM persons"), 1);
+    assert_eq!(ab.count("SELECT records::bigint FROM persons"), 2);
+    let mut client = ab.client();
+    let row = client
+        .query_one(
+            "SELECT p.shown_uid::text, c.kept_uid::text, c.other_uid::text, c.fields
+               FROM persons p JOIN conflicts c ON c.person_id = p.id",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), uid_b, "the later record shows");
+    assert_eq!(row.get::<_, String>(1), uid_b);
+    assert_eq!(row.get::<_, String>(2), uid_a);
+    assert_eq!(row.get::<_, Vec<String>>(3), vec!["phone".to_string()]);
+    // B's service belongs to the person, whichever record it names.
+    assert_eq!(
+        ab.count(
+            "SELECT count(*) FROM services s JOIN workers w ON w.uid = s.worker_uid
+               JOIN persons p ON p.id = w.person_id"
+        ),
+        1
+    );
+}
+
+#[test]
+fn an_inbox_is_ingested_in_chain_order() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 12);
+    let inbox = dir.path().join("inbox");
+    let first = export(&laptop, &inbox, &["--zip"]);
+    jingong(&laptop)
+        .args(["demo", "--workers", "2", "--seed", "13"])
+        .assert()
+        .success();
+    export(&laptop, &inbox, &["--zip"]);
+    std::fs::write(inbox.join("notes.txt"), "not a batch").unwrap();
+    db.init(dir.path());
+    let out = db.city(
+        dir.path(),
+        &["ingest", "--inbox", &inbox.display().to_string()],
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).matches(": applied").count(), 2);
+    assert_eq!(db.count("SELECT count(*) FROM workers"), 5);
+    assert!(first.exists());
+}
