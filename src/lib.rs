@@ -8,6 +8,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod logging;
+pub mod receipt;
 pub mod safe_text;
 pub mod store;
 pub mod text;

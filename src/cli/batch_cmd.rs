@@ -267,6 +267,7 @@ pub fn import(cli: &Cli, cmd: &ImportCmd) -> CmdResult {
     match cmd {
         ImportCmd::Batch(a) => import_batch(cli, a),
         ImportCmd::Roster(a) => super::roster_cmd::run(cli, a),
+        ImportCmd::Receipt(a) => super::receipt_cmd::run(cli, a),
     }
 }
 

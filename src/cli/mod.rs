@@ -8,6 +8,7 @@ mod city_cmd;
 mod demo_cmd;
 mod key_cmd;
 mod output;
+mod receipt_cmd;
 mod records;
 mod roster_cmd;
 mod stats_cmd;

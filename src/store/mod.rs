@@ -12,6 +12,7 @@ pub mod event_entry;
 pub mod events;
 pub mod officer;
 pub mod period;
+pub mod receipts;
 pub mod roster_changes;
 pub mod roster_import;
 pub mod schema;

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_9,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -776,6 +777,15 @@ DROP TABLE conflict;
 ALTER TABLE conflict_new RENAME TO conflict;
 CREATE INDEX conflict_open ON conflict(id_number) WHERE resolved_at IS NULL;
 CREATE INDEX conflict_signature ON conflict(signature) WHERE signature <> '';
+"#;
+
+/// The city's receipt for an exported batch: `received`, `held` or `returned` (refused, with
+/// the reasons as JSON), and when it was imported here.
+const MIGRATION_9: &str = r#"
+ALTER TABLE batch ADD COLUMN receipt_status TEXT
+    CHECK (receipt_status IS NULL OR receipt_status IN ('received', 'held', 'returned'));
+ALTER TABLE batch ADD COLUMN receipt_reasons TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE batch ADD COLUMN receipt_at TEXT;
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what
