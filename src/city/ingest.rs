@@ -410,17 +410,23 @@ fn write_batch(
     let applied = tally.map(|t| serde_json::json!(t.applied));
     let unchanged = tally.map(|t| serde_json::json!(t.unchanged));
     let conflicts = tally.map_or(0, |t| t.conflicts);
+    let records: i64 = manifest
+        .files
+        .iter()
+        .filter(|f| crate::batch::format::RecordKind::of_file(&f.name).is_some())
+        .map(|f| f.records as i64)
+        .sum();
     tx.execute(
         "INSERT INTO batches (batch_uid, device_id, previous_batch_uid, manifest_sha256,
                               created_at, status, reasons, path, applied, unchanged, conflicts,
-                              settled_at)
+                              settled_at, records)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                 CASE WHEN $6 = 'held' THEN NULL ELSE now() END)
+                 CASE WHEN $6 = 'held' THEN NULL ELSE now() END, $12)
          ON CONFLICT (batch_uid) DO UPDATE
             SET manifest_sha256 = EXCLUDED.manifest_sha256, status = EXCLUDED.status,
                 reasons = EXCLUDED.reasons, path = EXCLUDED.path, applied = EXCLUDED.applied,
                 unchanged = EXCLUDED.unchanged, conflicts = EXCLUDED.conflicts,
-                settled_at = EXCLUDED.settled_at,
+                settled_at = EXCLUDED.settled_at, records = EXCLUDED.records,
                 times_received = batches.times_received + 1",
         &[
             &parse_uuid(&manifest.batch_uid),
@@ -434,6 +440,7 @@ fn write_batch(
             &applied,
             &unchanged,
             &conflicts,
+            &records,
         ],
     )?;
     Ok(())

@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod ingest;
 pub mod persons;
+pub mod receipts;
 pub mod schema;
 pub mod status;
 
@@ -27,6 +28,11 @@ pub enum CityError {
     OlderSchema { found: i32 },
     #[error("no PostgreSQL connection given")]
     NoConnection,
+    #[error("{path}: {detail}")]
+    KeyFile {
+        path: std::path::PathBuf,
+        detail: String,
+    },
     #[error("{path}: {source}")]
     Io {
         path: std::path::PathBuf,
@@ -70,6 +76,10 @@ impl CityError {
                     "no PostgreSQL connection: give it with --pg or JINGONG_PG",
                 )
                 .into(),
+            CityError::KeyFile { path, detail } => match lang {
+                Lang::Zh => format!("{}：签名私钥文件有误：{detail}", path.display()),
+                Lang::En => format!("{}: signing key file: {detail}", path.display()),
+            },
             CityError::Io { path, source } => match lang {
                 Lang::Zh => format!("{}：文件读写失败：{source}", path.display()),
                 Lang::En => format!("{}: file error: {source}", path.display()),

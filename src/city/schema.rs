@@ -47,6 +47,8 @@ CREATE TABLE batches (
     reasons jsonb NOT NULL DEFAULT '[]',
     -- where a held batch waits to be read again
     path text,
+    -- data records in the batch (what a held batch keeps waiting)
+    records bigint NOT NULL DEFAULT 0,
     applied jsonb,
     unchanged jsonb,
     conflicts bigint NOT NULL DEFAULT 0,

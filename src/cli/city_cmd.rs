@@ -5,7 +5,7 @@ use super::args::Cli;
 use super::output::{pad, print_json, shown};
 use super::{CmdResult, Failure};
 use crate::city::ingest::{Outcome, Report, inbox_entries, ingest};
-use crate::city::{self, CityError, schema, status};
+use crate::city::{self, CityError, receipts, schema, status};
 use crate::text::Lang;
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -19,6 +19,15 @@ pub enum CityCmd {
     Ingest(IngestArgs),
     /// Devices, their last batch, held batches and gaps
     Status(StatusArgs),
+    /// Make the city's Ed25519 signing key for receipts; prints the public key for laptops
+    Keygen(KeygenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The private key file to create (owner-only; never overwritten)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -38,6 +47,12 @@ pub struct IngestArgs {
     /// Ingest every batch folder or zip found in this folder
     #[arg(long, conflicts_with = "paths")]
     pub inbox: Option<PathBuf>,
+    /// Write a signed receipt-<batch_uid>.json for every batch into this folder
+    #[arg(long, value_name = "DIR", requires = "key")]
+    pub receipts: Option<PathBuf>,
+    /// The signing key made by `city keygen`
+    #[arg(long, value_name = "FILE", requires = "receipts")]
+    pub key: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -80,6 +95,18 @@ pub fn run(cli: &Cli, cmd: &CityCmd) -> CmdResult {
         }
         CityCmd::Ingest(args) => ingest_cmd(args, lang),
         CityCmd::Status(args) => status_cmd(args, lang),
+        CityCmd::Keygen(args) => {
+            let public = receipts::keygen(&args.out).map_err(|e| fail(e, lang))?;
+            println!("{public}");
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "私钥已写入（仅本人可读，请妥善保管）；上面是公钥：在每台笔记本上运行 jingong officer set --city-key <公钥>",
+                    "private key written (owner-only; keep it safe); above is the public key: on every laptop run `jingong officer set --city-key <KEY>`",
+                )
+            );
+            Ok(())
+        }
     }
 }
 
@@ -104,12 +131,31 @@ fn connect_checked(pg: &PgArgs, lang: Lang) -> Result<postgres::Client, Failure>
 
 fn ingest_cmd(args: &IngestArgs, lang: Lang) -> CmdResult {
     let mut client = connect_checked(&args.pg, lang)?;
+    // The key is read before any batch: a missing key must not leave batches without receipts.
+    let key = match &args.key {
+        Some(path) => Some(receipts::load_key(path).map_err(|e| fail(e, lang))?),
+        None => None,
+    };
     let paths = match &args.inbox {
         Some(dir) => inbox_entries(dir).map_err(|e| fail(e, lang))?,
         None => args.paths.clone(),
     };
     let today = crate::store::Clock::from_env().today();
     let reports = ingest(&mut client, &paths, today).map_err(|e| fail(e, lang))?;
+    if let (Some(key), Some(dir)) = (&key, &args.receipts) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            fail(
+                CityError::Io {
+                    path: dir.clone(),
+                    source: e,
+                },
+                lang,
+            )
+        })?;
+        for uid in reports.iter().filter_map(|r| r.outcome.batch_uid()) {
+            receipts::issue(&mut client, uid, key, dir).map_err(|e| fail(e, lang))?;
+        }
+    }
     if args.json {
         let list: Vec<serde_json::Value> = reports.iter().map(report_json).collect();
         print_json(&list);
