@@ -793,3 +793,65 @@ fn receipts_are_signed_and_the_laptop_accepts_only_its_own_from_the_city_key() {
         Some("received")
     );
 }
+
+#[test]
+fn four_ingesters_at_once_apply_every_version_once_as_one_ingester_does() {
+    let Some(parallel) = CityDb::new() else {
+        return;
+    };
+    let serial = CityDb::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Laptops 0 and 1 share their demo people (same seed): the persons are locked across
+    // devices while both write.
+    let mut chains = Vec::new();
+    for (i, seed) in [31, 31, 32, 33].into_iter().enumerate() {
+        let laptop = demo_db(d, &format!("l{i}.db"), 30, seed);
+        let out = d.join(format!("out{i}"));
+        let first = export(&laptop, &out, &[]);
+        jingong(&laptop)
+            .args([
+                "demo",
+                "--workers",
+                "10",
+                "--seed",
+                &(seed + 100).to_string(),
+            ])
+            .assert()
+            .success();
+        let second = export(&laptop, &out, &[]);
+        chains.push((first, second));
+    }
+    serial.init(d);
+    for (first, second) in &chains {
+        assert!(serial.ingest(d, &[first, second]).status.success());
+    }
+    parallel.init(d);
+    let children: Vec<std::process::Child> = chains
+        .iter()
+        .map(|(first, second)| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"));
+            cmd.env("JINGONG_DATA_DIR", d.join("data"))
+                .args(["--lang", "en", "city", "ingest", "--pg", &parallel.conninfo])
+                // Newest first in every process: each holds, then releases.
+                .arg(second)
+                .arg(first)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert_eq!(
+            stdout_of(&out).matches(": applied").count(),
+            2,
+            "{}",
+            stdout_of(&out)
+        );
+    }
+    assert_eq!(parallel.dump(), serial.dump());
+    assert_eq!(parallel.count("SELECT count(*) FROM workers"), 4 * 40);
+    assert!(parallel.count("SELECT count(*) FROM persons WHERE records = 2") >= 30);
+}
