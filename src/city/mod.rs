@@ -2,13 +2,15 @@
 //! feature). One job per file: `schema` (versioned migrations), `ingest` (verify, chain order,
 //! hold and release), `apply` (one batch in one transaction: COPY into staging tables, then
 //! upserts by the merge rule), `persons` (one ID number is one person), `status` (devices,
-//! held batches, gaps).
+//! held batches, gaps), `stats` (the laptop's figures over every laptop), `receipts` (the
+//! signed answer for each batch).
 
 pub mod apply;
 pub mod ingest;
 pub mod persons;
 pub mod receipts;
 pub mod schema;
+pub mod stats;
 pub mod status;
 
 use crate::batch::BatchError;

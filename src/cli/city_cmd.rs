@@ -5,8 +5,9 @@ use super::args::Cli;
 use super::output::{pad, print_json, shown};
 use super::{CmdResult, Failure};
 use crate::city::ingest::{Outcome, Report, inbox_entries, ingest};
-use crate::city::{self, CityError, receipts, schema, status};
+use crate::city::{self, CityError, receipts, schema, stats, status};
 use crate::text::Lang;
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
@@ -19,8 +20,27 @@ pub enum CityCmd {
     Ingest(IngestArgs),
     /// Devices, their last batch, held batches and gaps
     Status(StatusArgs),
+    /// Figures for a period over every laptop, each person counted once
+    Stats(CityStatsArgs),
     /// Make the city's Ed25519 signing key for receipts; prints the public key for laptops
     Keygen(KeygenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CityStatsArgs {
+    #[command(flatten)]
+    pub pg: PgArgs,
+    /// First day of the period, YYYY-MM-DD (default: 1 January of this year)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day of the period, YYYY-MM-DD (default: 31 December of this year)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only workers whose workplace is in this Tianjin district (code, e.g. 120101)
+    #[arg(long)]
+    pub district: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +115,7 @@ pub fn run(cli: &Cli, cmd: &CityCmd) -> CmdResult {
         }
         CityCmd::Ingest(args) => ingest_cmd(args, lang),
         CityCmd::Status(args) => status_cmd(args, lang),
+        CityCmd::Stats(args) => stats_cmd(args, lang),
         CityCmd::Keygen(args) => {
             let public = receipts::keygen(&args.out).map_err(|e| fail(e, lang))?;
             println!("{public}");
@@ -332,6 +353,84 @@ fn status_cmd(args: &StatusArgs, lang: Lang) -> CmdResult {
                 }
             );
         }
+    }
+    Ok(())
+}
+
+fn stats_cmd(args: &CityStatsArgs, lang: Lang) -> CmdResult {
+    use chrono::Datelike;
+    let today = crate::store::Clock::from_env().today();
+    let date = |option: &str, raw: &Option<String>, default: NaiveDate| match raw {
+        None => Ok(default),
+        Some(raw) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+            Failure::invalid(format!(
+                "{option}: {}“{}”",
+                lang.pick(
+                    "日期应为 YYYY-MM-DD 格式，例如 2026-01-31，收到 ",
+                    "a date must look like YYYY-MM-DD, e.g. 2026-01-31; got "
+                ),
+                shown(raw)
+            ))
+        }),
+    };
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let year_end = NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
+    let from = date("--from", &args.from, year_start)?;
+    let to = date("--to", &args.to, year_end)?;
+    if from > to {
+        return Err(Failure::invalid(
+            lang.pick("--from 不能晚于 --to", "--from must not be after --to"),
+        ));
+    }
+    if let Some(d) = &args.district
+        && (d.len() != 6 || !d.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(Failure::invalid(match lang {
+            Lang::Zh => format!("--district：区代码应为 6 位数字，收到“{}”", shown(d)),
+            Lang::En => format!(
+                "--district: a district code is 6 digits; got “{}”",
+                shown(d)
+            ),
+        }));
+    }
+    let mut client = connect_checked(&args.pg, lang)?;
+    let s = stats::compute(&mut client, from, to, args.district.as_deref())
+        .map_err(|e| fail(e, lang))?;
+    if args.json {
+        print_json(&s);
+        return Ok(());
+    }
+    let rows: [(&str, &str, String); 10] = [
+        ("职工（人）", "workers (persons)", s.workers.to_string()),
+        ("其中会员", "members", s.members.to_string()),
+        ("其中登记时入会", "joined here", s.joined_here.to_string()),
+        ("困难职工", "hardship", s.hardship.to_string()),
+        (
+            "合并的重复登记",
+            "records merged into a person",
+            s.merged_records.to_string(),
+        ),
+        ("服务（次）", "services", s.services.to_string()),
+        ("体检", "health checks", s.health.checks.to_string()),
+        (
+            "法律援助案件（期内）",
+            "legal-aid cases in the period",
+            s.legal.cases_in_period.to_string(),
+        ),
+        (
+            "追回金额",
+            "recovered",
+            crate::domain::format_fen(s.legal.recovered_fen),
+        ),
+        (
+            "覆盖（人）",
+            "reached (persons)",
+            format!("{} / {}", s.reach.served, s.reach.registered),
+        ),
+    ];
+    println!("{} – {}", s.from, s.to);
+    for (zh, en, value) in rows {
+        println!("{}{value}", pad(lang.pick(zh, en), 32));
     }
     Ok(())
 }
