@@ -138,7 +138,7 @@ fn ingest_one(client: &mut Client, path: &Path, today: NaiveDate) -> Result<Outc
         h.update(&b);
         hex(&h.finalize())
     });
-    let Some(manifest) = report.manifest.clone().filter(|m| names_itself(m)) else {
+    let Some(manifest) = report.manifest.clone().filter(names_itself) else {
         record_arrival(client, None, manifest_sha.as_deref(), "refused", &path)?;
         return Ok(Outcome::Refused {
             batch_uid: None,
