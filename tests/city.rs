@@ -1016,3 +1016,39 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
         sc["workers"].as_i64().unwrap() - 1
     );
 }
+
+#[test]
+fn a_value_the_database_cannot_hold_refuses_the_batch_with_nothing_applied() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 61);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    // A NUL character (valid JSON, refused by PostgreSQL's text) in the last worker's note.
+    let hostile = copy_batch(&batch, &dir.path().join("hostile"));
+    let text = std::fs::read_to_string(hostile.join("workers.jsonl")).unwrap();
+    let at = text.rfind("\"note\":\"").unwrap() + "\"note\":\"".len();
+    let text = format!("{}\\u0000{}", &text[..at], &text[at..]);
+    std::fs::write(hostile.join("workers.jsonl"), text).unwrap();
+    rehash(&hostile);
+    assert!(is_complete_batch(&hostile));
+
+    db.init(dir.path());
+    let output = db.ingest(dir.path(), &[&hostile]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout_of(&output));
+    assert!(
+        stdout_of(&output).contains("refused whole"),
+        "{}",
+        stdout_of(&output)
+    );
+    for table in ["workers", "events", "services", "persons", "conflicts"] {
+        assert_eq!(
+            db.count(&format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        db.count("SELECT count(*) FROM batches WHERE status = 'refused'"),
+        1
+    );
+}

@@ -160,9 +160,9 @@ fn ingest_one(client: &mut Client, path: &Path, today: NaiveDate) -> Result<Outc
                 // text, a number beyond 64 bits): the batch is refused like any other.
                 let detail = e.as_db_error().map(|d| d.message().to_string());
                 let problem = Problem {
-                    file: MANIFEST_FILE.into(),
+                    file: "*.jsonl".into(),
                     line: None,
-                    kind: ProblemKind::ManifestUnreadable(detail.unwrap_or_else(|| e.to_string())),
+                    kind: ProblemKind::InvalidJson(detail.unwrap_or_else(|| e.to_string())),
                 };
                 return refuse(client, &manifest, &manifest_sha, &path, vec![problem]);
             }
