@@ -1052,3 +1052,75 @@ fn a_value_the_database_cannot_hold_refuses_the_batch_with_nothing_applied() {
         1
     );
 }
+
+/// Batches, records, persons and conflicts at once: what a killed ingester may leave.
+fn settled(db: &CityDb) -> (i64, i64, i64, i64, i64) {
+    (
+        db.count("SELECT count(*) FROM batches"),
+        db.count("SELECT count(*) FROM workers"),
+        db.count("SELECT count(*) FROM services"),
+        db.count("SELECT count(*) FROM persons"),
+        db.count("SELECT count(*) FROM devices"),
+    )
+}
+
+#[test]
+fn an_ingester_killed_at_any_moment_leaves_the_batch_unapplied_or_whole() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let laptop = demo_db(d, "a.db", 1500, 71);
+    let batch = export(&laptop, &d.join("out"), &[]);
+    db.init(d);
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"))
+            .env("JINGONG_DATA_DIR", d.join("data"))
+            .args(["--lang", "en", "city", "ingest", "--pg", &db.conninfo])
+            .arg(&batch)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let reset = || {
+        db.client()
+            .batch_execute(
+                "TRUNCATE receipts, conflicts, arrivals, batches, services, events, workers,
+                          persons, devices",
+            )
+            .unwrap();
+    };
+    let started = std::time::Instant::now();
+    assert!(spawn().wait().unwrap().success());
+    let whole = settled(&db);
+    assert_eq!(whole, (1, 1500, 4500, 1500, 1));
+    let span = started.elapsed().as_millis() as u64 + 1;
+    reset();
+
+    // 30 kills spread over one and a half runs (a run's length varies with the machine's
+    // load), each shifted by a fixed pseudo-random jitter.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (mut before, mut after) = (0, 0);
+    for i in 0..30u64 {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let at = span * i / 20 + (seed >> 33) % (span / 20 + 1);
+        let mut child = spawn();
+        std::thread::sleep(std::time::Duration::from_millis(at));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let state = settled(&db);
+        if state == whole {
+            after += 1;
+            reset();
+        } else {
+            assert_eq!(state, (0, 0, 0, 0, 0), "kill {i} at {at} ms left a part");
+            before += 1;
+        }
+    }
+    // The batch still goes in whole after all that.
+    assert!(spawn().wait().unwrap().success());
+    assert_eq!(settled(&db), whole);
+    eprintln!("killed 30 times: {before} left nothing, {after} left the batch whole");
+}
