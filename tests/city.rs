@@ -9,6 +9,7 @@ mod common;
 
 use common::*;
 use jingong::store::Store;
+use rusqlite::OptionalExtension;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -622,10 +623,11 @@ fn receipt_status(laptop: &Path, batch_uid: &str) -> Option<String> {
     rusqlite::Connection::open(laptop)
         .unwrap()
         .query_row(
-            "SELECT receipt_status FROM batch WHERE uid = ?1",
+            "SELECT status FROM batch_receipt WHERE batch_uid = ?1",
             [batch_uid],
             |r| r.get(0),
         )
+        .optional()
         .unwrap()
 }
 

@@ -38,8 +38,9 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT manifest_sha256, receipt_status FROM batch
-                  WHERE uid = ?1 AND direction = 'exported' AND status = 'complete'",
+                "SELECT b.manifest_sha256, r.status
+                   FROM batch b LEFT JOIN batch_receipt r ON r.batch_uid = b.uid
+                  WHERE b.uid = ?1 AND b.direction = 'exported' AND b.status = 'complete'",
                 [batch_uid],
                 |r| {
                     Ok(ExportedBatch {
@@ -55,8 +56,11 @@ impl Store {
     pub fn record_receipt(&mut self, batch_uid: &str, status: &str, reasons: &str) -> Result<()> {
         let now = self.clock.stamp();
         self.conn.execute(
-            "UPDATE batch SET receipt_status = ?2, receipt_reasons = ?3, receipt_at = ?4
-              WHERE uid = ?1 AND direction = 'exported'",
+            "INSERT INTO batch_receipt (batch_uid, status, reasons, imported_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (batch_uid) DO UPDATE
+                SET status = excluded.status, reasons = excluded.reasons,
+                    imported_at = excluded.imported_at",
             params![batch_uid, status, reasons, now],
         )?;
         Ok(())

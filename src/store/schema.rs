@@ -780,12 +780,15 @@ CREATE INDEX conflict_signature ON conflict(signature) WHERE signature <> '';
 "#;
 
 /// The city's receipt for an exported batch: `received`, `held` or `returned` (refused, with
-/// the reasons as JSON), and when it was imported here.
+/// the reasons as JSON), and when it was imported here. A table of its own (not columns of
+/// `batch`) so the migration can run again over a database an older test rewound.
 const MIGRATION_9: &str = r#"
-ALTER TABLE batch ADD COLUMN receipt_status TEXT
-    CHECK (receipt_status IS NULL OR receipt_status IN ('received', 'held', 'returned'));
-ALTER TABLE batch ADD COLUMN receipt_reasons TEXT NOT NULL DEFAULT '[]';
-ALTER TABLE batch ADD COLUMN receipt_at TEXT;
+CREATE TABLE IF NOT EXISTS batch_receipt (
+    batch_uid   TEXT PRIMARY KEY REFERENCES batch(uid),
+    status      TEXT NOT NULL CHECK (status IN ('received', 'held', 'returned')),
+    reasons     TEXT NOT NULL DEFAULT '[]',
+    imported_at TEXT NOT NULL
+);
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what
