@@ -14,7 +14,35 @@ pub struct ExportedBatch {
     pub receipt_status: Option<String>,
 }
 
+/// The city's answer recorded for a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchReceipt {
+    /// `received`, `held` or `returned`.
+    pub status: String,
+    /// JSON array of the refused records (file, line, zh, en).
+    pub reasons: String,
+    pub imported_at: String,
+}
+
 impl Store {
+    /// The receipt imported for a batch, if any.
+    pub fn batch_receipt(&self, batch_uid: &str) -> Result<Option<BatchReceipt>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT status, reasons, imported_at FROM batch_receipt WHERE batch_uid = ?1",
+                [batch_uid],
+                |r| {
+                    Ok(BatchReceipt {
+                        status: r.get(0)?,
+                        reasons: r.get(1)?,
+                        imported_at: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     /// The city's public keys (hex), in the order set.
     pub fn city_keys(&self) -> Result<Vec<String>> {
         Ok(meta_get(&self.conn, CITY_KEYS)?

@@ -123,6 +123,32 @@ fn receipts_are_signed_and_the_laptop_accepts_only_its_own_from_the_city_key() {
         receipt_status(&laptop, &uid_of(&second)).as_deref(),
         Some("returned")
     );
+    // The batches list says so, with the city's reasons.
+    let listed = jingong(&laptop)
+        .args(["batches", "--json"])
+        .output()
+        .unwrap();
+    let listed: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let returned = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["uid"] == uid_of(&second).as_str())
+        .unwrap();
+    assert_eq!(returned["receipt"], "returned");
+    assert!(
+        returned["receipt_reasons"][0]["en"]
+            .as_str()
+            .unwrap()
+            .contains("SHA-256"),
+        "{returned}"
+    );
+    let text = jingong(&laptop).arg("batches").output().unwrap();
+    assert!(
+        stdout_of(&text).contains("complete · received"),
+        "{}",
+        stdout_of(&text)
+    );
 
     // A forged count breaks the signature; the batch keeps its status.
     let forged = d.join("forged.json");
