@@ -10,12 +10,15 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+#[cfg(feature = "city")]
+pub mod city;
 pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod failure;
 pub mod logging;
 pub mod paperwork;
+pub mod receipt;
 pub mod safe_text;
 pub mod session;
 pub mod store;

@@ -3,11 +3,14 @@
 
 mod args;
 mod batch_cmd;
+#[cfg(feature = "city")]
+mod city_cmd;
 mod corrections_cmd;
 mod demo_cmd;
 mod event_cmd;
 mod key_cmd;
 mod output;
+mod receipt_cmd;
 mod records;
 mod roster_cmd;
 mod sheet_cmd;
@@ -98,6 +101,8 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Rekey) => key_cmd::rekey(&cli),
         Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
         Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),
+        #[cfg(feature = "city")]
+        Some(Command::City(cmd)) => city_cmd::run(&cli, cmd),
     }
     .inspect_err(|f| tracing::info!(code = f.code, "command refused"))
 }

@@ -16,6 +16,7 @@ pub mod events;
 pub mod legal_cases;
 pub mod officer;
 pub mod period;
+pub mod receipts;
 pub mod roster_changes;
 pub mod roster_import;
 pub mod schema;

@@ -280,7 +280,10 @@ fn violations(root: &Path) -> BTreeSet<Violation> {
                 }
             }
         }
-        if !file.starts_with("src/store/") && lexed.strings.iter().any(|s| looks_like_sql(s)) {
+        // The city side (feature `city`) is a store of its own, on PostgreSQL: its SQL stays in
+        // src/city, as the laptop's stays in src/store.
+        let a_store = file.starts_with("src/store/") || file.starts_with("src/city/");
+        if !a_store && lexed.strings.iter().any(|s| looks_like_sql(s)) {
             add("SQL outside src/store", &file, "");
         }
     }
