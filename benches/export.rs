@@ -9,7 +9,6 @@
 
 use jingong::batch::export::{ExportOptions, ExportOutcome, export};
 use jingong::demo::{DemoOptions, fill};
-use jingong::domain::Officer;
 use jingong::store::Store;
 use jingong::store::batch_queries::{
     PENDING_EVENTS_SQL, PENDING_SERVICES_SQL, PENDING_WORKERS_SQL,
@@ -36,11 +35,7 @@ fn base_db(dir: &Path, workers: u64) -> PathBuf {
     let _ = std::fs::remove_file(&partial);
     let mut store = Store::open(&partial).expect("open");
     store
-        .set_officer(&Officer {
-            name: "李明".into(),
-            organisation: "和平区总工会".into(),
-            district_code: "120101".into(),
-        })
+        .set_officer(&jingong::testing::officer())
         .expect("officer");
     let started = Instant::now();
     fill(

@@ -5,8 +5,8 @@
 //! BENCHMARKS.md. Ratios are measured in the same run, so a noisy machine moves both sides.
 
 use jingong::demo::{DemoOptions, fill};
+use jingong::domain::WorkerInput;
 use jingong::domain::validate::{ServiceDraft, validate_service};
-use jingong::domain::{Officer, WorkerInput};
 use jingong::store::{Period, StatsQuery, Store};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -63,14 +63,6 @@ fn parse_options() -> Options {
     }
 }
 
-fn officer() -> Officer {
-    Officer {
-        name: "李明".into(),
-        organisation: "和平区总工会".into(),
-        district_code: "120101".into(),
-    }
-}
-
 /// Percentiles of a set of durations, in milliseconds.
 struct Summary {
     p50: f64,
@@ -120,7 +112,9 @@ fn demo_db(o: &Options) -> (PathBuf, Option<f64>) {
         let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
     }
     let mut store = Store::open(&partial).expect("open");
-    store.set_officer(&officer()).expect("officer");
+    store
+        .set_officer(&jingong::testing::officer())
+        .expect("officer");
     let started = Instant::now();
     fill(
         &mut store,
@@ -312,7 +306,9 @@ fn bench_commits(o: &Options, report: &mut String) {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     let mut store = Store::open(&path).expect("open");
-    store.set_officer(&officer()).expect("officer");
+    store
+        .set_officer(&jingong::testing::officer())
+        .expect("officer");
     let mut rng = jingong::demo::Rng::new(99);
     let n = if o.workers <= 20_000 { 200 } else { 1000 };
     let mut register = Vec::with_capacity(n);

@@ -1,15 +1,17 @@
 //! What each fuzz target runs on one input, shared by the fuzz targets and by
-//! `tests/fuzz_inputs.rs`, which replays the seeds and every input that once failed.
+//! `tests/it/fuzz_inputs.rs`, which replays the seeds and every input that once failed.
 //! Each function panics if the code under test misbehaves; returning means the input passed.
 #![allow(dead_code)] // each fuzz target uses one of these
 
 use chrono::NaiveDate;
 use jingong::batch::format::RecordKind;
+use jingong::batch::merge::{ImportOutcome, import_source};
 use jingong::batch::roster::roster_from_bytes;
 use jingong::batch::source::BatchSource;
-use jingong::batch::verify::{VerifyOptions, verify_source};
+use jingong::batch::verify::{Known, VerifyOptions, verify_source};
 use jingong::domain::idcard::{check_digit, clean_id_input, mask_id_number, parse_id_number};
 use jingong::domain::validate::validate_worker;
+use jingong::store::Store;
 use std::path::Path;
 
 fn today() -> NaiveDate {
@@ -54,30 +56,34 @@ const NAMES: [&str; 4] = [
     "services.jsonl",
 ];
 
-/// A batch as the receiving side verifies it: a zip (the input starts with a zip's
-/// signature), or the four files of a batch folder joined by a separator line, in the
-/// order manifest, workers, events, services.
+/// The batch an input stands for: a zip (the input starts with a zip's signature), or the
+/// four files of a batch folder joined by a separator line, in the order manifest, workers,
+/// events, services. `None` when the zip cannot be opened at all.
+fn batch_source(data: &[u8], path: &Path) -> Option<BatchSource> {
+    if data.starts_with(b"PK\x03\x04") {
+        return BatchSource::from_zip(path, Box::new(std::io::Cursor::new(data.to_vec()))).ok();
+    }
+    let mut files = Vec::new();
+    let mut rest = data;
+    for name in NAMES {
+        let end = rest
+            .windows(SEPARATOR.len())
+            .position(|w| w == SEPARATOR)
+            .unwrap_or(rest.len());
+        files.push((name.to_string(), rest[..end].to_vec()));
+        rest = rest.get(end + SEPARATOR.len()..).unwrap_or(&[]);
+    }
+    Some(BatchSource::from_memory(path, files))
+}
+
+/// A batch as the receiving side verifies it.
 pub fn batch(data: &[u8]) {
     let path = Path::new("fuzz-batch");
-    let mut source = if data.starts_with(b"PK\x03\x04") {
-        match BatchSource::from_zip(path, Box::new(std::io::Cursor::new(data.to_vec()))) {
-            Ok(source) => source,
-            Err(_) => return,
-        }
-    } else {
-        let mut files = Vec::new();
-        let mut rest = data;
-        for name in NAMES {
-            let end = rest
-                .windows(SEPARATOR.len())
-                .position(|w| w == SEPARATOR)
-                .unwrap_or(rest.len());
-            files.push((name.to_string(), rest[..end].to_vec()));
-            rest = rest.get(end + SEPARATOR.len()..).unwrap_or(&[]);
-        }
-        BatchSource::from_memory(path, files)
+    let Some(mut source) = batch_source(data, path) else {
+        return;
     };
-    let mut unknown = |_kind: RecordKind, _uid: &str| -> jingong::batch::Result<bool> { Ok(false) };
+    let mut unknown =
+        |_kind: RecordKind, _uid: &str| -> jingong::batch::Result<Known> { Ok(Known::No) };
     let _ = verify_source(
         &mut source,
         VerifyOptions {
@@ -85,4 +91,78 @@ pub fn batch(data: &[u8]) {
             references: Some(&mut unknown),
         },
     );
+}
+
+/// Row counts of every table a merge writes.
+fn table_counts(store: &Store) -> Vec<i64> {
+    [
+        "batch",
+        "batch_item",
+        "worker",
+        "event",
+        "service",
+        "conflict",
+        "audit",
+        "officer",
+    ]
+    .iter()
+    .map(|t| {
+        store
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .expect("count")
+    })
+    .collect()
+}
+
+/// A batch merged into a database in memory, as `import batch` does: never a panic; a
+/// refused batch changes no table and leaves no transaction open; an imported one is
+/// recorded complete, and importing it again changes nothing.
+pub fn import_batch(data: &[u8]) {
+    let _ = import_batch_imported(data);
+}
+
+/// `import_batch`, saying whether the batch was imported (the seeds must reach that far).
+pub fn import_batch_imported(data: &[u8]) -> bool {
+    let path = Path::new("fuzz-batch");
+    let Some(mut source) = batch_source(data, path) else {
+        return false;
+    };
+    let mut store = Store::open_in_memory().expect("store in memory");
+    let before = table_counts(&store);
+    let outcome = import_source(&mut store, &mut source, path);
+    assert!(store.conn().is_autocommit(), "a transaction was left open");
+    match outcome {
+        Err(_) => {
+            assert_eq!(
+                table_counts(&store),
+                before,
+                "a refused batch changed the database"
+            );
+            false
+        }
+        Ok(ImportOutcome::AlreadyHere { .. }) => panic!("an empty database had the batch"),
+        Ok(ImportOutcome::Imported(summary)) => {
+            let status: String = store
+                .conn()
+                .query_row(
+                    "SELECT status FROM batch WHERE uid = ?1",
+                    [&summary.batch_uid],
+                    |r| r.get(0),
+                )
+                .expect("the imported batch is recorded");
+            assert_eq!(status, "complete");
+            let after = table_counts(&store);
+            let Some(mut again) = batch_source(data, path) else {
+                panic!("the same input opens twice");
+            };
+            let second = import_source(&mut store, &mut again, path);
+            assert!(
+                matches!(second, Ok(ImportOutcome::AlreadyHere { .. })),
+                "the same batch again: {second:?}"
+            );
+            assert_eq!(table_counts(&store), after);
+            true
+        }
+    }
 }

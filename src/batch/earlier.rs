@@ -3,14 +3,14 @@
 //! to the one being verified and followed through `previous_batch_uid`, so only the chain the
 //! batch itself names counts.
 
-use super::format::{BATCH_NAME_PREFIX, MANIFEST_FILE, Manifest, RecordKind};
-use super::source::BatchSource;
-use super::verify::{VerifyOptions, VerifyReport, uuid_bits, verify_path};
+use super::format::{BATCH_NAME_PREFIX, MAX_LINE_BYTES, Manifest, RecordKind};
+use super::source::{BatchSource, Line, for_each_line};
+use super::verify::{Known, VerifyOptions, VerifyReport, uuid_bits, verify_path};
 use super::{BatchError, Result};
 use crate::store::Store;
+use crate::store::batch_queries::birth_date_of_worker;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 pub struct EarlierBatches {
@@ -75,19 +75,35 @@ impl EarlierBatches {
                 self.missing = Some(previous);
                 break;
             };
+            // An earlier batch is as untrusted as this one: read within its manifest's sizes
+            // and the longest line a record can have.
+            let manifest = manifest_of(&path)?;
             let mut source = BatchSource::open(&path)?;
             for kind in RecordKind::ALL {
-                let reader = source.open_file(kind.file_name())?;
-                for line in reader.lines() {
-                    let line = line.map_err(|e| BatchError::io(&path, e))?;
-                    if let Ok(UidOnly { uid }) = serde_json::from_str(&line)
-                        && let Some(bits) = uuid_bits(&uid)
-                    {
-                        sets[kind as usize].insert(bits);
-                    }
-                }
+                let declared = manifest
+                    .files
+                    .iter()
+                    .find(|f| f.name == kind.file_name())
+                    .map_or(0, |f| f.bytes);
+                let file_path = path.join(kind.file_name());
+                let mut reader = source.open_file(kind.file_name(), declared.saturating_add(1))?;
+                for_each_line(
+                    &file_path,
+                    &mut *reader,
+                    MAX_LINE_BYTES,
+                    |_| {},
+                    |_, line| {
+                        if let Line::Text(line) = line
+                            && let Ok(UidOnly { uid }) = serde_json::from_slice(line)
+                            && let Some(bits) = uuid_bits(&uid)
+                        {
+                            sets[kind as usize].insert(bits);
+                        }
+                        Ok(())
+                    },
+                )?;
             }
-            let next = manifest_of(&path)?.previous_batch_uid;
+            let next = manifest.previous_batch_uid;
             self.chain.push(path);
             match next {
                 Some(p) => previous = p,
@@ -107,13 +123,18 @@ pub fn verify_in_context(
     today: NaiveDate,
 ) -> Result<VerifyReport> {
     let mut earlier = EarlierBatches::new(path);
-    let mut resolve = |kind: RecordKind, uid: &str| -> Result<bool> {
-        if let Some(store) = store
-            && store.record_exists(kind.table(), uid)?
-        {
-            return Ok(true);
+    let mut resolve = |kind: RecordKind, uid: &str| -> Result<Known> {
+        if let Some(store) = store {
+            if kind == RecordKind::Worker
+                && let Some(born) = birth_date_of_worker(store.conn(), uid)?
+            {
+                return Ok(Known::WorkerBorn(born));
+            }
+            if store.record_exists(kind.table(), uid)? {
+                return Ok(Known::Yes);
+            }
         }
-        earlier.knows(kind, uid)
+        Ok(earlier.knows(kind, uid)?.into())
     };
     verify_path(
         path,
@@ -125,7 +146,7 @@ pub fn verify_in_context(
 }
 
 fn manifest_of(path: &Path) -> Result<Manifest> {
-    let bytes = BatchSource::open(path)?.read_to_vec(MANIFEST_FILE)?;
+    let bytes = BatchSource::open(path)?.read_manifest_bytes()?;
     serde_json::from_slice(&bytes).map_err(|_| BatchError::NotABatch {
         path: path.to_path_buf(),
     })

@@ -96,7 +96,8 @@ pub enum ExportOutcome {
     },
 }
 
-/// Named points where `JINGONG_EXPORT_CRASH_AT` aborts the process, for the crash tests.
+/// Named points where `JINGONG_EXPORT_CRASH_AT` aborts the process, for the crash tests. Only
+/// builds with the `testing` feature (test builds) read the variable.
 pub const CRASH_POINTS: &[&str] = &[
     "locked",
     "announced",
@@ -114,8 +115,15 @@ pub const CRASH_POINTS: &[&str] = &[
 struct CrashAt(Option<String>);
 
 impl CrashAt {
+    #[cfg(feature = "testing")]
     fn from_env() -> CrashAt {
         CrashAt(std::env::var("JINGONG_EXPORT_CRASH_AT").ok())
+    }
+
+    /// An officer's build has no crash hook: nothing in the environment can abort an export.
+    #[cfg(not(feature = "testing"))]
+    fn from_env() -> CrashAt {
+        CrashAt(None)
     }
 
     /// Dies like a power cut would: no destructors, no flushing of buffers.
@@ -532,6 +540,7 @@ fn header<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<Record
         created_at: text(row, 6)?,
         updated_at: text(row, 7)?,
         deleted_at,
+        reason: None,
     })
 }
 
@@ -670,7 +679,8 @@ fn mark_from_file(
 ) -> Result<()> {
     let mut source = BatchSource::open(path)?;
     let file_path = path.join(kind.file_name());
-    let mut reader = source.open_file(kind.file_name())?;
+    // This laptop's own batch, just written and verified: its size is known and trusted.
+    let mut reader = source.open_file(kind.file_name(), u64::MAX)?;
     let mut line = Vec::new();
     loop {
         line.clear();
@@ -723,7 +733,7 @@ fn recover_unfinished_locked(store: &mut Store, crash: &CrashAt) -> Result<Vec<R
         };
         match verdict {
             Some((true, report)) if report.is_valid() => {
-                let manifest_bytes = BatchSource::open(&path)?.read_to_vec(MANIFEST_FILE)?;
+                let manifest_bytes = BatchSource::open(&path)?.read_manifest_bytes()?;
                 mark_exported(
                     store,
                     row.id,

@@ -1,4 +1,4 @@
-//! Batch format version 1: the manifest and one record type per data file. The same types
+//! The batch format (versions 1 and 2): the manifest and one record type per data file. The same types
 //! serialise on export (borrowing straight from SQLite rows) and deserialise on verify and
 //! import (owning their text), so the writer and the readers cannot drift apart.
 
@@ -6,7 +6,24 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 pub const FORMAT_NAME: &str = "jingong-batch";
+/// The format version `export` writes.
 pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this program reads. Version 2 adds tombstone reasons and
+/// erasures (docs/batch-format.md); a newer one is refused with a request to update jingong.
+pub const NEWEST_FORMAT_VERSION: u32 = 2;
+
+/// The longest line of a valid record, in bytes. The longest record is a service: four long
+/// texts (note, findings, description and, from format 2, reason: `LONG_TEXT` characters
+/// each) and at most eight short ones (place, provider, blood pressure, consent_by, the
+/// officer's name and organisation, status, category: `SHORT_TEXT` each). JSON may write one
+/// character as two `\uXXXX` escapes (a character outside the BMP), 12 bytes. Everything
+/// else (field names, uids, dates, numbers, punctuation: under 50 fields) fits in 4 KiB.
+pub const MAX_LINE_BYTES: usize =
+    (4 * crate::domain::validate::LONG_TEXT + 8 * crate::domain::validate::SHORT_TEXT) * 12 + 4096;
+
+/// The reason codes an erasure (format 2) may carry: a worker's request (PIPL art. 47),
+/// consent withdrawn, or the retention period ended.
+pub const ERASURE_REASONS: [&str; 3] = ["request", "consent_withdrawn", "retention_expired"];
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const WORKERS_FILE: &str = "workers.jsonl";
@@ -49,6 +66,9 @@ pub struct FileEntry {
 pub enum Op {
     Upsert,
     Delete,
+    /// Format 2: the record's personal data is erased; the line carries uid, version, op and
+    /// reason only (`ErasureRecord`).
+    Erase,
 }
 
 impl Op {
@@ -95,6 +115,28 @@ pub struct RecordHeader<'a> {
     pub created_at: Cow<'a, str>,
     pub updated_at: Cow<'a, str>,
     pub deleted_at: Option<Cow<'a, str>>,
+    /// Format 2: why a record was withdrawn (`op` = `delete`), free text with a note's limits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Cow<'a, str>>,
+}
+
+/// Format 2: an erasure tombstone. Nothing but these four fields may be present: the point
+/// of an erasure is that no personal data travels with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErasureRecord<'a> {
+    pub uid: Cow<'a, str>,
+    pub version: i64,
+    pub op: Op,
+    /// One of `ERASURE_REASONS`.
+    pub reason: Cow<'a, str>,
+}
+
+/// Only the `op` of a line, to tell an erasure from a damaged record once the full parse
+/// failed.
+#[derive(Deserialize)]
+pub struct OpOnly {
+    pub op: Option<Op>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,13 +24,13 @@
 
 use super::export::{self, lock_database};
 use super::format::{
-    EventRecord, MANIFEST_FILE, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
-    WorkerRecord,
+    EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader, RecordKind,
+    ServiceRecord, WorkerRecord,
 };
 use super::fsio::sha256_hex;
 use super::person;
-use super::source::BatchSource;
-use super::verify::{VerifyOptions, verify_source};
+use super::source::{BatchSource, BoundedLines};
+use super::verify::{Known, VerifyOptions, verify_source};
 use super::{BatchError, Result};
 use crate::domain::{HealthCheck, LegalAid};
 use crate::store::Store;
@@ -41,7 +41,6 @@ use crate::store::workers::audit;
 use crate::text::Lang;
 use chrono::NaiveDate;
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,25 +152,41 @@ pub fn refused_line(refused: usize, lang: Lang) -> String {
 
 fn read_manifest(path: &Path) -> Result<Manifest> {
     let mut source = BatchSource::open(path)?;
-    let bytes = source.read_to_vec(MANIFEST_FILE)?;
+    let bytes = source.read_manifest_bytes()?;
     serde_json::from_slice(&bytes).map_err(|_| BatchError::NotABatch {
         path: path.to_path_buf(),
     })
 }
 
 fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
-    let today = store.clock().today();
     let mut source = BatchSource::open(path)?;
+    import_source(store, &mut source, path)
+}
+
+/// Verifies and merges a batch already opened (a folder, a zip, or files in memory for the
+/// fuzz target); `path` names it in messages and in the batch table.
+pub fn import_source(
+    store: &mut Store,
+    source: &mut BatchSource,
+    path: &Path,
+) -> Result<ImportOutcome> {
+    let today = store.clock().today();
     let report = {
         let conn = store.conn();
-        let mut known = |kind: RecordKind, uid: &str| -> Result<bool> {
-            Ok(q::rowid_of(conn, kind.table(), uid)?.is_some()
+        let mut known = |kind: RecordKind, uid: &str| -> Result<Known> {
+            if kind == RecordKind::Worker
+                && let Some(born) = q::birth_date_of_worker(conn, uid)?
+            {
+                return Ok(Known::WorkerBorn(born));
+            }
+            Ok((q::rowid_of(conn, kind.table(), uid)?.is_some()
                 || (kind == RecordKind::Worker
                     && (q::link_of(conn, uid)?.is_some()
                         || q::worker_held_in_conflict(conn, uid)?.is_some())))
+            .into())
         };
         verify_source(
-            &mut source,
+            source,
             VerifyOptions {
                 today,
                 references: Some(&mut known),
@@ -185,15 +200,25 @@ fn import_one(store: &mut Store, path: &Path) -> Result<ImportOutcome> {
         });
     }
     let manifest = report.manifest.expect("a valid batch has a manifest");
-    if store.batch_by_uid(&manifest.batch_uid)?.is_some() {
+    let manifest_sha = sha256_hex(&source.read_manifest_bytes()?);
+    if let Some(here) = store.batch_by_uid(&manifest.batch_uid)? {
+        // Same uid, same manifest (so the same files, by their hashes): already here. A
+        // different manifest under a used uid is another batch; saying "already imported"
+        // would drop it without anyone noticing. Rows from before manifests were hashed
+        // have no hash to compare.
+        if !here.manifest_sha256.is_empty() && here.manifest_sha256 != manifest_sha {
+            return Err(BatchError::BatchUidReused {
+                path: path.to_path_buf(),
+                batch_uid: manifest.batch_uid,
+            });
+        }
         return Ok(ImportOutcome::AlreadyHere {
             path: path.to_path_buf(),
             batch_uid: manifest.batch_uid,
         });
     }
-    let manifest_sha = sha256_hex(&source.read_to_vec(MANIFEST_FILE)?);
     store.conn().execute_batch("BEGIN IMMEDIATE")?;
-    let result = apply(store, &mut source, path, &manifest, &manifest_sha);
+    let result = apply(store, source, path, &manifest, &manifest_sha);
     match result {
         Ok(summary) => {
             store.conn().execute_batch("COMMIT")?;
@@ -378,10 +403,17 @@ fn apply(
     for kind in RecordKind::ALL {
         let table = kind.table();
         let file_path = path.join(kind.file_name());
-        let reader = source.open_file(kind.file_name())?;
-        for line in reader.lines() {
-            let line = line.map_err(|e| BatchError::io(&file_path, e))?;
-            let bad = |e: serde_json::Error| BatchError::io(&file_path, e.into());
+        let listed = manifest
+            .files
+            .iter()
+            .find(|f| f.name == kind.file_name())
+            .expect("a verified batch lists every data file");
+        let reader = source.open_file(kind.file_name(), listed.bytes.saturating_add(1))?;
+        let mut lines = BoundedLines::new(reader, file_path.clone(), MAX_LINE_BYTES);
+        while let Some((line_no, text)) = lines.next_line()? {
+            // Owned, as `lines()` gave it before: the merge below borrows it as `&line`.
+            let line = text.to_string();
+            let bad = |e: serde_json::Error| unparsed_line(&file_path, kind, line_no, &line, e);
             counts[kind as usize] += 1;
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
@@ -468,9 +500,48 @@ fn apply(
                 header.version
             ])?;
         }
+        // The files are read a second time here; one changed since it was verified is
+        // refused (the transaction is rolled back by the caller).
+        let actual = lines.sha256();
+        if actual != listed.sha256 {
+            let mut problems = super::verify::Problems::default();
+            problems.push(super::verify::Problem::new(
+                kind.file_name(),
+                None,
+                super::verify::ProblemKind::HashMismatch {
+                    manifest: listed.sha256.clone(),
+                    actual,
+                },
+            ));
+            return Err(BatchError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
+        }
     }
     q::complete_batch(conn, batch_id, counts, manifest_sha)?;
     Ok(summary)
+}
+
+/// A line that does not parse as a record although the batch was verified: an erasure
+/// (format 2), which this merge cannot apply yet and must not skip, or a damaged line.
+fn unparsed_line(
+    file_path: &Path,
+    kind: RecordKind,
+    line_no: u64,
+    line: &str,
+    e: serde_json::Error,
+) -> BatchError {
+    match serde_json::from_str::<OpOnly>(line) {
+        Ok(OpOnly {
+            op: Some(Op::Erase),
+        }) => BatchError::ErasureNotApplied {
+            path: file_path.parent().unwrap_or(file_path).to_path_buf(),
+            file: kind.file_name(),
+            line: line_no,
+        },
+        _ => BatchError::io(file_path, e.into()),
+    }
 }
 
 /// Keeps the local edit of row `id` over the incoming `header`: the incoming copy is in the
@@ -483,7 +554,7 @@ fn keep_local_edit(
     id: i64,
     incoming: &RecordHeader,
 ) -> Result<()> {
-    let version = incoming.version + 1;
+    let version = crate::store::version::next_version(incoming.version)?;
     q::renumber_local_edit(conn, table, id, version, now)?;
     let officer_id: i64 = conn.query_row(
         &format!("SELECT officer_id FROM {table} WHERE id = ?1"),

@@ -5,6 +5,8 @@ pub mod export;
 pub mod format;
 pub mod merge;
 pub mod person;
+pub mod problems;
+pub mod record_rules;
 pub mod resolve;
 pub mod roster;
 pub mod source;
@@ -39,11 +41,31 @@ pub enum BatchError {
     Zip { path: PathBuf, message: String },
     #[error("{path}: {message}")]
     Workbook { path: PathBuf, message: String },
+    /// A symbolic link, FIFO, device … where a batch file should be: never opened.
+    #[error("{path}: not a regular file ({kind:?})")]
+    NotRegularFile {
+        path: PathBuf,
+        kind: source::EntryKind,
+    },
+    #[error("{path}: two zip entries have the same name")]
+    DuplicateZipEntry { path: PathBuf },
+    #[error("{path}: longer than {limit} bytes")]
+    TooLarge { path: PathBuf, limit: u64 },
+    /// The batch uid was seen here with another manifest: not the same batch.
+    #[error("{path}: batch uid {batch_uid} already used by a different batch")]
+    BatchUidReused { path: PathBuf, batch_uid: String },
+    /// An erasure tombstone (format 2) reached the merge, which cannot apply one yet.
+    #[error("{path}: {file}:{line}: erasure cannot be applied")]
+    ErasureNotApplied {
+        path: PathBuf,
+        file: &'static str,
+        line: u64,
+    },
     /// The batch failed verification; the report lists every problem.
     #[error("invalid batch {path}")]
     Invalid {
         path: PathBuf,
-        problems: Vec<verify::Problem>,
+        problems: verify::Problems,
     },
 }
 
@@ -80,27 +102,76 @@ impl BatchError {
                 Lang::Zh => format!("{}：无法写入 Excel 文件：{message}", path.display()),
                 Lang::En => format!("{}: cannot write the workbook: {message}", path.display()),
             },
+            BatchError::NotRegularFile { path, kind } => match lang {
+                Lang::Zh => format!(
+                    "{}：是{}，不是普通文件，拒绝读取（批次中只能有普通文件）",
+                    path.display(),
+                    kind.describe(lang)
+                ),
+                Lang::En => format!(
+                    "{}: is {}, not a regular file; refused (a batch holds regular files only)",
+                    path.display(),
+                    kind.describe(lang)
+                ),
+            },
+            BatchError::DuplicateZipEntry { path } => match lang {
+                Lang::Zh => format!(
+                    "{}：zip 中有两个同名文件，无法确定应读哪一个，整批拒收",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{}: the zip holds two entries of the same name; which one is meant cannot be known, refused whole",
+                    path.display()
+                ),
+            },
+            BatchError::TooLarge { path, limit } => match lang {
+                Lang::Zh => format!("{}：超过 {limit} 字节的上限，拒绝读取", path.display()),
+                Lang::En => format!(
+                    "{}: longer than the {limit}-byte limit; refused",
+                    path.display()
+                ),
+            },
+            BatchError::BatchUidReused { path, batch_uid } => match lang {
+                Lang::Zh => format!(
+                    "{}：批次编号 {batch_uid} 已用于另一个内容不同的批次（清单不同）：这是用了旧编号的另一个批次，整批拒收",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{}: batch uid {batch_uid} was already used by a batch with a different manifest: a different batch under a used name, refused whole",
+                    path.display()
+                ),
+            },
+            BatchError::ErasureNotApplied { path, file, line } => match lang {
+                Lang::Zh => format!(
+                    "{}：{file}:{line}：这是一条删除个人信息（erase）记录，本程序尚不能执行，整批拒收，未作任何改动；请升级 jingong",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{}: {file}:{line}: an erasure (op erase) that this program cannot apply yet; the batch was refused whole and nothing changed: update jingong",
+                    path.display()
+                ),
+            },
             BatchError::Invalid { path, problems } => {
                 let mut text = match lang {
                     Lang::Zh => format!(
                         "{}：批次校验未通过，共 {} 个问题，整批拒收：",
                         path.display(),
-                        problems.len()
+                        problems.count()
                     ),
                     Lang::En => format!(
                         "{}: the batch failed verification with {} problem(s) and was refused whole:",
                         path.display(),
-                        problems.len()
+                        problems.count()
                     ),
                 };
-                for p in problems.iter().take(50) {
+                for p in problems.listed.iter().take(50) {
                     text.push_str("\n  ");
                     text.push_str(&p.message(lang));
                 }
-                if problems.len() > 50 {
+                if problems.count() > 50 {
                     text.push_str(&match lang {
-                        Lang::Zh => format!("\n  ……另有 {} 个问题", problems.len() - 50),
-                        Lang::En => format!("\n  … and {} more", problems.len() - 50),
+                        Lang::Zh => format!("\n  ……另有 {} 个问题", problems.count() - 50),
+                        Lang::En => format!("\n  … and {} more", problems.count() - 50),
                     });
                 }
                 text

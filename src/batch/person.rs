@@ -90,6 +90,7 @@ fn owned(r: WorkerRecord<'_>) -> WorkerRecord<'static> {
             created_at: o(r.header.created_at),
             updated_at: o(r.header.updated_at),
             deleted_at: r.header.deleted_at.map(o),
+            reason: r.header.reason.map(o),
         },
         id_number: o(r.id_number),
         name: o(r.name),
@@ -145,6 +146,8 @@ fn shown_record(conn: &Connection, this_device: &str, id: i64) -> Result<(Candid
                     created_at: s(6)?,
                     updated_at: s(7)?,
                     deleted_at: deleted_at.map(Cow::Owned),
+                    // The person rule compares values, not why a record was withdrawn.
+                    reason: None,
                 },
                 id_number: s(9)?,
                 name: s(10)?,

@@ -70,19 +70,27 @@ pub enum Command {
     Encrypt(ConvertArgs),
     /// Write a plain copy of an encrypted database (builds with encryption)
     Decrypt(ConvertArgs),
+    /// The city side on PostgreSQL: receive every laptop's batches (builds with `city`)
+    #[cfg(feature = "city")]
+    #[command(subcommand)]
+    City(super::city_cmd::CityCmd),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum OfficerCmd {
     /// Set the officer who uses this laptop
     Set {
-        #[arg(long)]
-        name: String,
-        #[arg(long)]
-        org: String,
+        #[arg(long, required_unless_present = "city_key")]
+        name: Option<String>,
+        #[arg(long, required_unless_present = "city_key")]
+        org: Option<String>,
         /// Tianjin district code, e.g. 120101
-        #[arg(long)]
-        district: String,
+        #[arg(long, required_unless_present = "city_key")]
+        district: Option<String>,
+        /// The city union's public key that signs receipts (64 hex digits); repeat the
+        /// option for several keys. Replaces the keys set before.
+        #[arg(long = "city-key", value_name = "KEY")]
+        city_key: Vec<String>,
     },
     /// Show the current officer
     Show,
@@ -523,6 +531,15 @@ pub enum ImportCmd {
     Batch(ImportBatchArgs),
     /// Register or update workers from a roster (CSV in UTF-8 or GBK, or XLSX)
     Roster(ImportRosterArgs),
+    /// Check the city's signed receipts and mark the batches received or returned
+    Receipt(ImportReceiptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportReceiptArgs {
+    /// receipt-<batch_uid>.json files
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

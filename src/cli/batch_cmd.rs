@@ -158,10 +158,14 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
             "workers": counts[0], "events": counts[1], "services": counts[2],
             "references_resolved_outside": report.resolved_outside,
             "problems": problems,
+            "problems_not_listed": report.problems.not_listed,
         }));
     } else {
         for p in &report.problems {
             println!("{}", p.message(lang));
+        }
+        if let Some(more) = report.problems.more_line(lang) {
+            println!("{more}");
         }
     }
     if report.is_valid() {
@@ -213,19 +217,30 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
             .as_deref()
             .is_some_and(|p| !known.contains(p))
     };
+    // The city's receipt, per batch (batches are few: one lookup each).
+    let receipt = |b: &crate::store::batch_queries::BatchRow| {
+        store
+            .batch_receipt(&b.uid)
+            .map_err(|e| Failure::from_store(e, lang))
+    };
     if a.json {
-        let list: Vec<_> = rows
-            .iter()
-            .map(|b| {
-                json!({
-                    "uid": b.uid, "previous_batch_uid": b.previous_batch_uid,
-                    "device_id": b.device_id, "created_at": b.created_at, "path": b.path,
-                    "direction": b.direction, "status": b.status,
-                    "workers": b.worker_count, "events": b.event_count,
-                    "services": b.service_count, "chain_gap": gap(b),
-                })
-            })
-            .collect();
+        let mut list = Vec::with_capacity(rows.len());
+        for b in &rows {
+            let receipt = receipt(b)?;
+            let reasons: serde_json::Value = receipt
+                .as_ref()
+                .and_then(|r| serde_json::from_str(&r.reasons).ok())
+                .unwrap_or_else(|| json!([]));
+            list.push(json!({
+                "uid": b.uid, "previous_batch_uid": b.previous_batch_uid,
+                "device_id": b.device_id, "created_at": b.created_at, "path": b.path,
+                "direction": b.direction, "status": b.status,
+                "workers": b.worker_count, "events": b.event_count,
+                "services": b.service_count, "chain_gap": gap(b),
+                "receipt": receipt.as_ref().map(|r| r.status.clone()),
+                "receipt_reasons": reasons,
+            }));
+        }
         print_json(&list);
         return Ok(());
     }
@@ -246,11 +261,17 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
             (_, true) => lang.pick("完成，缺前一批", "complete, previous batch missing"),
             _ => lang.pick("完成", "complete"),
         };
+        let status = match receipt(b)?.map(|r| r.status) {
+            Some(r) if r == "received" => format!("{status} · {}", lang.pick("已接收", "received")),
+            Some(r) if r == "returned" => format!("{status} · {}", lang.pick("被退回", "returned")),
+            Some(_) => format!("{status} · {}", lang.pick("市里暂存", "held at the city")),
+            None => status.to_string(),
+        };
         println!(
             "{}  {}  {}  {}{:>7} {}{:>5} {}{:>8}  {}",
             &b.created_at[..b.created_at.len().min(19)],
             pad(direction, 6),
-            pad(status, 12),
+            pad(&status, 12),
             lang.pick("职工", "W"),
             b.worker_count,
             lang.pick("活动", "E"),
@@ -267,6 +288,7 @@ pub fn import(cli: &Cli, cmd: &ImportCmd) -> CmdResult {
     match cmd {
         ImportCmd::Batch(a) => import_batch(cli, a),
         ImportCmd::Roster(a) => super::roster_cmd::run(cli, a),
+        ImportCmd::Receipt(a) => super::receipt_cmd::run(cli, a),
     }
 }
 

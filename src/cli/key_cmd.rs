@@ -9,101 +9,16 @@
 
 use super::args::{Cli, ConvertArgs};
 use super::{CmdResult, Failure, db_path};
+use crate::session::{KEY_ENV, ask_new, env_key, interactive};
 use crate::store::cipher::{self, FileState};
 use crate::store::{Access, Key, Store, StoreError};
 use crate::text::Lang;
-use std::io::IsTerminal;
 use std::path::Path;
 
-const KEY_ENV: &str = "JINGONG_KEY";
 const NEW_KEY_ENV: &str = "JINGONG_NEW_KEY";
-
-fn env_key(name: &str) -> Option<Key> {
-    std::env::var(name).ok().and_then(Key::new)
-}
-
-fn interactive() -> bool {
-    std::io::stdin().is_terminal()
-}
 
 fn no_encryption(lang: Lang) -> Failure {
     Failure::refused(StoreError::NoEncryption.message(lang))
-}
-
-/// The key to open `path` with: `None` for a plain database.
-pub(crate) fn key_for(path: &Path, lang: Lang) -> Result<Option<Key>, Failure> {
-    let from_env = env_key(KEY_ENV);
-    if !cipher::AVAILABLE {
-        return match from_env {
-            Some(_) => Err(Failure::refused(lang.pick(
-                "设置了 JINGONG_KEY，但本程序构建时未启用加密功能（encryption），数据库不会被加密：请使用带加密功能的 jingong，或取消 JINGONG_KEY",
-                "JINGONG_KEY is set, but this build of jingong has no encryption (the `encryption` feature) and would not encrypt: use a build that has it, or unset JINGONG_KEY",
-            ))),
-            None => Ok(None),
-        };
-    }
-    if from_env.is_some() {
-        return Ok(from_env);
-    }
-    // Without a terminal nothing is asked: the store then says the key is missing.
-    if !interactive() {
-        return Ok(None);
-    }
-    match cipher::file_state(path) {
-        FileState::NotPlain => {
-            let prompt = match lang {
-                Lang::Zh => format!("数据库 {} 已加密，请输入密钥：", path.display()),
-                Lang::En => format!("The database {} is encrypted. Key: ", path.display()),
-            };
-            Ok(Some(ask(&prompt, lang)?.ok_or_else(|| {
-                Failure::invalid(lang.pick("未输入密钥", "no key typed"))
-            })?))
-        }
-        FileState::Missing | FileState::Empty => ask_new(
-            lang.pick(
-                "新建数据库：设置密钥以加密（直接回车则不加密）：",
-                "New database: type a key to encrypt it (Enter alone leaves it plain): ",
-            ),
-            lang,
-        ),
-        FileState::Plain | FileState::Unreadable => Ok(None),
-    }
-}
-
-/// One line typed without echo; `None` when it is empty.
-fn ask(prompt: &str, lang: Lang) -> Result<Option<Key>, Failure> {
-    read_hidden(prompt).map(Key::new).map_err(|e| {
-        Failure::refused(match lang {
-            Lang::Zh => format!("无法从终端读取密钥：{e}"),
-            Lang::En => format!("cannot read the key from the terminal: {e}"),
-        })
-    })
-}
-
-#[cfg(feature = "encryption")]
-fn read_hidden(prompt: &str) -> std::io::Result<String> {
-    rpassword::prompt_password(prompt)
-}
-
-#[cfg(not(feature = "encryption"))]
-fn read_hidden(_prompt: &str) -> std::io::Result<String> {
-    Err(std::io::Error::other("no encryption in this build"))
-}
-
-/// A new key typed twice, so a typing slip cannot lock the data away. `None` when the first
-/// entry is empty.
-fn ask_new(prompt: &str, lang: Lang) -> Result<Option<Key>, Failure> {
-    let Some(first) = ask(prompt, lang)? else {
-        return Ok(None);
-    };
-    let again = ask(lang.pick("请再输入一次：", "Type it again: "), lang)?;
-    if again.as_ref() != Some(&first) {
-        return Err(Failure::invalid(lang.pick(
-            "两次输入的密钥不一致，未作任何改动",
-            "the two keys differ; nothing was changed",
-        )));
-    }
-    Ok(Some(first))
 }
 
 /// The new key for `rekey` and `encrypt`: from the environment, else typed twice.

@@ -32,21 +32,41 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
             name,
             org,
             district,
+            city_key,
         } => {
-            let officer = store
-                .set_officer(&Officer {
-                    name: name.clone(),
-                    organisation: org.clone(),
-                    district_code: district.clone(),
-                })
-                .map_err(|e| Failure::from_store(e, lang))?;
-            println!(
-                "{}{} · {} · {}",
-                lang.pick("经办人已设置：", "officer set: "),
-                shown(&officer.name),
-                shown(&officer.organisation),
-                shown(&officer.district_code)
-            );
+            // Every key is checked before anything is written.
+            for key in city_key {
+                crate::receipt::verifying_key(key)
+                    .map_err(|e| Failure::invalid(e.message(lang)))?;
+            }
+            if let (Some(name), Some(org), Some(district)) = (name, org, district) {
+                let officer = store
+                    .set_officer(&Officer {
+                        name: name.clone(),
+                        organisation: org.clone(),
+                        district_code: district.clone(),
+                    })
+                    .map_err(|e| Failure::from_store(e, lang))?;
+                println!(
+                    "{}{} · {} · {}",
+                    lang.pick("经办人已设置：", "officer set: "),
+                    shown(&officer.name),
+                    shown(&officer.organisation),
+                    shown(&officer.district_code)
+                );
+            }
+            if !city_key.is_empty() {
+                store
+                    .set_city_keys(city_key)
+                    .map_err(|e| Failure::from_store(e, lang))?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!("已设置市总工会公钥 {} 个", city_key.len()),
+                        Lang::En => format!("city keys set: {}", city_key.len()),
+                    }
+                );
+            }
         }
         OfficerCmd::Show => match store.officer().map_err(|e| Failure::from_store(e, lang))? {
             Some(o) => println!(

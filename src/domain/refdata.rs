@@ -79,6 +79,10 @@ struct RegionsFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServiceKindsFile {
+    /// Kinds shipped by an earlier jingong and since withdrawn: batches from a laptop that
+    /// has not been updated still carry them.
+    #[serde(default)]
+    retired_kind: Vec<ServiceKind>,
     group: Vec<Labelled>,
     kind: Vec<ServiceKind>,
 }
@@ -86,6 +90,11 @@ struct ServiceKindsFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LegalAidFile {
+    /// Categories and statuses an earlier jingong shipped and this one no longer offers.
+    #[serde(default)]
+    retired_category: Vec<Labelled>,
+    #[serde(default)]
+    retired_status: Vec<Labelled>,
     category: Vec<Labelled>,
     status: Vec<Labelled>,
     outcome: Vec<CaseOutcome>,
@@ -193,6 +202,23 @@ pub fn legal_aid_outcomes() -> &'static [CaseOutcome] {
 pub fn legal_aid_outcome(code: &str) -> Option<&'static CaseOutcome> {
     legal_aid_outcomes().iter().find(|o| o.code == code)
 }
+/// A service kind no longer offered, from an earlier catalog.
+pub fn retired_service_kind(code: &str) -> Option<&'static ServiceKind> {
+    SERVICE_KINDS.retired_kind.iter().find(|k| k.code == code)
+}
+/// A legal-aid category no longer offered, from an earlier catalog.
+pub fn retired_legal_aid_category(code: &str) -> Option<&'static Labelled> {
+    LEGAL_AID.retired_category.iter().find(|c| c.code == code)
+}
+/// A legal-aid status no longer offered, from an earlier catalog.
+pub fn retired_legal_aid_status(code: &str) -> Option<&'static Labelled> {
+    LEGAL_AID.retired_status.iter().find(|c| c.code == code)
+}
+/// A service kind of any catalog jingong has shipped, current first: what a batch may carry.
+pub fn service_kind_any_catalog(code: &str) -> Option<&'static ServiceKind> {
+    service_kind(code).or_else(|| retired_service_kind(code))
+}
+
 /// A case is still open (a follow-up can continue it) unless resolved or referred.
 pub fn legal_aid_status_is_open(code: &str) -> bool {
     !matches!(code, "resolved" | "referred")

@@ -630,6 +630,24 @@ pub fn rowid_of(conn: &Connection, table: &str, uid: &str) -> Result<Option<i64>
         .optional()?)
 }
 
+/// The birth date of the worker `uid` (live or withdrawn), for checking the dates of
+/// incoming services.
+pub fn birth_date_of_worker(conn: &Connection, uid: &str) -> Result<Option<chrono::NaiveDate>> {
+    let text: Option<String> = conn
+        // A record linked to a person here (the same ID number on another laptop) has the
+        // person's birth date.
+        .prepare_cached(
+            "SELECT birth_date FROM worker WHERE uid = ?1
+             UNION ALL
+             SELECT w.birth_date FROM worker_link l JOIN worker w ON w.id = l.worker_id
+             WHERE l.uid = ?1
+             LIMIT 1",
+        )?
+        .query_row([uid], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()))
+}
+
 /// A record kept aside instead of overwriting or dropping anything.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ConflictRow {

@@ -60,6 +60,9 @@ pub enum StoreError {
     /// A converted copy did not pass its check; it was removed.
     #[error("copy failed its check: {detail}")]
     CopyDamaged { detail: String },
+    /// A record's version would pass `version::MAX_VERSION`.
+    #[error("record version {current} cannot grow further")]
+    VersionLimit { current: i64 },
     #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -221,6 +224,14 @@ impl StoreError {
                     "this build of jingong has no encryption (the `encryption` feature): use a build that has it",
                 )
                 .into(),
+            StoreError::VersionLimit { current } => match lang {
+                Lang::Zh => format!(
+                    "记录版本号已达上限（{current}，上限 2^53），不能再修改；该记录很可能来自被篡改的批次，请联系区工会"
+                ),
+                Lang::En => format!(
+                    "the record's version ({current}) is at the limit (2^53) and cannot change again; it most likely came from a tampered batch: contact the district union"
+                ),
+            },
             StoreError::Exists { path } => match lang {
                 Lang::Zh => format!("{} 已存在，不会覆盖：请换一个文件名", path.display()),
                 Lang::En => format!("{} already exists and is not overwritten: choose another name", path.display()),

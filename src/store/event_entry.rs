@@ -116,7 +116,7 @@ impl Store {
                 return Ok(Some(TakeBack::ServedAgain { worker_name }));
             }
         }
-        let version = state.version + 1;
+        let version = super::version::next_version(state.version)?;
         tx.execute(
             "UPDATE service SET deleted_at = ?1, updated_at = ?2, version = ?3, officer_id = ?4
              WHERE id = ?5",

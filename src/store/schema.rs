@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_7,
     MIGRATION_8,
     MIGRATION_9,
+    MIGRATION_10,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -790,6 +791,18 @@ ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE legal_aid ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
 -- Cases closed in a period, for the statistics: a few rows of the case heads, not all.
 CREATE INDEX stat_legal_head_closed ON stat_legal_head(served_on, district_code) WHERE NOT is_open;
+"#;
+
+/// The city's receipt for an exported batch: `received`, `held` or `returned` (refused, with
+/// the reasons as JSON), and when it was imported here. A table of its own (not columns of
+/// `batch`) so the migration can run again over a database an older test rewound.
+const MIGRATION_10: &str = r#"
+CREATE TABLE IF NOT EXISTS batch_receipt (
+    batch_uid   TEXT PRIMARY KEY REFERENCES batch(uid),
+    status      TEXT NOT NULL CHECK (status IN ('received', 'held', 'returned')),
+    reasons     TEXT NOT NULL DEFAULT '[]',
+    imported_at TEXT NOT NULL
+);
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what

@@ -97,8 +97,8 @@ impl Store {
         let officer = self.require_officer()?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
-        let version: i64 =
-            tx.query_row(
+        let version: i64 = tx
+            .query_row(
                 "SELECT version FROM service WHERE uid = ?1 AND deleted_at IS NULL",
                 [uid],
                 |r| r.get::<_, i64>(0),
@@ -106,7 +106,8 @@ impl Store {
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
                 what: uid.to_string(),
-            })? + 1;
+            })
+            .and_then(super::version::next_version)?;
         tx.execute(
             "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
              WHERE uid = ?4",

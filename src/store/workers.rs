@@ -242,7 +242,7 @@ impl Store {
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
         let current = live_worker_by_uid(&tx, uid)?;
-        let version = current.version + 1;
+        let version = super::version::next_version(current.version)?;
         tx.execute(
             "UPDATE worker SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
              WHERE id = ?4",
@@ -444,7 +444,7 @@ pub(crate) fn update_worker_row(
     if id.number != current.input.id_number {
         duplicate_id_check(tx, &id.number, Some(current.id))?;
     }
-    let version = current.version + 1;
+    let version = super::version::next_version(current.version)?;
     let row = WorkerRow::from_input(input, id);
     let bound = row.bind();
     let head: [&dyn ToSql; 4] = [&current.id, &version, &now, &officer];

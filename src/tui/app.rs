@@ -1,12 +1,13 @@
-//! The app: a stack of screens over one store, the keymap, the search thread and the status
-//! line. Events become inputs for the top screen; its effect changes the stack.
+//! The app: a stack of screens over one store, the keymap, the search thread, the jobs and the
+//! status line. Events become inputs for the top screen; its effect changes the stack. Every
+//! message from off the UI thread comes in on one channel (`jobs::AppMsg`).
 
 use super::action::{Action, Input};
 use super::event::{Translated, translate};
+use super::jobs::{AppMsg, Jobs};
 use super::keymap::{Context, Keymap};
-use super::screens::help::HelpScreen;
-use super::screens::workers::WorkersScreen;
-use super::screens::{Ctx, Effect, Screen, View, officer};
+use super::routes::{self, Route};
+use super::screens::{Ctx, Effect, Screen, View};
 use super::search::{Reply, SearchClient};
 use super::text::{T, t, tf};
 use super::widgets::fit;
@@ -19,6 +20,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
 pub const MIN_WIDTH: u16 = 80;
@@ -29,7 +31,10 @@ pub struct App {
     keymap: Keymap,
     lang: Lang,
     screens: Vec<Box<dyn Screen>>,
-    search: Option<SearchClient>,
+    search: SearchClient,
+    jobs: Jobs,
+    /// Everything that happens off the UI thread, in the order it happened.
+    inbox: Receiver<AppMsg>,
     officer: Option<Officer>,
     pending: Option<i64>,
     message: Option<String>,
@@ -41,18 +46,10 @@ pub struct App {
 impl App {
     /// Opens the first screen: the officer form on a new database, else the workers list.
     pub fn new(store: Store, keymap: Keymap, lang: Lang) -> App {
-        // A database on disk gets its own search thread; an in-memory one is searched inline.
-        let search = if store.path().is_file() {
-            match SearchClient::start(&store) {
-                Ok(client) => Some(client),
-                Err(e) => {
-                    tracing::warn!(error = %e, "search thread not started; searching inline");
-                    None
-                }
-            }
-        } else {
-            None
-        };
+        // Searches, statistics and the pending count run on a thread with its own
+        // connection to the database file.
+        let (jobs, inbox) = Jobs::channel();
+        let search = SearchClient::start(store.opener(), jobs.sender());
         let officer = store.officer().ok().flatten();
         let db_label = store.path().display().to_string();
         let mut app = App {
@@ -61,20 +58,18 @@ impl App {
             lang,
             screens: Vec::new(),
             search,
+            jobs,
+            inbox,
             officer,
             pending: None,
             message: None,
             db_label,
             quit: false,
         };
-        let first: Box<dyn Screen> = app.with_ctx(|_, ctx| {
-            if ctx.officer().is_some() {
-                Box::new(WorkersScreen::new(ctx)) as Box<dyn Screen>
-            } else {
-                Box::new(officer::open(ctx))
-            }
+        app.with_ctx(|screens, ctx| {
+            let first = routes::start(ctx);
+            apply(screens, Effect::Push(first), ctx);
         });
-        app.screens.push(first);
         app.refresh_pending();
         app
     }
@@ -127,7 +122,8 @@ impl App {
             store: &mut self.store,
             lang: self.lang,
             keymap: &self.keymap,
-            search: self.search.as_mut(),
+            search: &mut self.search,
+            jobs: &mut self.jobs,
             message: None,
             wrote: false,
             officer_changed: false,
@@ -154,7 +150,7 @@ impl App {
             }
             Input::Action(Action::Help) if self.context() != Context::Help => {
                 let under = self.context();
-                self.screens.push(Box::new(HelpScreen::new(under)));
+                self.with_ctx(|screens, ctx| apply(screens, Effect::Push(Route::Help(under)), ctx));
                 return;
             }
             _ => {}
@@ -172,86 +168,105 @@ impl App {
     }
 
     fn refresh_pending(&mut self) {
-        match self.search.as_mut() {
-            Some(client) => client.count_pending(),
-            None => self.pending = self.store.pending_counts().ok().map(|p| p.total()),
+        self.search.count_pending();
+    }
+
+    /// Another sender into the app's channel, for the thread that forwards terminal events.
+    pub fn sender(&self) -> Sender<AppMsg> {
+        self.jobs.sender()
+    }
+
+    /// The next message, waiting up to `wait` for one; `None` when none came.
+    pub fn next_msg(&self, wait: Duration) -> Option<AppMsg> {
+        self.inbox.recv_timeout(wait).ok()
+    }
+
+    /// Takes in one message; true when the screen must be drawn again.
+    pub fn handle_msg(&mut self, msg: AppMsg) -> bool {
+        match msg {
+            AppMsg::Terminal(event) => self.handle_event(&event),
+            // The loop ends on it before it comes here; nothing on screen changes.
+            AppMsg::TerminalFailed(_) => false,
+            AppMsg::Search(reply) => {
+                self.search.note(&reply);
+                match reply {
+                    Reply::Pending(Ok(n)) => self.pending = Some(n),
+                    Reply::Pending(Err(_)) => {}
+                    reply => self.deliver(AppMsg::Search(reply)),
+                }
+                true
+            }
+            AppMsg::Job(job) => {
+                if job.is_end() {
+                    self.jobs.ended();
+                    // A job may have written (an export marks records, an import adds them).
+                    self.refresh_pending();
+                }
+                self.deliver(AppMsg::Job(job));
+                true
+            }
         }
     }
 
-    /// Takes in replies from the search thread and what screens' own threads reported; true
-    /// when something changed on screen.
-    pub fn poll_background(&mut self) -> bool {
-        let replies = match self.search.as_mut() {
-            Some(client) => client.poll(),
-            None => Vec::new(),
-        };
-        let mut changed = self.take_replies(replies);
-        changed |= self.with_ctx(|screens, ctx| {
-            let mut changed = false;
-            for screen in screens.iter_mut() {
-                while screen.take_background(ctx, Duration::ZERO) {
-                    changed = true;
+    /// Offers `msg` to the screens from the top down until one takes it. Only the top screen
+    /// changes the stack; a screen below takes the message in and waits its turn.
+    fn deliver(&mut self, mut msg: AppMsg) {
+        self.with_ctx(|screens, ctx| {
+            let top = screens.len().saturating_sub(1);
+            for i in (0..screens.len()).rev() {
+                if let Some(effect) = screens[i].on_msg(&mut msg, ctx) {
+                    if i == top {
+                        apply(screens, effect, ctx);
+                    }
+                    return;
                 }
             }
-            changed
         });
-        changed
+        if self.screens.is_empty() {
+            self.quit = true;
+        }
     }
 
     /// True while the app waits for a reply from the search thread.
     pub fn waiting(&self) -> bool {
-        self.search.as_ref().is_some_and(SearchClient::busy)
+        self.search.busy()
     }
 
-    /// True while a screen's own background work (an export, a verification) runs.
+    /// True while a job (an export, a verification, an import) has not reported its end.
     pub fn working(&self) -> bool {
-        self.screens.iter().any(|s| s.working())
+        self.jobs.running() > 0
     }
 
-    /// Takes in one message of a screen's own background work, waiting up to `wait` for it:
-    /// lets a test see each step of a long job (the export gauge) in turn.
+    /// Takes in messages until one from a job came, waiting up to `wait`: lets a test see each
+    /// step of a long job (the export gauge) in turn. False when none came.
     pub fn step_background(&mut self, wait: Duration) -> bool {
-        self.with_ctx(|screens, ctx| {
-            screens
-                .iter_mut()
-                .rev()
-                .find(|s| s.working())
-                .is_some_and(|s| s.take_background(ctx, wait))
-        })
+        let deadline = Instant::now() + wait;
+        while self.working() {
+            let Some(msg) = self.next_msg(deadline.saturating_duration_since(Instant::now()))
+            else {
+                return false;
+            };
+            let from_job = matches!(msg, AppMsg::Job(_));
+            self.handle_msg(msg);
+            if from_job {
+                return true;
+            }
+        }
+        false
     }
 
-    /// Waits until every awaited reply is in and every screen's background work has ended
-    /// (tests, and the first screen).
+    /// Waits until every awaited reply is in and every job has ended (tests, and the first
+    /// screen).
     pub fn settle(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            while self.working() && Instant::now() < deadline {
-                self.step_background(deadline.saturating_duration_since(Instant::now()));
-            }
-            if let Some(client) = self.search.as_mut() {
-                let replies = client.wait(Duration::from_secs(10));
-                self.take_replies(replies);
-            }
-            if !self.working() || Instant::now() >= deadline {
-                return;
-            }
-        }
-    }
-
-    fn take_replies(&mut self, replies: Vec<Reply>) -> bool {
-        let changed = !replies.is_empty();
-        for reply in replies {
-            match &reply {
-                Reply::Pending(Ok(n)) => self.pending = Some(*n),
-                Reply::Pending(Err(_)) => {}
-                Reply::Search { .. } | Reply::Statistics { .. } | Reply::Unserved { .. } => {
-                    for screen in &mut self.screens {
-                        screen.on_reply(&reply);
-                    }
+        while self.waiting() || self.working() {
+            match self.next_msg(deadline.saturating_duration_since(Instant::now())) {
+                Some(msg) => {
+                    self.handle_msg(msg);
                 }
+                None => return,
             }
         }
-        changed
     }
 
     pub fn render(&self, frame: &mut Frame) {
@@ -366,10 +381,22 @@ fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) {
                 top.resume(ctx);
             }
         }
-        Effect::Push(screen) => screens.push(screen),
-        Effect::Replace(screen) => {
+        Effect::Push(route) => {
+            if let Some(screen) = routes::open(route, ctx) {
+                screens.push(screen);
+            }
+        }
+        Effect::Replace(route) => {
             screens.pop();
-            screens.push(screen);
+            match routes::open(route, ctx) {
+                Some(screen) => screens.push(screen),
+                // Nothing to show in its place: the screen below comes back, as after Back.
+                None => {
+                    if let Some(top) = screens.last_mut() {
+                        top.resume(ctx);
+                    }
+                }
+            }
         }
         Effect::Quit => screens.clear(),
     }

@@ -1,11 +1,14 @@
 //! Searches run on their own thread with a read-only connection, so typing never waits for
 //! a query. Each request carries a sequence number; the list keeps only the reply to its
 //! latest request, and the thread skips requests that newer ones have already replaced.
+//! Replies go into the app's one channel (`jobs::AppMsg::Search`).
 
+use super::jobs::AppMsg;
 use crate::store::search::{QueryClass, classify};
 use crate::store::stats::UnservedPage;
-use crate::store::{SearchPage, Statistics, StatsQuery, Store};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use crate::store::{Opener, SearchPage, Statistics, StatsQuery};
+use crate::text::Lang;
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -61,7 +64,8 @@ enum Job {
 
 pub struct SearchClient {
     jobs: Sender<Job>,
-    replies: Receiver<Reply>,
+    /// The app's channel: where a request the thread can no longer take is answered.
+    replies: Sender<AppMsg>,
     next_seq: u64,
     /// The latest search asked for, until its reply arrives.
     awaited: Option<u64>,
@@ -71,24 +75,37 @@ pub struct SearchClient {
 }
 
 impl SearchClient {
-    /// Starts the search thread on its own read-only connection to the store's file (with
-    /// its key, when encrypted).
-    pub fn start(store: &Store) -> Result<SearchClient, crate::store::StoreError> {
-        let reader = store.open_another_reader()?;
+    /// Starts the search thread, which opens its own read-only connection to the database
+    /// file (with its key, when encrypted); replies go to `replies`. When the connection
+    /// cannot be opened, every request is answered with that error.
+    pub fn start(opener: Opener, replies: Sender<AppMsg>) -> SearchClient {
         let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
-        let (replies_tx, replies_rx) = mpsc::channel::<Reply>();
-        thread::Builder::new()
+        let thread_replies = replies.clone();
+        let started = thread::Builder::new()
             .name("jingong-search".into())
-            .spawn(move || serve(reader, jobs_rx, replies_tx))
-            .map_err(crate::store::StoreError::Io)?;
-        Ok(SearchClient {
+            .spawn(move || serve(opener, jobs_rx, thread_replies));
+        if let Err(e) = started {
+            // The requests then fail to send and are answered at once (see `send`).
+            tracing::warn!(error = %e, "search thread not started");
+        }
+        SearchClient {
             jobs: jobs_tx,
-            replies: replies_rx,
+            replies,
             next_seq: 1,
             awaited: None,
             pending_asked: false,
             stats_awaited: None,
-        })
+        }
+    }
+
+    /// Hands `job` to the thread; when the thread is gone, answers it here with an error so
+    /// that nothing waits for a reply that cannot come.
+    fn send(&self, job: Job) {
+        let Err(mpsc::SendError(job)) = self.jobs.send(job) else {
+            return;
+        };
+        let reply = answer_with_error(job, "the search thread has stopped");
+        let _ = self.replies.send(AppMsg::Search(reply));
     }
 
     /// Asks for one page; returns the request's sequence number.
@@ -102,7 +119,7 @@ impl SearchClient {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.awaited = Some(seq);
-        let _ = self.jobs.send(Job::Search(SearchRequest {
+        self.send(Job::Search(SearchRequest {
             seq,
             query: query.to_string(),
             offset,
@@ -117,13 +134,13 @@ impl SearchClient {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.stats_awaited = Some(seq);
-        let _ = self.jobs.send(Job::Stats { seq, request });
+        self.send(Job::Stats { seq, request });
         seq
     }
 
     pub fn count_pending(&mut self) {
         self.pending_asked = true;
-        let _ = self.jobs.send(Job::Pending);
+        self.send(Job::Pending);
     }
 
     /// True while a reply the app is waiting for has not come.
@@ -131,34 +148,8 @@ impl SearchClient {
         self.awaited.is_some() || self.pending_asked || self.stats_awaited.is_some()
     }
 
-    /// Replies that have arrived, without waiting.
-    pub fn poll(&mut self) -> Vec<Reply> {
-        let mut out = Vec::new();
-        while let Ok(reply) = self.replies.try_recv() {
-            self.note(&reply);
-            out.push(reply);
-        }
-        out
-    }
-
-    /// Waits (up to `timeout`) until every awaited reply has arrived: for tests and start-up.
-    pub fn wait(&mut self, timeout: Duration) -> Vec<Reply> {
-        let deadline = Instant::now() + timeout;
-        let mut out = Vec::new();
-        while self.busy() {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.replies.recv_timeout(left) {
-                Ok(reply) => {
-                    self.note(&reply);
-                    out.push(reply);
-                }
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        out
-    }
-
-    fn note(&mut self, reply: &Reply) {
+    /// The app took in `reply`: it is no longer awaited.
+    pub fn note(&mut self, reply: &Reply) {
         match reply {
             Reply::Search { request, .. } if Some(request.seq) == self.awaited => {
                 self.awaited = None;
@@ -174,7 +165,10 @@ impl SearchClient {
     }
 }
 
-fn run_search(reader: &Store, request: &SearchRequest) -> crate::store::Result<SearchPage> {
+fn run_search(
+    reader: &crate::store::Store,
+    request: &SearchRequest,
+) -> crate::store::Result<SearchPage> {
     let whole_list = classify(&request.query).0 == QueryClass::All;
     match request.known_total {
         Some(total) if whole_list => Ok(SearchPage {
@@ -186,7 +180,15 @@ fn run_search(reader: &Store, request: &SearchRequest) -> crate::store::Result<S
     }
 }
 
-fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
+fn serve(opener: Opener, jobs: Receiver<Job>, replies: Sender<AppMsg>) {
+    let reader = opener.open(crate::store::Access::ReadOnly);
+    if let Err(e) = &reader {
+        tracing::warn!(error = %e, "search connection not opened");
+    }
+    let reader = match reader {
+        Ok(reader) => reader,
+        Err(e) => return refuse_all(&e.message(Lang::En), jobs, replies),
+    };
     while let Ok(first) = jobs.recv() {
         // Take everything queued: only the newest search is worth running.
         let mut latest: Option<SearchRequest> = None;
@@ -210,11 +212,11 @@ fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
                 "search answered"
             );
             if replies
-                .send(Reply::Search {
+                .send(AppMsg::Search(Reply::Search {
                     request,
                     result,
                     elapsed,
-                })
+                }))
                 .is_err()
             {
                 return;
@@ -244,7 +246,7 @@ fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
                         .map_err(message),
                 },
             };
-            if replies.send(reply).is_err() {
+            if replies.send(AppMsg::Search(reply)).is_err() {
                 return;
             }
         }
@@ -253,9 +255,112 @@ fn serve(reader: Store, jobs: Receiver<Job>, replies: Sender<Reply>) {
                 .pending_counts()
                 .map(|p| p.total())
                 .map_err(|e| e.message(crate::text::Lang::En));
-            if replies.send(Reply::Pending(result)).is_err() {
+            if replies
+                .send(AppMsg::Search(Reply::Pending(result)))
+                .is_err()
+            {
                 return;
             }
         }
+    }
+}
+
+/// The reply to `job` when it cannot be run at all.
+fn answer_with_error(job: Job, message: &str) -> Reply {
+    match job {
+        Job::Search(request) => Reply::Search {
+            request,
+            result: Err(message.to_string()),
+            elapsed: Duration::ZERO,
+        },
+        Job::Pending => Reply::Pending(Err(message.to_string())),
+        Job::Stats {
+            seq,
+            request: StatsRequest::Figures(_),
+        } => Reply::Statistics {
+            seq,
+            result: Err(message.to_string()),
+        },
+        Job::Stats {
+            seq,
+            request: StatsRequest::Unserved { offset, .. },
+        } => Reply::Unserved {
+            seq,
+            offset,
+            result: Err(message.to_string()),
+        },
+    }
+}
+
+/// Without a connection, every request is answered with why, until the app closes.
+fn refuse_all(message: &str, jobs: Receiver<Job>, replies: Sender<AppMsg>) {
+    while let Ok(job) = jobs.recv() {
+        if replies
+            .send(AppMsg::Search(answer_with_error(job, message)))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn next_reply(inbox: &Receiver<AppMsg>) -> Reply {
+        match inbox.recv_timeout(Duration::from_secs(10)) {
+            Ok(AppMsg::Search(reply)) => reply,
+            Ok(_) => panic!("not a search reply"),
+            Err(e) => panic!("no reply: {e}"),
+        }
+    }
+
+    #[test]
+    fn a_search_is_answered_into_the_app_channel_and_then_no_longer_awaited() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("jingong.db")).unwrap();
+        let (sender, inbox) = mpsc::channel();
+        let mut client = SearchClient::start(store.opener(), sender);
+        let seq = client.search("王", 0, 10, None);
+        assert!(client.busy());
+        let reply = next_reply(&inbox);
+        let Reply::Search {
+            request, result, ..
+        } = &reply
+        else {
+            panic!("{reply:?}");
+        };
+        assert_eq!(request.seq, seq);
+        assert_eq!(result.as_ref().map(|page| page.total), Ok(0));
+        client.note(&reply);
+        assert!(!client.busy());
+    }
+
+    #[test]
+    fn without_a_connection_every_request_is_answered_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("jingong.db");
+        let opener = Store::open(&db).unwrap().opener();
+        // The file is gone by the time the thread opens its read-only connection.
+        std::fs::remove_file(&db).unwrap();
+        let (sender, inbox) = mpsc::channel();
+        let mut client = SearchClient::start(opener, sender);
+        client.search("王", 0, 10, None);
+        client.count_pending();
+        let first = next_reply(&inbox);
+        let second = next_reply(&inbox);
+        assert!(
+            matches!(&first, Reply::Search { result: Err(m), .. } if !m.is_empty()),
+            "{first:?}"
+        );
+        assert!(
+            matches!(&second, Reply::Pending(Err(m)) if !m.is_empty()),
+            "{second:?}"
+        );
+        client.note(&first);
+        client.note(&second);
+        assert!(!client.busy());
     }
 }

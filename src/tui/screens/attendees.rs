@@ -2,13 +2,13 @@
 //! Enter opens a worker; `w` withdraws the selected service with a reason. ID numbers are
 //! masked.
 
-use super::detail::DetailScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{Event, mask_id_number, refdata};
 use crate::store::event_entry::EventAttendee;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::labels::event_summary;
@@ -116,10 +116,7 @@ impl Screen for AttendeesScreen {
         match input {
             Input::Action(Action::Confirm) => {
                 if let Some(row) = self.list.selected_row() {
-                    let uid = row.worker_uid.clone();
-                    if let Some(detail) = DetailScreen::open(&uid, ctx) {
-                        return Effect::Push(Box::new(detail));
-                    }
+                    return Effect::Push(Route::WorkerDetail(row.worker_uid.clone()));
                 }
             }
             Input::Action(Action::Withdraw) => {

@@ -10,7 +10,6 @@
 mod draw;
 
 use super::batch_import::{self, ImportReport, ImportResult};
-use super::conflicts::ConflictsScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep, export};
@@ -19,17 +18,17 @@ use crate::store::batch_queries::{BatchRow, Waiting};
 use crate::store::{Access, Clock, Opener, Store};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::{self, AppMsg, JobId};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::ListTable;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::cell::Cell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::time::Duration;
 
 /// What the background work reports.
 enum Msg {
@@ -48,6 +47,26 @@ enum Job {
     Export(ExportOptions),
     Verify(String),
     Import(Vec<PathBuf>),
+}
+
+/// Which job a running one is, to word its end if it stops without a result.
+#[derive(Clone)]
+enum JobTag {
+    Load,
+    Export,
+    Verify(String),
+    Import,
+}
+
+impl JobTag {
+    fn of(job: &Job) -> JobTag {
+        match job {
+            Job::Load => JobTag::Load,
+            Job::Export(_) => JobTag::Export,
+            Job::Verify(path) => JobTag::Verify(path.clone()),
+            Job::Import(_) => JobTag::Import,
+        }
+    }
 }
 
 /// The export as the gauge shows it: `None` until the first report.
@@ -85,7 +104,6 @@ struct HistoryRow {
 }
 
 pub struct BatchesScreen {
-    db: PathBuf,
     /// Opens the thread's own connection, with the key of an encrypted database.
     opener: Opener,
     clock: Clock,
@@ -102,12 +120,10 @@ pub struct BatchesScreen {
     export: Option<Progress>,
     notice: Option<Notice>,
     popup: Option<Popup>,
-    /// Jobs sent off whose final message has not come yet.
-    outstanding: usize,
+    /// Jobs started whose last message has not come yet.
+    running: HashMap<JobId, JobTag>,
     /// After an export, the reload selects the new batch at the top.
     select_newest: bool,
-    sender: Sender<Msg>,
-    receiver: Receiver<Msg>,
     table: ListTable,
 }
 
@@ -120,12 +136,10 @@ pub fn default_out_dir(db: &Path) -> PathBuf {
 
 impl BatchesScreen {
     pub fn open(ctx: &mut Ctx) -> BatchesScreen {
-        let (sender, receiver) = mpsc::channel();
         let db = ctx.store.path().to_path_buf();
         let mut screen = BatchesScreen {
             out_dir: default_out_dir(&db).display().to_string(),
             import_paths: String::new(),
-            db,
             opener: ctx.store.opener(),
             clock: ctx.store.clock(),
             lang: ctx.lang,
@@ -138,33 +152,23 @@ impl BatchesScreen {
             export: None,
             notice: None,
             popup: None,
-            outstanding: 0,
+            running: HashMap::new(),
             select_newest: false,
-            sender,
-            receiver,
             table: ListTable::new(10),
         };
         screen.start(Job::Load, ctx);
         screen
     }
 
-    /// Runs `job` on its own thread and connection; a database without a file (tests of the
-    /// store alone) has no second connection, so the job runs here.
+    /// Runs `job` as a job of the app, on its own connection.
     fn start(&mut self, job: Job, ctx: &mut Ctx) {
-        self.outstanding += 1;
-        let sender = self.sender.clone();
         let lang = self.lang;
-        if !self.db.is_file() {
-            run(job, ctx.store, lang, &sender);
-            return;
-        }
         let opener = self.opener.clone();
         let clock = self.clock;
-        let is_export = matches!(job, Job::Export(_));
-        let is_import = matches!(job, Job::Import(_));
-        let spawned = std::thread::Builder::new()
-            .name("jingong-batches".into())
-            .spawn(move || {
+        let tag = JobTag::of(&job);
+        let spawned = ctx
+            .jobs
+            .spawn("jingong-batches", move |progress: &jobs::Progress<Msg>| {
                 let opened = match &job {
                     // Export and import write; the rest only reads.
                     Job::Export(_) | Job::Import(_) => opener.open(Access::ReadWrite),
@@ -173,23 +177,24 @@ impl BatchesScreen {
                 match opened {
                     Ok(mut store) => {
                         store.set_clock(clock);
-                        run(job, &mut store, lang, &sender);
+                        run(job, &mut store, lang, progress)
                     }
-                    Err(e) => {
-                        let _ = sender.send(failed(job, e.message(lang)));
-                    }
+                    Err(e) => failed(&JobTag::of(&job), e.message(lang)),
                 }
             });
-        if let Err(e) = spawned {
-            tracing::warn!(error = %e, "batches thread not started");
-            self.outstanding -= 1;
-            if is_export {
-                self.export = None;
+        match spawned {
+            Ok(id) => {
+                self.running.insert(id, tag);
             }
-            if is_import {
-                self.popup = None;
+            Err(e) => {
+                tracing::warn!(error = %e, "batches thread not started");
+                match tag {
+                    JobTag::Export => self.export = None,
+                    JobTag::Import => self.popup = None,
+                    JobTag::Load | JobTag::Verify(_) => {}
+                }
+                self.notice = Some(Notice::Error(tf(self.lang, T::Error, &[&e.to_string()])));
             }
-            self.notice = Some(Notice::Error(tf(self.lang, T::Error, &[&e.to_string()])));
         }
     }
 
@@ -232,44 +237,40 @@ impl BatchesScreen {
     /// Takes in one message.
     fn accept(&mut self, msg: Msg, ctx: &mut Ctx) {
         match msg {
-            Msg::Loaded(result) => {
-                self.outstanding = self.outstanding.saturating_sub(1);
-                match result {
-                    Ok((waiting, batches)) => {
-                        self.waiting = Some(waiting);
-                        let known: HashSet<&str> = batches.iter().map(|b| b.uid.as_str()).collect();
-                        let gaps: Vec<bool> = batches
-                            .iter()
-                            .map(|b| {
-                                b.previous_batch_uid
-                                    .as_deref()
-                                    .is_some_and(|p| !known.contains(p))
-                            })
-                            .collect();
-                        self.history = batches
-                            .into_iter()
-                            .zip(gaps)
-                            .rev()
-                            .map(|(batch, gap)| HistoryRow { batch, gap })
-                            .collect();
-                        if std::mem::take(&mut self.select_newest) {
-                            self.selected = 0;
-                        }
-                        // The list may be shorter now.
-                        self.selected = self.selected.min(self.history.len().saturating_sub(1));
+            Msg::Loaded(result) => match result {
+                Ok((waiting, batches)) => {
+                    self.waiting = Some(waiting);
+                    let known: HashSet<&str> = batches.iter().map(|b| b.uid.as_str()).collect();
+                    let gaps: Vec<bool> = batches
+                        .iter()
+                        .map(|b| {
+                            b.previous_batch_uid
+                                .as_deref()
+                                .is_some_and(|p| !known.contains(p))
+                        })
+                        .collect();
+                    self.history = batches
+                        .into_iter()
+                        .zip(gaps)
+                        .rev()
+                        .map(|(batch, gap)| HistoryRow { batch, gap })
+                        .collect();
+                    if std::mem::take(&mut self.select_newest) {
+                        self.selected = 0;
                     }
-                    Err(message) => {
-                        self.notice = Some(Notice::Error(tf(ctx.lang, T::LoadFailed, &[&message])));
-                    }
+                    // The list may be shorter now.
+                    self.selected = self.selected.min(self.history.len().saturating_sub(1));
                 }
-            }
+                Err(message) => {
+                    self.notice = Some(Notice::Error(tf(ctx.lang, T::LoadFailed, &[&message])));
+                }
+            },
             Msg::Progress(step) => {
                 if self.export.is_some() {
                     self.export = Some(Some(step));
                 }
             }
             Msg::Exported(result) => {
-                self.outstanding = self.outstanding.saturating_sub(1);
                 self.export = None;
                 let lang = ctx.lang;
                 // Settling an export that died before is worth a word in the status line.
@@ -295,12 +296,9 @@ impl BatchesScreen {
                     Notice::Info(text) | Notice::Error(text) => text.clone(),
                 });
                 self.notice = Some(notice);
-                // The status line's count of records to export changed.
-                ctx.wrote = true;
                 self.start(Job::Load, ctx);
             }
             Msg::Imported(result) => {
-                self.outstanding = self.outstanding.saturating_sub(1);
                 if let Some(Popup::Imported(report)) = &mut self.popup {
                     report.result = Some(result);
                 } else if let Ok(r) = &result
@@ -309,11 +307,9 @@ impl BatchesScreen {
                     // The popup was closed meanwhile: its last word goes to the status line.
                     ctx.say(last.trim());
                 }
-                ctx.wrote = true;
                 self.start(Job::Load, ctx);
             }
             Msg::Verified { path, result } => {
-                self.outstanding = self.outstanding.saturating_sub(1);
                 if let Some(Popup::Report(report)) = &mut self.popup
                     && report.path == path
                 {
@@ -420,10 +416,11 @@ impl BatchesScreen {
     }
 }
 
-/// Does `job` on `store` and reports to `sender`. Errors are worded here, in the UI's
-/// language, because the thread has the error and the screen only text.
-fn run(job: Job, store: &mut Store, lang: Lang, sender: &Sender<Msg>) {
-    let msg = match job {
+/// Does `job` on `store`, reporting export steps to `progress`; the result is the job's last
+/// message. Errors are worded here, in the UI's language, because the thread has the error
+/// and the screen only text.
+fn run(job: Job, store: &mut Store, lang: Lang, progress: &jobs::Progress<Msg>) -> Msg {
+    match job {
         Job::Load => Msg::Loaded(
             store
                 .waiting_for_export()
@@ -431,11 +428,10 @@ fn run(job: Job, store: &mut Store, lang: Lang, sender: &Sender<Msg>) {
                 .map_err(|e| e.message(lang)),
         ),
         Job::Export(options) => {
-            let progress_sender = sender.clone();
-            let mut progress = |step: ExportStep| {
-                let _ = progress_sender.send(Msg::Progress(step));
+            let mut report = |step: ExportStep| {
+                progress.report(Msg::Progress(step));
             };
-            let result = export(store, &options, &mut progress).map_err(|e| e.message(lang));
+            let result = export(store, &options, &mut report).map_err(|e| e.message(lang));
             if let Err(message) = &result {
                 tracing::warn!(len = message.len(), "export from the TUI failed");
             }
@@ -455,19 +451,17 @@ fn run(job: Job, store: &mut Store, lang: Lang, sender: &Sender<Msg>) {
                 .map_err(|e| e.message(lang));
             Msg::Verified { path, result }
         }
-    };
-    // The screen may have closed meanwhile; the work itself is done either way.
-    let _ = sender.send(msg);
+    }
 }
 
-/// The final message of a job that could not even open the database.
-fn failed(job: Job, message: String) -> Msg {
+/// The final message of a job that could not even open the database, or stopped.
+fn failed(job: &JobTag, message: String) -> Msg {
     match job {
-        Job::Load => Msg::Loaded(Err(message)),
-        Job::Export(_) => Msg::Exported(Err(message)),
-        Job::Import(_) => Msg::Imported(Err(message)),
-        Job::Verify(path) => Msg::Verified {
-            path,
+        JobTag::Load => Msg::Loaded(Err(message)),
+        JobTag::Export => Msg::Exported(Err(message)),
+        JobTag::Import => Msg::Imported(Err(message)),
+        JobTag::Verify(path) => Msg::Verified {
+            path: path.clone(),
             result: Err(message),
         },
     }
@@ -522,7 +516,7 @@ impl Screen for BatchesScreen {
                 )));
             }
             Input::Action(Action::Conflicts) => {
-                return Effect::Push(Box::new(ConflictsScreen::open(ctx)));
+                return Effect::Push(Route::Conflicts);
             }
             Input::Action(Action::Confirm) => {
                 if let Some(row) = self.history.get(self.selected) {
@@ -546,24 +540,26 @@ impl Screen for BatchesScreen {
         Effect::None
     }
 
-    fn take_background(&mut self, ctx: &mut Ctx, wait: Duration) -> bool {
-        let msg = if wait.is_zero() {
-            match self.receiver.try_recv() {
-                Ok(msg) => msg,
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return false,
-            }
-        } else {
-            match self.receiver.recv_timeout(wait) {
-                Ok(msg) => msg,
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return false,
-            }
+    fn on_msg(&mut self, msg: &mut AppMsg, ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Job(news) = msg else {
+            return None;
         };
-        self.accept(msg, ctx);
-        true
-    }
-
-    fn working(&self) -> bool {
-        self.outstanding > 0
+        let id = news.job();
+        if news.is_end() {
+            let tag = self.running.remove(&id)?;
+            let end = news
+                .take::<Msg>()
+                .unwrap_or_else(|| failed(&tag, t(ctx.lang, T::JobStopped).to_string()));
+            self.accept(end, ctx);
+        } else {
+            if !self.running.contains_key(&id) {
+                return None;
+            }
+            if let Some(step) = news.take::<Msg>() {
+                self.accept(step, ctx);
+            }
+        }
+        Some(Effect::None)
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {

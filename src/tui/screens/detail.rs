@@ -4,7 +4,6 @@
 //! withdraws the worker; a withdrawal asks for its reason.
 
 use super::{Ctx, Effect, Screen, View};
-use super::{health_check, legal_aid, service_form, worker_form};
 use crate::domain::idcard::{age_on, district_of};
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Field, Gender, Membership, Service, Worker, format_fen};
@@ -12,6 +11,7 @@ use crate::store::legal_cases::LegalCase;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::ListTable;
@@ -191,28 +191,24 @@ impl DetailScreen {
         lines
     }
 
+    /// The form for a new service of this worker.
+    fn new_service(&self, form: KindForm) -> Route {
+        Route::NewService {
+            worker: Box::new(self.worker.clone()),
+            form,
+        }
+    }
+
     /// Opens the form of the selected service's kind, filled with its values.
     fn edit_selected(&self, ctx: &mut Ctx) -> Effect {
         let Some(service) = self.services.get(self.selected) else {
             ctx.say(ctx.t(T::NothingSelected));
             return Effect::None;
         };
-        let form = refdata::service_kind(&service.kind).map(|k| k.form);
-        match form {
-            Some(KindForm::HealthCheck) => Effect::Push(Box::new(health_check::open_edit(
-                &self.worker,
-                service,
-                ctx,
-            ))),
-            Some(KindForm::LegalAid) => {
-                Effect::Push(Box::new(legal_aid::open_edit(&self.worker, service, ctx)))
-            }
-            _ => Effect::Push(Box::new(service_form::open_edit(
-                &self.worker,
-                service,
-                ctx,
-            ))),
-        }
+        Effect::Push(Route::EditService {
+            worker: Box::new(self.worker.clone()),
+            service: Box::new(service.clone()),
+        })
     }
 
     /// Carries out a withdrawal whose reason was given.
@@ -361,7 +357,7 @@ impl Screen for DetailScreen {
         match input {
             Input::Action(Action::Back) => return Effect::Back,
             Input::Action(Action::Edit) => {
-                return Effect::Push(Box::new(worker_form::open_edit(&self.worker, ctx)));
+                return Effect::Push(Route::EditWorker(Box::new(self.worker.clone())));
             }
             Input::Action(Action::Confirm) => return self.edit_selected(ctx),
             Input::Action(Action::Withdraw) => match self.services.get(self.selected) {
@@ -394,13 +390,13 @@ impl Screen for DetailScreen {
                 self.withdrawing = Some((Withdrawal::Worker, ReasonPrompt::new(question)));
             }
             Input::Action(Action::LogHealthCheck) => {
-                return Effect::Push(Box::new(health_check::open(&self.worker, ctx)));
+                return Effect::Push(self.new_service(KindForm::HealthCheck));
             }
             Input::Action(Action::LogLegalAid) => {
-                return Effect::Push(Box::new(legal_aid::open(&self.worker, ctx)));
+                return Effect::Push(self.new_service(KindForm::LegalAid));
             }
             Input::Action(Action::LogService) => {
-                return Effect::Push(Box::new(service_form::open(&self.worker, ctx)));
+                return Effect::Push(self.new_service(KindForm::Plain));
             }
             _ => {}
         }

@@ -3,7 +3,6 @@
 //! winter relief). Checked by the same rules as the CLI; saving goes straight to quick entry.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_errors};
-use super::quick_entry::QuickEntryScreen;
 use super::{Ctx, Effect};
 use crate::domain::refdata;
 use crate::domain::validate::{EventDraft, validate_event};
@@ -12,6 +11,7 @@ use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::labels::date_text;
@@ -170,9 +170,7 @@ impl FormSpec for EventSpec {
         match ctx.store.event_by_uid(&created.uid) {
             Ok(Some(event)) => {
                 ctx.say(tf(lang, T::EventCreated, &[&event.input.name]));
-                Ok(Effect::Replace(Box::new(QuickEntryScreen::open(
-                    event, ctx,
-                ))))
+                Ok(Effect::Replace(Route::QuickEntry(Box::new(event))))
             }
             Ok(None) => Ok(Effect::Back),
             Err(e) => Err(SaveError::Failed(e.message(lang))),

@@ -4,15 +4,13 @@
 //! or withdrawn with a reason (`w`); when attendees' services are recorded in it, the officer
 //! is asked whether to withdraw them too.
 
-use super::attendees::AttendeesScreen;
-use super::quick_entry::QuickEntryScreen;
-use super::roster_import::ImportScreen;
-use super::{Ctx, Effect, Screen, View, event_form};
+use super::{Ctx, Effect, Screen, View};
 use crate::domain::{Event, refdata};
 use crate::store::corrections::AttendeeServices;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
 use crate::tui::widgets::fit;
@@ -199,20 +197,20 @@ impl Screen for EventsScreen {
         match input {
             Input::Action(Action::Confirm) => {
                 if let Some(event) = self.selected_event() {
-                    return Effect::Push(Box::new(QuickEntryScreen::open(event, ctx)));
+                    return Effect::Push(Route::QuickEntry(Box::new(event)));
                 }
             }
             Input::Action(Action::NewEvent) => {
-                return Effect::Push(Box::new(event_form::open(ctx)));
+                return Effect::Push(Route::NewEvent);
             }
             Input::Action(Action::Attendees) => {
                 if let Some(event) = self.selected_event() {
-                    return Effect::Push(Box::new(AttendeesScreen::open(event, ctx)));
+                    return Effect::Push(Route::Attendees(Box::new(event)));
                 }
             }
             Input::Action(Action::Edit) => {
                 if let Some(event) = self.selected_event() {
-                    return Effect::Push(Box::new(event_form::open_edit(&event, ctx)));
+                    return Effect::Push(Route::EditEvent(Box::new(event)));
                 }
             }
             Input::Action(Action::Withdraw) => {
@@ -222,7 +220,7 @@ impl Screen for EventsScreen {
                 }
             }
             Input::Action(Action::ImportRoster) => {
-                return Effect::Push(Box::new(ImportScreen::open(self.selected_event(), ctx)));
+                return Effect::Push(Route::RosterImport(self.selected_event().map(Box::new)));
             }
             Input::Action(Action::Back) => return Effect::Back,
             _ => {}

@@ -21,23 +21,27 @@ pub mod worker_form;
 pub mod workers;
 
 use super::action::{Action, Input};
+use super::jobs::{AppMsg, Jobs};
 use super::keymap::{Context, Keymap};
-use super::search::{Reply, SearchClient};
+use super::routes::Route;
+use super::search::SearchClient;
 use super::text::{T, t};
 use crate::domain::Officer;
 use crate::store::Store;
 use crate::text::Lang;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use std::time::Duration;
 
 /// What the app does after a screen handled an input.
 pub enum Effect {
     None,
     /// Close this screen and return to the one below (which is told to `resume`).
     Back,
-    Push(Box<dyn Screen>),
-    Replace(Box<dyn Screen>),
+    /// Open the screen `Route` names on top of this one.
+    Push(Route),
+    /// Close this screen and open the one `Route` names in its place (or just close it when
+    /// that screen cannot open).
+    Replace(Route),
     Quit,
 }
 
@@ -46,7 +50,9 @@ pub struct Ctx<'a> {
     pub store: &'a mut Store,
     pub lang: Lang,
     pub keymap: &'a Keymap,
-    pub search: Option<&'a mut SearchClient>,
+    pub search: &'a mut SearchClient,
+    /// Starts work on a thread of its own; its news come back through `Screen::on_msg`.
+    pub jobs: &'a mut Jobs,
     /// Set by a screen to show in the status line.
     pub message: Option<String>,
     /// Set after a write, so the count of records to export is refreshed.
@@ -97,16 +103,11 @@ pub trait Screen {
     fn render(&self, frame: &mut Frame, area: Rect, view: &View);
     /// The screen is on top again after the one above it closed: reload what may have changed.
     fn resume(&mut self, _ctx: &mut Ctx) {}
-    /// A background search answered.
-    fn on_reply(&mut self, _reply: &Reply) {}
-    /// Takes in one message from work the screen started on a thread of its own, waiting up to
-    /// `wait` for it; false when none came.
-    fn take_background(&mut self, _ctx: &mut Ctx, _wait: Duration) -> bool {
-        false
-    }
-    /// True while work the screen started on its own thread has not reported its end.
-    fn working(&self) -> bool {
-        false
+    /// Work off the UI thread reported: a search answered, or a job the screen started
+    /// (`ctx.jobs`) sent a step or its end. `None` when the message is not this screen's;
+    /// otherwise what to do next.
+    fn on_msg(&mut self, _msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        None
     }
     /// Actions whose keys the footer shows, most used first.
     fn footer(&self) -> Vec<Action>;

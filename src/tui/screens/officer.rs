@@ -1,12 +1,12 @@
 //! First run: who uses this laptop (name, union organisation, district).
 
 use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_errors};
-use super::workers::WorkersScreen;
 use super::{Ctx, Effect};
 use crate::domain::{Field, Officer};
 use crate::store::StoreError;
 use crate::store::officer::validate_officer;
 use crate::text::Lang;
+use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField};
 
@@ -72,7 +72,7 @@ impl FormSpec for OfficerSpec {
             Ok(officer) => {
                 ctx.officer_changed = true;
                 ctx.say(tf(ctx.lang, T::OfficerSaved, &[&officer.name]));
-                Ok(Effect::Replace(Box::new(WorkersScreen::new(ctx))))
+                Ok(Effect::Replace(Route::Workers))
             }
             Err(e) => {
                 let message = e.message(ctx.lang);

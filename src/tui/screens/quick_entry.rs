@@ -8,16 +8,16 @@
 mod draw;
 mod undo;
 
-use super::attendees::AttendeesScreen;
 use super::{Ctx, Effect, Screen, View};
-use super::{health_check, legal_aid, worker_form};
 use crate::domain::idcard::clean_id_input;
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Event, Worker, mask_id_number, parse_id_number};
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::search::Reply;
 use crate::tui::text::{T, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
@@ -90,38 +90,6 @@ fn looks_like_id(text: &str) -> bool {
     cleaned.chars().count() >= 15 && cleaned.chars().all(|c| c.is_ascii_digit() || c == 'X')
 }
 
-/// After a worker was registered from quick entry: record the event's service for them (or
-/// open the kind's own form) and go back to the quick-entry line.
-pub fn serve_registered(worker_uid: &str, event: &Event, ctx: &mut Ctx) -> Effect {
-    let worker = match ctx.store.worker_by_uid(worker_uid) {
-        Ok(Some(w)) => w,
-        Ok(None) => return Effect::Back,
-        Err(e) => {
-            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
-            return Effect::Back;
-        }
-    };
-    match needs_form(event) {
-        Some(KindForm::HealthCheck) => {
-            return Effect::Replace(Box::new(health_check::open_at_event(&worker, event, ctx)));
-        }
-        Some(KindForm::LegalAid) => {
-            return Effect::Replace(Box::new(legal_aid::open_at_event(&worker, event, ctx)));
-        }
-        _ => {}
-    }
-    // On success the quick-entry line says so when it is back on top (see `resume`); the
-    // status line would keep saying it even after an undo.
-    if let Err(e) = ctx.store.record_event_service(&event.uid, worker_uid) {
-        ctx.say(tf(
-            ctx.lang,
-            T::RegisteredNotRecorded,
-            &[&worker.input.name, &e.message(ctx.lang)],
-        ));
-    }
-    Effect::Back
-}
-
 impl QuickEntryScreen {
     pub fn open(event: Event, ctx: &mut Ctx) -> QuickEntryScreen {
         let mut screen = QuickEntryScreen {
@@ -189,13 +157,7 @@ impl QuickEntryScreen {
             self.clear_matches();
             return;
         }
-        match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.search(&query, 0, MATCHES, None)),
-            None => {
-                let result = ctx.store.search(&query, 0, MATCHES);
-                self.accept(&query, result.map_err(|e| e.message(ctx.lang)));
-            }
-        }
+        self.awaited = Some(ctx.search.search(&query, 0, MATCHES, None));
     }
 
     fn accept(&mut self, query: &str, result: Result<SearchPage, String>) {
@@ -226,12 +188,11 @@ impl QuickEntryScreen {
             };
             return match ctx.store.worker_by_id_number(&id.number) {
                 Ok(Some(worker)) => self.serve(worker, ctx),
-                Ok(None) => Effect::Push(Box::new(worker_form::open_for_event(
-                    &id.number,
-                    "",
-                    &self.event,
-                    ctx,
-                ))),
+                Ok(None) => Effect::Push(Route::NewWorkerAtEvent {
+                    id_number: id.number,
+                    name: String::new(),
+                    event: Box::new(self.event.clone()),
+                }),
                 Err(e) => {
                     self.problem(ctx, &e);
                     Effect::None
@@ -308,22 +269,11 @@ impl QuickEntryScreen {
     }
 
     fn record(&mut self, worker: Worker, ctx: &mut Ctx) -> Effect {
-        match needs_form(&self.event) {
-            Some(KindForm::HealthCheck) => {
-                return Effect::Push(Box::new(health_check::open_at_event(
-                    &worker,
-                    &self.event,
-                    ctx,
-                )));
-            }
-            Some(KindForm::LegalAid) => {
-                return Effect::Push(Box::new(legal_aid::open_at_event(
-                    &worker,
-                    &self.event,
-                    ctx,
-                )));
-            }
-            _ => {}
+        if needs_form(&self.event).is_some() {
+            return Effect::Push(Route::ServiceAtEvent {
+                worker: Box::new(worker),
+                event: Box::new(self.event.clone()),
+            });
         }
         match ctx.store.record_event_service(&self.event.uid, &worker.uid) {
             Ok(record) => {
@@ -355,19 +305,18 @@ impl QuickEntryScreen {
     }
 
     /// F3: the worker form with whatever the line holds, an ID number or a name.
-    fn register(&mut self, ctx: &mut Ctx) -> Effect {
+    fn register(&mut self) -> Effect {
         let typed = self.line.value().trim().to_string();
         let (id_number, name) = if typed.chars().any(|c| c.is_ascii_digit()) {
             (clean_id_input(&typed), String::new())
         } else {
             (String::new(), typed)
         };
-        Effect::Push(Box::new(worker_form::open_for_event(
-            &id_number,
-            &name,
-            &self.event,
-            ctx,
-        )))
+        Effect::Push(Route::NewWorkerAtEvent {
+            id_number,
+            name,
+            event: Box::new(self.event.clone()),
+        })
     }
 }
 
@@ -413,9 +362,9 @@ impl Screen for QuickEntryScreen {
             Input::Action(Action::Undo) => self.undo(ctx),
             Input::Action(Action::Redo) => self.redo(ctx),
             Input::Action(Action::Attendees) => {
-                return Effect::Push(Box::new(AttendeesScreen::open(self.event.clone(), ctx)));
+                return Effect::Push(Route::Attendees(Box::new(self.event.clone())));
             }
-            Input::Action(Action::NewWorker) => return self.register(ctx),
+            Input::Action(Action::NewWorker) => return self.register(),
             // Home and End stay with the typed line.
             Input::Action(
                 action @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown),
@@ -464,7 +413,10 @@ impl Screen for QuickEntryScreen {
         self.clear_line();
     }
 
-    fn on_reply(&mut self, reply: &Reply) {
+    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Search(reply) = msg else {
+            return None;
+        };
         if let Reply::Search {
             request, result, ..
         } = reply
@@ -474,7 +426,9 @@ impl Screen for QuickEntryScreen {
             if request.query == self.line.value() {
                 self.accept(&request.query, result.clone());
             }
+            return Some(Effect::None);
         }
+        None
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {

@@ -20,9 +20,10 @@ use crate::domain::{Event, Field, refdata};
 use crate::store::roster_import::{
     AcceptRenames, ImportOptions, ImportProgress, ImportSummary, RejectReason,
 };
-use crate::store::{Access, Clock, Opener, Store};
+use crate::store::{Access, Store};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::{AppMsg, JobId, Progress};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{EditOutcome, Form, FormField};
@@ -30,7 +31,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 /// What one run is asked to do.
 #[derive(Debug, Clone)]
@@ -74,17 +74,12 @@ struct RenameRow {
     given: String,
 }
 
-enum News {
-    Progress(ImportProgress),
-    Done(Result<Box<Outcome>, String>),
-}
-
 enum Stage {
     Setup,
     Running {
         request: Request,
         progress: Option<ImportProgress>,
-        news: Receiver<News>,
+        job: JobId,
     },
     Done {
         request: Request,
@@ -221,69 +216,7 @@ fn run(
     })
 }
 
-/// Runs the import on a thread with its own connection to `db`; news arrive on the receiver.
-fn start_thread(db: Opener, clock: Clock, request: Request, lang: Lang) -> Receiver<News> {
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("jingong-import".into())
-        .spawn({
-            let tx = tx.clone();
-            move || {
-                let result = db
-                    .open(Access::ReadWrite)
-                    .map_err(|e| e.message(lang))
-                    .and_then(|mut store| {
-                        store.set_clock(clock);
-                        run(&mut store, &request, lang, &mut |p| {
-                            let _ = tx.send(News::Progress(p));
-                        })
-                        .map(Box::new)
-                    });
-                let _ = tx.send(News::Done(result));
-            }
-        });
-    if let Err(e) = spawned {
-        let _ = tx.send(News::Done(Err(e.to_string())));
-    }
-    rx
-}
-
 impl ImportScreen {
-    /// Takes in what the import thread said since last time; true when the screen changed.
-    fn take_news(&mut self, ctx: &mut Ctx) -> bool {
-        let Stage::Running { progress, news, .. } = &mut self.stage else {
-            return false;
-        };
-        let mut changed = false;
-        let mut done = None;
-        loop {
-            match news.try_recv() {
-                Ok(News::Progress(p)) => {
-                    *progress = Some(p);
-                    changed = true;
-                }
-                Ok(News::Done(result)) => {
-                    done = Some(result);
-                    break;
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => {
-                    done = Some(Err(t(ctx.lang, T::ImportStopped).to_string()));
-                    break;
-                }
-            }
-        }
-        if let Some(result) = done {
-            let Stage::Running { request, .. } = std::mem::replace(&mut self.stage, Stage::Setup)
-            else {
-                return changed;
-            };
-            self.finish(request, result, ctx);
-            return true;
-        }
-        changed
-    }
-
     pub fn open(event: Option<Event>, ctx: &mut Ctx) -> ImportScreen {
         let lang = ctx.lang;
         let mut fields = vec![
@@ -353,17 +286,33 @@ impl ImportScreen {
 
     fn start(&mut self, request: Request, ctx: &mut Ctx) {
         let lang = ctx.lang;
-        if ctx.store.path().is_file() {
-            let news = start_thread(ctx.store.opener(), ctx.store.clock(), request.clone(), lang);
-            self.stage = Stage::Running {
-                request,
-                progress: None,
-                news,
-            };
-        } else {
-            // A database without a file (tests of the store) has no second connection.
-            let result = run(ctx.store, &request, lang, &mut |_| {}).map(Box::new);
-            self.finish(request, result, ctx);
+        let opener = ctx.store.opener();
+        let clock = ctx.store.clock();
+        let on_thread = request.clone();
+        let spawned = ctx.jobs.spawn(
+            "jingong-import",
+            move |progress: &Progress<ImportProgress>| {
+                opener
+                    .open(Access::ReadWrite)
+                    .map_err(|e| e.message(lang))
+                    .and_then(|mut store| {
+                        store.set_clock(clock);
+                        run(&mut store, &on_thread, lang, &mut |p| {
+                            progress.report(p);
+                        })
+                        .map(Box::new)
+                    })
+            },
+        );
+        match spawned {
+            Ok(job) => {
+                self.stage = Stage::Running {
+                    request,
+                    progress: None,
+                    job,
+                };
+            }
+            Err(e) => self.finish(request, Err(e.to_string()), ctx),
         }
     }
 
@@ -371,7 +320,6 @@ impl ImportScreen {
         self.stage = match result {
             Ok(outcome) => {
                 if !request.dry_run {
-                    ctx.wrote = true;
                     ctx.say(t(ctx.lang, T::ImportDone));
                 }
                 Stage::Done {
@@ -490,17 +438,29 @@ impl Screen for ImportScreen {
         }
     }
 
-    fn take_background(&mut self, ctx: &mut Ctx, wait: std::time::Duration) -> bool {
-        let changed = self.take_news(ctx);
-        if !changed && !wait.is_zero() {
-            // Progress comes every few thousand rows; a short nap keeps a waiting caller cool.
-            std::thread::sleep(wait.min(std::time::Duration::from_millis(5)));
+    fn on_msg(&mut self, msg: &mut AppMsg, ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Job(news) = msg else {
+            return None;
+        };
+        let Stage::Running { progress, job, .. } = &mut self.stage else {
+            return None;
+        };
+        if news.job() != *job {
+            return None;
         }
-        changed
-    }
-
-    fn working(&self) -> bool {
-        matches!(self.stage, Stage::Running { .. })
+        if !news.is_end() {
+            if let Some(step) = news.take::<ImportProgress>() {
+                *progress = Some(step);
+            }
+            return Some(Effect::None);
+        }
+        let result = news
+            .take::<Result<Box<Outcome>, String>>()
+            .unwrap_or_else(|| Err(t(ctx.lang, T::ImportStopped).to_string()));
+        if let Stage::Running { request, .. } = std::mem::replace(&mut self.stage, Stage::Setup) {
+            self.finish(request, result, ctx);
+        }
+        Some(Effect::None)
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {

@@ -6,14 +6,15 @@
 
 mod figures;
 
-use super::detail::DetailScreen;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{mask_phone, refdata};
 use crate::store::stats::{FIRST_PAGE, UnservedWorker};
 use crate::store::{Period, Statistics, StatsQuery};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::search::{Reply, StatsRequest};
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
@@ -115,36 +116,7 @@ impl StatsScreen {
     }
 
     fn request(&mut self, ctx: &mut Ctx, request: StatsRequest) {
-        match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.statistics(request)),
-            None => {
-                // No background thread (a database without a file): count here.
-                let reply = match request {
-                    StatsRequest::Figures(query) => Reply::Statistics {
-                        seq: 0,
-                        result: ctx
-                            .store
-                            .statistics(&query)
-                            .map(Box::new)
-                            .map_err(|e| e.message(ctx.lang)),
-                    },
-                    StatsRequest::Unserved {
-                        query,
-                        offset,
-                        limit,
-                    } => Reply::Unserved {
-                        seq: 0,
-                        offset,
-                        result: ctx
-                            .store
-                            .hardship_unserved(&query, offset, limit)
-                            .map_err(|e| e.message(ctx.lang)),
-                    },
-                };
-                self.awaited = Some(0);
-                self.on_reply(&reply);
-            }
-        }
+        self.awaited = Some(ctx.search.statistics(request));
     }
 
     fn unserved_total(&self) -> usize {
@@ -346,10 +318,7 @@ impl Screen for StatsScreen {
                 }
                 Action::Confirm => {
                     if let Some(worker) = self.unserved.get(self.selected) {
-                        let uid = worker.uid.clone();
-                        if let Some(detail) = DetailScreen::open(&uid, ctx) {
-                            return Effect::Push(Box::new(detail));
-                        }
+                        return Effect::Push(Route::WorkerDetail(worker.uid.clone()));
                     }
                 }
                 _ => {}
@@ -366,7 +335,10 @@ impl Screen for StatsScreen {
         self.selected = selected;
     }
 
-    fn on_reply(&mut self, reply: &Reply) {
+    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Search(reply) = msg else {
+            return None;
+        };
         match reply {
             Reply::Statistics { seq, result } if Some(*seq) == self.awaited => {
                 self.awaited = None;
@@ -379,6 +351,7 @@ impl Screen for StatsScreen {
                     }
                     Err(message) => self.error = Some(message.clone()),
                 }
+                Some(Effect::None)
             }
             Reply::Unserved {
                 seq,
@@ -391,8 +364,9 @@ impl Screen for StatsScreen {
                 {
                     self.unserved.extend(page.workers.iter().cloned());
                 }
+                Some(Effect::None)
             }
-            _ => {}
+            _ => None,
         }
     }
 

@@ -1,16 +1,17 @@
 //! Register a worker, or edit one. The ID number tells birth date, age, sex and home region
 //! as it is typed; a number already registered offers to open that worker instead.
 
-use super::detail::DetailScreen;
 use super::form_screen::{FormScreen, FormSpec, SaveError, district_choices, set_errors};
 use super::{Ctx, Effect};
 use crate::domain::idcard::{age_on, district_of, province_of};
+use crate::domain::refdata::KindForm;
 use crate::domain::validate::{WorkerDraft, validate_worker};
 use crate::domain::{Event, Field, Gender, Membership, Worker, parse_id_number};
 use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
+use crate::tui::routes::{Route, kind_form};
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::form::{Form, FormField, Note, NoteKind};
 use crate::tui::widgets::picker::Choice;
@@ -280,14 +281,11 @@ impl FormSpec for WorkerSpec {
         match result {
             Ok((uid, created)) => {
                 if created && let Some(event) = &self.event {
-                    return Ok(super::quick_entry::serve_registered(&uid, event, ctx));
+                    return Ok(serve_registered(&uid, event, ctx));
                 }
                 if created {
                     ctx.say(tf(lang, T::Registered, &[&input.name]));
-                    Ok(match DetailScreen::open(&uid, ctx) {
-                        Some(detail) => Effect::Replace(Box::new(detail)),
-                        None => Effect::Back,
-                    })
+                    Ok(Effect::Replace(Route::WorkerDetail(uid)))
                 } else {
                     ctx.say(tf(lang, T::Updated, &[&input.name]));
                     Ok(Effect::Back)
@@ -305,7 +303,7 @@ impl FormSpec for WorkerSpec {
         }
         let (uid, _) = self.duplicate.clone()?;
         let _ = ctx.store.clear_draft(&self.draft_key());
-        DetailScreen::open(&uid, ctx).map(|d| Effect::Replace(Box::new(d)))
+        Some(Effect::Replace(Route::WorkerDetail(uid)))
     }
 
     fn extra_footer(&self) -> Vec<Action> {
@@ -315,4 +313,33 @@ impl FormSpec for WorkerSpec {
             Vec::new()
         }
     }
+}
+
+/// After a worker was registered from quick entry: record the event's service for them (or
+/// open the kind's own form) and go back to the quick-entry line.
+fn serve_registered(worker_uid: &str, event: &Event, ctx: &mut Ctx) -> Effect {
+    let worker = match ctx.store.worker_by_uid(worker_uid) {
+        Ok(Some(w)) => w,
+        Ok(None) => return Effect::Back,
+        Err(e) => {
+            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
+            return Effect::Back;
+        }
+    };
+    if kind_form(&event.input.kind) != KindForm::Plain {
+        return Effect::Replace(Route::ServiceAtEvent {
+            worker: Box::new(worker),
+            event: Box::new(event.clone()),
+        });
+    }
+    // On success the quick-entry line says so when it is back on top (see `resume`); the
+    // status line would keep saying it even after an undo.
+    if let Err(e) = ctx.store.record_event_service(&event.uid, worker_uid) {
+        ctx.say(tf(
+            ctx.lang,
+            T::RegisteredNotRecorded,
+            &[&worker.input.name, &e.message(ctx.lang)],
+        ));
+    }
+    Effect::Back
 }

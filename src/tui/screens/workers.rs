@@ -2,18 +2,15 @@
 //! holds only a window of about a hundred rows around the selection and asks for another
 //! window as the selection moves, so a million workers scroll like ten.
 
-use super::batches::BatchesScreen;
-use super::detail::DetailScreen;
-use super::events::EventsScreen;
-use super::stats::StatsScreen;
-use super::worker_form;
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::age_on;
 use crate::domain::{mask_id_number, mask_phone};
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
+use crate::tui::routes::Route;
 use crate::tui::search::Reply;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
@@ -78,17 +75,7 @@ impl WorkersScreen {
         // Moving within the same results: the count is known, only rows are needed.
         let known_total =
             (!recount && self.answered && query == self.query && start > 0).then_some(self.total);
-        match ctx.search.as_deref_mut() {
-            Some(client) => self.awaited = Some(client.search(&query, start, WINDOW, known_total)),
-            None => {
-                // No search thread (a database without a file): ask on this thread.
-                let result = ctx
-                    .store
-                    .search(&query, start, WINDOW)
-                    .map_err(|e| e.message(ctx.lang));
-                self.accept(&query, start, result);
-            }
-        }
+        self.awaited = Some(ctx.search.search(&query, start, WINDOW, known_total));
     }
 
     fn accept(&mut self, query: &str, start: usize, result: Result<SearchPage, String>) {
@@ -183,24 +170,20 @@ impl Screen for WorkersScreen {
         match input {
             Input::Action(Action::Confirm) => {
                 if let Some(hit) = self.hit(self.selected) {
-                    let uid = hit.uid.clone();
-                    return match DetailScreen::open(&uid, ctx) {
-                        Some(detail) => Effect::Push(Box::new(detail)),
-                        None => Effect::None,
-                    };
+                    return Effect::Push(Route::WorkerDetail(hit.uid.clone()));
                 }
             }
             Input::Action(Action::NewWorker) => {
-                return Effect::Push(Box::new(worker_form::open_new(ctx)));
+                return Effect::Push(Route::NewWorker);
             }
             Input::Action(Action::Statistics) => {
-                return Effect::Push(Box::new(StatsScreen::open(ctx)));
+                return Effect::Push(Route::Statistics);
             }
             Input::Action(Action::Batches) => {
-                return Effect::Push(Box::new(BatchesScreen::open(ctx)));
+                return Effect::Push(Route::Batches);
             }
             Input::Action(Action::Events) => {
-                return Effect::Push(Box::new(EventsScreen::open(ctx)));
+                return Effect::Push(Route::Events);
             }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {
@@ -226,7 +209,10 @@ impl Screen for WorkersScreen {
         self.request_counting(ctx, start, true);
     }
 
-    fn on_reply(&mut self, reply: &Reply) {
+    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+        let AppMsg::Search(reply) = msg else {
+            return None;
+        };
         if let Reply::Search {
             request, result, ..
         } = reply
@@ -234,7 +220,9 @@ impl Screen for WorkersScreen {
         {
             self.awaited = None;
             self.accept(&request.query, request.offset, result.clone());
+            return Some(Effect::None);
         }
+        None
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {

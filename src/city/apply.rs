@@ -1,0 +1,360 @@
+//! One verified batch applied inside the caller's transaction: each data file streamed by
+//! `COPY` into a staging table (one JSON document per line), typed in SQL, its references
+//! checked, then upserted by the merge rule (docs/batch-format.md, "Merge rule"):
+//! - per uid the highest version wins; a lower version, or the same copy again, is unchanged;
+//! - the same version with other content is a `diverged` conflict: the copy with the later
+//!   `updated_at` (then the greater content hash) shows, the other is listed, in any order;
+//! - tombstones are versions like any other (`deleted_at` set).
+//!
+//! Nothing here commits: the caller's transaction holds the batch whole or not at all.
+
+use super::{Result, persons};
+use crate::batch::format::{FileEntry, Manifest, RecordKind, hex};
+use crate::batch::source::BatchSource;
+use crate::batch::verify::{Problem, ProblemKind};
+use postgres::Transaction;
+use sha2::{Digest, Sha256};
+use std::io::{BufRead, Write};
+
+/// What applying a batch did, per kind in `RecordKind::ALL` order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub applied: [i64; 3],
+    pub unchanged: [i64; 3],
+    pub conflicts: i64,
+}
+
+/// Columns every record kind has, with their SQL types.
+const HEADER: &[(&str, &str)] = &[
+    ("uid", "uuid"),
+    ("version", "bigint"),
+    ("op", "text"),
+    ("origin_device_id", "uuid"),
+    ("officer", "jsonb"),
+    ("created_at", "text"),
+    ("updated_at", "text"),
+    ("deleted_at", "text"),
+];
+
+const WORKER: &[(&str, &str)] = &[
+    ("id_number", "text"),
+    ("name", "text"),
+    ("gender", "text"),
+    ("birth_date", "date"),
+    ("phone", "text"),
+    ("hometown_code", "text"),
+    ("employer", "text"),
+    ("worksite", "text"),
+    ("trade", "text"),
+    ("district_code", "text"),
+    ("membership", "text"),
+    ("card_no", "text"),
+    ("hardship", "boolean"),
+    ("note", "text"),
+];
+
+const EVENT: &[(&str, &str)] = &[
+    ("name", "text"),
+    ("kind", "text"),
+    ("held_on", "date"),
+    ("place", "text"),
+    ("district_code", "text"),
+    ("default_quantity", "bigint"),
+    ("default_amount_fen", "bigint"),
+];
+
+const SERVICE: &[(&str, &str)] = &[
+    ("worker_uid", "uuid"),
+    ("event_uid", "uuid"),
+    ("kind", "text"),
+    ("served_on", "date"),
+    ("place", "text"),
+    ("quantity", "bigint"),
+    ("amount_fen", "bigint"),
+    ("note", "text"),
+    ("health_check", "jsonb"),
+    ("legal_aid", "jsonb"),
+];
+
+fn fields(kind: RecordKind) -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    let own = match kind {
+        RecordKind::Worker => WORKER,
+        RecordKind::Event => EVENT,
+        RecordKind::Service => SERVICE,
+    };
+    HEADER.iter().chain(own.iter())
+}
+
+/// The city table of a kind.
+pub fn table(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Worker => "workers",
+        RecordKind::Event => "events",
+        RecordKind::Service => "services",
+    }
+}
+
+/// Staging table names (temporary, dropped at commit).
+fn staged(kind: RecordKind) -> String {
+    format!("in_{}", kind.table())
+}
+
+fn raw(kind: RecordKind) -> String {
+    format!("raw_{}", kind.table())
+}
+
+/// Applies the batch; `Ok(Err(problems))` when it must be refused (a file changed since it
+/// was verified, or a reference found nowhere), and the caller then rolls back.
+pub fn apply(
+    tx: &mut Transaction,
+    source: &mut BatchSource,
+    manifest: &Manifest,
+) -> Result<Result<Tally, Vec<Problem>>> {
+    let mut problems = Vec::new();
+    for kind in RecordKind::ALL {
+        let entry = manifest
+            .files
+            .iter()
+            .find(|f| f.name == kind.file_name())
+            .expect("verified batches list every data file");
+        if let Some(p) = stage(tx, source, kind, entry)? {
+            problems.push(p);
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let unresolved = unresolved_references(tx)?;
+    if !unresolved.is_empty() {
+        return Ok(Err(unresolved));
+    }
+
+    let batch_uid = parse_uuid(&manifest.batch_uid);
+    let mut tally = Tally::default();
+    for kind in RecordKind::ALL {
+        lock_existing(tx, kind)?;
+        tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
+        if kind == RecordKind::Worker {
+            persons::lock_touched(tx)?;
+        }
+        let applied = upsert(tx, kind, batch_uid)?;
+        let staged_count: i64 = tx
+            .query_one(&format!("SELECT count(*) FROM {}", staged(kind)), &[])?
+            .get(0);
+        tally.applied[kind as usize] = applied;
+        tally.unchanged[kind as usize] = staged_count - applied;
+        if kind == RecordKind::Worker {
+            tally.conflicts += persons::recompute(tx, batch_uid)?;
+        }
+    }
+    Ok(Ok(tally))
+}
+
+pub fn parse_uuid(text: &str) -> uuid::Uuid {
+    uuid::Uuid::parse_str(text).unwrap_or_default()
+}
+
+/// Streams one data file into `raw_<kind>` by COPY, hashing it on the way (the file must be
+/// the one verified), then types it into `in_<kind>`.
+fn stage(
+    tx: &mut Transaction,
+    source: &mut BatchSource,
+    kind: RecordKind,
+    entry: &FileEntry,
+) -> Result<Option<Problem>> {
+    let raw = raw(kind);
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE {raw} (line_no bigint NOT NULL, doc jsonb NOT NULL) ON COMMIT DROP"
+    ))?;
+    // CSV with a delimiter and quote that valid JSON cannot hold raw (control characters are
+    // escaped inside JSON strings), so every line goes in as it is, with no escaping.
+    let mut writer = tx.copy_in(&format!(
+        "COPY {raw} (line_no, doc) FROM STDIN (FORMAT csv, DELIMITER E'\\x1f', QUOTE E'\\x1e')"
+    ))?;
+    let path = source.path().join(kind.file_name());
+    let io_error = |e: std::io::Error| super::CityError::Io {
+        path: path.clone(),
+        source: e,
+    };
+    let mut hasher = Sha256::new();
+    {
+        // Read no further than the size the manifest declares (+1 to see a lie), as the laptop does.
+        let mut reader = source.open_file(kind.file_name(), entry.bytes.saturating_add(1))?;
+        let mut line = Vec::with_capacity(1024);
+        let mut line_no: u64 = 0;
+        loop {
+            line.clear();
+            if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 {
+                break;
+            }
+            hasher.update(&line);
+            line_no += 1;
+            let content = line.strip_suffix(b"\n").unwrap_or(&line);
+            write!(writer, "{line_no}\x1f").map_err(io_error)?;
+            writer.write_all(content).map_err(io_error)?;
+            writer.write_all(b"\n").map_err(io_error)?;
+        }
+    }
+    writer.finish()?;
+    let actual = hex(&hasher.finalize());
+    if actual != entry.sha256 {
+        return Ok(Some(Problem {
+            file: entry.name.clone(),
+            line: None,
+            kind: ProblemKind::HashMismatch {
+                manifest: entry.sha256.clone(),
+                actual,
+            },
+        }));
+    }
+    let typed: Vec<String> = fields(kind)
+        .map(|(name, ty)| match *ty {
+            "text" => format!("doc->>'{name}' AS {name}"),
+            // JSON null is SQL NULL, not a jsonb 'null'.
+            "jsonb" => format!("nullif(doc->'{name}', 'null'::jsonb) AS {name}"),
+            ty => format!("(doc->>'{name}')::{ty} AS {name}"),
+        })
+        .collect();
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE {staged} ON COMMIT DROP AS
+         SELECT line_no, md5(doc::text) AS content_md5, {typed} FROM {raw};
+         CREATE UNIQUE INDEX ON {staged} (uid);
+         ANALYZE {staged};",
+        staged = staged(kind),
+        typed = typed.join(", "),
+    ))?;
+    Ok(None)
+}
+
+/// References neither in the batch nor already in the city's tables (at most 1000 listed).
+fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
+    let rows = tx.query(
+        "SELECT line_no, field, uid FROM (
+            SELECT s.line_no, 'worker_uid' AS field, s.worker_uid::text AS uid FROM in_service s
+             WHERE NOT EXISTS (SELECT 1 FROM in_worker w WHERE w.uid = s.worker_uid)
+               AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.uid = s.worker_uid)
+            UNION ALL
+            SELECT s.line_no, 'event_uid', s.event_uid::text FROM in_service s
+             WHERE s.event_uid IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM in_event e WHERE e.uid = s.event_uid)
+               AND NOT EXISTS (SELECT 1 FROM events e WHERE e.uid = s.event_uid)
+            UNION ALL
+            SELECT s.line_no, 'legal_aid.follows_uid', s.legal_aid->>'follows_uid' FROM in_service s
+             WHERE s.legal_aid->>'follows_uid' IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM in_service f
+                               WHERE f.uid::text = s.legal_aid->>'follows_uid')
+               AND NOT EXISTS (SELECT 1 FROM services f
+                               WHERE f.uid::text = s.legal_aid->>'follows_uid')
+         ) missing ORDER BY line_no LIMIT 1000",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let line: i64 = row.get(0);
+            let field: &str = row.get(1);
+            let field: &'static str = match field {
+                "worker_uid" => "worker_uid",
+                "event_uid" => "event_uid",
+                _ => "legal_aid.follows_uid",
+            };
+            Problem {
+                file: RecordKind::Service.file_name().to_string(),
+                line: Some(line as u64),
+                kind: ProblemKind::UnresolvedReference {
+                    field,
+                    uid: row.get(2),
+                },
+            }
+        })
+        .collect())
+}
+
+/// Locks the rows this batch may change, in uid order, so two ingesters touching the same
+/// records (an office re-sending a laptop's record) wait for each other instead of
+/// deadlocking or losing an update.
+fn lock_existing(tx: &mut Transaction, kind: RecordKind) -> Result<()> {
+    tx.query_one(
+        &format!(
+            "SELECT count(*) FROM (SELECT 1 FROM {table} t JOIN {staged} i USING (uid)
+                                   ORDER BY t.uid FOR UPDATE OF t) locked",
+            table = table(kind),
+            staged = staged(kind),
+        ),
+        &[],
+    )?;
+    Ok(())
+}
+
+/// Lists each pair of copies of one record at one version with different content once.
+fn diverged_conflicts(
+    tx: &mut Transaction,
+    kind: RecordKind,
+    batch_uid: uuid::Uuid,
+) -> Result<i64> {
+    let n = tx.execute(
+        &format!(
+            "INSERT INTO conflicts (kind, record_kind, pair_key, kept_uid, kept_version,
+                                    other_uid, other_version, other_copy, batch_uid)
+             SELECT 'diverged', $1,
+                    'diverged:' || i.uid || '@' || i.version || ':'
+                      || least(i.content_md5, t.content_md5) || ':'
+                      || greatest(i.content_md5, t.content_md5),
+                    i.uid, i.version, i.uid, i.version,
+                    CASE WHEN (i.updated_at COLLATE \"C\", i.content_md5 COLLATE \"C\")
+                              > (t.updated_at COLLATE \"C\", t.content_md5 COLLATE \"C\")
+                         THEN to_jsonb(t) ELSE to_jsonb(i) END,
+                    $2
+               FROM {staged} i JOIN {table} t USING (uid)
+              WHERE i.version = t.version AND i.content_md5 <> t.content_md5
+             ON CONFLICT (pair_key) DO NOTHING",
+            table = table(kind),
+            staged = staged(kind),
+        ),
+        &[&kind.table(), &batch_uid],
+    )?;
+    Ok(n as i64)
+}
+
+/// Writes every staged version that beats the one held; returns how many were written.
+fn upsert(tx: &mut Transaction, kind: RecordKind, batch_uid: uuid::Uuid) -> Result<i64> {
+    let names: Vec<&str> = fields(kind).map(|(name, _)| *name).collect();
+    let mut columns = names.join(", ");
+    let mut values = names
+        .iter()
+        .map(|n| format!("i.{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut join = String::new();
+    let mut updates: Vec<String> = names
+        .iter()
+        .filter(|n| **n != "uid")
+        .map(|n| format!("{n} = EXCLUDED.{n}"))
+        .collect();
+    updates.push("content_md5 = EXCLUDED.content_md5".into());
+    updates.push("batch_uid = EXCLUDED.batch_uid".into());
+    if kind == RecordKind::Worker {
+        columns.push_str(", person_id");
+        values.push_str(", p.id");
+        join = "JOIN persons p ON p.id_number = i.id_number".into();
+        updates.push("person_id = EXCLUDED.person_id".into());
+    }
+    let table = table(kind);
+    let row = tx.query_one(
+        &format!(
+            "WITH written AS (
+                INSERT INTO {table} AS t ({columns}, content_md5, batch_uid)
+                SELECT {values}, i.content_md5, $1 FROM {staged} i {join} ORDER BY i.uid
+                ON CONFLICT (uid) DO UPDATE SET {updates}
+                WHERE (EXCLUDED.version, EXCLUDED.updated_at COLLATE \"C\",
+                       EXCLUDED.content_md5 COLLATE \"C\")
+                    > (t.version, t.updated_at COLLATE \"C\", t.content_md5 COLLATE \"C\")
+                RETURNING 1)
+             SELECT count(*) FROM written",
+            staged = staged(kind),
+            updates = updates.join(", "),
+        ),
+        &[&batch_uid],
+    )?;
+    Ok(row.get(0))
+}

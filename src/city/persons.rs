@@ -1,0 +1,112 @@
+//! One ID number is one person in the city's view, whichever laptops registered them and
+//! under however many worker uids (docs/batch-format.md, "Merge rule", steps 2–5).
+//!
+//! Every worker row points at its person (`persons`, keyed by the ID number). The person
+//! shows one record, chosen from the records alone (live first, then the latest
+//! `updated_at`, then the greater uid), so any order of the same batches gives the same
+//! result. Each other record that disagrees with the shown one is one `same_person` conflict
+//! naming the fields; they are recomputed whenever one of the person's records changes.
+
+use super::Result;
+use postgres::Transaction;
+
+/// The fields compared between two records of one person.
+const COMPARED: &[&str] = &[
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "hometown_code",
+    "employer",
+    "worksite",
+    "trade",
+    "district_code",
+    "membership",
+    "card_no",
+    "hardship",
+    "note",
+];
+
+/// Before the workers are written: the persons this batch touches (the incoming ID numbers,
+/// and the ID numbers the same uids had so far, in case a record changed its number) exist and
+/// are locked, in ID-number order so ingesters of other devices never deadlock on them.
+pub fn lock_touched(tx: &mut Transaction) -> Result<()> {
+    tx.batch_execute(
+        "CREATE TEMP TABLE touched_ids ON COMMIT DROP AS
+            SELECT id_number FROM in_worker
+            UNION
+            SELECT w.id_number FROM workers w JOIN in_worker i USING (uid);
+         INSERT INTO persons (id_number)
+            SELECT id_number FROM touched_ids ORDER BY id_number
+            ON CONFLICT (id_number) DO NOTHING;",
+    )?;
+    tx.query_one(
+        "SELECT count(*) FROM (SELECT 1 FROM persons
+                                WHERE id_number IN (SELECT id_number FROM touched_ids)
+                                ORDER BY id_number FOR UPDATE) locked",
+        &[],
+    )?;
+    Ok(())
+}
+
+/// After the workers are written: each touched person's shown record, count and withdrawn
+/// flag, and their `same_person` conflicts. Returns the conflicts newly listed.
+pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
+    tx.batch_execute(
+        "CREATE TEMP TABLE touched_persons ON COMMIT DROP AS
+            SELECT id FROM persons WHERE id_number IN (SELECT id_number FROM touched_ids);
+         UPDATE persons p
+            SET shown_uid = s.uid, records = s.records, withdrawn = s.withdrawn
+           FROM (SELECT DISTINCT ON (w.person_id) w.person_id, w.uid,
+                        count(*) OVER (PARTITION BY w.person_id) AS records,
+                        bool_and(w.deleted_at IS NOT NULL) OVER (PARTITION BY w.person_id)
+                          AS withdrawn
+                   FROM workers w
+                  WHERE w.person_id IN (SELECT id FROM touched_persons)
+                  ORDER BY w.person_id, (w.deleted_at IS NULL) DESC,
+                           w.updated_at COLLATE \"C\" DESC, w.uid DESC) s
+          WHERE p.id = s.person_id;
+         UPDATE persons p SET shown_uid = NULL, records = 0, withdrawn = true
+          WHERE p.id IN (SELECT id FROM touched_persons)
+            AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = p.id);",
+    )?;
+    let differing: Vec<String> = COMPARED
+        .iter()
+        .map(|f| format!("CASE WHEN s.{f} IS DISTINCT FROM o.{f} THEN '{f}' END"))
+        .chain(std::iter::once(
+            "CASE WHEN (s.deleted_at IS NULL) <> (o.deleted_at IS NULL) THEN 'withdrawn' END"
+                .to_string(),
+        ))
+        .collect();
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE person_pairs ON COMMIT DROP AS
+         SELECT 'same_person:' || least(a, b) || '|' || greatest(a, b) AS pair_key, *
+           FROM (SELECT p.id AS person_id, s.uid AS kept_uid, s.version AS kept_version,
+                        o.uid AS other_uid, o.version AS other_version,
+                        s.uid || '@' || s.version AS a, o.uid || '@' || o.version AS b,
+                        array_remove(ARRAY[{differing}], NULL) AS fields
+                   FROM persons p
+                   JOIN workers s ON s.uid = p.shown_uid
+                   JOIN workers o ON o.person_id = p.id AND o.uid <> s.uid
+                  WHERE p.id IN (SELECT id FROM touched_persons)) pairs
+          WHERE cardinality(fields) > 0;
+         DELETE FROM conflicts c
+          WHERE c.kind = 'same_person' AND c.resolved_at IS NULL
+            AND c.person_id IN (SELECT id FROM touched_persons)
+            AND NOT EXISTS (SELECT 1 FROM person_pairs n WHERE n.pair_key = c.pair_key);",
+        differing = differing.join(", "),
+    ))?;
+    // A pair already listed keeps its row (and the batch that found it); only pairs new to
+    // the table count as found by this batch.
+    let inserted = tx.execute(
+        "INSERT INTO conflicts (kind, record_kind, pair_key, person_id, kept_uid, kept_version,
+                                other_uid, other_version, fields, batch_uid)
+         SELECT 'same_person', 'worker', pair_key, person_id, kept_uid, kept_version,
+                other_uid, other_version, fields, $1
+           FROM person_pairs
+         ON CONFLICT (pair_key) DO NOTHING",
+        &[&batch_uid],
+    )?;
+    Ok(inserted as i64)
+}

@@ -1,0 +1,264 @@
+//! Hostile batches refused whole, several ingesters at once, an ingester killed at any moment.
+
+use super::cluster::*;
+use crate::support::batch::*;
+use crate::support::bin::jingong;
+
+#[test]
+fn a_hostile_batch_is_refused_whole_and_the_chain_goes_on_behind_it() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 4, 5);
+    let out = dir.path().join("out");
+    let first = export(&laptop, &out, &[]);
+    jingong(&laptop)
+        .args(["demo", "--workers", "3", "--seed", "6"])
+        .assert()
+        .success();
+    let second = export(&laptop, &out, &[]);
+    jingong(&laptop)
+        .args(["demo", "--workers", "2", "--seed", "8"])
+        .assert()
+        .success();
+    let third = export(&laptop, &out, &[]);
+    db.init(dir.path());
+    assert!(db.ingest(dir.path(), &[&first]).status.success());
+    let before = db.dump();
+
+    // A changed byte: the hash no longer matches. Refused, nothing written.
+    let tampered = copy_batch(&second, &dir.path().join("tampered"));
+    let text = std::fs::read_to_string(tampered.join("workers.jsonl")).unwrap();
+    std::fs::write(
+        tampered.join("workers.jsonl"),
+        text.replacen("\"version\":1", "\"version\":9", 1),
+    )
+    .unwrap();
+    let output = db.ingest(dir.path(), &[&tampered]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout_text(&output));
+    assert!(
+        stdout_text(&output).contains("refused whole") && stdout_text(&output).contains("SHA-256"),
+        "{}",
+        stdout_text(&output)
+    );
+    assert_eq!(db.dump(), before);
+    assert_eq!(
+        db.count("SELECT count(*) FROM batches WHERE status = 'refused'"),
+        1
+    );
+
+    // The batch after it is not held behind it for ever.
+    let output = db.ingest(dir.path(), &[&third]);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert!(
+        stdout_text(&output).contains(": applied"),
+        "{}",
+        stdout_text(&output)
+    );
+    assert_eq!(db.count("SELECT count(*) FROM workers"), 4 + 2);
+}
+
+#[test]
+fn a_batch_naming_a_worker_found_nowhere_is_refused_with_nothing_applied() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 9);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    let forged = copy_batch(&batch, &dir.path().join("forged"));
+    let services = std::fs::read_to_string(forged.join("services.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(services.lines().next().unwrap()).unwrap();
+    let worker = first["worker_uid"].as_str().unwrap();
+    let stranger = "0190f000-0000-7000-8000-000000000001";
+    std::fs::write(
+        forged.join("services.jsonl"),
+        services.replacen(worker, stranger, 1),
+    )
+    .unwrap();
+    rehash(&forged);
+    assert!(is_complete_batch(&forged), "only the reference is wrong");
+
+    db.init(dir.path());
+    let output = db.ingest(dir.path(), &[&forged]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout_text(&output);
+    assert!(
+        text.contains("services.jsonl:1") && text.contains(stranger),
+        "{text}"
+    );
+    for table in ["workers", "events", "services", "persons"] {
+        assert_eq!(
+            db.count(&format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+}
+
+#[test]
+fn four_ingesters_at_once_apply_every_version_once_as_one_ingester_does() {
+    let Some(parallel) = CityDb::new() else {
+        return;
+    };
+    let serial = CityDb::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Laptops 0 and 1 share their demo people (same seed): the persons are locked across
+    // devices while both write.
+    let mut chains = Vec::new();
+    for (i, seed) in [31, 31, 32, 33].into_iter().enumerate() {
+        let laptop = demo_db(d, &format!("l{i}.db"), 30, seed);
+        let out = d.join(format!("out{i}"));
+        let first = export(&laptop, &out, &[]);
+        jingong(&laptop)
+            .args([
+                "demo",
+                "--workers",
+                "10",
+                "--seed",
+                &(seed + 100).to_string(),
+            ])
+            .assert()
+            .success();
+        let second = export(&laptop, &out, &[]);
+        chains.push((first, second));
+    }
+    serial.init(d);
+    for (first, second) in &chains {
+        assert!(serial.ingest(d, &[first, second]).status.success());
+    }
+    parallel.init(d);
+    let children: Vec<std::process::Child> = chains
+        .iter()
+        .map(|(first, second)| {
+            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"));
+            cmd.env("JINGONG_DATA_DIR", d.join("data"))
+                .args(["--lang", "en", "city", "ingest", "--pg", &parallel.conninfo])
+                // Newest first in every process: each holds, then releases.
+                .arg(second)
+                .arg(first)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", stderr_text(&out));
+        assert_eq!(
+            stdout_text(&out).matches(": applied").count(),
+            2,
+            "{}",
+            stdout_text(&out)
+        );
+    }
+    assert_eq!(parallel.dump(), serial.dump());
+    assert_eq!(parallel.count("SELECT count(*) FROM workers"), 4 * 40);
+    assert!(parallel.count("SELECT count(*) FROM persons WHERE records = 2") >= 30);
+}
+
+#[test]
+fn a_value_the_database_cannot_hold_refuses_the_batch_with_nothing_applied() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 61);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    // A NUL character (valid JSON, refused by PostgreSQL's text) in the last worker's note.
+    let hostile = copy_batch(&batch, &dir.path().join("hostile"));
+    let text = std::fs::read_to_string(hostile.join("workers.jsonl")).unwrap();
+    let at = text.rfind("\"note\":\"").unwrap() + "\"note\":\"".len();
+    let text = format!("{}\\u0000{}", &text[..at], &text[at..]);
+    std::fs::write(hostile.join("workers.jsonl"), text).unwrap();
+    rehash(&hostile);
+    assert!(is_complete_batch(&hostile));
+
+    db.init(dir.path());
+    let output = db.ingest(dir.path(), &[&hostile]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout_text(&output));
+    assert!(
+        stdout_text(&output).contains("refused whole"),
+        "{}",
+        stdout_text(&output)
+    );
+    for table in ["workers", "events", "services", "persons", "conflicts"] {
+        assert_eq!(
+            db.count(&format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        db.count("SELECT count(*) FROM batches WHERE status = 'refused'"),
+        1
+    );
+}
+
+/// Batches, records, persons and conflicts at once: what a killed ingester may leave.
+fn settled(db: &CityDb) -> (i64, i64, i64, i64, i64) {
+    (
+        db.count("SELECT count(*) FROM batches"),
+        db.count("SELECT count(*) FROM workers"),
+        db.count("SELECT count(*) FROM services"),
+        db.count("SELECT count(*) FROM persons"),
+        db.count("SELECT count(*) FROM devices"),
+    )
+}
+
+#[test]
+fn an_ingester_killed_at_any_moment_leaves_the_batch_unapplied_or_whole() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let laptop = demo_db(d, "a.db", 1500, 71);
+    let batch = export(&laptop, &d.join("out"), &[]);
+    db.init(d);
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"))
+            .env("JINGONG_DATA_DIR", d.join("data"))
+            .args(["--lang", "en", "city", "ingest", "--pg", &db.conninfo])
+            .arg(&batch)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let reset = || {
+        db.client()
+            .batch_execute(
+                "TRUNCATE receipts, conflicts, arrivals, batches, services, events, workers,
+                          persons, devices",
+            )
+            .unwrap();
+    };
+    let started = std::time::Instant::now();
+    assert!(spawn().wait().unwrap().success());
+    let whole = settled(&db);
+    assert_eq!(whole, (1, 1500, 4500, 1500, 1));
+    let span = started.elapsed().as_millis() as u64 + 1;
+    reset();
+
+    // 30 kills spread over one and a half runs (a run's length varies with the machine's
+    // load), each shifted by a fixed pseudo-random jitter.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let (mut before, mut after) = (0, 0);
+    for i in 0..30u64 {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let at = span * i / 20 + (seed >> 33) % (span / 20 + 1);
+        let mut child = spawn();
+        std::thread::sleep(std::time::Duration::from_millis(at));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let state = settled(&db);
+        if state == whole {
+            after += 1;
+            reset();
+        } else {
+            assert_eq!(state, (0, 0, 0, 0, 0), "kill {i} at {at} ms left a part");
+            before += 1;
+        }
+    }
+    // The batch still goes in whole after all that.
+    assert!(spawn().wait().unwrap().success());
+    assert_eq!(settled(&db), whole);
+    eprintln!("killed 30 times: {before} left nothing, {after} left the batch whole");
+}
