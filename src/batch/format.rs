@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 pub const FORMAT_NAME: &str = "jingong-batch";
 /// The format version `export` writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The newest format version this program reads. Version 2 adds tombstone reasons and
 /// erasures (docs/batch-format.md); a newer one is refused with a request to update jingong.
 pub const NEWEST_FORMAT_VERSION: u32 = 2;

@@ -340,6 +340,7 @@ fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
         created_at: &h.created_at,
         updated_at: &h.updated_at,
         deleted_at: h.deleted_at.as_deref(),
+        reason: h.reason.as_deref().unwrap_or(""),
     }
 }
 

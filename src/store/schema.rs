@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_7,
     MIGRATION_8,
     MIGRATION_9,
+    MIGRATION_10,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -790,6 +791,14 @@ ALTER TABLE audit ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE legal_aid ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
 -- Cases closed in a period, for the statistics: a few rows of the case heads, not all.
 CREATE INDEX stat_legal_head_closed ON stat_legal_head(served_on, district_code) WHERE NOT is_open;
+"#;
+
+/// Erasure on request (PIPL art. 47): an erased worker or service keeps its row as a tombstone
+/// with no personal data, and the reason code (`request`, `consent_withdrawn`,
+/// `retention_expired`) that its erasure line carries in the next batch. '' for none.
+const MIGRATION_10: &str = r#"
+ALTER TABLE worker ADD COLUMN erase_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE service ADD COLUMN erase_reason TEXT NOT NULL DEFAULT '';
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what
