@@ -8,6 +8,7 @@ pub mod cipher;
 pub mod clock;
 pub mod corrections;
 pub mod drafts;
+pub mod erasure;
 pub mod error;
 pub mod event_entry;
 pub mod event_sheet;
@@ -261,11 +262,14 @@ fn configure(conn: &mut Connection, path: &Path, key: Option<&Key>) -> Result<()
         StoreError::NotADatabase { path } => cipher::unreadable(&path, key),
         other => other,
     })?;
+    // secure_delete: deleted and overwritten content is zeroed in the file, so an erasure (or
+    // any edit) leaves no old personal data in free pages.
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA secure_delete = ON;",
     )
     .map_err(|e| classify_open_error(e, path))?;
     Ok(())
