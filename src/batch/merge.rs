@@ -57,6 +57,8 @@ pub struct ImportSummary {
     pub conflicts: u64,
     /// The previous batch of that laptop, when it has not been imported here.
     pub chain_gap: Option<String>,
+    /// Erasure lines that erased something here.
+    pub erasures: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +225,10 @@ pub fn import_source(
     match result {
         Ok(summary) => {
             store.conn().execute_batch("COMMIT")?;
+            if summary.erasures > 0 {
+                // The erased values must not stay in the log (secure_delete clears the file).
+                store.truncate_wal();
+            }
             tracing::info!(
                 applied = summary.applied.iter().sum::<u64>(),
                 conflicts = summary.conflicts,
@@ -421,6 +427,7 @@ fn apply(
                 let changed = apply_erasure(conn, kind, &erasure, &now, batch_officer)?;
                 if changed {
                     summary.applied[kind as usize] += 1;
+                    summary.erasures += 1;
                 } else {
                     summary.unchanged[kind as usize] += 1;
                 }

@@ -97,6 +97,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
         }
         WorkerCmd::Edit(a) => corrections_cmd::worker_edit(&mut store, a, lang)?,
         WorkerCmd::Withdraw(a) => corrections_cmd::worker_withdraw(&mut store, a, lang)?,
+        WorkerCmd::Erase(a) => corrections_cmd::worker_erase(&mut store, a, lang)?,
         WorkerCmd::Show {
             worker,
             json,
