@@ -27,7 +27,11 @@ fn ok_stdout(cmd: &mut assert_cmd::Command) -> String {
 }
 
 fn first_line(cmd: &mut assert_cmd::Command) -> String {
-    ok_stdout(cmd).lines().next().unwrap_or_default().to_string()
+    ok_stdout(cmd)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn export(t: &TestDb) -> PathBuf {
@@ -96,37 +100,44 @@ fn leaks_in_batch(batch: &Path, needles: &[&str]) -> Vec<(PathBuf, Vec<String>)>
 }
 
 fn add_cases(t: &TestDb) -> (String, String, String) {
-    let legal = first_line(t.cmd().args(["service", "add", "--worker", ID_NUMBER]).args([
-        "--kind",
-        "legal_aid",
-        "--category",
-        "wage_arrears",
-        "--status",
-        "open",
-        "--claimed",
-        "80000",
-        "--description",
-        CASE_TEXT,
-    ]));
-    let health = first_line(t.cmd().args(["service", "add", "--worker", ID_NUMBER]).args([
-        "--kind",
-        "health_check",
-        "--provider",
-        "天津市职工医院",
-        "--bp",
-        "150/95",
-        "--glucose",
-        "7.2",
-        "--findings",
-        FINDINGS,
-        "--consent",
-    ]));
-    let relief = first_line(t.cmd().args(["service", "add", "--worker", ID_NUMBER]).args([
-        "--kind",
-        "relief_money",
-        "--amount",
-        "300",
-    ]));
+    let legal = first_line(
+        t.cmd()
+            .args(["service", "add", "--worker", ID_NUMBER])
+            .args([
+                "--kind",
+                "legal_aid",
+                "--category",
+                "wage_arrears",
+                "--status",
+                "open",
+                "--claimed",
+                "80000",
+                "--description",
+                CASE_TEXT,
+            ]),
+    );
+    let health = first_line(
+        t.cmd()
+            .args(["service", "add", "--worker", ID_NUMBER])
+            .args([
+                "--kind",
+                "health_check",
+                "--provider",
+                "天津市职工医院",
+                "--bp",
+                "150/95",
+                "--glucose",
+                "7.2",
+                "--findings",
+                FINDINGS,
+                "--consent",
+            ]),
+    );
+    let relief = first_line(
+        t.cmd()
+            .args(["service", "add", "--worker", ID_NUMBER])
+            .args(["--kind", "relief_money", "--amount", "300"]),
+    );
     (legal, health, relief)
 }
 
@@ -134,17 +145,19 @@ fn add_cases(t: &TestDb) -> (String, String, String) {
 fn a_withdrawal_is_audited_once_and_sent_once_with_its_reason_and_the_receiver_keeps_it() {
     let t = TestDb::with_officer();
     t.add_worker("张三", ID_NUMBER, "13812345678");
-    let uid = first_line(t.cmd().args(["service", "add", "--worker", ID_NUMBER]).args([
-        "--kind",
-        "relief_money",
-        "--amount",
-        "300",
-    ]));
+    let uid = first_line(
+        t.cmd()
+            .args(["service", "add", "--worker", ID_NUMBER])
+            .args(["--kind", "relief_money", "--amount", "300"]),
+    );
     let first = export(&t);
     let receiver = TestDb::with_officer();
     import(&receiver, &first);
 
-    ok_stdout(t.cmd().args(["service", "withdraw", &uid, "--reason", "重复发放"]));
+    ok_stdout(
+        t.cmd()
+            .args(["service", "withdraw", &uid, "--reason", "重复发放"]),
+    );
     let second = export(&t);
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(second.join("manifest.json")).unwrap()).unwrap();
@@ -196,7 +209,9 @@ fn erasure_needs_yes_and_a_known_reason_and_changes_nothing_without_them() {
     let uid = t.add_worker(NAME, ID_NUMBER, PHONE);
     let refused = t
         .cmd()
-        .args(["--lang", "en", "worker", "erase", ID_NUMBER, "--reason", "request"])
+        .args([
+            "--lang", "en", "worker", "erase", ID_NUMBER, "--reason", "request",
+        ])
         .output()
         .unwrap();
     assert!(!refused.status.success());
@@ -207,7 +222,9 @@ fn erasure_needs_yes_and_a_known_reason_and_changes_nothing_without_them() {
     );
     let bad = t
         .cmd()
-        .args(["--lang", "en", "worker", "erase", ID_NUMBER, "--reason", "because", "--yes"])
+        .args([
+            "--lang", "en", "worker", "erase", ID_NUMBER, "--reason", "because", "--yes",
+        ])
         .output()
         .unwrap();
     assert!(!bad.status.success());
@@ -228,7 +245,10 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
     let t = TestDb::with_officer();
     let worker_uid = t.add_worker(NAME, ID_NUMBER, PHONE);
     let (legal, health, relief) = add_cases(&t);
-    ok_stdout(t.cmd().args(["service", "withdraw", &relief, "--reason", WITHDRAW_TEXT]));
+    ok_stdout(
+        t.cmd()
+            .args(["service", "withdraw", &relief, "--reason", WITHDRAW_TEXT]),
+    );
     {
         // Drafts as the forms leave them: a new-worker form with the name and number typed,
         // an edit form of the worker, and an unrelated one that must stay.
@@ -247,7 +267,10 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
             .unwrap();
     }
     let first = export(&t);
-    assert!(!leaks_in_batch(&first, &needles).is_empty(), "the first batch holds the person");
+    assert!(
+        !leaks_in_batch(&first, &needles).is_empty(),
+        "the first batch holds the person"
+    );
 
     let receiver = TestDb::with_officer();
     import(&receiver, &first);
@@ -256,6 +279,12 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
         "the receiver holds the person before the erasure"
     );
 
+    // A second connection stays open (as the TUI's reader does), so the WAL is not removed
+    // when the command closes the database: the erasure itself must empty it.
+    let watcher = rusqlite::Connection::open(&t.db).unwrap();
+    let _: i64 = watcher
+        .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))
+        .unwrap();
     let printed = first_line(
         t.cmd()
             .args(["worker", "erase", ID_NUMBER, "--reason", "request", "--yes"]),
@@ -266,6 +295,7 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
     // Nothing of the person in this laptop's files.
     assert_eq!(leaks_in_database(&t.db, &needles), vec![]);
     assert_eq!(leaks_in_batch(&second, &needles), vec![]);
+    drop(watcher);
 
     // The batch carries erasure lines only: uid, version, op and reason.
     let workers = lines(&second, "workers.jsonl");
@@ -276,12 +306,19 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
     assert_eq!(workers[0]["op"], "erase");
     assert_eq!(workers[0]["reason"], "request");
     let services = lines(&second, "services.jsonl");
-    let mut erased: Vec<&str> = services.iter().map(|s| s["uid"].as_str().unwrap()).collect();
+    let mut erased: Vec<&str> = services
+        .iter()
+        .map(|s| s["uid"].as_str().unwrap())
+        .collect();
     erased.sort();
     let mut expected = vec![legal.as_str(), health.as_str(), relief.as_str()];
     expected.sort();
     assert_eq!(erased, expected);
-    assert!(services.iter().all(|s| s["op"] == "erase" && s.as_object().unwrap().len() == 4));
+    assert!(
+        services
+            .iter()
+            .all(|s| s["op"] == "erase" && s.as_object().unwrap().len() == 4)
+    );
 
     // Search keys, audit and drafts, read through SQL as well as in raw bytes above.
     let conn = rusqlite::Connection::open(&t.db).unwrap();
@@ -296,12 +333,20 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
     let audit_text: Vec<String> = conn
         .prepare("SELECT reason, fields FROM audit")
         .unwrap()
-        .query_map([], |r| Ok(format!("{} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .query_map([], |r| {
+            Ok(format!(
+                "{} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?
+            ))
+        })
         .unwrap()
         .map(Result::unwrap)
         .collect();
     assert!(
-        audit_text.iter().all(|a| found_in(a.as_bytes(), &needles).is_empty()),
+        audit_text
+            .iter()
+            .all(|a| found_in(a.as_bytes(), &needles).is_empty()),
         "{audit_text:?}"
     );
     let drafts: Vec<String> = conn
@@ -325,7 +370,16 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
     // Erasing again is refused with a clear message.
     let again = t
         .cmd()
-        .args(["--lang", "en", "worker", "erase", &worker_uid, "--reason", "request", "--yes"])
+        .args([
+            "--lang",
+            "en",
+            "worker",
+            "erase",
+            &worker_uid,
+            "--reason",
+            "request",
+            "--yes",
+        ])
         .output()
         .unwrap();
     assert!(!again.status.success());
@@ -336,8 +390,67 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
     assert_eq!(leaks_in_database(&receiver.db, &needles), vec![]);
     import(&receiver, &second);
     let store = Store::open(&receiver.db).unwrap();
-    let worker = store.worker_by_uid(&worker_uid).unwrap().expect("kept as a tombstone");
+    let worker = store
+        .worker_by_uid(&worker_uid)
+        .unwrap()
+        .expect("kept as a tombstone");
     assert!(worker.deleted);
     assert_eq!(worker.input.name, "");
     assert_eq!(leaks_in_database(&receiver.db, &needles), vec![]);
+}
+
+#[test]
+fn a_person_registered_on_two_laptops_is_erased_whole_at_the_receiver_in_either_order() {
+    const OTHER_PHONE: &str = "13711112222";
+    let needles = [NAME, ID_NUMBER, PHONE, OTHER_PHONE, CASE_TEXT];
+    for erased_first_laptop_imported_first in [true, false] {
+        let a = TestDb::with_officer();
+        let b = TestDb::with_officer();
+        let uid_a = a.add_worker(NAME, ID_NUMBER, PHONE);
+        b.add_worker(NAME, ID_NUMBER, OTHER_PHONE);
+        first_line(
+            b.cmd()
+                .args(["service", "add", "--worker", ID_NUMBER])
+                .args([
+                    "--kind",
+                    "legal_aid",
+                    "--category",
+                    "wage_arrears",
+                    "--status",
+                    "open",
+                    "--description",
+                    CASE_TEXT,
+                ]),
+        );
+        let batch_a = export(&a);
+        let batch_b = export(&b);
+        let receiver = TestDb::with_officer();
+        let order = if erased_first_laptop_imported_first {
+            [&batch_a, &batch_b]
+        } else {
+            [&batch_b, &batch_a]
+        };
+        for batch in order {
+            import(&receiver, batch);
+        }
+        assert!(!leaks_in_database(&receiver.db, &[OTHER_PHONE]).is_empty());
+
+        ok_stdout(a.cmd().args([
+            "worker",
+            "erase",
+            &uid_a,
+            "--reason",
+            "consent_withdrawn",
+            "--yes",
+        ]));
+        let erasure = export(&a);
+        import(&receiver, &erasure);
+        assert_eq!(
+            leaks_in_database(&receiver.db, &needles),
+            vec![],
+            "order: laptop A first = {erased_first_laptop_imported_first}"
+        );
+        let store = Store::open(&receiver.db).unwrap();
+        assert!(store.worker_by_id_number(ID_NUMBER).unwrap().is_none());
+    }
 }

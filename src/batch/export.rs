@@ -18,9 +18,9 @@
 //! it (read back from its files), so it is neither repeated nor lost.
 
 use super::format::{
-    BATCH_NAME_PREFIX, ErasureRecord, EventRecord, FORMAT_NAME, FORMAT_VERSION, FileEntry, HealthCheckFields,
-    LegalAidFields, MANIFEST_FILE, Manifest, OfficerFields, Op, RecordHeader, RecordKind,
-    ServiceRecord, WorkerRecord,
+    BATCH_NAME_PREFIX, ErasureRecord, EventRecord, FORMAT_NAME, FORMAT_VERSION, FileEntry,
+    HealthCheckFields, LegalAidFields, MANIFEST_FILE, Manifest, OfficerFields, Op, RecordHeader,
+    RecordKind, ServiceRecord, WorkerRecord,
 };
 use super::fsio::{
     HashingWriter, create_private_dir, create_private_dir_all, create_private_file, sha256_hex,

@@ -24,8 +24,8 @@
 
 use super::export::{self, lock_database};
 use super::format::{
-    ErasureRecord, EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader, RecordKind,
-    ServiceRecord, WorkerRecord,
+    ErasureRecord, EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader,
+    RecordKind, ServiceRecord, WorkerRecord,
 };
 use super::fsio::sha256_hex;
 use super::person;
@@ -34,10 +34,10 @@ use super::verify::{Known, VerifyOptions, verify_source};
 use super::{BatchError, Result};
 use crate::domain::{HealthCheck, LegalAid};
 use crate::store::Store;
-use crate::store::erasure::{ErasureStamp, apply_service_erasure, apply_worker_erasure};
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
+use crate::store::erasure::{ErasureStamp, apply_service_erasure, apply_worker_erasure};
 use crate::store::workers::audit;
 use crate::text::Lang;
 use chrono::NaiveDate;

@@ -442,7 +442,10 @@ fn set_withdraw_reason(conn: &Connection, table: &str, h: &MergedHeader) -> Resu
     conn.prepare_cached(&format!(
         "UPDATE {table} SET withdraw_reason = ?2 WHERE uid = ?1"
     ))?
-    .execute(params![h.uid, if h.deleted_at.is_some() { h.reason } else { "" }])?;
+    .execute(params![
+        h.uid,
+        if h.deleted_at.is_some() { h.reason } else { "" }
+    ])?;
     Ok(())
 }
 

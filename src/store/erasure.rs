@@ -120,11 +120,10 @@ pub fn worker_row_for_erasure(store: &Store, key: &str) -> Result<i64> {
     let id = found.ok_or_else(|| StoreError::NotFound {
         what: key.to_string(),
     })?;
-    let erased: String = conn.query_row(
-        "SELECT erase_reason FROM worker WHERE id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
+    let erased: String =
+        conn.query_row("SELECT erase_reason FROM worker WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
     if !erased.is_empty() {
         return Err(StoreError::AlreadyErased {
             what: key.to_string(),
@@ -213,8 +212,10 @@ pub(crate) fn erase_person(
 
     // The audit keeps who did what when; a withdrawal's free-text reason may name the person.
     for uid in &erased_uids {
-        conn.prepare_cached("UPDATE audit SET reason = '' WHERE record_uid = ?1 AND action <> 'erase'")?
-            .execute([uid])?;
+        conn.prepare_cached(
+            "UPDATE audit SET reason = '' WHERE record_uid = ?1 AND action <> 'erase'",
+        )?
+        .execute([uid])?;
     }
     let drafts = remove_drafts(conn, &identity, &erased_uids)?;
     blank_conflicts(conn, &identity, &erased_uids, stamp)?;
@@ -357,8 +358,10 @@ fn erase_service_row(
          WHERE service_id = ?1",
     )?
     .execute([id])?;
-    conn.prepare_cached("UPDATE legal_aid SET description = '', outcome = '' WHERE service_id = ?1")?
-        .execute([id])?;
+    conn.prepare_cached(
+        "UPDATE legal_aid SET description = '', outcome = '' WHERE service_id = ?1",
+    )?
+    .execute([id])?;
     Ok(())
 }
 
@@ -386,8 +389,10 @@ pub(crate) fn apply_service_erasure(
     let mut identity = Identity { texts: Vec::new() };
     identity.add(uid);
     remove_drafts(conn, &identity, &[])?;
-    conn.prepare_cached("UPDATE audit SET reason = '' WHERE record_uid = ?1 AND action <> 'erase'")?
-        .execute([uid])?;
+    conn.prepare_cached(
+        "UPDATE audit SET reason = '' WHERE record_uid = ?1 AND action <> 'erase'",
+    )?
+    .execute([uid])?;
     Ok(true)
 }
 
