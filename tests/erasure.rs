@@ -3,6 +3,7 @@
 //! audit, the drafts or the next batch, here and on a laptop that imports the erasure.
 
 mod support;
+mod tui_support;
 
 use jingong::store::Store;
 use serde_json::Value;
@@ -230,7 +231,7 @@ fn erasure_needs_yes_and_a_known_reason_and_changes_nothing_without_them() {
     assert!(!bad.status.success());
     let message = String::from_utf8_lossy(&bad.stderr);
     assert!(
-        message.contains("erasure reason") && message.contains("consent_withdrawn"),
+        message.contains("erasure reason code") && message.contains("consent_withdrawn"),
         "{message}"
     );
     let store = Store::open(&t.db).unwrap();
@@ -453,4 +454,59 @@ fn a_person_registered_on_two_laptops_is_erased_whole_at_the_receiver_in_either_
         let store = Store::open(&receiver.db).unwrap();
         assert!(store.worker_by_id_number(ID_NUMBER).unwrap().is_none());
     }
+}
+
+#[test]
+fn the_worker_page_erases_after_the_reason_code_is_typed_and_confirmed() {
+    use jingong::text::Lang;
+    let (_dir, db, mut store) = tui_support::database_with_officer();
+    let uid = store
+        .add_worker(&jingong::domain::WorkerInput {
+            name: NAME.into(),
+            id_number: ID_NUMBER.into(),
+            phone: PHONE.into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .uid;
+    drop(store);
+    let mut app = tui_support::open_app(&db, Lang::Zh);
+    tui_support::type_text(&mut app, "oych");
+    tui_support::keys(&mut app, "enter");
+    let screen = |app: &jingong::tui::app::App| tui_support::screen_at(app, 120, 32);
+    assert!(
+        screen(&app).contains(&format!("职工：{NAME}")),
+        "{}",
+        screen(&app)
+    );
+
+    tui_support::keys(&mut app, "X");
+    let asked = screen(&app);
+    assert!(
+        asked.contains(&format!("删除 {NAME} 的个人信息")),
+        "{asked}"
+    );
+    assert!(asked.contains("无法撤销"), "{asked}");
+    tui_support::assert_borders_intact(&asked);
+    // Free text is not a reason code: refused in the popup, nothing changes.
+    tui_support::type_text(&mut app, "她说的");
+    tui_support::keys(&mut app, "enter");
+    assert!(screen(&app).contains("不在可选范围内"), "{}", screen(&app));
+    // Esc cancels.
+    tui_support::keys(&mut app, "esc");
+    let check = Store::open(&db).unwrap();
+    assert_eq!(check.worker_by_uid(&uid).unwrap().unwrap().input.name, NAME);
+    drop(check);
+
+    tui_support::keys(&mut app, "X");
+    tui_support::type_text(&mut app, "request");
+    tui_support::keys(&mut app, "enter");
+    assert!(screen(&app).contains("已删除个人信息"), "{}", screen(&app));
+    let check = Store::open(&db).unwrap();
+    let erased = check.worker_by_uid(&uid).unwrap().unwrap();
+    assert!(erased.deleted);
+    assert_eq!(
+        (erased.input.name.as_str(), erased.input.phone.as_str()),
+        ("", "")
+    );
 }

@@ -70,8 +70,14 @@ pub fn worker_withdraw(store: &mut Store, a: &WithdrawArgs, lang: Lang) -> CmdRe
 /// an erasure cannot be undone. Prints the uid and the erasure's version.
 pub fn worker_erase(store: &mut Store, a: &EraseArgs, lang: Lang) -> CmdResult {
     let fail = |e| Failure::from_store(e, lang);
-    crate::store::erasure::validate_erasure_reason(&a.reason)
-        .map_err(|e| invalid(vec![e], lang))?;
+    if let Err(e) = crate::store::erasure::validate_erasure_reason(&a.reason) {
+        let codes = crate::store::erasure::ERASURE_REASONS.join(", ");
+        return Err(Failure::invalid(format!(
+            "{}{}{codes}",
+            invalid(vec![e], lang).message,
+            lang.pick("；可选：", "; one of: ")
+        )));
+    }
     if !a.yes {
         return Err(Failure::refused(lang.pick(
             "删除个人信息无法撤销：该职工的姓名、身份证号、手机号等及其服务记录中的体检、法律援助详情将被清空，下一批次会通知接收方同样删除。确认请加 --yes",

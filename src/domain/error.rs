@@ -87,10 +87,7 @@ impl Field {
             Worker => ("职工", "worker"),
             Reason => ("撤回原因", "reason"),
             Outcome => ("结案结果", "outcome"),
-            ErasureReason => (
-                "删除原因（request 本人申请、consent_withdrawn 撤回同意、retention_expired 保存期满）",
-                "erasure reason (request, consent_withdrawn or retention_expired)",
-            ),
+            ErasureReason => ("删除原因代码", "erasure reason code"),
         };
         lang.pick(zh, en)
     }
