@@ -516,3 +516,36 @@ fn the_worker_page_erases_after_the_reason_code_is_typed_and_confirmed() {
         ("", "")
     );
 }
+
+#[test]
+fn a_withdrawn_record_keeps_its_reason_when_another_record_of_the_person_shows() {
+    let a = TestDb::with_officer();
+    let b = TestDb::with_officer();
+    let uid_a = a.add_worker(NAME, ID_NUMBER, PHONE);
+    let a1 = export(&a);
+    b.add_worker(NAME, ID_NUMBER, "13711112222");
+    let b1 = export(&b);
+    ok_stdout(
+        a.cmd()
+            .args(["worker", "withdraw", &uid_a, "--reason", "另一台电脑已登记"]),
+    );
+    let a2 = export(&a);
+
+    let receiver = TestDb::with_officer();
+    // A's withdrawn record shows first; B's live one then takes its place and A's moves
+    // into the person's linked records, reason included.
+    for batch in [&a1, &a2, &b1] {
+        import(&receiver, batch);
+    }
+    let conn = rusqlite::Connection::open(&receiver.db).unwrap();
+    let linked: String = conn
+        .query_row(
+            "SELECT record_json FROM worker_link WHERE uid = ?1",
+            [&uid_a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let record: Value = serde_json::from_str(&linked).unwrap();
+    assert_eq!(record["op"], "delete");
+    assert_eq!(record["reason"], "另一台电脑已登记");
+}
