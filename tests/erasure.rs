@@ -373,6 +373,9 @@ fn erasure_leaves_no_personal_data_here_in_the_next_batch_or_at_the_receiver() {
         .unwrap();
     assert_eq!(erasures, 4, "the worker and three services, each audited");
     drop(conn);
+    let audit_text = ok_stdout(t.cmd().args(["--lang", "en", "audit"]));
+    assert_eq!(audit_text.matches("erased").count(), 4, "{audit_text}");
+    assert!(audit_text.contains("reason: request"), "{audit_text}");
 
     // Erasing again is refused with a clear message.
     let again = t

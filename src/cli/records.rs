@@ -363,6 +363,7 @@ pub fn audit(cli: &Cli, a: &AuditArgs) -> CmdResult {
             "delete" => lang.pick("删除", "deleted"),
             "merge" => lang.pick("合并", "merged"),
             "withdraw" => lang.pick("撤回", "withdrew"),
+            "erase" => lang.pick("删除个人信息", "erased"),
             other => other,
         };
         // A withdrawal says why; other rows name the changed fields.
