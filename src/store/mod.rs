@@ -219,6 +219,8 @@ impl Store {
         create_private_file(dest)?;
         let mut target = Connection::open(dest)?;
         cipher::apply_key(&target, self.key.as_ref())?;
+        // Like every connection that writes: nothing deleted stays readable in free pages.
+        target.pragma_update(None, "secure_delete", "ON")?;
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
             backup.run_to_completion(256, Duration::from_millis(5), None)?;
