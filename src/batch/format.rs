@@ -22,8 +22,8 @@ pub const MAX_LINE_BYTES: usize =
     (4 * crate::domain::validate::LONG_TEXT + 8 * crate::domain::validate::SHORT_TEXT) * 12 + 4096;
 
 /// The reason codes an erasure (format 2) may carry: a worker's request (PIPL art. 47),
-/// consent withdrawn, or the retention period ended.
-pub const ERASURE_REASONS: [&str; 3] = ["request", "consent_withdrawn", "retention_expired"];
+/// consent withdrawn, or the retention period ended. One list for the store and the format.
+pub use crate::store::erasure::ERASURE_REASONS;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const WORKERS_FILE: &str = "workers.jsonl";
