@@ -18,9 +18,9 @@
 //! it (read back from its files), so it is neither repeated nor lost.
 
 use super::format::{
-    BATCH_NAME_PREFIX, EventRecord, FORMAT_NAME, FORMAT_VERSION, FileEntry, HealthCheckFields,
-    LegalAidFields, MANIFEST_FILE, Manifest, OfficerFields, Op, RecordHeader, RecordKind,
-    ServiceRecord, WorkerRecord,
+    BATCH_NAME_PREFIX, ErasureRecord, EventRecord, FORMAT_NAME, FORMAT_VERSION, FileEntry,
+    HealthCheckFields, LegalAidFields, MANIFEST_FILE, Manifest, OfficerFields, Op, RecordHeader,
+    RecordKind, ServiceRecord, WorkerRecord,
 };
 use super::fsio::{
     HashingWriter, create_private_dir, create_private_dir_all, create_private_file, sha256_hex,
@@ -453,7 +453,14 @@ fn write_data_files(
         };
         let io = |e: std::io::Error| BatchError::io(&path, e);
         for_each_row(&snapshot, sql, |row| -> Result<()> {
+            // An erased record travels as uid, version and reason code only.
+            let erasure = erasure_of(row, kind)?;
             let version = match kind {
+                _ if erasure.is_some() => {
+                    let record = erasure.expect("checked");
+                    serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
+                    record.version
+                }
                 RecordKind::Worker => {
                     let record = worker_from_row(row, device_id)?;
                     serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
@@ -519,8 +526,27 @@ fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, s
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
 }
 
-fn header<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<RecordHeader<'r>> {
+/// A withdrawal made before reasons were recorded (format 1 days) still needs one in format 2.
+pub const REASON_NOT_RECORDED: &str = "未记录原因 (no reason recorded)";
+
+/// The header of a row; `reason_at` is the column of its withdrawal reason.
+fn header<'r>(
+    row: &'r Row<'_>,
+    this_device: &'r str,
+    reason_at: usize,
+) -> rusqlite::Result<RecordHeader<'r>> {
     let deleted_at = opt_text(row, 8)?;
+    let reason = match deleted_at {
+        Some(_) => {
+            let reason = text(row, reason_at)?;
+            Some(if reason.is_empty() {
+                Cow::Borrowed(REASON_NOT_RECORDED)
+            } else {
+                reason
+            })
+        }
+        None => None,
+    };
     let origin = text(row, 2)?;
     Ok(RecordHeader {
         uid: text(row, 0)?,
@@ -540,7 +566,7 @@ fn header<'r>(row: &'r Row<'_>, this_device: &'r str) -> rusqlite::Result<Record
         created_at: text(row, 6)?,
         updated_at: text(row, 7)?,
         deleted_at,
-        reason: None,
+        reason,
     })
 }
 
@@ -550,7 +576,7 @@ pub(super) fn worker_from_row<'r>(
 ) -> rusqlite::Result<WorkerRecord<'r>> {
     const F: usize = HEADER_COLUMNS;
     Ok(WorkerRecord {
-        header: header(row, this_device)?,
+        header: header(row, this_device, F + 14)?,
         id_number: text(row, F)?,
         name: text(row, F + 1)?,
         gender: text(row, F + 2)?,
@@ -574,7 +600,7 @@ pub(super) fn event_from_row<'r>(
 ) -> rusqlite::Result<EventRecord<'r>> {
     const F: usize = HEADER_COLUMNS;
     Ok(EventRecord {
-        header: header(row, this_device)?,
+        header: header(row, this_device, F + 7)?,
         name: text(row, F)?,
         kind: text(row, F + 1)?,
         held_on: text(row, F + 2)?,
@@ -617,7 +643,7 @@ pub(super) fn service_from_row<'r>(
         None
     };
     Ok(ServiceRecord {
-        header: header(row, this_device)?,
+        header: header(row, this_device, F + 24)?,
         worker_uid: text(row, F)?,
         event_uid: opt_text(row, F + 1)?,
         kind: text(row, F + 2)?,
@@ -629,6 +655,30 @@ pub(super) fn service_from_row<'r>(
         health_check,
         legal_aid,
     })
+}
+
+/// The erasure reason code of a worker or service row ('' when the row is not erased): the
+/// column after the withdrawal reason.
+fn erasure_of<'r>(
+    row: &'r Row<'_>,
+    kind: RecordKind,
+) -> rusqlite::Result<Option<ErasureRecord<'r>>> {
+    const F: usize = HEADER_COLUMNS;
+    let at = match kind {
+        RecordKind::Worker => F + 15,
+        RecordKind::Service => F + 25,
+        RecordKind::Event => return Ok(None),
+    };
+    let reason = text(row, at)?;
+    if reason.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(ErasureRecord {
+        uid: text(row, 0)?,
+        version: row.get(1)?,
+        op: Op::Erase,
+        reason,
+    }))
 }
 
 /// Marks the versions held by the batch at `path` exported, in one transaction with the

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 pub const FORMAT_NAME: &str = "jingong-batch";
 /// The format version `export` writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The newest format version this program reads. Version 2 adds tombstone reasons and
 /// erasures (docs/batch-format.md); a newer one is refused with a request to update jingong.
 pub const NEWEST_FORMAT_VERSION: u32 = 2;
@@ -22,8 +22,8 @@ pub const MAX_LINE_BYTES: usize =
     (4 * crate::domain::validate::LONG_TEXT + 8 * crate::domain::validate::SHORT_TEXT) * 12 + 4096;
 
 /// The reason codes an erasure (format 2) may carry: a worker's request (PIPL art. 47),
-/// consent withdrawn, or the retention period ended.
-pub const ERASURE_REASONS: [&str; 3] = ["request", "consent_withdrawn", "retention_expired"];
+/// consent withdrawn, or the retention period ended. One list for the store and the format.
+pub use crate::store::erasure::ERASURE_REASONS;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
 pub const WORKERS_FILE: &str = "workers.jsonl";

@@ -24,8 +24,8 @@
 
 use super::export::{self, lock_database};
 use super::format::{
-    EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader, RecordKind,
-    ServiceRecord, WorkerRecord,
+    ErasureRecord, EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader,
+    RecordKind, ServiceRecord, WorkerRecord,
 };
 use super::fsio::sha256_hex;
 use super::person;
@@ -37,6 +37,7 @@ use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
+use crate::store::erasure::{ErasureStamp, apply_service_erasure, apply_worker_erasure};
 use crate::store::workers::audit;
 use crate::text::Lang;
 use chrono::NaiveDate;
@@ -56,6 +57,8 @@ pub struct ImportSummary {
     pub conflicts: u64,
     /// The previous batch of that laptop, when it has not been imported here.
     pub chain_gap: Option<String>,
+    /// Erasure lines that erased something here.
+    pub erasures: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +225,10 @@ pub fn import_source(
     match result {
         Ok(summary) => {
             store.conn().execute_batch("COMMIT")?;
+            if summary.erasures > 0 {
+                // The erased values must not stay in the log (secure_delete clears the file).
+                store.truncate_wal();
+            }
             tracing::info!(
                 applied = summary.applied.iter().sum::<u64>(),
                 conflicts = summary.conflicts,
@@ -340,6 +347,7 @@ fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
         created_at: &h.created_at,
         updated_at: &h.updated_at,
         deleted_at: h.deleted_at.as_deref(),
+        reason: h.reason.as_deref().unwrap_or(""),
     }
 }
 
@@ -415,6 +423,26 @@ fn apply(
             let line = text.to_string();
             let bad = |e: serde_json::Error| unparsed_line(&file_path, kind, line_no, &line, e);
             counts[kind as usize] += 1;
+            if let Some(erasure) = erasure_line(&line) {
+                let changed = apply_erasure(conn, kind, &erasure, &now, batch_officer)?;
+                if changed {
+                    summary.applied[kind as usize] += 1;
+                    summary.erasures += 1;
+                } else {
+                    summary.unchanged[kind as usize] += 1;
+                }
+                conn.prepare_cached(
+                    "INSERT OR REPLACE INTO batch_item(batch_id, table_name, record_uid, version)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(rusqlite::params![
+                    batch_id,
+                    table,
+                    &*erasure.uid,
+                    erasure.version
+                ])?;
+                continue;
+            }
             let (header, outcome) = match kind {
                 RecordKind::Worker => {
                     let w: WorkerRecord = serde_json::from_str(&line).map_err(bad)?;
@@ -523,8 +551,39 @@ fn apply(
     Ok(summary)
 }
 
+/// An erasure line (format 2), told from a record by its `op`: inside a JSON string the
+/// quotes would be escaped, so the bare text can only be the field itself.
+fn erasure_line(line: &str) -> Option<ErasureRecord<'_>> {
+    if !line.contains(r#""op":"erase""#) {
+        return None;
+    }
+    serde_json::from_str::<ErasureRecord>(line).ok()
+}
+
+/// Applies an erasure of another laptop as an erasure made here would (see
+/// `store::erasure`), with the batch's officer; idempotent. Events hold no personal data,
+/// so an erasure of one changes nothing. Returns whether anything changed.
+fn apply_erasure(
+    conn: &rusqlite::Connection,
+    kind: RecordKind,
+    erasure: &ErasureRecord,
+    now: &str,
+    officer_id: i64,
+) -> Result<bool> {
+    let stamp = ErasureStamp {
+        now,
+        officer_id,
+        reason: &erasure.reason,
+    };
+    Ok(match kind {
+        RecordKind::Worker => apply_worker_erasure(conn, &erasure.uid, erasure.version, stamp)?,
+        RecordKind::Service => apply_service_erasure(conn, &erasure.uid, erasure.version, stamp)?,
+        RecordKind::Event => false,
+    })
+}
+
 /// A line that does not parse as a record although the batch was verified: an erasure
-/// (format 2), which this merge cannot apply yet and must not skip, or a damaged line.
+/// (format 2) the merge did not recognise (it must not be skipped), or a damaged line.
 fn unparsed_line(
     file_path: &Path,
     kind: RecordKind,

@@ -54,7 +54,8 @@ pub enum BatchError {
     /// The batch uid was seen here with another manifest: not the same batch.
     #[error("{path}: batch uid {batch_uid} already used by a different batch")]
     BatchUidReused { path: PathBuf, batch_uid: String },
-    /// An erasure tombstone (format 2) reached the merge, which cannot apply one yet.
+    /// A line marked as an erasure (format 2) that the merge could not read as one; verification
+    /// refuses such a line first, so this guards against a batch changed between the two reads.
     #[error("{path}: {file}:{line}: erasure cannot be applied")]
     ErasureNotApplied {
         path: PathBuf,
@@ -143,11 +144,11 @@ impl BatchError {
             },
             BatchError::ErasureNotApplied { path, file, line } => match lang {
                 Lang::Zh => format!(
-                    "{}：{file}:{line}：这是一条删除个人信息（erase）记录，本程序尚不能执行，整批拒收，未作任何改动；请升级 jingong",
+                    "{}：{file}:{line}：这条删除个人信息（erase）记录无法读取，整批拒收，未作任何改动",
                     path.display()
                 ),
                 Lang::En => format!(
-                    "{}: {file}:{line}: an erasure (op erase) that this program cannot apply yet; the batch was refused whole and nothing changed: update jingong",
+                    "{}: {file}:{line}: an erasure (op erase) that could not be read; the batch was refused whole and nothing changed",
                     path.display()
                 ),
             },

@@ -118,7 +118,7 @@ fn shown_record(conn: &Connection, this_device: &str, id: i64) -> Result<(Candid
                 w.created_at, w.updated_at, w.deleted_at, w.id_number, w.name, w.gender,
                 w.birth_date, w.phone, w.hometown_code, w.employer, w.worksite, w.trade,
                 w.district_code, w.membership, w.card_no, w.hardship, w.note, o.device_id,
-                w.version > w.exported_version
+                w.version > w.exported_version, w.withdraw_reason
              FROM worker w JOIN officer o ON o.id = w.officer_id WHERE w.id = ?1",
         )?
         .query_row([id], |r| {
@@ -145,9 +145,12 @@ fn shown_record(conn: &Connection, this_device: &str, id: i64) -> Result<(Candid
                     },
                     created_at: s(6)?,
                     updated_at: s(7)?,
+                    // A withdrawn record keeps its reason when it moves into a link.
+                    reason: match (&deleted_at, r.get::<_, String>(25)?) {
+                        (Some(_), reason) if !reason.is_empty() => Some(Cow::Owned(reason)),
+                        _ => None,
+                    },
                     deleted_at: deleted_at.map(Cow::Owned),
-                    // The person rule compares values, not why a record was withdrawn.
-                    reason: None,
                 },
                 id_number: s(9)?,
                 name: s(10)?,
@@ -198,6 +201,7 @@ fn show(store: &Store, id: i64, c: &Candidate, officer_id: i64) -> Result<()> {
                 created_at: &w.header.created_at,
                 updated_at: &w.header.updated_at,
                 deleted_at: w.header.deleted_at.as_deref(),
+                reason: w.header.reason.as_deref().unwrap_or(""),
             },
             row: worker_row(w),
         },

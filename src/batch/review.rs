@@ -22,6 +22,8 @@ const COMMON: &[Column] = &[
     ("created_at", "创建时间"),
     ("updated_at", "修改时间"),
     ("deleted_at", "删除时间"),
+    // Format 2: a withdrawal's reason, or an erasure's reason code.
+    ("reason", "撤回或删除原因"),
 ];
 
 const WORKER: &[Column] = &[

@@ -115,6 +115,21 @@ pub enum WorkerCmd {
     Edit(WorkerEditArgs),
     /// Withdraw a worker registered by mistake (kept as a tombstone with the reason)
     Withdraw(WithdrawArgs),
+    /// Erase a worker's personal data on their request (PIPL art. 47); cannot be undone
+    Erase(EraseArgs),
+}
+
+/// Names the worker whose personal data is erased, and why (a code).
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    /// ID number or uid
+    pub worker: String,
+    /// request (the worker asked), consent_withdrawn, or retention_expired
+    #[arg(long)]
+    pub reason: String,
+    /// Confirms the erasure: it cannot be undone
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Names the record and says why it is withdrawn.

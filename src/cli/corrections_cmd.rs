@@ -2,7 +2,7 @@
 //! same rules as the forms), `worker|service withdraw --reason` (a tombstone with the reason)
 //! and `legal close` (结案).
 
-use super::args::{Cli, LegalCmd, ServiceEditArgs, WithdrawArgs, WorkerEditArgs};
+use super::args::{Cli, EraseArgs, LegalCmd, ServiceEditArgs, WithdrawArgs, WorkerEditArgs};
 use super::records::invalid;
 use super::{CmdResult, Failure, open_store};
 use crate::domain::validate::{
@@ -63,6 +63,39 @@ pub fn worker_withdraw(store: &mut Store, a: &WithdrawArgs, lang: Lang) -> CmdRe
         .withdraw_worker(&current.uid, &a.reason, Some(current.version))
         .map_err(fail)?;
     done(&current.uid, version, lang, ("已撤回", "withdrawn"));
+    Ok(())
+}
+
+/// `worker erase`: refused without `--yes` (and before anything is looked up or changed), as
+/// an erasure cannot be undone. Prints the uid and the erasure's version.
+pub fn worker_erase(store: &mut Store, a: &EraseArgs, lang: Lang) -> CmdResult {
+    let fail = |e| Failure::from_store(e, lang);
+    if let Err(e) = crate::store::erasure::validate_erasure_reason(&a.reason) {
+        let codes = crate::store::erasure::ERASURE_REASONS.join(", ");
+        return Err(Failure::invalid(format!(
+            "{}{}{codes}",
+            invalid(vec![e], lang).message,
+            lang.pick("；可选：", "; one of: ")
+        )));
+    }
+    if !a.yes {
+        return Err(Failure::refused(lang.pick(
+            "删除个人信息无法撤销：该职工的姓名、身份证号、手机号等及其服务记录中的体检、法律援助详情将被清空，下一批次会通知接收方同样删除。确认请加 --yes",
+            "Erasing personal data cannot be undone: the worker's name, ID number, phone and the rest, and the health-check and legal-aid details of their services, are blanked, and the next batch tells receivers to erase them too. Add --yes to confirm",
+        )));
+    }
+    let erasure = store.erase_worker(&a.worker, &a.reason).map_err(fail)?;
+    match lang {
+        Lang::Zh => eprintln!(
+            "已删除个人信息（含 {} 条服务记录的详情，{} 份草稿）",
+            erasure.services, erasure.drafts
+        ),
+        Lang::En => eprintln!(
+            "personal data erased (with the details of {} services, {} drafts)",
+            erasure.services, erasure.drafts
+        ),
+    }
+    println!("{} v{}", erasure.uid, erasure.version);
     Ok(())
 }
 

@@ -117,6 +117,7 @@ pub fn worker(cli: &Cli, cmd: &WorkerCmd) -> CmdResult {
         }
         WorkerCmd::Edit(a) => corrections_cmd::worker_edit(&mut store, a, lang)?,
         WorkerCmd::Withdraw(a) => corrections_cmd::worker_withdraw(&mut store, a, lang)?,
+        WorkerCmd::Erase(a) => corrections_cmd::worker_erase(&mut store, a, lang)?,
         WorkerCmd::Show {
             worker,
             json,
@@ -382,6 +383,7 @@ pub fn audit(cli: &Cli, a: &AuditArgs) -> CmdResult {
             "delete" => lang.pick("删除", "deleted"),
             "merge" => lang.pick("合并", "merged"),
             "withdraw" => lang.pick("撤回", "withdrew"),
+            "erase" => lang.pick("删除个人信息", "erased"),
             other => other,
         };
         // A withdrawal says why; other rows name the changed fields.

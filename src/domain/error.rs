@@ -44,6 +44,9 @@ pub enum Field {
     Reason,
     /// How a legal-aid case ended (code from data/legal_aid.toml outcomes).
     Outcome,
+    /// Why a worker's personal data is erased (a code: request, consent_withdrawn,
+    /// retention_expired).
+    ErasureReason,
 }
 
 impl Field {
@@ -84,6 +87,7 @@ impl Field {
             Worker => ("职工", "worker"),
             Reason => ("撤回原因", "reason"),
             Outcome => ("结案结果", "outcome"),
+            ErasureReason => ("删除原因代码", "erasure reason code"),
         };
         lang.pick(zh, en)
     }

@@ -18,7 +18,8 @@ pub const PENDING_WORKERS_SQL: &str = "
 SELECT w.uid, w.version, w.origin_device, o.name, o.organisation, o.district_code,
        w.created_at, w.updated_at, w.deleted_at,
        w.id_number, w.name, w.gender, w.birth_date, w.phone, w.hometown_code, w.employer,
-       w.worksite, w.trade, w.district_code, w.membership, w.card_no, w.hardship, w.note
+       w.worksite, w.trade, w.district_code, w.membership, w.card_no, w.hardship, w.note,
+       w.withdraw_reason, w.erase_reason
 FROM worker w JOIN officer o ON o.id = w.officer_id
 WHERE w.version > w.exported_version
 ORDER BY w.id";
@@ -27,13 +28,14 @@ pub const PENDING_EVENTS_SQL: &str = "
 SELECT e.uid, e.version, e.origin_device, o.name, o.organisation, o.district_code,
        e.created_at, e.updated_at, e.deleted_at,
        e.name, e.kind, e.held_on, e.place, e.district_code, e.default_quantity,
-       e.default_amount_fen
+       e.default_amount_fen, e.withdraw_reason
 FROM event e JOIN officer o ON o.id = e.officer_id
 WHERE e.version > e.exported_version
 ORDER BY e.id";
 
 /// After the header: worker uid, event uid, kind, served_on, place, quantity, amount_fen,
-/// note; then a health-check flag and its eight fields; then a legal-aid flag and its six.
+/// note; then a health-check flag and its eight fields; then a legal-aid flag and its six;
+/// then the withdrawal reason and the erasure reason code (both '' when none).
 pub const PENDING_SERVICES_SQL: &str = "
 SELECT s.uid, s.version, s.origin_device, o.name, o.organisation, o.district_code,
        s.created_at, s.updated_at, s.deleted_at,
@@ -41,7 +43,7 @@ SELECT s.uid, s.version, s.origin_device, o.name, o.organisation, o.district_cod
        h.service_id IS NOT NULL, h.provider, h.blood_pressure, h.glucose_tenths, h.findings,
        h.referral, h.follow_up_on, h.consent_by, h.consent_at,
        l.service_id IS NOT NULL, l.category, l.description, l.status, l.claimed_fen,
-       l.recovered_fen, l.follows_uid
+       l.recovered_fen, l.follows_uid, s.withdraw_reason, s.erase_reason
 FROM service s
 JOIN officer o ON o.id = s.officer_id
 JOIN worker w ON w.id = s.worker_id
@@ -430,6 +432,21 @@ pub struct MergedHeader<'a> {
     pub created_at: &'a str,
     pub updated_at: &'a str,
     pub deleted_at: Option<&'a str>,
+    /// Why the record was withdrawn (format 2); '' when it was not, or the batch did not say.
+    pub reason: &'a str,
+}
+
+/// Keeps the reason a merged record was withdrawn with (the write above stores the fields).
+fn set_withdraw_reason(conn: &Connection, table: &str, h: &MergedHeader) -> Result<()> {
+    debug_assert!(RECORD_TABLES.contains(&table));
+    conn.prepare_cached(&format!(
+        "UPDATE {table} SET withdraw_reason = ?2 WHERE uid = ?1"
+    ))?
+    .execute(params![
+        h.uid,
+        if h.deleted_at.is_some() { h.reason } else { "" }
+    ])?;
+    Ok(())
 }
 
 /// A merged worker: its header and its own columns as the batch carries them (gender, birth
@@ -500,6 +517,7 @@ pub fn write_merged_worker(
     if w.header.deleted_at.is_none() {
         insert_search_terms_of(conn, id, w.row.name)?;
     }
+    set_withdraw_reason(conn, "worker", &w.header)?;
     Ok(id)
 }
 
@@ -546,6 +564,7 @@ pub fn write_merged_event(conn: &Connection, existing: Option<i64>, e: &MergedEv
          WHERE uid = ?1"
     };
     conn.prepare_cached(sql)?.execute(values)?;
+    set_withdraw_reason(conn, "event", h)?;
     Ok(())
 }
 
@@ -618,6 +637,7 @@ pub fn write_merged_service(
     if let Some(legal) = &s.legal {
         super::services::insert_legal_aid(conn, id, legal)?;
     }
+    set_withdraw_reason(conn, "service", h)?;
     Ok(())
 }
 

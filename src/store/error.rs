@@ -16,6 +16,9 @@ pub enum StoreError {
     NoOfficer,
     #[error("{what} not found")]
     NotFound { what: String },
+    /// The worker's personal data was erased already; there is nothing left to erase.
+    #[error("{what} already erased")]
+    AlreadyErased { what: String },
     #[error("record was changed elsewhere (version {found}, expected {expected})")]
     StaleVersion { expected: i64, found: i64 },
     #[error("database schema {found} is newer than this program ({supported})")]
@@ -109,6 +112,10 @@ impl StoreError {
             StoreError::NotFound { what } => match lang {
                 Lang::Zh => format!("找不到：{what}"),
                 Lang::En => format!("not found: {what}"),
+            },
+            StoreError::AlreadyErased { what } => match lang {
+                Lang::Zh => format!("{what}：该职工的个人信息已删除，无需再删"),
+                Lang::En => format!("{what}: this worker's personal data was erased already"),
             },
             StoreError::StaleVersion { .. } => lang
                 .pick(

@@ -9,6 +9,7 @@ pub mod cipher;
 pub mod clock;
 pub mod corrections;
 pub mod drafts;
+pub mod erasure;
 pub mod error;
 pub mod event_entry;
 pub mod event_sheet;
@@ -220,6 +221,8 @@ impl Store {
         create_private_file(dest)?;
         let mut target = Connection::open(dest)?;
         cipher::apply_key(&target, self.key.as_ref())?;
+        // Like every connection that writes: nothing deleted stays readable in free pages.
+        target.pragma_update(None, "secure_delete", "ON")?;
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)?;
             backup.run_to_completion(256, Duration::from_millis(5), None)?;
@@ -263,11 +266,14 @@ fn configure(conn: &mut Connection, path: &Path, key: Option<&Key>) -> Result<()
         StoreError::NotADatabase { path } => cipher::unreadable(&path, key),
         other => other,
     })?;
+    // secure_delete: deleted and overwritten content is zeroed in the file, so an erasure (or
+    // any edit) leaves no old personal data in free pages.
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -16000;
+         PRAGMA secure_delete = ON;",
     )
     .map_err(|e| classify_open_error(e, path))?;
     Ok(())

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_8,
     MIGRATION_9,
     MIGRATION_10,
+    MIGRATION_11,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -803,6 +804,14 @@ CREATE TABLE IF NOT EXISTS batch_receipt (
     reasons     TEXT NOT NULL DEFAULT '[]',
     imported_at TEXT NOT NULL
 );
+"#;
+
+/// Erasure on request (PIPL art. 47): an erased worker or service keeps its row as a tombstone
+/// with no personal data, and the reason code (`request`, `consent_withdrawn`,
+/// `retention_expired`) that its erasure line carries in the next batch. '' for none.
+const MIGRATION_11: &str = r#"
+ALTER TABLE worker ADD COLUMN erase_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE service ADD COLUMN erase_reason TEXT NOT NULL DEFAULT '';
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what

@@ -64,11 +64,13 @@ pub enum Action {
     Conflicts,
     /// Withdraw the selected record: a tombstone with a reason, asked for first.
     Withdraw,
+    /// Erase the worker's personal data on request (PIPL art. 47), after typing the reason code.
+    Erase,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -110,6 +112,7 @@ impl Action {
         Action::ImportBatch,
         Action::Conflicts,
         Action::Withdraw,
+        Action::Erase,
     ];
 
     /// The action named `name` in a keymap file.

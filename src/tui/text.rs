@@ -75,6 +75,8 @@ keys! {
     WithdrawServiceQuestion, WithdrawWorkerQuestion, WithdrawEventQuestion, ReasonLabel,
     ReasonKeys, Withdrawn, WithdrawAttendeesQuestion, EventWithdrawn, EventNotWithdrawn,
     EditingRecord, EventEditTitle, EventUpdated, NothingSelected, LegalCasesLine, CaseClosedAs,
+    // Erasure on request (PIPL art. 47).
+    EraseWorkerQuestion, EraseReasonLabel, EraseKeys, Erased,
 }
 
 /// The text of `key` in `lang`.
@@ -429,6 +431,12 @@ fn zh(key: T) -> &'static str {
         }
         EventWithdrawn => "已撤回活动 {0}，连同 {1} 条服务记录",
         EventNotWithdrawn => "未撤回：活动还有参加人员的服务记录，未作改动",
+        EraseWorkerQuestion => {
+            "删除 {0} 的个人信息？姓名、身份证号、手机号等及其服务记录中的体检、法律援助详情将被清空，无法撤销；下一批次会通知接收方同样删除。原因代码：request 本人申请，consent_withdrawn 撤回同意，retention_expired 保存期满。"
+        }
+        EraseReasonLabel => "原因代码",
+        EraseKeys => "[{0}] 确认删除（无法撤销）    [{1}] 取消",
+        Erased => "已删除个人信息（含 {0} 条服务记录的详情）",
         EditingRecord => "修改已登记的记录：保存后成为新版本，随下一批次上报",
         EventEditTitle => "修改活动",
         EventUpdated => "已保存活动：{0}",
@@ -795,6 +803,12 @@ fn en(key: T) -> &'static str {
         EventNotWithdrawn => {
             "Not withdrawn: the event still has attendee services; nothing changed"
         }
+        EraseWorkerQuestion => {
+            "Erase the personal data of {0}? Name, ID number, phone and the rest, and the health-check and legal-aid details of their services, are blanked; this cannot be undone. The next batch tells receivers to erase them too. Reason code: request (the worker asked), consent_withdrawn, retention_expired."
+        }
+        EraseReasonLabel => "Reason code",
+        EraseKeys => "[{0}] erase (cannot be undone)    [{1}] cancel",
+        Erased => "Personal data erased (with the details of {0} services)",
         EditingRecord => {
             "Editing a recorded entry: saving makes a new version, exported with the next batch"
         }

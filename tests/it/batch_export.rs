@@ -131,7 +131,7 @@ fn manifest_carries_the_format_fields_and_the_records_carry_their_origin() {
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(batch.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["format"], "jingong-batch");
-    assert_eq!(m["format_version"], 1);
+    assert_eq!(m["format_version"], 2);
     assert_eq!(m["device_id"], device.as_str());
     assert_eq!(m["officer"]["name"], "李明");
     assert_eq!(m["officer"]["district_code"], "120101");

@@ -28,6 +28,7 @@ mod domain_rules;
 // Its tests without the feature prove the build says it has no encryption; the SQLCipher ones
 // are the `with_feature` module inside, under `#[cfg(feature = "encryption")]`.
 mod encryption;
+mod erasure;
 mod event_sheet;
 mod faults;
 mod fuzz_inputs;

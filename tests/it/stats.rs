@@ -610,7 +610,9 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
              ALTER TABLE event DROP COLUMN withdraw_reason;
              ALTER TABLE service DROP COLUMN withdraw_reason;
              ALTER TABLE audit DROP COLUMN reason;
-             ALTER TABLE legal_aid DROP COLUMN outcome;",
+             ALTER TABLE legal_aid DROP COLUMN outcome;
+             ALTER TABLE worker DROP COLUMN erase_reason;
+             ALTER TABLE service DROP COLUMN erase_reason;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", 3).unwrap();

@@ -323,6 +323,8 @@ fn the_worker_row_names_every_column_of_a_worker_it_does_not_leave_to_the_header
         "deleted_at",
         // Written with deleted_at by a withdrawal, like the tombstone itself.
         "withdraw_reason",
+        // Written by an erasure, which blanks the row's personal columns at the same time.
+        "erase_reason",
         "origin_device",
     ];
     let row = jingong::store::workers::WorkerRow::COLUMNS;

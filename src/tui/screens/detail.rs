@@ -1,7 +1,8 @@
 //! One worker: the profile and every service, newest first, each legal-aid visit showing the
 //! visit it continues, and the worker's legal-aid cases with their amounts. From here the
 //! officer logs services, corrects or withdraws the selected one, edits the worker, or
-//! withdraws the worker; a withdrawal asks for its reason.
+//! withdraws the worker; a withdrawal asks for its reason. `X` erases the worker's personal
+//! data on request, once the officer has typed the reason code and confirmed.
 
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::{age_on, district_of};
@@ -44,6 +45,8 @@ enum Withdrawal {
         label: String,
     },
     Worker,
+    /// The worker's personal data, erased on request; the answer is a reason code.
+    Erasure,
 }
 
 impl DetailScreen {
@@ -215,16 +218,21 @@ impl DetailScreen {
     fn withdraw(&mut self, what: Withdrawal, reason: &str, ctx: &mut Ctx) -> Effect {
         let lang = ctx.lang;
         let result = match &what {
-            Withdrawal::Service { uid, version, .. } => {
-                ctx.store.withdraw_service(uid, reason, Some(*version))
-            }
-            Withdrawal::Worker => {
-                ctx.store
-                    .withdraw_worker(&self.worker.uid, reason, Some(self.worker.version))
-            }
+            Withdrawal::Service { uid, version, .. } => ctx
+                .store
+                .withdraw_service(uid, reason, Some(*version))
+                .map(|_| 0),
+            Withdrawal::Worker => ctx
+                .store
+                .withdraw_worker(&self.worker.uid, reason, Some(self.worker.version))
+                .map(|_| 0),
+            Withdrawal::Erasure => ctx
+                .store
+                .erase_worker(&self.worker.uid, reason)
+                .map(|e| e.services as i64),
         };
         match result {
-            Ok(_) => {
+            Ok(services) => {
                 ctx.wrote = true;
                 match what {
                     Withdrawal::Service { label, .. } => {
@@ -234,6 +242,10 @@ impl DetailScreen {
                     }
                     Withdrawal::Worker => {
                         ctx.say(tf(lang, T::Withdrawn, &[&self.worker.input.name]));
+                        Effect::Back
+                    }
+                    Withdrawal::Erasure => {
+                        ctx.say(tf(lang, T::Erased, &[&services.to_string()]));
                         Effect::Back
                     }
                 }
@@ -389,6 +401,10 @@ impl Screen for DetailScreen {
                 );
                 self.withdrawing = Some((Withdrawal::Worker, ReasonPrompt::new(question)));
             }
+            Input::Action(Action::Erase) => {
+                let question = tf(ctx.lang, T::EraseWorkerQuestion, &[&self.worker.input.name]);
+                self.withdrawing = Some((Withdrawal::Erasure, ReasonPrompt::erasure(question)));
+            }
             Input::Action(Action::LogHealthCheck) => {
                 return Effect::Push(self.new_service(KindForm::HealthCheck));
             }
@@ -513,6 +529,7 @@ impl Screen for DetailScreen {
             Action::Withdraw,
             Action::Edit,
             Action::Delete,
+            Action::Erase,
             Action::Help,
             Action::Back,
         ]

@@ -367,7 +367,7 @@ pub fn field_key(field: Field) -> Option<&'static str> {
         Field::Follows => "follows",
         Field::Organisation => "organisation",
         Field::EventName => "event_name",
-        Field::Worker | Field::Reason | Field::Outcome => return None,
+        Field::Worker | Field::Reason | Field::Outcome | Field::ErasureReason => return None,
     })
 }
 

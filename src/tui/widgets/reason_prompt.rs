@@ -6,6 +6,7 @@ use super::popup::{centered, clear_popup_area};
 use super::text_field::TextField;
 use super::width::wrap_words;
 use crate::store::corrections::validate_reason;
+use crate::store::erasure::validate_erasure_reason;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::{Context, Keymap};
@@ -25,6 +26,8 @@ pub struct ReasonPrompt {
     question: String,
     field: TextField,
     error: Option<String>,
+    /// An erasure: the answer is one of the erasure reason codes, not free text.
+    erasure: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +44,23 @@ impl ReasonPrompt {
             question: question.into(),
             field: TextField::default(),
             error: None,
+            erasure: false,
+        }
+    }
+
+    /// Asks for an erasure's reason code; typing it and confirming is the confirmation.
+    pub fn erasure(question: impl Into<String>) -> ReasonPrompt {
+        ReasonPrompt {
+            erasure: true,
+            ..ReasonPrompt::new(question)
+        }
+    }
+
+    fn check(&self) -> Result<String, crate::domain::FieldError> {
+        if self.erasure {
+            validate_erasure_reason(self.field.value()).map(str::to_string)
+        } else {
+            validate_reason(self.field.value())
         }
     }
 
@@ -52,7 +72,7 @@ impl ReasonPrompt {
                 }
                 ReasonAnswer::Undecided
             }
-            Input::Action(Action::Confirm) => match validate_reason(self.field.value()) {
+            Input::Action(Action::Confirm) => match self.check() {
                 Ok(reason) => ReasonAnswer::Given(reason),
                 Err(e) => {
                     self.error = Some(e.message(lang));
@@ -88,7 +108,18 @@ impl ReasonPrompt {
             Rect::new(inner.x, inner.y, inner.width, question_lines),
         );
         let y = inner.y + question_lines + 1;
-        let label = format!("{}{}", t(lang, T::ReasonLabel), lang.pick("：", ": "));
+        let label = format!(
+            "{}{}",
+            t(
+                lang,
+                if self.erasure {
+                    T::EraseReasonLabel
+                } else {
+                    T::ReasonLabel
+                }
+            ),
+            lang.pick("：", ": ")
+        );
         let label_width = Line::from(label.as_str()).width() as u16;
         frame.render_widget(
             Paragraph::new(label.as_str()),
@@ -122,7 +153,11 @@ impl ReasonPrompt {
         frame.render_widget(
             Paragraph::new(tf(
                 lang,
-                T::ReasonKeys,
+                if self.erasure {
+                    T::EraseKeys
+                } else {
+                    T::ReasonKeys
+                },
                 &[&key(Action::Confirm), &key(Action::Back)],
             )),
             Rect::new(inner.x, y + 2, inner.width, 1),
