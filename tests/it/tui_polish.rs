@@ -1,9 +1,11 @@
 //! Field-test fixes (issue 14) and printing sheets from the TUI (issue 15), driven by keys.
 
-use jingong::domain::{Membership, WorkerInput};
+use calamine::{Reader, Xlsx, open_workbook};
+use jingong::domain::{EventInput, Membership, WorkerInput};
 use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
+use std::path::Path;
 
 use crate::support::tui::*;
 
@@ -91,4 +93,116 @@ fn backspace_edits_a_proposed_date_instead_of_replacing_it() {
     let services = store.services_of_worker(&uid).unwrap();
     assert_eq!(services.len(), 1, "{}", screen_at(&app, 100, 30));
     assert_eq!(services[0].served_on.to_string(), "2026-03-14");
+}
+
+// ---- sheets printed from the events and attendee lists (issue 15) ---------------------------
+
+const EVENT_NAME: &str = "冬送温暖·西青宿舍";
+
+/// An event paying 500 yuan to each attendee; `attendees` workers recorded in it.
+fn event_with_attendees(store: &mut Store, attendees: u32) -> String {
+    let event = store
+        .add_event(&EventInput {
+            name: EVENT_NAME.into(),
+            kind: "winter_warmth".into(),
+            held_on: Some(clock().today()),
+            place: "西青区某宿舍".into(),
+            district_code: "120111".into(),
+            default_quantity: 1,
+            default_amount_fen: 50_000,
+        })
+        .unwrap()
+        .uid;
+    for n in 1..=attendees {
+        let worker = store
+            .add_worker(&WorkerInput {
+                name: format!("工人{n:02}"),
+                id_number: id(&format!("12010119900101{n:03}")),
+                phone: format!("138{:08}", 10_000_000 + n),
+                ..Default::default()
+            })
+            .unwrap()
+            .uid;
+        store.record_event_service(&event, &worker).unwrap();
+    }
+    event
+}
+
+/// The first cell of the workbook's only sheet: the title.
+fn title_cell(path: &Path) -> String {
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    range.get((0, 0)).map(|c| c.to_string()).unwrap_or_default()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn p_on_the_events_list_writes_the_payout_sheet_into_the_batches_folder() {
+    let (dir, db, mut store) = database_with_officer();
+    event_with_attendees(&mut store, 3);
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f6 p");
+    assert!(screen_at(&app, 100, 30).contains("打印哪种表格"));
+    // Filtered by the pinyin of 发放签领表, then the path offered beside the database.
+    type_text(&mut app, "ff");
+    keys(&mut app, "enter");
+    let out = dir
+        .path()
+        .join("batches")
+        .join(format!("{EVENT_NAME}-签领表.xlsx"));
+    assert!(screen_at(&app, 100, 30).contains("签领表.xlsx"));
+    assert!(
+        !out.exists(),
+        "nothing is written before the path is confirmed"
+    );
+    keys(&mut app, "enter");
+    assert!(out.exists(), "{}", screen_at(&app, 100, 30));
+    #[cfg(unix)]
+    assert_eq!(mode(&out), 0o600);
+    assert_eq!(title_cell(&out), format!("{EVENT_NAME}发放签领表"));
+    let message = app.message().unwrap_or_default().to_string();
+    assert!(message.contains("已写入发放签领表"), "{message}");
+    assert!(message.contains("3 人，合计 1500.00 元"), "{message}");
+    assert!(message.contains(&out.display().to_string()), "{message}");
+}
+
+#[test]
+fn p_on_the_attendee_list_writes_a_sign_in_sheet_where_the_officer_typed() {
+    let (dir, db, mut store) = database_with_officer();
+    event_with_attendees(&mut store, 2);
+    let mut app = open_app(&db, Lang::En);
+    keys(&mut app, "f6 a p");
+    type_text(&mut app, "signin");
+    keys(&mut app, "enter ctrl-u");
+    let out = dir.path().join("到场.xlsx");
+    type_text(&mut app, &out.display().to_string());
+    keys(&mut app, "enter");
+    assert_eq!(title_cell(&out), format!("{EVENT_NAME}签到表"));
+    let message = app.message().unwrap_or_default().to_string();
+    assert!(message.contains("Sign-in sheet written to"), "{message}");
+}
+
+#[test]
+fn a_sheet_of_an_event_without_attendees_is_refused_in_the_status_line() {
+    let (dir, db, mut store) = database_with_officer();
+    event_with_attendees(&mut store, 0);
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f6 p enter enter");
+    let message = app.message().unwrap_or_default().to_string();
+    assert!(message.contains("还没有任何参加人员"), "{message}");
+    let batches = dir.path().join("batches");
+    let written = std::fs::read_dir(&batches)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some())
+                .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(written, 0, "no sheet and no temporary file left behind");
 }

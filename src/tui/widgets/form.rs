@@ -221,8 +221,8 @@ impl Form {
 
     pub fn edit(&mut self, edit: &TextEdit) -> EditOutcome {
         let field = &mut self.fields[self.focus];
-        let replaces_default = field.untouched_default
-            && matches!(edit, TextEdit::Insert(_) | TextEdit::Paste(_));
+        let replaces_default =
+            field.untouched_default && matches!(edit, TextEdit::Insert(_) | TextEdit::Paste(_));
         field.untouched_default = false;
         let outcome = match &mut field.value {
             Value::Text(text) => {
