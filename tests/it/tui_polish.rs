@@ -206,3 +206,61 @@ fn a_sheet_of_an_event_without_attendees_is_refused_in_the_status_line() {
         .unwrap_or(0);
     assert_eq!(written, 0, "no sheet and no temporary file left behind");
 }
+
+// ---- a status message belongs to the screen that said it (issue 14 #3) ----------------------
+
+#[test]
+fn a_refusal_is_gone_once_its_form_is_left() {
+    let (_dir, db, mut store) = database_with_officer();
+    let (mut app, _) = app_on_a_worker(&db, &mut store);
+    // Saved without the consent ticked: refused, said in the status line.
+    keys(&mut app, "h f2");
+    assert!(app.message().is_some_and(|m| m.contains("未保存")));
+    keys(&mut app, "esc");
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("职工：买买提·艾力"), "{screen}");
+    assert_eq!(app.message(), None, "{screen}");
+    assert!(!screen.contains("未保存"), "{screen}");
+}
+
+#[test]
+fn what_a_form_said_as_it_closed_stays_on_the_page_below_until_that_is_left() {
+    let (_dir, db, mut store) = database_with_officer();
+    let (mut app, _) = app_on_a_worker(&db, &mut store);
+    keys(&mut app, "h");
+    for _ in 0..8 {
+        keys(&mut app, "tab");
+    }
+    keys(&mut app, "space f2");
+    let said = "已登记 免费查体：买买提·艾力";
+    assert!(screen_at(&app, 100, 30).contains(said));
+    // F1 and back: the help screen closing is not the worker page closing.
+    keys(&mut app, "f1 esc");
+    assert!(screen_at(&app, 100, 30).contains(said));
+    keys(&mut app, "esc");
+    let screen = screen_at(&app, 100, 30);
+    assert!(!screen.contains(said), "{screen}");
+    assert_eq!(app.message(), None);
+}
+
+#[test]
+fn esc_clearing_quick_entry_line_clears_the_problem_reported_about_it() {
+    let (_dir, db, mut store) = database_with_officer();
+    event_with_attendees(&mut store, 0);
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f6 enter");
+    // A valid number with its check digit changed.
+    let valid = id("12010119900101123");
+    let last = valid.chars().last().unwrap();
+    let wrong = if last == '0' { '1' } else { '0' };
+    type_text(&mut app, &format!("{}{wrong}", &valid[..17]));
+    keys(&mut app, "enter");
+    assert!(screen_at(&app, 100, 30).contains("校验位应为"));
+    keys(&mut app, "esc");
+    let screen = screen_at(&app, 100, 30);
+    assert!(!screen.contains("校验位应为"), "{screen}");
+    assert!(
+        screen.contains(EVENT_NAME),
+        "Esc cleared the line, it did not leave: {screen}"
+    );
+}
