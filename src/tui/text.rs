@@ -80,6 +80,7 @@ keys! {
     // Sheets printed from the events and attendee lists (issue 15).
     SheetKindTitle, SheetSignIn, SheetPayout, SheetPathLabel, SheetPathKeys, SheetNotXlsx,
     SheetExists, SheetBusy, SheetWriting, SheetWrittenPayout, SheetWrittenSignIn, SheetFailed,
+    SheetNoAttendees,
 }
 
 /// The text of `key` in `lang`.
@@ -458,6 +459,7 @@ fn zh(key: T) -> &'static str {
         SheetWrittenPayout => "已写入发放签领表 {0}：{1} 人，合计 {2} 元",
         SheetWrittenSignIn => "已写入签到表 {0}：{1} 人",
         SheetFailed => "未能生成表格：{0}",
+        SheetNoAttendees => "活动「{0}」还没有任何参加人员，没有可打印的表格",
     }
 }
 
@@ -844,6 +846,7 @@ fn en(key: T) -> &'static str {
         SheetWrittenPayout => "Payout sheet written to {0}: {1} people, {2} yuan in all",
         SheetWrittenSignIn => "Sign-in sheet written to {0}: {1} people",
         SheetFailed => "Sheet not written: {0}",
+        SheetNoAttendees => "The event '{0}' has no attendee yet, so there is no sheet to print",
     }
 }
 

@@ -193,18 +193,16 @@ fn a_sheet_of_an_event_without_attendees_is_refused_in_the_status_line() {
     let (dir, db, mut store) = database_with_officer();
     event_with_attendees(&mut store, 0);
     let mut app = open_app(&db, Lang::Zh);
-    keys(&mut app, "f6 p enter enter");
+    keys(&mut app, "f6 p");
     let message = app.message().unwrap_or_default().to_string();
     assert!(message.contains("还没有任何参加人员"), "{message}");
-    let batches = dir.path().join("batches");
-    let written = std::fs::read_dir(&batches)
-        .map(|d| {
-            d.filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some())
-                .count()
-        })
-        .unwrap_or(0);
-    assert_eq!(written, 0, "no sheet and no temporary file left behind");
+    assert!(
+        !message.contains("--expected"),
+        "no command-line advice on a screen: {message}"
+    );
+    // No popup opened, and nothing was written.
+    assert!(!screen_at(&app, 100, 30).contains("打印哪种表格"));
+    assert!(!dir.path().join("batches").exists());
 }
 
 // ---- a status message belongs to the screen that said it (issue 14 #3) ----------------------
@@ -263,4 +261,27 @@ fn esc_clearing_quick_entry_line_clears_the_problem_reported_about_it() {
         screen.contains(EVENT_NAME),
         "Esc cleared the line, it did not leave: {screen}"
     );
+}
+
+#[test]
+fn snapshot_the_sheet_popups() {
+    for (lang, tag) in langs() {
+        let (_dir, db, mut store) = database_with_officer();
+        event_with_attendees(&mut store, 2);
+        let mut app = open_app(&db, lang);
+        keys(&mut app, "f6 p");
+        let terminal = render(&app, 80, 24);
+        assert_borders_intact(&buffer_text(terminal.backend().buffer()));
+        insta::assert_snapshot!(
+            format!("sheet_kind_{tag}"),
+            plain_screen(terminal.backend().buffer())
+        );
+        // The path step shows a temporary folder: its frame and the offered name are checked.
+        keys(&mut app, "enter");
+        for (width, height) in [(80, 24), (160, 40)] {
+            let text = screen_at(&app, width, height);
+            assert_borders_intact(&text);
+            assert!(text.contains("签领表.xlsx"), "{text}");
+        }
+    }
 }

@@ -140,7 +140,7 @@ impl Screen for AttendeesScreen {
                     self.withdrawing = Some((row, ReasonPrompt::new(question)));
                 }
             }
-            Input::Action(Action::PrintSheet) => self.sheet.open(&self.event, ctx.lang),
+            Input::Action(Action::PrintSheet) => self.sheet.open(&self.event, ctx),
             Input::Action(Action::Back) => return Effect::Back,
             _ => {}
         }

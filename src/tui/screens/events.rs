@@ -232,7 +232,7 @@ impl Screen for EventsScreen {
             }
             Input::Action(Action::PrintSheet) => {
                 if let Some(event) = self.selected_event() {
-                    self.sheet.open(&event, ctx.lang);
+                    self.sheet.open(&event, ctx);
                 }
             }
             Input::Action(Action::ImportRoster) => {

@@ -81,8 +81,14 @@ impl SheetPrinter {
         self.asking.is_some()
     }
 
-    /// Starts asking for a sheet of `event`.
-    pub fn open(&mut self, event: &Event, lang: Lang) {
+    /// Starts asking for a sheet of `event`; an event nobody attended is refused at once (the
+    /// job would refuse it too, with the command line's advice).
+    pub fn open(&mut self, event: &Event, ctx: &mut Ctx) {
+        let lang = ctx.lang;
+        if event.served_count == 0 {
+            ctx.say(tf(lang, T::SheetNoAttendees, &[&event.input.name]));
+            return;
+        }
         let items = vec![
             Choice::new(SIGN_IN, t(lang, T::SheetSignIn)),
             Choice::new(PAYOUT, t(lang, T::SheetPayout)),
@@ -359,7 +365,12 @@ fn render_path(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().add_modifier(Modifier::BOLD))
-        .title(super::fit(&title, usize::from(width.saturating_sub(4))));
+        .title(
+            super::fit(&title, usize::from(width.saturating_sub(4)))
+                .trim_end()
+                .to_string()
+                + " ",
+        );
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 4 || inner.width < 4 {
