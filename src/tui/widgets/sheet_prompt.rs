@@ -103,103 +103,85 @@ impl SheetPrinter {
     }
 
     pub fn handle(&mut self, input: &Input, ctx: &mut Ctx) {
-        let Some((event, step)) = self.asking.take() else {
+        match &self.asking {
+            Some((_, Step::Kind(_))) => self.handle_kind(input, ctx),
+            Some((_, Step::Path { .. })) => self.handle_path(input, ctx),
+            None => {}
+        }
+    }
+
+    fn handle_kind(&mut self, input: &Input, ctx: &mut Ctx) {
+        let Some((event, Step::Kind(picker))) = &mut self.asking else {
             return;
         };
+        match picker.handle(input) {
+            PickerOutcome::Open => {}
+            PickerOutcome::Cancelled => self.asking = None,
+            PickerOutcome::Chosen(choice) => {
+                let kind = if choice.code == PAYOUT {
+                    SheetKind::Payout
+                } else {
+                    SheetKind::SignIn
+                };
+                let dir = crate::session::batches_dir(ctx.store.path());
+                let path = dir.join(offered_file_name(&event.input.name, kind));
+                let step = Step::Path {
+                    kind,
+                    field: TextField::new(&path.display().to_string()),
+                    error: None,
+                    overwrite: None,
+                };
+                let event = event.clone();
+                self.asking = Some((event, step));
+            }
+        }
+    }
+
+    fn handle_path(&mut self, input: &Input, ctx: &mut Ctx) {
         let lang = ctx.lang;
-        match step {
-            Step::Kind(mut picker) => match picker.handle(input) {
-                PickerOutcome::Open => self.asking = Some((event, Step::Kind(picker))),
-                PickerOutcome::Cancelled => {}
-                PickerOutcome::Chosen(choice) => {
-                    let kind = if choice.code == PAYOUT {
-                        SheetKind::Payout
-                    } else {
-                        SheetKind::SignIn
-                    };
-                    let dir = crate::session::batches_dir(ctx.store.path());
-                    let path = dir.join(offered_file_name(&event.input.name, kind));
-                    let step = Step::Path {
-                        kind,
-                        field: TextField::new(&path.display().to_string()),
-                        error: None,
-                        overwrite: None,
-                    };
-                    self.asking = Some((event, step));
-                }
-            },
+        let Some((
+            event,
             Step::Path {
                 kind,
-                mut field,
-                mut error,
-                mut overwrite,
-            } => match input {
-                Input::Action(Action::Back) => {}
-                Input::Action(Action::Confirm) => match self.check_path(field.value(), lang) {
-                    Err(message) => {
-                        error = Some(message);
-                        self.asking = Some((
-                            event,
-                            Step::Path {
-                                kind,
-                                field,
-                                error,
-                                overwrite,
-                            },
-                        ));
-                    }
-                    Ok(path) if path.exists() && overwrite.as_deref() != Some(path.as_path()) => {
-                        let key = ctx
-                            .keymap
-                            .key_for(SHEET_CONTEXT, Action::Confirm)
-                            .map(|k| k.to_string())
-                            .unwrap_or_default();
-                        error = Some(tf(lang, T::SheetExists, &[&key]));
-                        overwrite = Some(path);
-                        self.asking = Some((
-                            event,
-                            Step::Path {
-                                kind,
-                                field,
-                                error,
-                                overwrite,
-                            },
-                        ));
-                    }
-                    Ok(path) => self.start(&event, kind, path, ctx),
-                },
-                Input::Text(edit) => {
-                    if field.apply(edit) {
-                        error = None;
-                        overwrite = None;
-                    }
-                    self.asking = Some((
-                        event,
-                        Step::Path {
-                            kind,
-                            field,
-                            error,
-                            overwrite,
-                        },
-                    ));
+                field,
+                error,
+                overwrite,
+            },
+        )) = &mut self.asking
+        else {
+            return;
+        };
+        match input {
+            Input::Action(Action::Back) => self.asking = None,
+            Input::Action(Action::Confirm) => match Self::check_path(field.value(), lang) {
+                Err(message) => *error = Some(message),
+                Ok(path) if path.exists() && overwrite.as_deref() != Some(path.as_path()) => {
+                    let key = ctx
+                        .keymap
+                        .key_for(SHEET_CONTEXT, Action::Confirm)
+                        .map(|k| k.to_string())
+                        .unwrap_or_default();
+                    *error = Some(tf(lang, T::SheetExists, &[&key]));
+                    *overwrite = Some(path);
                 }
-                Input::Action(_) => {
-                    self.asking = Some((
-                        event,
-                        Step::Path {
-                            kind,
-                            field,
-                            error,
-                            overwrite,
-                        },
-                    ));
+                Ok(path) => {
+                    let (event, kind) = (event.clone(), *kind);
+                    self.asking = None;
+                    self.start(&event, kind, path, ctx);
                 }
             },
+            Input::Text(edit) => {
+                if field.apply(edit) {
+                    *error = None;
+                    *overwrite = None;
+                }
+            }
+            Input::Action(_) => {}
         }
     }
 
     /// The typed path, when it can name a workbook.
-    fn check_path(&self, typed: &str, lang: Lang) -> Result<PathBuf, String> {
+    fn check_path(typed: &str, lang: Lang) -> Result<PathBuf, String> {
         let typed = typed.trim();
         let label = t(lang, T::SheetPathLabel);
         if typed.is_empty() {
