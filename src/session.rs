@@ -49,6 +49,14 @@ pub fn default_db_path() -> Option<PathBuf> {
     data_dir().map(|d| d.join("jingong.db"))
 }
 
+/// The folder beside the database where `jingong export` writes batches and the screens
+/// offer to put printed sheets: `batches`.
+pub fn batches_dir(db: &Path) -> PathBuf {
+    db.parent()
+        .map(|p| p.join("batches"))
+        .unwrap_or_else(|| "batches".into())
+}
+
 /// The app's data folder (database, log), from the platform's conventions.
 pub fn data_dir() -> Option<PathBuf> {
     if let Ok(dir) = std::env::var("JINGONG_DATA_DIR") {

@@ -66,10 +66,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> CmdResult {
     let mut store = open_store(cli)?;
     let out_dir = match &a.out {
         Some(dir) => dir.clone(),
-        None => db_path(cli)?
-            .parent()
-            .map(|p| p.join("batches"))
-            .unwrap_or_else(|| "batches".into()),
+        None => crate::session::batches_dir(&db_path(cli)?),
     };
     let options = ExportOptions {
         out_dir,

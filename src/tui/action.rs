@@ -66,11 +66,13 @@ pub enum Action {
     Withdraw,
     /// Erase the worker's personal data on request (PIPL art. 47), after typing the reason code.
     Erase,
+    /// Print the selected event's sign-in or payout sheet (XLSX).
+    PrintSheet,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 43] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -113,6 +115,7 @@ impl Action {
         Action::Conflicts,
         Action::Withdraw,
         Action::Erase,
+        Action::PrintSheet,
     ];
 
     /// The action named `name` in a keymap file.

@@ -38,6 +38,9 @@ pub struct App {
     officer: Option<Officer>,
     pending: Option<i64>,
     message: Option<String>,
+    /// The stack position of the screen the message belongs to: leaving that screen clears
+    /// it, so `已登记：李桂芝` does not stay on the next worker's form.
+    message_owner: usize,
     /// How the status line names the database (its path unless told otherwise).
     db_label: String,
     quit: bool,
@@ -63,12 +66,14 @@ impl App {
             officer,
             pending: None,
             message: None,
+            message_owner: 0,
             db_label,
             quit: false,
         };
         app.with_ctx(|screens, ctx| {
             let first = routes::start(ctx);
             apply(screens, Effect::Push(first), ctx);
+            Turn::default()
         });
         app.refresh_pending();
         app
@@ -116,8 +121,8 @@ impl App {
     }
 
     /// Runs a closure with the top of the stack and a context over the app's parts, then
-    /// takes in what the screen reported (message, writes).
-    fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Vec<Box<dyn Screen>>, &mut Ctx) -> R) -> R {
+    /// takes in what the screen reported (message, writes) and what the turn did to the stack.
+    fn with_ctx(&mut self, f: impl FnOnce(&mut Vec<Box<dyn Screen>>, &mut Ctx) -> Turn) {
         let mut ctx = Ctx {
             store: &mut self.store,
             lang: self.lang,
@@ -128,10 +133,21 @@ impl App {
             wrote: false,
             officer_changed: false,
         };
-        let result = f(&mut self.screens, &mut ctx);
+        let turn = f(&mut self.screens, &mut ctx);
         let (message, wrote, officer_changed) = (ctx.message, ctx.wrote, ctx.officer_changed);
+        if let Some(closed) = turn.closed
+            && self.message_owner >= closed
+        {
+            self.message = None;
+        }
         if let Some(m) = message {
-            self.message = Some(m);
+            // Said by a screen as it closed ("saved"): it belongs to the screen now on top.
+            let top = self.screens.len().saturating_sub(1);
+            self.message_owner = match turn.closed {
+                Some(_) => top,
+                None => turn.speaker.unwrap_or(top),
+            };
+            self.message = (!m.is_empty()).then_some(m);
         }
         if officer_changed {
             self.officer = self.store.officer().ok().flatten();
@@ -139,7 +155,6 @@ impl App {
         if wrote {
             self.refresh_pending();
         }
-        result
     }
 
     pub fn input(&mut self, input: Input) {
@@ -150,17 +165,23 @@ impl App {
             }
             Input::Action(Action::Help) if self.context() != Context::Help => {
                 let under = self.context();
-                self.with_ctx(|screens, ctx| apply(screens, Effect::Push(Route::Help(under)), ctx));
+                self.with_ctx(|screens, ctx| Turn {
+                    closed: apply(screens, Effect::Push(Route::Help(under)), ctx),
+                    speaker: None,
+                });
                 return;
             }
             _ => {}
         }
         self.with_ctx(|screens, ctx| {
             let Some(top) = screens.last_mut() else {
-                return;
+                return Turn::default();
             };
             let effect = top.handle(input, ctx);
-            apply(screens, effect, ctx);
+            Turn {
+                closed: apply(screens, effect, ctx),
+                speaker: None,
+            }
         });
         if self.screens.is_empty() {
             self.quit = true;
@@ -215,12 +236,18 @@ impl App {
             let top = screens.len().saturating_sub(1);
             for i in (0..screens.len()).rev() {
                 if let Some(effect) = screens[i].on_msg(&mut msg, ctx) {
-                    if i == top {
-                        apply(screens, effect, ctx);
-                    }
-                    return;
+                    let closed = if i == top {
+                        apply(screens, effect, ctx)
+                    } else {
+                        None
+                    };
+                    return Turn {
+                        closed,
+                        speaker: Some(i),
+                    };
                 }
             }
+            Turn::default()
         });
         if self.screens.is_empty() {
             self.quit = true;
@@ -371,20 +398,33 @@ impl App {
     }
 }
 
-/// Changes the stack as a screen asked; the screen that comes back on top reloads.
-fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) {
+/// What one turn (an input or a message taken in) did: who spoke, and from which stack
+/// position screens were closed.
+#[derive(Default)]
+struct Turn {
+    /// The screen that took the message, when it was not the top one.
+    speaker: Option<usize>,
+    closed: Option<usize>,
+}
+
+/// Changes the stack as a screen asked; the screen that comes back on top reloads. Returns
+/// the position of the lowest screen closed, if any was.
+fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) -> Option<usize> {
+    let top = screens.len().checked_sub(1);
     match effect {
-        Effect::None => {}
+        Effect::None => None,
         Effect::Back => {
             screens.pop();
             if let Some(top) = screens.last_mut() {
                 top.resume(ctx);
             }
+            top
         }
         Effect::Push(route) => {
             if let Some(screen) = routes::open(route, ctx) {
                 screens.push(screen);
             }
+            None
         }
         Effect::Replace(route) => {
             screens.pop();
@@ -397,7 +437,11 @@ fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) {
                     }
                 }
             }
+            top
         }
-        Effect::Quit => screens.clear(),
+        Effect::Quit => {
+            screens.clear();
+            Some(0)
+        }
     }
 }

@@ -77,6 +77,10 @@ keys! {
     EditingRecord, EventEditTitle, EventUpdated, NothingSelected, LegalCasesLine, CaseClosedAs,
     // Erasure on request (PIPL art. 47).
     EraseWorkerQuestion, EraseReasonLabel, EraseKeys, Erased,
+    // Sheets printed from the events and attendee lists (issue 15).
+    SheetKindTitle, SheetSignIn, SheetPayout, SheetPathLabel, SheetPathKeys, SheetNotXlsx,
+    SheetExists, SheetBusy, SheetWriting, SheetWrittenPayout, SheetWrittenSignIn, SheetFailed,
+    SheetNoAttendees,
 }
 
 /// The text of `key` in `lang`.
@@ -443,6 +447,19 @@ fn zh(key: T) -> &'static str {
         NothingSelected => "没有选中的记录",
         LegalCasesLine => "法律援助案件 {0} 件（未结 {1}）",
         CaseClosedAs => "已结案·{0}",
+        SheetKindTitle => "打印哪种表格",
+        SheetSignIn => "签到表",
+        SheetPayout => "发放签领表",
+        SheetPathLabel => "保存为",
+        SheetPathKeys => "[{0}] 生成表格    [{1}] 取消",
+        SheetNotXlsx => "保存为：文件名须以 .xlsx 结尾（Excel/WPS 工作簿）",
+        SheetExists => "该文件已存在：再按 {0} 覆盖，或修改文件名",
+        SheetBusy => "上一张表格还在生成，请稍候",
+        SheetWriting => "正在生成 {0}…",
+        SheetWrittenPayout => "已写入发放签领表 {0}：{1} 人，合计 {2} 元",
+        SheetWrittenSignIn => "已写入签到表 {0}：{1} 人",
+        SheetFailed => "未能生成表格：{0}",
+        SheetNoAttendees => "活动「{0}」还没有任何参加人员，没有可打印的表格",
     }
 }
 
@@ -817,6 +834,19 @@ fn en(key: T) -> &'static str {
         NothingSelected => "no record selected",
         LegalCasesLine => "Legal-aid cases: {0} ({1} open)",
         CaseClosedAs => "closed · {0}",
+        SheetKindTitle => "Which sheet to print",
+        SheetSignIn => "Sign-in sheet",
+        SheetPayout => "Payout sheet",
+        SheetPathLabel => "Save as",
+        SheetPathKeys => "[{0}] write the sheet    [{1}] cancel",
+        SheetNotXlsx => "Save as: the file name must end in .xlsx (an Excel/WPS workbook)",
+        SheetExists => "That file exists: press {0} again to replace it, or change the name",
+        SheetBusy => "The previous sheet is still being written; please wait",
+        SheetWriting => "Writing {0}…",
+        SheetWrittenPayout => "Payout sheet written to {0}: {1} people, {2} yuan in all",
+        SheetWrittenSignIn => "Sign-in sheet written to {0}: {1} people",
+        SheetFailed => "Sheet not written: {0}",
+        SheetNoAttendees => "The event '{0}' has no attendee yet, so there is no sheet to print",
     }
 }
 

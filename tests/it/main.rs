@@ -45,4 +45,5 @@ mod tui_batches;
 mod tui_corrections;
 mod tui_e2e;
 mod tui_events;
+mod tui_polish;
 mod tui_stats;

@@ -7,6 +7,7 @@ use crate::domain::{Event, mask_id_number, refdata};
 use crate::store::event_entry::EventAttendee;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
@@ -14,6 +15,7 @@ use crate::tui::widgets::fit;
 use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
+use crate::tui::widgets::sheet_prompt::{SHEET_CONTEXT, SheetPrinter};
 use crate::tui::widgets::table::{ListTable, unread_row};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -27,6 +29,7 @@ pub struct AttendeesScreen {
     table: ListTable,
     /// The attendee whose service is being withdrawn, and the popup asking why.
     withdrawing: Option<(EventAttendee, ReasonPrompt)>,
+    sheet: SheetPrinter,
 }
 
 impl AttendeesScreen {
@@ -37,6 +40,7 @@ impl AttendeesScreen {
             error: None,
             table: ListTable::new(10),
             withdrawing: None,
+            sheet: SheetPrinter::default(),
         };
         screen.reload(ctx);
         screen
@@ -75,7 +79,9 @@ fn recorded_at(stamp: &str) -> String {
 
 impl Screen for AttendeesScreen {
     fn context(&self) -> Context {
-        if self.withdrawing.is_some() {
+        if self.sheet.is_open() {
+            SHEET_CONTEXT
+        } else if self.withdrawing.is_some() {
             REASON_CONTEXT
         } else {
             Context::Attendees
@@ -87,6 +93,10 @@ impl Screen for AttendeesScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if self.sheet.is_open() {
+            self.sheet.handle(&input, ctx);
+            return Effect::None;
+        }
         if let Some((row, mut prompt)) = self.withdrawing.take() {
             let lang = ctx.lang;
             match prompt.handle(&input, lang) {
@@ -130,6 +140,7 @@ impl Screen for AttendeesScreen {
                     self.withdrawing = Some((row, ReasonPrompt::new(question)));
                 }
             }
+            Input::Action(Action::PrintSheet) => self.sheet.open(&self.event, ctx),
             Input::Action(Action::Back) => return Effect::Back,
             _ => {}
         }
@@ -140,8 +151,13 @@ impl Screen for AttendeesScreen {
         self.reload(ctx);
     }
 
+    fn on_msg(&mut self, msg: &mut AppMsg, ctx: &mut Ctx) -> Option<Effect> {
+        self.sheet.on_msg(msg, ctx).map(|()| Effect::None)
+    }
+
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         self.render_list(frame, area, view);
+        self.sheet.render(frame, area, view.lang, view.keymap);
         if let Some((_, prompt)) = &self.withdrawing {
             prompt.render(frame, area, view.lang, view.keymap);
         }
@@ -151,7 +167,9 @@ impl Screen for AttendeesScreen {
         vec![
             Action::Confirm,
             Action::Withdraw,
-            Action::PageDown,
+            // PgDn gave its place at 80 columns: the page keys are the usual ones, and F1
+            // lists them.
+            Action::PrintSheet,
             Action::Back,
             Action::Help,
         ]

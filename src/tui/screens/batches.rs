@@ -129,9 +129,7 @@ pub struct BatchesScreen {
 
 /// The folder `jingong export` writes to without `--out`: `batches` beside the database.
 pub fn default_out_dir(db: &Path) -> PathBuf {
-    db.parent()
-        .map(|p| p.join("batches"))
-        .unwrap_or_else(|| "batches".into())
+    crate::session::batches_dir(db)
 }
 
 impl BatchesScreen {

@@ -90,6 +90,7 @@ fn build(ctx: &Ctx) -> Form {
             Field::Date.label(lang),
             &date_text(ctx.store.clock().today()),
         )
+        .proposed()
         .required()
         .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), ""),
@@ -99,7 +100,7 @@ fn build(ctx: &Ctx) -> Form {
             district_choices(lang, true),
             &district,
         ),
-        FormField::text("quantity", t(lang, T::PerPersonQuantity), "1"),
+        FormField::text("quantity", t(lang, T::PerPersonQuantity), "1").proposed(),
         FormField::text("amount", t(lang, T::PerPersonAmount), "").hint(t(lang, T::YuanHint)),
     ])
 }

@@ -9,6 +9,7 @@ use crate::domain::{Event, refdata};
 use crate::store::corrections::AttendeeServices;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
+use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
@@ -17,6 +18,7 @@ use crate::tui::widgets::fit;
 use crate::tui::widgets::labels::event_summary;
 use crate::tui::widgets::paged::Paged;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
+use crate::tui::widgets::sheet_prompt::{SHEET_CONTEXT, SheetPrinter};
 use crate::tui::widgets::table::{ListTable, unread_row};
 use crate::tui::widgets::width::right;
 use ratatui::Frame;
@@ -30,6 +32,7 @@ pub struct EventsScreen {
     error: Option<String>,
     table: ListTable,
     withdrawal: Option<Withdrawal>,
+    sheet: SheetPrinter,
 }
 
 /// An event's withdrawal in its two steps: the reason, then (with attendee services) whether
@@ -50,6 +53,7 @@ impl EventsScreen {
             error: None,
             table: ListTable::new(10),
             withdrawal: None,
+            sheet: SheetPrinter::default(),
         };
         screen.reload(ctx);
         screen
@@ -170,6 +174,9 @@ fn cells(texts: [&str; 6], widths: &[usize; 6]) -> Vec<String> {
 
 impl Screen for EventsScreen {
     fn context(&self) -> Context {
+        if self.sheet.is_open() {
+            return SHEET_CONTEXT;
+        }
         match &self.withdrawal {
             Some(Withdrawal::Reason(..)) => REASON_CONTEXT,
             Some(Withdrawal::Attendees { .. }) => Context::Confirm,
@@ -182,6 +189,10 @@ impl Screen for EventsScreen {
     }
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if self.sheet.is_open() {
+            self.sheet.handle(&input, ctx);
+            return Effect::None;
+        }
         if let Some(step) = self.withdrawal.take() {
             self.handle_withdrawal(step, &input, ctx);
             return Effect::None;
@@ -219,6 +230,11 @@ impl Screen for EventsScreen {
                     self.withdrawal = Some(Withdrawal::Reason(event, ReasonPrompt::new(question)));
                 }
             }
+            Input::Action(Action::PrintSheet) => {
+                if let Some(event) = self.selected_event() {
+                    self.sheet.open(&event, ctx);
+                }
+            }
             Input::Action(Action::ImportRoster) => {
                 return Effect::Push(Route::RosterImport(self.selected_event().map(Box::new)));
             }
@@ -232,8 +248,13 @@ impl Screen for EventsScreen {
         self.reload(ctx);
     }
 
+    fn on_msg(&mut self, msg: &mut AppMsg, ctx: &mut Ctx) -> Option<Effect> {
+        self.sheet.on_msg(msg, ctx).map(|()| Effect::None)
+    }
+
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         self.render_list(frame, area, view);
+        self.sheet.render(frame, area, view.lang, view.keymap);
         match &self.withdrawal {
             Some(Withdrawal::Reason(_, prompt)) => {
                 prompt.render(frame, area, view.lang, view.keymap)
@@ -251,6 +272,7 @@ impl Screen for EventsScreen {
             Action::NewEvent,
             Action::ImportRoster,
             Action::Attendees,
+            Action::PrintSheet,
             Action::Edit,
             Action::Withdraw,
             Action::Back,

@@ -61,6 +61,7 @@ fn build(ctx: &Ctx, served_on: &str, place: &str) -> Form {
     let lang = ctx.lang;
     Form::new(vec![
         FormField::text("served_on", Field::Date.label(lang), served_on)
+            .proposed()
             .required()
             .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), place),

@@ -107,6 +107,7 @@ fn open_filled(
     }
     let form = Form::new(vec![
         FormField::text("served_on", Field::Date.label(lang), served_on)
+            .proposed()
             .required()
             .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), place),

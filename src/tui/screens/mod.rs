@@ -66,6 +66,11 @@ impl Ctx<'_> {
         self.message = Some(message.into());
     }
 
+    /// Clears the status line: what it said belonged to what the officer just put away.
+    pub fn unsay(&mut self) {
+        self.message = Some(String::new());
+    }
+
     pub fn t(&self, key: T) -> &'static str {
         t(self.lang, key)
     }

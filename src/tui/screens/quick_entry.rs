@@ -134,6 +134,13 @@ impl QuickEntryScreen {
         self.clear_matches();
     }
 
+    /// Forgets a problem shown about the line once the line is cleared or typed again.
+    fn drop_problem(&mut self) {
+        if matches!(self.feedback, Some(Feedback::Problem(_))) {
+            self.feedback = None;
+        }
+    }
+
     fn clear_matches(&mut self) {
         self.hits.clear();
         self.hits_query.clear();
@@ -377,11 +384,15 @@ impl Screen for QuickEntryScreen {
                 if self.line.value().is_empty() {
                     return Effect::Back;
                 }
+                // A problem reported about the line goes with it.
                 self.clear_line();
+                self.drop_problem();
+                ctx.unsay();
             }
             Input::Action(_) => {}
             Input::Text(edit) => {
                 if self.line.apply(&edit) {
+                    self.drop_problem();
                     self.selected = 0;
                     self.chosen = false;
                     self.search(ctx);

@@ -250,10 +250,11 @@ fn open_for(
             Field::Date.label(lang),
             &date_text(ctx.store.clock().today()),
         )
+        .proposed()
         .required()
         .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), ""),
-        FormField::text("quantity", Field::Quantity.label(lang), "1"),
+        FormField::text("quantity", Field::Quantity.label(lang), "1").proposed(),
         FormField::text("amount", Field::Amount.label(lang), "").hint(t(lang, T::YuanHint)),
         FormField::text("note", Field::Note.label(lang), ""),
     ]);

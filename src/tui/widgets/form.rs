@@ -45,6 +45,10 @@ pub struct FormField {
     pub hint: String,
     /// Edited or left at least once: only then is its rule message shown.
     pub touched: bool,
+    /// Holds a value the form proposed (today's date, quantity 1) that no key has edited yet:
+    /// the first character typed replaces it, as in a spreadsheet cell, instead of being
+    /// appended to it (`2026-11-302026-11-28`). A caret key or Backspace edits it instead.
+    pub untouched_default: bool,
     pub error: Option<String>,
     pub notes: Vec<Note>,
 }
@@ -58,6 +62,7 @@ impl FormField {
             required: false,
             hint: String::new(),
             touched: false,
+            untouched_default: false,
             error: None,
             notes: Vec::new(),
         }
@@ -86,6 +91,12 @@ impl FormField {
         self
     }
 
+    /// Marks the value the field was built with as a proposal that typing replaces.
+    pub fn proposed(mut self) -> FormField {
+        self.untouched_default = matches!(&self.value, Value::Text(f) if !f.value().is_empty());
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> FormField {
         self.hint = hint.into();
         self
@@ -103,7 +114,9 @@ impl FormField {
         }
     }
 
+    /// A value set from a record or a draft is the officer's, not a proposal.
     pub fn set_raw(&mut self, raw: &str) {
+        self.untouched_default = false;
         match &mut self.value {
             Value::Text(f) => f.set_value(raw),
             Value::Choice { options, selected } => {
@@ -208,9 +221,15 @@ impl Form {
 
     pub fn edit(&mut self, edit: &TextEdit) -> EditOutcome {
         let field = &mut self.fields[self.focus];
+        let replaces_default =
+            field.untouched_default && matches!(edit, TextEdit::Insert(_) | TextEdit::Paste(_));
+        field.untouched_default = false;
         let outcome = match &mut field.value {
             Value::Text(text) => {
-                if text.apply(edit) {
+                if replaces_default {
+                    text.set_value("");
+                }
+                if text.apply(edit) || replaces_default {
                     EditOutcome::Changed
                 } else {
                     EditOutcome::Unchanged

@@ -7,6 +7,7 @@ pub mod paged;
 pub mod picker;
 pub mod popup;
 pub mod reason_prompt;
+pub mod sheet_prompt;
 pub mod table;
 pub mod text_field;
 pub mod width;

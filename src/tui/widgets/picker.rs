@@ -97,13 +97,13 @@ impl Picker {
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_lowercase();
-        self.visible = (0..self.items.len())
-            .filter(|&i| {
-                needle.is_empty()
-                    || self.keys[i][0].contains(&needle)
-                    || self.keys[i][1..].iter().any(|k| k.starts_with(&needle))
-            })
+        // Prefix matches come before inner ones (typing 西 means 西青区 before 河西区: a wrong
+        // district was saved when the inner match came first); within a rank, the list's order.
+        let mut ranked: Vec<(u8, usize)> = (0..self.items.len())
+            .filter_map(|i| match_rank(&self.keys[i], &needle).map(|rank| (rank, i)))
             .collect();
+        ranked.sort_by_key(|&(rank, i)| (rank, i));
+        self.visible = ranked.into_iter().map(|(_, i)| i).collect();
         self.selected = 0;
     }
 
@@ -221,6 +221,19 @@ impl Picker {
             };
             frame.render_widget(Paragraph::new(line).style(style), row);
         }
+    }
+}
+
+/// How well an item's search keys match the typed text: 0 a prefix of the label, its pinyin,
+/// initials or code; 1 inside the label only; `None` no match. In a grouped list a group's
+/// heading can then show once per rank: the better match coming first matters more.
+fn match_rank(keys: &[String], needle: &str) -> Option<u8> {
+    if needle.is_empty() || keys.iter().any(|k| k.starts_with(needle)) {
+        Some(0)
+    } else if keys.first().is_some_and(|label| label.contains(needle)) {
+        Some(1)
+    } else {
+        None
     }
 }
 
