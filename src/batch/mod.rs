@@ -8,6 +8,7 @@ pub mod person;
 pub mod problems;
 pub mod record_rules;
 pub mod resolve;
+pub mod returned;
 pub mod roster;
 pub mod source;
 pub mod verify;

@@ -5,8 +5,10 @@
 use super::args::{Cli, ImportReceiptArgs};
 use super::output::shown;
 use super::{CmdResult, Failure, open_store};
+use crate::batch::returned::locate_refusals;
 use crate::receipt::{MAX_RECEIPT_BYTES, ReceiptBody, ReceiptError, ReceiptStatus, verify};
 use crate::store::Store;
+use crate::store::receipts::{RefusedRecordRef, ReturnOutcome};
 use crate::text::Lang;
 use std::io::Read;
 use std::path::Path;
@@ -20,9 +22,12 @@ pub fn run(cli: &Cli, a: &ImportReceiptArgs) -> CmdResult {
     let mut refused = 0;
     for file in &a.files {
         match import_one(&mut store, file, &keys, lang)? {
-            Ok(body) => {
+            Ok((body, outcome)) => {
                 for line in accepted_line(file, &body, lang).split('\n') {
                     println!("{}", shown(line));
+                }
+                if let Some(outcome) = outcome {
+                    println!("{}", return_line(&outcome, lang));
                 }
             }
             Err(message) => {
@@ -48,7 +53,7 @@ fn import_one(
     file: &Path,
     keys: &[String],
     lang: Lang,
-) -> Result<Result<ReceiptBody, String>, Failure> {
+) -> Result<Result<(ReceiptBody, Option<ReturnOutcome>), String>, Failure> {
     let bytes = match read_bounded(file) {
         Ok(b) => b,
         Err(e) => {
@@ -86,10 +91,51 @@ fn import_one(
         ReceiptStatus::Returned => "returned",
     };
     let reasons = serde_json::to_string(&body.refused).expect("plain values serialise");
+    if body.status == ReceiptStatus::Returned {
+        let located = locate_refusals(
+            Path::new(&exported.path),
+            &exported.manifest_sha256,
+            &body.refused,
+        );
+        let refs: Vec<RefusedRecordRef> = located
+            .iter()
+            .map(|r| RefusedRecordRef {
+                table: r.table,
+                uid: &r.uid,
+                zh: &r.zh,
+                en: &r.en,
+            })
+            .collect();
+        // The city refuses a batch whole today (nothing applied, nothing unchanged): then every
+        // record of it must go again; a receipt that applied some sends back only the refused.
+        let taken = |c: &crate::receipt::KindCounts| c.workers + c.events + c.services;
+        let whole_batch = taken(&body.applied) + taken(&body.unchanged) == 0;
+        let outcome = store
+            .record_returned_receipt(&body.batch_uid, &reasons, &refs, whole_batch)
+            .map_err(|e| Failure::from_store(e, lang))?;
+        return Ok(Ok((body, Some(outcome))));
+    }
     store
         .record_receipt(&body.batch_uid, status, &reasons)
         .map_err(|e| Failure::from_store(e, lang))?;
-    Ok(Ok(body))
+    Ok(Ok((body, None)))
+}
+
+fn return_line(outcome: &ReturnOutcome, lang: Lang) -> String {
+    match (outcome.already_known, lang) {
+        (true, Lang::Zh) => "  该批次的退回此前已导入，未再改动".into(),
+        (true, Lang::En) => {
+            "  this batch's return was imported before; nothing changed again".into()
+        }
+        (false, Lang::Zh) => format!(
+            "  待更正记录 {} 条；下次导出将重新发送 {} 条记录",
+            outcome.flagged, outcome.to_resend
+        ),
+        (false, Lang::En) => format!(
+            "  {} record(s) flagged for correction; {} record(s) will go again in the next export",
+            outcome.flagged, outcome.to_resend
+        ),
+    }
 }
 
 fn read_bounded(file: &Path) -> std::io::Result<Vec<u8>> {
