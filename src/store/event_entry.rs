@@ -58,7 +58,13 @@ impl Store {
     fn service_state(tx: &rusqlite::Connection, service_uid: &str) -> Result<Option<ServiceState>> {
         Ok(tx
             .query_row(
-                "SELECT s.id, s.version, s.exported_version, s.deleted_at IS NOT NULL,
+                // A version the city returned is set back to "not exported" but has left in
+                // a batch all the same: counted as exported here.
+                "SELECT s.id, s.version,
+                        CASE WHEN EXISTS (SELECT 1 FROM returned_record rr
+                                           WHERE rr.record_uid = s.uid)
+                             THEN max(s.exported_version, 1) ELSE s.exported_version END,
+                        s.deleted_at IS NOT NULL,
                         s.event_id, s.worker_id, w.name
                  FROM service s JOIN worker w ON w.id = s.worker_id
                  WHERE s.uid = ?1",

@@ -192,6 +192,17 @@ impl Store {
                 params![batch_uid, batch_id, r.table, r.uid, r.zh, r.en],
             )?;
         }
+        if whole_batch {
+            // The rest of the batch goes again too, unflagged; the rows also keep "this
+            // record left in a batch" true while its exported version is set back.
+            tx.execute(
+                "INSERT OR IGNORE INTO returned_record
+                    (batch_uid, table_name, record_uid, record_version, refused)
+                 SELECT ?1, table_name, record_uid, version, 0 FROM batch_item
+                  WHERE batch_id = ?2",
+                params![batch_uid, batch_id],
+            )?;
+        }
         for table in RECORD_TABLES {
             let chosen = if whole_batch {
                 "SELECT record_uid, version FROM batch_item
