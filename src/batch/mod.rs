@@ -6,6 +6,7 @@ pub mod format;
 pub mod merge;
 pub mod person;
 pub mod problems;
+pub mod receipt_import;
 pub mod record_rules;
 pub mod resolve;
 pub mod returned;
