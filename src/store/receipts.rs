@@ -279,3 +279,35 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// The city's answer for one batch, as the batches screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptSummary {
+    /// `received`, `held` or `returned`.
+    pub status: String,
+    /// Records the city refused (tied to a record of the batch).
+    pub returned: i64,
+}
+
+impl Store {
+    /// Every receipt recorded here, by batch uid (one per exported batch, so as many rows as
+    /// the batch history holds).
+    pub fn receipt_summaries(&self) -> Result<std::collections::HashMap<String, ReceiptSummary>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.batch_uid, r.status,
+                    (SELECT count(*) FROM returned_record rr
+                      WHERE rr.batch_uid = r.batch_uid AND rr.refused = 1)
+               FROM batch_receipt r",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                ReceiptSummary {
+                    status: r.get(1)?,
+                    returned: r.get(2)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
