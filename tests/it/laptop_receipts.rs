@@ -3,16 +3,12 @@
 //! it flags that record for correction and sends it again in the next export, and nothing the
 //! city received goes twice.
 
-use crate::support::batch::records;
+use crate::support::batch::{records, signed_receipt};
 use crate::support::fixture::TestDb;
 use crate::support::tui::id;
 use ed25519_dalek::SigningKey;
-use jingong::receipt::{
-    KindCounts, RECEIPT_FORMAT, RECEIPT_FORMAT_VERSION, ReceiptBody, ReceiptStatus, RefusedRecord,
-    hex, sign,
-};
+use jingong::receipt::{ReceiptStatus, RefusedRecord, hex};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 fn city_key() -> SigningKey {
@@ -49,12 +45,6 @@ fn export(t: &TestDb, name: &str) -> PathBuf {
     PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
 }
 
-fn manifest(batch: &Path) -> (Value, String) {
-    let bytes = std::fs::read(batch.join("manifest.json")).unwrap();
-    let sha = hex(&Sha256::digest(&bytes));
-    (serde_json::from_slice(&bytes).unwrap(), sha)
-}
-
 fn uids(batch: &Path, file: &str) -> Vec<String> {
     records(batch, file)
         .iter()
@@ -70,31 +60,13 @@ fn receipt(
     applied_workers: i64,
     refused: Vec<RefusedRecord>,
 ) -> PathBuf {
-    let (m, sha) = manifest(batch);
-    let body = ReceiptBody {
-        format: RECEIPT_FORMAT.into(),
-        format_version: RECEIPT_FORMAT_VERSION,
-        batch_uid: m["batch_uid"].as_str().unwrap().into(),
-        device_id: m["device_id"].as_str().unwrap().into(),
-        manifest_sha256: sha,
-        status,
-        applied: KindCounts {
-            workers: applied_workers,
-            events: 0,
-            services: 0,
-        },
-        unchanged: KindCounts::default(),
-        held: 0,
-        waiting_for: None,
-        refused,
-        issued_at: "2026-11-30T12:00:00.000+08:00".into(),
-    };
-    let file = t.path().join(format!("receipt-{}.json", body.batch_uid));
-    std::fs::write(
-        &file,
-        serde_json::to_vec_pretty(&sign(body, &city_key())).unwrap(),
-    )
-    .unwrap();
+    let bytes = signed_receipt(batch, status, applied_workers, refused, &city_key());
+    let uid: Value = serde_json::from_slice(&bytes).unwrap();
+    let file = t.path().join(format!(
+        "receipt-{}.json",
+        uid["receipt"]["batch_uid"].as_str().unwrap()
+    ));
+    std::fs::write(&file, bytes).unwrap();
     file
 }
 

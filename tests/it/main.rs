@@ -46,4 +46,5 @@ mod tui_batches;
 mod tui_corrections;
 mod tui_e2e;
 mod tui_events;
+mod tui_receipts;
 mod tui_stats;
