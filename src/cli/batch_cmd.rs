@@ -357,32 +357,12 @@ fn print_returned(
     Ok(())
 }
 
-/// The city's reason with any ID number or phone number in it masked: the city writes the
-/// text, and it may quote the value it refused.
 fn masked_reason(text: &str, reveal: bool) -> String {
     if reveal {
-        return text.to_string();
+        text.to_string()
+    } else {
+        crate::receipt::masked_reason(text)
     }
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        match run.chars().count() {
-            18 | 15 => out.push_str(&shown_id(run, false)),
-            11 => out.push_str(&shown_phone(run, false)),
-            _ => out.push_str(run),
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() || (matches!(c, 'X' | 'x') && run.chars().count() == 17) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
 }
 
 pub fn import(cli: &Cli, cmd: &ImportCmd) -> CmdResult {

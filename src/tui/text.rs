@@ -50,7 +50,8 @@ keys! {
     ImportBatchTitle, ImportBatchLabel, ImportBatchHint, ImportBatchNoPath, ImportBatchRunning,
     ImportBatchResult, ColCity, CitySent, CityReceived, CityHeld, CityReturned, StaleReceipts,
     ImportReceiptTitle, ImportReceiptLabel, ImportReceiptHint, ImportReceiptNoPath,
-    ImportReceiptRunning, ImportReceiptResult, ConflictsTitle, ConflictsCount, NoConflicts, ConflictsHint, ConflictShown,
+    ImportReceiptRunning, ImportReceiptResult, ReturnedByCity, ReturnedWorker, ReturnedService,
+    ConflictsTitle, ConflictsCount, NoConflicts, ConflictsHint, ConflictShown,
     ConflictOther, ConflictChosen, ConflictResolved, ConflictNotHere, ConflictsFailed, ColField,
     ConflictSamePerson, ConflictDiverged, ConflictLocalEdit, ConflictIdNumber,
     ConflictWorkerHeld, ConflictDiffers, ConflictsMore,
@@ -326,6 +327,9 @@ fn zh(key: T) -> &'static str {
         ImportReceiptNoPath => "请填写回执文件的路径",
         ImportReceiptRunning => "正在核对回执…",
         ImportReceiptResult => "回执导入结果",
+        ReturnedByCity => "市总工会退回 {0} 条，请更正，下次导出重发：",
+        ReturnedWorker => "登记信息",
+        ReturnedService => "服务记录",
         ConflictsTitle => "冲突：逐项比对，选择保留哪一方",
         ConflictsCount => "待解决冲突 {0} 条",
         NoConflicts => "没有待解决的冲突。",
@@ -694,6 +698,11 @@ fn en(key: T) -> &'static str {
         ImportReceiptNoPath => "Type the path of a receipt file",
         ImportReceiptRunning => "Checking the receipts…",
         ImportReceiptResult => "Receipts imported",
+        ReturnedByCity => {
+            "Returned by the city ({0}); correct it, the next export sends it again: "
+        }
+        ReturnedWorker => "registration",
+        ReturnedService => "service",
         ConflictsTitle => "Conflicts: compare field by field, keep one side",
         ConflictsCount => "{0} open conflicts",
         NoConflicts => "No open conflicts.",

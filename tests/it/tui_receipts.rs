@@ -209,3 +209,51 @@ fn a_receipt_refused_on_the_screen_changes_nothing_and_says_why() {
     assert_eq!(store.receipt_summaries().unwrap().len(), 2);
     drop(dir);
 }
+
+#[test]
+fn the_worker_page_says_what_the_city_returned_until_it_goes_again() {
+    let (dir, db, receipt) = five_batches();
+    let mut store = Store::open(&db).unwrap();
+    store.set_clock(clock_at("2026-03-15T10:00:00+08:00"));
+    let keys_set = store.city_keys().unwrap();
+    import_one(&mut store, &receipt, &keys_set, Lang::Zh)
+        .unwrap()
+        .expect("accepted");
+    for (lang, said) in [
+        (Lang::Zh, "市总工会退回 1 条"),
+        (Lang::En, "Returned by the city (1)"),
+    ] {
+        let mut app = open_app(&db, lang);
+        type_text(&mut app, "职工003");
+        keys(&mut app, "enter");
+        let page = screen_at(&app, 80, 24);
+        assert!(page.contains(said), "{page}");
+        let reason = if lang == Lang::Zh {
+            "身份证号与市里已有记录冲突"
+        } else {
+            "disagrees with the city"
+        };
+        assert!(page.contains(reason), "{page}");
+        // Another worker's page says nothing of it.
+        keys(&mut app, "esc");
+        type_text(&mut app, "职工001");
+        keys(&mut app, "enter");
+        assert!(!screen_at(&app, 80, 24).contains(said));
+    }
+    // Sent again: no longer waiting for correction.
+    let options = ExportOptions {
+        out_dir: dir.path().join("again"),
+        ..Default::default()
+    };
+    let ExportOutcome::Written { summary, .. } = export(&mut store, &options, &mut |_| {}).unwrap()
+    else {
+        panic!("the returned worker waits for export");
+    };
+    assert_eq!(records(&summary.path, "workers.jsonl").len(), 1);
+    let mut app = open_app(&db, Lang::Zh);
+    type_text(&mut app, "职工003");
+    keys(&mut app, "enter");
+    let page = screen_at(&app, 80, 24);
+    assert!(page.contains("职工003"), "{page}");
+    assert!(!page.contains("市总工会退回"), "{page}");
+}
