@@ -6,11 +6,38 @@
 
 use super::returned::locate_refusals;
 use crate::receipt::{MAX_RECEIPT_BYTES, ReceiptBody, ReceiptError, ReceiptStatus, verify};
+use crate::store::batch_queries::BatchRow;
+use crate::store::receipts::ReceiptSummary;
 use crate::store::receipts::{RefusedRecordRef, ReturnOutcome};
 use crate::store::{Store, StoreError};
 use crate::text::Lang;
+use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
+
+/// A batch with no receipt this many days after its export gets a warning.
+pub const RECEIPT_DAYS: i64 = 7;
+
+/// How many exported batches are more than `RECEIPT_DAYS` old (by the store's clock) with no
+/// receipt from the city.
+pub fn late_without_receipt(
+    batches: &[BatchRow],
+    receipts: &HashMap<String, ReceiptSummary>,
+    today: NaiveDate,
+) -> usize {
+    batches
+        .iter()
+        .filter(|b| b.direction == "exported" && b.status == "complete")
+        .filter(|b| !receipts.contains_key(&b.uid))
+        .filter(|b| {
+            b.created_at
+                .get(..10)
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .is_some_and(|made| (today - made).num_days() > RECEIPT_DAYS)
+        })
+        .count()
+}
 
 /// The lines that say what an accepted receipt did.
 pub fn outcome_lines(

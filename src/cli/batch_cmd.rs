@@ -14,6 +14,7 @@ use crate::batch::export::{
 };
 use crate::batch::merge::{import_batches, outcome_lines, refused_line};
 use crate::batch::person::field_label;
+use crate::batch::receipt_import::{RECEIPT_DAYS, late_without_receipt};
 use crate::batch::resolve::{ResolveRefusal, resolve_conflict};
 use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
@@ -248,6 +249,22 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
     if rows.is_empty() {
         eprintln!("{}", lang.pick("还没有批次", "no batches yet"));
         return Ok(());
+    }
+    let receipts = store
+        .receipt_summaries()
+        .map_err(|e| Failure::from_store(e, lang))?;
+    let late = late_without_receipt(&rows, &receipts, store.clock().today());
+    if late > 0 {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh =>
+                    format!("注意：{late} 个批次导出已超过 {RECEIPT_DAYS} 天，仍未收到市总工会回执"),
+                Lang::En => format!(
+                    "note: {late} batch(es) exported more than {RECEIPT_DAYS} days ago have no receipt from the city"
+                ),
+            }
+        );
     }
     for b in &rows {
         let direction = match b.direction.as_str() {

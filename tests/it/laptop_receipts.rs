@@ -221,3 +221,45 @@ fn a_batch_refused_whole_goes_again_whole() {
     assert_eq!(again, expected);
     assert!(!again.contains(&a));
 }
+
+#[test]
+fn batches_warns_of_a_batch_with_no_receipt_after_seven_days() {
+    let t = laptop();
+    t.add_worker("赵一", &id("12010119900101021"), "13800000021");
+    let out = t.path().join("old");
+    std::fs::create_dir_all(&out).unwrap();
+    // Exported 19 days before the fixed "now" of the tests (2026-11-29).
+    let output = t
+        .cmd()
+        .env("JINGONG_NOW", "2026-11-10T10:00:00+08:00")
+        .arg("export")
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let old = PathBuf::from(String::from_utf8(output.stdout).unwrap().trim());
+    t.add_worker("赵二", &id("12010119900101022"), "13800000022");
+    export(&t, "new");
+    let warned = |lang: &str| {
+        let output = t.cmd().args(["--lang", lang, "batches"]).output().unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    assert!(
+        warned("en").contains("1 batch(es) exported more than 7 days ago have no receipt"),
+        "{}",
+        warned("en")
+    );
+    assert!(
+        warned("zh").contains("1 个批次导出已超过 7 天"),
+        "{}",
+        warned("zh")
+    );
+    import(
+        &t,
+        &receipt(&t, &old, ReceiptStatus::Received, 1, vec![]),
+        "en",
+    );
+    assert!(!warned("en").contains("no receipt"), "{}", warned("en"));
+}

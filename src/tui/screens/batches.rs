@@ -10,6 +10,7 @@
 mod draw;
 mod work;
 
+use crate::batch::receipt_import::late_without_receipt;
 use work::{failed, run};
 
 use super::batch_import::{self, ImportReport, ImportResult};
@@ -263,7 +264,7 @@ impl BatchesScreen {
             Msg::Loaded(result) => match result {
                 Ok((waiting, batches, mut receipts)) => {
                     self.waiting = Some(waiting);
-                    self.unanswered = work::unanswered(&batches, &receipts, self.clock.today());
+                    self.unanswered = late_without_receipt(&batches, &receipts, self.clock.today());
                     let known: HashSet<&str> = batches.iter().map(|b| b.uid.as_str()).collect();
                     let gaps: Vec<bool> = batches
                         .iter()

@@ -464,7 +464,12 @@ impl Screen for DetailScreen {
         let room = usize::from(area.width).saturating_sub(2).max(1);
         let profile_height = profile
             .iter()
-            .map(|l| l.width().div_ceil(room).max(1) as u16)
+            .map(|l| {
+                // Trailing spaces do not wrap to a row of their own (`trim`).
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                let width = Line::from(text.trim_end()).width();
+                width.div_ceil(room).max(1) as u16
+            })
             .sum::<u16>();
         frame.render_widget(
             Paragraph::new(profile).wrap(Wrap { trim: true }),

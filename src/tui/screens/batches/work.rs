@@ -2,20 +2,15 @@
 //! exporting, verifying, importing batches and receipts. Errors are worded here, in the UI's
 //! language, because the thread has the error and the screen only text.
 
-use super::{Job, JobTag, Msg, Receipts};
+use super::{Job, JobTag, Msg};
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportStep, export};
 use crate::batch::receipt_import::{import_one, outcome_lines, refused_line};
 use crate::store::Store;
-use crate::store::batch_queries::BatchRow;
 use crate::text::Lang;
 use crate::tui::jobs;
 use crate::tui::screens::batch_import::{self, ImportResult};
-use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
-
-/// A batch with no receipt this many days after its export gets a warning.
-pub const RECEIPT_DAYS: i64 = 7;
 
 /// Does `job` on `store`, reporting export steps to `progress`; the result is the job's last
 /// message. Errors are worded here, in the UI's language, because the thread has the error
@@ -73,22 +68,6 @@ pub(super) fn failed(job: &JobTag, message: String) -> Msg {
             result: Err(message),
         },
     }
-}
-
-/// How many exported batches are more than `RECEIPT_DAYS` old (by the store's clock) with no
-/// receipt from the city.
-pub fn unanswered(batches: &[BatchRow], receipts: &Receipts, today: NaiveDate) -> usize {
-    batches
-        .iter()
-        .filter(|b| b.direction == "exported" && b.status == "complete")
-        .filter(|b| !receipts.contains_key(&b.uid))
-        .filter(|b| {
-            b.created_at
-                .get(..10)
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .is_some_and(|made| (today - made).num_days() > RECEIPT_DAYS)
-        })
-        .count()
 }
 
 /// Imports the receipt files as `jingong import receipt` does, in its words.
