@@ -128,7 +128,12 @@ pub fn import_batch_imported(data: &[u8]) -> bool {
     let Some(mut source) = batch_source(data, path) else {
         return false;
     };
-    let mut store = Store::open_in_memory().expect("store in memory");
+    thread_local! {
+        static TEMPLATE: Store = Store::open_in_memory().expect("store in memory");
+    }
+    let mut store = TEMPLATE
+        .with(Store::open_in_memory_copy)
+        .expect("a copy of the empty store");
     let before = table_counts(&store);
     let outcome = import_source(&mut store, &mut source, path);
     assert!(store.conn().is_autocommit(), "a transaction was left open");

@@ -48,19 +48,9 @@ pub enum ResolveRefusal {
     },
 }
 
-/// The highest version a batch may carry (a JSON-safe integer, issue 12's bound).
-const MAX_VERSION: i64 = 1 << 53;
-
-/// The version after `version`, refused rather than wrapped.
+/// The version after `version`: the store's one rule, refused rather than wrapped.
 pub(super) fn next_version(version: i64) -> Result<i64> {
-    version
-        .checked_add(1)
-        .filter(|v| *v <= MAX_VERSION)
-        .ok_or_else(|| {
-            BatchError::Store(StoreError::NotFound {
-                what: format!("a version after {version}"),
-            })
-        })
+    Ok(crate::store::version::next_version(version)?)
 }
 
 /// Settles conflict `id`, keeping `keep` (see the module comment). Nothing changes when it is

@@ -174,7 +174,7 @@ impl Store {
                 version: current.version,
             });
         }
-        let version = current.version + 1;
+        let version = super::version::next_version(current.version)?;
         let served_on = input.served_on.unwrap_or(current.served_on);
         tx.execute(
             "UPDATE service SET version = ?2, updated_at = ?3, officer_id = ?4, kind = ?5,
@@ -268,7 +268,7 @@ impl Store {
             });
         }
         let held_on = input.held_on.unwrap_or(current.held_on);
-        let version = current.version + 1;
+        let version = super::version::next_version(current.version)?;
         let tx = self.conn.transaction()?;
         // Guarded by version, so a change made between the read above and this write is not
         // overwritten.
@@ -330,7 +330,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let current = live_service(&tx, uid)?;
         stale_check(expected_version, current.version)?;
-        let version = current.version + 1;
+        let version = super::version::next_version(current.version)?;
         tx.execute(
             "UPDATE service SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
                 withdraw_reason = ?5
@@ -356,7 +356,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let current = live_worker_by_uid(&tx, uid)?;
         stale_check(expected_version, current.version)?;
-        let version = current.version + 1;
+        let version = super::version::next_version(current.version)?;
         tx.execute(
             "UPDATE worker SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
                 withdraw_reason = ?5
@@ -414,6 +414,16 @@ impl Store {
                 count: live as usize,
             });
         }
+        // Each service grows by one version below, in SQL: checked here first, as every
+        // version in the store is.
+        let highest: Option<i64> = tx.query_row(
+            "SELECT max(version) FROM service WHERE event_id = ?1 AND deleted_at IS NULL",
+            [id],
+            |r| r.get(0),
+        )?;
+        if let Some(highest) = highest {
+            super::version::next_version(highest)?;
+        }
         // Audit rows first: they read each service's version before the update bumps it.
         tx.execute(
             "INSERT INTO audit(at, officer_id, table_name, record_uid, version, action, fields,
@@ -428,7 +438,7 @@ impl Store {
              WHERE event_id = ?4 AND deleted_at IS NULL",
             params![now, officer, reason, id],
         )?;
-        let version = current_version + 1;
+        let version = super::version::next_version(current_version)?;
         tx.execute(
             "UPDATE event SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
                 withdraw_reason = ?5

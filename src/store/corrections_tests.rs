@@ -339,3 +339,40 @@ fn closing_refuses_an_unknown_outcome_naming_the_field() {
     }
     assert!(store.legal_cases_of_worker(&worker).unwrap()[0].open);
 }
+
+#[test]
+fn a_record_at_the_highest_version_is_neither_withdrawn_nor_wrapped() {
+    use crate::store::version::MAX_VERSION;
+    let mut store = store();
+    let worker = add_worker(&mut store, "毛洋", "620102199708155206");
+    let alone = add_service(&mut store, &worker, &plain("relief_money", "300"));
+    let event = event(&mut store);
+    let attending = store
+        .record_event_service(&event, &worker)
+        .expect("served")
+        .uid;
+    for uid in [&alone, &attending] {
+        store
+            .conn()
+            .execute(
+                "UPDATE service SET version = ?1 WHERE uid = ?2",
+                rusqlite::params![MAX_VERSION, uid],
+            )
+            .unwrap();
+    }
+    assert!(matches!(
+        store.withdraw_service(&alone, "重复登记", None),
+        Err(StoreError::VersionLimit { .. })
+    ));
+    // The event's own version is low, its attendee's is not: nothing of either changes.
+    assert!(matches!(
+        store.withdraw_event(&event, "活动取消", AttendeeServices::WithdrawToo, None),
+        Err(StoreError::VersionLimit { .. })
+    ));
+    assert!(!store.event_by_uid(&event).unwrap().unwrap().deleted);
+    for uid in [&alone, &attending] {
+        let s = store.service_by_uid(uid).unwrap().unwrap();
+        assert!(!s.deleted);
+        assert_eq!(s.version, MAX_VERSION);
+    }
+}

@@ -637,6 +637,11 @@ fn batches_from_other_laptops_are_imported_from_the_screen_and_their_conflict_re
     assert!(screen.contains("139****9000"), "{screen}");
     assert!(!screen.contains(&id_number), "{screen}");
     assert!(!screen.contains("13800138000"), "{screen}");
+    // Codes and flags in words, as the worker page says them.
+    for raw in ["not_member", "false", "male"] {
+        assert!(!screen.contains(raw), "{raw} shown raw:\n{screen}");
+    }
+    assert!(screen.contains("非会员"), "{screen}");
     assert_rows_fit(&screen);
 
     // The other side, kept: it becomes the person's record, a new version waiting for export.
@@ -665,6 +670,7 @@ fn the_conflicts_view_speaks_english_too() {
     assert!(screen.contains("one person on two laptops"), "{screen}");
     assert!(screen.contains("differ: phone"), "{screen}");
     assert!(screen.contains("keep this side"), "{screen}");
+    assert!(screen.contains("Not a member"), "{screen}");
     assert_rows_fit(&screen);
 }
 

@@ -7,15 +7,16 @@ use super::{Ctx, Effect, Screen, View};
 use crate::batch::merge::record_line;
 use crate::batch::person::field_label;
 use crate::batch::resolve::{KEEP_HERE, KEEP_INCOMING, ResolveRefusal, resolve_conflict};
-use crate::domain::{mask_id_number, mask_phone};
+use crate::domain::{Membership, format_fen, mask_id_number, mask_phone, refdata};
 use crate::store::Store;
 use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
-use crate::tui::widgets::fit;
+use crate::tui::widgets::labels::{hometown_name, membership_name};
 use crate::tui::widgets::table::ListTable;
+use crate::tui::widgets::{fit, shown};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -122,8 +123,8 @@ impl ConflictsScreen {
         for key in keys {
             self.fields.push(FieldRow {
                 label: field_label(&key, lang).to_string(),
-                shown: shown_value(&key, shown.get(&key)),
-                other: shown_value(&key, other.get(&key)),
+                shown: shown_value(&key, shown.get(&key), lang),
+                other: shown_value(&key, other.get(&key), lang),
             });
         }
     }
@@ -208,17 +209,48 @@ fn flattened(value: Value) -> Value {
     Value::Object(flat)
 }
 
-/// A field's value as the view shows it: ID numbers and phones masked, as in every list.
-fn shown_value(key: &str, value: Option<&Value>) -> String {
+/// A field's value as the view shows it: ID numbers and phones masked, as in every list;
+/// codes, flags and amounts in words, as the worker page says them.
+fn shown_value(key: &str, value: Option<&Value>, lang: Lang) -> String {
     let text = match value {
         None | Some(Value::Null) => return "—".into(),
         Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(on)) => return t(lang, if *on { T::Yes } else { T::No }).into(),
         Some(other) => other.to_string(),
     };
+    if text.is_empty() {
+        return text;
+    }
     match key {
         "id_number" => mask_id_number(&text),
-        "phone" if !text.is_empty() => mask_phone(&text),
-        _ => text,
+        "phone" => mask_phone(&text),
+        "gender" => match text.as_str() {
+            "male" => t(lang, T::Male).into(),
+            "female" => t(lang, T::Female).into(),
+            _ => shown(&text).into_owned(),
+        },
+        "hometown_code" => or_code(hometown_name(&text, lang), &text),
+        "district_code" => refdata::district_name(&text, lang),
+        "membership" => Membership::from_code(&text)
+            .map(|m| membership_name(m, lang).to_string())
+            .unwrap_or_else(|| shown(&text).into_owned()),
+        "kind" => refdata::service_kind_name(&text, lang),
+        "legal_aid.category" => refdata::legal_aid_category_name(&text, lang),
+        "legal_aid.status" => refdata::legal_aid_status_name(&text, lang),
+        k if k.ends_with("_fen") => text
+            .parse::<i64>()
+            .map(|fen| format!("¥{}", format_fen(fen)))
+            .unwrap_or_else(|_| shown(&text).into_owned()),
+        _ => shown(&text).into_owned(),
+    }
+}
+
+/// A label, or the code itself (escaped) when the catalog does not know it.
+fn or_code(label: String, code: &str) -> String {
+    if label.is_empty() {
+        shown(code).into_owned()
+    } else {
+        label
     }
 }
 

@@ -5,9 +5,9 @@
 //! data on request, once the officer has typed the reason code and confirmed.
 
 use super::{Ctx, Effect, Screen, View};
-use crate::domain::idcard::{age_on, district_of};
+use crate::domain::idcard::age_on;
 use crate::domain::refdata::{self, KindForm};
-use crate::domain::{Field, Gender, Membership, Service, Worker, format_fen};
+use crate::domain::{Field, Gender, Service, Worker, format_fen};
 use crate::receipt::masked_reason;
 use crate::store::legal_cases::LegalCase;
 use crate::store::receipts::ReturnedRecordRow;
@@ -16,6 +16,7 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::labels::{hometown_name, membership_name};
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::width::wrap;
@@ -116,29 +117,11 @@ impl DetailScreen {
             Gender::Male => t(lang, T::Male),
             Gender::Female => t(lang, T::Female),
         };
-        let hometown = w
-            .hometown_code
-            .get(..2)
-            .and_then(refdata::province)
-            .map(|p| {
-                let province = p.name(lang).to_string();
-                match district_of(&w.hometown_code) {
-                    Some(d) => format!("{province} {}", d.name(lang)),
-                    None => province,
-                }
-            })
-            .unwrap_or_default();
+        let hometown = hometown_name(&w.hometown_code, lang);
         let district = refdata::district(&w.input.district_code)
             .map(|d| d.name(lang).to_string())
             .unwrap_or_else(|| "—".into());
-        let membership = t(
-            lang,
-            match w.input.membership {
-                Membership::Member => T::MemberMember,
-                Membership::JoinedHere => T::MemberJoinedHere,
-                Membership::NotMember => T::MemberNotMember,
-            },
-        );
+        let membership = membership_name(w.input.membership, lang);
         let or_dash = |s: &str| {
             if s.trim().is_empty() {
                 "—".to_string()

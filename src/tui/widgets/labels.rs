@@ -1,9 +1,10 @@
 //! How records read on screen in a line: an event in one summary line, a date as the forms
 //! prefill it. Labels of reference codes live with the data (`domain::refdata`).
 
-use crate::domain::{Event, format_fen, refdata};
+use crate::domain::idcard::district_of;
+use crate::domain::{Event, Membership, format_fen, refdata};
 use crate::text::Lang;
-use crate::tui::text::{T, tf};
+use crate::tui::text::{T, t, tf};
 use chrono::NaiveDate;
 
 /// A date as the forms show and take it: "2026-03-15".
@@ -33,6 +34,34 @@ pub fn event_summary(event: &Event, lang: Lang) -> String {
         ],
     ));
     parts.join(" · ")
+}
+
+/// Where an ID number was issued: "河南省", or "天津市 和平区" when the county is a Tianjin
+/// district; empty for a code the catalog does not know.
+pub fn hometown_name(region_code: &str, lang: Lang) -> String {
+    region_code
+        .get(..2)
+        .and_then(refdata::province)
+        .map(|p| {
+            let province = p.name(lang).to_string();
+            match district_of(region_code) {
+                Some(d) => format!("{province} {}", d.name(lang)),
+                None => province,
+            }
+        })
+        .unwrap_or_default()
+}
+
+/// 原有会员 / 现场入会 / 非会员, as the worker page says it.
+pub fn membership_name(membership: Membership, lang: Lang) -> &'static str {
+    t(
+        lang,
+        match membership {
+            Membership::Member => T::MemberMember,
+            Membership::JoinedHere => T::MemberJoinedHere,
+            Membership::NotMember => T::MemberNotMember,
+        },
+    )
 }
 
 #[cfg(test)]
