@@ -263,3 +263,20 @@ fn batches_warns_of_a_batch_with_no_receipt_after_seven_days() {
     );
     assert!(!warned("en").contains("no receipt"), "{}", warned("en"));
 }
+
+#[test]
+fn a_changed_copy_of_the_batch_ties_no_record_but_the_batch_still_goes_again() {
+    let t = laptop();
+    let b = t.add_worker("钱一", &id("12010119900101031"), "13800000031");
+    let batch = export(&t, "one");
+    let returned = receipt(&t, &batch, ReceiptStatus::Returned, 0, vec![refusal(1)]);
+    // The copy on disk no longer hashes as exported: its line 1 is not trusted.
+    let file = batch.join("workers.jsonl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("钱一", "钱二")).unwrap();
+    let said = import(&t, &returned, "en");
+    assert!(said.contains("0 record(s) flagged"), "{said}");
+    assert!(said.contains("1 record(s) will go again"), "{said}");
+    let again = export(&t, "two");
+    assert_eq!(uids(&again, "workers.jsonl"), vec![b]);
+}
