@@ -198,7 +198,10 @@ pub fn accepted_line(file: &Path, body: &ReceiptBody, lang: Lang) -> String {
                     Some(line) => format!("{}:{line}", r.file),
                     None => r.file.clone(),
                 };
-                text.push_str(&format!("\n  {place}: {}", lang.pick(&r.zh, &r.en)));
+                text.push_str(&format!(
+                    "\n  {place}: {}",
+                    crate::receipt::masked_reason(lang.pick(&r.zh, &r.en))
+                ));
             }
             text
         }

@@ -132,6 +132,11 @@ fn a_refused_record_goes_again_in_the_next_export_and_the_received_ones_do_not()
         "{said}"
     );
     assert!(said.contains("1 record(s) will go again"), "{said}");
+    assert!(said.contains("ID number 120101********"), "{said}");
+    assert!(
+        !said.contains(&id("12010119900101001")),
+        "ID unmasked: {said}"
+    );
 
     // `batches` names the returned record and why, its ID number masked.
     let listed = t.cmd().args(["--lang", "en", "batches"]).output().unwrap();
