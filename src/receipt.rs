@@ -220,6 +220,31 @@ pub fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
+/// The city's reason with any ID number or phone number in it masked: the city writes the
+/// text, and it may quote the value it refused.
+pub fn masked_reason(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        match run.chars().count() {
+            18 | 15 => out.push_str(&crate::domain::idcard::mask_id_number(run)),
+            11 => out.push_str(&crate::domain::phone::mask_phone(run)),
+            _ => out.push_str(run),
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() || (matches!(c, 'X' | 'x') && run.chars().count() == 17) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +312,14 @@ mod tests {
         assert_eq!(
             verify(&serde_json::to_vec(&lying).unwrap(), &trusted),
             Err(ReceiptError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn numbers_in_a_reason_are_masked() {
+        assert_eq!(
+            masked_reason("身份证号 12010119900101001X 与电话 13812345678 冲突，第 12 行"),
+            "身份证号 120101********001X 与电话 138****5678 冲突，第 12 行"
         );
     }
 

@@ -538,6 +538,9 @@ pub struct VerifyArgs {
 pub struct BatchesArgs {
     #[arg(long)]
     pub json: bool,
+    /// Show the ID numbers of records the city returned unmasked
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use super::args::{
     BatchesArgs, Cli, ConflictsAction, ConflictsArgs, ExportArgs, ImportBatchArgs, ImportCmd,
     VerifyArgs,
 };
-use super::output::{pad, print_json, shown_id, shown_phone};
+use super::output::{pad, print_json, shown, shown_id, shown_phone};
 use super::{CmdResult, Failure, db_path, open_store};
 use crate::batch::BatchError;
 use crate::batch::earlier::verify_in_context;
@@ -14,6 +14,7 @@ use crate::batch::export::{
 };
 use crate::batch::merge::{import_batches, outcome_lines, refused_line};
 use crate::batch::person::field_label;
+use crate::batch::receipt_import::{RECEIPT_DAYS, late_without_receipt};
 use crate::batch::resolve::{ResolveRefusal, resolve_conflict};
 use crate::store::batch_queries::ConflictRow;
 use crate::text::Lang;
@@ -236,6 +237,7 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
                 "services": b.service_count, "chain_gap": gap(b),
                 "receipt": receipt.as_ref().map(|r| r.status.clone()),
                 "receipt_reasons": reasons,
+                "returned_records": returned_json(&store, b, a.reveal, lang)?,
             }));
         }
         print_json(&list);
@@ -244,6 +246,22 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
     if rows.is_empty() {
         eprintln!("{}", lang.pick("还没有批次", "no batches yet"));
         return Ok(());
+    }
+    let receipts = store
+        .receipt_summaries()
+        .map_err(|e| Failure::from_store(e, lang))?;
+    let late = late_without_receipt(&rows, &receipts, store.clock().today());
+    if late > 0 {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh =>
+                    format!("注意：{late} 个批次导出已超过 {RECEIPT_DAYS} 天，仍未收到市总工会回执"),
+                Lang::En => format!(
+                    "note: {late} batch(es) exported more than {RECEIPT_DAYS} days ago have no receipt from the city"
+                ),
+            }
+        );
     }
     for b in &rows {
         let direction = match b.direction.as_str() {
@@ -277,8 +295,88 @@ pub fn batches(cli: &Cli, a: &BatchesArgs) -> CmdResult {
             b.service_count,
             b.path
         );
+        print_returned(&store, b, a.reveal, lang)?;
     }
     Ok(())
+}
+
+/// At most this many returned records are listed per batch (a receipt lists at most 1000).
+const RETURNED_SHOWN: usize = 1000;
+
+fn returned_rows(
+    store: &crate::store::Store,
+    b: &crate::store::batch_queries::BatchRow,
+    lang: Lang,
+) -> Result<Vec<crate::store::receipts::ReturnedRecordRow>, Failure> {
+    if b.direction != "exported" {
+        return Ok(Vec::new());
+    }
+    store
+        .returned_records(&b.uid, RETURNED_SHOWN)
+        .map_err(|e| Failure::from_store(e, lang))
+}
+
+fn returned_json(
+    store: &crate::store::Store,
+    b: &crate::store::batch_queries::BatchRow,
+    reveal: bool,
+    lang: Lang,
+) -> Result<Vec<serde_json::Value>, Failure> {
+    Ok(returned_rows(store, b, lang)?
+        .iter()
+        .map(|r| {
+            json!({
+                "table": r.table, "uid": r.uid, "name": r.name,
+                "id_number": if r.id_number.is_empty() { String::new() } else { shown_id(&r.id_number, reveal) },
+                "reason_zh": masked_reason(&r.reason_zh, reveal),
+                "reason_en": masked_reason(&r.reason_en, reveal),
+                "to_correct": r.open,
+            })
+        })
+        .collect())
+}
+
+/// Under a returned batch: each refused record, whose it is (ID number masked) and why.
+fn print_returned(
+    store: &crate::store::Store,
+    b: &crate::store::batch_queries::BatchRow,
+    reveal: bool,
+    lang: Lang,
+) -> CmdResult {
+    for r in returned_rows(store, b, lang)? {
+        let kind = match r.table.as_str() {
+            "worker" => lang.pick("职工", "worker"),
+            "event" => lang.pick("活动", "event"),
+            _ => lang.pick("服务", "service"),
+        };
+        let id = if r.id_number.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", shown_id(&r.id_number, reveal))
+        };
+        let state = if r.open {
+            lang.pick(
+                "待更正，下次导出重发",
+                "to correct, goes again in the next export",
+            )
+        } else {
+            lang.pick("已重新导出", "exported again")
+        };
+        let reason = masked_reason(lang.pick(&r.reason_zh, &r.reason_en), reveal);
+        println!(
+            "{}",
+            shown(&format!("    {kind} {}{id}: {reason} ({state})", r.name))
+        );
+    }
+    Ok(())
+}
+
+fn masked_reason(text: &str, reveal: bool) -> String {
+    if reveal {
+        text.to_string()
+    } else {
+        crate::receipt::masked_reason(text)
+    }
 }
 
 pub fn import(cli: &Cli, cmd: &ImportCmd) -> CmdResult {

@@ -5,11 +5,7 @@
 use super::args::{Cli, ImportReceiptArgs};
 use super::output::shown;
 use super::{CmdResult, Failure, open_store};
-use crate::receipt::{MAX_RECEIPT_BYTES, ReceiptBody, ReceiptError, ReceiptStatus, verify};
-use crate::store::Store;
-use crate::text::Lang;
-use std::io::Read;
-use std::path::Path;
+use crate::batch::receipt_import::{import_one, outcome_lines, refused_line};
 
 pub fn run(cli: &Cli, a: &ImportReceiptArgs) -> CmdResult {
     let lang = cli.lang;
@@ -19,10 +15,12 @@ pub fn run(cli: &Cli, a: &ImportReceiptArgs) -> CmdResult {
         .map_err(|e| Failure::from_store(e, lang))?;
     let mut refused = 0;
     for file in &a.files {
-        match import_one(&mut store, file, &keys, lang)? {
-            Ok(body) => {
-                for line in accepted_line(file, &body, lang).split('\n') {
-                    println!("{}", shown(line));
+        let imported =
+            import_one(&mut store, file, &keys, lang).map_err(|e| Failure::from_store(e, lang))?;
+        match imported {
+            Ok((body, outcome)) => {
+                for line in outcome_lines(file, &body, outcome.as_ref(), lang) {
+                    println!("{}", shown(&line));
                 }
             }
             Err(message) => {
@@ -32,117 +30,7 @@ pub fn run(cli: &Cli, a: &ImportReceiptArgs) -> CmdResult {
         }
     }
     if refused > 0 {
-        return Err(Failure::refused(match lang {
-            Lang::Zh => format!("{refused} 份回执被拒收，对应批次的状态未改动"),
-            Lang::En => {
-                format!("{refused} receipt(s) refused; their batches were left as they were")
-            }
-        }));
+        return Err(Failure::refused(refused_line(refused, lang)));
     }
     Ok(())
-}
-
-/// `Ok(Err(message))`: this receipt is refused (the others go on).
-fn import_one(
-    store: &mut Store,
-    file: &Path,
-    keys: &[String],
-    lang: Lang,
-) -> Result<Result<ReceiptBody, String>, Failure> {
-    let bytes = match read_bounded(file) {
-        Ok(b) => b,
-        Err(e) => {
-            return Ok(Err(match lang {
-                Lang::Zh => format!("无法读取：{e}"),
-                Lang::En => format!("cannot be read: {e}"),
-            }));
-        }
-    };
-    let body = match verify(&bytes, keys) {
-        Ok(body) => body,
-        Err(e) => return Ok(Err(e.message(lang))),
-    };
-    let exported = store
-        .exported_batch(&body.batch_uid)
-        .map_err(|e| Failure::from_store(e, lang))?;
-    let Some(exported) = exported else {
-        let e = ReceiptError::UnknownBatch {
-            batch_uid: body.batch_uid.clone(),
-        };
-        return Ok(Err(e.message(lang)));
-    };
-    if !exported
-        .manifest_sha256
-        .eq_ignore_ascii_case(&body.manifest_sha256)
-    {
-        let e = ReceiptError::ManifestDiffers {
-            batch_uid: body.batch_uid.clone(),
-        };
-        return Ok(Err(e.message(lang)));
-    }
-    let status = match body.status {
-        ReceiptStatus::Received => "received",
-        ReceiptStatus::Held => "held",
-        ReceiptStatus::Returned => "returned",
-    };
-    let reasons = serde_json::to_string(&body.refused).expect("plain values serialise");
-    store
-        .record_receipt(&body.batch_uid, status, &reasons)
-        .map_err(|e| Failure::from_store(e, lang))?;
-    Ok(Ok(body))
-}
-
-fn read_bounded(file: &Path) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(file)?
-        .take(MAX_RECEIPT_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-fn accepted_line(file: &Path, body: &ReceiptBody, lang: Lang) -> String {
-    let file = file.display();
-    let uid = &body.batch_uid;
-    let a = &body.applied;
-    let unchanged = body.unchanged.workers + body.unchanged.events + body.unchanged.services;
-    match (body.status, lang) {
-        (ReceiptStatus::Received, Lang::Zh) => format!(
-            "{file}：批次 {uid} 已接收（入库 职工 {}，活动 {}，服务 {}；未变 {unchanged}）",
-            a.workers, a.events, a.services
-        ),
-        (ReceiptStatus::Received, Lang::En) => format!(
-            "{file}: batch {uid} received (applied {} workers, {} events, {} services; unchanged {unchanged})",
-            a.workers, a.events, a.services
-        ),
-        (ReceiptStatus::Held, Lang::Zh) => format!(
-            "{file}：批次 {uid} 市里暂存 {} 条记录，等待前一批 {}",
-            body.held,
-            body.waiting_for.as_deref().unwrap_or("-")
-        ),
-        (ReceiptStatus::Held, Lang::En) => format!(
-            "{file}: batch {uid} held at the city ({} records), waiting for {}",
-            body.held,
-            body.waiting_for.as_deref().unwrap_or("-")
-        ),
-        (ReceiptStatus::Returned, _) => {
-            let mut text = match lang {
-                Lang::Zh => format!(
-                    "{file}：批次 {uid} 被退回，原因 {} 条：",
-                    body.refused.len()
-                ),
-                Lang::En => format!(
-                    "{file}: batch {uid} returned, {} reason(s):",
-                    body.refused.len()
-                ),
-            };
-            for r in body.refused.iter().take(50) {
-                let place = match r.line {
-                    Some(line) => format!("{}:{line}", r.file),
-                    None => r.file.clone(),
-                };
-                text.push_str(&format!("\n  {place}: {}", lang.pick(&r.zh, &r.en)));
-            }
-            text
-        }
-    }
 }

@@ -58,7 +58,13 @@ impl Store {
     fn service_state(tx: &rusqlite::Connection, service_uid: &str) -> Result<Option<ServiceState>> {
         Ok(tx
             .query_row(
-                "SELECT s.id, s.version, s.exported_version, s.deleted_at IS NOT NULL,
+                // A version the city returned is set back to "not exported" but has left in
+                // a batch all the same: counted as exported here.
+                "SELECT s.id, s.version,
+                        CASE WHEN EXISTS (SELECT 1 FROM returned_record rr
+                                           WHERE rr.record_uid = s.uid)
+                             THEN max(s.exported_version, 1) ELSE s.exported_version END,
+                        s.deleted_at IS NOT NULL,
                         s.event_id, s.worker_id, w.name
                  FROM service s JOIN worker w ON w.id = s.worker_id
                  WHERE s.uid = ?1",
@@ -271,6 +277,37 @@ mod tests {
         assert_eq!(service.version, 3, "a redo is a new version");
         assert!(store.served_in_event(&event, &first).expect("served"));
         assert_eq!(store.undo_event_service("no-such-uid").expect("undo"), None);
+    }
+
+    #[test]
+    fn a_service_of_a_returned_batch_is_still_never_undone() {
+        let mut store = store_with_officer("李明");
+        let worker = add_worker(&mut store, "毛洋", "620102199708155206");
+        let event = add_event(&mut store);
+        let record = store.record_event_service(&event, &worker).expect("record");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let options = crate::batch::export::ExportOptions {
+            out_dir: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        crate::batch::export::export(&mut store, &options, &mut |_| {}).expect("export");
+        let batch_uid = store.batches().expect("batches")[0].uid.clone();
+        // Returned whole: the service is "not exported" again, version 1 back to 0.
+        let outcome = store
+            .record_returned_receipt(&batch_uid, "[]", &[], true)
+            .expect("returned");
+        assert!(outcome.to_resend >= 3, "worker, event and service go again");
+        let service = store
+            .service_by_uid(&record.uid)
+            .expect("read")
+            .expect("kept");
+        assert_eq!(service.version, 1);
+        assert_eq!(
+            store.undo_event_service(&record.uid).expect("undo"),
+            Some(TakeBack::Exported {
+                worker_name: "毛洋".into()
+            })
+        );
     }
 
     #[test]

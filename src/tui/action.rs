@@ -60,6 +60,8 @@ pub enum Action {
     Redo,
     /// Merge batch folders or zips from other laptops (the batches screen).
     ImportBatch,
+    /// Import the city's signed receipts for exported batches (the batches screen).
+    ImportReceipt,
     /// The conflicts found by merges: compare the sides and keep one.
     Conflicts,
     /// Withdraw the selected record: a tombstone with a reason, asked for first.
@@ -72,7 +74,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 44] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -112,6 +114,7 @@ impl Action {
         Action::Undo,
         Action::Redo,
         Action::ImportBatch,
+        Action::ImportReceipt,
         Action::Conflicts,
         Action::Withdraw,
         Action::Erase,

@@ -48,7 +48,10 @@ keys! {
     XlsxLabel, OptionsHint, VerifyTitle, Verifying, VerifyOk, VerifyProblems, VerifyMore, VerifyFailed,
     LoadFailed,
     ImportBatchTitle, ImportBatchLabel, ImportBatchHint, ImportBatchNoPath, ImportBatchRunning,
-    ImportBatchResult, ConflictsTitle, ConflictsCount, NoConflicts, ConflictsHint, ConflictShown,
+    ImportBatchResult, ColCity, CitySent, CityReceived, CityHeld, CityReturned, StaleReceipts,
+    ImportReceiptTitle, ImportReceiptLabel, ImportReceiptHint, ImportReceiptNoPath,
+    ImportReceiptRunning, ImportReceiptResult, ReturnedByCity, ReturnedWorker, ReturnedService,
+    ConflictsTitle, ConflictsCount, NoConflicts, ConflictsHint, ConflictShown,
     ConflictOther, ConflictChosen, ConflictResolved, ConflictNotHere, ConflictsFailed, ColField,
     ConflictSamePerson, ConflictDiverged, ConflictLocalEdit, ConflictIdNumber,
     ConflictWorkerHeld, ConflictDiffers, ConflictsMore,
@@ -314,6 +317,23 @@ fn zh(key: T) -> &'static str {
         ImportBatchNoPath => "请填写批次文件夹或 zip 的路径",
         ImportBatchRunning => "正在校验并导入批次…",
         ImportBatchResult => "导入结果",
+        ColCity => "市里",
+        CitySent => "已发送",
+        CityReceived => "已接收",
+        CityHeld => "市里暂存",
+        CityReturned => "退回 {0} 条",
+        StaleReceipts => "⚠ {0} 个批次导出已超过 7 天，仍未收到市总工会回执",
+        ImportReceiptTitle => "导入市总工会回执",
+        ImportReceiptLabel => "回执文件",
+        ImportReceiptHint => {
+            "可直接粘贴路径；多个回执每行一个或各加引号。回执须由已设置的市总工会公钥签名。"
+        }
+        ImportReceiptNoPath => "请填写回执文件的路径",
+        ImportReceiptRunning => "正在核对回执…",
+        ImportReceiptResult => "回执导入结果",
+        ReturnedByCity => "市总工会退回 {0} 条，请更正，下次导出重发：",
+        ReturnedWorker => "登记信息",
+        ReturnedService => "服务记录",
         ConflictsTitle => "冲突：逐项比对，选择保留哪一方",
         ConflictsCount => "待解决冲突 {0} 条",
         NoConflicts => "没有待解决的冲突。",
@@ -655,7 +675,7 @@ fn en(key: T) -> &'static str {
         DirExported => "out",
         DirImported => "in",
         StatusComplete => "complete",
-        StatusWriting => "unfinished",
+        StatusWriting => "stopped",
         StatusGap => "gap",
         PathLine => "path {0}",
         OptionsTitle => "Export a new batch",
@@ -679,6 +699,27 @@ fn en(key: T) -> &'static str {
         ImportBatchNoPath => "Give the path of a batch folder or zip",
         ImportBatchRunning => "Verifying and importing…",
         ImportBatchResult => "Import result",
+        ColCity => "City",
+        CitySent => "sent",
+        CityReceived => "received",
+        CityHeld => "held",
+        CityReturned => "returned {0}",
+        StaleReceipts => {
+            "⚠ {0} batch(es) exported more than 7 days ago have no receipt from the city"
+        }
+        ImportReceiptTitle => "Import the city's receipts",
+        ImportReceiptLabel => "Receipt files",
+        ImportReceiptHint => {
+            "Paste paths; several receipts one per line or each in quotes. A receipt must be signed by a city key set here."
+        }
+        ImportReceiptNoPath => "Type the path of a receipt file",
+        ImportReceiptRunning => "Checking the receipts…",
+        ImportReceiptResult => "Receipts imported",
+        ReturnedByCity => {
+            "Returned by the city ({0}); correct it, the next export sends it again: "
+        }
+        ReturnedWorker => "registration",
+        ReturnedService => "service",
         ConflictsTitle => "Conflicts: compare field by field, keep one side",
         ConflictsCount => "{0} open conflicts",
         NoConflicts => "No open conflicts.",

@@ -67,9 +67,9 @@ fn clean_path(text: &str) -> PathBuf {
     PathBuf::from(text)
 }
 
-pub fn path_form(lang: Lang, last: &str) -> Form {
+pub fn path_form(lang: Lang, label: T, last: &str) -> Form {
     Form::new(vec![
-        FormField::text(PATHS_FIELD, t(lang, T::ImportBatchLabel), last).required(),
+        FormField::text(PATHS_FIELD, t(lang, label), last).required(),
     ])
 }
 
@@ -103,6 +103,8 @@ pub fn run_import(
 /// The summary popup: `None` while the import runs.
 pub struct ImportReport {
     pub result: Option<Result<ImportResult, String>>,
+    /// Receipts from the city, not batches: worded so.
+    pub receipts: bool,
     pub scroll: usize,
     pub lines: Cell<usize>,
     pub height: Cell<usize>,
@@ -112,6 +114,7 @@ impl ImportReport {
     pub fn running() -> ImportReport {
         ImportReport {
             result: None,
+            receipts: false,
             scroll: 0,
             lines: Cell::new(0),
             height: Cell::new(10),
@@ -119,13 +122,19 @@ impl ImportReport {
     }
 }
 
-pub fn render_path_form(frame: &mut Frame, outer: Rect, form: &Form, view: &View) {
+/// The path popup for batches, or with `receipts` for the city's receipt files.
+pub fn render_path_form(frame: &mut Frame, outer: Rect, form: &Form, view: &View, receipts: bool) {
     let lang = view.lang;
+    let (title, hint) = if receipts {
+        (T::ImportReceiptTitle, T::ImportReceiptHint)
+    } else {
+        (T::ImportBatchTitle, T::ImportBatchHint)
+    };
     let area = centered(outer, 74, 8);
     clear_popup_area(area, frame.buffer_mut());
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", t(lang, T::ImportBatchTitle)));
+        .title(format!(" {} ", t(lang, title)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 5 {
@@ -139,7 +148,7 @@ pub fn render_path_form(frame: &mut Frame, outer: Rect, form: &Form, view: &View
     let width = usize::from(inner.width).saturating_sub(2).max(10);
     let hint = format!(
         "{} [{}]",
-        t(lang, T::ImportBatchHint),
+        t(lang, hint),
         view.key(Context::Form, Action::Save)
     );
     let lines: Vec<Line> = wrap(&hint, width, 0)
@@ -163,6 +172,7 @@ pub fn render_report(frame: &mut Frame, outer: Rect, report: &ImportReport, lang
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line> = Vec::new();
     match &report.result {
+        None if report.receipts => lines.push(Line::from(t(lang, T::ImportReceiptRunning))),
         None => lines.push(Line::from(t(lang, T::ImportBatchRunning))),
         Some(Err(message)) => {
             for part in wrap(message, width, 0) {
@@ -188,7 +198,14 @@ pub fn render_report(frame: &mut Frame, outer: Rect, report: &ImportReport, lang
     let area = centered(outer, outer.width.saturating_sub(2), height);
     clear_popup_area(area, frame.buffer_mut());
     let title = fit(
-        t(lang, T::ImportBatchResult),
+        t(
+            lang,
+            if report.receipts {
+                T::ImportReceiptResult
+            } else {
+                T::ImportBatchResult
+            },
+        ),
         usize::from(area.width).saturating_sub(4),
     );
     let block = Block::default()

@@ -8,14 +8,18 @@
 //! happens to this screen or the process.
 
 mod draw;
+mod work;
+
+use crate::batch::receipt_import::late_without_receipt;
+use work::{failed, run};
 
 use super::batch_import::{self, ImportReport, ImportResult};
 use super::{Ctx, Effect, Screen, View};
-use crate::batch::earlier::verify_in_context;
-use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep, export};
+use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep};
 use crate::batch::verify::VerifyReport;
 use crate::store::batch_queries::{BatchRow, Waiting};
-use crate::store::{Access, Clock, Opener, Store};
+use crate::store::receipts::ReceiptSummary;
+use crate::store::{Access, Clock, Opener};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::jobs::{self, AppMsg, JobId};
@@ -32,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 /// What the background work reports.
 enum Msg {
-    Loaded(Result<(Waiting, Vec<BatchRow>), String>),
+    Loaded(Result<(Waiting, Vec<BatchRow>, Receipts), String>),
     Progress(ExportStep),
     Exported(Result<ExportOutcome, String>),
     Verified {
@@ -47,6 +51,7 @@ enum Job {
     Export(ExportOptions),
     Verify(String),
     Import(Vec<PathBuf>),
+    ImportReceipts(Vec<PathBuf>),
 }
 
 /// Which job a running one is, to word its end if it stops without a result.
@@ -64,13 +69,16 @@ impl JobTag {
             Job::Load => JobTag::Load,
             Job::Export(_) => JobTag::Export,
             Job::Verify(path) => JobTag::Verify(path.clone()),
-            Job::Import(_) => JobTag::Import,
+            Job::Import(_) | Job::ImportReceipts(_) => JobTag::Import,
         }
     }
 }
 
 /// The export as the gauge shows it: `None` until the first report.
 type Progress = Option<ExportStep>;
+
+/// The city's receipts recorded here, by batch uid.
+type Receipts = HashMap<String, ReceiptSummary>;
 
 /// The line under the options: how the last export ended.
 enum Notice {
@@ -91,9 +99,16 @@ struct Report {
 enum Popup {
     Options(Form),
     Report(Box<Report>),
-    /// The paths of batches to import.
-    ImportPaths(Form),
+    /// The paths of batches (or receipts) to import.
+    ImportPaths(Form, PathsOf),
     Imported(Box<ImportReport>),
+}
+
+/// What the path popup imports.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PathsOf {
+    Batches,
+    Receipts,
 }
 
 /// One history row with what the list shows of it.
@@ -101,6 +116,8 @@ struct HistoryRow {
     batch: BatchRow,
     /// Its laptop's previous batch is not in this database.
     gap: bool,
+    /// The city's answer to an exported batch.
+    city: Option<ReceiptSummary>,
 }
 
 pub struct BatchesScreen {
@@ -109,8 +126,11 @@ pub struct BatchesScreen {
     clock: Clock,
     lang: Lang,
     out_dir: String,
-    /// What was last typed in the import popup, offered again.
+    /// What was last typed in the import popups, offered again.
     import_paths: String,
+    receipt_paths: String,
+    /// Exported batches older than a week with no receipt from the city.
+    unanswered: usize,
     zip: bool,
     csv: bool,
     xlsx: bool,
@@ -138,6 +158,8 @@ impl BatchesScreen {
         let mut screen = BatchesScreen {
             out_dir: default_out_dir(&db).display().to_string(),
             import_paths: String::new(),
+            receipt_paths: String::new(),
+            unanswered: 0,
             opener: ctx.store.opener(),
             clock: ctx.store.clock(),
             lang: ctx.lang,
@@ -169,7 +191,9 @@ impl BatchesScreen {
             .spawn("jingong-batches", move |progress: &jobs::Progress<Msg>| {
                 let opened = match &job {
                     // Export and import write; the rest only reads.
-                    Job::Export(_) | Job::Import(_) => opener.open(Access::ReadWrite),
+                    Job::Export(_) | Job::Import(_) | Job::ImportReceipts(_) => {
+                        opener.open(Access::ReadWrite)
+                    }
                     Job::Load | Job::Verify(_) => opener.open(Access::ReadOnly),
                 };
                 match opened {
@@ -236,8 +260,9 @@ impl BatchesScreen {
     fn accept(&mut self, msg: Msg, ctx: &mut Ctx) {
         match msg {
             Msg::Loaded(result) => match result {
-                Ok((waiting, batches)) => {
+                Ok((waiting, batches, mut receipts)) => {
                     self.waiting = Some(waiting);
+                    self.unanswered = late_without_receipt(&batches, &receipts, self.clock.today());
                     let known: HashSet<&str> = batches.iter().map(|b| b.uid.as_str()).collect();
                     let gaps: Vec<bool> = batches
                         .iter()
@@ -251,7 +276,11 @@ impl BatchesScreen {
                         .into_iter()
                         .zip(gaps)
                         .rev()
-                        .map(|(batch, gap)| HistoryRow { batch, gap })
+                        .map(|(batch, gap)| HistoryRow {
+                            city: receipts.remove(&batch.uid),
+                            batch,
+                            gap,
+                        })
                         .collect();
                     if std::mem::take(&mut self.select_newest) {
                         self.selected = 0;
@@ -347,30 +376,41 @@ impl BatchesScreen {
                     self.popup = Some(Popup::Options(form));
                 }
             },
-            Popup::ImportPaths(mut form) => match input {
+            Popup::ImportPaths(mut form, of) => match input {
                 Input::Action(Action::Back) => {}
                 Input::Action(Action::Save | Action::NextField) => {
                     let typed = form.raw(batch_import::PATHS_FIELD);
                     let paths = batch_import::batch_paths(&typed);
                     if paths.is_empty() {
                         form.touch_all();
+                        let no_path = match of {
+                            PathsOf::Batches => T::ImportBatchNoPath,
+                            PathsOf::Receipts => T::ImportReceiptNoPath,
+                        };
                         if let Some(field) = form.field_mut(batch_import::PATHS_FIELD) {
-                            field.error = Some(t(ctx.lang, T::ImportBatchNoPath).to_string());
+                            field.error = Some(t(ctx.lang, no_path).to_string());
                         }
-                        self.popup = Some(Popup::ImportPaths(form));
+                        self.popup = Some(Popup::ImportPaths(form, of));
                     } else {
-                        self.import_paths = typed;
-                        self.popup = Some(Popup::Imported(Box::new(ImportReport::running())));
-                        self.start(Job::Import(paths), ctx);
+                        let mut report = ImportReport::running();
+                        report.receipts = of == PathsOf::Receipts;
+                        self.popup = Some(Popup::Imported(Box::new(report)));
+                        if of == PathsOf::Batches {
+                            self.import_paths = typed;
+                            self.start(Job::Import(paths), ctx);
+                        } else {
+                            self.receipt_paths = typed;
+                            self.start(Job::ImportReceipts(paths), ctx);
+                        }
                     }
                 }
-                Input::Action(_) => self.popup = Some(Popup::ImportPaths(form)),
+                Input::Action(_) => self.popup = Some(Popup::ImportPaths(form, of)),
                 Input::Text(edit) => {
                     form.edit(&edit);
                     if let Some(field) = form.field_mut(batch_import::PATHS_FIELD) {
                         field.error = None;
                     }
-                    self.popup = Some(Popup::ImportPaths(form));
+                    self.popup = Some(Popup::ImportPaths(form, of));
                 }
             },
             Popup::Imported(mut report) => {
@@ -414,57 +454,6 @@ impl BatchesScreen {
     }
 }
 
-/// Does `job` on `store`, reporting export steps to `progress`; the result is the job's last
-/// message. Errors are worded here, in the UI's language, because the thread has the error
-/// and the screen only text.
-fn run(job: Job, store: &mut Store, lang: Lang, progress: &jobs::Progress<Msg>) -> Msg {
-    match job {
-        Job::Load => Msg::Loaded(
-            store
-                .waiting_for_export()
-                .and_then(|w| Ok((w, store.batches()?)))
-                .map_err(|e| e.message(lang)),
-        ),
-        Job::Export(options) => {
-            let mut report = |step: ExportStep| {
-                progress.report(Msg::Progress(step));
-            };
-            let result = export(store, &options, &mut report).map_err(|e| e.message(lang));
-            if let Err(message) = &result {
-                tracing::warn!(len = message.len(), "export from the TUI failed");
-            }
-            Msg::Exported(result)
-        }
-        Job::Import(paths) => {
-            let result = batch_import::run_import(store, &paths, lang);
-            if let Err(message) = &result {
-                tracing::warn!(len = message.len(), "batch import from the TUI failed");
-            }
-            Msg::Imported(result)
-        }
-        Job::Verify(path) => {
-            let today = store.clock().today();
-            let result = verify_in_context(Path::new(&path), Some(store), today)
-                .map(Box::new)
-                .map_err(|e| e.message(lang));
-            Msg::Verified { path, result }
-        }
-    }
-}
-
-/// The final message of a job that could not even open the database, or stopped.
-fn failed(job: &JobTag, message: String) -> Msg {
-    match job {
-        JobTag::Load => Msg::Loaded(Err(message)),
-        JobTag::Export => Msg::Exported(Err(message)),
-        JobTag::Import => Msg::Imported(Err(message)),
-        JobTag::Verify(path) => Msg::Verified {
-            path: path.clone(),
-            result: Err(message),
-        },
-    }
-}
-
 fn with_recovered(text: &str, recovered: usize, lang: Lang) -> String {
     if recovered == 0 {
         text.to_string()
@@ -479,7 +468,7 @@ fn with_recovered(text: &str, recovered: usize, lang: Lang) -> String {
 impl Screen for BatchesScreen {
     fn context(&self) -> Context {
         match &self.popup {
-            Some(Popup::Options(_) | Popup::ImportPaths(_)) => Context::Form,
+            Some(Popup::Options(_) | Popup::ImportPaths(..)) => Context::Form,
             _ => Context::Batches,
         }
     }
@@ -508,10 +497,14 @@ impl Screen for BatchesScreen {
                 }
             }
             Input::Action(Action::ImportBatch) => {
-                self.popup = Some(Popup::ImportPaths(batch_import::path_form(
-                    ctx.lang,
-                    &self.import_paths,
-                )));
+                let form =
+                    batch_import::path_form(ctx.lang, T::ImportBatchLabel, &self.import_paths);
+                self.popup = Some(Popup::ImportPaths(form, PathsOf::Batches));
+            }
+            Input::Action(Action::ImportReceipt) => {
+                let form =
+                    batch_import::path_form(ctx.lang, T::ImportReceiptLabel, &self.receipt_paths);
+                self.popup = Some(Popup::ImportPaths(form, PathsOf::Receipts));
             }
             Input::Action(Action::Conflicts) => {
                 return Effect::Push(Route::Conflicts);
@@ -567,7 +560,7 @@ impl Screen for BatchesScreen {
     fn footer(&self) -> Vec<Action> {
         match &self.popup {
             Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
-            Some(Popup::ImportPaths(_)) => vec![Action::Save, Action::Back],
+            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::Back],
             Some(Popup::Report(_) | Popup::Imported(_)) => {
                 vec![Action::Down, Action::PageDown, Action::Back]
             }
@@ -576,6 +569,7 @@ impl Screen for BatchesScreen {
                 Action::Confirm,
                 // Esc leaves as on every screen; the row has no room for it in English.
                 Action::ImportBatch,
+                Action::ImportReceipt,
                 Action::Conflicts,
             ],
         }

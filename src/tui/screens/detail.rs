@@ -8,7 +8,9 @@ use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::age_on;
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Field, Gender, Service, Worker, format_fen};
+use crate::receipt::masked_reason;
 use crate::store::legal_cases::LegalCase;
+use crate::store::receipts::ReturnedRecordRow;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
@@ -17,11 +19,12 @@ use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::labels::{hometown_name, membership_name};
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::ListTable;
+use crate::tui::widgets::width::wrap;
 use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Wrap};
 
@@ -29,6 +32,8 @@ pub struct DetailScreen {
     worker: Worker,
     services: Vec<Service>,
     cases: Vec<LegalCase>,
+    /// Records of this worker the city returned, waiting to go again.
+    returns: Vec<ReturnedRecordRow>,
     selected: usize,
     /// A withdrawal waiting for its reason.
     withdrawing: Option<(Withdrawal, ReasonPrompt)>,
@@ -66,10 +71,12 @@ impl DetailScreen {
         };
         let services = ctx.store.services_of_worker(uid).unwrap_or_default();
         let cases = ctx.store.legal_cases_of_worker(uid).unwrap_or_default();
+        let returns = ctx.store.open_returns_of_worker(uid).unwrap_or_default();
         Some(DetailScreen {
             worker,
             services,
             cases,
+            returns,
             selected: 0,
             withdrawing: None,
             today: ctx.store.clock().today(),
@@ -88,6 +95,10 @@ impl DetailScreen {
         self.cases = ctx
             .store
             .legal_cases_of_worker(&self.worker.uid)
+            .unwrap_or_default();
+        self.returns = ctx
+            .store
+            .open_returns_of_worker(&self.worker.uid)
             .unwrap_or_default();
         self.selected = self.selected.min(self.services.len().saturating_sub(1));
         self.today = ctx.store.clock().today();
@@ -175,6 +186,29 @@ impl DetailScreen {
             lines.push(Line::from(spans));
         }
         lines
+    }
+
+    /// What the city refused of this worker and why, so the officer corrects it before the
+    /// next export; `None` when nothing waits.
+    fn returned_line(&self, lang: Lang) -> Option<String> {
+        if self.returns.is_empty() {
+            return None;
+        }
+        let reasons: Vec<String> = self
+            .returns
+            .iter()
+            .map(|r| {
+                let kind = if r.table == "worker" {
+                    T::ReturnedWorker
+                } else {
+                    T::ReturnedService
+                };
+                let reason = lang.pick(&r.reason_zh, &r.reason_en);
+                masked_reason(&format!("{}: {reason}", t(lang, kind)))
+            })
+            .collect();
+        let text = tf(lang, T::ReturnedByCity, &[&self.returns.len().to_string()]);
+        Some(shown(&format!("{text}{}", reasons.join(lang.pick("；", "; ")))).into_owned())
     }
 
     /// The form for a new service of this worker.
@@ -409,7 +443,17 @@ impl Screen for DetailScreen {
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let profile = self.profile_lines(lang);
-        let profile_height = profile.len() as u16;
+        // Rows once wrapped (a long line in English takes two at 80 columns).
+        let room = usize::from(area.width).saturating_sub(2).max(1);
+        let profile_height = profile
+            .iter()
+            .map(|l| {
+                // Trailing spaces do not wrap to a row of their own (`trim`).
+                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+                let width = Line::from(text.trim_end()).width();
+                width.div_ceil(room).max(1) as u16
+            })
+            .sum::<u16>();
         frame.render_widget(
             Paragraph::new(profile).wrap(Wrap { trim: true }),
             Rect::new(
@@ -420,6 +464,22 @@ impl Screen for DetailScreen {
             ),
         );
         let mut y = area.y + profile_height + 1;
+        if let Some(text) = self.returned_line(lang) {
+            // Two rows at most: the reasons of many returned records end in "…".
+            let room = usize::from(area.width).saturating_sub(2);
+            let rows: Vec<Line> = wrap(&text, room, 2)
+                .into_iter()
+                .take(2)
+                .map(|row| Line::from(fit(&row, room)))
+                .collect();
+            let height = rows.len() as u16;
+            frame.render_widget(
+                Paragraph::new(rows)
+                    .style(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)),
+                Rect::new(area.x + 1, y, area.width.saturating_sub(2), height),
+            );
+            y += height;
+        }
         frame.render_widget(
             Paragraph::new(tf(
                 lang,

@@ -161,3 +161,37 @@ pub fn stdout_text(output: &std::process::Output) -> String {
 pub fn stderr_text(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// The city's receipt for the batch folder `batch`, signed with `key` by the library's own
+/// signing function, as JSON bytes: `applied_workers` workers applied, `refused` refused.
+pub fn signed_receipt(
+    batch: &Path,
+    status: jingong::receipt::ReceiptStatus,
+    applied_workers: i64,
+    refused: Vec<jingong::receipt::RefusedRecord>,
+    key: &ed25519_dalek::SigningKey,
+) -> Vec<u8> {
+    use jingong::receipt::{KindCounts, RECEIPT_FORMAT, RECEIPT_FORMAT_VERSION, ReceiptBody};
+    use sha2::Digest;
+    let bytes = std::fs::read(batch.join("manifest.json")).expect("manifest");
+    let manifest: Value = serde_json::from_slice(&bytes).expect("manifest JSON");
+    let body = ReceiptBody {
+        format: RECEIPT_FORMAT.into(),
+        format_version: RECEIPT_FORMAT_VERSION,
+        batch_uid: manifest["batch_uid"].as_str().unwrap().into(),
+        device_id: manifest["device_id"].as_str().unwrap().into(),
+        manifest_sha256: jingong::receipt::hex(&sha2::Sha256::digest(&bytes)),
+        status,
+        applied: KindCounts {
+            workers: applied_workers,
+            events: 0,
+            services: 0,
+        },
+        unchanged: KindCounts::default(),
+        held: 0,
+        waiting_for: None,
+        refused,
+        issued_at: "2026-11-30T12:00:00.000+08:00".into(),
+    };
+    serde_json::to_vec_pretty(&jingong::receipt::sign(body, key)).expect("JSON")
+}

@@ -1,7 +1,7 @@
 //! Drawing the batches screen: what waits, the export's options or gauge, the history of
 //! batches, and the popups (options, verify report). Drawing reads only the screen's state.
 
-use super::{BatchesScreen, HistoryRow, Notice, Popup, Progress, Report};
+use super::{BatchesScreen, HistoryRow, Notice, PathsOf, Popup, Progress, Report};
 use crate::batch::export::ExportStep;
 use crate::text::Lang;
 use crate::tui::action::Action;
@@ -59,6 +59,16 @@ impl BatchesScreen {
                     )
                 )),
                 line_at(1),
+            );
+        }
+
+        // Batches the city has not answered for a week: the officer should ask.
+        if self.unanswered > 0 {
+            let warning = tf(lang, T::StaleReceipts, &[&self.unanswered.to_string()]);
+            frame.render_widget(
+                Paragraph::new(format!(" {}", fit(&warning, width.saturating_sub(1))))
+                    .style(bold.fg(Color::Yellow)),
+                line_at(2),
             );
         }
 
@@ -127,8 +137,9 @@ impl BatchesScreen {
         match &self.popup {
             Some(Popup::Options(form)) => render_options(frame, area, form, view),
             Some(Popup::Report(report)) => render_report(frame, area, report, lang),
-            Some(Popup::ImportPaths(form)) => {
-                batch_import::render_path_form(frame, area, form, view);
+            Some(Popup::ImportPaths(form, of)) => {
+                let receipts = *of == PathsOf::Receipts;
+                batch_import::render_path_form(frame, area, form, view, receipts);
             }
             Some(Popup::Imported(report)) => batch_import::render_report(frame, area, report, lang),
             None => {}
@@ -136,9 +147,9 @@ impl BatchesScreen {
     }
 }
 
-/// Columns of the history list: marker, time, direction, status, three counts; the batch
-/// name takes the rest.
-const COLUMNS: [usize; 7] = [2, 16, 4, 10, 6, 6, 7];
+/// Columns of the history list: marker, time, direction, status, the city's answer, three
+/// counts; the batch name takes the rest.
+const COLUMNS: [usize; 8] = [2, 16, 4, 8, 11, 6, 6, 7];
 
 impl BatchesScreen {
     fn render_history(&self, frame: &mut Frame, area: Rect, lang: Lang) {
@@ -157,9 +168,10 @@ impl BatchesScreen {
             fit(t(lang, T::ColTime), COLUMNS[1]),
             fit(t(lang, T::ColDirection), COLUMNS[2]),
             fit(t(lang, T::ColStatus), COLUMNS[3]),
-            right(t(lang, T::ColWorkers), COLUMNS[4]),
-            right(t(lang, T::ColEvents), COLUMNS[5]),
-            right(t(lang, T::ColServices), COLUMNS[6]),
+            fit(t(lang, T::ColCity), COLUMNS[4]),
+            right(t(lang, T::ColWorkers), COLUMNS[5]),
+            right(t(lang, T::ColEvents), COLUMNS[6]),
+            right(t(lang, T::ColServices), COLUMNS[7]),
             fit(t(lang, T::ColBatch), name_width),
         ]);
         let mut widths = COLUMNS[1..].to_vec();
@@ -236,15 +248,35 @@ fn history_row(item: &HistoryRow, lang: Lang, name_width: usize) -> Row<'static>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| b.path.clone());
-    Row::new([
+    let city = city_cell(item, lang);
+    let mut row = Row::new([
         fit(&time, COLUMNS[1]),
         fit(direction, COLUMNS[2]),
         fit(status, COLUMNS[3]),
-        right(&b.worker_count.to_string(), COLUMNS[4]),
-        right(&b.event_count.to_string(), COLUMNS[5]),
-        right(&b.service_count.to_string(), COLUMNS[6]),
+        fit(&city, COLUMNS[4]),
+        right(&b.worker_count.to_string(), COLUMNS[5]),
+        right(&b.event_count.to_string(), COLUMNS[6]),
+        right(&b.service_count.to_string(), COLUMNS[7]),
         fit_tail(&name, name_width),
-    ])
+    ]);
+    if item.city.as_ref().is_some_and(|c| c.status == "returned") {
+        row = row.style(Style::default().fg(Color::Red));
+    }
+    row
+}
+
+/// What the city said of an exported batch: sent (no receipt yet), received, held, or
+/// returned with the count of refused records. Nothing for a batch merged from elsewhere.
+fn city_cell(item: &HistoryRow, lang: Lang) -> String {
+    if item.batch.direction != "exported" || item.batch.status != "complete" {
+        return String::new();
+    }
+    match &item.city {
+        None => t(lang, T::CitySent).to_string(),
+        Some(c) if c.status == "received" => t(lang, T::CityReceived).to_string(),
+        Some(c) if c.status == "held" => t(lang, T::CityHeld).to_string(),
+        Some(c) => tf(lang, T::CityReturned, &[&c.returned.to_string()]),
+    }
 }
 
 fn render_gauge(frame: &mut Frame, area: Rect, progress: Progress, lang: Lang) {
