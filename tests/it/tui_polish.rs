@@ -285,3 +285,19 @@ fn snapshot_the_sheet_popups() {
         }
     }
 }
+
+#[test]
+fn the_home_footer_names_events_batches_and_statistics_at_80_columns() {
+    let (_dir, db, _store) = database_with_officer();
+    for (lang, _) in langs() {
+        let app = open_app(&db, lang);
+        let screen = screen_at(&app, 80, 24);
+        let footer = screen.lines().nth(22).unwrap_or_default().to_string();
+        for key in ["F3", "F6", "F7", "F9", "F1", "Ctrl-Q"] {
+            assert!(
+                footer.contains(key),
+                "{key} missing in {lang:?}: {footer:?}"
+            );
+        }
+    }
+}

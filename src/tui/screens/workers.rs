@@ -307,12 +307,16 @@ impl Screen for WorkersScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
+        // Where the rest of the program is, for an officer who has not opened F1 yet; the
+        // footer is cut at the right on a narrow terminal, so what matters most comes first.
         vec![
-            Action::Confirm,
             Action::NewWorker,
-            Action::ClearSearch,
+            Action::Events,
+            Action::Batches,
+            Action::Statistics,
             Action::Help,
             Action::Quit,
+            Action::Confirm,
         ]
     }
 }
