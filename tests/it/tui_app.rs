@@ -260,6 +260,19 @@ fn an_id_number_already_registered_offers_that_worker() {
         screen.contains("该身份证号已登记为 买买提·艾力"),
         "{screen}"
     );
+    // Trying to save anyway: still said once, with the key, and no record uid.
+    keys(&mut app, "tab");
+    type_text(&mut app, "18622221111");
+    keys(&mut app, "f2");
+    let screen = screen_text(&app);
+    assert_eq!(screen.matches("已登记为").count(), 1, "{screen}");
+    let holder = Store::open(&fx.db)
+        .unwrap()
+        .resolve_worker(&id("65010219900307123"))
+        .unwrap();
+    assert!(!screen.contains(&holder.uid), "{screen}");
+    // The name is missing too: two fields, one an error, one the note above.
+    assert!(screen.contains("未保存：有 2 项需要修改"), "{screen}");
     keys(&mut app, "f5");
     assert!(screen_text(&app).contains("职工：买买提·艾力"));
 }

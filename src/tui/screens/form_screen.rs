@@ -9,7 +9,7 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::confirm::{Answer, Confirm};
-use crate::tui::widgets::form::{EditOutcome, Form, Value};
+use crate::tui::widgets::form::{EditOutcome, Form, FormField, NoteKind, Value};
 use crate::tui::widgets::picker::{Choice, Picker, PickerOutcome};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -179,12 +179,17 @@ impl<S: FormSpec> FormScreen<S> {
                     .filter(|e| field_key(e.field).is_none_or(|k| self.form.field(k).is_none()))
                     .map(|e| e.message(ctx.lang))
                     .collect();
+                // A field's check may have said what is wrong as a note rather than an error.
+                let needs_fixing = |f: &FormField| {
+                    f.error.is_some() || f.notes.iter().any(|n| n.kind == NoteKind::Error)
+                };
+                let count = self.form.fields.iter().filter(|f| needs_fixing(f)).count();
                 if unplaced.is_empty() {
-                    ctx.say(tf(ctx.lang, T::FixFields, &[&errors.len().to_string()]));
+                    ctx.say(tf(ctx.lang, T::FixFields, &[&count.max(1).to_string()]));
                 } else {
                     ctx.say(tf(ctx.lang, T::SaveFailed, &[&unplaced.join("；")]));
                 }
-                if let Some(first) = self.form.fields.iter().position(|f| f.error.is_some()) {
+                if let Some(first) = self.form.fields.iter().position(needs_fixing) {
                     self.form.focus = first;
                 }
                 Effect::None

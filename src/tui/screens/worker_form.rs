@@ -6,7 +6,7 @@ use super::{Ctx, Effect};
 use crate::domain::idcard::{age_on, district_of, province_of};
 use crate::domain::refdata::KindForm;
 use crate::domain::validate::{WorkerDraft, validate_worker};
-use crate::domain::{Event, Field, Gender, Membership, Worker, parse_id_number};
+use crate::domain::{Event, Field, Gender, Membership, Rule, Worker, parse_id_number};
 use crate::store::StoreError;
 use crate::text::Lang;
 use crate::tui::action::Action;
@@ -290,6 +290,13 @@ impl FormSpec for WorkerSpec {
                     ctx.say(tf(lang, T::Updated, &[&input.name]));
                     Ok(Effect::Back)
                 }
+            }
+            // The check has already said who holds the number and which key opens them: a
+            // second message with the record's uid would only repeat it.
+            Err(StoreError::Invalid(e))
+                if matches!(e.rule, Rule::DuplicateIdNumber { .. }) && self.duplicate.is_some() =>
+            {
+                Err(SaveError::Invalid(Vec::new()))
             }
             Err(StoreError::Invalid(e)) => Err(SaveError::Invalid(vec![e])),
             Err(StoreError::InvalidMany(es)) => Err(SaveError::Invalid(es)),
