@@ -44,21 +44,49 @@ fn stale_check(expected: Option<i64>, found: i64) -> Result<()> {
 }
 
 #[allow(clippy::too_many_arguments)] // one column each, as `audit`
-fn audit_withdrawal(
+/// Tombstones row `id` of `table` as `version`, with who, when and why, and audits it: every
+/// withdrawal of one record, whatever its kind.
+fn withdraw_row(
     tx: &Connection,
-    at: &str,
-    officer_id: i64,
-    table: &str,
-    uid: &str,
-    version: i64,
-    reason: &str,
+    table: &'static str,
+    row: WithdrawnRow,
+    by: &Withdrawing,
 ) -> Result<()> {
+    tx.execute(
+        &format!(
+            "UPDATE {table} SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
+                withdraw_reason = ?5
+             WHERE id = ?1"
+        ),
+        params![row.id, by.now, row.version, by.officer, by.reason],
+    )?;
     tx.prepare_cached(
         "INSERT INTO audit(at, officer_id, table_name, record_uid, version, action, fields, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, 'withdraw', '', ?6)",
     )?
-    .execute(params![at, officer_id, table, uid, version, reason])?;
+    .execute(params![
+        by.now,
+        by.officer,
+        table,
+        row.uid,
+        row.version,
+        by.reason
+    ])?;
     Ok(())
+}
+
+/// The record a withdrawal writes: its row, uid and the tombstone's version.
+struct WithdrawnRow<'a> {
+    id: i64,
+    uid: &'a str,
+    version: i64,
+}
+
+/// Who withdraws, when and why.
+struct Withdrawing<'a> {
+    officer: i64,
+    now: &'a str,
+    reason: &'a str,
 }
 
 fn live_service(conn: &Connection, uid: &str) -> Result<Service> {
@@ -331,13 +359,21 @@ impl Store {
         let current = live_service(&tx, uid)?;
         stale_check(expected_version, current.version)?;
         let version = super::version::next_version(current.version)?;
-        tx.execute(
-            "UPDATE service SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
-                withdraw_reason = ?5
-             WHERE id = ?1",
-            params![current.id, now, version, officer, reason],
+        let by = Withdrawing {
+            officer,
+            now: &now,
+            reason: &reason,
+        };
+        withdraw_row(
+            &tx,
+            "service",
+            WithdrawnRow {
+                id: current.id,
+                uid,
+                version,
+            },
+            &by,
         )?;
-        audit_withdrawal(&tx, &now, officer, "service", uid, version, &reason)?;
         tx.commit()?;
         Ok(version)
     }
@@ -357,14 +393,22 @@ impl Store {
         let current = live_worker_by_uid(&tx, uid)?;
         stale_check(expected_version, current.version)?;
         let version = super::version::next_version(current.version)?;
-        tx.execute(
-            "UPDATE worker SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
-                withdraw_reason = ?5
-             WHERE id = ?1",
-            params![current.id, now, version, officer, reason],
+        let by = Withdrawing {
+            officer,
+            now: &now,
+            reason: &reason,
+        };
+        withdraw_row(
+            &tx,
+            "worker",
+            WithdrawnRow {
+                id: current.id,
+                uid,
+                version,
+            },
+            &by,
         )?;
         tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [current.id])?;
-        audit_withdrawal(&tx, &now, officer, "worker", uid, version, &reason)?;
         tx.commit()?;
         Ok(version)
     }
@@ -439,13 +483,21 @@ impl Store {
             params![now, officer, reason, id],
         )?;
         let version = super::version::next_version(current_version)?;
-        tx.execute(
-            "UPDATE event SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
-                withdraw_reason = ?5
-             WHERE id = ?1",
-            params![id, now, version, officer, reason],
+        let by = Withdrawing {
+            officer,
+            now: &now,
+            reason: &reason,
+        };
+        withdraw_row(
+            &tx,
+            "event",
+            WithdrawnRow {
+                id,
+                uid,
+                version,
+            },
+            &by,
         )?;
-        audit_withdrawal(&tx, &now, officer, "event", uid, version, &reason)?;
         tx.commit()?;
         Ok(EventWithdrawal {
             version,
