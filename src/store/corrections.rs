@@ -488,16 +488,7 @@ impl Store {
             now: &now,
             reason: &reason,
         };
-        withdraw_row(
-            &tx,
-            "event",
-            WithdrawnRow {
-                id,
-                uid,
-                version,
-            },
-            &by,
-        )?;
+        withdraw_row(&tx, "event", WithdrawnRow { id, uid, version }, &by)?;
         tx.commit()?;
         Ok(EventWithdrawal {
             version,
