@@ -117,6 +117,29 @@ impl Store {
             .is_some())
     }
 
+    /// Which of these workers (by uid) already have a live service in this event: one query
+    /// for a whole list of matches, so quick entry can mark them before the officer chooses.
+    pub fn served_among(
+        &self,
+        event_uid: &str,
+        worker_uids: &[&str],
+    ) -> Result<std::collections::HashSet<String>> {
+        if worker_uids.is_empty() {
+            return Ok(Default::default());
+        }
+        let placeholders = vec!["?"; worker_uids.len()].join(",");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT DISTINCT w.uid FROM service s JOIN worker w ON w.id = s.worker_id
+             WHERE s.event_id = (SELECT id FROM event WHERE uid = ?)
+               AND s.deleted_at IS NULL AND w.uid IN ({placeholders})"
+        ))?;
+        let params = std::iter::once(&event_uid).chain(worker_uids.iter());
+        let served = stmt
+            .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(served)
+    }
+
     /// Records the event's service (its kind, date, place and default quantity and amount)
     /// for one worker.
     pub fn record_event_service(&mut self, event_uid: &str, worker_uid: &str) -> Result<RecordRef> {

@@ -444,6 +444,26 @@ fn a_name_pinyin_or_id_tail_shows_matches_to_pick_from() {
 }
 
 #[test]
+fn matches_mark_who_the_event_has_served_already() {
+    let fx = seeded();
+    let mut app = quick_entry(&fx, Lang::Zh);
+    type_text(&mut app, "zxy");
+    keys(&mut app, "enter");
+    assert_eq!(attendees(&fx), ["张秀英"]);
+    // Before Enter would ask "record again?", the list says so.
+    type_text(&mut app, "zxy");
+    let screen = screen_text(&app);
+    assert!(screen.contains("✓ 张秀英"), "{screen}");
+    assert!(screen.contains("· ✓ 本活动已服务"), "{screen}");
+    keys(&mut app, "esc");
+    type_text(&mut app, "买买提");
+    let screen = screen_text(&app);
+    assert!(screen.contains("买买提·艾力"), "{screen}");
+    assert!(!screen.contains("✓ 买买提"), "{screen}");
+    assert!(!screen.contains("· ✓ 本活动已服务"), "{screen}");
+}
+
+#[test]
 fn no_match_says_so_and_esc_clears_then_leaves() {
     let fx = seeded();
     let mut app = quick_entry(&fx, Lang::Zh);

@@ -56,6 +56,8 @@ pub struct QuickEntryScreen {
     feedback: Option<Feedback>,
     /// Matches of the name, pinyin or number typed, for the query in `hits_query`.
     hits: Vec<SearchHit>,
+    /// Uids among `hits` the event has already served, marked in the list.
+    served_hits: std::collections::HashSet<String>,
     hits_query: String,
     hits_total: usize,
     selected: usize,
@@ -97,6 +99,7 @@ impl QuickEntryScreen {
             line: TextField::default(),
             feedback: None,
             hits: Vec::new(),
+            served_hits: Default::default(),
             hits_query: String::new(),
             hits_total: 0,
             selected: 0,
@@ -167,9 +170,18 @@ impl QuickEntryScreen {
         self.awaited = Some(ctx.search.search(&query, 0, MATCHES, None));
     }
 
-    fn accept(&mut self, query: &str, result: Result<SearchPage, String>) {
+    fn accept(
+        &mut self,
+        query: &str,
+        result: Result<SearchPage, String>,
+        store: &crate::store::Store,
+    ) {
         match result {
             Ok(page) => {
+                let uids: Vec<&str> = page.hits.iter().map(|h| h.uid.as_str()).collect();
+                self.served_hits = store
+                    .served_among(&self.event.uid, &uids)
+                    .unwrap_or_default();
                 self.hits = page.hits;
                 self.hits_total = page.total;
                 self.hits_query = query.to_string();
@@ -211,7 +223,7 @@ impl QuickEntryScreen {
         if self.hits_query != typed {
             let result = ctx.store.search(&typed, 0, MATCHES);
             self.awaited = None;
-            self.accept(&typed, result.map_err(|e| e.message(ctx.lang)));
+            self.accept(&typed, result.map_err(|e| e.message(ctx.lang)), &ctx.store);
         }
         // Several workers match (a common name, a short tail, the start of a number): Enter
         // must not take the first of them for the person meant.
@@ -424,7 +436,7 @@ impl Screen for QuickEntryScreen {
         self.clear_line();
     }
 
-    fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
+    fn on_msg(&mut self, msg: &mut AppMsg, ctx: &mut Ctx) -> Option<Effect> {
         let AppMsg::Search(reply) = msg else {
             return None;
         };
@@ -435,7 +447,7 @@ impl Screen for QuickEntryScreen {
         {
             self.awaited = None;
             if request.query == self.line.value() {
-                self.accept(&request.query, result.clone());
+                self.accept(&request.query, result.clone(), &ctx.store);
             }
             return Some(Effect::None);
         }

@@ -108,8 +108,14 @@ impl QuickEntryScreen {
             _ => t(lang, T::Male),
         };
         let age = age_on(hit.birth_date, self.today).to_string();
+        // Served already in this event: said before Enter asks "record again?".
+        let mark = if self.served_hits.contains(&hit.uid) {
+            "✓ "
+        } else {
+            "  "
+        };
         Row::new([
-            fit(&hit.name, widths[0]),
+            fit(&format!("{mark}{}", hit.name), widths[0]),
             fit(&mask_id_number(&hit.id_number), widths[1]),
             fit(&tf(lang, T::SexAge, &[sex, &age]), widths[2]),
             fit(&hit.employer, widths[3]),
@@ -127,11 +133,15 @@ impl QuickEntryScreen {
                 tf(lang, T::QuickNoMatch, &[&key])
             } else {
                 let key = view.key(Context::QuickEntry, Action::Confirm);
-                tf(lang, T::QuickMatches, &[&self.hits_total.to_string(), &key])
+                let mut text = tf(lang, T::QuickMatches, &[&self.hits_total.to_string(), &key]);
+                if !self.served_hits.is_empty() {
+                    text.push_str(t(lang, T::QuickServedLegend));
+                }
+                text
             };
             frame.render_widget(Paragraph::new(format!(" {heading}")).style(bold), row(0));
             // Columns: name, ID number, sex and age, employer (takes the rest).
-            let fixed = [16usize, 18, 8];
+            let fixed = [18usize, 18, 8];
             let rest = width.saturating_sub(fixed.iter().sum::<usize>() + fixed.len() + 2);
             let widths = [fixed[0], fixed[1], fixed[2], rest];
             self.table.render(
