@@ -223,7 +223,7 @@ impl QuickEntryScreen {
         if self.hits_query != typed {
             let result = ctx.store.search(&typed, 0, MATCHES);
             self.awaited = None;
-            self.accept(&typed, result.map_err(|e| e.message(ctx.lang)), &ctx.store);
+            self.accept(&typed, result.map_err(|e| e.message(ctx.lang)), ctx.store);
         }
         // Several workers match (a common name, a short tail, the start of a number): Enter
         // must not take the first of them for the person meant.
@@ -447,7 +447,7 @@ impl Screen for QuickEntryScreen {
         {
             self.awaited = None;
             if request.query == self.line.value() {
-                self.accept(&request.query, result.clone(), &ctx.store);
+                self.accept(&request.query, result.clone(), ctx.store);
             }
             return Some(Effect::None);
         }
