@@ -43,40 +43,38 @@ fn stale_check(expected: Option<i64>, found: i64) -> Result<()> {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // one column each, as `audit`
-/// Tombstones row `id` of `table` as `version`, with who, when and why, and audits it: every
-/// withdrawal of one record, whatever its kind.
+/// Withdraws one record: checks that it is still the version the caller read, tombstones the
+/// row as the next version with who, when and why, and audits it. Every withdrawal of a worker,
+/// a service or an event goes through here; returns the tombstone's version.
 fn withdraw_row(
     tx: &Connection,
     table: &'static str,
-    row: WithdrawnRow,
+    row: LiveRow,
+    expected_version: Option<i64>,
     by: &Withdrawing,
-) -> Result<()> {
+) -> Result<i64> {
+    stale_check(expected_version, row.version)?;
+    let version = super::version::next_version(row.version)?;
     tx.execute(
         &format!(
             "UPDATE {table} SET deleted_at = ?2, updated_at = ?2, version = ?3, officer_id = ?4,
                 withdraw_reason = ?5
              WHERE id = ?1"
         ),
-        params![row.id, by.now, row.version, by.officer, by.reason],
+        params![row.id, by.now, version, by.officer, by.reason],
     )?;
     tx.prepare_cached(
         "INSERT INTO audit(at, officer_id, table_name, record_uid, version, action, fields, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, 'withdraw', '', ?6)",
     )?
     .execute(params![
-        by.now,
-        by.officer,
-        table,
-        row.uid,
-        row.version,
-        by.reason
+        by.now, by.officer, table, row.uid, version, by.reason
     ])?;
-    Ok(())
+    Ok(version)
 }
 
-/// The record a withdrawal writes: its row, uid and the tombstone's version.
-struct WithdrawnRow<'a> {
+/// The live record a withdrawal starts from: its row, uid and current version.
+struct LiveRow<'a> {
     id: i64,
     uid: &'a str,
     version: i64,
@@ -357,23 +355,17 @@ impl Store {
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
         let current = live_service(&tx, uid)?;
-        stale_check(expected_version, current.version)?;
-        let version = super::version::next_version(current.version)?;
         let by = Withdrawing {
             officer,
             now: &now,
             reason: &reason,
         };
-        withdraw_row(
-            &tx,
-            "service",
-            WithdrawnRow {
-                id: current.id,
-                uid,
-                version,
-            },
-            &by,
-        )?;
+        let row = LiveRow {
+            id: current.id,
+            uid,
+            version: current.version,
+        };
+        let version = withdraw_row(&tx, "service", row, expected_version, &by)?;
         tx.commit()?;
         Ok(version)
     }
@@ -391,23 +383,17 @@ impl Store {
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
         let current = live_worker_by_uid(&tx, uid)?;
-        stale_check(expected_version, current.version)?;
-        let version = super::version::next_version(current.version)?;
         let by = Withdrawing {
             officer,
             now: &now,
             reason: &reason,
         };
-        withdraw_row(
-            &tx,
-            "worker",
-            WithdrawnRow {
-                id: current.id,
-                uid,
-                version,
-            },
-            &by,
-        )?;
+        let row = LiveRow {
+            id: current.id,
+            uid,
+            version: current.version,
+        };
+        let version = withdraw_row(&tx, "worker", row, expected_version, &by)?;
         tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [current.id])?;
         tx.commit()?;
         Ok(version)
@@ -482,13 +468,17 @@ impl Store {
              WHERE event_id = ?4 AND deleted_at IS NULL",
             params![now, officer, reason, id],
         )?;
-        let version = super::version::next_version(current_version)?;
         let by = Withdrawing {
             officer,
             now: &now,
             reason: &reason,
         };
-        withdraw_row(&tx, "event", WithdrawnRow { id, uid, version }, &by)?;
+        let row = LiveRow {
+            id,
+            uid,
+            version: current_version,
+        };
+        let version = withdraw_row(&tx, "event", row, expected_version, &by)?;
         tx.commit()?;
         Ok(EventWithdrawal {
             version,
