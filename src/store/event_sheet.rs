@@ -117,7 +117,9 @@ mod tests {
             .record_event_service(&warmth, &second)
             .expect("record");
         store.record_event_service(&warmth, &third).expect("record");
-        store.delete_service(&withdrawn.uid).expect("withdraw");
+        store
+            .withdraw_service(&withdrawn.uid, "录入有误", None)
+            .expect("withdraw");
 
         let page = store.event_sheet_lines(&warmth, 0, 1).expect("page");
         assert_eq!(page.len(), 1);

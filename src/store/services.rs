@@ -92,32 +92,6 @@ impl Store {
         })
     }
 
-    /// Tombstones a service.
-    pub fn delete_service(&mut self, uid: &str) -> Result<i64> {
-        let officer = self.require_officer()?;
-        let now = self.clock.stamp();
-        let tx = self.conn.transaction()?;
-        let version: i64 = tx
-            .query_row(
-                "SELECT version FROM service WHERE uid = ?1 AND deleted_at IS NULL",
-                [uid],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound {
-                what: uid.to_string(),
-            })
-            .and_then(super::version::next_version)?;
-        tx.execute(
-            "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
-             WHERE uid = ?4",
-            params![now, version, officer, uid],
-        )?;
-        audit(&tx, &now, officer, "service", uid, version, "delete", "")?;
-        tx.commit()?;
-        Ok(version)
-    }
-
     pub fn service_by_uid(&self, uid: &str) -> Result<Option<Service>> {
         Ok(self
             .conn

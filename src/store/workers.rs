@@ -236,24 +236,6 @@ impl Store {
         })
     }
 
-    /// Tombstones a worker (never a hard delete: the city system must hear of it).
-    pub fn delete_worker(&mut self, uid: &str) -> Result<i64> {
-        let officer = self.require_officer()?;
-        let now = self.clock.stamp();
-        let tx = self.conn.transaction()?;
-        let current = live_worker_by_uid(&tx, uid)?;
-        let version = super::version::next_version(current.version)?;
-        tx.execute(
-            "UPDATE worker SET deleted_at = ?1, updated_at = ?1, version = ?2, officer_id = ?3
-             WHERE id = ?4",
-            params![now, version, officer, current.id],
-        )?;
-        tx.execute("DELETE FROM search_term WHERE worker_id = ?1", [current.id])?;
-        audit(&tx, &now, officer, "worker", uid, version, "delete", "")?;
-        tx.commit()?;
-        Ok(version)
-    }
-
     pub fn worker_by_uid(&self, uid: &str) -> Result<Option<Worker>> {
         Ok(self
             .conn

@@ -62,7 +62,7 @@ fn change_some_records(db: &Path, round: u64, rng: &mut Lcg) {
             )
             .ok();
         if let Some(service) = service {
-            store.delete_service(&service).unwrap();
+            store.withdraw_service(&service, "录入有误", None).unwrap();
         }
     }
 }

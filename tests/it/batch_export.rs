@@ -88,7 +88,9 @@ fn after_editing_one_worker_and_deleting_one_service_the_next_batch_holds_exactl
         let mut input = store.worker_by_uid(&worker_uid).unwrap().unwrap().input;
         input.employer = "新单位".into();
         store.update_worker(&worker_uid, &input, Some(1)).unwrap();
-        store.delete_service(&service_uid).unwrap();
+        store
+            .withdraw_service(&service_uid, "录入有误", None)
+            .unwrap();
     }
     let second = export(&db, &out, &[]);
     assert_ne!(first, second);
@@ -176,7 +178,9 @@ fn batch_files_are_owner_only() {
     {
         let mut store = Store::open(&db).unwrap();
         let first = &records(&folder, "workers.jsonl")[0];
-        store.delete_worker(first["uid"].as_str().unwrap()).unwrap();
+        store
+            .withdraw_worker(first["uid"].as_str().unwrap(), "录入有误", None)
+            .unwrap();
     }
     let zip = export(&db, &out, &["--zip"]);
     assert!(zip.extension().is_some_and(|e| e == "zip"));
@@ -227,7 +231,7 @@ fn without_a_database_verify_follows_the_chain_of_earlier_batches_beside_the_bat
         .to_string();
     Store::open(&db)
         .unwrap()
-        .delete_service(&service_uid)
+        .withdraw_service(&service_uid, "录入有误", None)
         .unwrap();
     let second = export(&db, &out, &["--zip"]);
     // A database path that does not exist: only the batches beside it can resolve.

@@ -943,7 +943,7 @@ fn a_record_withdrawn_on_one_laptop_and_live_on_another_is_one_live_person_in_an
         if withdraw {
             let mut store = Store::open(&db).unwrap();
             let uid = store.resolve_worker(id_number).unwrap().uid;
-            store.delete_worker(&uid).unwrap();
+            store.withdraw_worker(&uid, "录入有误", None).unwrap();
         }
         batches.push(export(&db, &dir.path().join(format!("out-{name}")), &[]));
     }

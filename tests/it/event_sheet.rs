@@ -313,8 +313,10 @@ fn a_sheet_of_sixty_odd_attendees_numbers_them_all_and_leaves_withdrawn_services
         services.push(s.record_event_service(&event, &w).expect("record").uid);
     }
     // 工人10 and 工人40 were recorded by mistake and withdrawn.
-    s.delete_service(&services[9]).expect("withdraw");
-    s.delete_service(&services[39]).expect("withdraw");
+    s.withdraw_service(&services[9], "录入有误", None)
+        .expect("withdraw");
+    s.withdraw_service(&services[39], "录入有误", None)
+        .expect("withdraw");
     drop(s);
 
     let out = out_path(&t, "sheet.xlsx");
@@ -487,7 +489,8 @@ fn an_event_without_attendees_is_refused_in_both_languages_and_nothing_is_writte
     // Its only attendee was withdrawn.
     let w = add_worker(&mut s, 1, "");
     let service = s.record_event_service(&event, &w).expect("record");
-    s.delete_service(&service.uid).expect("withdraw");
+    s.withdraw_service(&service.uid, "录入有误", None)
+        .expect("withdraw");
     drop(s);
     let out = out_path(&t, "empty.xlsx");
     let out_arg = out.to_str().expect("utf-8");

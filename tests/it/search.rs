@@ -49,7 +49,7 @@ fn fixture() -> &'static Fixture {
         input.id_number = "371302200002160228".into();
         input.phone = "13800002222".into();
         let gone = store.add_worker(&input).unwrap();
-        store.delete_worker(&gone.uid).unwrap();
+        store.withdraw_worker(&gone.uid, "录入有误", None).unwrap();
         Fixture { _dir: dir, path }
     })
 }

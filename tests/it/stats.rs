@@ -162,8 +162,8 @@ fn build() -> Built {
     store
         .add_service(&w4, &check("2026-11-10", true, Some("2026-12-30")))
         .unwrap(); // S16
-    store.delete_service(&s10).unwrap();
-    store.delete_worker(&w6).unwrap();
+    store.withdraw_service(&s10, "录入有误", None).unwrap();
+    store.withdraw_worker(&w6, "录入有误", None).unwrap();
     Built { store, w3_uid: w3 }
 }
 
@@ -513,7 +513,9 @@ fn rollups_follow_every_kind_of_change() {
         if let Some(first) = services.first()
             && i % 3 == 0
         {
-            store.delete_service(&first.uid).unwrap();
+            store
+                .withdraw_service(&first.uid, "录入有误", None)
+                .unwrap();
         }
         if i % 5 == 0 {
             store
@@ -529,7 +531,7 @@ fn rollups_follow_every_kind_of_change() {
             }
         }
         if i % 13 == 0 {
-            store.delete_worker(uid).unwrap();
+            store.withdraw_worker(uid, "录入有误", None).unwrap();
         }
     }
     assert_rollups_agree(store, "after edits");

@@ -50,7 +50,9 @@ fn every_write_bumps_the_version_and_appends_an_audit_row_naming_fields_not_valu
         .update_worker(&created.uid, &changed, Some(2))
         .unwrap();
     assert_eq!(same.version, 2);
-    let version = store.delete_worker(&created.uid).unwrap();
+    let version = store
+        .withdraw_worker(&created.uid, "录入有误", None)
+        .unwrap();
     assert_eq!(version, 3);
     let rows = audit_rows(&store, &created.uid);
     assert_eq!(
@@ -58,7 +60,7 @@ fn every_write_bumps_the_version_and_appends_an_audit_row_naming_fields_not_valu
         vec![
             (1, "create".into(), "".into()),
             (2, "update".into(), "phone,trade".into()),
-            (3, "delete".into(), "".into()),
+            (3, "withdraw".into(), "".into()),
         ]
     );
     let w = store.worker_by_uid(&created.uid).unwrap().unwrap();
@@ -101,7 +103,7 @@ fn a_deleted_workers_id_number_can_be_registered_again_and_search_follows_rename
             .add_worker(&worker("张叁", "620102199708155206"))
             .is_err()
     );
-    store.delete_worker(&first.uid).unwrap();
+    store.withdraw_worker(&first.uid, "录入有误", None).unwrap();
     let second = store
         .add_worker(&worker("张叁", "620102199708155206"))
         .unwrap();
@@ -239,7 +241,7 @@ fn trade_completion_lists_each_live_trade_once_in_order() {
         uids.push(store.add_worker(&input).unwrap().uid);
     }
     // The only 电气安装工 leaves: a deleted worker's trade is not offered.
-    store.delete_worker(&uids[5]).unwrap();
+    store.withdraw_worker(&uids[5], "录入有误", None).unwrap();
     assert_eq!(store.trades_starting("电", 10).unwrap(), ["电工", "电焊工"]);
     assert_eq!(store.trades_starting("电工", 10).unwrap(), ["电工"]);
     assert_eq!(

@@ -108,7 +108,7 @@ fn seeded() -> Fixture {
             )
             .unwrap();
     }
-    store.delete_worker(&uids[2]).unwrap();
+    store.withdraw_worker(&uids[2], "录入有误", None).unwrap();
     fx
 }
 

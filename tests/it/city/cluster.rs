@@ -199,7 +199,9 @@ pub(crate) fn two_laptops(dir: &Path) -> TwoLaptops {
         let mut input = store.worker_by_uid(&changed_worker).unwrap().unwrap().input;
         input.employer = "后来的单位".into();
         store.update_worker(&changed_worker, &input, None).unwrap();
-        store.delete_service(&withdrawn_service).unwrap();
+        store
+            .withdraw_service(&withdrawn_service, "录入有误", None)
+            .unwrap();
     }
     let a2 = export(&a, &dir.join("out-a"), &[]);
     add_worker(&b, "11010519491231002X", "13800138000");

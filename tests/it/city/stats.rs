@@ -59,12 +59,12 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
             .as_str()
             .unwrap()
             .to_string();
-        store.delete_worker(&worker).unwrap();
+        store.withdraw_worker(&worker, "录入有误", None).unwrap();
         let service = records(&first_a, "services.jsonl")[10]["uid"]
             .as_str()
             .unwrap()
             .to_string();
-        store.delete_service(&service).unwrap();
+        store.withdraw_service(&service, "录入有误", None).unwrap();
     }
     let second_a = export(&a, &d.join("out-a"), &[]);
     let batch_b = export(&b, &d.join("out-b"), &[]);
