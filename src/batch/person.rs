@@ -400,7 +400,7 @@ pub(super) fn keep_person_record(
         q::upsert_link(conn, &row.as_link(worker_id))?;
         other
     };
-    let version = super::resolve::next_version(kept.version())?;
+    let version = crate::store::version::next_version(kept.version())?;
     kept.record.header.version = version;
     kept.record.header.updated_at = Cow::Owned(now.to_string());
     show(store, worker_id, &kept, officer_id)?;

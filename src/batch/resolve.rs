@@ -48,11 +48,6 @@ pub enum ResolveRefusal {
     },
 }
 
-/// The version after `version`: the store's one rule, refused rather than wrapped.
-pub(super) fn next_version(version: i64) -> Result<i64> {
-    Ok(crate::store::version::next_version(version)?)
-}
-
 /// Settles conflict `id`, keeping `keep` (see the module comment). Nothing changes when it is
 /// refused.
 pub fn resolve_conflict(
@@ -143,7 +138,7 @@ fn keep_copy(
         .get("version")
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(0);
-    let version = next_version(local.version.max(incoming_version))?;
+    let version = crate::store::version::next_version(local.version.max(incoming_version))?;
     if incoming {
         let stamp = |h: &mut super::format::RecordHeader| {
             h.version = version;
