@@ -3,9 +3,13 @@
 //! whose right half lay under the popup's right edge leaves half a character behind. Both are
 //! blanked before the popup is drawn.
 
+use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Clear, Widget};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use std::cell::Cell;
 use unicode_width::UnicodeWidthStr;
 
 /// Clears `area` and the wide characters straddling its left and right edges.
@@ -41,6 +45,44 @@ pub fn centered(outer: Rect, width: u16, height: u16) -> Rect {
         width,
         height,
     )
+}
+
+/// How a scrolled report popup was last drawn: its number of lines and the rows that fit, so
+/// the keys that scroll it stay within them.
+pub struct ScrollExtent<'a> {
+    pub lines: &'a Cell<usize>,
+    pub rows: &'a Cell<usize>,
+}
+
+/// A bordered popup titled `title` showing `lines` from `scroll` on (cleared first), recording
+/// its extent for the keys that scroll it.
+pub fn scrolled_lines(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: Vec<Line<'_>>,
+    scroll: usize,
+    extent: ScrollExtent,
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().add_modifier(Modifier::BOLD))
+        .title(format!(" {} ", title.trim_end()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = usize::from(inner.height);
+    extent.lines.set(lines.len());
+    extent.rows.set(rows);
+    let scroll = scroll.min(lines.len().saturating_sub(rows));
+    frame.render_widget(
+        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+        Rect::new(
+            inner.x + 1,
+            inner.y,
+            inner.width.saturating_sub(2),
+            inner.height,
+        ),
+    );
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::tui::screens::batch_import;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::Form;
-use crate::tui::widgets::popup::{centered, clear_popup_area};
+use crate::tui::widgets::popup::{ScrollExtent, centered, clear_popup_area, scrolled_lines};
 use crate::tui::widgets::width::{fit_tail, right, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -397,25 +397,11 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
         &tf(lang, T::VerifyTitle, &[&name]),
         usize::from(area.width).saturating_sub(4),
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(bold)
-        .title(format!(" {} ", title.trim_end()));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let rows = usize::from(inner.height);
-    report.lines.set(lines.len());
-    report.height.set(rows);
-    let scroll = report.scroll.min(lines.len().saturating_sub(rows));
-    frame.render_widget(
-        Paragraph::new(lines).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        Rect::new(
-            inner.x + 1,
-            inner.y,
-            inner.width.saturating_sub(2),
-            inner.height,
-        ),
-    );
+    let extent = ScrollExtent {
+        lines: &report.lines,
+        rows: &report.height,
+    };
+    scrolled_lines(frame, area, &title, lines, report.scroll, extent);
 }
 
 /// How many problems the verify popup lists; `jingong verify` prints them all.
