@@ -228,6 +228,25 @@ pub(super) fn worker_row<'a>(w: &'a WorkerRecord<'_>) -> WorkerRow<'a> {
     }
 }
 
+/// A worker record's fields, in the order of the worker form: what is compared between two
+/// records of one person here, at the city, and side by side in the conflicts view.
+pub const PERSON_FIELDS: [&str; 14] = [
+    "name",
+    "id_number",
+    "gender",
+    "birth_date",
+    "phone",
+    "hometown_code",
+    "employer",
+    "worksite",
+    "trade",
+    "district_code",
+    "membership",
+    "card_no",
+    "hardship",
+    "note",
+];
+
 /// The fields on which two records of one person disagree (the header aside).
 pub fn differing_fields(a: &WorkerRecord, b: &WorkerRecord) -> Vec<&'static str> {
     let pairs: [(&'static str, bool); 14] = [

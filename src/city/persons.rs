@@ -8,25 +8,8 @@
 //! naming the fields; they are recomputed whenever one of the person's records changes.
 
 use super::Result;
+use crate::batch::person::PERSON_FIELDS;
 use postgres::Transaction;
-
-/// The fields compared between two records of one person.
-const COMPARED: &[&str] = &[
-    "name",
-    "id_number",
-    "gender",
-    "birth_date",
-    "phone",
-    "hometown_code",
-    "employer",
-    "worksite",
-    "trade",
-    "district_code",
-    "membership",
-    "card_no",
-    "hardship",
-    "note",
-];
 
 /// Before the workers are written: the persons this batch touches (the incoming ID numbers,
 /// and the ID numbers the same uids had so far, in case a record changed its number) exist and
@@ -71,7 +54,7 @@ pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
           WHERE p.id IN (SELECT id FROM touched_persons)
             AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = p.id);",
     )?;
-    let differing: Vec<String> = COMPARED
+    let differing: Vec<String> = PERSON_FIELDS
         .iter()
         .map(|f| format!("CASE WHEN s.{f} IS DISTINCT FROM o.{f} THEN '{f}' END"))
         .chain(std::iter::once(

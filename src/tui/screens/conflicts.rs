@@ -5,7 +5,7 @@
 
 use super::{Ctx, Effect, Screen, View};
 use crate::batch::merge::record_line;
-use crate::batch::person::field_label;
+use crate::batch::person::{PERSON_FIELDS, field_label};
 use crate::batch::resolve::{KEEP_HERE, KEEP_INCOMING, ResolveRefusal, resolve_conflict};
 use crate::domain::{Membership, format_fen, mask_id_number, mask_phone, refdata};
 use crate::store::Store;
@@ -25,24 +25,6 @@ use serde_json::Value;
 
 /// How many open conflicts the list holds at once; resolving some shows the next ones.
 const LISTED: i64 = 200;
-
-/// Worker fields compared side by side, in the order of the worker form.
-const WORKER_FIELDS: [&str; 14] = [
-    "name",
-    "id_number",
-    "gender",
-    "birth_date",
-    "phone",
-    "hometown_code",
-    "employer",
-    "worksite",
-    "trade",
-    "district_code",
-    "membership",
-    "card_no",
-    "hardship",
-    "note",
-];
 
 /// One row of the side-by-side view: field, shown side, other side (masked).
 struct FieldRow {
@@ -107,7 +89,7 @@ impl ConflictsScreen {
             .map(flattened)
             .unwrap_or_default();
         let keys: Vec<String> = if c.record_table == "worker" {
-            WORKER_FIELDS.iter().map(|k| k.to_string()).collect()
+            PERSON_FIELDS.iter().map(|k| k.to_string()).collect()
         } else {
             // Events and services: the fields either copy carries, header aside.
             let mut keys: Vec<String> = Vec::new();
