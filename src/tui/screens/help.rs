@@ -4,7 +4,7 @@
 use super::{Ctx, Effect, Screen, View};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
-use crate::tui::keymap::{Binding, Context};
+use crate::tui::keymap::{Binding, Chord, Context};
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use ratatui::Frame;
@@ -65,10 +65,25 @@ impl HelpScreen {
                 .iter()
                 .map(binding_line),
         );
+        lines.push(Line::from(""));
+        lines.push(heading(t(lang, T::HelpSchemeHeading).to_string()));
+        lines.push(Line::from(format!("  {}", t(lang, T::HelpScheme))));
         if self.under.types_text() {
             lines.push(Line::from(""));
             lines.push(heading(t(lang, T::HelpTyping).to_string()));
-            lines.push(Line::from(format!("  {}", t(lang, T::HelpTypingKeys))));
+            // Ctrl-U and Ctrl-W edit the text only where no binding of this screen claims
+            // them (the vim keymap pages up with Ctrl-U): help says what the key will do.
+            let mut typing = t(lang, T::HelpTypingKeys).to_string();
+            for (spec, text) in [("ctrl-u", T::HelpTypingClear), ("ctrl-w", T::HelpTypingWord)] {
+                let free = Chord::parse(spec)
+                    .map(|key| view.keymap.lookup(self.under, key).is_none())
+                    .unwrap_or(false);
+                if free {
+                    typing.push_str(lang.pick("，", ", "));
+                    typing.push_str(t(lang, text));
+                }
+            }
+            lines.push(Line::from(format!("  {typing}")));
         }
         lines
     }
@@ -92,6 +107,7 @@ pub fn context_name(context: Context, lang: Lang) -> &'static str {
             Context::Attendees => T::CtxAttendees,
             Context::Import => T::CtxImport,
             Context::Repeat => T::CtxRepeat,
+            Context::Drafts => T::CtxDrafts,
         },
     )
 }
