@@ -368,6 +368,8 @@ impl App {
             _ => top.footer(),
         };
         let mut spans = Vec::new();
+        // Whole items only: a footer cut mid-word ("w  撤回") names no action.
+        let mut room = usize::from(area.width);
         for action in actions {
             let Some(binding) = [context, Context::Global].into_iter().find_map(|c| {
                 self.keymap
@@ -377,14 +379,21 @@ impl App {
             }) else {
                 continue;
             };
-            spans.push(Span::styled(
-                format!(" {} ", binding.keys[0]),
-                Style::default().add_modifier(Modifier::REVERSED),
-            ));
+            let key = format!(" {} ", binding.keys[0]);
             let desc = top
                 .footer_label(action, self.lang)
                 .unwrap_or_else(|| binding.desc(self.lang));
-            spans.push(Span::raw(format!(" {desc}  ")));
+            let desc = format!(" {desc}  ");
+            let width = Line::from(key.as_str()).width() + Line::from(desc.trim_end()).width() + 1;
+            if width > room {
+                break;
+            }
+            room -= (width + 1).min(room);
+            spans.push(Span::styled(
+                key,
+                Style::default().add_modifier(Modifier::REVERSED),
+            ));
+            spans.push(Span::raw(desc));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }

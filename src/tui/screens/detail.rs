@@ -509,7 +509,12 @@ impl Screen for DetailScreen {
                 Rect::new(area.x, y, area.width, 1),
             );
         } else {
-            let widths = [10usize, 12, 14, 8];
+            // English kind names run longer ("Free health check").
+            let kind_w = match lang {
+                Lang::Zh => 12,
+                Lang::En => 17,
+            };
+            let widths = [10usize, kind_w, 14, 8];
             let used: usize = widths.iter().sum::<usize>() + widths.len() + 3;
             let details_w = usize::from(area.width).saturating_sub(used).max(6);
             let cells = |date: &str, kind: &str, place: &str, details: &str, officer: &str| {

@@ -29,7 +29,7 @@ impl HelpScreen {
         }
     }
 
-    fn lines(&self, view: &View) -> Vec<Line<'static>> {
+    fn lines(&self, view: &View, width: usize) -> Vec<Line<'static>> {
         let lang = view.lang;
         let heading = |text: String| {
             Line::from(Span::styled(
@@ -67,7 +67,7 @@ impl HelpScreen {
         );
         lines.push(Line::from(""));
         lines.push(heading(t(lang, T::HelpSchemeHeading).to_string()));
-        lines.push(Line::from(format!("  {}", t(lang, T::HelpScheme))));
+        lines.extend(phrase_rows(t(lang, T::HelpScheme), width));
         if self.under.types_text() {
             lines.push(Line::from(""));
             lines.push(heading(t(lang, T::HelpTyping).to_string()));
@@ -83,10 +83,46 @@ impl HelpScreen {
                     typing.push_str(t(lang, text));
                 }
             }
-            lines.push(Line::from(format!("  {typing}")));
+            lines.extend(phrase_rows(&typing, width));
         }
         lines
     }
+}
+
+/// `text` in rows of `width` columns, indented, broken only between phrases so a narrow
+/// window never parts "Ctrl-U" from "清空" (issue 14). A phrase ends after "，", "；", "、",
+/// ", ", "; " or " · "; a phrase wider than a row is cut.
+fn phrase_rows(text: &str, width: usize) -> Vec<Line<'static>> {
+    let mut phrases: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        let ends = matches!(c, '，' | '；' | '、')
+            || (matches!(c, ',' | ';' | '·') && chars.peek() == Some(&' '));
+        if ends {
+            if chars.peek() == Some(&' ') {
+                current.push(chars.next().unwrap_or(' '));
+            }
+            phrases.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        phrases.push(current);
+    }
+    let room = width.saturating_sub(4).max(10);
+    let mut rows: Vec<String> = vec![String::new()];
+    for phrase in phrases {
+        let last = rows.last_mut().expect("one row at least");
+        let used = Line::from(last.as_str()).width();
+        if used > 0 && used + Line::from(phrase.trim_end()).width() > room {
+            rows.push(String::new());
+        }
+        rows.last_mut().expect("one row at least").push_str(&phrase);
+    }
+    rows.into_iter()
+        .map(|row| Line::from(format!("  {}", fit(row.trim_end(), room).trim_end())))
+        .collect()
 }
 
 pub fn context_name(context: Context, lang: Lang) -> &'static str {
@@ -135,7 +171,7 @@ impl Screen for HelpScreen {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
-        let lines = self.lines(view);
+        let lines = self.lines(view, usize::from(area.width).saturating_sub(2));
         let height = usize::from(area.height);
         self.page_height.set(height);
         let scroll = self.scroll.min(lines.len().saturating_sub(height));

@@ -126,11 +126,11 @@ pub(super) fn next_kind(focus: &Focus, answers: &Answers) -> Focus {
     next.map(|k| Focus::Kind((*k).clone())).unwrap_or(Focus::All)
 }
 
-/// "2026 年：免费查体 2 · 法律援助 1 (F5) │ 未结案件 1 (c) │ 待复查 1，最早 2026-04-01 (f)",
+/// "2026 年：免费查体 2 · 法律援助 1 (F5) | 未结案件 1 (c) | 待复查 1，最早 2026-04-01 (f)",
 /// in rows of `room` columns: one when it fits, else the kinds on a row of their own.
 pub(super) fn summary_rows(answers: &Answers, lang: Lang, keys: [&str; 3], room: usize) -> Vec<String> {
     let (kinds, rest) = summary(answers, lang, keys);
-    let one = format!("{kinds} │ {rest}");
+    let one = format!("{kinds} | {rest}");
     if ratatui::text::Line::from(one.as_str()).width() <= room {
         vec![one]
     } else {
@@ -178,7 +178,7 @@ fn summary(answers: &Answers, lang: Lang, keys: [&str; 3]) -> (String, String) {
     };
     (
         with_key(kinds, keys[0]),
-        format!("{cases} │ {}", with_key(follow_ups, keys[2])),
+        format!("{cases} | {}", with_key(follow_ups, keys[2])),
     )
 }
 
