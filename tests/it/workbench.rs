@@ -112,6 +112,14 @@ fn seeded() -> Fixture {
             .unwrap();
     }
     drop(store);
+    // A fixed device id: batch names carry it, and snapshots show them.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'device_id'",
+            ["01a225a5-3d00-7252-982b-18fa8bd01e73"],
+        )
+        .unwrap();
     Fixture { dir, db, wang }
 }
 
