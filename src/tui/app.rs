@@ -417,7 +417,10 @@ impl App {
         // at 80 columns (it was cut to "待…").
         let others = Line::from(format!(" {officer} │  │ {pending} │ ").as_str()).width();
         let db_room = (width * 2 / 3).saturating_sub(others).max(4);
-        let left = format!(" {officer} │ {} │ {pending} │ ", super::widgets::width::fit_tail(&self.db_label, db_room).trim_end());
+        let left = format!(
+            " {officer} │ {} │ {pending} │ ",
+            super::widgets::width::fit_tail(&self.db_label, db_room).trim_end()
+        );
         let left_width = Line::from(left.as_str()).width().min(width * 2 / 3);
         let line = Line::from(vec![
             Span::styled(

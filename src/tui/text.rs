@@ -484,7 +484,9 @@ fn zh(key: T) -> &'static str {
         SheetFailed => "未能生成表格：{0}",
         SheetNoAttendees => "活动「{0}」还没有任何参加人员，没有可打印的表格",
         HelpSchemeHeading => "默认按键方案：功能键在各屏含义相同",
-        HelpScheme => "F1 帮助 · F2 保存／开始 · F3 新建 · F4 修改／选择 · F5 相关名单 · F6 服务活动 · F7 批次 · F8 导入 · F9 统计",
+        HelpScheme => {
+            "F1 帮助 · F2 保存／开始 · F3 新建 · F4 修改／选择 · F5 相关名单 · F6 服务活动 · F7 批次 · F8 导入 · F9 统计"
+        }
         EventsCountOne => "共 1 个活动",
         YearNone => "{0} 年：尚无服务",
         YearByKind => "{0} 年：{1}",
@@ -930,7 +932,9 @@ fn en(key: T) -> &'static str {
         SheetFailed => "Sheet not written: {0}",
         SheetNoAttendees => "The event '{0}' has no attendee yet, so there is no sheet to print",
         HelpSchemeHeading => "The default scheme: function keys mean the same on every screen",
-        HelpScheme => "F1 help · F2 save/start · F3 new · F4 edit/choose · F5 the list behind it · F6 events · F7 batches · F8 import · F9 statistics",
+        HelpScheme => {
+            "F1 help · F2 save/start · F3 new · F4 edit/choose · F5 the list behind it · F6 events · F7 batches · F8 import · F9 statistics"
+        }
         EventsCountOne => "1 event",
         YearNone => "{0}: no service yet",
         YearByKind => "{0}: {1}",

@@ -287,7 +287,14 @@ fn the_home_footer_keys_reach_events_batches_and_statistics_in_a_real_terminal()
     screen.wait_for("还没有登记职工");
 
     // The footer is the second row from the bottom of the 100×30 terminal.
-    let footer = |screen: &Pty| screen.text().lines().nth(28).unwrap_or_default().to_string();
+    let footer = |screen: &Pty| {
+        screen
+            .text()
+            .lines()
+            .nth(28)
+            .unwrap_or_default()
+            .to_string()
+    };
     let home = footer(&screen);
     for (key, bytes, says, title) in [
         ("F6", F6, "服务活动", "服务活动"),

@@ -229,7 +229,10 @@ fn the_import_screen_footer_says_start_as_its_text_does() {
         let mut app = open(&fx, lang);
         keys(&mut app, "f6 f8");
         let text = screen(&app);
-        assert!(text.contains(lang.pick("按 F2 开始", "Press F2 to start")), "{text}");
+        assert!(
+            text.contains(lang.pick("按 F2 开始", "Press F2 to start")),
+            "{text}"
+        );
         let footer = footer(&app);
         assert!(footer.contains(&format!("F2  {start}")), "{footer}");
         assert!(!footer.contains(&format!("F2  {save}")), "{footer}");
@@ -289,14 +292,25 @@ fn keys_do_nothing_behind_the_too_small_notice() {
     let small = screen_at(&app, 60, 20);
     assert!(small.contains("窗口太小"), "{small}");
     keys(&mut app, "f3");
-    assert!(!screen(&app).contains("津工 · 登记新职工"), "F3 acted unseen");
+    assert!(
+        !screen(&app).contains("津工 · 登记新职工"),
+        "F3 acted unseen"
+    );
     // The same after the terminal says it shrank, and again once it grew.
     app.handle_event(&Event::Resize(70, 20));
     keys(&mut app, "f6");
-    assert!(!screen(&app).contains("津工 · 服务活动"), "{}", screen(&app));
+    assert!(
+        !screen(&app).contains("津工 · 服务活动"),
+        "{}",
+        screen(&app)
+    );
     app.handle_event(&Event::Resize(80, 24));
     keys(&mut app, "f3");
-    assert!(screen(&app).contains("津工 · 登记新职工"), "{}", screen(&app));
+    assert!(
+        screen(&app).contains("津工 · 登记新职工"),
+        "{}",
+        screen(&app)
+    );
 }
 
 #[test]
@@ -420,11 +434,17 @@ fn english_says_1_event_and_names_rights_protection_whole() {
     // Labels that head a field or a value start with a capital, as the column headings do.
     keys(&mut app, "esc enter");
     let text = screen(&app);
-    assert!(text.contains("Hardship yes") || text.contains("Hardship Yes"), "{text}");
+    assert!(
+        text.contains("Hardship yes") || text.contains("Hardship Yes"),
+        "{text}"
+    );
     assert!(text.contains("Phone "), "{text}");
     keys(&mut app, "f4");
     let text = screen(&app);
-    assert!(text.contains("Name *") && text.contains("Employer"), "{text}");
+    assert!(
+        text.contains("Name *") && text.contains("Employer"),
+        "{text}"
+    );
 }
 
 // ---- #10: a failed verification is remembered ----
@@ -463,7 +483,10 @@ fn a_failed_verification_shows_in_the_list_until_one_passes() {
     let row = text.lines().find(|l| l.starts_with('▸')).unwrap();
     assert!(row.contains("未通过"), "{text}");
     assert!(!row.contains("完成"), "{text}");
-    assert!(text.contains("校验未通过：2 个问题，首个在 workers.jsonl:1"), "{text}");
+    assert!(
+        text.contains("校验未通过：2 个问题，首个在 workers.jsonl:1"),
+        "{text}"
+    );
 
     // After a restart the list still says so.
     drop(app);
@@ -471,7 +494,10 @@ fn a_failed_verification_shows_in_the_list_until_one_passes() {
     keys(&mut app, "f7");
     let text = screen(&app);
     assert!(text.contains("failed"), "{text}");
-    assert!(text.contains("2 problem(s), the first at workers.jsonl:1"), "{text}");
+    assert!(
+        text.contains("2 problem(s), the first at workers.jsonl:1"),
+        "{text}"
+    );
     snap_in(&fx, &app, "batches_failed_verify_en", (80, 24));
     snap_in(&fx, &app, "batches_failed_verify_wide_en", (140, 40));
 
@@ -503,8 +529,7 @@ fn snapshot_the_batch_list_with_a_failed_verification_in_chinese() {
 fn leave_drafts(fx: &Fixture) {
     let store = fx.store();
     let draft = |values: serde_json::Value| {
-        serde_json::json!({ "saved_at": "2026-03-14T17:20:00+08:00", "values": values })
-            .to_string()
+        serde_json::json!({ "saved_at": "2026-03-14T17:20:00+08:00", "values": values }).to_string()
     };
     store
         .save_draft("worker:new", &draft(serde_json::json!({ "name": "李四" })))
@@ -580,7 +605,10 @@ fn the_worker_page_answers_the_next_question_each_one_key_away() {
 
     keys(&mut app, "c");
     let text = screen(&app);
-    assert!(text.contains("服务记录：未结案件的记录（2 条，共 6 条"), "{text}");
+    assert!(
+        text.contains("服务记录：未结案件的记录（2 条，共 6 条"),
+        "{text}"
+    );
     assert!(!text.lines().any(|l| l.contains("2026-02-20")), "{text}");
     keys(&mut app, "f");
     let text = screen(&app);
@@ -588,7 +616,11 @@ fn the_worker_page_answers_the_next_question_each_one_key_away() {
     assert!(text.contains("复查 2026-04-01"), "{text}");
     // F5 steps through this year's kinds, then shows all again.
     keys(&mut app, "f5");
-    assert!(screen(&app).contains("2026 年的法律援助（2 条"), "{}", screen(&app));
+    assert!(
+        screen(&app).contains("2026 年的法律援助（2 条"),
+        "{}",
+        screen(&app)
+    );
     keys(&mut app, "f5 f5 f5");
     assert!(screen(&app).contains("服务记录（6 条"), "{}", screen(&app));
     // Esc first shows every record, then leaves.
@@ -610,4 +642,3 @@ fn snapshot_the_worker_page_with_its_answers() {
         snap(&app, &format!("worker_page_open_cases_{tag}"), (80, 24));
     }
 }
-

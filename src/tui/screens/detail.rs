@@ -9,7 +9,6 @@ mod layout;
 mod rows;
 
 use super::{Ctx, Effect, Screen, View};
-use focus::Focus;
 use crate::domain::idcard::age_on;
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Field, Gender, Service, Worker};
@@ -27,6 +26,7 @@ use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::width::wrap;
 use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
+use focus::Focus;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -81,19 +81,21 @@ impl DetailScreen {
         let services = ctx.store.services_of_worker(uid).unwrap_or_default();
         let cases = ctx.store.legal_cases_of_worker(uid).unwrap_or_default();
         let returns = ctx.store.open_returns_of_worker(uid).unwrap_or_default();
-        Some(DetailScreen {
-            worker,
-            services,
-            cases,
-            returns,
-            selected: 0,
-            withdrawing: None,
-            today: ctx.store.clock().today(),
-            table: ListTable::new(10),
-            focus: Focus::All,
-            shown: Vec::new(),
-        }
-        .refocused())
+        Some(
+            DetailScreen {
+                worker,
+                services,
+                cases,
+                returns,
+                selected: 0,
+                withdrawing: None,
+                today: ctx.store.clock().today(),
+                table: ListTable::new(10),
+                focus: Focus::All,
+                shown: Vec::new(),
+            }
+            .refocused(),
+        )
     }
 
     fn refocused(mut self) -> DetailScreen {
@@ -494,8 +496,7 @@ impl Screen for DetailScreen {
             ),
         };
         frame.render_widget(
-            Paragraph::new(heading)
-            .style(Style::default().add_modifier(Modifier::BOLD)),
+            Paragraph::new(heading).style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
         );
         y += 1;

@@ -182,7 +182,12 @@ impl Screen for DraftsScreen {
         ]);
         self.table.render(
             frame,
-            Rect::new(area.x, area.y + 2, area.width, area.height.saturating_sub(2)),
+            Rect::new(
+                area.x,
+                area.y + 2,
+                area.width,
+                area.height.saturating_sub(2),
+            ),
             Some(header),
             &widths,
             (self.selected, self.items.len()),

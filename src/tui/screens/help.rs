@@ -74,7 +74,10 @@ impl HelpScreen {
             // Ctrl-U and Ctrl-W edit the text only where no binding of this screen claims
             // them (the vim keymap pages up with Ctrl-U): help says what the key will do.
             let mut typing = t(lang, T::HelpTypingKeys).to_string();
-            for (spec, text) in [("ctrl-u", T::HelpTypingClear), ("ctrl-w", T::HelpTypingWord)] {
+            for (spec, text) in [
+                ("ctrl-u", T::HelpTypingClear),
+                ("ctrl-w", T::HelpTypingWord),
+            ] {
                 let free = Chord::parse(spec)
                     .map(|key| view.keymap.lookup(self.under, key).is_none())
                     .unwrap_or(false);

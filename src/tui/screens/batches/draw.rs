@@ -200,12 +200,20 @@ impl BatchesScreen {
             }
             return;
         }
-        if let Some(check) = self.history.get(self.selected).and_then(|i| i.check.as_ref()) {
+        if let Some(check) = self
+            .history
+            .get(self.selected)
+            .and_then(|i| i.check.as_ref())
+        {
             // The problem stays in view (red) until a later verification passes.
             let when = check.checked_at.get(..16).unwrap_or("").replace('T', " ");
             let text = match check.problems {
                 0 => tf(lang, T::CheckUnreadableLine, &[&when]),
-                n => tf(lang, T::CheckFailedLine, &[&when, &n.to_string(), &check.first_place]),
+                n => tf(
+                    lang,
+                    T::CheckFailedLine,
+                    &[&when, &n.to_string(), &check.first_place],
+                ),
             };
             frame.render_widget(
                 Paragraph::new(format!(" {}", fit(&text, usize::from(area.width) - 1)))

@@ -3,10 +3,10 @@
 //! language, because the thread has the error and the screen only text.
 
 use super::{Job, JobTag, Msg};
-use crate::batch::verify::VerifyReport;
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportStep, export};
 use crate::batch::receipt_import::{import_one, outcome_lines, refused_line};
+use crate::batch::verify::VerifyReport;
 use crate::store::Store;
 use crate::text::Lang;
 use crate::tui::jobs;

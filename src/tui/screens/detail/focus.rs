@@ -104,9 +104,7 @@ pub(super) fn shown(
         .filter(|(_, s)| match focus {
             Focus::All => true,
             Focus::Kind(kind) => s.kind == *kind && s.served_on.year() == today.year(),
-            Focus::OpenCases => {
-                s.legal.is_some() && open_roots.contains(case_root(s, services))
-            }
+            Focus::OpenCases => s.legal.is_some() && open_roots.contains(case_root(s, services)),
             Focus::FollowUps => follow_up_waiting(s, services).is_some(),
         })
         .map(|(i, _)| i)
@@ -123,12 +121,18 @@ pub(super) fn next_kind(focus: &Focus, answers: &Answers) -> Focus {
             .and_then(|i| kinds.get(i + 1)),
         _ => kinds.first(),
     };
-    next.map(|k| Focus::Kind((*k).clone())).unwrap_or(Focus::All)
+    next.map(|k| Focus::Kind((*k).clone()))
+        .unwrap_or(Focus::All)
 }
 
 /// "2026 年：免费查体 2 · 法律援助 1 (F5) | 未结案件 1 (c) | 待复查 1，最早 2026-04-01 (f)",
 /// in rows of `room` columns: one when it fits, else the kinds on a row of their own.
-pub(super) fn summary_rows(answers: &Answers, lang: Lang, keys: [&str; 3], room: usize) -> Vec<String> {
+pub(super) fn summary_rows(
+    answers: &Answers,
+    lang: Lang,
+    keys: [&str; 3],
+    room: usize,
+) -> Vec<String> {
     let (kinds, rest) = summary(answers, lang, keys);
     let one = format!("{kinds} | {rest}");
     if ratatui::text::Line::from(one.as_str()).width() <= room {
