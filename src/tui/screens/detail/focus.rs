@@ -72,7 +72,7 @@ pub(super) fn answers(services: &[Service], cases: &[LegalCase], today: NaiveDat
             None => by_kind.push((s.kind.clone(), 1)),
         }
     }
-    by_kind.sort_by(|a, b| b.1.cmp(&a.1));
+    by_kind.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let mut follow_ups: Vec<NaiveDate> = services
         .iter()
         .filter_map(|s| follow_up_waiting(s, services))
