@@ -486,27 +486,9 @@ fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) -> O
 
 /// "F9 now means 导出; 统计 lost it", for each key a user keymap took from another action.
 fn keys_taken(keymap: &Keymap, lang: Lang) -> Option<String> {
-    let lines: Vec<String> = keymap
-        .taken
-        .iter()
-        .map(|taken| {
-            let now = keymap
-                .bindings(taken.context)
-                .iter()
-                .find(|b| b.action == taken.to)
-                .map(|b| b.desc(lang).to_string())
-                .unwrap_or_else(|| t(lang, T::KeyUnbound).to_string());
-            tf(
-                lang,
-                T::KeyTaken,
-                &[
-                    &taken.key.to_string(),
-                    &now,
-                    taken.from.desc(lang),
-                    super::screens::help::context_name(taken.context, lang),
-                ],
-            )
-        })
+    let lines: Vec<String> = super::screens::help::taken_keys(keymap, lang)
+        .into_iter()
+        .map(|(_, line)| line)
         .collect();
     (!lines.is_empty()).then(|| lines.join(lang.pick("；", "; ")))
 }

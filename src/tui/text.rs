@@ -86,6 +86,7 @@ keys! {
     SheetNoAttendees,
     FooterStart, FooterExport, FooterImport, KeyTaken, KeyUnbound, HelpTypingClear, HelpTypingWord,
     BloodPressureHint, StatusCheckFailed, CheckFailedLine, CheckUnreadableLine, CtxDrafts, DraftsTitle, DraftsCount, DraftsNone, ColDraftSaved, ColDraftForm, DraftEditWorker, DraftEditEvent, DraftEditService, DraftDiscarded, DraftGone, DraftsWaiting, DraftWaiting, YearNone, YearByKind, OpenCasesCount, FollowUpsNone, FollowUpsDue, FocusKind, FocusOpenCases, FocusFollowUps, FocusHeading, FocusEmpty, EventsCountOne, HelpSchemeHeading, HelpScheme,
+    FooterKeepSide, HelpTakenHeading,
 }
 
 /// The text of `key` in `lang`.
@@ -483,6 +484,8 @@ fn zh(key: T) -> &'static str {
         SheetWrittenSignIn => "已写入签到表 {0}：{1} 人",
         SheetFailed => "未能生成表格：{0}",
         SheetNoAttendees => "活动「{0}」还没有任何参加人员，没有可打印的表格",
+        FooterKeepSide => "保留所选一方",
+        HelpTakenHeading => "你的按键配置拿走的键",
         HelpSchemeHeading => "默认按键方案：功能键在各屏含义相同",
         HelpScheme => {
             "F1 帮助 · F2 保存／开始 · F3 新建 · F4 修改／选择 · F5 相关名单 · F6 服务活动 · F7 批次 · F8 导入 · F9 统计"
@@ -931,6 +934,8 @@ fn en(key: T) -> &'static str {
         SheetWrittenSignIn => "Sign-in sheet written to {0}: {1} people",
         SheetFailed => "Sheet not written: {0}",
         SheetNoAttendees => "The event '{0}' has no attendee yet, so there is no sheet to print",
+        FooterKeepSide => "Keep this side",
+        HelpTakenHeading => "Keys your keymap took from another action",
         HelpSchemeHeading => "The default scheme: function keys mean the same on every screen",
         HelpScheme => {
             "F1 help · F2 save/start · F3 new · F4 edit/choose · F5 the list behind it · F6 events · F7 batches · F8 import · F9 statistics"

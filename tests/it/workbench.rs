@@ -327,10 +327,19 @@ fn a_user_binding_that_takes_a_key_names_the_action_that_lost_it() {
         .unwrap();
     let mut store = Store::open(&db).unwrap();
     store.set_clock(clock());
-    let app = App::new(store, keymap, Lang::Zh);
+    let mut app = App::new(store, keymap, Lang::Zh);
+    app.settle();
     let message = app.message().unwrap_or_default().to_string();
     assert!(message.contains("F9"), "{message}");
     assert!(message.contains("「统计」"), "{message}");
+    // The help of the list says it too.
+    keys(&mut app, "f1");
+    let help = screen_at(&app, 100, 40);
+    assert!(help.contains("你的按键配置拿走的键"), "{help}");
+    assert!(
+        help.contains("F9 现在是「批次」，「统计」（职工列表）不再用此键"),
+        "{help}"
+    );
     // Without a user file nothing is said.
     let app = open_app(&db, Lang::Zh);
     assert_eq!(app.message(), None);
@@ -582,6 +591,7 @@ fn snapshot_the_drafts_list_and_the_announcement() {
         leave_drafts(&fx);
         let mut app = open(&fx, lang);
         snap(&app, &format!("home_drafts_{tag}"), (80, 24));
+        snap(&app, &format!("home_drafts_wide_{tag}"), (140, 40));
         keys(&mut app, "f5");
         snap(&app, &format!("drafts_{tag}"), (80, 24));
         snap(&app, &format!("drafts_wide_{tag}"), (140, 40));
@@ -641,4 +651,24 @@ fn snapshot_the_worker_page_with_its_answers() {
         keys(&mut app, "c");
         snap(&app, &format!("worker_page_open_cases_{tag}"), (80, 24));
     }
+}
+
+#[test]
+fn snapshot_the_statistics_chart_at_200x50() {
+    for (lang, tag) in langs() {
+        let fx = seeded();
+        let mut app = open(&fx, lang);
+        keys(&mut app, "f9 tab");
+        snap(&app, &format!("stats_services_200x50_{tag}"), (200, 50));
+    }
+}
+
+#[test]
+fn the_conflicts_footer_says_enter_keeps_the_side() {
+    let fx = seeded();
+    let mut app = open(&fx, Lang::Zh);
+    keys(&mut app, "f7 c");
+    let footer = footer(&app);
+    assert!(footer.contains("Enter  保留所选一方"), "{footer}");
+    assert!(!footer.contains("校验批次"), "{footer}");
 }

@@ -4,7 +4,7 @@
 use super::{Ctx, Effect, Screen, View};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
-use crate::tui::keymap::{Binding, Chord, Context};
+use crate::tui::keymap::{Binding, Chord, Context, Keymap};
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::fit;
 use ratatui::Frame;
@@ -65,6 +65,20 @@ impl HelpScreen {
                 .iter()
                 .map(binding_line),
         );
+        // What a user keymap took from another action, so F9 moved to another action does
+        // not leave statistics keyless unnoticed (also said in the status line at start).
+        let taken: Vec<String> = taken_keys(view.keymap, lang)
+            .into_iter()
+            .filter(|(c, _)| *c == self.under || *c == Context::Global)
+            .map(|(_, line)| line)
+            .collect();
+        if !taken.is_empty() {
+            lines.push(Line::from(""));
+            lines.push(heading(t(lang, T::HelpTakenHeading).to_string()));
+            for line in taken {
+                lines.extend(phrase_rows(&line, width));
+            }
+        }
         lines.push(Line::from(""));
         lines.push(heading(t(lang, T::HelpSchemeHeading).to_string()));
         lines.extend(phrase_rows(t(lang, T::HelpScheme), width));
@@ -125,6 +139,34 @@ fn phrase_rows(text: &str, width: usize) -> Vec<Line<'static>> {
     }
     rows.into_iter()
         .map(|row| Line::from(format!("  {}", fit(row.trim_end(), room).trim_end())))
+        .collect()
+}
+
+/// Each key a user keymap took from another action, in words: "F9 现在是「批次」，「统计」
+/// （职工列表）不再用此键", with the context it happened in.
+pub fn taken_keys(keymap: &Keymap, lang: Lang) -> Vec<(Context, String)> {
+    keymap
+        .taken
+        .iter()
+        .map(|taken| {
+            let now = keymap
+                .bindings(taken.context)
+                .iter()
+                .find(|b| b.action == taken.to)
+                .map(|b| b.desc(lang).to_string())
+                .unwrap_or_else(|| t(lang, T::KeyUnbound).to_string());
+            let line = tf(
+                lang,
+                T::KeyTaken,
+                &[
+                    &taken.key.to_string(),
+                    &now,
+                    taken.from.desc(lang),
+                    context_name(taken.context, lang),
+                ],
+            );
+            (taken.context, line)
+        })
         .collect()
 }
 
