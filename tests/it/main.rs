@@ -50,3 +50,4 @@ mod tui_polish;
 mod tui_receipts;
 mod tui_stats;
 mod workbench;
+mod workbench_pages;
