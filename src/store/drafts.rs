@@ -33,3 +33,41 @@ impl Store {
         Ok(())
     }
 }
+
+/// A draft as the drafts list shows it: which form, when last changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftRow {
+    pub form_key: String,
+    pub updated_at: String,
+}
+
+/// The officer profile's first-run form is not a piece of work to come back to.
+const NOT_LISTED: &str = "officer:%";
+
+impl Store {
+    /// How many half-typed forms wait, for the home screen's notice.
+    pub fn draft_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM draft WHERE form_key NOT LIKE ?1",
+            [NOT_LISTED],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The newest `limit` drafts, newest first.
+    pub fn drafts(&self, limit: usize) -> Result<Vec<DraftRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT form_key, updated_at FROM draft WHERE form_key NOT LIKE ?1
+             ORDER BY updated_at DESC, form_key LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(params![NOT_LISTED, limit as i64], |r| {
+                Ok(DraftRow {
+                    form_key: r.get(0)?,
+                    updated_at: r.get(1)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

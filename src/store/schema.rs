@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_10,
     MIGRATION_11,
     MIGRATION_12,
+    MIGRATION_13,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -831,6 +832,17 @@ CREATE TABLE IF NOT EXISTS returned_record (
     PRIMARY KEY (batch_uid, table_name, record_uid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS returned_record_uid ON returned_record(record_uid);
+"#;
+
+/// The last failed verification of a batch, by its path (issue 14): the batch list shows it
+/// until a later verification passes. No personal data: a count and a file:line.
+const MIGRATION_13: &str = r#"
+CREATE TABLE IF NOT EXISTS batch_check (
+    path        TEXT PRIMARY KEY,
+    checked_at  TEXT NOT NULL,
+    problems    INTEGER NOT NULL CHECK (problems >= 0),
+    first_place TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
 "#;
 
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what

@@ -70,11 +70,19 @@ pub enum Action {
     Erase,
     /// Print the selected event's sign-in or payout sheet (XLSX).
     PrintSheet,
+    /// The list of half-typed forms (drafts), from the home screen.
+    Drafts,
+    /// A worker's page: show only this year's services of the selected kind, or all again.
+    FilterKind,
+    /// A worker's page: show only the visits of open legal cases.
+    OpenCases,
+    /// A worker's page: show only the health checks whose follow-up is due.
+    FollowUps,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 48] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -119,6 +127,10 @@ impl Action {
         Action::Withdraw,
         Action::Erase,
         Action::PrintSheet,
+        Action::Drafts,
+        Action::FilterKind,
+        Action::OpenCases,
+        Action::FollowUps,
     ];
 
     /// The action named `name` in a keymap file.

@@ -20,6 +20,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use std::cell::Cell;
 use std::sync::mpsc::{Receiver, Sender};
 use std::time::{Duration, Instant};
 
@@ -44,6 +45,9 @@ pub struct App {
     /// How the status line names the database (its path unless told otherwise).
     db_label: String,
     quit: bool,
+    /// The window is under the minimum size: only the "too small" notice shows, so keys
+    /// must not act on a screen the officer cannot see (Ctrl-Q still quits).
+    too_small: Cell<bool>,
 }
 
 impl App {
@@ -69,6 +73,7 @@ impl App {
             message_owner: 0,
             db_label,
             quit: false,
+            too_small: Cell::new(false),
         };
         app.with_ctx(|screens, ctx| {
             let first = routes::start(ctx);
@@ -76,6 +81,9 @@ impl App {
             Turn::default()
         });
         app.refresh_pending();
+        if let Some(warning) = keys_taken(&app.keymap, lang) {
+            app.message = Some(warning);
+        }
         app
     }
 
@@ -106,7 +114,16 @@ impl App {
 
     /// Handles one terminal event; true when the screen must be drawn again.
     pub fn handle_event(&mut self, event: &Event) -> bool {
+        if let Event::Resize(width, height) = event {
+            self.too_small
+                .set(*width < MIN_WIDTH || *height < MIN_HEIGHT);
+        }
         match translate(event, &self.keymap, self.context()) {
+            Translated::Input(Input::Action(Action::Quit)) => {
+                self.quit = true;
+                true
+            }
+            Translated::Input(_) if self.too_small.get() => false,
             Translated::Input(input) => {
                 self.input(input);
                 true
@@ -298,7 +315,9 @@ impl App {
 
     pub fn render(&self, frame: &mut Frame) {
         let area = frame.area();
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        self.too_small
+            .set(area.width < MIN_WIDTH || area.height < MIN_HEIGHT);
+        if self.too_small.get() {
             let text = tf(
                 self.lang,
                 T::TooSmall,
@@ -349,6 +368,8 @@ impl App {
             _ => top.footer(),
         };
         let mut spans = Vec::new();
+        // Whole items only: a footer cut mid-word ("w  撤回") names no action.
+        let mut room = usize::from(area.width);
         for action in actions {
             let Some(binding) = [context, Context::Global].into_iter().find_map(|c| {
                 self.keymap
@@ -358,11 +379,21 @@ impl App {
             }) else {
                 continue;
             };
+            let key = format!(" {} ", binding.keys[0]);
+            let desc = top
+                .footer_label(action, self.lang)
+                .unwrap_or_else(|| binding.desc(self.lang));
+            let desc = format!(" {desc}  ");
+            let width = Line::from(key.as_str()).width() + Line::from(desc.trim_end()).width() + 1;
+            if width > room {
+                break;
+            }
+            room -= (width + 1).min(room);
             spans.push(Span::styled(
-                format!(" {} ", binding.keys[0]),
+                key,
                 Style::default().add_modifier(Modifier::REVERSED),
             ));
-            spans.push(Span::raw(format!(" {}  ", binding.desc(self.lang))));
+            spans.push(Span::raw(desc));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
@@ -380,9 +411,16 @@ impl App {
             Some(n) => tf(self.lang, T::Pending, &[&n.to_string()]),
             None => "…".to_string(),
         };
-        let left = format!(" {officer} │ {} │ {pending} │ ", self.db_label);
         let message = self.message.clone().unwrap_or_default();
         let width = usize::from(area.width);
+        // A long database path gives way first: the count waiting for export must stay whole
+        // at 80 columns (it was cut to "待…").
+        let others = Line::from(format!(" {officer} │  │ {pending} │ ").as_str()).width();
+        let db_room = (width * 2 / 3).saturating_sub(others).max(4);
+        let left = format!(
+            " {officer} │ {} │ {pending} │ ",
+            super::widgets::width::fit_tail(&self.db_label, db_room).trim_end()
+        );
         let left_width = Line::from(left.as_str()).width().min(width * 2 / 3);
         let line = Line::from(vec![
             Span::styled(
@@ -444,4 +482,13 @@ fn apply(screens: &mut Vec<Box<dyn Screen>>, effect: Effect, ctx: &mut Ctx) -> O
             Some(0)
         }
     }
+}
+
+/// "F9 now means 导出; 统计 lost it", for each key a user keymap took from another action.
+fn keys_taken(keymap: &Keymap, lang: Lang) -> Option<String> {
+    let lines: Vec<String> = super::screens::help::taken_keys(keymap, lang)
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(lang.pick("；", "; ")))
 }

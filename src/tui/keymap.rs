@@ -33,10 +33,12 @@ pub enum Context {
     Import,
     /// Asked before a worker is recorded twice in one event: Enter there means no.
     Repeat,
+    /// The list of unsaved drafts.
+    Drafts,
 }
 
 impl Context {
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::List,
         Context::Form,
@@ -51,6 +53,7 @@ impl Context {
         Context::Attendees,
         Context::Import,
         Context::Repeat,
+        Context::Drafts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -69,6 +72,7 @@ impl Context {
             Context::Attendees => "attendees",
             Context::Import => "import",
             Context::Repeat => "repeat",
+            Context::Drafts => "drafts",
         }
     }
 
@@ -293,6 +297,8 @@ struct KeymapFile {
     import: Vec<Spanned<EntryFile>>,
     #[serde(default)]
     repeat: Vec<Spanned<EntryFile>>,
+    #[serde(default)]
+    drafts: Vec<Spanned<EntryFile>>,
 }
 
 impl KeymapFile {
@@ -312,6 +318,7 @@ impl KeymapFile {
             Context::Attendees => &self.attendees,
             Context::Import => &self.import,
             Context::Repeat => &self.repeat,
+            Context::Drafts => &self.drafts,
         }
     }
 }
@@ -320,6 +327,20 @@ impl KeymapFile {
 #[derive(Debug, Clone, Default)]
 pub struct Keymap {
     contexts: HashMap<Context, Vec<Binding>>,
+    /// Keys a user file gave to one action that another action of the same context had:
+    /// said at start, so rebinding F9 does not silently leave statistics without a key.
+    pub taken: Vec<TakenKey>,
+}
+
+/// A key a user keymap moved from one action to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakenKey {
+    pub context: Context,
+    pub key: Chord,
+    /// The action that has the key now (`NoOp` when the file unbound it).
+    pub to: Action,
+    /// The action that had it, as the help screen names it.
+    pub from: Binding,
 }
 
 impl Keymap {
@@ -459,6 +480,16 @@ impl Keymap {
             for (action, keys, desc_zh, desc_en) in entries {
                 // Keys given in this file now belong to this entry only.
                 for binding in bindings.iter_mut() {
+                    for key in binding.keys.iter().filter(|k| keys.contains(k)) {
+                        if !complete && binding.action != action {
+                            self.taken.push(TakenKey {
+                                context,
+                                key: *key,
+                                to: action,
+                                from: binding.clone(),
+                            });
+                        }
+                    }
                     binding.keys.retain(|k| !keys.contains(k));
                 }
                 if action == Action::NoOp {
@@ -521,76 +552,5 @@ impl Keymap {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn key_specs_parse_and_normalise() {
-        let ctrl_s = Chord::parse("ctrl-s").unwrap();
-        assert_eq!(
-            ctrl_s,
-            Chord::new(KeyCode::Char('s'), KeyModifiers::CONTROL)
-        );
-        assert_eq!(
-            Chord::parse("shift-tab").unwrap(),
-            Chord::new(KeyCode::BackTab, KeyModifiers::SHIFT)
-        );
-        assert_eq!(Chord::parse("F2").unwrap().code, KeyCode::F(2));
-        assert_eq!(Chord::parse("-").unwrap().code, KeyCode::Char('-'));
-        assert_eq!(Chord::parse("?").unwrap().to_string(), "?");
-        assert_eq!(ctrl_s.to_string(), "Ctrl-S");
-        assert!(Chord::parse("hyper-x").is_err());
-        assert!(Chord::parse("f13").is_err());
-        assert!(Chord::parse("banana").is_err());
-    }
-
-    #[test]
-    fn shipped_keymaps_load_without_clashes() {
-        let default = Keymap::default_keymap().unwrap();
-        let mut vim = Keymap::default();
-        vim.apply_text("keymaps/vim.toml", VIM_KEYMAP, true)
-            .unwrap();
-        for keymap in [&default, &vim] {
-            for context in Context::ALL {
-                let mut seen = HashMap::new();
-                for b in keymap.bindings(context) {
-                    for k in &b.keys {
-                        assert_eq!(seen.insert(*k, b.action), None, "{context:?} {k}");
-                    }
-                }
-            }
-            assert_eq!(
-                keymap.lookup(Context::Form, Chord::parse("ctrl-s").unwrap()),
-                Some(Action::Save)
-            );
-        }
-    }
-
-    #[test]
-    fn user_entries_override_and_no_op_unbinds() {
-        let mut keymap = Keymap::default_keymap().unwrap();
-        keymap
-            .apply_text(
-                "user.toml",
-                r#"form = [
-                     { action = "save", keys = ["ctrl-w"] },
-                     { action = "no_op", keys = ["f2"] },
-                   ]"#,
-                false,
-            )
-            .unwrap();
-        let key = |s| Chord::parse(s).unwrap();
-        assert_eq!(
-            keymap.lookup(Context::Form, key("ctrl-w")),
-            Some(Action::Save)
-        );
-        assert_eq!(keymap.lookup(Context::Form, key("ctrl-s")), None);
-        assert_eq!(keymap.lookup(Context::Form, key("f2")), None);
-        let save = keymap
-            .bindings(Context::Form)
-            .iter()
-            .find(|b| b.action == Action::Save)
-            .unwrap();
-        assert_eq!(save.desc_zh, "保存");
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

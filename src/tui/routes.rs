@@ -5,7 +5,8 @@
 //! The graph (`→` push, `⇒` replace):
 //! - start: Officer when the database has no officer yet, else Workers
 //! - Officer ⇒ Workers
-//! - Workers → WorkerDetail, NewWorker, Statistics, Batches, Events
+//! - Workers → WorkerDetail, NewWorker, Statistics, Batches, Events, Drafts
+//! - Drafts → Draft (the form the draft belongs to, which offers it back)
 //! - Statistics → WorkerDetail
 //! - Batches → Conflicts
 //! - Events → QuickEntry, NewEvent, EditEvent, Attendees, RosterImport
@@ -22,6 +23,7 @@ use super::screens::attendees::AttendeesScreen;
 use super::screens::batches::BatchesScreen;
 use super::screens::conflicts::ConflictsScreen;
 use super::screens::detail::DetailScreen;
+use super::screens::drafts::DraftsScreen;
 use super::screens::events::EventsScreen;
 use super::screens::help::HelpScreen;
 use super::screens::quick_entry::QuickEntryScreen;
@@ -78,6 +80,10 @@ pub enum Route {
         worker: Box<Worker>,
         service: Box<Service>,
     },
+    /// The unsaved drafts.
+    Drafts,
+    /// The form a draft was typed in, by the draft's key; the form offers the draft back.
+    Draft(String),
 }
 
 /// The first screen: the officer form on a new database, else the workers list.
@@ -108,6 +114,14 @@ pub fn open(route: Route, ctx: &mut Ctx) -> Option<Box<dyn Screen>> {
         Route::Batches => Box::new(BatchesScreen::open(ctx)),
         Route::Conflicts => Box::new(ConflictsScreen::open(ctx)),
         Route::Events => Box::new(EventsScreen::open(ctx)),
+        Route::Drafts => Box::new(DraftsScreen::open(ctx)),
+        Route::Draft(key) => {
+            let Some(route) = draft_route(&key, ctx) else {
+                ctx.say(ctx.t(crate::tui::text::T::DraftGone));
+                return None;
+            };
+            return open(route, ctx);
+        }
         Route::NewEvent => Box::new(event_form::open(ctx)),
         Route::EditEvent(event) => Box::new(event_form::open_edit(&event, ctx)),
         Route::QuickEntry(event) => Box::new(QuickEntryScreen::open(*event, ctx)),
@@ -140,4 +154,44 @@ pub fn kind_form(kind: &str) -> KindForm {
     refdata::service_kind(kind)
         .map(|k| k.form)
         .unwrap_or_default()
+}
+
+/// The form a draft key (`worker:new`, `service:<worker>:health_check`, `event-edit:<uid>` …)
+/// belongs to; `None` when the record it was for is gone or the key is not one of ours.
+fn draft_route(key: &str, ctx: &mut Ctx) -> Option<Route> {
+    let worker = |uid: &str, ctx: &mut Ctx| {
+        ctx.store
+            .worker_by_uid(uid)
+            .ok()
+            .flatten()
+            .filter(|w| !w.deleted)
+            .map(Box::new)
+    };
+    let (kind, rest) = key.split_once(':')?;
+    Some(match (kind, rest) {
+        ("worker", "new") => Route::NewWorker,
+        ("worker", uid) => Route::EditWorker(worker(uid, ctx)?),
+        ("event", "new") => Route::NewEvent,
+        ("event-edit", uid) => Route::EditEvent(Box::new(ctx.store.event_by_uid(uid).ok()??)),
+        ("service", rest) => {
+            let (uid, form) = rest.split_once(':')?;
+            let form = match form {
+                "health_check" => KindForm::HealthCheck,
+                "legal_aid" => KindForm::LegalAid,
+                _ => KindForm::Plain,
+            };
+            Route::NewService {
+                worker: worker(uid, ctx)?,
+                form,
+            }
+        }
+        ("service-edit", uid) => {
+            let service = ctx.store.service_by_uid(uid).ok()??;
+            Route::EditService {
+                worker: worker(&service.worker_uid, ctx)?,
+                service: Box::new(service),
+            }
+        }
+        _ => return None,
+    })
 }

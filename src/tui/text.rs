@@ -84,6 +84,9 @@ keys! {
     SheetKindTitle, SheetSignIn, SheetPayout, SheetPathLabel, SheetPathKeys, SheetNotXlsx,
     SheetExists, SheetBusy, SheetWriting, SheetWrittenPayout, SheetWrittenSignIn, SheetFailed,
     SheetNoAttendees,
+    FooterStart, FooterExport, FooterImport, KeyTaken, KeyUnbound, HelpTypingClear, HelpTypingWord,
+    BloodPressureHint, StatusCheckFailed, CheckFailedLine, CheckUnreadableLine, CtxDrafts, DraftsTitle, DraftsCount, DraftsNone, ColDraftSaved, ColDraftForm, DraftEditWorker, DraftEditEvent, DraftEditService, DraftDiscarded, DraftGone, DraftsWaiting, DraftWaiting, YearNone, YearByKind, OpenCasesCount, FollowUpsNone, FollowUpsDue, FocusKind, FocusOpenCases, FocusFollowUps, FocusHeading, FocusEmpty, EventsCountOne, HelpSchemeHeading, HelpScheme,
+    FooterKeepSide, HelpTakenHeading,
 }
 
 /// The text of `key` in `lang`.
@@ -204,7 +207,7 @@ fn zh(key: T) -> &'static str {
         HelpGlobal => "所有界面",
         HelpTyping => "输入框",
         HelpTypingKeys => {
-            "直接打字（中文输入法可用），可粘贴；←→ Home End 移动光标，Backspace/Delete 删除，Ctrl-U 清空，Ctrl-W 删除前一词"
+            "直接打字（中文输入法可用），可粘贴；←→ Home End 移动光标，Backspace/Delete 删除"
         }
         HelpUnbound => "（未绑定按键）",
         CtxGlobal => "全局",
@@ -481,6 +484,47 @@ fn zh(key: T) -> &'static str {
         SheetWrittenSignIn => "已写入签到表 {0}：{1} 人",
         SheetFailed => "未能生成表格：{0}",
         SheetNoAttendees => "活动「{0}」还没有任何参加人员，没有可打印的表格",
+        FooterKeepSide => "保留所选一方",
+        HelpTakenHeading => "你的按键配置拿走的键",
+        HelpSchemeHeading => "默认按键方案：功能键在各屏含义相同",
+        HelpScheme => {
+            "F1 帮助 · F2 保存／开始 · F3 新建 · F4 修改／选择 · F5 相关名单 · F6 服务活动 · F7 批次 · F8 导入 · F9 统计"
+        }
+        EventsCountOne => "共 1 个活动",
+        YearNone => "{0} 年：尚无服务",
+        YearByKind => "{0} 年：{1}",
+        OpenCasesCount => "未结案件 {0}",
+        FollowUpsNone => "无待复查",
+        FollowUpsDue => "待复查 {0}，最早 {1}",
+        FocusKind => "{0} 年的{1}",
+        FocusOpenCases => "未结案件的记录",
+        FocusFollowUps => "待复查的体检",
+        FocusHeading => "服务记录：{0}（{1} 条，共 {2} 条；Esc 显示全部）",
+        FocusEmpty => "没有这类记录",
+        CtxDrafts => "未保存的草稿",
+        DraftsTitle => "未保存的草稿",
+        DraftsCount => "共 {0} 份，最近改动的在前；打开后可恢复草稿继续填写",
+        DraftsNone => "没有未保存的草稿。",
+        ColDraftSaved => "最后改动",
+        ColDraftForm => "表单",
+        DraftEditWorker => "修改职工：{0}",
+        DraftEditEvent => "修改活动：{0}",
+        DraftEditService => "修改记录：{0} · {1}",
+        DraftDiscarded => "已丢弃草稿：{0}",
+        DraftGone => "这份草稿对应的记录已不存在，无法打开",
+        DraftsWaiting => "有 {0} 份未保存的草稿：按 {1} 查看",
+        DraftWaiting => "有 1 份未保存的草稿：按 {0} 查看",
+        StatusCheckFailed => "未通过",
+        CheckFailedLine => "{0} 校验未通过：{1} 个问题，首个在 {2}",
+        CheckUnreadableLine => "{0} 无法校验此批次（文件缺失或无法读取）",
+        BloodPressureHint => "格式 收缩压/舒张压，如 120/80",
+        FooterStart => "开始",
+        FooterExport => "开始导出",
+        FooterImport => "开始导入",
+        KeyTaken => "按键配置：{0} 现在是「{1}」，「{2}」（{3}）不再用此键",
+        KeyUnbound => "不做任何事",
+        HelpTypingClear => "Ctrl-U 清空",
+        HelpTypingWord => "Ctrl-W 删除前一词",
     }
 }
 
@@ -587,7 +631,7 @@ fn en(key: T) -> &'static str {
         HelpGlobal => "Every screen",
         HelpTyping => "Text fields",
         HelpTypingKeys => {
-            "type (input methods work), paste; ←→ Home End move, Backspace/Delete erase, Ctrl-U clears, Ctrl-W erases a word"
+            "type (input methods work), paste; ←→ Home End move, Backspace/Delete erase"
         }
         HelpUnbound => "(no key)",
         CtxGlobal => "global",
@@ -890,6 +934,47 @@ fn en(key: T) -> &'static str {
         SheetWrittenSignIn => "Sign-in sheet written to {0}: {1} people",
         SheetFailed => "Sheet not written: {0}",
         SheetNoAttendees => "The event '{0}' has no attendee yet, so there is no sheet to print",
+        FooterKeepSide => "Keep this side",
+        HelpTakenHeading => "Keys your keymap took from another action",
+        HelpSchemeHeading => "The default scheme: function keys mean the same on every screen",
+        HelpScheme => {
+            "F1 help · F2 save/start · F3 new · F4 edit/choose · F5 the list behind it · F6 events · F7 batches · F8 import · F9 statistics"
+        }
+        EventsCountOne => "1 event",
+        YearNone => "{0}: no service yet",
+        YearByKind => "{0}: {1}",
+        OpenCasesCount => "Open cases {0}",
+        FollowUpsNone => "No follow-up due",
+        FollowUpsDue => "Follow-ups {0}, first {1}",
+        FocusKind => "{1} in {0}",
+        FocusOpenCases => "visits of open cases",
+        FocusFollowUps => "health checks awaiting follow-up",
+        FocusHeading => "Services: {0} ({1} of {2}; Esc shows all)",
+        FocusEmpty => "No such record",
+        CtxDrafts => "Unsaved drafts",
+        DraftsTitle => "Unsaved drafts",
+        DraftsCount => "{0} drafts, the latest first; open one to restore it and go on",
+        DraftsNone => "No unsaved drafts.",
+        ColDraftSaved => "Last changed",
+        ColDraftForm => "Form",
+        DraftEditWorker => "Edit worker: {0}",
+        DraftEditEvent => "Edit event: {0}",
+        DraftEditService => "Edit record: {0} · {1}",
+        DraftDiscarded => "Draft discarded: {0}",
+        DraftGone => "The record this draft was for is gone; it cannot be opened",
+        DraftsWaiting => "{0} unsaved drafts: {1} lists them",
+        DraftWaiting => "1 unsaved draft: {0} shows it",
+        StatusCheckFailed => "failed",
+        CheckFailedLine => "Verify on {0} failed: {1} problem(s), the first at {2}",
+        CheckUnreadableLine => "Verify on {0}: the batch could not be read (missing or unreadable)",
+        BloodPressureHint => "systolic/diastolic, e.g. 120/80",
+        FooterStart => "Start",
+        FooterExport => "Export",
+        FooterImport => "Import",
+        KeyTaken => "keymap: {0} now means '{1}'; '{2}' ({3}) lost it",
+        KeyUnbound => "nothing",
+        HelpTypingClear => "Ctrl-U clears",
+        HelpTypingWord => "Ctrl-W erases a word",
     }
 }
 

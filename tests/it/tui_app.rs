@@ -422,8 +422,9 @@ fn edit_a_worker() {
     let fx = seeded();
     let mut app = open_app(&fx.db, Lang::Zh);
     open_worker(&mut app, "wjg");
-    // `e` and Enter correct the selected service; F3 edits the worker.
-    keys(&mut app, "f3 tab tab tab ctrl-u");
+    // `e` and Enter correct the selected service; F4 ("change", issue 14's key scheme) edits
+    // the worker.
+    keys(&mut app, "f4 tab tab tab ctrl-u");
     type_text(&mut app, "天津大桥新材集团");
     keys(&mut app, "f2");
     assert!(screen_text(&app).contains("天津大桥新材集团"));
@@ -601,7 +602,7 @@ fn snapshot_worker_detail_and_delete_question() {
         snap(&app, &format!("detail_{tag}"));
         keys(&mut app, "d");
         snap(&app, &format!("detail_delete_question_{tag}"));
-        keys(&mut app, "esc f3");
+        keys(&mut app, "esc f4");
         snap(&app, &format!("worker_edit_{tag}"));
     }
 }

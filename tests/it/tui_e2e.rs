@@ -272,3 +272,45 @@ fn undo_in_a_real_terminal_takes_back_only_the_sittings_records() {
     assert_eq!(names.len(), 3);
     assert!(names.contains(&"王建国".to_string()), "{names:?}");
 }
+
+/// Issue 14's must-show: from home to the events, the batches and the statistics with only the
+/// keys the home footer shows (read off the screen, not assumed), and back with Esc.
+#[test]
+fn the_home_footer_keys_reach_events_batches_and_statistics_in_a_real_terminal() {
+    const F7: &str = "\x1b[18~";
+    const F9: &str = "\x1b[20~";
+    const ESC: &str = "\x1b";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e.db");
+    drop(store_with_officer(Some(&db), NOW));
+    let mut screen = start(&db, None);
+    screen.wait_for("还没有登记职工");
+
+    // The footer is the second row from the bottom of the 100×30 terminal.
+    let footer = |screen: &Pty| {
+        screen
+            .text()
+            .lines()
+            .nth(28)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let home = footer(&screen);
+    for (key, bytes, says, title) in [
+        ("F6", F6, "服务活动", "服务活动"),
+        ("F7", F7, "批次", "批次：导出与校验"),
+        ("F9", F9, "统计", "统计"),
+    ] {
+        assert!(
+            home.contains(&format!("{key}  {says}")),
+            "{key} is not on the home footer: {home}"
+        );
+        screen.send(bytes);
+        screen.wait_for(&format!("津工 · {title}"));
+        // Esc goes back on every screen (help lists it; the batches footer has no room).
+        screen.send(ESC);
+        screen.wait_for("还没有登记职工");
+    }
+    screen.send(CTRL_Q);
+    assert_eq!(screen.wait_exit(), 0, "{}", screen.text());
+}

@@ -796,7 +796,8 @@ fn a_missing_file_or_an_unreadable_roster_is_said_on_screen() {
         "{screen}"
     );
     keys(&mut app, "esc");
-    assert!(screen_text(&app).contains("roster file"));
+    // The form's labels start with a capital (issue 14).
+    assert!(screen_text(&app).contains("Roster file"));
 }
 
 // ---- snapshots at 80×24 ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ use super::batch_import::{self, ImportReport, ImportResult};
 use super::{Ctx, Effect, Screen, View};
 use crate::batch::export::{ExportOptions, ExportOutcome, ExportStep};
 use crate::batch::verify::VerifyReport;
+use crate::store::batch_checks::FailedCheck;
 use crate::store::batch_queries::{BatchRow, Waiting};
 use crate::store::receipts::ReceiptSummary;
 use crate::store::{Access, Clock, Opener};
@@ -118,6 +119,8 @@ struct HistoryRow {
     gap: bool,
     /// The city's answer to an exported batch.
     city: Option<ReceiptSummary>,
+    /// Its last verification failed (kept in the database until one passes).
+    check: Option<FailedCheck>,
 }
 
 pub struct BatchesScreen {
@@ -272,12 +275,14 @@ impl BatchesScreen {
                                 .is_some_and(|p| !known.contains(p))
                         })
                         .collect();
+                    let mut checks = ctx.store.failed_batch_checks().unwrap_or_default();
                     self.history = batches
                         .into_iter()
                         .zip(gaps)
                         .rev()
                         .map(|(batch, gap)| HistoryRow {
                             city: receipts.remove(&batch.uid),
+                            check: checks.remove(&batch.path),
                             batch,
                             gap,
                         })
@@ -337,12 +342,35 @@ impl BatchesScreen {
                 self.start(Job::Load, ctx);
             }
             Msg::Verified { path, result } => {
+                self.remember_check(&path, &result, ctx);
                 if let Some(Popup::Report(report)) = &mut self.popup
                     && report.path == path
                 {
                     report.result = Some(result);
                 }
             }
+        }
+    }
+
+    /// Keeps how the verification of `path` ended, so the list says `未通过` for that batch
+    /// now and after a restart, until a later verification passes.
+    fn remember_check(
+        &mut self,
+        path: &str,
+        result: &Result<Box<VerifyReport>, String>,
+        ctx: &mut Ctx,
+    ) {
+        let failed = work::failed_check(result);
+        if let Err(e) = ctx
+            .store
+            .record_batch_check(path, failed.as_ref().map(|(n, p)| (*n, p.as_str())))
+        {
+            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
+            return;
+        }
+        let checks = ctx.store.failed_batch_checks().unwrap_or_default();
+        for row in &mut self.history {
+            row.check = checks.get(&row.batch.path).cloned();
         }
     }
 
@@ -557,21 +585,11 @@ impl Screen for BatchesScreen {
         self.draw(frame, area, view);
     }
 
+    fn footer_label(&self, action: Action, lang: Lang) -> Option<&'static str> {
+        self.footer_word(action, lang)
+    }
+
     fn footer(&self) -> Vec<Action> {
-        match &self.popup {
-            Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
-            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::Back],
-            Some(Popup::Report(_) | Popup::Imported(_)) => {
-                vec![Action::Down, Action::PageDown, Action::Back]
-            }
-            None => vec![
-                Action::Export,
-                Action::Confirm,
-                // Esc leaves as on every screen; the row has no room for it in English.
-                Action::ImportBatch,
-                Action::ImportReceipt,
-                Action::Conflicts,
-            ],
-        }
+        self.footer_actions()
     }
 }

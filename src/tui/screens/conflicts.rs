@@ -418,8 +418,12 @@ impl Screen for ConflictsScreen {
     }
 
     fn footer(&self) -> Vec<Action> {
-        // Enter keeps the chosen side; the hint line says so (in this context the keymap
-        // describes Enter as the batches screen's verify).
-        vec![Action::NextTab, Action::Back]
+        vec![Action::NextTab, Action::Confirm, Action::Back]
+    }
+
+    /// The keymap describes Enter in this context as the batches screen's verify; here it
+    /// keeps the chosen side.
+    fn footer_label(&self, action: Action, lang: Lang) -> Option<&'static str> {
+        (action == Action::Confirm).then(|| t(lang, T::FooterKeepSide))
     }
 }

@@ -4,10 +4,14 @@
 //! withdraws the worker; a withdrawal asks for its reason. `X` erases the worker's personal
 //! data on request, once the officer has typed the reason code and confirmed.
 
+mod focus;
+mod layout;
+mod rows;
+
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::age_on;
 use crate::domain::refdata::{self, KindForm};
-use crate::domain::{Field, Gender, Service, Worker, format_fen};
+use crate::domain::{Field, Gender, Service, Worker};
 use crate::receipt::masked_reason;
 use crate::store::legal_cases::LegalCase;
 use crate::store::receipts::ReturnedRecordRow;
@@ -22,6 +26,7 @@ use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::width::wrap;
 use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
+use focus::Focus;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -39,6 +44,10 @@ pub struct DetailScreen {
     withdrawing: Option<(Withdrawal, ReasonPrompt)>,
     today: NaiveDate,
     table: ListTable,
+    /// Which records the list shows: all, or the answer to one of the page's questions.
+    focus: Focus,
+    /// Indexes into `services` of the records shown.
+    shown: Vec<usize>,
 }
 
 /// What the reason popup will withdraw.
@@ -72,16 +81,53 @@ impl DetailScreen {
         let services = ctx.store.services_of_worker(uid).unwrap_or_default();
         let cases = ctx.store.legal_cases_of_worker(uid).unwrap_or_default();
         let returns = ctx.store.open_returns_of_worker(uid).unwrap_or_default();
-        Some(DetailScreen {
-            worker,
-            services,
-            cases,
-            returns,
-            selected: 0,
-            withdrawing: None,
-            today: ctx.store.clock().today(),
-            table: ListTable::new(10),
-        })
+        Some(
+            DetailScreen {
+                worker,
+                services,
+                cases,
+                returns,
+                selected: 0,
+                withdrawing: None,
+                today: ctx.store.clock().today(),
+                table: ListTable::new(10),
+                focus: Focus::All,
+                shown: Vec::new(),
+            }
+            .refocused(),
+        )
+    }
+
+    fn refocused(mut self) -> DetailScreen {
+        self.refocus();
+        self
+    }
+
+    /// Recomputes the records shown after the records or the focus changed.
+    fn refocus(&mut self) {
+        self.shown = focus::shown(&self.focus, &self.services, &self.cases, self.today);
+        self.selected = self.selected.min(self.shown.len().saturating_sub(1));
+    }
+
+    /// The selected record among those shown.
+    fn current(&self) -> Option<&Service> {
+        self.shown
+            .get(self.selected)
+            .and_then(|&i| self.services.get(i))
+    }
+
+    /// Narrows the list to `focus` (or shows all again when it is already narrowed so).
+    fn set_focus(&mut self, focus: Focus, ctx: &mut Ctx) {
+        self.focus = if self.focus == focus && focus != Focus::All {
+            Focus::All
+        } else {
+            focus
+        };
+        self.selected = 0;
+        self.refocus();
+        if self.shown.is_empty() && self.focus != Focus::All {
+            ctx.say(ctx.t(T::FocusEmpty));
+        }
     }
 
     fn reload(&mut self, ctx: &mut Ctx) {
@@ -100,15 +146,15 @@ impl DetailScreen {
             .store
             .open_returns_of_worker(&self.worker.uid)
             .unwrap_or_default();
-        self.selected = self.selected.min(self.services.len().saturating_sub(1));
         self.today = ctx.store.clock().today();
+        self.refocus();
     }
 
     fn profile_lines(&self, lang: Lang) -> Vec<Line<'static>> {
         let w = &self.worker;
         let label = |s: &str| {
             Span::styled(
-                format!("{s} "),
+                format!("{} ", crate::tui::widgets::heading_label(s)),
                 Style::default().add_modifier(Modifier::DIM),
             )
         };
@@ -182,7 +228,7 @@ impl DetailScreen {
                 T::LegalCasesLine,
                 &[&self.cases.len().to_string(), &open.to_string()],
             ))];
-            spans.extend(self.cases.iter().map(|c| value(case_text(c, lang))));
+            spans.extend(self.cases.iter().map(|c| value(rows::case_text(c, lang))));
             lines.push(Line::from(spans));
         }
         lines
@@ -221,7 +267,7 @@ impl DetailScreen {
 
     /// Opens the form of the selected service's kind, filled with its values.
     fn edit_selected(&self, ctx: &mut Ctx) -> Effect {
-        let Some(service) = self.services.get(self.selected) else {
+        let Some(service) = self.current() else {
             ctx.say(ctx.t(T::NothingSelected));
             return Effect::None;
         };
@@ -274,84 +320,12 @@ impl DetailScreen {
         }
     }
 
-    /// What a service was, in one line: amounts, health or legal-aid details.
-    fn details(&self, s: &Service, lang: Lang) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(h) = &s.health {
-            if !h.provider.is_empty() {
-                parts.push(h.provider.clone());
-            }
-            if !h.blood_pressure.is_empty() {
-                parts.push(tf(lang, T::BloodPressureShort, &[&h.blood_pressure]));
-            }
-            if let Some(g) = h.glucose_tenths {
-                parts.push(tf(
-                    lang,
-                    T::GlucoseShort,
-                    &[&format!("{}.{}", g / 10, g % 10)],
-                ));
-            }
-            if !h.findings.is_empty() {
-                parts.push(h.findings.clone());
-            }
-            if h.referral {
-                parts.push(t(lang, T::NeedsReferral).to_string());
-            }
-            if let Some(d) = h.follow_up_on {
-                parts.push(tf(
-                    lang,
-                    T::FollowUpShort,
-                    &[&d.format("%Y-%m-%d").to_string()],
-                ));
-            }
-        }
-        if let Some(l) = &s.legal {
-            if let Some(c) = refdata::legal_aid_category(&l.category) {
-                parts.push(c.name(lang).to_string());
-            }
-            if let Some(st) = refdata::legal_aid_status(&l.status) {
-                parts.push(st.name(lang).to_string());
-            }
-            parts.push(tf(lang, T::Claimed, &[&format_fen(l.claimed_fen)]));
-            parts.push(tf(lang, T::Recovered, &[&format_fen(l.recovered_fen)]));
-            if !l.description.is_empty() {
-                parts.push(l.description.clone());
-            }
-        }
-        if s.health.is_none() && s.legal.is_none() {
-            if s.quantity != 1 {
-                parts.push(tf(lang, T::QuantityShort, &[&s.quantity.to_string()]));
-            }
-            if s.amount_fen != 0 {
-                parts.push(format!("¥{}", format_fen(s.amount_fen)));
-            }
-        }
-        if !s.note.is_empty() {
-            parts.push(s.note.clone());
-        }
-        shown(&parts.join(" · ")).into_owned()
-    }
-
     /// The date of the visit a legal-aid visit continues, when it continues one.
     fn follows_date(&self, s: &Service) -> Option<String> {
         let follows = s.legal.as_ref()?.follows_uid.as_deref()?;
         let earlier = self.services.iter().find(|e| e.uid == follows)?;
         Some(earlier.served_on.format("%Y-%m-%d").to_string())
     }
-}
-
-/// "欠薪 已结案·调解结案 主张 ¥8000.00 追回 ¥6000.00": a case as its latest visit leaves it.
-fn case_text(c: &LegalCase, lang: Lang) -> String {
-    let category = refdata::legal_aid_category_name(&c.category, lang);
-    let state = match refdata::legal_aid_outcome(&c.outcome) {
-        Some(o) => tf(lang, T::CaseClosedAs, &[o.name(lang)]),
-        None => refdata::legal_aid_status_name(&c.status, lang),
-    };
-    format!(
-        "{category} {state} {} {}",
-        tf(lang, T::Claimed, &[&format_fen(c.claimed_fen)]),
-        tf(lang, T::Recovered, &[&format_fen(c.recovered_fen)])
-    )
 }
 
 impl Screen for DetailScreen {
@@ -379,17 +353,29 @@ impl Screen for DetailScreen {
         if let Input::Action(action) = &input
             && self
                 .table
-                .move_selection(action, &mut self.selected, self.services.len())
+                .move_selection(action, &mut self.selected, self.shown.len())
         {
             return Effect::None;
         }
         match input {
+            // Esc first shows every record again, then leaves.
+            Input::Action(Action::Back) if self.focus != Focus::All => {
+                self.set_focus(Focus::All, ctx);
+            }
             Input::Action(Action::Back) => return Effect::Back,
+            Input::Action(Action::FilterKind) => {
+                let answers = focus::answers(&self.services, &self.cases, self.today);
+                let next = focus::next_kind(&self.focus, &answers);
+                self.focus = Focus::All;
+                self.set_focus(next, ctx);
+            }
+            Input::Action(Action::OpenCases) => self.set_focus(Focus::OpenCases, ctx),
+            Input::Action(Action::FollowUps) => self.set_focus(Focus::FollowUps, ctx),
             Input::Action(Action::Edit) => {
                 return Effect::Push(Route::EditWorker(Box::new(self.worker.clone())));
             }
             Input::Action(Action::Confirm) => return self.edit_selected(ctx),
-            Input::Action(Action::Withdraw) => match self.services.get(self.selected) {
+            Input::Action(Action::Withdraw) => match self.current() {
                 Some(s) => {
                     let label = format!(
                         "{} {}",
@@ -442,28 +428,41 @@ impl Screen for DetailScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
-        let profile = self.profile_lines(lang);
-        // Rows once wrapped (a long line in English takes two at 80 columns).
         let room = usize::from(area.width).saturating_sub(2).max(1);
-        let profile_height = profile
-            .iter()
-            .map(|l| {
-                // Trailing spaces do not wrap to a row of their own (`trim`).
-                let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-                let width = Line::from(text.trim_end()).width();
-                width.div_ceil(room).max(1) as u16
-            })
-            .sum::<u16>();
+        let profile = layout::pack(self.profile_lines(lang), room);
+        let profile_height = profile.len() as u16;
         frame.render_widget(
-            Paragraph::new(profile).wrap(Wrap { trim: true }),
+            Paragraph::new(profile),
             Rect::new(
                 area.x + 1,
                 area.y,
                 area.width.saturating_sub(2),
-                profile_height + 1,
+                profile_height,
             ),
         );
-        let mut y = area.y + profile_height + 1;
+        // The page's next questions, each with its key: this year by kind, open cases,
+        // follow-ups due.
+        let answers = focus::answers(&self.services, &self.cases, self.today);
+        let keys = [Action::FilterKind, Action::OpenCases, Action::FollowUps]
+            .map(|a| view.key(Context::Detail, a));
+        let summary = focus::summary_rows(&answers, lang, [&keys[0], &keys[1], &keys[2]], room);
+        let summary_height = summary.len() as u16;
+        frame.render_widget(
+            Paragraph::new(
+                summary
+                    .iter()
+                    .map(|row| Line::from(fit(row, room)))
+                    .collect::<Vec<_>>(),
+            )
+            .style(Style::default().fg(Color::Cyan)),
+            Rect::new(
+                area.x + 1,
+                area.y + profile_height,
+                area.width.saturating_sub(2),
+                summary_height,
+            ),
+        );
+        let mut y = area.y + profile_height + summary_height;
         if let Some(text) = self.returned_line(lang) {
             // Two rows at most: the reasons of many returned records end in "…".
             let room = usize::from(area.width).saturating_sub(2);
@@ -480,23 +479,43 @@ impl Screen for DetailScreen {
             );
             y += height;
         }
-        frame.render_widget(
-            Paragraph::new(tf(
+        let heading = match focus::label(&self.focus, &answers, lang) {
+            Some(label) => tf(
+                lang,
+                T::FocusHeading,
+                &[
+                    &label,
+                    &self.shown.len().to_string(),
+                    &self.services.len().to_string(),
+                ],
+            ),
+            None => tf(
                 lang,
                 T::ServicesHeading,
                 &[&self.services.len().to_string()],
-            ))
-            .style(Style::default().add_modifier(Modifier::BOLD)),
+            ),
+        };
+        frame.render_widget(
+            Paragraph::new(heading).style(Style::default().add_modifier(Modifier::BOLD)),
             Rect::new(area.x + 1, y, area.width.saturating_sub(2), 1),
         );
         y += 1;
-        if self.services.is_empty() {
+        if self.shown.is_empty() {
+            let none = match self.focus {
+                Focus::All => T::NoServices,
+                _ => T::FocusEmpty,
+            };
             frame.render_widget(
-                Paragraph::new(format!("  {}", view.t(T::NoServices))),
+                Paragraph::new(format!("  {}", view.t(none))),
                 Rect::new(area.x, y, area.width, 1),
             );
         } else {
-            let widths = [10usize, 12, 14, 8];
+            // English kind names run longer ("Free health check").
+            let kind_w = match lang {
+                Lang::Zh => 12,
+                Lang::En => 17,
+            };
+            let widths = [10usize, kind_w, 14, 8];
             let used: usize = widths.iter().sum::<usize>() + widths.len() + 3;
             let details_w = usize::from(area.width).saturating_sub(used).max(6);
             let cells = |date: &str, kind: &str, place: &str, details: &str, officer: &str| {
@@ -522,10 +541,10 @@ impl Screen for DetailScreen {
                 Rect::new(area.x, y, area.width, list_height + 1),
                 Some(header),
                 &[widths[0], widths[1], widths[2], details_w, widths[3]],
-                (self.selected, self.services.len()),
+                (self.selected, self.shown.len()),
                 |index| {
-                    let s = &self.services[index];
-                    let mut details = self.details(s, lang);
+                    let s = &self.services[self.shown[index]];
+                    let mut details = rows::details(s, lang);
                     if let Some(date) = self.follows_date(s) {
                         details = format!("{} {details}", tf(lang, T::FollowsShort, &[&date]));
                     }
@@ -538,12 +557,12 @@ impl Screen for DetailScreen {
                     )
                 },
             );
-            if let Some(s) = self.services.get(self.selected) {
+            if let Some(s) = self.current() {
                 let full = format!(
                     "{} {}: {}",
                     s.served_on.format("%Y-%m-%d"),
                     refdata::service_kind_name(&s.kind, lang),
-                    self.details(s, lang)
+                    rows::details(s, lang)
                 );
                 frame.render_widget(
                     Paragraph::new(full)

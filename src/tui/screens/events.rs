@@ -288,6 +288,7 @@ impl EventsScreen {
         let lang = view.lang;
         let heading = match &self.error {
             Some(message) => tf(lang, T::Error, &[message]),
+            None if self.list.total() == 1 => t(lang, T::EventsCountOne).to_string(),
             None => tf(lang, T::EventsCount, &[&self.list.total().to_string()]),
         };
         frame.render_widget(

@@ -66,7 +66,8 @@ fn build(ctx: &Ctx, served_on: &str, place: &str) -> Form {
             .hint(t(lang, T::DateHint)),
         FormField::text("place", Field::Place.label(lang), place),
         FormField::text("provider", Field::Provider.label(lang), ""),
-        FormField::text("blood_pressure", Field::BloodPressure.label(lang), "").hint("120/80"),
+        FormField::text("blood_pressure", Field::BloodPressure.label(lang), "")
+            .hint(t(lang, T::BloodPressureHint)),
         FormField::text("glucose", Field::Glucose.label(lang), "").hint("mmol/L"),
         FormField::text("findings", Field::Findings.label(lang), ""),
         FormField::check("referral", t(lang, T::ReferralLabel), false).hint(t(lang, T::CheckHint)),

@@ -6,6 +6,7 @@ pub mod batch_import;
 pub mod batches;
 pub mod conflicts;
 pub mod detail;
+pub mod drafts;
 pub mod event_form;
 pub mod events;
 pub mod form_screen;
@@ -116,4 +117,9 @@ pub trait Screen {
     }
     /// Actions whose keys the footer shows, most used first.
     fn footer(&self) -> Vec<Action>;
+    /// What `action` does on this screen when the keymap's words for it would mislead: F2 on
+    /// the import screen starts the import, it saves nothing.
+    fn footer_label(&self, _action: Action, _lang: Lang) -> Option<&'static str> {
+        None
+    }
 }

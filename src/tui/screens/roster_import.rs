@@ -467,6 +467,11 @@ impl Screen for ImportScreen {
         self.draw(frame, area, view);
     }
 
+    fn footer_label(&self, action: Action, lang: Lang) -> Option<&'static str> {
+        (matches!(self.stage, Stage::Setup) && action == Action::Save)
+            .then(|| t(lang, T::FooterStart))
+    }
+
     fn footer(&self) -> Vec<Action> {
         match self.stage {
             // Esc leaves without asking (only a path is lost), unlike the other forms whose

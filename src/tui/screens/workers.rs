@@ -43,6 +43,8 @@ pub struct WorkersScreen {
     today: NaiveDate,
     answered: bool,
     table: ListTable,
+    /// Unsaved drafts waiting: announced above the list so half-typed work is not forgotten.
+    drafts: i64,
 }
 
 impl WorkersScreen {
@@ -59,6 +61,7 @@ impl WorkersScreen {
             today: ctx.store.clock().today(),
             answered: false,
             table: ListTable::new(20),
+            drafts: ctx.store.draft_count().unwrap_or(0),
         };
         screen.request(ctx, 0);
         screen
@@ -185,6 +188,9 @@ impl Screen for WorkersScreen {
             Input::Action(Action::Events) => {
                 return Effect::Push(Route::Events);
             }
+            Input::Action(Action::Drafts) => {
+                return Effect::Push(Route::Drafts);
+            }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {
                     self.search.set_value("");
@@ -205,6 +211,7 @@ impl Screen for WorkersScreen {
 
     fn resume(&mut self, ctx: &mut Ctx) {
         self.today = ctx.store.clock().today();
+        self.drafts = ctx.store.draft_count().unwrap_or(0);
         let start = self.selected.saturating_sub(WINDOW / 2);
         self.request_counting(ctx, start, true);
     }
@@ -266,6 +273,19 @@ impl Screen for WorkersScreen {
             Rect::new(area.right().saturating_sub(count_w), area.y, count_w, 1),
         );
 
+        if self.drafts > 0 {
+            let key = view.key(Context::List, Action::Drafts);
+            let text = match self.drafts {
+                1 => tf(lang, T::DraftWaiting, &[&key]),
+                n => tf(lang, T::DraftsWaiting, &[&n.to_string(), &key]),
+            };
+            frame.render_widget(
+                Paragraph::new(format!(" {text}"))
+                    .style(Style::default().add_modifier(Modifier::BOLD)),
+                Rect::new(area.x, area.y + 1, area.width, 1),
+            );
+        }
+
         // Columns: name, ID, sex/age, phone, last service, employer (takes the rest).
         let fixed = [14usize, 18, 8, 11, 12];
         let used: usize = fixed.iter().sum::<usize>() + fixed.len() + 2;
@@ -309,7 +329,7 @@ impl Screen for WorkersScreen {
     fn footer(&self) -> Vec<Action> {
         // Where the rest of the program is, for an officer who has not opened F1 yet; the
         // footer is cut at the right on a narrow terminal, so what matters most comes first.
-        vec![
+        let mut actions = vec![
             Action::NewWorker,
             Action::Events,
             Action::Batches,
@@ -317,6 +337,10 @@ impl Screen for WorkersScreen {
             Action::Help,
             Action::Quit,
             Action::Confirm,
-        ]
+        ];
+        if self.drafts > 0 {
+            actions.insert(4, Action::Drafts);
+        }
+        actions
     }
 }

@@ -324,7 +324,7 @@ impl Form {
                 Style::default()
             };
             let mut label = vec![Span::styled(if focused { "▸" } else { " " }, label_style)];
-            label.push(Span::styled(f.label.clone(), label_style));
+            label.push(Span::styled(super::heading_label(&f.label), label_style));
             if f.required {
                 label.push(Span::styled(" *", Style::default().fg(Color::Red)));
             }

@@ -12,7 +12,8 @@ pub fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-/// "2026-03-15 · 夏送清凉 · 南开区某工地 · 南开区 · 每人 1 份 ¥0.00".
+/// "2026-03-15 · 夏送清凉 · 南开区某工地 · 南开区 · 每人 1 份 ¥0.00"; the quantity and amount
+/// only for kinds that hand something out.
 pub fn event_summary(event: &Event, lang: Lang) -> String {
     let mut parts = vec![
         event.held_on.format("%Y-%m-%d").to_string(),
@@ -25,14 +26,21 @@ pub fn event_summary(event: &Event, lang: Lang) -> String {
     if !district.is_empty() {
         parts.push(district);
     }
-    parts.push(tf(
-        lang,
-        T::PerPerson,
-        &[
-            &event.input.default_quantity.to_string(),
-            &format_fen(event.input.default_amount_fen),
-        ],
-    ));
+    // A health check or a legal-aid visit hands out nothing: "每人 1 份 ¥0.00" would read as
+    // an amount that is missing.
+    let kind_form = refdata::service_kind(&event.input.kind)
+        .map(|k| k.form)
+        .unwrap_or_default();
+    if kind_form == refdata::KindForm::Plain {
+        parts.push(tf(
+            lang,
+            T::PerPerson,
+            &[
+                &event.input.default_quantity.to_string(),
+                &format_fen(event.input.default_amount_fen),
+            ],
+        ));
+    }
     parts.join(" · ")
 }
 

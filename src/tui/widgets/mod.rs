@@ -23,3 +23,13 @@ use std::borrow::Cow;
 pub fn shown(text: &str) -> Cow<'_, str> {
     crate::safe_text::terminal_safe(text)
 }
+
+/// A label as it heads a field or a value: first letter capitalised ("Phone", "ID number"),
+/// while validation messages keep the lower-case word mid-sentence. Chinese is unchanged.
+pub fn heading_label(label: &str) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -200,7 +200,27 @@ impl BatchesScreen {
             }
             return;
         }
-        if let Some(item) = self.history.get(self.selected) {
+        if let Some(check) = self
+            .history
+            .get(self.selected)
+            .and_then(|i| i.check.as_ref())
+        {
+            // The problem stays in view (red) until a later verification passes.
+            let when = check.checked_at.get(..16).unwrap_or("").replace('T', " ");
+            let text = match check.problems {
+                0 => tf(lang, T::CheckUnreadableLine, &[&when]),
+                n => tf(
+                    lang,
+                    T::CheckFailedLine,
+                    &[&when, &n.to_string(), &check.first_place],
+                ),
+            };
+            frame.render_widget(
+                Paragraph::new(format!(" {}", fit(&text, usize::from(area.width) - 1)))
+                    .style(Style::default().fg(Color::Red)),
+                Rect::new(area.x, area.bottom() - 1, area.width, 1),
+            );
+        } else if let Some(item) = self.history.get(self.selected) {
             let label = tf(lang, T::PathLine, &[""]);
             let room =
                 usize::from(area.width).saturating_sub(Line::from(label.as_str()).width() + 2);
@@ -238,9 +258,10 @@ fn history_row(item: &HistoryRow, lang: Lang, name_width: usize) -> Row<'static>
     );
     let status = t(
         lang,
-        match (b.status.as_str(), item.gap) {
-            ("writing", _) => T::StatusWriting,
-            (_, true) => T::StatusGap,
+        match (b.status.as_str(), item.gap, &item.check) {
+            ("writing", _, _) => T::StatusWriting,
+            (_, _, Some(_)) => T::StatusCheckFailed,
+            (_, true, None) => T::StatusGap,
             _ => T::StatusComplete,
         },
     );
@@ -406,3 +427,32 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
 
 /// How many problems the verify popup lists; `jingong verify` prints them all.
 const PROBLEMS_SHOWN: usize = 500;
+
+impl BatchesScreen {
+    /// F2 starts the export or the import in the popups: the footer says so.
+    pub(super) fn footer_word(&self, action: Action, lang: Lang) -> Option<&'static str> {
+        match (&self.popup, action) {
+            (Some(Popup::Options(_)), Action::Save) => Some(t(lang, T::FooterExport)),
+            (Some(Popup::ImportPaths(..)), Action::Save) => Some(t(lang, T::FooterImport)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn footer_actions(&self) -> Vec<Action> {
+        match &self.popup {
+            Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
+            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::Back],
+            Some(Popup::Report(_) | Popup::Imported(_)) => {
+                vec![Action::Down, Action::PageDown, Action::Back]
+            }
+            None => vec![
+                Action::Export,
+                Action::Confirm,
+                // Esc leaves as on every screen; the row has no room for it in English.
+                Action::ImportBatch,
+                Action::ImportReceipt,
+                Action::Conflicts,
+            ],
+        }
+    }
+}

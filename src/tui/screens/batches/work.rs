@@ -6,6 +6,7 @@ use super::{Job, JobTag, Msg};
 use crate::batch::earlier::verify_in_context;
 use crate::batch::export::{ExportStep, export};
 use crate::batch::receipt_import::{import_one, outcome_lines, refused_line};
+use crate::batch::verify::VerifyReport;
 use crate::store::Store;
 use crate::text::Lang;
 use crate::tui::jobs;
@@ -92,4 +93,25 @@ fn import_receipts(
         lines.push(refused_line(refused, lang));
     }
     Ok(ImportResult { lines, refused })
+}
+
+/// How a verification ended, as the batch list keeps it: `None` when it passed, else the
+/// number of problems and where the first one is (0 and "" when the batch could not be read).
+pub(super) fn failed_check(result: &Result<Box<VerifyReport>, String>) -> Option<(i64, String)> {
+    match result {
+        Ok(r) if r.is_valid() => None,
+        Ok(r) => {
+            let first_place = r
+                .problems
+                .iter()
+                .next()
+                .map(|p| match p.line {
+                    Some(line) => format!("{}:{line}", p.file),
+                    None => p.file.clone(),
+                })
+                .unwrap_or_default();
+            Some((r.problems.len() as i64, first_place))
+        }
+        Err(_) => Some((0, String::new())),
+    }
 }

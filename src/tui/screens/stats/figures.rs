@@ -176,15 +176,25 @@ pub(super) fn render_services(frame: &mut Frame, area: Rect, stats: &Statistics,
     let rows = (per_column as u16).min(area.height.saturating_sub(1));
     let max = kinds.iter().map(|k| k.count).max().unwrap_or(0).max(1) as u64;
     let half = area.width / 2;
+    let name = |kind: &str| {
+        refdata::service_kind(kind)
+            .map(|x| x.name(lang).to_string())
+            .unwrap_or_else(|| kind.to_string())
+    };
+    // Labels as wide as the longest name ("Warmth (care visit)"), up to half a column, so
+    // English names are not cut to "Rights protec…" where there is room.
+    let label_width = kinds
+        .iter()
+        .map(|k| Line::from(name(&k.kind)).width())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, usize::from(half / 2).max(8));
     for (column, chunk) in kinds.chunks(per_column.max(1)).enumerate() {
         let bars: Vec<Bar> = chunk
             .iter()
             .map(|k| {
-                let label = refdata::service_kind(&k.kind)
-                    .map(|x| x.name(lang).to_string())
-                    .unwrap_or_else(|| k.kind.clone());
                 Bar::default()
-                    .label(Line::from(fit(&label, 14)))
+                    .label(Line::from(fit(&name(&k.kind), label_width)))
                     .value(k.count.max(0) as u64)
                     .text_value(k.count.to_string())
             })
@@ -238,17 +248,21 @@ fn month_chart(frame: &mut Frame, area: Rect, title: &str, months: &[MonthCount]
                 .text_value(m.count.to_string())
         })
         .collect();
+    // Bars share the width (12 months fill 200 columns as they fill 80) and stand at most
+    // `MONTH_CHART_ROWS` high: one month's bar 30 rows tall said nothing more.
+    let room = area.width.saturating_sub(2);
+    let slots = (months.len().max(1)) as u16;
+    let bar_width = ((room + 1) / slots).saturating_sub(1).clamp(1, 12);
+    let height = (area.height - 1).min(MONTH_CHART_ROWS);
     frame.render_widget(
         BarChart::default()
-            .bar_width(5)
+            .bar_width(bar_width)
             .bar_gap(1)
             .value_style(Style::default().add_modifier(Modifier::REVERSED))
             .data(BarGroup::default().bars(&bars)),
-        Rect::new(
-            area.x + 1,
-            area.y + 1,
-            area.width.saturating_sub(2),
-            area.height - 1,
-        ),
+        Rect::new(area.x + 1, area.y + 1, room, height),
     );
 }
+
+/// Rows a month chart takes at most, however tall the window.
+const MONTH_CHART_ROWS: u16 = 14;
