@@ -40,6 +40,7 @@ mod safe_output;
 mod search;
 mod stats;
 mod stats_cli;
+mod stats_money;
 mod store;
 mod tui_app;
 mod tui_batches;
