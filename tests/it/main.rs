@@ -50,3 +50,4 @@ mod tui_events;
 mod tui_polish;
 mod tui_receipts;
 mod tui_stats;
+mod tui_stats_money;

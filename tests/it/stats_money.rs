@@ -283,3 +283,43 @@ fn the_money_rollups_equal_a_direct_sum_after_a_bulk_load_and_edits() {
     }
     assert_money_agrees(&store, "after edits and withdrawals");
 }
+
+#[test]
+fn the_cli_reports_money_in_text_json_and_csv() {
+    use crate::support::fixture::TestDb;
+    let db = TestDb::with_officer();
+    let worker = db.add_worker("王建国", &crate::support::tui::id("13010219850612331"), "13812345678");
+    {
+        let mut store = db.store();
+        store
+            .add_service(&worker, &given("warmth", "2026-11-03", 500))
+            .unwrap();
+    }
+    let out = db
+        .cmd()
+        .args(["stats", "--json", "--from", "2026-11-01", "--to", "2026-11-30"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["money"]["total_fen"], 50_000);
+    assert_eq!(json["money"]["by_kind_fen"]["warmth"], 50_000);
+    let out = db
+        .cmd()
+        .args(["stats", "--from", "2026-11-01", "--to", "2026-11-30"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("期间发放金额（按项目）"), "{text}");
+    assert!(text.contains("500.00"), "{text}");
+    let csv = db.dir.path().join("stats.csv");
+    let out = db
+        .cmd()
+        .args(["stats", "--from", "2026-11-01", "--to", "2026-11-30", "--csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv.contains("2026-11,500.00"), "{csv}");
+}
