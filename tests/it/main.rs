@@ -31,6 +31,7 @@ mod encryption;
 mod erasure;
 mod event_sheet;
 mod faults;
+mod file_picker;
 mod fuzz_inputs;
 mod hostile_batch;
 mod laptop_receipts;

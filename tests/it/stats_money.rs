@@ -95,7 +95,9 @@ fn build() -> Store {
         .add_service(&workers[1], &given("relief_money", "2026-06-11", 300))
         .unwrap()
         .uid;
-    store.withdraw_service(&withdrawn, "录入有误", None).unwrap();
+    store
+        .withdraw_service(&withdrawn, "录入有误", None)
+        .unwrap();
     let edited = store
         .add_service(&workers[12], &given("warmth", "2026-10-05", 100))
         .unwrap()
@@ -230,9 +232,11 @@ fn the_money_rollups_equal_a_direct_sum_after_a_bulk_load_and_edits() {
     fill(&mut store, options, |_| {}).unwrap();
     let paid: i64 = store
         .conn()
-        .query_row("SELECT count(*) FROM service WHERE amount_fen > 0", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT count(*) FROM service WHERE amount_fen > 0",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(paid > 20, "the demo hands out money: {paid}");
     assert_money_agrees(&store, "after the bulk load");
@@ -288,7 +292,11 @@ fn the_money_rollups_equal_a_direct_sum_after_a_bulk_load_and_edits() {
 fn the_cli_reports_money_in_text_json_and_csv() {
     use crate::support::fixture::TestDb;
     let db = TestDb::with_officer();
-    let worker = db.add_worker("王建国", &crate::support::tui::id("13010219850612331"), "13812345678");
+    let worker = db.add_worker(
+        "王建国",
+        &crate::support::tui::id("13010219850612331"),
+        "13812345678",
+    );
     {
         let mut store = db.store();
         store
@@ -297,10 +305,21 @@ fn the_cli_reports_money_in_text_json_and_csv() {
     }
     let out = db
         .cmd()
-        .args(["stats", "--json", "--from", "2026-11-01", "--to", "2026-11-30"])
+        .args([
+            "stats",
+            "--json",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["money"]["total_fen"], 50_000);
     assert_eq!(json["money"]["by_kind_fen"]["warmth"], 50_000);
@@ -315,11 +334,22 @@ fn the_cli_reports_money_in_text_json_and_csv() {
     let csv = db.dir.path().join("stats.csv");
     let out = db
         .cmd()
-        .args(["stats", "--from", "2026-11-01", "--to", "2026-11-30", "--csv"])
+        .args([
+            "stats",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--csv",
+        ])
         .arg(&csv)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let csv = std::fs::read_to_string(&csv).unwrap();
     assert!(csv.contains("2026-11,500.00"), "{csv}");
 }

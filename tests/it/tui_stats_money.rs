@@ -19,7 +19,11 @@ fn seeded() -> (tempfile::TempDir, PathBuf) {
     let (dir, db, mut store) = database_with_officer();
     let workers: Vec<String> = ["王建国", "张秀英", "刘洋"]
         .iter()
-        .zip(["13010219850612331", "12010319780101004", "41030319871021590"])
+        .zip([
+            "13010219850612331",
+            "12010319780101004",
+            "41030319871021590",
+        ])
         .map(|(name, first17)| {
             store
                 .add_worker(&WorkerInput {
@@ -89,7 +93,10 @@ fn the_money_tab_shows_the_amounts_worked_out_by_hand() {
     assert!(screen.contains("¥500.00"), "{screen}");
     assert!(screen.contains("¥150.00"), "{screen}");
     assert!(screen.contains("26-01    ¥500.00"), "{screen}");
-    assert!(screen.contains("期间举办的活动 1 场：3 人次，¥150.00"), "{screen}");
+    assert!(
+        screen.contains("期间举办的活动 1 场：3 人次，¥150.00"),
+        "{screen}"
+    );
     assert!(screen.contains("夏送清凉进工地"), "{screen}");
     // The case's latest visit, once.
     assert!(screen.contains("请求金额 ¥8000.00"), "{screen}");
@@ -101,7 +108,10 @@ fn the_money_tab_shows_the_amounts_worked_out_by_hand() {
     keys(&mut app, "f9 tab tab tab");
     let screen = screen_at(&app, 80, 24);
     assert!(screen.contains("Money handed out ¥650.00"), "{screen}");
-    assert!(screen.contains("Events held: 1, 3 served, ¥150.00"), "{screen}");
+    assert!(
+        screen.contains("Events held: 1, 3 served, ¥150.00"),
+        "{screen}"
+    );
     insta::assert_snapshot!("stats_money_en_80x24", screen);
     insta::assert_snapshot!("stats_money_en_120x40", screen_at(&app, 120, 40));
 }

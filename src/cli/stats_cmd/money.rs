@@ -58,7 +58,10 @@ pub(super) fn tables(stats: &Statistics, lang: Lang) -> Vec<Table> {
     vec![
         Table {
             sheet: l("发放金额", "Money by kind"),
-            title: l("期间发放金额（按项目）", "Money handed out in the period, by kind"),
+            title: l(
+                "期间发放金额（按项目）",
+                "Money handed out in the period, by kind",
+            ),
             header: vec![
                 l("项目", "Kind"),
                 l("代码", "Code"),

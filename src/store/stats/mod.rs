@@ -27,8 +27,8 @@ use crate::domain::refdata;
 mod rollup;
 mod served_months;
 pub(crate) use served_months::{Fill, fill_served_months};
-mod scan;
 mod money;
+mod scan;
 pub use money::{EventAmount, KindAmount, MONEY_EVENTS, MoneyFigures, MonthAmount};
 
 use chrono::{Days, Months, NaiveDate};

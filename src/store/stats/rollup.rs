@@ -222,7 +222,9 @@ impl Rollup<'_> {
         let mut add = |sql: &mut Sql| -> Result<()> {
             sql.district("district_code", &query.district)
                 .text(" GROUP BY 1");
-            for (key, fen) in sql.rows(self.0, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+            for (key, fen) in sql.rows(self.0, |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })? {
                 *totals.entry(key).or_default() += fen;
             }
             Ok(())

@@ -3,8 +3,8 @@
 //! hardship list.
 
 use super::{
-    EventAmount, FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql, StatsQuery,
-    UnservedWorker, WorkerCounts, money, next_day, ymd,
+    EventAmount, FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql,
+    StatsQuery, UnservedWorker, WorkerCounts, money, next_day, ymd,
 };
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;

@@ -120,13 +120,7 @@ impl DayTally {
                 &self.kinds[usize::from(kind)],
                 &self.district_names[usize::from(district)],
             );
-            insert.execute(params![
-                key.0,
-                key.1,
-                key.2,
-                count.services,
-                count.referred
-            ])?;
+            insert.execute(params![key.0, key.1, key.2, count.services, count.referred])?;
             if count.amount_fen != 0 {
                 insert_amount.execute(params![key.0, key.1, key.2, count.amount_fen])?;
             }

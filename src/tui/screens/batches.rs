@@ -26,6 +26,7 @@ use crate::tui::jobs::{self, AppMsg, JobId};
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::file_picker::{FileOutcome, FilePicker, Wanted};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::ListTable;
 use ratatui::Frame;
@@ -101,6 +102,8 @@ enum Popup {
     Report(Box<Report>),
     /// The paths of batches (or receipts) to import.
     ImportPaths(Form, PathsOf),
+    /// The file chooser over the path popup, which it goes back to.
+    Files(Box<FilePicker>, Form, PathsOf),
     Imported(Box<ImportReport>),
 }
 
@@ -404,12 +407,27 @@ impl BatchesScreen {
                         }
                     }
                 }
+                Input::Action(Action::OpenPicker) => {
+                    let wanted = match of {
+                        PathsOf::Batches => Wanted::Batch,
+                        PathsOf::Receipts => Wanted::Receipt,
+                    };
+                    let files = Box::new(FilePicker::new(wanted));
+                    self.popup = Some(Popup::Files(files, form, of));
+                }
                 Input::Action(_) => self.popup = Some(Popup::ImportPaths(form, of)),
                 Input::Text(edit) => {
                     form.edit(&edit);
                     if let Some(field) = form.field_mut(batch_import::PATHS_FIELD) {
                         field.error = None;
                     }
+                    self.popup = Some(Popup::ImportPaths(form, of));
+                }
+            },
+            Popup::Files(mut files, mut form, of) => match files.handle(&input) {
+                FileOutcome::Open => self.popup = Some(Popup::Files(files, form, of)),
+                outcome => {
+                    batch_import::take_chosen(&mut form, outcome);
                     self.popup = Some(Popup::ImportPaths(form, of));
                 }
             },
@@ -469,6 +487,7 @@ impl Screen for BatchesScreen {
     fn context(&self) -> Context {
         match &self.popup {
             Some(Popup::Options(_) | Popup::ImportPaths(..)) => Context::Form,
+            Some(Popup::Files(..)) => Context::Picker,
             _ => Context::Batches,
         }
     }
@@ -560,7 +579,8 @@ impl Screen for BatchesScreen {
     fn footer(&self) -> Vec<Action> {
         match &self.popup {
             Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
-            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::Back],
+            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::OpenPicker, Action::Back],
+            Some(Popup::Files(..)) => vec![Action::Confirm, Action::NextTab, Action::Back],
             Some(Popup::Report(_) | Popup::Imported(_)) => {
                 vec![Action::Down, Action::PageDown, Action::Back]
             }

@@ -142,6 +142,9 @@ impl BatchesScreen {
                 batch_import::render_path_form(frame, area, form, view, receipts);
             }
             Some(Popup::Imported(report)) => batch_import::render_report(frame, area, report, lang),
+            Some(Popup::Files(files, ..)) => {
+                files.render(frame, area, view, t(lang, T::FilesTitle));
+            }
             None => {}
         }
     }

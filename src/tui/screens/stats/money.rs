@@ -32,7 +32,6 @@ fn yuan(fen: i64) -> String {
     format!("¥{}", format_fen(fen))
 }
 
-
 pub(super) fn render_money(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) {
     let money = &stats.money;
     let half = area.width / 2;
@@ -100,7 +99,9 @@ pub(super) fn render_money(frame: &mut Frame, area: Rect, stats: &Statistics, la
     ));
     let room = usize::from(area.height).saturating_sub(right.len());
     let listed = money.top_events.len();
-    let more = usize::try_from(money.events).unwrap_or(0).saturating_sub(listed);
+    let more = usize::try_from(money.events)
+        .unwrap_or(0)
+        .saturating_sub(listed);
     // Keep the last line for "… N more" when not every event fits.
     let fits = if listed + usize::from(more > 0) > room {
         room.saturating_sub(1)
