@@ -206,7 +206,7 @@ fn a_roster_is_chosen_with_keys_only() {
     pty.wait_for("还没有登记职工");
     pty.send("\x1b[17~");
     pty.send("i");
-    pty.wait_for("从文件夹中选择");
+    pty.wait_for("F4 选文件");
     pty.send("\x1bOS");
     pty.wait_for("roster.csv");
     pty.send("\r");

@@ -230,11 +230,7 @@ impl ImportScreen {
         let mut fields = vec![
             FormField::text("file", t(lang, T::ImportFile), "")
                 .required()
-                .hint(format!(
-                    "{}；{}",
-                    t(lang, T::ImportFileHint),
-                    tf(lang, T::FilesHint, &[&picker_key])
-                )),
+                .hint(tf(lang, T::FilesFieldHint, &[&picker_key])),
         ];
         if let Some(event) = &event {
             fields.push(
