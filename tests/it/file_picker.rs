@@ -216,3 +216,43 @@ fn a_roster_is_chosen_with_keys_only() {
     pty.send("\x11");
     pty.wait_exit();
 }
+
+/// The batches screen: `i` then F4 offers the zip in HOME, Enter puts its path in the popup;
+/// `r` then F4 offers the receipt.
+#[cfg(unix)]
+#[test]
+fn batch_and_receipt_paths_are_chosen_with_keys_only() {
+    let t = crate::support::fixture::TestDb::with_officer();
+    let home = t.path().join("home");
+    fs::create_dir_all(&home).unwrap();
+    fs::write(home.join("from-xiqing.zip"), "x").unwrap();
+    fs::write(home.join("receipt-1.json"), "{}").unwrap();
+    let data = t.path().join("data");
+    let config = t.path().join("config");
+    let mut pty = crate::support::pty::Pty::spawn(
+        &["--db".as_ref(), t.db.as_os_str()],
+        &[
+            ("HOME", home.as_os_str()),
+            ("JINGONG_CONFIG_DIR", config.as_os_str()),
+            ("JINGONG_DATA_DIR", data.as_os_str()),
+        ],
+    );
+    pty.wait_for("还没有登记职工");
+    pty.send("\x1b[18~");
+    pty.send("i");
+    pty.wait_for("从文件夹中选择");
+    pty.send("\x1bOS");
+    pty.wait_for("from-xiqing.zip");
+    assert!(!pty.text().contains("receipt-1.json"), "{}", pty.text());
+    // "..", "choose this folder", then the zip.
+    pty.send("\r");
+    pty.wait_for("home/from-xiqing.zip");
+    pty.send("\x1b");
+    pty.send("r");
+    pty.send("\x1bOS");
+    pty.wait_for("receipt-1.json");
+    pty.send("\r");
+    pty.wait_for("home/receipt-1.json");
+    pty.send("\x11");
+    pty.wait_exit();
+}
