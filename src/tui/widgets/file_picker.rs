@@ -225,7 +225,7 @@ impl FilePicker {
         let area = centered(
             outer,
             outer.width.saturating_sub(4).min(76),
-            outer.height - 2,
+            outer.height.saturating_sub(2),
         );
         clear_popup_area(area, frame.buffer_mut());
         let block = Block::default()
