@@ -51,11 +51,13 @@ fn time(store: &Store, label: &str, query: &StatsQuery) {
     let started = Instant::now();
     let stats = store.statistics(query).expect("statistics");
     println!(
-        "{label:20} {:>8.1} ms  workers {} services {} reach {} hardship unserved {}",
+        "{label:20} {:>8.1} ms  workers {} services {} reach {} hardship unserved {} money {} fen, {} events",
         started.elapsed().as_secs_f64() * 1000.0,
         stats.workers.workers,
         stats.services,
         stats.reach.served,
-        stats.hardship_unserved.total
+        stats.hardship_unserved.total,
+        stats.money.total_fen,
+        stats.money.events
     );
 }

@@ -19,6 +19,8 @@ use std::path::Path;
 use std::time::Instant;
 use unicode_width::UnicodeWidthStr;
 
+mod money;
+
 /// Rows fetched per query when a file or JSON wants the whole hardship list.
 const LIST_PAGE: usize = 5_000;
 
@@ -184,6 +186,7 @@ fn json_report(stats: &Statistics, unserved: &[UnservedWorker], reveal: bool) ->
             "per_mille": stats.reach.per_mille(),
         },
         "hardship_unserved": { "total": stats.hardship_unserved.total, "workers": unserved },
+        "money": money::json(stats),
     })
 }
 
@@ -399,6 +402,7 @@ fn tables(stats: &Statistics, unserved: &[UnservedWorker], lang: Lang, reveal: b
         header: vec![l("项目", "Item"), l("类别", "Category"), l("数量", "Value")],
         rows: legal_rows,
     });
+    out.extend(money::tables(stats, lang));
     let r = &stats.reach;
     out.push(Table {
         sheet: l("服务覆盖", "Reach"),

@@ -58,7 +58,7 @@ pub(crate) fn is_empty(tx: &Connection) -> Result<bool> {
     )?)
 }
 
-/// The rollup tables of the statistics (migrations 4 and 5), emptied before a refill.
+/// The rollup tables of the statistics (migrations 4, 5 and 13), emptied before a refill.
 const ROLLUP_TABLES: &[&str] = &[
     "stat_worker_day",
     "stat_service_day",
@@ -69,6 +69,9 @@ const ROLLUP_TABLES: &[&str] = &[
     "stat_legal_open",
     "stat_legal_day",
     "stat_follow_up",
+    "stat_amount_day",
+    "stat_amount_month",
+    "stat_event_amount",
 ];
 
 /// Drops the statistics triggers inside `tx`: one refill after the load costs far less than a

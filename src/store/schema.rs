@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_11,
     MIGRATION_12,
     MIGRATION_13,
+    MIGRATION_14,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -845,6 +846,158 @@ CREATE TABLE IF NOT EXISTS batch_check (
 ) WITHOUT ROWID;
 "#;
 
+/// Money handed out, for the statistics: the amounts of live services by day, kind and
+/// district (and by month, summed from the days as migration 5 does for the counts), and the
+/// services and amounts of each event by district. Tables of their own, so the counting
+/// triggers of migrations 4 to 6 stay as they are; the same kinds of change move them.
+/// `IF NOT EXISTS`: the statistics upgrade test runs the migrations after 3 again.
+const MIGRATION_14: &str = r#"
+CREATE TABLE IF NOT EXISTS stat_amount_day (
+    served_on     TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    amount_fen    INTEGER NOT NULL,
+    PRIMARY KEY (served_on, kind, district_code)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stat_amount_month (
+    month         TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    amount_fen    INTEGER NOT NULL,
+    PRIMARY KEY (month, kind, district_code)
+) WITHOUT ROWID;
+-- Live services of live workers per event and workplace district, whatever day served.
+CREATE TABLE IF NOT EXISTS stat_event_amount (
+    event_id      INTEGER NOT NULL,
+    district_code TEXT NOT NULL,
+    services      INTEGER NOT NULL,
+    amount_fen    INTEGER NOT NULL,
+    PRIMARY KEY (event_id, district_code)
+) WITHOUT ROWID;
+
+-- (amount day fill begins)
+INSERT INTO stat_amount_day
+    SELECT s.served_on, s.kind, w.district_code, sum(s.amount_fen)
+    FROM service s JOIN worker w ON w.id = s.worker_id
+    WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL AND s.amount_fen <> 0
+    GROUP BY 1, 2, 3;
+INSERT INTO stat_event_amount
+    SELECT s.event_id, w.district_code, count(*), sum(s.amount_fen)
+    FROM service s JOIN worker w ON w.id = s.worker_id
+    WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL AND s.event_id IS NOT NULL
+    GROUP BY 1, 2;
+-- (amount day fill ends)
+-- (amount month fill begins)
+INSERT INTO stat_amount_month
+    SELECT substr(served_on, 1, 7), kind, district_code, sum(amount_fen)
+    FROM stat_amount_day GROUP BY 1, 2, 3;
+-- (amount month fill ends)
+
+CREATE TRIGGER stat_amount_day_added AFTER INSERT ON stat_amount_day BEGIN
+    INSERT INTO stat_amount_month VALUES (substr(NEW.served_on, 1, 7), NEW.kind,
+        NEW.district_code, NEW.amount_fen)
+        ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+END;
+CREATE TRIGGER stat_amount_day_changed AFTER UPDATE ON stat_amount_day BEGIN
+    UPDATE stat_amount_month SET amount_fen = amount_fen - OLD.amount_fen
+    WHERE month = substr(OLD.served_on, 1, 7) AND kind = OLD.kind
+      AND district_code = OLD.district_code;
+    INSERT INTO stat_amount_month VALUES (substr(NEW.served_on, 1, 7), NEW.kind,
+        NEW.district_code, NEW.amount_fen)
+        ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+END;
+CREATE TRIGGER stat_amount_day_removed AFTER DELETE ON stat_amount_day BEGIN
+    UPDATE stat_amount_month SET amount_fen = amount_fen - OLD.amount_fen
+    WHERE month = substr(OLD.served_on, 1, 7) AND kind = OLD.kind
+      AND district_code = OLD.district_code;
+END;
+
+-- A service's part: its amount on its day and kind, and one service with its amount at its
+-- event, both in its worker's district, while service and worker are live.
+CREATE TRIGGER stat_amount_service_inserted AFTER INSERT ON service
+WHEN NEW.deleted_at IS NULL BEGIN
+    INSERT INTO stat_amount_day
+        SELECT NEW.served_on, NEW.kind, w.district_code, NEW.amount_fen
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+          AND NEW.amount_fen <> 0
+        ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+    INSERT INTO stat_event_amount
+        SELECT NEW.event_id, w.district_code, 1, NEW.amount_fen
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+          AND NEW.event_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET services = services + 1,
+            amount_fen = amount_fen + excluded.amount_fen;
+END;
+CREATE TRIGGER stat_amount_service_updated
+AFTER UPDATE OF served_on, kind, deleted_at, worker_id, event_id, amount_fen ON service BEGIN
+    UPDATE stat_amount_day SET amount_fen = amount_fen - OLD.amount_fen
+    WHERE OLD.deleted_at IS NULL AND OLD.amount_fen <> 0
+      AND served_on = OLD.served_on AND kind = OLD.kind
+      AND district_code = (SELECT district_code FROM worker
+                           WHERE id = OLD.worker_id AND deleted_at IS NULL);
+    INSERT INTO stat_amount_day
+        SELECT NEW.served_on, NEW.kind, w.district_code, NEW.amount_fen
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+          AND NEW.deleted_at IS NULL AND NEW.amount_fen <> 0
+        ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+    UPDATE stat_event_amount
+    SET services = services - 1, amount_fen = amount_fen - OLD.amount_fen
+    WHERE OLD.deleted_at IS NULL AND event_id = OLD.event_id
+      AND district_code = (SELECT district_code FROM worker
+                           WHERE id = OLD.worker_id AND deleted_at IS NULL);
+    INSERT INTO stat_event_amount
+        SELECT NEW.event_id, w.district_code, 1, NEW.amount_fen
+        FROM worker w WHERE w.id = NEW.worker_id AND w.deleted_at IS NULL
+          AND NEW.deleted_at IS NULL AND NEW.event_id IS NOT NULL
+        ON CONFLICT DO UPDATE SET services = services + 1,
+            amount_fen = amount_fen + excluded.amount_fen;
+END;
+CREATE TRIGGER stat_amount_service_deleted AFTER DELETE ON service
+WHEN OLD.deleted_at IS NULL BEGIN
+    UPDATE stat_amount_day SET amount_fen = amount_fen - OLD.amount_fen
+    WHERE served_on = OLD.served_on AND kind = OLD.kind
+      AND district_code = (SELECT district_code FROM worker
+                           WHERE id = OLD.worker_id AND deleted_at IS NULL);
+    UPDATE stat_event_amount
+    SET services = services - 1, amount_fen = amount_fen - OLD.amount_fen
+    WHERE event_id = OLD.event_id
+      AND district_code = (SELECT district_code FROM worker
+                           WHERE id = OLD.worker_id AND deleted_at IS NULL);
+END;
+-- A worker who moves district, is withdrawn or restored takes their amounts along.
+CREATE TRIGGER stat_amount_worker_moved AFTER UPDATE OF district_code, deleted_at ON worker
+WHEN OLD.district_code IS NOT NEW.district_code
+  OR (OLD.deleted_at IS NULL) IS NOT (NEW.deleted_at IS NULL)
+BEGIN
+    INSERT INTO stat_amount_day
+        SELECT served_on, kind, OLD.district_code, -sum(amount_fen) FROM service
+        WHERE worker_id = OLD.id AND deleted_at IS NULL AND OLD.deleted_at IS NULL
+          AND amount_fen <> 0
+        GROUP BY served_on, kind
+        ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+    INSERT INTO stat_amount_day
+        SELECT served_on, kind, NEW.district_code, sum(amount_fen) FROM service
+        WHERE worker_id = NEW.id AND deleted_at IS NULL AND NEW.deleted_at IS NULL
+          AND amount_fen <> 0
+        GROUP BY served_on, kind
+        ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen;
+    INSERT INTO stat_event_amount
+        SELECT event_id, OLD.district_code, -count(*), -sum(amount_fen) FROM service
+        WHERE worker_id = OLD.id AND deleted_at IS NULL AND OLD.deleted_at IS NULL
+          AND event_id IS NOT NULL
+        GROUP BY event_id
+        ON CONFLICT DO UPDATE SET services = services + excluded.services,
+            amount_fen = amount_fen + excluded.amount_fen;
+    INSERT INTO stat_event_amount
+        SELECT event_id, NEW.district_code, count(*), sum(amount_fen) FROM service
+        WHERE worker_id = NEW.id AND deleted_at IS NULL AND NEW.deleted_at IS NULL
+          AND event_id IS NOT NULL
+        GROUP BY event_id
+        ON CONFLICT DO UPDATE SET services = services + excluded.services,
+            amount_fen = amount_fen + excluded.amount_fen;
+END;
+"#;
+
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what
 /// SQL would do with two sorts of every service.
 const SERVED_MONTHS_FILL: &str = "-- (served months are filled here)";
@@ -859,7 +1012,9 @@ pub(crate) fn fill_rollups(conn: &Connection) -> rusqlite::Result<()> {
     let first = first.replace(section(MIGRATION_4, "service day fill"), "");
     conn.execute_batch(&first)?;
     fill_served_months(conn, Fill::ServedMonthsAndDays)?;
-    conn.execute_batch(section(MIGRATION_5, "rollup fill"))
+    conn.execute_batch(section(MIGRATION_5, "rollup fill"))?;
+    // The daily amounts and the events were counted in the same pass as the days.
+    conn.execute_batch(section(MIGRATION_14, "amount month fill"))
 }
 
 /// `sql` less migration 4's fill of the served months and reach, which migration 6 empties and

@@ -17,6 +17,9 @@
 //!   visit (the one no live visit follows). Open cases are those whose latest visit is not
 //!   resolved or referred, as of now; the amounts are those of the latest visits of cases whose
 //!   latest visit falls in the period, so a claim repeated at a follow-up counts once.
+//! - Money handed out is the `amount_fen` of live services by the day served (an edited
+//!   amount counts at its new value, a withdrawn service not at all); an event's figures are
+//!   all its live services, whatever day served, for the live events held in the period.
 
 use super::period::months_ending;
 use super::{Result, Store};
@@ -24,7 +27,9 @@ use crate::domain::refdata;
 mod rollup;
 mod served_months;
 pub(crate) use served_months::{Fill, fill_served_months};
+mod money;
 mod scan;
+pub use money::{EventAmount, KindAmount, MONEY_EVENTS, MoneyFigures, MonthAmount};
 
 use chrono::{Days, Months, NaiveDate};
 use rusqlite::types::Value;
@@ -190,6 +195,8 @@ pub struct Statistics {
     pub reach: Reach,
     /// Hardship workers not served in the period: the count and the first page.
     pub hardship_unserved: UnservedPage,
+    /// Money handed out in the period (legal-aid amounts are in `legal`).
+    pub money: MoneyFigures,
 }
 
 /// The day after `day`, for half-open ranges over `created_at` timestamps.
@@ -285,6 +292,19 @@ trait Source {
     fn legal(&self, query: &StatsQuery) -> Result<(HashMap<String, i64>, LegalAmounts)>;
     /// Live workers with a live service in the period: all, and of them hardship.
     fn served(&self, query: &StatsQuery) -> Result<(i64, i64)>;
+    /// Amounts of live services keyed by kind code, in the period.
+    fn amounts_by_kind(&self, query: &StatsQuery) -> Result<HashMap<String, i64>>;
+    /// Amounts of live services keyed by "YYYY-MM", within the days given.
+    fn amounts_by_month(
+        &self,
+        query: &StatsQuery,
+        days: (NaiveDate, NaiveDate),
+    ) -> Result<HashMap<String, i64>>;
+    /// Live events held in the period with live services: how many, and their services and
+    /// amounts in total.
+    fn event_totals(&self, query: &StatsQuery) -> Result<(i64, i64, i64)>;
+    /// The first `limit` of those events, most money first.
+    fn top_events(&self, query: &StatsQuery, limit: usize) -> Result<Vec<EventAmount>>;
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -353,6 +373,7 @@ fn assemble(
         recovered_fen: amounts.recovered_fen,
     };
     let (served, hardship_served) = source.served(query)?;
+    let money = money::assemble(source, query, &months, series)?;
     Ok(Statistics {
         query: query.clone(),
         today,
@@ -375,6 +396,7 @@ fn assemble(
             0,
             FIRST_PAGE,
         )?,
+        money,
     })
 }
 

@@ -1,9 +1,9 @@
-//! The figures read from the rollup tables of migration 4, which triggers keep in step with
+//! The figures read from the rollup tables of migrations 4 and 13, which triggers keep in step with
 //! every write: a few thousand small rows instead of millions of records.
 
 use super::{
-    FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql, StatsQuery,
-    WorkerCounts, next_day, ymd,
+    EventAmount, FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql,
+    StatsQuery, WorkerCounts, money, next_day, ymd,
 };
 use crate::store::period::first_of_month;
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -208,6 +208,56 @@ impl Rollup<'_> {
         totals.retain(|_, (services, _)| *services != 0);
         Ok(totals)
     }
+
+    /// Amounts of live services within `days`, keyed by `group`: whole months from the
+    /// monthly amounts, the odd days from the daily ones.
+    fn amount_totals(
+        &self,
+        query: &StatsQuery,
+        days: (NaiveDate, NaiveDate),
+        group: Group,
+    ) -> Result<HashMap<String, i64>> {
+        let parts = cut(days);
+        let mut totals: HashMap<String, i64> = HashMap::new();
+        let mut add = |sql: &mut Sql| -> Result<()> {
+            sql.district("district_code", &query.district)
+                .text(" GROUP BY 1");
+            for (key, fen) in sql.rows(self.0, |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })? {
+                *totals.entry(key).or_default() += fen;
+            }
+            Ok(())
+        };
+        if let Some((first, last)) = parts.months {
+            let key = match group {
+                Group::Kind => "kind",
+                Group::Month => "month",
+                Group::All => "''",
+            };
+            let mut sql = Sql::new(&format!(
+                "SELECT {key}, sum(amount_fen) FROM stat_amount_month"
+            ));
+            sql.push(" WHERE month >= ?", first)
+                .push(" AND month <= ?", last);
+            add(&mut sql)?;
+        }
+        for (from, to) in parts.days {
+            let key = match group {
+                Group::Kind => "kind",
+                Group::Month => "substr(served_on, 1, 7)",
+                Group::All => "''",
+            };
+            let mut sql = Sql::new(&format!(
+                "SELECT {key}, sum(amount_fen) FROM stat_amount_day"
+            ));
+            sql.push(" WHERE served_on >= ?", ymd(from))
+                .push(" AND served_on <= ?", ymd(to));
+            add(&mut sql)?;
+        }
+        totals.retain(|_, fen| *fen != 0);
+        Ok(totals)
+    }
 }
 
 impl Source for Rollup<'_> {
@@ -316,6 +366,26 @@ impl Source for Rollup<'_> {
             .district("district_code", &query.district);
         amounts.closed = sql.row(self.0, |r| r.get(0))?;
         Ok((open, amounts))
+    }
+
+    fn amounts_by_kind(&self, query: &StatsQuery) -> Result<HashMap<String, i64>> {
+        self.amount_totals(query, (query.from, query.to), Group::Kind)
+    }
+
+    fn amounts_by_month(
+        &self,
+        query: &StatsQuery,
+        days: (NaiveDate, NaiveDate),
+    ) -> Result<HashMap<String, i64>> {
+        self.amount_totals(query, days, Group::Month)
+    }
+
+    fn event_totals(&self, query: &StatsQuery) -> Result<(i64, i64, i64)> {
+        money::event_totals(self.0, "stat_event_amount", query)
+    }
+
+    fn top_events(&self, query: &StatsQuery, limit: usize) -> Result<Vec<EventAmount>> {
+        money::top_events(self.0, "stat_event_amount", query, limit)
     }
 
     fn served(&self, query: &StatsQuery) -> Result<(i64, i64)> {

@@ -3,8 +3,8 @@
 //! hardship list.
 
 use super::{
-    FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql, StatsQuery,
-    UnservedWorker, WorkerCounts, next_day, ymd,
+    EventAmount, FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql,
+    StatsQuery, UnservedWorker, WorkerCounts, money, next_day, ymd,
 };
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
@@ -160,6 +160,38 @@ impl Source for Scan<'_> {
         Ok((open, amounts))
     }
 
+    fn amounts_by_kind(&self, query: &StatsQuery) -> Result<HashMap<String, i64>> {
+        let mut sql = Sql::new("SELECT s.kind, sum(s.amount_fen)");
+        sql.text(LIVE_SERVICES)
+            .district("w.district_code", &query.district)
+            .push(" AND s.served_on >= ?", ymd(query.from))
+            .push(" AND s.served_on <= ?", ymd(query.to))
+            .text(" GROUP BY s.kind HAVING sum(s.amount_fen) <> 0");
+        sql.map(self.0)
+    }
+
+    fn amounts_by_month(
+        &self,
+        query: &StatsQuery,
+        (first, last): (NaiveDate, NaiveDate),
+    ) -> Result<HashMap<String, i64>> {
+        let mut sql = Sql::new("SELECT substr(s.served_on, 1, 7), sum(s.amount_fen)");
+        sql.text(LIVE_SERVICES)
+            .district("w.district_code", &query.district)
+            .push(" AND s.served_on >= ?", ymd(first))
+            .push(" AND s.served_on <= ?", ymd(last))
+            .text(" GROUP BY 1 HAVING sum(s.amount_fen) <> 0");
+        sql.map(self.0)
+    }
+
+    fn event_totals(&self, query: &StatsQuery) -> Result<(i64, i64, i64)> {
+        money::event_totals(self.0, &event_parts(), query)
+    }
+
+    fn top_events(&self, query: &StatsQuery, limit: usize) -> Result<Vec<EventAmount>> {
+        money::top_events(self.0, &event_parts(), query, limit)
+    }
+
     fn served(&self, query: &StatsQuery) -> Result<(i64, i64)> {
         let mut sql =
             Sql::new("SELECT count(*), total(w.hardship) FROM worker w WHERE w.deleted_at IS NULL");
@@ -167,6 +199,15 @@ impl Source for Scan<'_> {
         served_clause(&mut sql, query, true);
         sql.row(self.0, |r| Ok((r.get(0)?, r.get::<_, f64>(1)? as i64)))
     }
+}
+
+/// Live services of live workers with an event, by event and workplace district.
+fn event_parts() -> String {
+    format!(
+        "(SELECT s.event_id, w.district_code, count(*) AS services,
+                 sum(s.amount_fen) AS amount_fen{LIVE_SERVICES} AND s.event_id IS NOT NULL
+          GROUP BY 1, 2)"
+    )
 }
 
 /// `AND [NOT] EXISTS` a live service of worker `w` in the period.

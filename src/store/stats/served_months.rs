@@ -1,5 +1,5 @@
-//! Fills `stat_worker_month` and `stat_reach` (and after a bulk load `stat_service_day`) from
-//! the records in one pass. In SQL the same fill groups three million services by worker and
+//! Fills `stat_worker_month` and `stat_reach` (and after a bulk load `stat_service_day`,
+//! `stat_amount_day` and `stat_event_amount`) from the records in one pass. In SQL the same fill groups three million services by worker and
 //! month in a temporary B-tree and sorts them again for the window functions (22 s of CPU on
 //! 1,000,000 workers), and the daily rollup looks up each service's worker at random; the
 //! live-service index already yields services in worker and date order, and the worker table
@@ -13,6 +13,24 @@ struct Month {
     month: String,
     first_day: String,
     last_day: String,
+}
+
+/// One live service as the pass reads it.
+struct TalliedService {
+    worker_id: i64,
+    served_on: String,
+    kind: String,
+    referral: i64,
+    amount_fen: i64,
+    event_id: Option<i64>,
+}
+
+/// One day, kind and district of the daily rollups.
+#[derive(Default)]
+struct DayCount {
+    services: i64,
+    referred: i64,
+    amount_fen: i64,
 }
 
 /// A live worker's district and hardship flag.
@@ -30,11 +48,13 @@ pub(crate) enum Fill {
     ServedMonthsAndDays,
 }
 
-/// Services by day, kind and district with their referrals, counted in memory with small keys
-/// (about 100,000 of them on a district's data) and written once at the end.
+/// Services by day, kind and district with their referrals and amounts, counted in memory with
+/// small keys (about 100,000 of them on a district's data) and written once at the end; and
+/// the services and amounts of each event by district.
 #[derive(Default)]
 struct DayTally {
-    counts: HashMap<(u32, u8, u16), (i64, i64)>,
+    counts: HashMap<(u32, u8, u16), DayCount>,
+    events: HashMap<(i64, u16), (i64, i64)>,
     days: HashMap<u32, String>,
     kinds: Vec<String>,
     districts: HashMap<String, u16>,
@@ -42,7 +62,9 @@ struct DayTally {
 }
 
 impl DayTally {
-    fn add(&mut self, served_on: &str, kind: &str, district: &str, referral: i64) {
+    fn add(&mut self, service: &TalliedService, district: &str) {
+        let served_on = service.served_on.as_str();
+        let kind = service.kind.as_str();
         // "YYYY-MM-DD" as a number keeps the key small; the text is kept once per day.
         let day: u32 = served_on
             .bytes()
@@ -73,8 +95,14 @@ impl DayTally {
             .counts
             .entry((day, kind_index, district_index))
             .or_default();
-        entry.0 += 1;
-        entry.1 += referral;
+        entry.services += 1;
+        entry.referred += service.referral;
+        entry.amount_fen += service.amount_fen;
+        if let Some(event_id) = service.event_id {
+            let event = self.events.entry((event_id, district_index)).or_default();
+            event.0 += 1;
+            event.1 += service.amount_fen;
+        }
     }
 
     fn write(self, conn: &Connection) -> rusqlite::Result<()> {
@@ -82,13 +110,31 @@ impl DayTally {
             "INSERT INTO stat_service_day (served_on, kind, district_code, services, referred)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        for ((day, kind, district), (services, referred)) in self.counts {
-            insert.execute(params![
-                self.days[&day],
-                self.kinds[usize::from(kind)],
+        let mut insert_amount = conn.prepare(
+            "INSERT INTO stat_amount_day (served_on, kind, district_code, amount_fen)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for ((day, kind, district), count) in self.counts {
+            let key = (
+                &self.days[&day],
+                &self.kinds[usize::from(kind)],
+                &self.district_names[usize::from(district)],
+            );
+            insert.execute(params![key.0, key.1, key.2, count.services, count.referred])?;
+            if count.amount_fen != 0 {
+                insert_amount.execute(params![key.0, key.1, key.2, count.amount_fen])?;
+            }
+        }
+        let mut insert_event = conn.prepare(
+            "INSERT INTO stat_event_amount (event_id, district_code, services, amount_fen)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for ((event_id, district), (services, amount_fen)) in self.events {
+            insert_event.execute(params![
+                event_id,
                 self.district_names[usize::from(district)],
                 services,
-                referred
+                amount_fen
             ])?;
         }
         Ok(())
@@ -167,21 +213,24 @@ fn fill(conn: &Connection, what: Fill) -> rusqlite::Result<()> {
     })?;
     let days = what == Fill::ServedMonthsAndDays;
     let mut services = conn.prepare(if days {
-        "SELECT s.worker_id, s.served_on, s.kind, coalesce(h.referral, 0)
+        "SELECT s.worker_id, s.served_on, s.kind, coalesce(h.referral, 0), s.amount_fen,
+                s.event_id
          FROM service s INDEXED BY service_live_worker
               LEFT JOIN health_check h ON h.service_id = s.id
          WHERE s.deleted_at IS NULL ORDER BY s.worker_id, s.served_on"
     } else {
-        "SELECT worker_id, served_on, '', 0 FROM service INDEXED BY service_live_worker
+        "SELECT worker_id, served_on, '', 0, 0, NULL FROM service INDEXED BY service_live_worker
          WHERE deleted_at IS NULL ORDER BY worker_id, served_on"
     })?;
     let mut services = services.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
+        Ok(TalliedService {
+            worker_id: r.get(0)?,
+            served_on: r.get(1)?,
+            kind: r.get(2)?,
+            referral: r.get(3)?,
+            amount_fen: r.get(4)?,
+            event_id: r.get(5)?,
+        })
     })?;
     let mut tally = DayTally::default();
     let mut out = Rows {
@@ -196,7 +245,8 @@ fn fill(conn: &Connection, what: Fill) -> rusqlite::Result<()> {
     let mut months: Vec<Month> = Vec::new();
     let mut current: Option<i64> = None;
     for service in services.by_ref() {
-        let (worker_id, served_on, kind, referral) = service?;
+        let service = service?;
+        let worker_id = service.worker_id;
         if current != Some(worker_id) {
             if let Some(done) = current {
                 out.write(done, &months, &worker)?;
@@ -209,8 +259,9 @@ fn fill(conn: &Connection, what: Fill) -> rusqlite::Result<()> {
             }
         }
         if days && let Some(w) = worker.as_ref().filter(|w| w.id == worker_id) {
-            tally.add(&served_on, &kind, &w.district_code, referral);
+            tally.add(&service, &w.district_code);
         }
+        let served_on = service.served_on;
         // `get`, not a byte slice: a malformed date from an old batch must not panic here.
         let month = served_on.get(..7).unwrap_or(&served_on);
         match months.last_mut() {

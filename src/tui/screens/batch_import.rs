@@ -8,7 +8,8 @@ use crate::store::Store;
 use crate::text::Lang;
 use crate::tui::action::Action;
 use crate::tui::keymap::Context;
-use crate::tui::text::{T, t};
+use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::file_picker::FileOutcome;
 use crate::tui::widgets::fit;
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::popup::{ScrollExtent, centered, clear_popup_area, scrolled_lines};
@@ -65,6 +66,16 @@ fn clean_path(text: &str) -> PathBuf {
         return dirs.home_dir().join(rest);
     }
     PathBuf::from(text)
+}
+
+/// Puts the path chosen in the file chooser into the path popup, in place of what was typed.
+pub fn take_chosen(form: &mut Form, outcome: FileOutcome) {
+    if let FileOutcome::Chosen(path) = outcome
+        && let Some(field) = form.field_mut(PATHS_FIELD)
+    {
+        field.set_raw(&path.display().to_string());
+        field.error = None;
+    }
 }
 
 pub fn path_form(lang: Lang, label: T, last: &str) -> Form {
@@ -147,9 +158,14 @@ pub fn render_path_form(frame: &mut Frame, outer: Rect, form: &Form, view: &View
     );
     let width = usize::from(inner.width).saturating_sub(2).max(10);
     let hint = format!(
-        "{} [{}]",
+        "{} [{}]  {}",
         t(lang, hint),
-        view.key(Context::Form, Action::Save)
+        view.key(Context::Form, Action::Save),
+        tf(
+            lang,
+            T::FilesHint,
+            &[&view.key(Context::Form, Action::OpenPicker)]
+        )
     );
     let lines: Vec<Line> = wrap(&hint, width, 0)
         .into_iter()

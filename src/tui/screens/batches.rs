@@ -11,7 +11,7 @@ mod draw;
 mod work;
 
 use crate::batch::receipt_import::late_without_receipt;
-use work::{failed, run};
+use work::{failed, run, with_recovered};
 
 use super::batch_import::{self, ImportReport, ImportResult};
 use super::{Ctx, Effect, Screen, View};
@@ -27,6 +27,7 @@ use crate::tui::jobs::{self, AppMsg, JobId};
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::file_picker::{FileOutcome, FilePicker, Wanted};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::ListTable;
 use ratatui::Frame;
@@ -102,6 +103,8 @@ enum Popup {
     Report(Box<Report>),
     /// The paths of batches (or receipts) to import.
     ImportPaths(Form, PathsOf),
+    /// The file chooser over the path popup, which it goes back to.
+    Files(Box<FilePicker>, Form, PathsOf),
     Imported(Box<ImportReport>),
 }
 
@@ -352,28 +355,6 @@ impl BatchesScreen {
         }
     }
 
-    /// Keeps how the verification of `path` ended, so the list says `未通过` for that batch
-    /// now and after a restart, until a later verification passes.
-    fn remember_check(
-        &mut self,
-        path: &str,
-        result: &Result<Box<VerifyReport>, String>,
-        ctx: &mut Ctx,
-    ) {
-        let failed = work::failed_check(result);
-        if let Err(e) = ctx
-            .store
-            .record_batch_check(path, failed.as_ref().map(|(n, p)| (*n, p.as_str())))
-        {
-            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
-            return;
-        }
-        let checks = ctx.store.failed_batch_checks().unwrap_or_default();
-        for row in &mut self.history {
-            row.check = checks.get(&row.batch.path).cloned();
-        }
-    }
-
     fn handle_popup(&mut self, popup: Popup, input: Input, ctx: &mut Ctx) -> Effect {
         match popup {
             Popup::Options(mut form) => match input {
@@ -432,12 +413,27 @@ impl BatchesScreen {
                         }
                     }
                 }
+                Input::Action(Action::OpenPicker) => {
+                    let wanted = match of {
+                        PathsOf::Batches => Wanted::Batch,
+                        PathsOf::Receipts => Wanted::Receipt,
+                    };
+                    let files = Box::new(FilePicker::new(wanted));
+                    self.popup = Some(Popup::Files(files, form, of));
+                }
                 Input::Action(_) => self.popup = Some(Popup::ImportPaths(form, of)),
                 Input::Text(edit) => {
                     form.edit(&edit);
                     if let Some(field) = form.field_mut(batch_import::PATHS_FIELD) {
                         field.error = None;
                     }
+                    self.popup = Some(Popup::ImportPaths(form, of));
+                }
+            },
+            Popup::Files(mut files, mut form, of) => match files.handle(&input) {
+                FileOutcome::Open => self.popup = Some(Popup::Files(files, form, of)),
+                outcome => {
+                    batch_import::take_chosen(&mut form, outcome);
                     self.popup = Some(Popup::ImportPaths(form, of));
                 }
             },
@@ -482,21 +478,11 @@ impl BatchesScreen {
     }
 }
 
-fn with_recovered(text: &str, recovered: usize, lang: Lang) -> String {
-    if recovered == 0 {
-        text.to_string()
-    } else {
-        format!(
-            "{text}{}",
-            tf(lang, T::RecoveredNote, &[&recovered.to_string()])
-        )
-    }
-}
-
 impl Screen for BatchesScreen {
     fn context(&self) -> Context {
         match &self.popup {
             Some(Popup::Options(_) | Popup::ImportPaths(..)) => Context::Form,
+            Some(Popup::Files(..)) => Context::Picker,
             _ => Context::Batches,
         }
     }

@@ -26,6 +26,7 @@ use crate::tui::action::{Action, Input};
 use crate::tui::jobs::{AppMsg, JobId, Progress};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
+use crate::tui::widgets::file_picker::{FileOutcome, FilePicker, Wanted};
 use crate::tui::widgets::form::{EditOutcome, Form, FormField};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -95,6 +96,8 @@ pub struct ImportScreen {
     event: Option<Event>,
     form: Form,
     stage: Stage,
+    /// The file chooser, while open over the form.
+    files: Option<FilePicker>,
 }
 
 /// A path as people hand it over: pasted with quotes or as a file:// address from a file
@@ -219,10 +222,15 @@ fn run(
 impl ImportScreen {
     pub fn open(event: Option<Event>, ctx: &mut Ctx) -> ImportScreen {
         let lang = ctx.lang;
+        let picker_key = ctx
+            .keymap
+            .key_for(Context::Form, Action::OpenPicker)
+            .map(|k| k.to_string())
+            .unwrap_or_default();
         let mut fields = vec![
             FormField::text("file", t(lang, T::ImportFile), "")
                 .required()
-                .hint(t(lang, T::ImportFileHint)),
+                .hint(tf(lang, T::FilesFieldHint, &[&picker_key])),
         ];
         if let Some(event) = &event {
             fields.push(
@@ -244,6 +252,7 @@ impl ImportScreen {
             event,
             form: Form::new(fields),
             stage: Stage::Setup,
+            files: None,
         }
     }
 
@@ -334,7 +343,22 @@ impl ImportScreen {
     }
 
     fn handle_setup(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
+        if let Some(files) = &mut self.files {
+            match files.handle(&input) {
+                FileOutcome::Open => {}
+                FileOutcome::Cancelled => self.files = None,
+                FileOutcome::Chosen(path) => {
+                    self.files = None;
+                    if let Some(f) = self.form.field_mut("file") {
+                        f.set_raw(&path.display().to_string());
+                        f.error = None;
+                    }
+                }
+            }
+            return Effect::None;
+        }
         match input {
+            Input::Action(Action::OpenPicker) => self.files = Some(FilePicker::new(Wanted::Roster)),
             Input::Action(Action::Save) => self.submit(ctx),
             Input::Action(Action::NextField) => self.form.next(),
             Input::Action(Action::PrevField) => self.form.prev(),
@@ -383,6 +407,7 @@ impl ImportScreen {
 impl Screen for ImportScreen {
     fn context(&self) -> Context {
         match self.stage {
+            Stage::Setup if self.files.is_some() => Context::Picker,
             Stage::Setup => Context::Form,
             _ => Context::Import,
         }
@@ -465,6 +490,9 @@ impl Screen for ImportScreen {
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         self.draw(frame, area, view);
+        if let (Stage::Setup, Some(files)) = (&self.stage, &self.files) {
+            files.render(frame, area, view, t(view.lang, T::FilesTitle));
+        }
     }
 
     fn footer_label(&self, action: Action, lang: Lang) -> Option<&'static str> {
@@ -476,7 +504,15 @@ impl Screen for ImportScreen {
         match self.stage {
             // Esc leaves without asking (only a path is lost), unlike the other forms whose
             // Esc the form context describes; it is not offered here.
-            Stage::Setup => vec![Action::Save, Action::NextField, Action::Help],
+            Stage::Setup if self.files.is_some() => {
+                vec![Action::Confirm, Action::NextTab, Action::Back]
+            }
+            Stage::Setup => vec![
+                Action::Save,
+                Action::NextField,
+                Action::OpenPicker,
+                Action::Help,
+            ],
             Stage::Running { .. } => vec![Action::Help],
             Stage::Done { ref outcome, .. }
                 if outcome.summary.dry_run && !outcome.renames.is_empty() =>

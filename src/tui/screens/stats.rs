@@ -1,10 +1,12 @@
 //! Statistics: for a period (this month, quarter, year or custom) and a district (all or one),
-//! what the union's records say about workers and services, in three tabs that each fit
+//! what the union's records say about workers and services, in four tabs that each fit
 //! 80×24: an overview in text with registrations per month, services by kind and per month
-//! as bar charts, and the hardship workers not served (Enter opens one). The figures are
-//! counted on the background thread; the screen shows the last answer until the next comes.
+//! as bar charts, the hardship workers not served (Enter opens one), and money handed out.
+//! The figures are counted on the background thread; the screen shows the last answer until
+//! the next comes.
 
 mod figures;
+mod money;
 
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{mask_phone, refdata};
@@ -35,9 +37,10 @@ enum Tab {
     Overview,
     Services,
     Hardship,
+    Money,
 }
 
-const TABS: [Tab; 3] = [Tab::Overview, Tab::Services, Tab::Hardship];
+const TABS: [Tab; 4] = [Tab::Overview, Tab::Services, Tab::Hardship, Tab::Money];
 
 impl Tab {
     fn label(self, lang: Lang) -> &'static str {
@@ -46,6 +49,7 @@ impl Tab {
             match self {
                 Tab::Overview => T::TabOverview,
                 Tab::Services => T::TabServices,
+                Tab::Money => T::TabMoney,
                 Tab::Hardship => T::TabHardship,
             },
         )
@@ -388,6 +392,7 @@ impl Screen for StatsScreen {
             (Some(stats), None) => match self.tab {
                 Tab::Overview => render_overview(frame, body, stats, lang),
                 Tab::Services => render_services(frame, body, stats, lang),
+                Tab::Money => money::render_money(frame, body, stats, lang),
                 Tab::Hardship => self.render_hardship(frame, body, stats, lang),
             },
         }

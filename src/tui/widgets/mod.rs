@@ -1,6 +1,7 @@
 //! Pieces shared by screens.
 
 pub mod confirm;
+pub mod file_picker;
 pub mod form;
 pub mod labels;
 pub mod paged;

@@ -142,6 +142,9 @@ impl BatchesScreen {
                 batch_import::render_path_form(frame, area, form, view, receipts);
             }
             Some(Popup::Imported(report)) => batch_import::render_report(frame, area, report, lang),
+            Some(Popup::Files(files, ..)) => {
+                files.render(frame, area, view, t(lang, T::FilesTitle));
+            }
             None => {}
         }
     }
@@ -441,7 +444,8 @@ impl BatchesScreen {
     pub(super) fn footer_actions(&self) -> Vec<Action> {
         match &self.popup {
             Some(Popup::Options(_)) => vec![Action::Save, Action::NextField],
-            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::Back],
+            Some(Popup::ImportPaths(..)) => vec![Action::Save, Action::OpenPicker, Action::Back],
+            Some(Popup::Files(..)) => vec![Action::Confirm, Action::NextTab, Action::Back],
             Some(Popup::Report(_) | Popup::Imported(_)) => {
                 vec![Action::Down, Action::PageDown, Action::Back]
             }

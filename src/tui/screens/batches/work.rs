@@ -10,7 +10,9 @@ use crate::batch::verify::VerifyReport;
 use crate::store::Store;
 use crate::text::Lang;
 use crate::tui::jobs;
+use crate::tui::screens::Ctx;
 use crate::tui::screens::batch_import::{self, ImportResult};
+use crate::tui::text::{T, tf};
 use std::path::{Path, PathBuf};
 
 /// Does `job` on `store`, reporting export steps to `progress`; the result is the job's last
@@ -113,5 +115,40 @@ pub(super) fn failed_check(result: &Result<Box<VerifyReport>, String>) -> Option
             Some((r.problems.len() as i64, first_place))
         }
         Err(_) => Some((0, String::new())),
+    }
+}
+
+impl super::BatchesScreen {
+    /// Keeps how the verification of `path` ended, so the list says `未通过` for that batch
+    /// now and after a restart, until a later verification passes.
+    pub(super) fn remember_check(
+        &mut self,
+        path: &str,
+        result: &Result<Box<VerifyReport>, String>,
+        ctx: &mut Ctx,
+    ) {
+        let failed = failed_check(result);
+        if let Err(e) = ctx
+            .store
+            .record_batch_check(path, failed.as_ref().map(|(n, p)| (*n, p.as_str())))
+        {
+            ctx.say(tf(ctx.lang, T::Error, &[&e.message(ctx.lang)]));
+            return;
+        }
+        let checks = ctx.store.failed_batch_checks().unwrap_or_default();
+        for row in &mut self.history {
+            row.check = checks.get(&row.batch.path).cloned();
+        }
+    }
+}
+
+pub(super) fn with_recovered(text: &str, recovered: usize, lang: Lang) -> String {
+    if recovered == 0 {
+        text.to_string()
+    } else {
+        format!(
+            "{text}{}",
+            tf(lang, T::RecoveredNote, &[&recovered.to_string()])
+        )
     }
 }
