@@ -33,6 +33,7 @@ mod event_sheet;
 mod faults;
 mod fuzz_inputs;
 mod hostile_batch;
+mod install;
 mod laptop_receipts;
 mod logs;
 mod roster_import;
