@@ -26,8 +26,14 @@ fn generated(args: &[&str]) -> String {
     let out = command(dir.path()).args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {out:?}");
     // Nothing for an installer's build step may land in a data or config folder.
-    assert!(!dir.path().join("data").exists(), "{args:?} made a data folder");
-    assert!(!dir.path().join("config").exists(), "{args:?} made a config folder");
+    assert!(
+        !dir.path().join("data").exists(),
+        "{args:?} made a data folder"
+    );
+    assert!(
+        !dir.path().join("config").exists(),
+        "{args:?} made a config folder"
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -58,7 +64,9 @@ fn every_completion_script_offers_every_command() {
             // Each shell quotes a command's name in its own way; bash lists the words
             // unquoted, separated by spaces, in its `opts=` lines.
             let offered = match shell {
-                "bash" => script.contains(&format!(" {name} ")) || script.contains(&format!(" {name}\"")),
+                "bash" => {
+                    script.contains(&format!(" {name} ")) || script.contains(&format!(" {name}\""))
+                }
                 "zsh" => script.contains(&format!("'{name}:")),
                 "fish" => script.contains(&format!("-a \"{name}\"")),
                 _ => script.contains(&format!("'{name}'")),
@@ -82,7 +90,11 @@ fn an_unknown_shell_is_refused_with_the_choices() {
 #[cfg(unix)]
 #[test]
 fn bash_completes_a_command_from_its_first_letters() {
-    if std::process::Command::new("bash").arg("--version").output().is_err() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("no bash here: the completion is only checked by generating it");
         return;
     }
@@ -106,7 +118,7 @@ fn bash_completes_a_command_from_its_first_letters() {
     };
     let replies = complete("jingong wor");
     assert_eq!(replies.lines().collect::<Vec<_>>(), ["worker"], "{replies}");
-    let replies = complete("jingong worker ");
+    let replies = complete("jingong worker ''");
     for sub in ["add", "show", "edit", "withdraw", "erase"] {
         assert!(replies.lines().any(|l| l == sub), "{sub}: {replies}");
     }
@@ -127,10 +139,19 @@ fn the_manual_page_has_a_section_for_every_command() {
         );
     }
     // A nested command's own options are there, escaped for roff.
-    assert!(page.contains(r"\-\-id\-number"), "worker add's --id-number missing");
-    assert!(page.contains(r"\-\-accept\-renames"), "import roster's option missing");
+    assert!(
+        page.contains(r"\-\-id\-number"),
+        "worker add's --id-number missing"
+    );
+    assert!(
+        page.contains(r"\-\-accept\-renames"),
+        "import roster's option missing"
+    );
     // The hidden timing switch of `stats` stays hidden.
-    assert!(!page.contains(r"\-\-timing "), "a hidden option was documented");
+    assert!(
+        !page.contains(r"\-\-timing "),
+        "a hidden option was documented"
+    );
 }
 
 #[test]
@@ -155,7 +176,10 @@ fn keymap_is_offered_by_the_screens_start_only() {
             cmd = cmd.find_subcommand_mut(word).unwrap();
         }
         let help = cmd.render_long_help().to_string();
-        assert!(!help.contains("--keymap"), "{path:?} offers --keymap:\n{help}");
+        assert!(
+            !help.contains("--keymap"),
+            "{path:?} offers --keymap:\n{help}"
+        );
     }
 }
 
@@ -168,7 +192,15 @@ fn keymap_with_a_command_is_refused_in_both_languages_before_anything_runs() {
         .code(2)
         .stderr(predicate::str::contains("--keymap").and(predicate::str::contains("界面")));
     t.cmd()
-        .args(["--lang", "en", "--keymap", "my.toml", "demo", "--workers", "3"])
+        .args([
+            "--lang",
+            "en",
+            "--keymap",
+            "my.toml",
+            "demo",
+            "--workers",
+            "3",
+        ])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--keymap is for the screens only"));
