@@ -17,8 +17,9 @@ pub struct Cli {
     /// Language of messages and screens
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh, env = "JINGONG_LANG")]
     pub lang: Lang,
-    /// Key bindings file overriding the defaults (TUI)
-    #[arg(long, global = true)]
+    /// Key bindings file overriding the defaults (the screens, started with no command)
+    // Not global: only the screens read it, so no command's --help offers it.
+    #[arg(long, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -70,6 +71,10 @@ pub enum Command {
     Encrypt(ConvertArgs),
     /// Write a plain copy of an encrypted database (builds with encryption)
     Decrypt(ConvertArgs),
+    /// Print a shell's completion script (bash, zsh, fish or powershell) on stdout
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff, every command on one page) on stdout
+    Man,
     /// The city side on PostgreSQL: receive every laptop's batches (builds with `city`)
     #[cfg(feature = "city")]
     #[command(subcommand)]
@@ -479,6 +484,21 @@ pub enum StatsPeriod {
     Month,
     Quarter,
     Year,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// The shells a completion script is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Args)]

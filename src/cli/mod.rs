@@ -8,6 +8,7 @@ mod city_cmd;
 mod corrections_cmd;
 mod demo_cmd;
 mod event_cmd;
+mod install_cmd;
 mod key_cmd;
 mod output;
 mod receipt_cmd;
@@ -53,6 +54,24 @@ pub fn main() -> i32 {
         }
     };
     let lang = cli.lang;
+    // Generated text for installers: no database, no data folder, no log.
+    match &cli.command {
+        Some(Command::Completions(a)) => {
+            return print_generated(|out| install_cmd::completions(a.shell, out));
+        }
+        Some(Command::Man) => return print_generated(install_cmd::man),
+        _ => {}
+    }
+    if cli.keymap.is_some() && cli.command.is_some() {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "错误：--keymap 只用于界面（不带命令启动 jingong），不能与命令同用",
+                "error: --keymap is for the screens only (jingong started with no command), not with a command",
+            )
+        );
+        return EXIT_INVALID;
+    }
     let _log_guard = crate::logging::init(data_dir().as_deref());
     match run(cli) {
         Ok(()) => EXIT_OK,
@@ -67,6 +86,19 @@ pub fn main() -> i32 {
                 eprintln!("{prefix}{}", crate::safe_text::terminal_safe(line));
             }
             failure.code
+        }
+    }
+}
+
+/// Writes `generate`'s text to stdout; a closed pipe or full disk is a refusal, not a panic.
+fn print_generated(generate: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> i32 {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match generate(&mut out).and_then(|()| std::io::Write::flush(&mut out)) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_REFUSED
         }
     }
 }
@@ -101,6 +133,8 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Rekey) => key_cmd::rekey(&cli),
         Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
         Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),
+        // Answered in `main` before any folder is touched.
+        Some(Command::Completions(_) | Command::Man) => Ok(()),
         #[cfg(feature = "city")]
         Some(Command::City(cmd)) => city_cmd::run(&cli, cmd),
     }

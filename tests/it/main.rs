@@ -34,6 +34,7 @@ mod faults;
 mod file_picker;
 mod fuzz_inputs;
 mod hostile_batch;
+mod install;
 mod laptop_receipts;
 mod logs;
 mod roster_import;
