@@ -33,7 +33,12 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
             org,
             district,
             city_key,
+            backup_dir,
+            keep,
         } => {
+            if let Some(dir) = backup_dir {
+                super::backup_cmd::check_backup_choice(dir, *keep, lang)?;
+            }
             // Every key is checked before anything is written.
             for key in city_key {
                 crate::receipt::verifying_key(key)
@@ -66,6 +71,9 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
                         Lang::En => format!("city keys set: {}", city_key.len()),
                     }
                 );
+            }
+            if let Some(dir) = backup_dir {
+                super::backup_cmd::set_backup_dir(&mut store, dir, *keep, lang)?;
             }
         }
         OfficerCmd::Show => match store.officer().map_err(|e| Failure::from_store(e, lang))? {

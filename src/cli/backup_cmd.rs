@@ -1,0 +1,172 @@
+//! The backup folder setting (`officer set --backup-dir`), the automatic backup after an
+//! export, and `restore`.
+
+use super::args::{Cli, RestoreArgs};
+use super::{CmdResult, Failure, db_path};
+use crate::backup::restore::{RestoreReport, restore as run_restore};
+use crate::backup::{self, AutoBackup};
+use crate::session::{batches_dir, key_for};
+use crate::store::Store;
+use crate::store::backup_state::{BackupSettings, DEFAULT_KEEP};
+use crate::text::Lang;
+use std::path::Path;
+
+/// The most copies one may ask to keep: a week of exports several times a day, with room.
+const MAX_KEEP: u32 = 365;
+
+/// Refuses a backup folder choice before anything is written.
+pub(super) fn check_backup_choice(dir: &Path, keep: Option<u32>, lang: Lang) -> CmdResult {
+    if let Some(keep) = keep.filter(|k| !(1..=MAX_KEEP).contains(k)) {
+        return Err(Failure::invalid(match lang {
+            Lang::Zh => format!("--keep：保留份数须在 1 到 {MAX_KEEP} 之间，收到 {keep}"),
+            Lang::En => format!("--keep: the number of copies must be 1 to {MAX_KEEP}, got {keep}"),
+        }));
+    }
+    if !dir.is_dir() {
+        return Err(Failure::invalid(match lang {
+            Lang::Zh => format!(
+                "--backup-dir：文件夹 {} 不存在（请先插好 U 盘或建好文件夹）",
+                dir.display()
+            ),
+            Lang::En => format!(
+                "--backup-dir: the folder {} does not exist (plug in the stick or make the folder first)",
+                dir.display()
+            ),
+        }));
+    }
+    Ok(())
+}
+
+/// Stores the folder (absolute, so it does not depend on where the next command runs) and
+/// writes a first backup at once, so the officer sees that it works.
+pub(super) fn set_backup_dir(
+    store: &mut Store,
+    dir: &Path,
+    keep: Option<u32>,
+    lang: Lang,
+) -> CmdResult {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let keep = keep.unwrap_or(DEFAULT_KEEP);
+    store
+        .set_backup_settings(&BackupSettings {
+            dir: dir.clone(),
+            keep,
+        })
+        .map_err(|e| Failure::from_store(e, lang))?;
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("备份文件夹已设置：{}（保留最近 {keep} 份）", dir.display()),
+            Lang::En => format!("backup folder set: {} (the last {keep} kept)", dir.display()),
+        }
+    );
+    say(&backup::after_export(store), lang);
+    Ok(())
+}
+
+/// The backup after a batch was written; a failure is said and the command still succeeds.
+pub(super) fn after_export(store: &mut Store, lang: Lang) {
+    say(&backup::after_export(store), lang);
+}
+
+fn say(outcome: &AutoBackup, lang: Lang) {
+    if let Some(line) = outcome.message(lang) {
+        eprintln!("{line}");
+    }
+}
+
+pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
+    let lang = cli.lang;
+    let target = db_path(cli)?;
+    if !a.backup.is_file() {
+        return Err(Failure::refused(match lang {
+            Lang::Zh => format!("{}：备份文件不存在；未作任何改动", a.backup.display()),
+            Lang::En => format!("{}: no such backup file; nothing was changed", a.backup.display()),
+        }));
+    }
+    let key = key_for(&a.backup, lang)?;
+    let mut dirs = vec![batches_dir(&target)];
+    dirs.extend(a.batches.iter().cloned());
+    let report = run_restore(&a.backup, &target, &dirs, key)
+        .map_err(|e| Failure::refused(e.message(lang)))?;
+    print_report(&report, &target, lang);
+    Ok(())
+}
+
+fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
+    for aside in &r.set_aside {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("原有数据库已移到一旁（未删除）：{}", aside.display()),
+                Lang::En => format!("the database that was there is kept aside: {}", aside.display()),
+            }
+        );
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("已恢复到 {}（设备 {}）", target.display(), r.device_id),
+            Lang::En => format!("restored into {} (device {})", target.display(), r.device_id),
+        }
+    );
+    for b in &r.replayed {
+        println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("  补回批次 {}（{}）：{} 条记录", b.path.display(), b.created_at, b.applied),
+                Lang::En => format!("  merged back {} ({}): {} records", b.path.display(), b.created_at, b.applied),
+            }
+        );
+    }
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("从批次补回的记录：{} 条", r.records_from_batches()),
+            Lang::En => format!("records restored from batches: {}", r.records_from_batches()),
+        }
+    );
+    match &r.last_sent {
+        Some(last) => println!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "最后发出的批次：{}，时间 {}；下一批次将接在它后面。\n此后录入、且不在任何批次中的记录可能已丢失，请按纸质登记补录。",
+                    last.uid, last.created_at
+                ),
+                Lang::En => format!(
+                    "last batch sent: {} at {}; the next batch follows it.\nRecords made after it and not in any batch may be lost: enter them again from the paper forms.",
+                    last.uid, last.created_at
+                ),
+            }
+        ),
+        None => println!(
+            "{}",
+            lang.pick(
+                "本设备尚未发出过批次；备份之后录入的记录可能已丢失，请按纸质登记补录。",
+                "this device has sent no batch yet; records made after the backup may be lost: enter them again from the paper forms."
+            )
+        ),
+    }
+    for (path, why) in &r.not_merged {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("  未补回（不能接上批次链）：{}：{why}", path.display()),
+                Lang::En => format!("  not merged (does not continue the chain): {}: {why}", path.display()),
+            }
+        );
+    }
+    if !r.other_devices.is_empty() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("其他设备的批次 {} 个，已忽略：", r.other_devices.len()),
+                Lang::En => format!("{} batch(es) of other laptops ignored:", r.other_devices.len()),
+            }
+        );
+        for path in &r.other_devices {
+            eprintln!("  {}", path.display());
+        }
+    }
+}
