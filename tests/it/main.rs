@@ -35,6 +35,7 @@ mod fuzz_inputs;
 mod hostile_batch;
 mod laptop_receipts;
 mod logs;
+mod restore;
 mod roster_import;
 mod safe_output;
 mod search;
