@@ -48,7 +48,7 @@ pub fn write_rotating(store: &mut Store, settings: &BackupSettings) -> Result<Wr
     let tag = device_tag(&store.device_id()?);
     let now = store.clock().now();
     let stem = format!("{FILE_PREFIX}{tag}-{}", now.format("%Y%m%dT%H%M%S"));
-    let name = free_name(dir, &stem);
+    let name = free_name(dir, &stem)?;
     let temp = dir.join(format!(".{name}.partial"));
     let path = dir.join(&name);
     let written = copy_then_rename(store, &temp, &path);
@@ -117,15 +117,20 @@ fn journal_of(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// `stem.db`, or `stem-2.db`, `stem-3.db`… when a backup was already written that second.
-fn free_name(dir: &Path, stem: &str) -> String {
-    let mut name = format!("{stem}{FILE_SUFFIX}");
-    let mut n = 2;
-    while dir.join(&name).exists() {
-        name = format!("{stem}-{n}{FILE_SUFFIX}");
-        n += 1;
-    }
-    name
+/// `stem.db`, or `stem-<n>.db` one above the highest counter already used that second: a
+/// freed lower name must not be reused, or the newest copy would sort as the oldest.
+fn free_name(dir: &Path, stem: &str) -> Result<String, BackupError> {
+    let highest = list(dir)?
+        .into_iter()
+        .filter_map(|b| {
+            let name = b.path.file_name()?.to_string_lossy().into_owned();
+            name.starts_with(stem).then_some(b.counter)
+        })
+        .max();
+    Ok(match highest {
+        None => format!("{stem}{FILE_SUFFIX}"),
+        Some(n) => format!("{stem}-{}{FILE_SUFFIX}", n + 1),
+    })
 }
 
 /// A finished backup in `dir`, newest last when sorted.

@@ -12,6 +12,7 @@
 mod support;
 
 mod architecture;
+mod auto_backup;
 mod bad_input;
 mod bad_values;
 mod batch_crash;

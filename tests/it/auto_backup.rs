@@ -1,0 +1,223 @@
+//! Automatic backups (issue 21): after every export and once a day at start, into the folder
+//! chosen once, the newest N kept; a missing folder is said and the export still succeeds; a
+//! kill during a backup leaves nothing that counts as a backup.
+
+use crate::support::batch::{stderr_text, stdout_text};
+use crate::support::fixture::{TestDb, clock_at};
+use jingong::backup::rotate::list;
+use jingong::backup::{AutoBackup, at_start};
+use jingong::domain::idcard::with_check_digit;
+use std::path::Path;
+
+fn add_worker(t: &TestDb, n: usize) {
+    const NAMES: [&str; 8] = ["王强", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇"];
+    let id = with_check_digit(&format!("12010219900304{n:03}"));
+    t.add_worker(NAMES[n % NAMES.len()], &id, &format!("1390000{n:04}"));
+}
+
+fn choose_folder(t: &TestDb, dir: &Path, keep: &str) -> std::process::Output {
+    let output = t
+        .cmd()
+        .args(["--lang", "en", "officer", "set", "--backup-dir"])
+        .arg(dir)
+        .args(["--keep", keep])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    output
+}
+
+fn export(t: &TestDb) -> std::process::Output {
+    t.cmd()
+        .args(["--lang", "en", "export"])
+        .output()
+        .unwrap()
+}
+
+fn workers_in(backup: &Path) -> i64 {
+    rusqlite::Connection::open(backup)
+        .unwrap()
+        .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn every_export_writes_a_backup_and_only_the_newest_are_kept() {
+    let t = TestDb::with_officer();
+    let stick = t.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let output = choose_folder(&t, &stick, "3");
+    assert!(stdout_text(&output).contains("the last 3 kept"));
+    assert_eq!(list(&stick).unwrap().len(), 1, "a first backup at once");
+    for n in 0..5 {
+        add_worker(&t, n);
+        let output = export(&t);
+        assert!(output.status.success(), "{}", stderr_text(&output));
+        assert!(stderr_text(&output).contains("backed up: "));
+    }
+    let kept = list(&stick).unwrap();
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    // The newest three: after the 3rd, 4th and 5th export (all in the same second here, told
+    // apart by their counter).
+    let counts: Vec<i64> = kept.iter().map(|b| workers_in(&b.path)).collect();
+    assert_eq!(counts, [3, 4, 5]);
+    #[cfg(unix)]
+    for b in &kept {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&b.path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", b.path.display());
+    }
+}
+
+#[test]
+fn a_missing_folder_is_said_and_the_export_still_succeeds() {
+    let t = TestDb::with_officer();
+    let stick = t.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    choose_folder(&t, &stick, "7");
+    // The stick is pulled out.
+    std::fs::rename(&stick, t.path().join("elsewhere")).unwrap();
+    add_worker(&t, 1);
+    let output = export(&t);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let said = stderr_text(&output);
+    assert!(said.contains("automatic backup not done"), "{said}");
+    assert!(said.contains("does not exist or is not connected"), "{said}");
+    let batch = stdout_text(&output);
+    assert!(Path::new(batch.trim()).join("manifest.json").exists());
+    assert!(!stick.exists(), "the folder is not made on the laptop's own disk");
+    // The batch was marked: nothing waits.
+    assert!(stderr_text(&export(&t)).contains("nothing new"));
+
+    // In Chinese too.
+    add_worker(&t, 2);
+    let output = t.cmd().arg("export").output().unwrap();
+    assert!(output.status.success());
+    assert!(stderr_text(&output).contains("自动备份未完成"));
+}
+
+#[test]
+fn a_folder_that_does_not_exist_cannot_be_chosen() {
+    let t = TestDb::with_officer();
+    let output = t
+        .cmd()
+        .args(["--lang", "en", "officer", "set", "--backup-dir"])
+        .arg(t.path().join("nowhere"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_text(&output).contains("--backup-dir"));
+    let output = t
+        .cmd()
+        .args(["officer", "set", "--backup-dir"])
+        .arg(t.path())
+        .args(["--keep", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_text(&output).contains("--keep"));
+    assert!(t.store().backup_settings().unwrap().is_none(), "nothing set");
+}
+
+#[test]
+fn a_kill_during_a_backup_leaves_no_file_counted_as_a_backup() {
+    let t = TestDb::with_officer();
+    let stick = t.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    choose_folder(&t, &stick, "7");
+    add_worker(&t, 1);
+    assert!(export(&t).status.success());
+    add_worker(&t, 2);
+    let killed = t
+        .cmd()
+        .env("JINGONG_BACKUP_CRASH_AT", "copied")
+        .args(["--lang", "en", "export"])
+        .output()
+        .unwrap();
+    assert!(!killed.status.success(), "the hook aborts the process");
+    let hidden: Vec<String> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert_eq!(hidden.len(), 1, "the half copy is there, hidden");
+    let after_kill = list(&stick).unwrap();
+    assert_eq!(after_kill.len(), 2, "only the two whole backups count");
+    for b in &after_kill {
+        assert!(workers_in(&b.path) <= 1);
+    }
+    // The batch itself was finished before the backup began.
+    assert!(stderr_text(&export(&t)).contains("nothing new"));
+
+    // The next backup removes the leftover and writes a whole one.
+    add_worker(&t, 3);
+    let output = export(&t);
+    assert!(stderr_text(&output).contains("backed up: "));
+    let names: Vec<String> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains(".partial")), "{names:?}");
+    assert_eq!(workers_in(&list(&stick).unwrap().last().unwrap().path), 3);
+}
+
+#[test]
+fn the_start_backup_is_once_a_day() {
+    let t = TestDb::with_officer();
+    let stick = t.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let mut store = t.store();
+    assert!(matches!(at_start(&mut store), AutoBackup::NotSet));
+    choose_folder(&t, &stick, "7");
+    let mut store = t.store();
+    // Choosing the folder wrote one today: the start-up backup waits for tomorrow.
+    assert!(matches!(at_start(&mut store), AutoBackup::NotDue));
+    store.set_clock(clock_at("2026-11-30T08:00:00+08:00"));
+    assert!(matches!(at_start(&mut store), AutoBackup::Written(_)));
+    assert!(matches!(at_start(&mut store), AutoBackup::NotDue));
+    assert_eq!(list(&stick).unwrap().len(), 2);
+    assert_eq!(
+        store.last_backup_at().unwrap().as_deref(),
+        Some("2026-11-30T08:00:00.000+08:00")
+    );
+}
+
+/// With SQLCipher (CI builds the feature): a backup of an encrypted database is encrypted with
+/// the same key, and restores with it.
+#[cfg(feature = "encryption")]
+#[test]
+fn the_backup_of_an_encrypted_database_is_encrypted_with_its_key() {
+    const KEY: &str = "correct horse battery staple";
+    let t = TestDb::new();
+    let stick = t.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    t.cmd()
+        .env("JINGONG_KEY", KEY)
+        .args(["officer", "set", "--name", "李明", "--org", "和平区总工会"])
+        .args(["--district", "120101", "--backup-dir"])
+        .arg(&stick)
+        .assert()
+        .success();
+    let backups = list(&stick).unwrap();
+    assert_eq!(backups.len(), 1);
+    let head = std::fs::read(&backups[0].path).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3"), "not a plain file");
+    let target = t.path().join("restored.db");
+    crate::support::bin::command(t.path())
+        .env("JINGONG_KEY", "a wrong key")
+        .arg("--db")
+        .arg(&target)
+        .arg("restore")
+        .arg(&backups[0].path)
+        .assert()
+        .failure();
+    assert!(!target.exists());
+    crate::support::bin::command(t.path())
+        .env("JINGONG_KEY", KEY)
+        .arg("--db")
+        .arg(&target)
+        .arg("restore")
+        .arg(&backups[0].path)
+        .assert()
+        .success();
+}
