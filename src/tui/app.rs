@@ -4,7 +4,7 @@
 
 use super::action::{Action, Input};
 use super::event::{Translated, translate};
-use super::jobs::{AppMsg, Jobs};
+use super::jobs::{AppMsg, JobId, Jobs};
 use super::keymap::{Context, Keymap};
 use super::routes::{self, Route};
 use super::screens::{Ctx, Effect, Screen, View};
@@ -43,6 +43,13 @@ pub struct App {
     message_owner: usize,
     /// How the status line names the database (its path unless told otherwise).
     db_label: String,
+    /// The automatic backup running, if one is.
+    backup_job: Option<JobId>,
+    /// The last batch this device sent, as last seen: a new one means an export ended and a
+    /// backup follows.
+    last_sent: Option<String>,
+    /// The age of the last backup for the home screen's status line.
+    backup_note: String,
     quit: bool,
 }
 
@@ -68,8 +75,13 @@ impl App {
             message: None,
             message_owner: 0,
             db_label,
+            backup_job: None,
+            last_sent: None,
+            backup_note: String::new(),
             quit: false,
         };
+        app.last_sent = app.store.last_sent().ok().flatten().map(|l| l.uid);
+        app.refresh_backup_note();
         app.with_ctx(|screens, ctx| {
             let first = routes::start(ctx);
             apply(screens, Effect::Push(first), ctx);
@@ -188,6 +200,65 @@ impl App {
         }
     }
 
+    /// Starts the automatic backup on a connection of its own: at start (once a day) or after
+    /// an export. Its failure is said in the status line; nothing waits for it.
+    pub fn start_backup(&mut self, after_export: bool) {
+        if self.backup_job.is_some() {
+            return;
+        }
+        let opener = self.store.opener();
+        let clock = self.store.clock();
+        let lang = self.lang;
+        let spawned = self.jobs.spawn("backup", move |_: &super::jobs::Progress<()>| {
+            let mut store = match opener.open(crate::store::Access::ReadWrite) {
+                Ok(store) => store,
+                Err(e) => return Some(crate::backup::BackupError::from(e).message(lang)),
+            };
+            store.set_clock(clock);
+            let outcome = if after_export {
+                crate::backup::after_export(&mut store)
+            } else {
+                crate::backup::at_start(&mut store)
+            };
+            outcome.message(lang)
+        });
+        match spawned {
+            Ok(id) => self.backup_job = Some(id),
+            Err(e) => tracing::warn!(error = %e, "cannot start the backup thread"),
+        }
+    }
+
+    fn backup_after_export(&mut self) {
+        let now = self.store.last_sent().ok().flatten().map(|l| l.uid);
+        if now.is_some() && now != self.last_sent {
+            self.last_sent = now;
+            self.start_backup(true);
+        }
+    }
+
+    fn backup_ended(&mut self, said: Option<String>) {
+        self.backup_job = None;
+        if let Some(line) = said {
+            self.message = Some(line);
+            self.message_owner = 0;
+        }
+        self.refresh_backup_note();
+    }
+
+    fn refresh_backup_note(&mut self) {
+        let set = matches!(self.store.backup_settings(), Ok(Some(_)));
+        let last = self.store.last_backup_at().ok().flatten();
+        self.backup_note = match (set, last) {
+            (false, _) => t(self.lang, T::BackupNotSet).to_string(),
+            (true, Some(at)) => tf(
+                self.lang,
+                T::BackupAge,
+                &[&crate::backup::age_text(&at, self.store.clock().now(), self.lang)],
+            ),
+            (true, None) => tf(self.lang, T::BackupAge, &["—"]),
+        };
+    }
+
     fn refresh_pending(&mut self) {
         self.search.count_pending();
     }
@@ -217,11 +288,20 @@ impl App {
                 }
                 true
             }
-            AppMsg::Job(job) => {
+            AppMsg::Job(mut job) => {
                 if job.is_end() {
                     self.jobs.ended();
                     // A job may have written (an export marks records, an import adds them).
                     self.refresh_pending();
+                }
+                if self.backup_job == Some(job.job()) {
+                    if job.is_end() {
+                        self.backup_ended(job.take::<Option<String>>().flatten());
+                    }
+                    return true;
+                }
+                if job.is_end() {
+                    self.backup_after_export();
                 }
                 self.deliver(AppMsg::Job(job));
                 true
@@ -381,7 +461,14 @@ impl App {
             None => "…".to_string(),
         };
         let left = format!(" {officer} │ {} │ {pending} │ ", self.db_label);
-        let message = self.message.clone().unwrap_or_default();
+        // The backup's age on the home screen, the one the officer comes back to, when
+        // nothing more pressing is said.
+        let home = self.screens.len() == 1 && self.context() == Context::List;
+        let message = match &self.message {
+            Some(m) => m.clone(),
+            None if home => self.backup_note.clone(),
+            None => String::new(),
+        };
         let width = usize::from(area.width);
         let left_width = Line::from(left.as_str()).width().min(width * 2 / 3);
         let line = Line::from(vec![

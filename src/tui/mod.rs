@@ -49,6 +49,8 @@ pub fn run(session: &Session) -> Result<(), Failure> {
     // The first screen draws at once; the first page of workers follows from the search
     // thread, so even a million-worker database opens without a wait.
     let mut app = App::new(store, keymap, session.lang);
+    // Once a day, in the background: the first screen does not wait for it.
+    app.start_backup(false);
 
     // ratatui's set-up installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init().map_err(|e| {

@@ -221,3 +221,56 @@ fn the_backup_of_an_encrypted_database_is_encrypted_with_its_key() {
         .assert()
         .success();
 }
+
+/// The screens: the start-up backup runs in the background, an export from the batches screen
+/// is followed by a backup, and the home screen's status line shows the last one's age.
+#[test]
+fn the_screens_back_up_at_start_and_after_an_export_and_show_the_age() {
+    use crate::support::tui::{database_with_officer, keys, open_app, screen_at};
+    use jingong::store::backup_state::BackupSettings;
+    use jingong::text::Lang;
+
+    let (dir, db, mut store) = database_with_officer();
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let app = open_app(&db, Lang::Zh);
+    assert!(screen_at(&app, 100, 30).contains("未设置备份目录"));
+    drop(app);
+
+    store
+        .set_backup_settings(&BackupSettings {
+            dir: stick.clone(),
+            keep: 7,
+        })
+        .unwrap();
+    store
+        .add_worker(&jingong::domain::WorkerInput {
+            name: "王建国".into(),
+            id_number: with_check_digit("13010219850612331"),
+            phone: "13812345678".into(),
+            district_code: "120101".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let mut app = open_app(&db, Lang::Zh);
+    assert!(screen_at(&app, 100, 30).contains("备份：—"));
+    app.start_backup(false);
+    app.settle();
+    assert_eq!(list(&stick).unwrap().len(), 1);
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("已自动备份"), "{screen}");
+
+    keys(&mut app, "f7 e");
+    keys(&mut app, "f2");
+    app.settle();
+    assert_eq!(list(&stick).unwrap().len(), 2, "one more after the export");
+    let newest = &list(&stick).unwrap()[1];
+    assert_eq!(workers_in(&newest.path), 1);
+    drop(app);
+
+    let app = open_app(&db, Lang::Zh);
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("备份：刚刚"), "{screen}");
+    let app = open_app(&db, Lang::En);
+    assert!(screen_at(&app, 100, 30).contains("backup: just now"));
+}
