@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 pub enum BackupError {
     #[error("{dir}: no such folder")]
     NoFolder { dir: PathBuf },
+    #[error("{dir}: full or cannot be written")]
+    Full { dir: PathBuf },
     #[error("{dir}: another backup is running")]
     Busy { dir: PathBuf },
     #[error("{path}: {source}")]
@@ -45,6 +47,13 @@ impl BackupError {
                 Lang::Zh => format!("备份文件夹 {} 不存在或未连接（U 盘插好了吗？）", dir.display()),
                 Lang::En => format!(
                     "the backup folder {} does not exist or is not connected (is the USB stick plugged in?)",
+                    dir.display()
+                ),
+            },
+            BackupError::Full { dir } => match lang {
+                Lang::Zh => format!("备份文件夹 {} 已满或无法写入（U 盘满了或被拔出？）", dir.display()),
+                Lang::En => format!(
+                    "the backup folder {} is full or cannot be written (disk full or unplugged?)",
                     dir.display()
                 ),
             },

@@ -5,7 +5,7 @@
 
 use super::BackupError;
 use crate::batch::export::device_tag;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::store::backup_state::BackupSettings;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -65,7 +65,15 @@ pub fn write_rotating(store: &mut Store, settings: &BackupSettings) -> Result<Wr
 }
 
 fn copy_then_rename(store: &Store, temp: &Path, path: &Path) -> Result<(), BackupError> {
-    store.backup_to(temp)?;
+    store.backup_to(temp).map_err(|e| match e {
+        // Said of the folder: the database itself is fine.
+        StoreError::DiskFull | StoreError::ReadOnly | StoreError::CannotOpen { .. } => {
+            BackupError::Full {
+                dir: temp.parent().unwrap_or(temp).to_path_buf(),
+            }
+        }
+        other => other.into(),
+    })?;
     File::open(temp)
         .and_then(|f| f.sync_all())
         .map_err(|e| BackupError::io(temp, e))?;

@@ -274,3 +274,41 @@ fn the_screens_back_up_at_start_and_after_an_export_and_show_the_age() {
     let app = open_app(&db, Lang::En);
     assert!(screen_at(&app, 100, 30).contains("backup: just now"));
 }
+
+/// A full stick: a file-size limit below the database's size (as in faults.rs, SIGXFSZ
+/// ignored) lets the export's own small writes through and stops the backup copy.
+#[test]
+fn a_full_backup_folder_is_said_and_the_export_still_succeeds() {
+    let t = TestDb::with_officer();
+    let stick = t.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    choose_folder(&t, &stick, "7");
+    let before = list(&stick).unwrap();
+    add_worker(&t, 1);
+    let size = std::fs::metadata(&t.db).unwrap().len();
+    let blocks = size / 512 / 2;
+    let script = format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\"");
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_jingong"))
+        .arg("--db")
+        .arg(&t.db)
+        .args(["--lang", "en", "export"])
+        .env("JINGONG_DATA_DIR", t.path().join("data"))
+        .env("JINGONG_NOW", crate::support::fixture::NOW)
+        .output()
+        .unwrap();
+    let said = stderr_text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("automatic backup not done"), "{said}");
+    assert!(said.contains("is full or cannot be written"), "{said}");
+    assert_eq!(list(&stick).unwrap(), before, "no half copy counts as a backup");
+    let leftovers: Vec<_> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "the failed copy is removed: {leftovers:?}");
+    assert!(stderr_text(&export(&t)).contains("nothing new"));
+}
