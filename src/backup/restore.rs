@@ -22,6 +22,9 @@ pub enum RestoreError {
     /// The backup does not open, or fails SQLite's integrity check.
     #[error("{path}: {detail}")]
     BadBackup { path: PathBuf, detail: String },
+    /// The backup does not open: a newer schema, a wrong or missing key, not a database.
+    #[error("{path}: {source}")]
+    Unopenable { path: PathBuf, source: StoreError },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -48,6 +51,14 @@ impl RestoreError {
                 Lang::En => format!(
                     "{}: cannot be used as a backup: {detail}; nothing was changed",
                     path.display()
+                ),
+            },
+            RestoreError::Unopenable { path, source } => match lang {
+                Lang::Zh => format!("{}：{}；未作任何改动", path.display(), source.message(lang)),
+                Lang::En => format!(
+                    "{}: {}; nothing was changed",
+                    path.display(),
+                    source.message(lang)
                 ),
             },
             RestoreError::Store(e) => e.message(lang),
@@ -145,7 +156,12 @@ fn check_backup(backup: &Path, key: Option<Key>) -> Result<Store, RestoreError> 
             detail: "no such file".into(),
         });
     }
-    let store = Store::open_keyed(backup, Access::ReadOnly, key)?;
+    let store = Store::open_keyed(backup, Access::ReadOnly, key).map_err(|source| {
+        RestoreError::Unopenable {
+            path: backup.to_path_buf(),
+            source,
+        }
+    })?;
     let problems = store.integrity_check()?;
     if problems != ["ok"] {
         return Err(RestoreError::BadBackup {

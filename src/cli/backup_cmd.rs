@@ -3,10 +3,10 @@
 
 use super::args::{Cli, RestoreArgs};
 use super::{CmdResult, Failure, db_path};
-use crate::backup::restore::{RestoreReport, restore as run_restore};
+use crate::backup::restore::{RestoreError, RestoreReport, restore as run_restore};
 use crate::backup::{self, AutoBackup};
 use crate::session::{batches_dir, key_for};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::store::backup_state::{BackupSettings, DEFAULT_KEEP};
 use crate::text::Lang;
 use std::path::Path;
@@ -87,8 +87,17 @@ pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
     let key = key_for(&a.backup, lang)?;
     let mut dirs = vec![batches_dir(&target)];
     dirs.extend(a.batches.iter().cloned());
-    let report = run_restore(&a.backup, &target, &dirs, key)
-        .map_err(|e| Failure::refused(e.message(lang)))?;
+    let report = run_restore(&a.backup, &target, &dirs, key).map_err(|e| {
+        let message = e.message(lang);
+        match e {
+            // A wrong or missing key is the officer's input to fix, as everywhere.
+            RestoreError::Unopenable {
+                source: StoreError::WrongKey { .. } | StoreError::KeyNeeded { .. },
+                ..
+            } => Failure::invalid(message),
+            _ => Failure::refused(message),
+        }
+    })?;
     print_report(&report, &target, lang);
     Ok(())
 }

@@ -200,6 +200,17 @@ impl App {
         }
     }
 
+    /// Says `line` in the status line, as a screen would.
+    pub fn say(&mut self, line: impl Into<String>) {
+        self.message = Some(line.into());
+        self.message_owner = 0;
+    }
+
+    /// Says how to restore instead, on a database just created (a replaced laptop).
+    pub fn suggest_restore(&mut self) {
+        self.say(t(self.lang, T::RestoreHint));
+    }
+
     /// Starts the automatic backup on a connection of its own: at start (once a day) or after
     /// an export. Its failure is said in the status line; nothing waits for it.
     pub fn start_backup(&mut self, after_export: bool) {
@@ -239,8 +250,7 @@ impl App {
     fn backup_ended(&mut self, said: Option<String>) {
         self.backup_job = None;
         if let Some(line) = said {
-            self.message = Some(line);
-            self.message_owner = 0;
+            self.say(line);
         }
         self.refresh_backup_note();
     }

@@ -312,3 +312,18 @@ fn a_full_backup_folder_is_said_and_the_export_still_succeeds() {
     assert!(leftovers.is_empty(), "the failed copy is removed: {leftovers:?}");
     assert!(stderr_text(&export(&t)).contains("nothing new"));
 }
+
+/// A replaced laptop starts on a new database: the first screen says how to restore instead.
+#[test]
+fn a_new_database_suggests_restore_on_the_first_screen() {
+    use crate::support::tui::{open_app, screen_at};
+    use jingong::text::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jingong.db");
+    for (lang, expected) in [(Lang::Zh, "jingong restore"), (Lang::En, "jingong restore")] {
+        let mut app = open_app(&db, lang);
+        app.suggest_restore();
+        let screen = screen_at(&app, 100, 30);
+        assert!(screen.contains(expected), "{screen}");
+    }
+}

@@ -271,7 +271,14 @@ fn a_damaged_or_missing_backup_is_refused_and_nothing_changes() {
     let before = dump(&db);
     let bogus = dir.path().join("not-a-backup.db");
     std::fs::write(&bogus, b"this is not a database at all, just some bytes").unwrap();
-    for backup in [bogus, dir.path().join("missing.db")] {
+    // A backup from a newer jingong: this one cannot know its tables.
+    let newer = dir.path().join("newer.db");
+    run(&db, &["backup", newer.to_str().unwrap()]);
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", 9999)
+        .unwrap();
+    for backup in [bogus, newer, dir.path().join("missing.db")] {
         let output = jingong(&db)
             .args(["restore", backup.to_str().unwrap()])
             .output()
