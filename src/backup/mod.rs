@@ -44,14 +44,20 @@ impl BackupError {
     pub fn message(&self, lang: Lang) -> String {
         let detail = match self {
             BackupError::NoFolder { dir } => match lang {
-                Lang::Zh => format!("备份文件夹 {} 不存在或未连接（U 盘插好了吗？）", dir.display()),
+                Lang::Zh => format!(
+                    "备份文件夹 {} 不存在或未连接（U 盘插好了吗？）",
+                    dir.display()
+                ),
                 Lang::En => format!(
                     "the backup folder {} does not exist or is not connected (is the USB stick plugged in?)",
                     dir.display()
                 ),
             },
             BackupError::Full { dir } => match lang {
-                Lang::Zh => format!("备份文件夹 {} 已满或无法写入（U 盘满了或被拔出？）", dir.display()),
+                Lang::Zh => format!(
+                    "备份文件夹 {} 已满或无法写入（U 盘满了或被拔出？）",
+                    dir.display()
+                ),
                 Lang::En => format!(
                     "the backup folder {} is full or cannot be written (disk full or unplugged?)",
                     dir.display()
@@ -62,7 +68,10 @@ impl BackupError {
                 Lang::En => format!("another backup is being written into {}", dir.display()),
             },
             BackupError::Io { path, source } => match lang {
-                Lang::Zh => format!("写入 {} 失败（磁盘已满或被拔出？）：{source}", path.display()),
+                Lang::Zh => format!(
+                    "写入 {} 失败（磁盘已满或被拔出？）：{source}",
+                    path.display()
+                ),
                 Lang::En => format!(
                     "cannot write {} (disk full or unplugged?): {source}",
                     path.display()
@@ -72,7 +81,9 @@ impl BackupError {
         };
         match lang {
             Lang::Zh => format!("自动备份未完成：{detail}。已保存的工作不受影响"),
-            Lang::En => format!("automatic backup not done: {detail}. Your saved work is not affected"),
+            Lang::En => {
+                format!("automatic backup not done: {detail}. Your saved work is not affected")
+            }
         }
     }
 }

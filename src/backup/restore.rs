@@ -120,9 +120,9 @@ pub fn restore(
     key: Option<Key>,
 ) -> Result<RestoreReport, RestoreError> {
     let mut report = RestoreReport::default();
-    let same_file = std::fs::canonicalize(backup).ok().is_some_and(|b| {
-        std::fs::canonicalize(target).is_ok_and(|t| t == b)
-    });
+    let same_file = std::fs::canonicalize(backup)
+        .ok()
+        .is_some_and(|b| std::fs::canonicalize(target).is_ok_and(|t| t == b));
     if same_file {
         return Err(RestoreError::BadBackup {
             path: backup.to_path_buf(),
@@ -223,7 +223,8 @@ fn set_aside(target: &Path) -> Result<Vec<PathBuf>, RestoreError> {
     }
     let stamp = crate::store::Clock::from_env()
         .now()
-        .format("%Y%m%dT%H%M%S").to_string();
+        .format("%Y%m%dT%H%M%S")
+        .to_string();
     let mut n = 1;
     let aside = loop {
         let tag = if n == 1 {
@@ -335,7 +336,9 @@ fn merge_chain(
     }
     for (_, left) in own {
         let missing = left.manifest.previous_batch_uid.unwrap_or_default();
-        report.not_merged.push((left.path, format!("previous batch {missing} not found")));
+        report
+            .not_merged
+            .push((left.path, format!("previous batch {missing} not found")));
     }
     Ok(())
 }

@@ -5,8 +5,8 @@
 
 use super::BackupError;
 use crate::batch::export::device_tag;
-use crate::store::{Store, StoreError};
 use crate::store::backup_state::BackupSettings;
+use crate::store::{Store, StoreError};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,10 @@ fn crash_here(_step: &str) {}
 /// Writes one backup of `store` into `settings.dir` and keeps the newest `settings.keep` of
 /// this device's. The folder is not created: a missing one is a stick not plugged in, and a
 /// copy on the laptop's own disk would not survive the laptop.
-pub fn write_rotating(store: &mut Store, settings: &BackupSettings) -> Result<Written, BackupError> {
+pub fn write_rotating(
+    store: &mut Store,
+    settings: &BackupSettings,
+) -> Result<Written, BackupError> {
     let dir = &settings.dir;
     if !dir.is_dir() {
         return Err(BackupError::NoFolder { dir: dir.clone() });
@@ -60,7 +63,11 @@ pub fn write_rotating(store: &mut Store, settings: &BackupSettings) -> Result<Wr
     written?;
     let removed = rotate(dir, &tag, settings.keep)?;
     store.set_last_backup_at(&store.clock().stamp())?;
-    tracing::info!(kept = settings.keep, removed = removed.len(), "backup written");
+    tracing::info!(
+        kept = settings.keep,
+        removed = removed.len(),
+        "backup written"
+    );
     Ok(Written { path, removed })
 }
 

@@ -6,8 +6,8 @@ use super::{CmdResult, Failure, db_path};
 use crate::backup::restore::{RestoreError, RestoreReport, restore as run_restore};
 use crate::backup::{self, AutoBackup};
 use crate::session::{batches_dir, key_for};
-use crate::store::{Store, StoreError};
 use crate::store::backup_state::{BackupSettings, DEFAULT_KEEP};
+use crate::store::{Store, StoreError};
 use crate::text::Lang;
 use std::path::Path;
 
@@ -57,7 +57,10 @@ pub(super) fn set_backup_dir(
         "{}",
         match lang {
             Lang::Zh => format!("备份文件夹已设置：{}（保留最近 {keep} 份）", dir.display()),
-            Lang::En => format!("backup folder set: {} (the last {keep} kept)", dir.display()),
+            Lang::En => format!(
+                "backup folder set: {} (the last {keep} kept)",
+                dir.display()
+            ),
         }
     );
     say(&backup::after_export(store), lang);
@@ -81,7 +84,10 @@ pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
     if !a.backup.is_file() {
         return Err(Failure::refused(match lang {
             Lang::Zh => format!("{}：备份文件不存在；未作任何改动", a.backup.display()),
-            Lang::En => format!("{}: no such backup file; nothing was changed", a.backup.display()),
+            Lang::En => format!(
+                "{}: no such backup file; nothing was changed",
+                a.backup.display()
+            ),
         }));
     }
     let key = key_for(&a.backup, lang)?;
@@ -108,7 +114,10 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             "{}",
             match lang {
                 Lang::Zh => format!("原有数据库已移到一旁（未删除）：{}", aside.display()),
-                Lang::En => format!("the database that was there is kept aside: {}", aside.display()),
+                Lang::En => format!(
+                    "the database that was there is kept aside: {}",
+                    aside.display()
+                ),
             }
         );
     }
@@ -116,15 +125,29 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         "{}",
         match lang {
             Lang::Zh => format!("已恢复到 {}（设备 {}）", target.display(), r.device_id),
-            Lang::En => format!("restored into {} (device {})", target.display(), r.device_id),
+            Lang::En => format!(
+                "restored into {} (device {})",
+                target.display(),
+                r.device_id
+            ),
         }
     );
     for b in &r.replayed {
         println!(
             "{}",
             match lang {
-                Lang::Zh => format!("  补回批次 {}（{}）：{} 条记录", b.path.display(), b.created_at, b.applied),
-                Lang::En => format!("  merged back {} ({}): {} records", b.path.display(), b.created_at, b.applied),
+                Lang::Zh => format!(
+                    "  补回批次 {}（{}）：{} 条记录",
+                    b.path.display(),
+                    b.created_at,
+                    b.applied
+                ),
+                Lang::En => format!(
+                    "  merged back {} ({}): {} records",
+                    b.path.display(),
+                    b.created_at,
+                    b.applied
+                ),
             }
         );
     }
@@ -132,7 +155,10 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         "{}",
         match lang {
             Lang::Zh => format!("从批次补回的记录：{} 条", r.records_from_batches()),
-            Lang::En => format!("records restored from batches: {}", r.records_from_batches()),
+            Lang::En => format!(
+                "records restored from batches: {}",
+                r.records_from_batches()
+            ),
         }
     );
     match &r.last_sent {
@@ -162,7 +188,10 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             "{}",
             match lang {
                 Lang::Zh => format!("  未补回（不能接上批次链）：{}：{why}", path.display()),
-                Lang::En => format!("  not merged (does not continue the chain): {}: {why}", path.display()),
+                Lang::En => format!(
+                    "  not merged (does not continue the chain): {}: {why}",
+                    path.display()
+                ),
             }
         );
     }
@@ -171,7 +200,10 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             "{}",
             match lang {
                 Lang::Zh => format!("其他设备的批次 {} 个，已忽略：", r.other_devices.len()),
-                Lang::En => format!("{} batch(es) of other laptops ignored:", r.other_devices.len()),
+                Lang::En => format!(
+                    "{} batch(es) of other laptops ignored:",
+                    r.other_devices.len()
+                ),
             }
         );
         for path in &r.other_devices {

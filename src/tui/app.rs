@@ -220,19 +220,21 @@ impl App {
         let opener = self.store.opener();
         let clock = self.store.clock();
         let lang = self.lang;
-        let spawned = self.jobs.spawn("backup", move |_: &super::jobs::Progress<()>| {
-            let mut store = match opener.open(crate::store::Access::ReadWrite) {
-                Ok(store) => store,
-                Err(e) => return Some(crate::backup::BackupError::from(e).message(lang)),
-            };
-            store.set_clock(clock);
-            let outcome = if after_export {
-                crate::backup::after_export(&mut store)
-            } else {
-                crate::backup::at_start(&mut store)
-            };
-            outcome.message(lang)
-        });
+        let spawned = self
+            .jobs
+            .spawn("backup", move |_: &super::jobs::Progress<()>| {
+                let mut store = match opener.open(crate::store::Access::ReadWrite) {
+                    Ok(store) => store,
+                    Err(e) => return Some(crate::backup::BackupError::from(e).message(lang)),
+                };
+                store.set_clock(clock);
+                let outcome = if after_export {
+                    crate::backup::after_export(&mut store)
+                } else {
+                    crate::backup::at_start(&mut store)
+                };
+                outcome.message(lang)
+            });
         match spawned {
             Ok(id) => self.backup_job = Some(id),
             Err(e) => tracing::warn!(error = %e, "cannot start the backup thread"),
@@ -263,7 +265,11 @@ impl App {
             (true, Some(at)) => tf(
                 self.lang,
                 T::BackupAge,
-                &[&crate::backup::age_text(&at, self.store.clock().now(), self.lang)],
+                &[&crate::backup::age_text(
+                    &at,
+                    self.store.clock().now(),
+                    self.lang,
+                )],
             ),
             (true, None) => tf(self.lang, T::BackupAge, &["—"]),
         };

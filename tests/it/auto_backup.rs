@@ -10,7 +10,9 @@ use jingong::domain::idcard::with_check_digit;
 use std::path::Path;
 
 fn add_worker(t: &TestDb, n: usize) {
-    const NAMES: [&str; 8] = ["王强", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇"];
+    const NAMES: [&str; 8] = [
+        "王强", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄勇",
+    ];
     let id = with_check_digit(&format!("12010219900304{n:03}"));
     t.add_worker(NAMES[n % NAMES.len()], &id, &format!("1390000{n:04}"));
 }
@@ -28,10 +30,7 @@ fn choose_folder(t: &TestDb, dir: &Path, keep: &str) -> std::process::Output {
 }
 
 fn export(t: &TestDb) -> std::process::Output {
-    t.cmd()
-        .args(["--lang", "en", "export"])
-        .output()
-        .unwrap()
+    t.cmd().args(["--lang", "en", "export"]).output().unwrap()
 }
 
 fn workers_in(backup: &Path) -> i64 {
@@ -82,10 +81,16 @@ fn a_missing_folder_is_said_and_the_export_still_succeeds() {
     assert!(output.status.success(), "{}", stderr_text(&output));
     let said = stderr_text(&output);
     assert!(said.contains("automatic backup not done"), "{said}");
-    assert!(said.contains("does not exist or is not connected"), "{said}");
+    assert!(
+        said.contains("does not exist or is not connected"),
+        "{said}"
+    );
     let batch = stdout_text(&output);
     assert!(Path::new(batch.trim()).join("manifest.json").exists());
-    assert!(!stick.exists(), "the folder is not made on the laptop's own disk");
+    assert!(
+        !stick.exists(),
+        "the folder is not made on the laptop's own disk"
+    );
     // The batch was marked: nothing waits.
     assert!(stderr_text(&export(&t)).contains("nothing new"));
 
@@ -116,7 +121,10 @@ fn a_folder_that_does_not_exist_cannot_be_chosen() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_text(&output).contains("--keep"));
-    assert!(t.store().backup_settings().unwrap().is_none(), "nothing set");
+    assert!(
+        t.store().backup_settings().unwrap().is_none(),
+        "nothing set"
+    );
 }
 
 #[test]
@@ -303,13 +311,20 @@ fn a_full_backup_folder_is_said_and_the_export_still_succeeds() {
     assert!(output.status.success(), "{said}");
     assert!(said.contains("automatic backup not done"), "{said}");
     assert!(said.contains("is full or cannot be written"), "{said}");
-    assert_eq!(list(&stick).unwrap(), before, "no half copy counts as a backup");
+    assert_eq!(
+        list(&stick).unwrap(),
+        before,
+        "no half copy counts as a backup"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&stick)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".partial"))
         .collect();
-    assert!(leftovers.is_empty(), "the failed copy is removed: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "the failed copy is removed: {leftovers:?}"
+    );
     assert!(stderr_text(&export(&t)).contains("nothing new"));
 }
 

@@ -99,16 +99,25 @@ fn laptop_that_lost_its_database(root: &Path) -> Laptop {
     register(&db, 2);
     let mut batches = vec![export(&db)];
     // A correction still waiting when the backup is taken: the backup has it unexported.
-    run(&db, &["worker", "edit", &id_number(1), "--employer", "天津建工"]);
+    run(
+        &db,
+        &["worker", "edit", &id_number(1), "--employer", "天津建工"],
+    );
     let backup = root.join("backup.db");
     run(&db, &["backup", backup.to_str().unwrap()]);
 
     register(&db, 3);
     batches.push(export(&db));
-    run(&db, &["worker", "edit", &id_number(2), "--employer", "天津港集团"]);
+    run(
+        &db,
+        &["worker", "edit", &id_number(2), "--employer", "天津港集团"],
+    );
     register(&db, 4);
     batches.push(export(&db));
-    run(&db, &["worker", "edit", &id_number(1), "--employer", "天津地铁"]);
+    run(
+        &db,
+        &["worker", "edit", &id_number(1), "--employer", "天津地铁"],
+    );
     register(&db, 5);
     batches.push(export(&db));
     // Made after the last batch: this one is lost with the database.
@@ -148,7 +157,10 @@ fn restore_from_an_old_backup_and_the_batches_continues_the_chain() {
     let said = stdout_text(&output);
     let last = &laptop.batches[3];
     let last_uid = manifest(last)["batch_uid"].as_str().unwrap().to_string();
-    assert!(said.contains(&format!("last batch sent: {last_uid}")), "{said}");
+    assert!(
+        said.contains(&format!("last batch sent: {last_uid}")),
+        "{said}"
+    );
     assert!(said.contains("may be lost"), "{said}");
     // Batches 1–3 bring workers 3–5 with a service each and two corrections; the first
     // correction was in the backup already (waiting then, marked sent now).
@@ -163,8 +175,14 @@ fn restore_from_an_old_backup_and_the_batches_continues_the_chain() {
     for (key, (version, exported)) in versions(&laptop.db) {
         assert_eq!(version, exported, "{key:?} waits for export again");
     }
-    let before = Store::open(&laptop.before_loss).unwrap().device_id().unwrap();
-    assert_eq!(Store::open(&laptop.db).unwrap().device_id().unwrap(), before);
+    let before = Store::open(&laptop.before_loss)
+        .unwrap()
+        .device_id()
+        .unwrap();
+    assert_eq!(
+        Store::open(&laptop.db).unwrap().device_id().unwrap(),
+        before
+    );
 
     let output = run(&laptop.db, &["export"]);
     assert!(stderr_text(&output).contains("nothing new"));
@@ -223,15 +241,27 @@ fn a_new_laptop_continues_as_the_same_device_and_ignores_other_laptops_batches()
     );
     assert!(stdout_text(&output).contains("records restored from batches: 8"));
     let said = stderr_text(&output);
-    assert!(said.contains("1 batch(es) of other laptops ignored"), "{said}");
+    assert!(
+        said.contains("1 batch(es) of other laptops ignored"),
+        "{said}"
+    );
     assert!(said.contains(other_batch.file_name().unwrap().to_str().unwrap()));
     assert_eq!(dump(&new_machine), sent_records(&laptop.before_loss));
-    let device = Store::open(&laptop.before_loss).unwrap().device_id().unwrap();
-    assert_eq!(Store::open(&new_machine).unwrap().device_id().unwrap(), device);
+    let device = Store::open(&laptop.before_loss)
+        .unwrap()
+        .device_id()
+        .unwrap();
+    assert_eq!(
+        Store::open(&new_machine).unwrap().device_id().unwrap(),
+        device
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&new_machine).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&new_machine)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
@@ -253,7 +283,8 @@ fn a_database_already_there_is_kept_aside_never_overwritten() {
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            name.starts_with("jingong.db.before-restore-") && !name.ends_with("-wal")
+            name.starts_with("jingong.db.before-restore-")
+                && !name.ends_with("-wal")
                 && !name.ends_with("-shm")
         })
         .collect();
@@ -291,6 +322,9 @@ fn a_damaged_or_missing_backup_is_refused_and_nothing_changes() {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(!names.iter().any(|n| n.contains("before-restore")), "{names:?}");
+        assert!(
+            !names.iter().any(|n| n.contains("before-restore")),
+            "{names:?}"
+        );
     }
 }
