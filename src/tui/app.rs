@@ -45,6 +45,8 @@ pub struct App {
     db_label: String,
     /// The automatic backup running, if one is.
     backup_job: Option<JobId>,
+    /// An export ended while a backup ran: one more follows, so the newest copy has it.
+    backup_again: bool,
     /// The last batch this device sent, as last seen: a new one means an export ended and a
     /// backup follows.
     last_sent: Option<String>,
@@ -76,6 +78,7 @@ impl App {
             message_owner: 0,
             db_label,
             backup_job: None,
+            backup_again: false,
             last_sent: None,
             backup_note: String::new(),
             quit: false,
@@ -215,6 +218,7 @@ impl App {
     /// an export. Its failure is said in the status line; nothing waits for it.
     pub fn start_backup(&mut self, after_export: bool) {
         if self.backup_job.is_some() {
+            self.backup_again |= after_export;
             return;
         }
         let opener = self.store.opener();
@@ -255,6 +259,9 @@ impl App {
             self.say(line);
         }
         self.refresh_backup_note();
+        if std::mem::take(&mut self.backup_again) {
+            self.start_backup(true);
+        }
     }
 
     fn refresh_backup_note(&mut self) {
