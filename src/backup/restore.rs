@@ -27,6 +27,13 @@ pub enum RestoreError {
     Unopenable { path: PathBuf, source: StoreError },
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// This device's batches found that do not follow the backup's chain: one between is
+    /// missing.
+    #[error("batches after {after:?} missing")]
+    Gap {
+        after: Option<String>,
+        stranded: Vec<PathBuf>,
+    },
     #[error(transparent)]
     Batch(#[from] crate::batch::BatchError),
     #[error("{path}: {source}")]
@@ -62,6 +69,22 @@ impl RestoreError {
                 ),
             },
             RestoreError::Store(e) => e.message(lang),
+            RestoreError::Gap { after, stranded } => {
+                let after = after.as_deref().unwrap_or("—");
+                let listed: Vec<String> = stranded
+                    .iter()
+                    .map(|p| format!("  {}", p.display()))
+                    .collect();
+                let listed = listed.join("\n");
+                match lang {
+                    Lang::Zh => format!(
+                        "本机的以下批次接不上批次链（缺少批次 {after} 之后的某个批次），未作任何改动：\n{listed}\n区总工会保存着本机发出的每个批次：请把缺少的批次所在文件夹用 --batches 一并给出后重试"
+                    ),
+                    Lang::En => format!(
+                        "these batches of this laptop do not continue the chain (a batch after {after} is missing); nothing was changed:\n{listed}\nThe district office keeps every batch this laptop sent: add the folder holding the missing one with --batches and retry"
+                    ),
+                }
+            }
             RestoreError::Batch(e) => e.message(lang),
             RestoreError::Io { path, source } => match lang {
                 Lang::Zh => format!("{}：文件读写失败：{source}", path.display()),
@@ -94,8 +117,8 @@ pub struct RestoreReport {
     pub last_sent: Option<LastSent>,
     /// Batches of other laptops found in the folders: not merged.
     pub other_devices: Vec<PathBuf>,
-    /// This device's batches that do not continue the chain (a batch between is missing, or
-    /// one failed its check): not merged, with the reason.
+    /// This device's batches not merged, with the reason: one failed its check, and those
+    /// after it.
     pub not_merged: Vec<(PathBuf, String)>,
 }
 
@@ -132,16 +155,16 @@ pub fn restore(
     let checked = check_backup(backup, key.clone())?;
     report.device_id = checked.device_id()?;
     report.backup_last_sent = checked.last_sent()?;
-    drop(checked);
-
     let (own, others) = find_batches(batch_dirs, &report.device_id);
     report.other_devices = others;
+    let chain = plan_chain(&checked, own)?;
+    drop(checked);
 
     report.set_aside = set_aside(target)?;
     put_in_place(backup, target)?;
     let mut store = Store::open_keyed(target, Access::ReadWrite, key)?;
     let _lock = lock_database(&store)?;
-    merge_chain(&mut store, own, &mut report)?;
+    merge_chain(&mut store, chain, &mut report)?;
     store.own_records_made_here()?;
     report.last_sent = store.last_sent()?;
     Ok(report)
@@ -293,22 +316,23 @@ fn put_in_place(backup: &Path, target: &Path) -> Result<(), RestoreError> {
     Ok(())
 }
 
-/// Merges this device's batches in chain order from the restored database's last batch. A
-/// batch that fails its check ends the chain: the ones after it cannot be merged in order.
-fn merge_chain(
-    store: &mut Store,
+/// This device's batches the backup does not hold, in chain order from the backup's last
+/// batch. Any left over (a batch between them is missing) refuses the restore before anything
+/// is changed: merging past a gap would chain the next batch to the wrong predecessor.
+fn plan_chain(
+    backup: &Store,
     mut own: BTreeMap<String, Found>,
-    report: &mut RestoreReport,
-) -> Result<(), RestoreError> {
+) -> Result<Vec<Found>, RestoreError> {
     // Batches the backup holds already change nothing.
     let mut here = HashSet::new();
     for uid in own.keys() {
-        if store.batch_by_uid(uid)?.is_some() {
+        if backup.batch_by_uid(uid)?.is_some() {
             here.insert(uid.clone());
         }
     }
     own.retain(|uid, _| !here.contains(uid));
-    let mut previous = store.last_sent()?.map(|l| l.uid);
+    let mut previous = backup.last_sent()?.map(|l| l.uid);
+    let mut chain = Vec::new();
     loop {
         // Two batches on one predecessor cannot both be this laptop's; the earlier is taken.
         let next = own
@@ -317,28 +341,46 @@ fn merge_chain(
             .min_by(|a, b| a.manifest.created_at.cmp(&b.manifest.created_at))
             .map(|f| f.manifest.batch_uid.clone());
         let Some(uid) = next else { break };
-        let found = own.remove(&uid).expect("found above");
+        chain.push(own.remove(&uid).expect("found above"));
+        previous = Some(uid);
+    }
+    if own.is_empty() {
+        return Ok(chain);
+    }
+    let mut left: Vec<Found> = own.into_values().collect();
+    left.sort_by(|a, b| a.manifest.created_at.cmp(&b.manifest.created_at));
+    Err(RestoreError::Gap {
+        after: previous,
+        stranded: left.into_iter().map(|f| f.path).collect(),
+    })
+}
+
+/// Merges the planned batches in order. A batch that fails its check ends the chain: the ones
+/// after it cannot be merged in order, and are listed.
+fn merge_chain(
+    store: &mut Store,
+    chain: Vec<Found>,
+    report: &mut RestoreReport,
+) -> Result<(), RestoreError> {
+    let mut chain = chain.into_iter();
+    for found in chain.by_ref() {
         match merge_own(store, &found) {
-            Ok(applied) => {
-                report.replayed.push(Replayed {
-                    path: found.path,
-                    batch_uid: uid.clone(),
-                    created_at: found.manifest.created_at,
-                    applied,
-                });
-                previous = Some(uid);
-            }
+            Ok(applied) => report.replayed.push(Replayed {
+                path: found.path,
+                batch_uid: found.manifest.batch_uid,
+                created_at: found.manifest.created_at,
+                applied,
+            }),
             Err(detail) => {
                 report.not_merged.push((found.path, detail));
                 break;
             }
         }
     }
-    for (_, left) in own {
-        let missing = left.manifest.previous_batch_uid.unwrap_or_default();
+    for left in chain {
         report
             .not_merged
-            .push((left.path, format!("previous batch {missing} not found")));
+            .push((left.path, "an earlier batch was not merged".into()));
     }
     Ok(())
 }

@@ -187,11 +187,8 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         eprintln!(
             "{}",
             match lang {
-                Lang::Zh => format!("  未补回（不能接上批次链）：{}：{why}", path.display()),
-                Lang::En => format!(
-                    "  not merged (does not continue the chain): {}: {why}",
-                    path.display()
-                ),
+                Lang::Zh => format!("  未补回：{}：{why}", path.display()),
+                Lang::En => format!("  not merged: {}: {why}", path.display()),
             }
         );
     }

@@ -339,3 +339,38 @@ fn a_damaged_or_missing_backup_is_refused_and_nothing_changes() {
         );
     }
 }
+
+#[test]
+fn a_missing_batch_in_the_chain_refuses_the_restore_until_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = laptop_that_lost_its_database(dir.path());
+    // The second batch after the backup (the zip) is not in the batches folder any more; the
+    // district office sends a copy back.
+    let returned = dir.path().join("from-district");
+    std::fs::create_dir(&returned).unwrap();
+    let middle = &laptop.batches[2];
+    std::fs::rename(middle, returned.join(middle.file_name().unwrap())).unwrap();
+
+    let output = jingong(&laptop.db)
+        .args(["restore", laptop.backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = stderr_text(&output);
+    assert!(said.contains("do not continue the chain"), "{said}");
+    assert!(said.contains(laptop.batches[3].to_str().unwrap()), "{said}");
+    assert!(said.contains("nothing was changed"), "{said}");
+    assert!(!laptop.db.exists(), "nothing was put in place");
+
+    let output = run(
+        &laptop.db,
+        &[
+            "restore",
+            laptop.backup.to_str().unwrap(),
+            "--batches",
+            returned.to_str().unwrap(),
+        ],
+    );
+    assert!(stdout_text(&output).contains("records restored from batches: 8"));
+    assert_eq!(dump(&laptop.db), sent_records(&laptop.before_loss));
+}
