@@ -105,6 +105,13 @@ pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
         }
     })?;
     print_report(&report, &target, lang);
+    if !report.not_merged.is_empty() {
+        // The database is in place, but without some batches it sent: the officer must act.
+        return Err(Failure::refused(lang.pick(
+            "有批次未能补回（见上）：请用 jingong verify 检查，取得完好的副本后用 --batches 再次恢复",
+            "some batches were not merged (above): check them with jingong verify, get good copies and restore again with --batches",
+        )));
+    }
     Ok(())
 }
 

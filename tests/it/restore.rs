@@ -374,3 +374,41 @@ fn a_missing_batch_in_the_chain_refuses_the_restore_until_it_is_given() {
     assert!(stdout_text(&output).contains("records restored from batches: 8"));
     assert_eq!(dump(&laptop.db), sent_records(&laptop.before_loss));
 }
+
+#[test]
+fn a_damaged_batch_is_not_merged_and_the_restore_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = laptop_that_lost_its_database(dir.path());
+    let last = &laptop.batches[3];
+    let workers = last.join("workers.jsonl");
+    let mut text = std::fs::read_to_string(&workers).unwrap();
+    text = text.replacen("天津地铁", "天津公交", 1);
+    std::fs::write(&workers, text).unwrap();
+
+    let output = jingong(&laptop.db)
+        .args(["restore", laptop.backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = stderr_text(&output);
+    assert!(
+        said.contains(&format!("not merged: {}", last.display())),
+        "{said}"
+    );
+    assert!(said.contains("some batches were not merged"), "{said}");
+    // The two batches before it are in (2 + 3 records), not its own.
+    let said = stdout_text(&output);
+    assert!(said.contains("records restored from batches: 5"), "{said}");
+    let conn = rusqlite::Connection::open(&laptop.db).unwrap();
+    let employer: String = conn
+        .query_row(
+            "SELECT employer FROM worker WHERE id_number = ?1",
+            [id_number(1)],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        employer, "天津建工",
+        "the damaged batch's correction is not taken"
+    );
+}
