@@ -141,6 +141,7 @@ pub fn restore(
     target: &Path,
     batch_dirs: &[PathBuf],
     key: Option<Key>,
+    lang: Lang,
 ) -> Result<RestoreReport, RestoreError> {
     let mut report = RestoreReport::default();
     let same_file = std::fs::canonicalize(backup)
@@ -149,10 +150,15 @@ pub fn restore(
     if same_file {
         return Err(RestoreError::BadBackup {
             path: backup.to_path_buf(),
-            detail: "it is the database to restore into (name another file with --db)".into(),
+            detail: lang
+                .pick(
+                    "它就是要恢复到的数据库（请用 --db 指定另一个文件）",
+                    "it is the database to restore into (name another file with --db)",
+                )
+                .into(),
         });
     }
-    let checked = check_backup(backup, key.clone())?;
+    let checked = check_backup(backup, key.clone(), lang)?;
     report.device_id = checked.device_id()?;
     report.backup_last_sent = checked.last_sent()?;
     let (own, others) = find_batches(batch_dirs, &report.device_id);
@@ -164,7 +170,7 @@ pub fn restore(
     put_in_place(backup, target)?;
     let mut store = Store::open_keyed(target, Access::ReadWrite, key)?;
     let _lock = lock_database(&store)?;
-    merge_chain(&mut store, chain, &mut report)?;
+    merge_chain(&mut store, chain, &mut report, lang)?;
     store.own_records_made_here()?;
     report.last_sent = store.last_sent()?;
     Ok(report)
@@ -172,11 +178,11 @@ pub fn restore(
 
 /// Opens the backup read-only (a newer schema and a wrong or missing key are refused there)
 /// and runs SQLite's integrity check on it.
-fn check_backup(backup: &Path, key: Option<Key>) -> Result<Store, RestoreError> {
+fn check_backup(backup: &Path, key: Option<Key>, lang: Lang) -> Result<Store, RestoreError> {
     if !backup.is_file() {
         return Err(RestoreError::BadBackup {
             path: backup.to_path_buf(),
-            detail: "no such file".into(),
+            detail: lang.pick("文件不存在", "no such file").into(),
         });
     }
     let store = Store::open_keyed(backup, Access::ReadOnly, key).map_err(|source| {
@@ -189,7 +195,11 @@ fn check_backup(backup: &Path, key: Option<Key>) -> Result<Store, RestoreError> 
     if problems != ["ok"] {
         return Err(RestoreError::BadBackup {
             path: backup.to_path_buf(),
-            detail: format!("integrity check: {}", problems.join("; ")),
+            detail: format!(
+                "{}{}",
+                lang.pick("完整性检查未通过：", "integrity check: "),
+                problems.join("; ")
+            ),
         });
     }
     Ok(store)
@@ -361,10 +371,11 @@ fn merge_chain(
     store: &mut Store,
     chain: Vec<Found>,
     report: &mut RestoreReport,
+    lang: Lang,
 ) -> Result<(), RestoreError> {
     let mut chain = chain.into_iter();
     for found in chain.by_ref() {
-        match merge_own(store, &found) {
+        match merge_own(store, &found, lang) {
             Ok(applied) => report.replayed.push(Replayed {
                 path: found.path,
                 batch_uid: found.manifest.batch_uid,
@@ -378,16 +389,17 @@ fn merge_chain(
         }
     }
     for left in chain {
-        report
-            .not_merged
-            .push((left.path, "an earlier batch was not merged".into()));
+        report.not_merged.push((
+            left.path,
+            lang.pick("前面的批次未能补回", "an earlier batch was not merged")
+                .into(),
+        ));
     }
     Ok(())
 }
 
-/// Verifies and merges one own batch; the error is the reason, in English and Chinese both
-/// left to the merge's message (the report prints it as is).
-fn merge_own(store: &mut Store, found: &Found) -> Result<u64, String> {
+/// Verifies and merges one own batch; the error is the reason, in the UI language.
+fn merge_own(store: &mut Store, found: &Found, lang: Lang) -> Result<u64, String> {
     let today = store.clock().today();
     let integrity = verify_path(
         &found.path,
@@ -396,17 +408,22 @@ fn merge_own(store: &mut Store, found: &Found) -> Result<u64, String> {
             references: None,
         },
     )
-    .map_err(|e| e.message(Lang::En))?;
+    .map_err(|e| e.message(lang))?;
     if !integrity.is_valid() {
-        return Err("the batch fails its check (jingong verify lists why)".into());
+        return Err(lang
+            .pick(
+                "批次未通过检查（jingong verify 列出原因）",
+                "the batch fails its check (jingong verify lists why)",
+            )
+            .into());
     }
-    mark_sent(store, &found.path).map_err(|e| e.to_string())?;
-    let mut source = BatchSource::open(&found.path).map_err(|e| e.message(Lang::En))?;
-    match import_source(store, &mut source, &found.path).map_err(|e| e.message(Lang::En))? {
+    mark_sent(store, &found.path).map_err(|e| e.message(lang))?;
+    let mut source = BatchSource::open(&found.path).map_err(|e| e.message(lang))?;
+    match import_source(store, &mut source, &found.path).map_err(|e| e.message(lang))? {
         ImportOutcome::Imported(summary) => {
             store
                 .adopt_own_batch(&found.manifest.batch_uid)
-                .map_err(|e| e.message(Lang::En))?;
+                .map_err(|e| e.message(lang))?;
             Ok(summary.applied.iter().sum())
         }
         ImportOutcome::AlreadyHere { .. } => Ok(0),

@@ -93,7 +93,7 @@ pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
     let key = key_for(&a.backup, lang)?;
     let mut dirs = vec![batches_dir(&target)];
     dirs.extend(a.batches.iter().cloned());
-    let report = run_restore(&a.backup, &target, &dirs, key).map_err(|e| {
+    let report = run_restore(&a.backup, &target, &dirs, key, lang).map_err(|e| {
         let message = e.message(lang);
         match e {
             // A wrong or missing key is the officer's input to fix, as everywhere.
