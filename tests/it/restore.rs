@@ -338,6 +338,12 @@ fn a_damaged_or_missing_backup_is_refused_and_nothing_changes() {
             "{names:?}"
         );
     }
+    // In Chinese, as every message.
+    let output = crate::support::bin::jingong_in(&db, "zh")
+        .args(["restore", dir.path().join("missing.db").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(stderr_text(&output).contains("备份文件不存在；未作任何改动"));
 }
 
 #[test]
