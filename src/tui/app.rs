@@ -84,7 +84,6 @@ impl App {
             quit: false,
         };
         app.last_sent = app.store.last_sent().ok().flatten().map(|l| l.uid);
-        app.refresh_backup_note();
         app.with_ctx(|screens, ctx| {
             let first = routes::start(ctx);
             apply(screens, Effect::Push(first), ctx);
@@ -284,6 +283,8 @@ impl App {
 
     fn refresh_pending(&mut self) {
         self.search.count_pending();
+        // The age moves on while the screens stay open: read again whenever work was saved.
+        self.refresh_backup_note();
     }
 
     /// Another sender into the app's channel, for the thread that forwards terminal events.
