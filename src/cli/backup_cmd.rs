@@ -67,6 +67,34 @@ pub(super) fn set_backup_dir(
     Ok(())
 }
 
+/// The backup folder line of `officer show`.
+pub(super) fn show_backup_settings(store: &Store, lang: Lang) -> CmdResult {
+    let fail = |e| Failure::from_store(e, lang);
+    let Some(settings) = store.backup_settings().map_err(fail)? else {
+        println!(
+            "{}",
+            lang.pick(
+                "未设置备份文件夹（jingong officer set --backup-dir 文件夹）",
+                "no backup folder (jingong officer set --backup-dir DIR)"
+            )
+        );
+        return Ok(());
+    };
+    let last = store
+        .last_backup_at()
+        .map_err(fail)?
+        .unwrap_or_else(|| "—".into());
+    let (dir, keep) = (settings.dir.display(), settings.keep);
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("备份文件夹：{dir}（保留最近 {keep} 份）；上次备份：{last}"),
+            Lang::En => format!("backup folder: {dir} (the last {keep} kept); last backup: {last}"),
+        }
+    );
+    Ok(())
+}
+
 /// The backup after a batch was written; a failure is said and the command still succeeds.
 pub(super) fn after_export(store: &mut Store, lang: Lang) {
     say(&backup::after_export(store), lang);

@@ -76,15 +76,18 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
                 super::backup_cmd::set_backup_dir(&mut store, dir, *keep, lang)?;
             }
         }
-        OfficerCmd::Show => match store.officer().map_err(|e| Failure::from_store(e, lang))? {
-            Some(o) => println!(
-                "{} · {} · {}",
-                shown(&o.name),
-                shown(&o.organisation),
-                shown(&o.district_code)
-            ),
-            None => return Err(Failure::from_store(StoreError::NoOfficer, lang)),
-        },
+        OfficerCmd::Show => {
+            match store.officer().map_err(|e| Failure::from_store(e, lang))? {
+                Some(o) => println!(
+                    "{} · {} · {}",
+                    shown(&o.name),
+                    shown(&o.organisation),
+                    shown(&o.district_code)
+                ),
+                None => return Err(Failure::from_store(StoreError::NoOfficer, lang)),
+            }
+            super::backup_cmd::show_backup_settings(&store, lang)?;
+        }
     }
     Ok(())
 }

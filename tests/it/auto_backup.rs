@@ -45,8 +45,24 @@ fn every_export_writes_a_backup_and_only_the_newest_are_kept() {
     let t = TestDb::with_officer();
     let stick = t.path().join("stick");
     std::fs::create_dir(&stick).unwrap();
+    let output = t
+        .cmd()
+        .args(["--lang", "en", "officer", "show"])
+        .output()
+        .unwrap();
+    assert!(stdout_text(&output).contains("no backup folder"));
     let output = choose_folder(&t, &stick, "3");
     assert!(stdout_text(&output).contains("the last 3 kept"));
+    let output = t
+        .cmd()
+        .args(["--lang", "en", "officer", "show"])
+        .output()
+        .unwrap();
+    let said = stdout_text(&output);
+    assert!(
+        said.contains("(the last 3 kept); last backup: 2026-11-29T10:00:00"),
+        "{said}"
+    );
     assert_eq!(list(&stick).unwrap().len(), 1, "a first backup at once");
     for n in 0..5 {
         add_worker(&t, n);
