@@ -11,6 +11,24 @@ use crate::store::{Store, StoreError};
 use crate::text::Lang;
 use std::path::Path;
 
+// Paths and batch uids come from outside (a folder the officer typed, a manifest): every line
+// printed here is made terminal-safe, line by line.
+macro_rules! out_line {
+    ($($arg:tt)*) => {
+        for line in format!($($arg)*).split('\n') {
+            println!("{}", crate::safe_text::terminal_safe(line));
+        }
+    };
+}
+
+macro_rules! err_line {
+    ($($arg:tt)*) => {
+        for line in format!($($arg)*).split('\n') {
+            eprintln!("{}", crate::safe_text::terminal_safe(line));
+        }
+    };
+}
+
 /// The most copies one may ask to keep: a week of exports several times a day, with room.
 const MAX_KEEP: u32 = 365;
 
@@ -53,7 +71,7 @@ pub(super) fn set_backup_dir(
             keep,
         })
         .map_err(|e| Failure::from_store(e, lang))?;
-    println!(
+    out_line!(
         "{}",
         match lang {
             Lang::Zh => format!("备份文件夹已设置：{}（保留最近 {keep} 份）", dir.display()),
@@ -71,7 +89,7 @@ pub(super) fn set_backup_dir(
 pub(super) fn show_backup_settings(store: &Store, lang: Lang) -> CmdResult {
     let fail = |e| Failure::from_store(e, lang);
     let Some(settings) = store.backup_settings().map_err(fail)? else {
-        println!(
+        out_line!(
             "{}",
             lang.pick(
                 "未设置备份文件夹（jingong officer set --backup-dir 文件夹）",
@@ -85,7 +103,7 @@ pub(super) fn show_backup_settings(store: &Store, lang: Lang) -> CmdResult {
         .map_err(fail)?
         .unwrap_or_else(|| "—".into());
     let (dir, keep) = (settings.dir.display(), settings.keep);
-    println!(
+    out_line!(
         "{}",
         match lang {
             Lang::Zh => format!("备份文件夹：{dir}（保留最近 {keep} 份）；上次备份：{last}"),
@@ -102,7 +120,7 @@ pub(super) fn after_export(store: &mut Store, lang: Lang) {
 
 fn say(outcome: &AutoBackup, lang: Lang) {
     if let Some(line) = outcome.message(lang) {
-        eprintln!("{line}");
+        err_line!("{line}");
     }
 }
 
@@ -145,7 +163,7 @@ pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
 
 fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
     for aside in &r.set_aside {
-        eprintln!(
+        err_line!(
             "{}",
             match lang {
                 Lang::Zh => format!("原有数据库已移到一旁（未删除）：{}", aside.display()),
@@ -156,7 +174,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             }
         );
     }
-    println!(
+    out_line!(
         "{}",
         match lang {
             Lang::Zh => format!("已恢复到 {}（设备 {}）", target.display(), r.device_id),
@@ -168,7 +186,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         }
     );
     for b in &r.replayed {
-        println!(
+        out_line!(
             "{}",
             match lang {
                 Lang::Zh => format!(
@@ -186,7 +204,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             }
         );
     }
-    println!(
+    out_line!(
         "{}",
         match lang {
             Lang::Zh => format!("从批次补回的记录：{} 条", r.records_from_batches()),
@@ -197,7 +215,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         }
     );
     match &r.last_sent {
-        Some(last) => println!(
+        Some(last) => out_line!(
             "{}",
             match lang {
                 Lang::Zh => format!(
@@ -210,7 +228,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
                 ),
             }
         ),
-        None => println!(
+        None => out_line!(
             "{}",
             lang.pick(
                 "本设备尚未发出过批次；备份之后录入的记录可能已丢失，请按纸质登记补录。",
@@ -219,7 +237,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         ),
     }
     for (path, why) in &r.not_merged {
-        eprintln!(
+        err_line!(
             "{}",
             match lang {
                 Lang::Zh => format!("  未补回：{}：{why}", path.display()),
@@ -228,7 +246,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
         );
     }
     if !r.other_devices.is_empty() {
-        eprintln!(
+        err_line!(
             "{}",
             match lang {
                 Lang::Zh => format!("其他设备的批次 {} 个，已忽略：", r.other_devices.len()),
@@ -239,7 +257,7 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             }
         );
         for path in &r.other_devices {
-            eprintln!("  {}", path.display());
+            err_line!("  {}", path.display());
         }
     }
 }
