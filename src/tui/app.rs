@@ -255,7 +255,8 @@ impl App {
     fn backup_ended(&mut self, said: Option<String>) {
         self.backup_job = None;
         if let Some(line) = said {
-            self.say(line);
+            // It names the backup folder, typed by the officer: shown like any outside text.
+            self.say(crate::tui::widgets::shown(&line).into_owned());
         }
         self.refresh_backup_note();
         if std::mem::take(&mut self.backup_again) {
