@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod batch;
 #[cfg(feature = "city")]
 pub mod city;

@@ -50,6 +50,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Consistent copy of the database while others write
     Backup(BackupArgs),
+    /// Put a backup back in place and merge back this laptop's batches sent since
+    Restore(RestoreArgs),
     /// Fill the database with deterministic synthetic data
     Demo(DemoArgs),
     /// Who changed what and when
@@ -85,13 +87,20 @@ pub enum Command {
 pub enum OfficerCmd {
     /// Set the officer who uses this laptop
     Set {
-        #[arg(long, required_unless_present = "city_key")]
+        #[arg(long, required_unless_present_any = ["city_key", "backup_dir"])]
         name: Option<String>,
-        #[arg(long, required_unless_present = "city_key")]
+        #[arg(long, required_unless_present_any = ["city_key", "backup_dir"])]
         org: Option<String>,
         /// Tianjin district code, e.g. 120101
-        #[arg(long, required_unless_present = "city_key")]
+        #[arg(long, required_unless_present_any = ["city_key", "backup_dir"])]
         district: Option<String>,
+        /// The folder for automatic backups (a USB stick, a second disk): one after every
+        /// export and one a day at start
+        #[arg(long = "backup-dir", value_name = "DIR")]
+        backup_dir: Option<PathBuf>,
+        /// How many automatic backups to keep (default 7)
+        #[arg(long, requires = "backup_dir", value_name = "N")]
+        keep: Option<u32>,
         /// The city union's public key that signs receipts (64 hex digits); repeat the
         /// option for several keys. Replaces the keys set before.
         #[arg(long = "city-key", value_name = "KEY")]
@@ -504,6 +513,16 @@ pub enum CompletionShell {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore (from the backup folder or `jingong backup`)
+    pub backup: PathBuf,
+    /// More folders (or single batches) holding this laptop's batches: a USB stick, copies
+    /// the district sends back. The batches folder beside the database is always searched.
+    #[arg(long = "batches", value_name = "DIR", num_args = 1..)]
+    pub batches: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -128,6 +128,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> CmdResult {
                 }
             }
             println!("{}", summary.path.display());
+            super::backup_cmd::after_export(&mut store, lang);
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 //! refused or not found, 2 for bad usage or invalid input.
 
 mod args;
+mod backup_cmd;
 mod batch_cmd;
 #[cfg(feature = "city")]
 mod city_cmd;
@@ -123,6 +124,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Search(cmd)) => records::search(&cli, cmd),
         Some(Command::Stats(cmd)) => stats_cmd::run(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),
+        Some(Command::Restore(cmd)) => backup_cmd::restore(&cli, cmd),
         Some(Command::Demo(cmd)) => demo_cmd::run(&cli, cmd),
         Some(Command::Audit(cmd)) => records::audit(&cli, cmd),
         Some(Command::Export(cmd)) => batch_cmd::export(&cli, cmd),

@@ -33,7 +33,12 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
             org,
             district,
             city_key,
+            backup_dir,
+            keep,
         } => {
+            if let Some(dir) = backup_dir {
+                super::backup_cmd::check_backup_choice(dir, *keep, lang)?;
+            }
             // Every key is checked before anything is written.
             for key in city_key {
                 crate::receipt::verifying_key(key)
@@ -67,16 +72,22 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
                     }
                 );
             }
+            if let Some(dir) = backup_dir {
+                super::backup_cmd::set_backup_dir(&mut store, dir, *keep, lang)?;
+            }
         }
-        OfficerCmd::Show => match store.officer().map_err(|e| Failure::from_store(e, lang))? {
-            Some(o) => println!(
-                "{} · {} · {}",
-                shown(&o.name),
-                shown(&o.organisation),
-                shown(&o.district_code)
-            ),
-            None => return Err(Failure::from_store(StoreError::NoOfficer, lang)),
-        },
+        OfficerCmd::Show => {
+            match store.officer().map_err(|e| Failure::from_store(e, lang))? {
+                Some(o) => println!(
+                    "{} · {} · {}",
+                    shown(&o.name),
+                    shown(&o.organisation),
+                    shown(&o.district_code)
+                ),
+                None => return Err(Failure::from_store(StoreError::NoOfficer, lang)),
+            }
+            super::backup_cmd::show_backup_settings(&store, lang)?;
+        }
     }
     Ok(())
 }

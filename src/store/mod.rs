@@ -3,6 +3,7 @@
 //! strings still outside are listed in tests/it/architecture.rs until they move in.
 
 pub mod audit_log;
+pub mod backup_state;
 pub mod batch_checks;
 pub mod batch_queries;
 pub(crate) mod bulk;

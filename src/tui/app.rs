@@ -2,9 +2,11 @@
 //! status line. Events become inputs for the top screen; its effect changes the stack. Every
 //! message from off the UI thread comes in on one channel (`jobs::AppMsg`).
 
+mod backup;
+
 use super::action::{Action, Input};
 use super::event::{Translated, translate};
-use super::jobs::{AppMsg, Jobs};
+use super::jobs::{AppMsg, JobId, Jobs};
 use super::keymap::{Context, Keymap};
 use super::routes::{self, Route};
 use super::screens::{Ctx, Effect, Screen, View};
@@ -44,6 +46,15 @@ pub struct App {
     message_owner: usize,
     /// How the status line names the database (its path unless told otherwise).
     db_label: String,
+    /// The automatic backup running, if one is.
+    backup_job: Option<JobId>,
+    /// An export ended while a backup ran: one more follows, so the newest copy has it.
+    backup_again: bool,
+    /// The last batch this device sent, as last seen: a new one means an export ended and a
+    /// backup follows.
+    last_sent: Option<String>,
+    /// The age of the last backup for the home screen's status line.
+    backup_note: String,
     quit: bool,
     /// The window is under the minimum size: only the "too small" notice shows, so keys
     /// must not act on a screen the officer cannot see (Ctrl-Q still quits).
@@ -72,9 +83,14 @@ impl App {
             message: None,
             message_owner: 0,
             db_label,
+            backup_job: None,
+            backup_again: false,
+            last_sent: None,
+            backup_note: String::new(),
             quit: false,
             too_small: Cell::new(false),
         };
+        app.last_sent = app.store.last_sent().ok().flatten().map(|l| l.uid);
         app.with_ctx(|screens, ctx| {
             let first = routes::start(ctx);
             apply(screens, Effect::Push(first), ctx);
@@ -205,8 +221,16 @@ impl App {
         }
     }
 
+    /// Says `line` in the status line, as a screen would.
+    pub fn say(&mut self, line: impl Into<String>) {
+        self.message = Some(line.into());
+        self.message_owner = 0;
+    }
+
     fn refresh_pending(&mut self) {
         self.search.count_pending();
+        // The age moves on while the screens stay open: read again whenever work was saved.
+        self.refresh_backup_note();
     }
 
     /// Another sender into the app's channel, for the thread that forwards terminal events.
@@ -234,11 +258,20 @@ impl App {
                 }
                 true
             }
-            AppMsg::Job(job) => {
+            AppMsg::Job(mut job) => {
                 if job.is_end() {
                     self.jobs.ended();
                     // A job may have written (an export marks records, an import adds them).
                     self.refresh_pending();
+                }
+                if self.backup_job == Some(job.job()) {
+                    if job.is_end() {
+                        self.backup_ended(job.take::<Option<String>>().flatten());
+                    }
+                    return true;
+                }
+                if job.is_end() {
+                    self.backup_after_export();
                 }
                 self.deliver(AppMsg::Job(job));
                 true
@@ -411,7 +444,14 @@ impl App {
             Some(n) => tf(self.lang, T::Pending, &[&n.to_string()]),
             None => "…".to_string(),
         };
-        let message = self.message.clone().unwrap_or_default();
+        // The backup's age on the home screen, the one the officer comes back to, when
+        // nothing more pressing is said.
+        let home = self.screens.len() == 1 && self.context() == Context::List;
+        let message = match &self.message {
+            Some(m) => m.clone(),
+            None if home => self.backup_note.clone(),
+            None => String::new(),
+        };
         let width = usize::from(area.width);
         // A long database path gives way first: the count waiting for export must stay whole
         // at 80 columns (it was cut to "待…").

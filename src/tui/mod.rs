@@ -45,10 +45,16 @@ pub fn run(session: &Session) -> Result<(), Failure> {
         )));
     }
     let opened = Instant::now();
+    let new_database = session.db_path().is_ok_and(|p| !p.exists());
     let store = session.open_store()?;
     // The first screen draws at once; the first page of workers follows from the search
     // thread, so even a million-worker database opens without a wait.
     let mut app = App::new(store, keymap, session.lang);
+    // Once a day, in the background: the first screen does not wait for it.
+    app.start_backup(false);
+    if new_database {
+        app.suggest_restore();
+    }
 
     // ratatui's set-up installs a panic hook that restores the terminal before the message.
     let mut terminal = ratatui::try_init().map_err(|e| {

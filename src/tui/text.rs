@@ -15,7 +15,7 @@ macro_rules! keys {
 }
 
 keys! {
-    AppName, TooSmall, Pending, NoOfficerYet, Loading, Saved, SaveFailed, FixFields, Error,
+    AppName, TooSmall, Pending, BackupAge, BackupNotSet, RestoreHint, NoOfficerYet, Loading, Saved, SaveFailed, FixFields, Error,
     OfficerTitle, OfficerIntro, OfficerSaved,
     WorkersTitle, SearchLabel, SearchHint, Count, CountMore, ColName, ColIdNumber, ColSexAge,
     ColPhone, ColEmployer, ColLastService, NoMatches, NoWorkersYet, Male, Female, SexAge,
@@ -122,6 +122,9 @@ fn zh(key: T) -> &'static str {
         AppName => "津工",
         TooSmall => "窗口太小：至少需要 80×24，当前 {0}×{1}。请放大窗口。",
         Pending => "待导出 {0} 条",
+        BackupAge => "备份：{0}",
+        BackupNotSet => "未设置备份目录",
+        RestoreHint => "新数据库；恢复旧机：jingong restore",
         NoOfficerYet => "未设置经办人",
         Loading => "加载中…",
         Saved => "已保存",
@@ -556,6 +559,9 @@ fn en(key: T) -> &'static str {
         AppName => "jingong",
         TooSmall => "Window too small: needs at least 80×24, now {0}×{1}. Please enlarge it.",
         Pending => "{0} not exported",
+        BackupAge => "backup: {0}",
+        BackupNotSet => "no backup folder",
+        RestoreHint => "new database; to restore: jingong restore",
         NoOfficerYet => "no officer set",
         Loading => "loading…",
         Saved => "Saved",

@@ -12,6 +12,7 @@
 mod support;
 
 mod architecture;
+mod auto_backup;
 mod bad_input;
 mod bad_values;
 mod batch_crash;
@@ -37,6 +38,7 @@ mod hostile_batch;
 mod install;
 mod laptop_receipts;
 mod logs;
+mod restore;
 mod roster_import;
 mod safe_output;
 mod search;
