@@ -22,6 +22,7 @@ mod batch_tamper;
 // cluster, scripts/pg-dev); without JINGONG_TEST_PG its tests skip, except under CI=true.
 #[cfg(feature = "city")]
 mod city;
+mod claims;
 mod cli;
 mod corrections;
 mod domain_rules;
@@ -35,6 +36,7 @@ mod fuzz_inputs;
 mod hostile_batch;
 mod laptop_receipts;
 mod logs;
+mod needs;
 mod roster_import;
 mod safe_output;
 mod search;
