@@ -1,136 +1,20 @@
-//! Mutual-aid claims (互助保障) of card-holding members: the catalog in `data/mutual_aid.toml`
-//! and the rules a claim follows from its first entry to its payment. No I/O: the store hands
-//! over what it knows of the member and of the claim's other claims.
+//! Mutual-aid claims (互助保障) of card-holding members: the rules a claim follows from its
+//! first entry to its payment (the catalog is `mutual_aid`). No I/O: the store hands over what
+//! it knows of the member and of the member's other claims.
 
 use super::error::{Field, FieldError, Rule};
 use super::model::{Gender, Membership};
 use super::money::parse_yuan;
 use super::name::{refuse_invisible, validate_text};
 use super::validate::{LONG_TEXT, parse_date, parse_done_on};
-use crate::safe_text::terminal_safe;
 use crate::text::Lang;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::sync::LazyLock;
 
-/// A date a claim type asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClaimDate {
-    DiagnosedOn,
-    AccidentOn,
-    DiedOn,
-    FireOn,
-}
-
-impl ClaimDate {
-    pub const ALL: [ClaimDate; 4] = [
-        ClaimDate::DiagnosedOn,
-        ClaimDate::AccidentOn,
-        ClaimDate::DiedOn,
-        ClaimDate::FireOn,
-    ];
-    pub fn field(self) -> Field {
-        match self {
-            ClaimDate::DiagnosedOn => Field::DiagnosedOn,
-            ClaimDate::AccidentOn => Field::AccidentOn,
-            ClaimDate::DiedOn => Field::DiedOn,
-            ClaimDate::FireOn => Field::FireOn,
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            ClaimDate::DiagnosedOn => "diagnosed_on",
-            ClaimDate::AccidentOn => "accident_on",
-            ClaimDate::DiedOn => "died_on",
-            ClaimDate::FireOn => "fire_on",
-        }
-    }
-}
-
-/// Whether a type pays a fixed sum or up to a sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AmountRule {
-    Fixed,
-    Maximum,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimType {
-    pub code: String,
-    pub zh: String,
-    pub en: String,
-    pub amount: AmountRule,
-    pub amount_yuan: i64,
-    pub dates: Vec<ClaimDate>,
-    #[serde(default)]
-    pub in_protection: Option<ClaimDate>,
-    #[serde(default)]
-    pub death_within_days: Option<i64>,
-    #[serde(default)]
-    pub women_only: bool,
-    pub documents: Vec<String>,
-}
-
-impl ClaimType {
-    pub fn name(&self, lang: Lang) -> &str {
-        lang.pick(&self.zh, &self.en)
-    }
-    /// The most a claim of this type may ask, in fen (the fixed sum for a fixed type).
-    pub fn maximum_fen(&self) -> i64 {
-        self.amount_yuan * 100
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimDocument {
-    pub code: String,
-    pub zh: String,
-    pub en: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MutualAidFile {
-    document: Vec<ClaimDocument>,
-    #[serde(rename = "type")]
-    types: Vec<ClaimType>,
-}
-
-const MUTUAL_AID_TOML: &str = include_str!("../../data/mutual_aid.toml");
-
-static MUTUAL_AID: LazyLock<MutualAidFile> = LazyLock::new(|| {
-    toml::from_str(MUTUAL_AID_TOML)
-        .unwrap_or_else(|e| panic!("embedded data/mutual_aid.toml is invalid: {e}"))
-});
-
-pub fn claim_types() -> &'static [ClaimType] {
-    &MUTUAL_AID.types
-}
-pub fn claim_type(code: &str) -> Option<&'static ClaimType> {
-    claim_types().iter().find(|t| t.code == code)
-}
-pub fn claim_documents() -> &'static [ClaimDocument] {
-    &MUTUAL_AID.document
-}
-pub fn claim_type_name(code: &str, lang: Lang) -> String {
-    claim_type(code).map_or_else(
-        || terminal_safe(code).into_owned(),
-        |t| t.name(lang).to_string(),
-    )
-}
-pub fn document_name(code: &str, lang: Lang) -> String {
-    claim_documents()
-        .iter()
-        .find(|d| d.code == code)
-        .map_or_else(
-            || terminal_safe(code).into_owned(),
-            |d| lang.pick(&d.zh, &d.en).to_string(),
-        )
-}
+pub use super::mutual_aid::{
+    AmountRule, ClaimDate, ClaimDocument, ClaimType, claim_documents, claim_type,
+    claim_type_name, claim_types, document_name,
+};
 
 /// Where a claim stands: 材料收集中 → 已提交 → 已审核 → 已发放, or 未通过 with a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod idcard;
 pub mod model;
 pub mod money;
+pub mod mutual_aid;
 pub mod name;
 pub mod needs;
 pub mod phone;

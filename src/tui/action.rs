@@ -70,11 +70,17 @@ pub enum Action {
     Erase,
     /// Print the selected event's sign-in or payout sheet (XLSX).
     PrintSheet,
+    /// Tick what the worker asks for (the needs checklist).
+    AddNeed,
+    /// Record a mutual-aid claim for the member.
+    LogClaim,
+    /// Take the member's latest unsettled claim a step (status, documents, payment).
+    UpdateClaim,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 47] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -119,6 +125,9 @@ impl Action {
         Action::Withdraw,
         Action::Erase,
         Action::PrintSheet,
+        Action::AddNeed,
+        Action::LogClaim,
+        Action::UpdateClaim,
     ];
 
     /// The action named `name` in a keymap file.

@@ -2,7 +2,9 @@
 //! visit it continues, and the worker's legal-aid cases with their amounts. From here the
 //! officer logs services, corrects or withdraws the selected one, edits the worker, or
 //! withdraws the worker; a withdrawal asks for its reason. `X` erases the worker's personal
-//! data on request, once the officer has typed the reason code and confirmed.
+//! data on request, once the officer has typed the reason code and confirmed. Its needs and
+//! mutual-aid claims show under the profile: `n` ticks needs, `c` records a claim, `u` takes
+//! the newest unsettled claim a step.
 
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::idcard::age_on;
@@ -16,7 +18,8 @@ use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
 use crate::tui::text::{T, t, tf};
-use crate::tui::widgets::labels::{hometown_name, membership_name};
+use crate::tui::widgets::aid_lines::AidSummary;
+use crate::tui::widgets::labels::{case_text, hometown_name, membership_name};
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::width::wrap;
@@ -32,6 +35,7 @@ pub struct DetailScreen {
     worker: Worker,
     services: Vec<Service>,
     cases: Vec<LegalCase>,
+    aid: AidSummary,
     /// Records of this worker the city returned, waiting to go again.
     returns: Vec<ReturnedRecordRow>,
     selected: usize,
@@ -76,6 +80,7 @@ impl DetailScreen {
             worker,
             services,
             cases,
+            aid: AidSummary::of(ctx.store, uid),
             returns,
             selected: 0,
             withdrawing: None,
@@ -100,6 +105,7 @@ impl DetailScreen {
             .store
             .open_returns_of_worker(&self.worker.uid)
             .unwrap_or_default();
+        self.aid = AidSummary::of(ctx.store, &self.worker.uid);
         self.selected = self.selected.min(self.services.len().saturating_sub(1));
         self.today = ctx.store.clock().today();
     }
@@ -183,6 +189,11 @@ impl DetailScreen {
                 &[&self.cases.len().to_string(), &open.to_string()],
             ))];
             spans.extend(self.cases.iter().map(|c| value(case_text(c, lang))));
+            lines.push(Line::from(spans));
+        }
+        for (heading, items) in self.aid.lines(lang) {
+            let mut spans = vec![label(&heading)];
+            spans.extend(items.into_iter().map(value));
             lines.push(Line::from(spans));
         }
         lines
@@ -340,20 +351,6 @@ impl DetailScreen {
     }
 }
 
-/// "欠薪 已结案·调解结案 主张 ¥8000.00 追回 ¥6000.00": a case as its latest visit leaves it.
-fn case_text(c: &LegalCase, lang: Lang) -> String {
-    let category = refdata::legal_aid_category_name(&c.category, lang);
-    let state = match refdata::legal_aid_outcome(&c.outcome) {
-        Some(o) => tf(lang, T::CaseClosedAs, &[o.name(lang)]),
-        None => refdata::legal_aid_status_name(&c.status, lang),
-    };
-    format!(
-        "{category} {state} {} {}",
-        tf(lang, T::Claimed, &[&format_fen(c.claimed_fen)]),
-        tf(lang, T::Recovered, &[&format_fen(c.recovered_fen)])
-    )
-}
-
 impl Screen for DetailScreen {
     fn context(&self) -> Context {
         if self.withdrawing.is_some() {
@@ -431,6 +428,20 @@ impl Screen for DetailScreen {
             Input::Action(Action::LogService) => {
                 return Effect::Push(self.new_service(KindForm::Plain));
             }
+            Input::Action(Action::AddNeed) => {
+                return Effect::Push(Route::Needs(self.worker.uid.clone()));
+            }
+            Input::Action(Action::LogClaim) => {
+                return Effect::Push(Route::NewClaim(Box::new(self.worker.clone())));
+            }
+            Input::Action(Action::UpdateClaim) => match self.aid.unsettled_claim() {
+                Some(claim) => {
+                    let worker = Box::new(self.worker.clone());
+                    let claim = Box::new(claim.clone());
+                    return Effect::Push(Route::ClaimStep { worker, claim });
+                }
+                None => ctx.say(ctx.t(T::NoOpenClaim)),
+            },
             _ => {}
         }
         Effect::None
@@ -568,6 +579,9 @@ impl Screen for DetailScreen {
             Action::LogHealthCheck,
             Action::LogLegalAid,
             Action::LogService,
+            Action::AddNeed,
+            Action::LogClaim,
+            Action::UpdateClaim,
             Action::Confirm,
             Action::Withdraw,
             Action::Edit,

@@ -1,5 +1,6 @@
 //! Pieces shared by screens.
 
+pub mod aid_lines;
 pub mod confirm;
 pub mod form;
 pub mod labels;
