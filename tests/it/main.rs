@@ -48,6 +48,7 @@ mod tui_batches;
 mod tui_corrections;
 mod tui_e2e;
 mod tui_events;
+mod tui_needs;
 mod tui_polish;
 mod tui_receipts;
 mod tui_stats;

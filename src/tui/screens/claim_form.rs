@@ -9,7 +9,7 @@ use crate::domain::claims::{
     ClaimDraft, ClaimStatus, ClaimStepDraft, Member, apply_step, claim_documents, claim_type,
     claim_type_name, claim_types, validate_claim,
 };
-use crate::domain::{Field, Worker, format_fen, mask_id_number};
+use crate::domain::{Field, FieldError, Rule, Worker, format_fen, mask_id_number};
 use crate::store::StoreError;
 use crate::store::claims::Claim;
 use crate::text::Lang;
@@ -30,12 +30,37 @@ fn ticked_documents(form: &Form) -> String {
         .join(",")
 }
 
+/// The rule messages under their fields; the checklist's own message goes under the first
+/// document box missing (the boxes are keyed by document code, not by one field).
+fn show_errors(form: &mut Form, errors: &[FieldError], lang: Lang) {
+    set_errors(form, errors, lang);
+    for e in errors {
+        if let Rule::DocumentsMissing { missing } = &e.rule
+            && let Some(first) = missing.first()
+            && let Some(field) = form.field_mut(first)
+        {
+            field.error = Some(e.message(lang));
+        }
+    }
+}
+
+/// The member card number, its last four digits shown: it is a bank card number too.
+fn masked_card(card_no: &str) -> String {
+    let digits: Vec<char> = card_no.chars().collect();
+    let shown_from = digits.len().saturating_sub(4);
+    digits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < shown_from { '*' } else { *c })
+        .collect()
+}
+
 fn header_of(worker: &Worker) -> Vec<String> {
     vec![format!(
         "{}  {}  {}",
         shown(&worker.input.name),
         mask_id_number(&worker.input.id_number),
-        shown(&worker.input.card_no)
+        shown(&masked_card(&worker.input.card_no))
     )]
 }
 
@@ -133,7 +158,7 @@ impl FormSpec for NewClaimSpec {
         let errors = validate_claim(&Self::draft(form), member, ctx.store.clock().today())
             .err()
             .unwrap_or_default();
-        set_errors(form, &errors, ctx.lang);
+        show_errors(form, &errors, ctx.lang);
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
@@ -198,8 +223,7 @@ pub fn open_step(worker: &Worker, claim: &Claim, ctx: &mut Ctx) -> FormScreen<Cl
             &claim.progress.reason,
         ),
         FormField::text("paid", Field::PaidAmount.label(lang), &paid).hint(t(lang, T::YuanHint)),
-        FormField::text("paid_on", Field::PaidOn.label(lang), &paid_on)
-            .hint(t(lang, T::DateHint)),
+        FormField::text("paid_on", Field::PaidOn.label(lang), &paid_on).hint("YYYY-MM-DD"),
     ]);
     FormScreen::open(
         ClaimStepSpec {
@@ -267,7 +291,7 @@ impl FormSpec for ClaimStepSpec {
         )
         .err()
         .unwrap_or_default();
-        set_errors(form, &errors, ctx.lang);
+        show_errors(form, &errors, ctx.lang);
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {

@@ -164,7 +164,7 @@ impl Screen for NeedsScreen {
             Style::default().add_modifier(Modifier::DIM),
         ));
         let height = lines.len() as u16 + 2;
-        let popup = centered(area, 44, height);
+        let popup = centered(area, 50, height);
         clear_popup_area(popup, frame.buffer_mut());
         let block = Block::default()
             .borders(Borders::ALL)
