@@ -74,7 +74,7 @@ fn a_service_of_an_answering_kind_answers_the_open_need_from_the_day_it_was_rais
     assert_eq!(answered["settled_on"], "2026-11-20");
     assert_eq!(answered["version"], 2);
     // The answer is written with the service: the audit names it.
-    let audit = run_ok(t.cmd().args(["audit", "--json", "--limit", "50"]));
+    let audit = run_ok(t.cmd().args(["audit", "--worker", ID_A, "--json", "--limit", "50"]));
     let audit: Vec<Value> = serde_json::from_str(&audit).unwrap();
     assert!(
         audit

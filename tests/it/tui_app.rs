@@ -369,7 +369,7 @@ fn log_legal_aid_and_follow_the_case_up() {
     type_text(&mut app, "yjj");
     keys(&mut app, "enter tab tab");
     type_text(&mut app, "5000");
-    keys(&mut app, "f2");
+    keys(&mut app, "f2 esc");
     let services = store.services_of_worker(&uid).unwrap();
     assert_eq!(services.len(), 2);
     let follow = services
