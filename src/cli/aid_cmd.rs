@@ -114,7 +114,9 @@ pub fn claim(cli: &Cli, cmd: &ClaimCmd) -> CmdResult {
     match cmd {
         ClaimCmd::Add(a) => {
             let worker = store.resolve_worker(&a.worker).map_err(fail)?;
-            let saved = store.add_claim(&worker.uid, &claim_draft(a)).map_err(fail)?;
+            let saved = store
+                .add_claim(&worker.uid, &claim_draft(a))
+                .map_err(fail)?;
             if let Some(warning) = &saved.warning {
                 eprintln!("{}", warning.message(lang));
             }
@@ -181,14 +183,11 @@ pub fn claim(cli: &Cli, cmd: &ClaimCmd) -> CmdResult {
             }
         }
         ClaimCmd::Show { claim, json } => {
-            let c = store
-                .claim_by_uid(claim)
-                .map_err(fail)?
-                .ok_or_else(|| {
-                    fail(crate::store::StoreError::NotFound {
-                        what: claim.clone(),
-                    })
-                })?;
+            let c = store.claim_by_uid(claim).map_err(fail)?.ok_or_else(|| {
+                fail(crate::store::StoreError::NotFound {
+                    what: claim.clone(),
+                })
+            })?;
             if *json {
                 print_json(&claim_json(&c));
             } else {
@@ -257,7 +256,11 @@ fn print_claim(c: &Claim, lang: Lang) {
     );
     for which in crate::domain::claims::ClaimDate::ALL {
         if let Some(date) = c.dates.get(which) {
-            println!("  {}{}{date}", which.field().label(lang), lang.pick("：", ": "));
+            println!(
+                "  {}{}{date}",
+                which.field().label(lang),
+                lang.pick("：", ": ")
+            );
         }
     }
     if let Some(kind) = claim_type(&c.claim_type) {
@@ -284,7 +287,10 @@ fn print_claim(c: &Claim, lang: Lang) {
             Field::PaidAmount.label(lang),
             lang.pick("：", ": "),
             format_fen(c.progress.paid_fen),
-            c.progress.paid_on.map(|d| d.to_string()).unwrap_or_default()
+            c.progress
+                .paid_on
+                .map(|d| d.to_string())
+                .unwrap_or_default()
         );
     }
     if !c.note.is_empty() {

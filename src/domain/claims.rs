@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use super::mutual_aid::{
-    AmountRule, ClaimDate, ClaimDocument, ClaimType, claim_documents, claim_type,
-    claim_type_name, claim_types, document_name,
+    AmountRule, ClaimDate, ClaimDocument, ClaimType, claim_documents, claim_type, claim_type_name,
+    claim_types, document_name,
 };
 
 /// Where a claim stands: 材料收集中 → 已提交 → 已审核 → 已发放, or 未通过 with a reason.
@@ -223,8 +223,11 @@ pub fn validate_claim(
         check_type_dates(kind, &dates, protection, &mut errors);
     }
     let amount_fen = kind.and_then(|k| claim_amount(k, &draft.amount, &mut errors));
-    let documents = kind
-        .and_then(|k| parse_documents(k, &draft.documents).map_err(|e| errors.push(e)).ok());
+    let documents = kind.and_then(|k| {
+        parse_documents(k, &draft.documents)
+            .map_err(|e| errors.push(e))
+            .ok()
+    });
     let note = validate_text(Field::Note, &draft.note, LONG_TEXT)
         .map_err(|e| errors.push(e))
         .ok();

@@ -43,17 +43,33 @@ fn the_catalog_names_every_type_with_known_documents_and_the_published_sums() {
     let mut seen = HashSet::new();
     for t in claim_types() {
         assert!(seen.insert(t.code.as_str()), "duplicate {}", t.code);
-        assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{}", t.code);
+        assert!(
+            !t.zh.trim().is_empty() && !t.en.trim().is_empty(),
+            "{}",
+            t.code
+        );
         assert!(t.amount_yuan > 0, "{}", t.code);
         assert!(!t.dates.is_empty(), "{}: no date", t.code);
         if let Some(d) = t.in_protection {
-            assert!(t.dates.contains(&d), "{}: protection date not asked", t.code);
+            assert!(
+                t.dates.contains(&d),
+                "{}: protection date not asked",
+                t.code
+            );
         }
         for d in &t.documents {
-            assert!(documents.contains(d.as_str()), "{}: unknown document {d}", t.code);
+            assert!(
+                documents.contains(d.as_str()),
+                "{}: unknown document {d}",
+                t.code
+            );
         }
         for common in ["id_card", "member_card", "bank_card"] {
-            assert!(t.documents.iter().any(|d| d == common), "{}: {common}", t.code);
+            assert!(
+                t.documents.iter().any(|d| d == common),
+                "{}: {common}",
+                t.code
+            );
         }
     }
     let sums: Vec<(&str, AmountRule, i64)> = claim_types()
@@ -65,7 +81,10 @@ fn the_catalog_names_every_type_with_known_documents_and_the_published_sums() {
     assert!(sums.contains(&("household_fire", AmountRule::Maximum, 10_000)));
     assert!(claim_type("women_health").unwrap().women_only);
     assert!(claim_type("recovery_condolence").is_some());
-    assert_eq!(claim_type("accidental_death").unwrap().death_within_days, Some(180));
+    assert_eq!(
+        claim_type("accidental_death").unwrap().death_within_days,
+        Some(180)
+    );
 }
 
 #[test]
@@ -94,7 +113,13 @@ fn a_death_on_day_180_after_the_accident_is_paid_and_day_181_is_refused() {
     assert_eq!(rules(&death("2026-01-01", "2026-06-30"), &member()), []);
     assert_eq!(
         rules(&death("2026-01-01", "2026-07-01"), &member()),
-        [(Field::DiedOn, Rule::DeathTooLate { days: 181, max: 180 })]
+        [(
+            Field::DiedOn,
+            Rule::DeathTooLate {
+                days: 181,
+                max: 180
+            }
+        )]
     );
     assert_eq!(rules(&death("2026-01-01", "2026-01-01"), &member()), []);
     assert_eq!(
@@ -128,9 +153,18 @@ fn the_amount_may_reach_the_maximum_and_not_a_fen_more() {
         max_fen: 1_000_000,
         fixed: false,
     };
-    assert_eq!(rules(&fire("10000.01"), &member()), [(Field::ClaimAmount, above)]);
-    assert_eq!(rules(&fire(""), &member()), [(Field::ClaimAmount, Rule::Required)]);
-    assert_eq!(rules(&fire("0"), &member()), [(Field::ClaimAmount, Rule::AmountZero)]);
+    assert_eq!(
+        rules(&fire("10000.01"), &member()),
+        [(Field::ClaimAmount, above)]
+    );
+    assert_eq!(
+        rules(&fire(""), &member()),
+        [(Field::ClaimAmount, Rule::Required)]
+    );
+    assert_eq!(
+        rules(&fire("0"), &member()),
+        [(Field::ClaimAmount, Rule::AmountZero)]
+    );
     let fixed_above = ClaimDraft {
         amount: "20000.01".into(),
         ..death("2026-01-01", "2026-02-01")
@@ -161,7 +195,10 @@ fn a_non_member_or_a_member_without_a_card_is_refused() {
         card_no: " ".into(),
         ..member()
     };
-    assert_eq!(rules(&draft, &no_card), [(Field::CardNo, Rule::ClaimNeedsCard)]);
+    assert_eq!(
+        rules(&draft, &no_card),
+        [(Field::CardNo, Rule::ClaimNeedsCard)]
+    );
     let joined_here = Member {
         membership: Membership::JoinedHere,
         ..member()
@@ -293,7 +330,10 @@ fn collecting() -> ClaimProgress {
     }
 }
 
-fn step(current: &ClaimProgress, draft: ClaimStepDraft) -> Result<ClaimProgress, Vec<(Field, Rule)>> {
+fn step(
+    current: &ClaimProgress,
+    draft: ClaimStepDraft,
+) -> Result<ClaimProgress, Vec<(Field, Rule)>> {
     let kind = claim_type("critical_illness").unwrap();
     apply_step(kind, 1_000_000, current, &draft, today())
         .map_err(|es| es.into_iter().map(|e| (e.field, e.rule)).collect())
@@ -325,7 +365,11 @@ fn a_claim_is_submitted_only_with_every_document_ticked() {
         },
     )
     .unwrap();
-    assert_eq!(ticked.status, ClaimStatus::Collecting, "ticking alone keeps the status");
+    assert_eq!(
+        ticked.status,
+        ClaimStatus::Collecting,
+        "ticking alone keeps the status"
+    );
     assert_eq!(ticked.documents.len(), 3);
     let submitted = step(
         &ticked,
@@ -465,7 +509,10 @@ fn a_payment_needs_its_amount_and_date_within_the_claim() {
     );
     let paid = step(&approved, pay("10000", "2026-11-20")).unwrap();
     assert_eq!(paid.status, ClaimStatus::Paid);
-    assert_eq!((paid.paid_fen, paid.paid_on), (1_000_000, Some(day("2026-11-20"))));
+    assert_eq!(
+        (paid.paid_fen, paid.paid_on),
+        (1_000_000, Some(day("2026-11-20")))
+    );
     assert_eq!(
         step(
             &with_status(ClaimStatus::Submitted),

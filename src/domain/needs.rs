@@ -37,7 +37,8 @@ struct NeedsFile {
 const NEEDS_TOML: &str = include_str!("../../data/needs.toml");
 
 static NEEDS: LazyLock<NeedsFile> = LazyLock::new(|| {
-    toml::from_str(NEEDS_TOML).unwrap_or_else(|e| panic!("embedded data/needs.toml is invalid: {e}"))
+    toml::from_str(NEEDS_TOML)
+        .unwrap_or_else(|e| panic!("embedded data/needs.toml is invalid: {e}"))
 });
 
 /// Every need kind, in the order the checklist offers them.
@@ -185,9 +186,15 @@ pub fn validate_need(
 /// Whether a service of `service_kind` delivered on `served_on` answers `need`: the need is
 /// open, the kind answers it, and the service came on or after the day the need was raised
 /// (a service delivered before the worker asked answered something else).
-pub fn answers(need_kind_code: &str, raised_on: NaiveDate, service_kind: &str, served_on: NaiveDate) -> bool {
+pub fn answers(
+    need_kind_code: &str,
+    raised_on: NaiveDate,
+    service_kind: &str,
+    served_on: NaiveDate,
+) -> bool {
     served_on >= raised_on
-        && need_kind(need_kind_code).is_some_and(|k| k.answered_by.iter().any(|s| s == service_kind))
+        && need_kind(need_kind_code)
+            .is_some_and(|k| k.answered_by.iter().any(|s| s == service_kind))
 }
 
 /// Closing by hand is for an open need only: an answered or closed one stays as it is.
@@ -232,14 +239,29 @@ mod tests {
         let mut seen = HashSet::new();
         for k in need_kinds() {
             assert!(seen.insert(k.code.as_str()), "duplicate {}", k.code);
-            assert!(!k.zh.trim().is_empty() && !k.en.trim().is_empty(), "{}", k.code);
-            assert!(!k.answered_by.is_empty(), "{} has no answering kind", k.code);
+            assert!(
+                !k.zh.trim().is_empty() && !k.en.trim().is_empty(),
+                "{}",
+                k.code
+            );
+            assert!(
+                !k.answered_by.is_empty(),
+                "{} has no answering kind",
+                k.code
+            );
             for s in &k.answered_by {
-                assert!(refdata::service_kind(s).is_some(), "{}: unknown kind {s}", k.code);
+                assert!(
+                    refdata::service_kind(s).is_some(),
+                    "{}: unknown kind {s}",
+                    k.code
+                );
             }
         }
         assert_eq!(need_kind("wage_arrears").unwrap().zh, "欠薪维权");
-        assert_eq!(need_kind_name("schooling", Lang::En), "Children's schooling");
+        assert_eq!(
+            need_kind_name("schooling", Lang::En),
+            "Children's schooling"
+        );
     }
 
     #[test]
@@ -256,9 +278,19 @@ mod tests {
         let raised = day("2026-03-10");
         assert!(answers("health", raised, "health_check", day("2026-03-10")));
         assert!(answers("health", raised, "health_check", day("2026-04-01")));
-        assert!(!answers("health", raised, "health_check", day("2026-03-09")));
+        assert!(!answers(
+            "health",
+            raised,
+            "health_check",
+            day("2026-03-09")
+        ));
         assert!(!answers("health", raised, "job", day("2026-04-01")));
-        assert!(!answers("no_such_need", raised, "health_check", day("2026-04-01")));
+        assert!(!answers(
+            "no_such_need",
+            raised,
+            "health_check",
+            day("2026-04-01")
+        ));
     }
 
     #[test]
@@ -282,7 +314,10 @@ mod tests {
                 .map(|e| (e.field, e.rule))
                 .collect()
         };
-        assert_eq!(rules(NeedDraft::default()), [(Field::NeedKind, Rule::Required)]);
+        assert_eq!(
+            rules(NeedDraft::default()),
+            [(Field::NeedKind, Rule::Required)]
+        );
         assert_eq!(
             rules(NeedDraft {
                 kind: "yacht".into(),
@@ -306,7 +341,11 @@ mod tests {
         assert!(check_close(NeedState::Open).is_ok());
         let refused = check_close(NeedState::Answered).unwrap_err();
         assert_eq!(refused.field, Field::NeedKind);
-        assert!(refused.message(Lang::Zh).contains("已回应"), "{}", refused.message(Lang::Zh));
+        assert!(
+            refused.message(Lang::Zh).contains("已回应"),
+            "{}",
+            refused.message(Lang::Zh)
+        );
         assert!(refused.message(Lang::En).contains("answered"));
         assert!(check_close(NeedState::Closed).is_err());
     }

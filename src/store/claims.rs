@@ -159,7 +159,9 @@ impl Store {
                 ],
             )?;
             let fields = "protection_start,protection_end";
-            audit(&tx, &now, officer, "worker", worker_uid, version, "update", fields)?;
+            audit(
+                &tx, &now, officer, "worker", worker_uid, version, "update", fields,
+            )?;
         }
         let others: Vec<(String, ClaimStatus)> = tx
             .prepare_cached(
@@ -307,8 +309,8 @@ impl Store {
                 },
             )
         })?;
-        let next = apply_step(kind, claim.amount_fen, &claim.progress, step, today)
-            .map_err(refused)?;
+        let next =
+            apply_step(kind, claim.amount_fen, &claim.progress, step, today).map_err(refused)?;
         let before = &claim.progress;
         let changed: Vec<&str> = [
             ("status", before.status != next.status),
@@ -344,7 +346,16 @@ impl Store {
                 officer
             ],
         )?;
-        audit(&tx, &now, officer, "claim", uid, version, "update", &changed.join(","))?;
+        audit(
+            &tx,
+            &now,
+            officer,
+            "claim",
+            uid,
+            version,
+            "update",
+            &changed.join(","),
+        )?;
         tx.commit()?;
         Ok(RecordRef {
             id,

@@ -186,7 +186,16 @@ impl Store {
                 officer
             ],
         )?;
-        audit(&tx, &now, officer, "need", uid, version, "close", "state,close_note")?;
+        audit(
+            &tx,
+            &now,
+            officer,
+            "need",
+            uid,
+            version,
+            "close",
+            "state,close_note",
+        )?;
         tx.commit()?;
         Ok(RecordRef {
             id,
@@ -239,7 +248,16 @@ pub(crate) fn answer_open_needs(
             version,
             now
         ])?;
-        audit(tx, now, officer, "need", &uid, version, "answer", "state,answered_by")?;
+        audit(
+            tx,
+            now,
+            officer,
+            "need",
+            &uid,
+            version,
+            "answer",
+            "state,answered_by",
+        )?;
         answered += 1;
     }
     Ok(answered)

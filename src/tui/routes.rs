@@ -146,9 +146,7 @@ pub fn open(route: Route, ctx: &mut Ctx) -> Option<Box<dyn Screen>> {
         },
         Route::Needs(uid) => Box::new(NeedsScreen::open(&uid, ctx)?),
         Route::NewClaim(worker) => Box::new(claim_form::open_new(&worker, ctx)),
-        Route::ClaimStep { worker, claim } => {
-            Box::new(claim_form::open_step(&worker, &claim, ctx))
-        }
+        Route::ClaimStep { worker, claim } => Box::new(claim_form::open_step(&worker, &claim, ctx)),
     };
     Some(screen)
 }

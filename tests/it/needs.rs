@@ -56,12 +56,26 @@ fn a_service_of_an_answering_kind_answers_the_open_need_from_the_day_it_was_rais
     let job = add_need(&t, ID_A, "job", "2026-11-10");
     // Delivered before the worker asked: it answered something else.
     first_line(t.cmd().args([
-        "service", "add", "--worker", ID_A, "--kind", "health_check", "--on", "2026-11-09",
+        "service",
+        "add",
+        "--worker",
+        ID_A,
+        "--kind",
+        "health_check",
+        "--on",
+        "2026-11-09",
         "--consent",
     ]));
     assert_eq!(needs(&t, &["--open"]).len(), 2);
     let check = first_line(t.cmd().args([
-        "service", "add", "--worker", ID_A, "--kind", "health_check", "--on", "2026-11-20",
+        "service",
+        "add",
+        "--worker",
+        ID_A,
+        "--kind",
+        "health_check",
+        "--on",
+        "2026-11-20",
         "--consent",
     ]));
     let open = needs(&t, &["--open"]);
@@ -74,7 +88,10 @@ fn a_service_of_an_answering_kind_answers_the_open_need_from_the_day_it_was_rais
     assert_eq!(answered["settled_on"], "2026-11-20");
     assert_eq!(answered["version"], 2);
     // The answer is written with the service: the audit names it.
-    let audit = run_ok(t.cmd().args(["audit", "--worker", ID_A, "--json", "--limit", "50"]));
+    let audit = run_ok(
+        t.cmd()
+            .args(["audit", "--worker", ID_A, "--json", "--limit", "50"]),
+    );
     let audit: Vec<Value> = serde_json::from_str(&audit).unwrap();
     assert!(
         audit
@@ -83,7 +100,10 @@ fn a_service_of_an_answering_kind_answers_the_open_need_from_the_day_it_was_rais
         "{audit:?}"
     );
     // A job referral answers the other one.
-    first_line(t.cmd().args(["service", "add", "--worker", ID_A, "--kind", "spring_jobs"]));
+    first_line(
+        t.cmd()
+            .args(["service", "add", "--worker", ID_A, "--kind", "spring_jobs"]),
+    );
     assert!(needs(&t, &["--open"]).is_empty());
 }
 
@@ -92,21 +112,33 @@ fn a_need_closed_by_hand_stays_closed_and_cannot_be_closed_twice() {
     let t = TestDb::with_officer();
     t.add_worker("张伟", ID_B, "13900139000");
     let housing = add_need(&t, ID_B, "housing", "");
-    let closed = first_line(t.cmd().args(["need", "close", &housing, "--note", "已自行解决"]));
+    let closed = first_line(
+        t.cmd()
+            .args(["need", "close", &housing, "--note", "已自行解决"]),
+    );
     assert_eq!(closed, format!("{housing} v2"));
     let rows = needs(&t, &[]);
     assert_eq!(rows[0]["state"], "closed");
     assert_eq!(rows[0]["close_note"], "已自行解决");
     assert_eq!(rows[0]["settled_on"], "2026-11-29");
     // A service that would have answered it later leaves it as closed.
-    first_line(t.cmd().args(["service", "add", "--worker", ID_B, "--kind", "relief_money"]));
+    first_line(
+        t.cmd()
+            .args(["service", "add", "--worker", ID_B, "--kind", "relief_money"]),
+    );
     assert_eq!(needs(&t, &[])[0]["state"], "closed");
     assert_eq!(needs(&t, &[])[0]["version"], 2);
     let (code, zh) = refused(t.cmd().args(["need", "close", &housing]));
     assert_eq!(code, 2);
-    assert!(zh.contains("诉求类别：只能关闭待解决的诉求，此诉求已关闭"), "{zh}");
+    assert!(
+        zh.contains("诉求类别：只能关闭待解决的诉求，此诉求已关闭"),
+        "{zh}"
+    );
     let (_, en) = refused(t.cmd().args(["--lang", "en", "need", "close", &housing]));
-    assert!(en.contains("need: only an open need can be closed; this one is closed"), "{en}");
+    assert!(
+        en.contains("need: only an open need can be closed; this one is closed"),
+        "{en}"
+    );
 }
 
 #[test]
@@ -114,7 +146,14 @@ fn a_need_of_an_unknown_kind_or_a_future_day_is_refused_and_nothing_is_written()
     let t = TestDb::with_officer();
     t.add_worker("毛洋", ID_A, "13800138000");
     let (code, zh) = refused(t.cmd().args([
-        "need", "add", "--worker", ID_A, "--kind", "yacht", "--on", "2026-11-30",
+        "need",
+        "add",
+        "--worker",
+        ID_A,
+        "--kind",
+        "yacht",
+        "--on",
+        "2026-11-30",
     ]));
     assert_eq!(code, 2);
     assert!(zh.contains("诉求类别：「yacht」不在可选范围内"), "{zh}");
@@ -122,7 +161,10 @@ fn a_need_of_an_unknown_kind_or_a_future_day_is_refused_and_nothing_is_written()
     let (_, en) = refused(t.cmd().args([
         "--lang", "en", "need", "add", "--worker", ID_A, "--kind", "yacht",
     ]));
-    assert!(en.contains("need: 'yacht' is not one of the known codes"), "{en}");
+    assert!(
+        en.contains("need: 'yacht' is not one of the known codes"),
+        "{en}"
+    );
     assert!(needs(&t, &[]).is_empty());
 }
 
@@ -130,12 +172,19 @@ fn a_need_of_an_unknown_kind_or_a_future_day_is_refused_and_nothing_is_written()
 fn the_list_masks_id_numbers_unless_revealed_and_pages() {
     let t = TestDb::with_officer();
     t.add_worker("毛洋", ID_A, "13800138000");
-    for (kind, on) in [("job", "2026-11-01"), ("culture", "2026-11-02"), ("schooling", "2026-11-03")] {
+    for (kind, on) in [
+        ("job", "2026-11-01"),
+        ("culture", "2026-11-02"),
+        ("schooling", "2026-11-03"),
+    ] {
         add_need(&t, ID_A, kind, on);
     }
     let text = run_ok(t.cmd().args(["need", "list"]));
     assert!(!text.contains(ID_A), "{text}");
-    assert!(text.contains("就业岗位") && text.contains("子女入学"), "{text}");
+    assert!(
+        text.contains("就业岗位") && text.contains("子女入学"),
+        "{text}"
+    );
     let revealed = run_ok(t.cmd().args(["need", "list", "--reveal"]));
     assert!(revealed.contains(ID_A));
     let page = needs(&t, &["--offset", "1", "--limit", "1"]);

@@ -104,7 +104,11 @@ fn the_worker_page_shows_needs_and_claims_and_the_checklist_in_both_languages() 
         let shown = screen_text(&app);
         assert!(!shown.contains("[ ]"), "Esc leaves the checklist:\n{shown}");
     }
-    assert_eq!(store(&fx).needs_of_worker(&fx.wang).unwrap().len(), 1, "Esc records nothing");
+    assert_eq!(
+        store(&fx).needs_of_worker(&fx.wang).unwrap().len(),
+        1,
+        "Esc records nothing"
+    );
 }
 
 #[test]
@@ -116,9 +120,16 @@ fn ticking_needs_records_them_and_an_open_one_cannot_be_ticked_again() {
     let needs = store(&fx).needs_of_worker(&fx.wang).unwrap();
     let mut kinds: Vec<&str> = needs.iter().map(|n| n.kind.as_str()).collect();
     kinds.sort();
-    assert_eq!(kinds, ["job", "schooling", "skills_training", "wage_arrears"]);
+    assert_eq!(
+        kinds,
+        ["job", "schooling", "skills_training", "wage_arrears"]
+    );
     assert!(needs.iter().all(|n| n.state == NeedState::Open));
-    assert!(screen_text(&app).contains("已为 王秀兰 登记 3 项诉求"), "{}", screen_text(&app));
+    assert!(
+        screen_text(&app).contains("已为 王秀兰 登记 3 项诉求"),
+        "{}",
+        screen_text(&app)
+    );
 }
 
 #[test]
@@ -141,12 +152,23 @@ fn after_a_health_check_the_checklist_is_offered_and_esc_skips_it() {
     // Eight fields down to the consent box, ticked, then saved.
     keys(&mut app, "tab tab tab tab tab tab tab tab space f2");
     let shown = screen_text(&app);
-    assert!(shown.contains("王秀兰 的诉求") && shown.contains("[ ]"), "{shown}");
+    assert!(
+        shown.contains("王秀兰 的诉求") && shown.contains("[ ]"),
+        "{shown}"
+    );
     keys(&mut app, "esc");
-    assert!(screen_text(&app).contains("职工：王秀兰"), "{}", screen_text(&app));
+    assert!(
+        screen_text(&app).contains("职工：王秀兰"),
+        "{}",
+        screen_text(&app)
+    );
     let needs = store(&fx).needs_of_worker(&fx.wang).unwrap();
     let health = needs.iter().find(|n| n.kind == "health").unwrap();
-    assert_eq!(health.state, NeedState::Answered, "the check answered the health need");
+    assert_eq!(
+        health.state,
+        NeedState::Answered,
+        "the check answered the health need"
+    );
     assert_eq!(needs.len(), 2);
 }
 
@@ -168,7 +190,10 @@ fn a_claim_is_recorded_on_its_form_and_refused_values_show_under_their_fields() 
     type_text(&mut app, "20000");
     keys(&mut app, "f2");
     let shown = screen_text(&app);
-    assert!(shown.contains("此类型最高 10000.00 元，不能超过"), "{shown}");
+    assert!(
+        shown.contains("此类型最高 10000.00 元，不能超过"),
+        "{shown}"
+    );
     assert_eq!(store(&fx).claims_of_worker(&fx.wang).unwrap().len(), 1);
     keys(&mut app, "backspace");
     keys(&mut app, "f2");
@@ -195,6 +220,11 @@ fn the_newest_unsettled_claim_is_taken_a_step_on_its_form() {
     // Tick the two (the third and fourth documents), then save.
     keys(&mut app, "tab tab tab space tab space f2");
     let claim = store(&fx).claims_of_worker(&fx.wang).unwrap().remove(0);
-    assert_eq!(claim.progress.status, ClaimStatus::Submitted, "{}", screen_text(&app));
+    assert_eq!(
+        claim.progress.status,
+        ClaimStatus::Submitted,
+        "{}",
+        screen_text(&app)
+    );
     assert_eq!(claim.progress.documents.len(), 4);
 }

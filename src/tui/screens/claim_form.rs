@@ -102,8 +102,12 @@ pub fn open_new(worker: &Worker, ctx: &mut Ctx) -> FormScreen<NewClaimSpec> {
         FormField::text("fire_on", Field::FireOn.label(lang), ""),
         FormField::text("claim_amount", Field::ClaimAmount.label(lang), "")
             .hint(t(lang, T::ClaimAmountHint)),
-        FormField::text("protection_start", Field::ProtectionStart.label(lang), &start)
-            .hint(t(lang, T::ProtectionHint)),
+        FormField::text(
+            "protection_start",
+            Field::ProtectionStart.label(lang),
+            &start,
+        )
+        .hint(t(lang, T::ProtectionHint)),
         FormField::text("protection_end", Field::ProtectionEnd.label(lang), &end),
     ];
     fields.extend(claim_documents().iter().map(|d| {
@@ -241,8 +245,8 @@ impl ClaimStepSpec {
     fn draft(&self, form: &Form) -> ClaimStepDraft {
         let paid = form.raw("paid");
         let paid_on = form.raw("paid_on");
-        let kept_paid = self.claim.progress.paid_fen > 0
-            && paid == format_fen(self.claim.progress.paid_fen);
+        let kept_paid =
+            self.claim.progress.paid_fen > 0 && paid == format_fen(self.claim.progress.paid_fen);
         let kept_on = self.claim.progress.paid_on.map(date_text) == Some(paid_on.clone());
         ClaimStepDraft {
             status: form.raw("claim_status"),
@@ -297,11 +301,7 @@ impl FormSpec for ClaimStepSpec {
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
         let lang = ctx.lang;
         ctx.store
-            .update_claim(
-                &self.claim.uid,
-                &self.draft(form),
-                Some(self.claim.version),
-            )
+            .update_claim(&self.claim.uid, &self.draft(form), Some(self.claim.version))
             .map_err(|e| store_error(e, lang))?;
         let name = claim_type_name(&self.claim.claim_type, lang);
         ctx.say(tf(lang, T::ClaimUpdated, &[&name]));

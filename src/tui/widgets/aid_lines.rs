@@ -27,12 +27,9 @@ impl AidSummary {
 
     /// The newest claim not yet paid or rejected: the one a step continues.
     pub fn unsettled_claim(&self) -> Option<&Claim> {
-        self.claims.iter().find(|c| {
-            !matches!(
-                c.progress.status,
-                ClaimStatus::Paid | ClaimStatus::Rejected
-            )
-        })
+        self.claims
+            .iter()
+            .find(|c| !matches!(c.progress.status, ClaimStatus::Paid | ClaimStatus::Rejected))
     }
 
     /// (label, items) per line: needs ("欠薪维权 2026-03-10" open, then settled ones with their
