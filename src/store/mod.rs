@@ -2,6 +2,7 @@
 //! bumps `version` and appends to `audit` in one transaction. SQL belongs under here; the few
 //! strings still outside are listed in tests/it/architecture.rs until they move in.
 
+pub(crate) mod aid_erasure;
 pub mod audit_log;
 pub mod batch_queries;
 pub(crate) mod bulk;

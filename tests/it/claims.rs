@@ -479,3 +479,54 @@ fn the_list_masks_id_numbers_unless_revealed() {
     let (text, _) = run_ok(t.cmd().args(["claim", "list", "--status", "paid"]));
     assert!(text.trim().is_empty(), "{text}");
 }
+
+#[test]
+fn erasing_the_member_blanks_and_withdraws_their_claims_and_needs() {
+    let t = with_member();
+    let claim = uid_of(&claim_add(
+        &t,
+        &[
+            "--type",
+            "critical_illness",
+            "--diagnosed-on",
+            "2026-03-01",
+            "--note",
+            "肝癌晚期",
+        ],
+    ));
+    run_ok(t.cmd().args([
+        "need",
+        "add",
+        "--worker",
+        ID_MEMBER,
+        "--kind",
+        "health",
+        "--note",
+        "住院中",
+    ]));
+    run_ok(
+        t.cmd()
+            .args(["worker", "erase", ID_MEMBER, "--reason", "request", "--yes"]),
+    );
+    assert!(claims(&t).is_empty());
+    let (needs, _) = run_ok(t.cmd().args(["need", "list", "--json"]));
+    assert_eq!(needs.trim(), "[]");
+    let store = t.store();
+    let (note, diagnosed, deleted, version): (String, Option<String>, bool, i64) = store
+        .conn()
+        .query_row(
+            "SELECT note, diagnosed_on, deleted_at IS NOT NULL, version FROM claim WHERE uid = ?1",
+            [&claim],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (note.as_str(), diagnosed, deleted, version),
+        ("", None, true, 2)
+    );
+    let need_note: String = store
+        .conn()
+        .query_row("SELECT note FROM need", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(need_note, "");
+}
