@@ -192,3 +192,39 @@ fn the_list_masks_id_numbers_unless_revealed_and_pages() {
     assert_eq!(page[0]["kind"], "culture", "oldest raised first");
     assert_ne!(page[0]["id_number"], ID_A);
 }
+
+#[test]
+fn a_worker_served_at_an_event_has_the_need_answered_in_the_same_write() {
+    use jingong::domain::EventInput;
+    use jingong::domain::needs::{NeedInput, NeedState};
+    let t = TestDb::with_officer();
+    let worker = t.add_worker("毛洋", ID_A, "13800138000");
+    let mut store = t.store();
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let need = store
+        .add_need(
+            &worker,
+            &NeedInput {
+                kind: "hardship".into(),
+                raised_on: day("2026-11-01").unwrap(),
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let event = store
+        .add_event(&EventInput {
+            name: "冬送温暖".into(),
+            kind: "winter_warmth".into(),
+            held_on: day("2026-11-28"),
+            place: "工地食堂".into(),
+            district_code: "120101".into(),
+            default_quantity: 1,
+            default_amount_fen: 50_000,
+        })
+        .unwrap();
+    let service = store.record_event_service(&event.uid, &worker).unwrap();
+    let answered = store.need_by_uid(&need.uid).unwrap().unwrap();
+    assert_eq!(answered.state, NeedState::Answered);
+    assert_eq!(answered.answered_by.as_deref(), Some(service.uid.as_str()));
+    assert_eq!(answered.settled_on, day("2026-11-28"));
+}

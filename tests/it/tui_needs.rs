@@ -228,3 +228,21 @@ fn the_newest_unsettled_claim_is_taken_a_step_on_its_form() {
     );
     assert_eq!(claim.progress.documents.len(), 4);
 }
+
+#[test]
+fn the_claim_form_of_a_non_member_says_so_before_anything_is_typed() {
+    let fx = seeded();
+    {
+        let mut s = store(&fx);
+        let mut worker = s.worker_by_uid(&fx.wang).unwrap().unwrap();
+        worker.input.membership = Membership::NotMember;
+        s.update_worker(&fx.wang, &worker.input, None).unwrap();
+    }
+    let mut app = open_wang(&fx, Lang::En);
+    keys(&mut app, "c");
+    let shown = screen_text(&app);
+    assert!(
+        shown.contains("membership: mutual-aid claims are for union members only"),
+        "{shown}"
+    );
+}

@@ -9,7 +9,7 @@ use crate::domain::claims::{
     ClaimDraft, ClaimStatus, ClaimStepDraft, Member, apply_step, claim_documents, claim_type,
     claim_type_name, claim_types, validate_claim,
 };
-use crate::domain::{Field, FieldError, Rule, Worker, format_fen, mask_id_number};
+use crate::domain::{Field, FieldError, Membership, Rule, Worker, format_fen, mask_id_number};
 use crate::store::StoreError;
 use crate::store::claims::Claim;
 use crate::text::Lang;
@@ -151,8 +151,25 @@ impl FormSpec for NewClaimSpec {
         format!("claim:{}", self.worker.uid)
     }
 
-    fn header(&self, _lang: Lang) -> Vec<String> {
-        header_of(&self.worker)
+    /// The member rules name fields this form has not (membership, card number): their
+    /// refusal shows above the fields as soon as the form opens.
+    fn header(&self, lang: Lang) -> Vec<String> {
+        let mut lines = header_of(&self.worker);
+        let rule = match self
+            .member
+            .as_ref()
+            .map(|m| (m.membership, m.card_no.trim()))
+        {
+            Some((Membership::Member | Membership::JoinedHere, "")) => {
+                Some(FieldError::new(Field::CardNo, Rule::ClaimNeedsCard))
+            }
+            Some((Membership::NotMember, _)) => {
+                Some(FieldError::new(Field::Membership, Rule::ClaimNeedsMember))
+            }
+            _ => None,
+        };
+        lines.extend(rule.map(|e| e.message(lang)));
+        lines
     }
 
     fn check(&mut self, form: &mut Form, ctx: &mut Ctx) {
