@@ -116,7 +116,12 @@ fn ticking_needs_records_them_and_an_open_one_cannot_be_ticked_again() {
     let fx = seeded();
     let mut app = open_wang(&fx, Lang::Zh);
     // The catalog order: 欠薪维权, 技能培训, 就业岗位 (already open), 子女入学 …
-    keys(&mut app, "n space down space down space down space enter");
+    keys(
+        &mut app,
+        "n space down space down space down space pagedown",
+    );
+    type_text(&mut app, "想学电工 证书");
+    keys(&mut app, "enter");
     let needs = store(&fx).needs_of_worker(&fx.wang).unwrap();
     let mut kinds: Vec<&str> = needs.iter().map(|n| n.kind.as_str()).collect();
     kinds.sort();
@@ -125,6 +130,12 @@ fn ticking_needs_records_them_and_an_open_one_cannot_be_ticked_again() {
         ["job", "schooling", "skills_training", "wage_arrears"]
     );
     assert!(needs.iter().all(|n| n.state == NeedState::Open));
+    let noted: Vec<&str> = needs.iter().map(|n| n.note.as_str()).collect();
+    assert_eq!(
+        noted.iter().filter(|n| **n == "想学电工 证书").count(),
+        3,
+        "{noted:?}"
+    );
     assert!(
         screen_text(&app).contains("已为 王秀兰 登记 3 项诉求"),
         "{}",

@@ -1,16 +1,18 @@
 //! The needs checklist (诉求): what the worker asks for, ticked from the catalog. Opened from
 //! the worker's page and offered after a health check or legal-aid visit is saved; Esc skips
-//! it. Needs already open are shown as such and cannot be ticked twice.
+//! it. Needs already open are shown as such and cannot be ticked twice. Below the list, an
+//! optional note (the row after the last need) goes with every need ticked.
 
 use super::{Ctx, Effect, Screen, View};
-use crate::domain::Worker;
 use crate::domain::needs::{NeedDraft, NeedState, need_kinds, validate_need};
+use crate::domain::{Field, Worker};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input, TextEdit};
 use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 use crate::tui::widgets::popup::{centered, clear_popup_area};
 use crate::tui::widgets::shown;
+use crate::tui::widgets::text_field::TextField;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -22,7 +24,9 @@ pub struct NeedsScreen {
     /// Per catalog entry: ticked now, and already open for this worker.
     ticked: Vec<bool>,
     open: Vec<bool>,
+    /// A need's row, or `ticked.len()` for the note.
     selected: usize,
+    note: TextField,
 }
 
 impl NeedsScreen {
@@ -49,6 +53,7 @@ impl NeedsScreen {
             ticked: vec![false; need_kinds().len()],
             open,
             selected: 0,
+            note: TextField::new(""),
         })
     }
 
@@ -60,6 +65,7 @@ impl NeedsScreen {
         for (kind, _) in need_kinds().iter().zip(&self.ticked).filter(|(_, on)| **on) {
             let draft = NeedDraft {
                 kind: kind.code.clone(),
+                note: self.note.value().to_string(),
                 ..Default::default()
             };
             match validate_need(&draft, today, Some(self.worker.birth_date)) {
@@ -133,11 +139,15 @@ impl Screen for NeedsScreen {
 
     fn handle(&mut self, input: Input, ctx: &mut Ctx) -> Effect {
         let count = self.ticked.len();
+        let on_note = self.selected == count;
         match input {
             Input::Action(Action::Up) => self.selected = self.selected.saturating_sub(1),
-            Input::Action(Action::Down) => self.selected = (self.selected + 1).min(count - 1),
+            Input::Action(Action::Down) => self.selected = (self.selected + 1).min(count),
             Input::Action(Action::PageUp | Action::Home) => self.selected = 0,
-            Input::Action(Action::PageDown | Action::End) => self.selected = count - 1,
+            Input::Action(Action::PageDown | Action::End) => self.selected = count,
+            Input::Text(edit) if on_note => {
+                self.note.apply(&edit);
+            }
             Input::Text(TextEdit::Insert(' ')) if !self.open[self.selected] => {
                 self.ticked[self.selected] = !self.ticked[self.selected];
             }
@@ -151,6 +161,14 @@ impl Screen for NeedsScreen {
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let lang = view.lang;
         let mut lines = self.lines(lang);
+        let note_row = lines.len() as u16;
+        let note_label = format!("{} ", Field::Note.label(lang));
+        let note_style = if self.selected == self.ticked.len() {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(note_label.clone(), note_style));
         lines.push(Line::from(""));
         lines.push(Line::styled(
             tf(
@@ -184,6 +202,20 @@ impl Screen for NeedsScreen {
                 inner.height,
             ),
         );
+        let label_width = Line::from(note_label.as_str()).width() as u16;
+        let note_area = Rect::new(
+            inner.x + 1 + label_width,
+            inner.y + note_row,
+            inner.width.saturating_sub(2 + label_width),
+            1,
+        );
+        let caret = self
+            .note
+            .render(note_area, frame.buffer_mut(), Style::default());
+        if self.selected == self.ticked.len() {
+            // The input method draws its candidates at the real cursor.
+            frame.set_cursor_position(caret);
+        }
     }
 
     fn footer(&self) -> Vec<Action> {
