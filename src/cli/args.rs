@@ -44,6 +44,12 @@ pub enum Command {
     /// Legal-aid cases
     #[command(subcommand)]
     Legal(LegalCmd),
+    /// What workers ask for (诉求): add, list, close
+    #[command(subcommand)]
+    Need(super::aid_args::NeedCmd),
+    /// Mutual-aid claims (互助保障) of card-holding members: add, list, show, update
+    #[command(subcommand)]
+    Claim(super::aid_args::ClaimCmd),
     /// Search workers by name, pinyin, ID number or phone
     Search(SearchArgs),
     /// Figures for a period: workers, services, health checks, legal aid, reach

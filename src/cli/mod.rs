@@ -1,6 +1,8 @@
 //! Command line: parse arguments, call store and batch, print. Exit 0 when done, 1 when
 //! refused or not found, 2 for bad usage or invalid input.
 
+mod aid_args;
+mod aid_cmd;
 mod args;
 mod backup_cmd;
 mod batch_cmd;
@@ -121,6 +123,8 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Service(cmd)) => records::service(&cli, cmd),
         Some(Command::Event(cmd)) => event_cmd::run(&cli, cmd),
         Some(Command::Legal(cmd)) => corrections_cmd::legal(&cli, cmd),
+        Some(Command::Need(cmd)) => aid_cmd::need(&cli, cmd),
+        Some(Command::Claim(cmd)) => aid_cmd::claim(&cli, cmd),
         Some(Command::Search(cmd)) => records::search(&cli, cmd),
         Some(Command::Stats(cmd)) => stats_cmd::run(&cli, cmd),
         Some(Command::Backup(cmd)) => records::backup(&cli, cmd),

@@ -47,6 +47,25 @@ pub enum Field {
     /// Why a worker's personal data is erased (a code: request, consent_withdrawn,
     /// retention_expired).
     ErasureReason,
+    /// What a worker asks for (code from data/needs.toml).
+    NeedKind,
+    /// Mutual-aid claim type (code from data/mutual_aid.toml).
+    ClaimType,
+    DiagnosedOn,
+    AccidentOn,
+    DiedOn,
+    FireOn,
+    /// The member card's protection period.
+    ProtectionStart,
+    ProtectionEnd,
+    /// The documents checklist of a claim.
+    Documents,
+    ClaimStatus,
+    ClaimAmount,
+    /// Why a claim was not granted.
+    RejectReason,
+    PaidAmount,
+    PaidOn,
 }
 
 impl Field {
@@ -88,6 +107,20 @@ impl Field {
             Reason => ("撤回原因", "reason"),
             Outcome => ("结案结果", "outcome"),
             ErasureReason => ("删除原因代码", "erasure reason code"),
+            NeedKind => ("诉求类别", "need"),
+            ClaimType => ("互助保障类型", "claim type"),
+            DiagnosedOn => ("确诊日期", "diagnosis date"),
+            AccidentOn => ("事故日期", "accident date"),
+            DiedOn => ("身故日期", "date of death"),
+            FireOn => ("火灾日期", "fire date"),
+            ProtectionStart => ("保障期起始", "protection start"),
+            ProtectionEnd => ("保障期截止", "protection end"),
+            Documents => ("材料清单", "documents"),
+            ClaimStatus => ("申请状态", "claim status"),
+            ClaimAmount => ("申请金额", "amount claimed"),
+            RejectReason => ("未通过原因", "reason not granted"),
+            PaidAmount => ("发放金额", "amount paid"),
+            PaidOn => ("发放日期", "date paid"),
         };
         lang.pick(zh, en)
     }
@@ -167,6 +200,51 @@ pub enum Rule {
     NotFound {
         what: String,
     },
+    /// A need closed by hand must be open (`state` is its state code).
+    NeedNotOpen {
+        state: String,
+    },
+    /// A mutual-aid claim is for union members only.
+    ClaimNeedsMember,
+    /// A mutual-aid claim needs the member's service card number.
+    ClaimNeedsCard,
+    /// The claim type is for women members only.
+    WomenOnly,
+    /// The type's date must fall in the protection period, and none is recorded.
+    ProtectionRequired,
+    ProtectionEndBeforeStart,
+    /// The date falls outside the member's protection period.
+    OutsideProtection {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+    DeathBeforeAccident,
+    /// Death `days` after the accident, more than the type's `max`.
+    DeathTooLate {
+        days: i64,
+        max: i64,
+    },
+    /// A date the claim type does not use was given.
+    DateNotForType,
+    /// An amount that must be above zero.
+    AmountZero,
+    /// Above the claim type's sum (`fixed`: the type pays exactly that sum).
+    AmountAboveMaximum {
+        max_fen: i64,
+        fixed: bool,
+    },
+    /// Documents (codes) still missing from the checklist.
+    DocumentsMissing {
+        missing: Vec<String>,
+    },
+    /// A claim status move the rules do not allow (status codes).
+    StatusMove {
+        from: String,
+        to: String,
+    },
+    /// Paid amount or date on a claim that is not being paid.
+    PaidOnlyWhenPaid,
+    PaidAboveClaimed,
 }
 
 /// A value refused: which field, which rule.
@@ -339,6 +417,94 @@ impl Rule {
                 Lang::Zh => format!("找不到 {}", terminal_safe(what)),
                 Lang::En => format!("{} not found", terminal_safe(what)),
             },
+            NeedNotOpen { state } => {
+                let state = super::needs::NeedState::from_code(state)
+                    .map_or_else(|| terminal_safe(state).into_owned(), |s| s.name(lang).into());
+                match lang {
+                    Lang::Zh => format!("只能关闭待解决的诉求，此诉求{state}"),
+                    Lang::En => format!("only an open need can be closed; this one is {state}"),
+                }
+            }
+            ClaimNeedsMember => lang
+                .pick(
+                    "互助保障仅限工会会员申请（该职工不是会员）",
+                    "mutual-aid claims are for union members only (this worker is not a member)",
+                )
+                .into(),
+            ClaimNeedsCard => lang
+                .pick(
+                    "互助保障须持会员服务卡：请先登记卡号",
+                    "a mutual-aid claim needs the member's service card: record the card number first",
+                )
+                .into(),
+            WomenOnly => lang
+                .pick("此类型仅限女会员申请", "this type is for women members only")
+                .into(),
+            ProtectionRequired => lang
+                .pick(
+                    "此类型须在保障期内：请填写会员卡上的保障期",
+                    "this type must fall in the protection period: enter the period on the member card",
+                )
+                .into(),
+            ProtectionEndBeforeStart => lang
+                .pick("不能早于保障期起始日", "must not be before the protection start")
+                .into(),
+            OutsideProtection { start, end } => match lang {
+                Lang::Zh => format!("不在会员保障期内（{start} 至 {end}）"),
+                Lang::En => format!("is outside the member's protection period ({start} to {end})"),
+            },
+            DeathBeforeAccident => lang
+                .pick("不能早于事故日期", "must not be before the accident")
+                .into(),
+            DeathTooLate { days, max } => match lang {
+                Lang::Zh => format!("须在事故后 {max} 天内，实为第 {days} 天"),
+                Lang::En => format!("must be within {max} days of the accident, found {days}"),
+            },
+            DateNotForType => lang
+                .pick("此类型不需要这个日期", "is not a date this claim type uses")
+                .into(),
+            AmountZero => lang.pick("须大于 0", "must be above zero").into(),
+            AmountAboveMaximum { max_fen, fixed } => {
+                let max = super::money::format_fen(*max_fen);
+                match (lang, fixed) {
+                    (Lang::Zh, true) => format!("此类型定额给付 {max} 元，不能超过"),
+                    (Lang::Zh, false) => format!("此类型最高 {max} 元，不能超过"),
+                    (Lang::En, true) => format!("this type pays a fixed {max} yuan; no more"),
+                    (Lang::En, false) => format!("this type pays at most {max} yuan"),
+                }
+            }
+            DocumentsMissing { missing } => {
+                let names: Vec<String> = missing
+                    .iter()
+                    .map(|code| super::claims::document_name(code, lang))
+                    .collect();
+                match lang {
+                    Lang::Zh => format!("提交前须收齐材料，还缺：{}", names.join("、")),
+                    Lang::En => format!(
+                        "every document is needed from submission on; missing: {}",
+                        names.join(", ")
+                    ),
+                }
+            }
+            StatusMove { from, to } => {
+                let name = |code: &str| {
+                    super::claims::ClaimStatus::from_code(code)
+                        .map_or_else(|| terminal_safe(code).into_owned(), |s| s.name(lang).into())
+                };
+                match lang {
+                    Lang::Zh => format!("不能从「{}」改为「{}」", name(from), name(to)),
+                    Lang::En => format!("cannot move from '{}' to '{}'", name(from), name(to)),
+                }
+            }
+            PaidOnlyWhenPaid => lang
+                .pick(
+                    "只有状态为「已发放」时才填发放金额和日期",
+                    "amount and date paid go with the status 'paid' only",
+                )
+                .into(),
+            PaidAboveClaimed => lang
+                .pick("不能超过申请金额", "must not exceed the amount claimed")
+                .into(),
         }
     }
 }

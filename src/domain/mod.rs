@@ -1,12 +1,15 @@
 //! Plain types, validation rules and reference data. No I/O here.
 
 pub mod capital;
+pub mod claims;
 pub mod draft_of;
 pub mod error;
 pub mod idcard;
 pub mod model;
 pub mod money;
+pub mod mutual_aid;
 pub mod name;
+pub mod needs;
 pub mod phone;
 pub mod pinyin;
 pub mod refdata;

@@ -18,7 +18,8 @@ pub struct AuditEntry {
 }
 
 impl Store {
-    /// The newest entries first; for one worker, its own entries and those of its services.
+    /// The newest entries first; for one worker, its own entries and those of its services, needs
+    /// and claims.
     pub fn audit_entries(&self, worker_uid: Option<&str>, limit: usize) -> Result<Vec<AuditEntry>> {
         let sql = match worker_uid {
             Some(_) => {
@@ -28,6 +29,10 @@ impl Store {
                  WHERE a.record_uid = ?1
                     OR a.record_uid IN (SELECT s.uid FROM service s
                                         JOIN worker w ON w.id = s.worker_id WHERE w.uid = ?1)
+                    OR a.record_uid IN (SELECT n.uid FROM need n
+                                        JOIN worker w ON w.id = n.worker_id WHERE w.uid = ?1)
+                    OR a.record_uid IN (SELECT c.uid FROM claim c
+                                        JOIN worker w ON w.id = c.worker_id WHERE w.uid = ?1)
                  ORDER BY a.id DESC LIMIT ?2"
             }
             None => {

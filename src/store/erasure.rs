@@ -209,6 +209,13 @@ pub(crate) fn erase_person(
     }
 
     let services = erase_services(conn, worker_id, stamp, versions, &mut erased_uids)?;
+    super::aid_erasure::erase_needs_and_claims(
+        conn,
+        worker_id,
+        stamp.now,
+        stamp.officer_id,
+        &mut erased_uids,
+    )?;
 
     // The audit keeps who did what when; a withdrawal's free-text reason may name the person.
     for uid in &erased_uids {

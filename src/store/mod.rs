@@ -2,12 +2,14 @@
 //! bumps `version` and appends to `audit` in one transaction. SQL belongs under here; the few
 //! strings still outside are listed in tests/it/architecture.rs until they move in.
 
+pub(crate) mod aid_erasure;
 pub mod audit_log;
 pub mod backup_state;
 pub mod batch_checks;
 pub mod batch_queries;
 pub(crate) mod bulk;
 pub mod cipher;
+pub mod claims;
 pub mod clock;
 pub mod corrections;
 pub mod drafts;
@@ -17,6 +19,7 @@ pub mod event_entry;
 pub mod event_sheet;
 pub mod events;
 pub mod legal_cases;
+pub mod needs;
 pub mod officer;
 pub mod period;
 pub mod receipts;

@@ -232,6 +232,9 @@ pub(crate) fn insert_service(
     {
         insert_legal_aid(tx, id, l)?;
     }
+    // Whatever door the service came through (form, event, roster), it answers what the
+    // worker asked for, in the same transaction.
+    super::needs::answer_open_needs(tx, worker_id, uid, &input.kind, served_on, officer, now)?;
     Ok(id)
 }
 

@@ -78,11 +78,17 @@ pub enum Action {
     OpenCases,
     /// A worker's page: show only the health checks whose follow-up is due.
     FollowUps,
+    /// Tick what the worker asks for (the needs checklist).
+    AddNeed,
+    /// Record a mutual-aid claim for the member.
+    LogClaim,
+    /// Take the member's latest unsettled claim a step (status, documents, payment).
+    UpdateClaim,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 51] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -131,6 +137,9 @@ impl Action {
         Action::FilterKind,
         Action::OpenCases,
         Action::FollowUps,
+        Action::AddNeed,
+        Action::LogClaim,
+        Action::UpdateClaim,
     ];
 
     /// The action named `name` in a keymap file.

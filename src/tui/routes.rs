@@ -14,7 +14,8 @@
 //! - QuickEntry → Attendees, NewWorkerAtEvent, ServiceAtEvent
 //! - NewWorkerAtEvent ⇒ ServiceAtEvent (kinds with a form of their own)
 //! - Attendees → WorkerDetail
-//! - WorkerDetail → EditWorker, NewService, EditService
+//! - WorkerDetail → EditWorker, NewService, EditService, Needs, NewClaim, ClaimStep
+//! - NewService (health check, legal aid) ⇒ Needs (the checklist offered after saving)
 //! - NewWorker ⇒ WorkerDetail; EditWorker ⇒ WorkerDetail (open the existing holder of a number)
 //! - any screen → Help (F1)
 
@@ -26,15 +27,18 @@ use super::screens::detail::DetailScreen;
 use super::screens::drafts::DraftsScreen;
 use super::screens::events::EventsScreen;
 use super::screens::help::HelpScreen;
+use super::screens::needs_checklist::NeedsScreen;
 use super::screens::quick_entry::QuickEntryScreen;
 use super::screens::roster_import::ImportScreen;
 use super::screens::stats::StatsScreen;
 use super::screens::workers::WorkersScreen;
 use super::screens::{
-    Ctx, Screen, event_form, health_check, legal_aid, officer, service_form, worker_form,
+    Ctx, Screen, claim_form, event_form, health_check, legal_aid, officer, service_form,
+    worker_form,
 };
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Event, Service, Worker};
+use crate::store::claims::Claim;
 
 /// A screen to open, with what it opens on.
 #[derive(Debug, Clone)]
@@ -84,6 +88,15 @@ pub enum Route {
     Drafts,
     /// The form a draft was typed in, by the draft's key; the form offers the draft back.
     Draft(String),
+    /// The needs checklist of a worker, by uid.
+    Needs(String),
+    /// A new mutual-aid claim of a member.
+    NewClaim(Box<Worker>),
+    /// The next step of a recorded claim.
+    ClaimStep {
+        worker: Box<Worker>,
+        claim: Box<Claim>,
+    },
 }
 
 /// The first screen: the officer form on a new database, else the workers list.
@@ -145,6 +158,9 @@ pub fn open(route: Route, ctx: &mut Ctx) -> Option<Box<dyn Screen>> {
             KindForm::LegalAid => Box::new(legal_aid::open_edit(&worker, &service, ctx)),
             KindForm::Plain => Box::new(service_form::open_edit(&worker, &service, ctx)),
         },
+        Route::Needs(uid) => Box::new(NeedsScreen::open(&uid, ctx)?),
+        Route::NewClaim(worker) => Box::new(claim_form::open_new(&worker, ctx)),
+        Route::ClaimStep { worker, claim } => Box::new(claim_form::open_step(&worker, &claim, ctx)),
     };
     Some(screen)
 }

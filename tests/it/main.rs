@@ -23,6 +23,7 @@ mod batch_tamper;
 // cluster, scripts/pg-dev); without JINGONG_TEST_PG its tests skip, except under CI=true.
 #[cfg(feature = "city")]
 mod city;
+mod claims;
 mod cli;
 mod corrections;
 mod domain_rules;
@@ -38,6 +39,7 @@ mod hostile_batch;
 mod install;
 mod laptop_receipts;
 mod logs;
+mod needs;
 mod restore;
 mod roster_import;
 mod safe_output;
@@ -51,6 +53,7 @@ mod tui_batches;
 mod tui_corrections;
 mod tui_e2e;
 mod tui_events;
+mod tui_needs;
 mod tui_polish;
 mod tui_receipts;
 mod tui_stats;

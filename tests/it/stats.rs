@@ -614,7 +614,9 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
              ALTER TABLE audit DROP COLUMN reason;
              ALTER TABLE legal_aid DROP COLUMN outcome;
              ALTER TABLE worker DROP COLUMN erase_reason;
-             ALTER TABLE service DROP COLUMN erase_reason;",
+             ALTER TABLE service DROP COLUMN erase_reason;
+             ALTER TABLE worker DROP COLUMN protection_start;
+             ALTER TABLE worker DROP COLUMN protection_end;",
         )
         .unwrap();
         conn.pragma_update(None, "user_version", 3).unwrap();

@@ -328,6 +328,10 @@ fn the_worker_row_names_every_column_of_a_worker_it_does_not_leave_to_the_header
         // Written by an erasure, which blanks the row's personal columns at the same time.
         "erase_reason",
         "origin_device",
+        // The member card's protection period, written with a mutual-aid claim
+        // (store/claims.rs), not by the forms that write WorkerRow.
+        "protection_start",
+        "protection_end",
     ];
     let row = jingong::store::workers::WorkerRow::COLUMNS;
     for column in &columns {

@@ -74,6 +74,9 @@ fn register_a_worker_and_log_a_health_check_in_a_real_terminal() {
     screen.wait_for("记录健康信息须经职工单独同意");
     screen.send(" ");
     screen.send(F2);
+    // Saved: the needs checklist is offered; Esc skips it.
+    screen.wait_for("王建国 的诉求");
+    screen.send("\x1b");
     screen.wait_for("服务记录（1 条");
 
     screen.send(CTRL_Q);

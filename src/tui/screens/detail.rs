@@ -2,41 +2,43 @@
 //! visit it continues, and the worker's legal-aid cases with their amounts. From here the
 //! officer logs services, corrects or withdraws the selected one, edits the worker, or
 //! withdraws the worker; a withdrawal asks for its reason. `X` erases the worker's personal
-//! data on request, once the officer has typed the reason code and confirmed.
+//! data on request, once the officer has typed the reason code and confirmed. Its needs and
+//! mutual-aid claims show under the profile: `n` ticks needs, `m` records a claim, `u` takes
+//! the newest unsettled claim a step.
 
 mod focus;
 mod layout;
+mod profile;
 mod rows;
 
 use super::{Ctx, Effect, Screen, View};
-use crate::domain::idcard::age_on;
 use crate::domain::refdata::{self, KindForm};
-use crate::domain::{Field, Gender, Service, Worker};
-use crate::receipt::masked_reason;
+use crate::domain::{Service, Worker};
 use crate::store::legal_cases::LegalCase;
 use crate::store::receipts::ReturnedRecordRow;
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
-use crate::tui::text::{T, t, tf};
-use crate::tui::widgets::labels::{hometown_name, membership_name};
+use crate::tui::text::{T, tf};
+use crate::tui::widgets::aid_lines::AidSummary;
+use crate::tui::widgets::fit;
 use crate::tui::widgets::reason_prompt::{REASON_CONTEXT, ReasonAnswer, ReasonPrompt};
 use crate::tui::widgets::table::ListTable;
 use crate::tui::widgets::width::wrap;
-use crate::tui::widgets::{fit, shown};
 use chrono::NaiveDate;
 use focus::Focus;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Row, Wrap};
 
 pub struct DetailScreen {
     worker: Worker,
     services: Vec<Service>,
     cases: Vec<LegalCase>,
+    aid: AidSummary,
     /// Records of this worker the city returned, waiting to go again.
     returns: Vec<ReturnedRecordRow>,
     selected: usize,
@@ -86,6 +88,7 @@ impl DetailScreen {
                 worker,
                 services,
                 cases,
+                aid: AidSummary::of(ctx.store, uid),
                 returns,
                 selected: 0,
                 withdrawing: None,
@@ -146,115 +149,9 @@ impl DetailScreen {
             .store
             .open_returns_of_worker(&self.worker.uid)
             .unwrap_or_default();
+        self.aid = AidSummary::of(ctx.store, &self.worker.uid);
         self.today = ctx.store.clock().today();
         self.refocus();
-    }
-
-    fn profile_lines(&self, lang: Lang) -> Vec<Line<'static>> {
-        let w = &self.worker;
-        let label = |s: &str| {
-            Span::styled(
-                format!("{} ", crate::tui::widgets::heading_label(s)),
-                Style::default().add_modifier(Modifier::DIM),
-            )
-        };
-        let value = |s: String| Span::raw(format!("{}    ", shown(&s)));
-        let sex = match w.gender {
-            Gender::Male => t(lang, T::Male),
-            Gender::Female => t(lang, T::Female),
-        };
-        let hometown = hometown_name(&w.hometown_code, lang);
-        let district = refdata::district(&w.input.district_code)
-            .map(|d| d.name(lang).to_string())
-            .unwrap_or_else(|| "—".into());
-        let membership = membership_name(w.input.membership, lang);
-        let or_dash = |s: &str| {
-            if s.trim().is_empty() {
-                "—".to_string()
-            } else {
-                s.to_string()
-            }
-        };
-        let mut lines = vec![
-            Line::from(vec![
-                label(Field::IdNumber.label(lang)),
-                value(w.input.id_number.clone()),
-                label(t(lang, T::GenderLabel)),
-                value(sex.to_string()),
-                label(t(lang, T::BirthLabel)),
-                value(format!(
-                    "{} ({})",
-                    w.birth_date.format("%Y-%m-%d"),
-                    tf(
-                        lang,
-                        T::Years,
-                        &[&age_on(w.birth_date, self.today).to_string()]
-                    )
-                )),
-                label(t(lang, T::HometownLabel)),
-                value(hometown),
-            ]),
-            Line::from(vec![
-                label(Field::Phone.label(lang)),
-                value(or_dash(&w.input.phone)),
-                label(Field::Employer.label(lang)),
-                value(or_dash(&w.input.employer)),
-                label(Field::Worksite.label(lang)),
-                value(or_dash(&w.input.worksite)),
-            ]),
-            Line::from(vec![
-                label(Field::Trade.label(lang)),
-                value(or_dash(&w.input.trade)),
-                label(Field::District.label(lang)),
-                value(district),
-                label(Field::Membership.label(lang)),
-                value(membership.to_string()),
-                label(Field::CardNo.label(lang)),
-                value(or_dash(&w.input.card_no)),
-                label(t(lang, T::HardshipLabel)),
-                value(t(lang, if w.input.hardship { T::Yes } else { T::No }).to_string()),
-            ]),
-        ];
-        if !w.input.note.trim().is_empty() {
-            lines.push(Line::from(vec![
-                label(Field::Note.label(lang)),
-                value(w.input.note.clone()),
-            ]));
-        }
-        if !self.cases.is_empty() {
-            let open = self.cases.iter().filter(|c| c.open).count();
-            let mut spans = vec![label(&tf(
-                lang,
-                T::LegalCasesLine,
-                &[&self.cases.len().to_string(), &open.to_string()],
-            ))];
-            spans.extend(self.cases.iter().map(|c| value(rows::case_text(c, lang))));
-            lines.push(Line::from(spans));
-        }
-        lines
-    }
-
-    /// What the city refused of this worker and why, so the officer corrects it before the
-    /// next export; `None` when nothing waits.
-    fn returned_line(&self, lang: Lang) -> Option<String> {
-        if self.returns.is_empty() {
-            return None;
-        }
-        let reasons: Vec<String> = self
-            .returns
-            .iter()
-            .map(|r| {
-                let kind = if r.table == "worker" {
-                    T::ReturnedWorker
-                } else {
-                    T::ReturnedService
-                };
-                let reason = lang.pick(&r.reason_zh, &r.reason_en);
-                masked_reason(&format!("{}: {reason}", t(lang, kind)))
-            })
-            .collect();
-        let text = tf(lang, T::ReturnedByCity, &[&self.returns.len().to_string()]);
-        Some(shown(&format!("{text}{}", reasons.join(lang.pick("；", "; ")))).into_owned())
     }
 
     /// The form for a new service of this worker.
@@ -417,6 +314,20 @@ impl Screen for DetailScreen {
             Input::Action(Action::LogService) => {
                 return Effect::Push(self.new_service(KindForm::Plain));
             }
+            Input::Action(Action::AddNeed) => {
+                return Effect::Push(Route::Needs(self.worker.uid.clone()));
+            }
+            Input::Action(Action::LogClaim) => {
+                return Effect::Push(Route::NewClaim(Box::new(self.worker.clone())));
+            }
+            Input::Action(Action::UpdateClaim) => match self.aid.unsettled_claim() {
+                Some(claim) => {
+                    let worker = Box::new(self.worker.clone());
+                    let claim = Box::new(claim.clone());
+                    return Effect::Push(Route::ClaimStep { worker, claim });
+                }
+                None => ctx.say(ctx.t(T::NoOpenClaim)),
+            },
             _ => {}
         }
         Effect::None
@@ -590,6 +501,9 @@ impl Screen for DetailScreen {
             Action::Confirm,
             Action::Withdraw,
             Action::Edit,
+            Action::AddNeed,
+            Action::LogClaim,
+            Action::UpdateClaim,
             Action::Delete,
             Action::Erase,
             Action::Help,

@@ -2,7 +2,7 @@
 //! separate consent: the form will not save without it ticked.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError};
-use super::service_form::{ForWorker, check_service, prefill, save_service};
+use super::service_form::{ForWorker, check_service, prefill, save_service, then_offer_needs};
 use super::{Ctx, Effect};
 use crate::domain::{Event, Field, Service, Worker};
 use crate::text::Lang;
@@ -97,6 +97,6 @@ impl FormSpec for HealthCheckSpec {
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
-        save_service(&self.worker, form, KIND, ctx)
+        save_service(&self.worker, form, KIND, ctx).map(|e| then_offer_needs(&self.worker, e))
     }
 }

@@ -2,7 +2,7 @@
 //! the worker's history reads as one thread from the first visit to the resolution.
 
 use super::form_screen::{FormScreen, FormSpec, SaveError};
-use super::service_form::{ForWorker, check_service, prefill, save_service};
+use super::service_form::{ForWorker, check_service, prefill, save_service, then_offer_needs};
 use super::{Ctx, Effect};
 use crate::domain::refdata;
 use crate::domain::{Event, Field, Service, Worker, format_fen};
@@ -180,6 +180,6 @@ impl FormSpec for LegalAidSpec {
     }
 
     fn save(&mut self, form: &Form, ctx: &mut Ctx) -> Result<Effect, SaveError> {
-        save_service(&self.worker, form, KIND, ctx)
+        save_service(&self.worker, form, KIND, ctx).map(|e| then_offer_needs(&self.worker, e))
     }
 }

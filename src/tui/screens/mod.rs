@@ -4,6 +4,7 @@
 pub mod attendees;
 pub mod batch_import;
 pub mod batches;
+pub mod claim_form;
 pub mod conflicts;
 pub mod detail;
 pub mod drafts;
@@ -13,6 +14,7 @@ pub mod form_screen;
 pub mod health_check;
 pub mod help;
 pub mod legal_aid;
+pub mod needs_checklist;
 pub mod officer;
 pub mod quick_entry;
 pub mod roster_import;

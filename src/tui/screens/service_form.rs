@@ -166,6 +166,18 @@ pub fn save_service(
     }
 }
 
+/// After a new health check or legal-aid visit is saved, the needs checklist takes the form's
+/// place (Esc skips it); a correction goes straight back, and so does a check at an event,
+/// where quick entry goes on to the next worker.
+pub fn then_offer_needs(worker: &ForWorker, effect: Effect) -> Effect {
+    match effect {
+        Effect::Back if worker.editing.is_none() && worker.event.is_none() => {
+            Effect::Replace(crate::tui::routes::Route::Needs(worker.uid.clone()))
+        }
+        other => other,
+    }
+}
+
 /// Fills a form with a recorded service's values, field by field (fields the form lacks are
 /// skipped), for correcting it.
 pub fn prefill(form: &mut Form, service: &Service) {

@@ -3,6 +3,7 @@
 
 use crate::domain::idcard::district_of;
 use crate::domain::{Event, Membership, format_fen, refdata};
+use crate::store::legal_cases::LegalCase;
 use crate::text::Lang;
 use crate::tui::text::{T, t, tf};
 use chrono::NaiveDate;
@@ -69,6 +70,20 @@ pub fn membership_name(membership: Membership, lang: Lang) -> &'static str {
             Membership::JoinedHere => T::MemberJoinedHere,
             Membership::NotMember => T::MemberNotMember,
         },
+    )
+}
+
+/// "欠薪 已结案·调解结案 主张 ¥8000.00 追回 ¥6000.00": a case as its latest visit leaves it.
+pub fn case_text(c: &LegalCase, lang: Lang) -> String {
+    let category = refdata::legal_aid_category_name(&c.category, lang);
+    let state = match refdata::legal_aid_outcome(&c.outcome) {
+        Some(o) => tf(lang, T::CaseClosedAs, &[o.name(lang)]),
+        None => refdata::legal_aid_status_name(&c.status, lang),
+    };
+    format!(
+        "{category} {state} {} {}",
+        tf(lang, T::Claimed, &[&format_fen(c.claimed_fen)]),
+        tf(lang, T::Recovered, &[&format_fen(c.recovered_fen)])
     )
 }
 

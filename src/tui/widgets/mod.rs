@@ -1,5 +1,6 @@
 //! Pieces shared by screens.
 
+pub mod aid_lines;
 pub mod confirm;
 pub mod file_picker;
 pub mod form;
