@@ -370,15 +370,15 @@ fn zh(key: T) -> &'static str {
         AtEvent => "活动：{0}",
         QuickTitle => "快速录入：{0}",
         QuickLabel => "身份证号／姓名",
-        QuickTally => "本活动已服务 {0} 人",
+        QuickTally => "本活动已服务 {0} 人 · {1} 条记录",
         QuickSessionCount => " · 本次录入 {0} 人",
         QuickSession => "本次录入 {0} 人（最新在前）",
-        QuickRecorded => "已记录 {0} {1} · 本活动共 {2} 人",
-        QuickUndone => "已撤销 {0} 的记录 · 本活动共 {1} 人",
+        QuickRecorded => "已记录 {0} {1} · 本活动共 {2} 人 · {3} 条记录",
+        QuickUndone => "已撤销 {0} 的记录 · 本活动共 {1} 人 · {2} 条记录",
         QuickNothingToUndo => "本次录入已没有可撤销的记录（此前的记录请在受服务名单中撤回）",
         QuickUndoExported => "{0} 的记录已导出，不能撤销；请在受服务名单（{1}）中撤回",
         QuickUndoGone => "{0} 的记录已被撤回，无需撤销",
-        QuickRedone => "已恢复 {0} 的记录 · 本活动共 {1} 人",
+        QuickRedone => "已恢复 {0} 的记录 · 本活动共 {1} 人 · {2} 条记录",
         QuickNothingToRedo => "本次录入没有可恢复的撤销",
         QuickRedoExported => "{0} 的撤销已导出，不能恢复；请重新录入",
         QuickRedoServedAgain => "{0} 已重新记录，无需恢复",
@@ -763,11 +763,11 @@ fn en(key: T) -> &'static str {
         AtEvent => "Event: {0}",
         QuickTitle => "Quick entry: {0}",
         QuickLabel => "ID number / name",
-        QuickTally => "{0} served in this event",
+        QuickTally => "Served in this event: {0} people · {1} records",
         QuickSessionCount => " · {0} recorded here",
         QuickSession => "Recorded here: {0} (latest first)",
-        QuickRecorded => "Recorded {0} {1} · {2} served in this event",
-        QuickUndone => "Took back the record of {0} · {1} served in this event",
+        QuickRecorded => "Recorded {0} {1} · this event: {2} people · {3} records",
+        QuickUndone => "Took back the record of {0} · this event: {1} people · {2} records",
         QuickNothingToUndo => {
             "Nothing left to undo in this sitting (earlier records are withdrawn from the served list)"
         }
@@ -775,7 +775,7 @@ fn en(key: T) -> &'static str {
             "{0} is already exported, not undone: withdraw it in the served list ({1})"
         }
         QuickUndoGone => "The record of {0} was already withdrawn",
-        QuickRedone => "Put back the record of {0} · {1} served in this event",
+        QuickRedone => "Put back the record of {0} · this event: {1} people · {2} records",
         QuickNothingToRedo => "Nothing undone in this sitting to put back",
         QuickRedoExported => "The undo of {0} is already exported; record {0} again instead",
         QuickRedoServedAgain => "{0} has been recorded again; nothing to put back",
