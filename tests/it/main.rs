@@ -49,3 +49,4 @@ mod tui_events;
 mod tui_polish;
 mod tui_receipts;
 mod tui_stats;
+mod workbench_search;
