@@ -33,7 +33,7 @@ keys! {
     CtxGlobal, CtxList, CtxForm, CtxDetail, CtxPicker, CtxConfirm, CtxRepeat, CtxHelp,
     WorkerGone,
     CtxStats, StatsTitle, PeriodMonth, PeriodQuarter, PeriodYear, PeriodCustom, PeriodPick,
-    AllDistricts, DistrictPick, AsOf, TabOverview, TabServices, TabHardship,
+    AllDistricts, DistrictFilter, DistrictPick, AsOf, TabOverview, TabServices, TabHardship,
     ColTotal, ColNew, LblWorkers, LblMembers, LblJoinedHere, LblHardship,
     ReachHeading, ReachLine, UnservedLine, HealthHeading, HealthChecksLine, FollowUpsLine,
     LegalHeading, LegalOpenLine, LegalPeriodLine, RegByMonth, SvcByKind, SvcByMonth,
@@ -224,6 +224,7 @@ fn zh(key: T) -> &'static str {
         PeriodCustom => "自定义期间…",
         PeriodPick => "统计期间",
         AllDistricts => "全部区",
+        DistrictFilter => "区：{0}",
         DistrictPick => "工作地所在区",
         AsOf => "截至 {0}",
         TabOverview => "概况",
@@ -607,6 +608,7 @@ fn en(key: T) -> &'static str {
         PeriodCustom => "Custom period…",
         PeriodPick => "Period",
         AllDistricts => "All districts",
+        DistrictFilter => "District: {0}",
         DistrictPick => "Workplace district",
         AsOf => "as of {0}",
         TabOverview => "Overview",
@@ -763,11 +765,11 @@ fn en(key: T) -> &'static str {
         AtEvent => "Event: {0}",
         QuickTitle => "Quick entry: {0}",
         QuickLabel => "ID number / name",
-        QuickTally => "Served in this event: {0} people · {1} records",
+        QuickTally => "People served here: {0} · records: {1}",
         QuickSessionCount => " · {0} recorded here",
         QuickSession => "Recorded here: {0} (latest first)",
-        QuickRecorded => "Recorded {0} {1} · this event: {2} people · {3} records",
-        QuickUndone => "Took back the record of {0} · this event: {1} people · {2} records",
+        QuickRecorded => "Recorded {0} {1} · people: {2}, records: {3}",
+        QuickUndone => "Took back the record of {0} · people: {1}, records: {2}",
         QuickNothingToUndo => {
             "Nothing left to undo in this sitting (earlier records are withdrawn from the served list)"
         }
@@ -775,7 +777,7 @@ fn en(key: T) -> &'static str {
             "{0} is already exported, not undone: withdraw it in the served list ({1})"
         }
         QuickUndoGone => "The record of {0} was already withdrawn",
-        QuickRedone => "Put back the record of {0} · this event: {1} people · {2} records",
+        QuickRedone => "Put back the record of {0} · people: {1}, records: {2}",
         QuickNothingToRedo => "Nothing undone in this sitting to put back",
         QuickRedoExported => "The undo of {0} is already exported; record {0} again instead",
         QuickRedoServedAgain => "{0} has been recorded again; nothing to put back",

@@ -24,6 +24,7 @@ mod batch_tamper;
 mod city;
 mod cli;
 mod corrections;
+mod district_rule;
 mod domain_rules;
 // Its tests without the feature prove the build says it has no encryption; the SQLCipher ones
 // are the `with_feature` module inside, under `#[cfg(feature = "encryption")]`.

@@ -221,7 +221,8 @@ fn an_unknown_valid_id_opens_the_worker_form_prefilled_and_saving_records() {
     let s = store(&fx);
     let w = s.worker_by_id_number(&guli()).unwrap().unwrap();
     assert_eq!(w.input.name, "古丽娜·阿不都");
-    assert_eq!(w.input.district_code, "120104", "the event's district");
+    // A new worker is in the officer's district wherever registered (issue 14 #2).
+    assert_eq!(w.input.district_code, "120101", "the officer's district");
     assert_eq!(w.gender.code(), "female");
     assert_eq!(w.birth_date.to_string(), "1998-02-14");
     assert!(s.served_in_event(&fx.event, &w.uid).unwrap());
@@ -300,7 +301,8 @@ fn the_same_worker_twice_asks_before_recording_again() {
     type_text(&mut app, &wang());
     keys(&mut app, "enter f2");
     assert_eq!(attendees(&fx), ["王建国", "王建国"], "F2 records again");
-    assert!(screen_text(&app).contains("本活动共 2 人"));
+    // One person, two records (issue 14 #5: this said 2 people).
+    assert!(screen_text(&app).contains("本活动共 1 人 · 2 条记录"));
 }
 
 #[test]
