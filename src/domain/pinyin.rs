@@ -47,10 +47,10 @@ static GIVEN_NAME_READINGS: LazyLock<HashMap<char, Vec<String>>> = LazyLock::new
         .unwrap_or_else(|e| panic!("embedded data/given_name_readings.toml is invalid: {e}"));
     file.readings
         .into_iter()
-        .filter_map(|(zh, readings)| {
+        .map(|(zh, readings)| {
             let mut chars = zh.chars();
             match (chars.next(), chars.next()) {
-                (Some(c), None) => Some((c, readings)),
+                (Some(c), None) => (c, readings),
                 _ => panic!("data/given_name_readings.toml: {zh} is not one character"),
             }
         })

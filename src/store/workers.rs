@@ -1,8 +1,8 @@
 //! Registering, editing and tombstoning workers, with their search keys kept in step.
 
-use super::{Result, Store, StoreError};
-use super::search_keys::{insert_search_terms, note_workplaces, search_terms_with};
 pub(crate) use super::search_keys::{delete_search_terms, insert_search_terms_of};
+use super::search_keys::{insert_search_terms, note_workplaces, search_terms_with};
+use super::{Result, Store, StoreError};
 use crate::domain::pinyin::{PinyinKeys, pinyin_keys};
 use crate::domain::{
     Field, FieldError, Gender, IdNumber, Membership, Rule, Worker, WorkerInput, parse_id_number,

@@ -44,7 +44,12 @@ fn the_worker_form_from_home_shows_and_saves_the_officers_district() {
             .unwrap_or_else(|| panic!("no district line:\n{screen}"));
         assert!(line.contains("和平区") || line.contains("Heping"), "{line}");
         snap(&app, &format!("new_worker_form_district_{tag}"), 80, 24);
-        snap(&app, &format!("new_worker_form_district_wide_{tag}"), 140, 40);
+        snap(
+            &app,
+            &format!("new_worker_form_district_wide_{tag}"),
+            140,
+            40,
+        );
     }
     let mut app = open_app(&db, Lang::Zh);
     keys(&mut app, "f3");
@@ -79,10 +84,26 @@ fn a_roster_row_registering_someone_takes_the_officers_district_unless_it_gives_
         ),
     )
     .unwrap();
-    t.cmd().args(["import", "roster"]).arg(&roster).assert().success();
-    assert_eq!(district_of(&t.db, &wang()), "120101", "a new row: the officer's");
-    assert_eq!(district_of(&t.db, &hexi), "120103", "an empty cell changes nothing");
-    assert_eq!(district_of(&t.db, &new_one), "120111", "the row's own district");
+    t.cmd()
+        .args(["import", "roster"])
+        .arg(&roster)
+        .assert()
+        .success();
+    assert_eq!(
+        district_of(&t.db, &wang()),
+        "120101",
+        "a new row: the officer's"
+    );
+    assert_eq!(
+        district_of(&t.db, &hexi),
+        "120103",
+        "an empty cell changes nothing"
+    );
+    assert_eq!(
+        district_of(&t.db, &new_one),
+        "120111",
+        "the row's own district"
+    );
 }
 
 /// The line of the statistics screen naming the period and the district filter.
@@ -100,9 +121,17 @@ fn statistics_name_the_district_filter_and_reopen_on_the_last_choice() {
     let (_dir, db, _store) = database_with_officer();
     let mut app = open_app(&db, Lang::Zh);
     keys(&mut app, "f9");
-    assert!(stats_heading(&app).contains("区：和平区"), "{}", screen_at(&app, 80, 24));
+    assert!(
+        stats_heading(&app).contains("区：和平区"),
+        "{}",
+        screen_at(&app, 80, 24)
+    );
     keys(&mut app, "d pageup enter");
-    assert!(stats_heading(&app).contains("区：全部区"), "{}", screen_at(&app, 80, 24));
+    assert!(
+        stats_heading(&app).contains("区：全部区"),
+        "{}",
+        screen_at(&app, 80, 24)
+    );
     drop(app);
     // Another session on the same database opens on the choice made last time.
     for (lang, tag) in langs() {
@@ -158,7 +187,17 @@ fn quick_entry_counts_people_and_records_apart() {
                 || screen.contains("People served here: 1 · records: 2"),
             "{screen}"
         );
-        snap(&app, &format!("quick_entry_people_and_records_{tag}"), 80, 24);
-        snap(&app, &format!("quick_entry_people_and_records_wide_{tag}"), 140, 40);
+        snap(
+            &app,
+            &format!("quick_entry_people_and_records_{tag}"),
+            80,
+            24,
+        );
+        snap(
+            &app,
+            &format!("quick_entry_people_and_records_wide_{tag}"),
+            140,
+            40,
+        );
     }
 }

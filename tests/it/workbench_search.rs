@@ -45,8 +45,17 @@ fn store_with(workers: &[WorkerInput]) -> (tempfile::TempDir, Store) {
 #[test]
 fn a_polyphonic_given_name_is_found_under_each_common_reading() {
     let (_dir, store) = store_with(&[worker("孟长生", 1, "", "")]);
-    for query in ["mcs", "mengchangsheng", "mengzhangsheng", "mzs", "mengchang"] {
-        assert!(finds(&store, query, "孟长生"), "{query} does not find 孟长生");
+    for query in [
+        "mcs",
+        "mengchangsheng",
+        "mengzhangsheng",
+        "mzs",
+        "mengchang",
+    ] {
+        assert!(
+            finds(&store, query, "孟长生"),
+            "{query} does not find 孟长生"
+        );
     }
     assert!(!finds(&store, "mengchengsheng", "孟长生"));
 }
@@ -54,7 +63,10 @@ fn a_polyphonic_given_name_is_found_under_each_common_reading() {
 #[test]
 fn a_polyphonic_surname_keeps_its_surname_reading() {
     let (_dir, store) = store_with(&[worker("曾盛", 2, "", "")]);
-    assert_eq!(names(&store, "zengsheng"), [("曾盛".to_string(), Rank::Exact)]);
+    assert_eq!(
+        names(&store, "zengsheng"),
+        [("曾盛".to_string(), Rank::Exact)]
+    );
     assert_eq!(names(&store, "zs"), [("曾盛".to_string(), Rank::Exact)]);
     assert!(finds(&store, "cs", "曾盛"));
 }
@@ -77,7 +89,10 @@ fn a_piece_of_the_employer_or_worksite_name_finds_its_workers_after_name_matches
             ("李秀英".to_string(), Rank::Workplace),
         ]
     );
-    assert_eq!(names(&store, "八局天津"), [("王建国".to_string(), Rank::Workplace)]);
+    assert_eq!(
+        names(&store, "八局天津"),
+        [("王建国".to_string(), Rank::Workplace)]
+    );
     assert_eq!(names(&store, "港"), [("赵强".to_string(), Rank::Workplace)]);
     assert!(names(&store, "中建九局").is_empty());
 }
@@ -89,10 +104,16 @@ fn employer_search_follows_edits_and_withdrawals() {
     store
         .update_worker(&uid, &worker("王建国", 7, "顺丰速运", ""), None)
         .unwrap();
-    assert!(names(&store, "中建").is_empty(), "the old employer still finds him");
+    assert!(
+        names(&store, "中建").is_empty(),
+        "the old employer still finds him"
+    );
     assert!(finds(&store, "顺丰", "王建国"));
     store.withdraw_worker(&uid, "录入有误", None).unwrap();
-    assert!(names(&store, "顺丰").is_empty(), "a withdrawn worker is found");
+    assert!(
+        names(&store, "顺丰").is_empty(),
+        "a withdrawn worker is found"
+    );
 }
 
 #[test]
@@ -119,7 +140,9 @@ fn the_upgrade_rebuilds_keys_an_older_build_wrote() {
     let path = dir.path().join("j.db");
     {
         let mut store = store_with_officer(Some(&path), NOW);
-        store.add_worker(&worker("孟长生", 9, "中建八局", "")).unwrap();
+        store
+            .add_worker(&worker("孟长生", 9, "中建八局", ""))
+            .unwrap();
         // What a database of the previous schema holds: one reading of the given name, the
         // crate's, and no workplace index.
         store
@@ -147,13 +170,23 @@ fn the_upgrade_rebuilds_keys_an_older_build_wrote() {
 fn the_cli_finds_workers_by_employer_with_ids_masked() {
     let t = TestDb::with_officer();
     t.cmd()
-        .args(["worker", "add", "--name", "王建国", "--id-number", &id_number(10)])
+        .args([
+            "worker",
+            "add",
+            "--name",
+            "王建国",
+            "--id-number",
+            &id_number(10),
+        ])
         .args(["--phone", "13800000010", "--employer", "中建八局天津分公司"])
         .assert()
         .success();
     let out = t.cmd().args(["search", "中建"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("王建国") && text.contains("中建八局天津分公司"), "{text}");
+    assert!(
+        text.contains("王建国") && text.contains("中建八局天津分公司"),
+        "{text}"
+    );
     assert!(!text.contains(&id_number(10)), "ID shown unmasked: {text}");
 }
