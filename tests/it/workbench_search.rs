@@ -190,3 +190,25 @@ fn the_cli_finds_workers_by_employer_with_ids_masked() {
     );
     assert!(!text.contains(&id_number(10)), "ID shown unmasked: {text}");
 }
+
+#[test]
+fn the_tui_workers_list_finds_workers_by_employer_with_ids_masked() {
+    use crate::support::tui::{database_with_officer, open_app, screen_at, type_text};
+    let (_dir, db, mut store) = database_with_officer();
+    store
+        .add_worker(&worker("王建国", 11, "中建八局天津分公司", ""))
+        .unwrap();
+    store
+        .add_worker(&worker("李秀英", 12, "顺丰速运", ""))
+        .unwrap();
+    drop(store);
+    let mut app = open_app(&db, jingong::text::Lang::Zh);
+    type_text(&mut app, "中建");
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("王建国"), "{screen}");
+    assert!(!screen.contains("李秀英"), "{screen}");
+    assert!(
+        !screen.contains(&id_number(11)),
+        "ID shown unmasked: {screen}"
+    );
+}
