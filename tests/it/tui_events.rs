@@ -336,7 +336,7 @@ fn undo_takes_back_only_this_sittings_records_newest_first_and_redo_puts_them_ba
         screen.contains("已撤销 张秀英 的记录 · 本活动共 2 人"),
         "{screen}"
     );
-    assert!(screen.contains("本次录入 1 人"), "{screen}");
+    assert!(screen.contains("本次录入 1 条"), "{screen}");
 
     keys(&mut app, "ctrl-z");
     assert!(screen_text(&app).contains("已撤销 王建国 的记录 · 本活动共 1 人"));
@@ -356,7 +356,7 @@ fn undo_takes_back_only_this_sittings_records_newest_first_and_redo_puts_them_ba
         screen.contains("已恢复 王建国 的记录 · 本活动共 2 人"),
         "{screen}"
     );
-    assert!(screen.contains("本次录入 1 人"), "{screen}");
+    assert!(screen.contains("本次录入 1 条"), "{screen}");
     keys(&mut app, "ctrl-r");
     assert!(screen_text(&app).contains("已恢复 张秀英 的记录 · 本活动共 3 人"));
     let service = s.service_by_uid(&last.service_uid).unwrap().unwrap();
