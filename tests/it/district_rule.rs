@@ -182,6 +182,14 @@ fn quick_entry_counts_people_and_records_apart() {
         screen.contains("本活动已服务 1 人 · 2 条记录 · 本次录入 2 条"),
         "{screen}"
     );
+    // The events list's 人数 column counts people too.
+    keys(&mut app, "esc");
+    let screen = screen_at(&app, 100, 30);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("夏送清凉·南开工地") && l.contains("2026-03-15"))
+        .unwrap_or_else(|| panic!("no event row:\n{screen}"));
+    assert!(row.trim_end().ends_with(" 1"), "{row}");
     for (lang, tag) in langs() {
         let mut app = open_app(&db, lang);
         keys(&mut app, "f6 enter");
