@@ -173,21 +173,29 @@ fn raw_insert_seconds(dir: &Path, rows: u64) -> f64 {
 }
 
 /// The query classes of the search issue, each built from sampled real rows.
-/// A sampled worker: name, ID number, phone, full pinyin, initials.
-type SampleRow = (String, String, String, String, String);
+/// A sampled worker: name, ID number, phone, full pinyin, initials, employer.
+type SampleRow = (String, String, String, String, String, String);
 
 fn query_classes(store: &Store, n: usize) -> Vec<(&'static str, Vec<String>, &'static str)> {
     let rows: Vec<SampleRow> = {
         let mut stmt = store
             .conn()
             .prepare(
-                "SELECT name, id_number, phone, name_pinyin, name_initials FROM worker
+                "SELECT name, id_number, phone, name_pinyin, name_initials, employer FROM worker
                  WHERE deleted_at IS NULL AND name NOT LIKE '%·%' AND length(name) >= 2
+                   AND length(employer) >= 2
                  ORDER BY (id * 2654435761) % 1000003 LIMIT ?1",
             )
             .expect("sample");
         stmt.query_map([n as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })
         .expect("sample rows")
         .map(Result::unwrap)
@@ -233,6 +241,16 @@ fn query_classes(store: &Store, n: usize) -> Vec<(&'static str, Vec<String>, &'s
         ("ID last 6", map(&|r| r.1[12..].to_string()), "id_number"),
         ("phone prefix", map(&|r| r.2[..7].to_string()), "phone"),
         ("phone last 4", map(&|r| r.2[7..].to_string()), "phone"),
+        (
+            "employer 2-char piece",
+            // A piece from a varying place of the name: its start, middle or end.
+            map(&|r| {
+                let c = chars(&r.5);
+                let at = usize::from(r.1.as_bytes()[16]) % (c.len() - 1);
+                c[at..at + 2].iter().collect()
+            }),
+            "employer",
+        ),
     ]
 }
 

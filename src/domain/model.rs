@@ -178,7 +178,11 @@ pub struct Event {
     pub version: i64,
     pub input: EventInput,
     pub held_on: NaiveDate,
+    /// Live service records of the event.
     pub served_count: i64,
+    /// Distinct workers among them: one worker served twice is one person, two records.
+    #[serde(default)]
+    pub people_count: i64,
     pub deleted: bool,
 }
 

@@ -5,6 +5,7 @@
 //! the kind's own fields. The batch layer maps them by position, so keep both in step (the
 //! round-trip test fails when they drift).
 
+use super::search_keys::note_workplaces;
 use super::workers::{WorkerRow, delete_search_terms, insert_search_terms_of};
 use super::{Result, Store};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params, params_from_iter};
@@ -516,6 +517,7 @@ pub fn write_merged_worker(
     }
     if w.header.deleted_at.is_none() {
         insert_search_terms_of(conn, id, w.row.name)?;
+        note_workplaces(conn, w.row.employer, w.row.worksite)?;
     }
     set_withdraw_reason(conn, "worker", &w.header)?;
     Ok(id)

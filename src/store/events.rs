@@ -9,7 +9,9 @@ use rusqlite::{OptionalExtension, Row, params};
 
 const EVENT_COLUMNS: &str = "e.id, e.uid, e.version, e.name, e.kind, e.held_on, e.place,
     e.district_code, e.default_quantity, e.default_amount_fen, e.deleted_at IS NOT NULL,
-    (SELECT count(*) FROM service s WHERE s.event_id = e.id AND s.deleted_at IS NULL)";
+    (SELECT count(*) FROM service s WHERE s.event_id = e.id AND s.deleted_at IS NULL),
+    (SELECT count(DISTINCT s.worker_id) FROM service s
+      WHERE s.event_id = e.id AND s.deleted_at IS NULL)";
 
 fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
     let held_on: String = r.get(5)?;
@@ -30,6 +32,7 @@ fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
         held_on,
         deleted: r.get(10)?,
         served_count: r.get(11)?,
+        people_count: r.get(12)?,
     })
 }
 

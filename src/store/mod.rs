@@ -27,6 +27,7 @@ pub mod roster_changes;
 pub mod roster_import;
 pub mod schema;
 pub mod search;
+pub mod search_keys;
 pub mod services;
 pub mod stats;
 pub mod tui_queries;

@@ -7,9 +7,32 @@ use crate::domain::refdata;
 use crate::domain::{Field, FieldError, Officer, Rule, validate_name};
 use rusqlite::{OptionalExtension, params};
 
+const STATS_DISTRICT_KEY: &str = "stats_district";
+
 impl Store {
     pub(super) fn current_officer_id(&self) -> Result<Option<i64>> {
         Ok(meta_get(&self.conn, "officer_id")?.and_then(|v| v.parse().ok()))
+    }
+
+    /// The district a new worker is registered in unless told otherwise: the current
+    /// officer's, when it is a Tianjin district; empty (none chosen) without an officer.
+    pub fn new_worker_district(&self) -> Result<String> {
+        Ok(self
+            .officer()?
+            .map(|o| o.district_code)
+            .filter(|code| refdata::district(code).is_some())
+            .unwrap_or_default())
+    }
+
+    /// The district filter the statistics showed last in this database: `Some("")` for all
+    /// districts, `Some(code)` for one, `None` if never chosen here.
+    pub fn stats_district_choice(&self) -> Result<Option<String>> {
+        meta_get(&self.conn, STATS_DISTRICT_KEY)
+    }
+
+    /// Remembers the statistics' district filter (`""` for all districts).
+    pub fn remember_stats_district(&self, code: &str) -> Result<()> {
+        meta_set(&self.conn, STATS_DISTRICT_KEY, code)
     }
 
     /// The current officer, if one was set.

@@ -255,6 +255,7 @@ impl Store {
         progress: &mut dyn FnMut(ImportProgress),
     ) -> Result<ImportSummary> {
         let officer = self.require_officer()?;
+        let officer_district = self.new_worker_district()?;
         let now = self.clock.stamp();
         let today = self.clock.today();
         let event_service = match &options.event_uid {
@@ -306,8 +307,15 @@ impl Store {
                 };
                 let draft = match &stored {
                     Some(worker) => overlay(worker, entry),
+                    // A new worker without a district cell is in the officer's district, as
+                    // when registered in the form.
                     None => WorkerDraft {
                         hardship: entry.hardship.unwrap_or(false),
+                        district_code: if entry.draft.district_code.trim().is_empty() {
+                            officer_district.clone()
+                        } else {
+                            entry.draft.district_code.clone()
+                        },
                         ..entry.draft.clone()
                     },
                 };

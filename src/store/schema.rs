@@ -1,6 +1,7 @@
 //! Numbered migrations under `PRAGMA user_version`. Each runs in its own transaction; a
 //! database newer than this build is refused rather than guessed at.
 
+use super::search_keys::rebuild_search_keys;
 use super::stats::{Fill, fill_served_months};
 use rusqlite::Connection;
 
@@ -21,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     MIGRATION_13,
     MIGRATION_14,
     MIGRATION_15,
+    MIGRATION_16,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -1067,6 +1069,32 @@ CREATE INDEX IF NOT EXISTS claim_status ON claim(status, created_at);
 CREATE INDEX IF NOT EXISTS claim_pending ON claim(id) WHERE version > exported_version;
 "#;
 
+/// Search by employer and worksite, and the given-name readings (issue 14). Employer and
+/// worksite names are indexed once each with their pieces: every character and every
+/// two-character piece (a worker has one employer, but a million workers share a few thousand
+/// names, so the pieces of names cost little where pieces per worker would add tens of rows
+/// each); the workers of a name are then found by the worker indexes on the two columns. The
+/// pinyin keys are rebuilt because a given name's polyphonic characters now add readings.
+const MIGRATION_16: &str = r#"
+CREATE TABLE IF NOT EXISTS workplace (
+    name TEXT PRIMARY KEY
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS workplace_term (
+    term TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (term, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS worker_live_employer ON worker(employer)
+    WHERE deleted_at IS NULL AND employer <> '';
+CREATE INDEX IF NOT EXISTS worker_live_worksite ON worker(worksite)
+    WHERE deleted_at IS NULL AND worksite <> '';
+-- (search keys are rebuilt here)
+"#;
+
+/// Where a migration hands over to `search_keys::rebuild_search_keys`, which reads every
+/// name with this build's pinyin rules (SQL cannot).
+const SEARCH_KEYS_REBUILD: &str = "-- (search keys are rebuilt here)";
+
 /// Where a migration hands over to `fill_served_months`, which does in one ordered pass what
 /// SQL would do with two sorts of every service.
 const SERVED_MONTHS_FILL: &str = "-- (served months are filled here)";
@@ -1133,13 +1161,16 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
         let version = index as i64 + 1;
         let sql = without_superseded_fill(sql);
         let tx = conn.transaction()?;
-        match sql.split_once(SERVED_MONTHS_FILL) {
-            Some((before, after)) => {
-                tx.execute_batch(before)?;
-                fill_served_months(&tx, Fill::ServedMonths)?;
-                tx.execute_batch(after)?;
-            }
-            None => tx.execute_batch(&sql)?,
+        if let Some((before, after)) = sql.split_once(SERVED_MONTHS_FILL) {
+            tx.execute_batch(before)?;
+            fill_served_months(&tx, Fill::ServedMonths)?;
+            tx.execute_batch(after)?;
+        } else if let Some((before, after)) = sql.split_once(SEARCH_KEYS_REBUILD) {
+            tx.execute_batch(before)?;
+            rebuild_search_keys(&tx)?;
+            tx.execute_batch(after)?;
+        } else {
+            tx.execute_batch(&sql)?;
         }
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;

@@ -1,6 +1,7 @@
 //! The one search used by the CLI and the TUI. A query is classified (Chinese text, Latin
 //! letters, digits) and answered by index range lookups only, class by class in rank order
-//! (exact, prefix, inner), each limited, merged without duplicates.
+//! (exact, prefix, inner, then employer and worksite), each limited, merged without
+//! duplicates.
 
 use super::{Result, Store};
 use chrono::NaiveDate;
@@ -32,6 +33,8 @@ pub enum Rank {
     Exact,
     Prefix,
     Inner,
+    /// The query is part of the worker's employer or worksite name.
+    Workplace,
 }
 
 /// One row of the workers list.
@@ -146,6 +149,27 @@ pub fn lookups(query: &str) -> (QueryClass, Vec<Lookup>) {
                     vec![text(format!("b:{}{}", chars[0], chars[1])), text(&q)],
                 );
             }
+            let piece = match chars.as_slice() {
+                [one] => format!("1:{one}"),
+                [first, second, ..] => format!("2:{first}{second}"),
+                [] => unreachable!("a Chinese query has a character"),
+            };
+            // After every name match: the workers of each employer, then of each worksite,
+            // whose name holds the query.
+            add(
+                Rank::Workplace,
+                "SELECT w.id FROM workplace_term t JOIN worker w ON w.employer = t.name
+                 WHERE t.term = ?1 AND instr(t.name, ?2) > 0
+                   AND w.deleted_at IS NULL AND w.employer <> '' LIMIT ?3",
+                vec![text(&piece), text(&q)],
+            );
+            add(
+                Rank::Workplace,
+                "SELECT w.id FROM workplace_term t JOIN worker w ON w.worksite = t.name
+                 WHERE t.term = ?1 AND instr(t.name, ?2) > 0
+                   AND w.deleted_at IS NULL AND w.worksite <> '' LIMIT ?3",
+                vec![text(&piece), text(&q)],
+            );
         }
         QueryClass::Latin => {
             add(

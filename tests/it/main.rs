@@ -26,6 +26,7 @@ mod city;
 mod claims;
 mod cli;
 mod corrections;
+mod district_rule;
 mod domain_rules;
 // Its tests without the feature prove the build says it has no encryption; the SQLCipher ones
 // are the `with_feature` module inside, under `#[cfg(feature = "encryption")]`.
@@ -60,3 +61,4 @@ mod tui_stats;
 mod tui_stats_money;
 mod workbench;
 mod workbench_pages;
+mod workbench_search;

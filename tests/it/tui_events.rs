@@ -221,7 +221,8 @@ fn an_unknown_valid_id_opens_the_worker_form_prefilled_and_saving_records() {
     let s = store(&fx);
     let w = s.worker_by_id_number(&guli()).unwrap().unwrap();
     assert_eq!(w.input.name, "古丽娜·阿不都");
-    assert_eq!(w.input.district_code, "120104", "the event's district");
+    // A new worker is in the officer's district wherever registered (issue 14 #2).
+    assert_eq!(w.input.district_code, "120101", "the officer's district");
     assert_eq!(w.gender.code(), "female");
     assert_eq!(w.birth_date.to_string(), "1998-02-14");
     assert!(s.served_in_event(&fx.event, &w.uid).unwrap());
@@ -300,7 +301,8 @@ fn the_same_worker_twice_asks_before_recording_again() {
     type_text(&mut app, &wang());
     keys(&mut app, "enter f2");
     assert_eq!(attendees(&fx), ["王建国", "王建国"], "F2 records again");
-    assert!(screen_text(&app).contains("本活动共 2 人"));
+    // One person, two records (issue 14 #5: this said 2 people).
+    assert!(screen_text(&app).contains("本活动共 1 人 · 2 条记录"));
 }
 
 #[test]
@@ -334,7 +336,7 @@ fn undo_takes_back_only_this_sittings_records_newest_first_and_redo_puts_them_ba
         screen.contains("已撤销 张秀英 的记录 · 本活动共 2 人"),
         "{screen}"
     );
-    assert!(screen.contains("本次录入 1 人"), "{screen}");
+    assert!(screen.contains("本次录入 1 条"), "{screen}");
 
     keys(&mut app, "ctrl-z");
     assert!(screen_text(&app).contains("已撤销 王建国 的记录 · 本活动共 1 人"));
@@ -354,7 +356,7 @@ fn undo_takes_back_only_this_sittings_records_newest_first_and_redo_puts_them_ba
         screen.contains("已恢复 王建国 的记录 · 本活动共 2 人"),
         "{screen}"
     );
-    assert!(screen.contains("本次录入 1 人"), "{screen}");
+    assert!(screen.contains("本次录入 1 条"), "{screen}");
     keys(&mut app, "ctrl-r");
     assert!(screen_text(&app).contains("已恢复 张秀英 的记录 · 本活动共 3 人"));
     let service = s.service_by_uid(&last.service_uid).unwrap().unwrap();

@@ -135,7 +135,7 @@ fn the_screen_opens_on_this_quarter_in_the_officers_district() {
     keys(&mut app, "f9");
     let screen = screen_text(&app);
     assert!(
-        screen.contains("本季度 2026-01-01～2026-03-31 · 和平区"),
+        screen.contains("本季度 2026-01-01～2026-03-31 · 区：和平区"),
         "{screen}"
     );
     // 和平: 王建国, 张秀英, 买买提·艾力; this quarter 王建国 and 张秀英 were served.
@@ -152,7 +152,7 @@ fn period_and_district_are_chosen_from_lists() {
     assert!(screen.contains("本年 2026-01-01～2026-12-31"), "{screen}");
     keys(&mut app, "d pageup enter");
     let screen = screen_text(&app);
-    assert!(screen.contains("· 全部区"), "{screen}");
+    assert!(screen.contains("· 区：全部区"), "{screen}");
     // All four workers; 刘洋 of 河西 was served too.
     assert!(screen.contains("期间受服务 3 / 4 人（75.0%）"), "{screen}");
     // Filtering the district list by pinyin initials.
@@ -160,7 +160,7 @@ fn period_and_district_are_chosen_from_lists() {
     type_text(&mut app, "hx");
     keys(&mut app, "enter");
     let screen = screen_text(&app);
-    assert!(screen.contains("· 河西区"), "{screen}");
+    assert!(screen.contains("· 区：河西区"), "{screen}");
     assert!(screen.contains("期间受服务 1 / 1 人（100.0%）"), "{screen}");
 }
 

@@ -324,7 +324,7 @@ impl EventsScreen {
                         &refdata::service_kind_name(&e.input.kind, lang),
                         &e.input.place,
                         &refdata::district_name(&e.input.district_code, lang),
-                        &e.served_count.to_string(),
+                        &e.people_count.to_string(),
                     ],
                     &widths,
                 )),

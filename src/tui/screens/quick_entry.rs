@@ -311,7 +311,12 @@ impl QuickEntryScreen {
         self.feedback = Some(Feedback::Recorded(tf(
             ctx.lang,
             T::QuickRecorded,
-            &[name, &masked_id, &self.event.served_count.to_string()],
+            &[
+                name,
+                &masked_id,
+                &self.event.people_count.to_string(),
+                &self.event.served_count.to_string(),
+            ],
         )));
         self.latest_seen = Some(service_uid.clone());
         self.session.push(Recorded {

@@ -86,13 +86,17 @@ pub struct StatsScreen {
 }
 
 impl StatsScreen {
-    /// Opens on this quarter (the union's season) in the officer's own district.
+    /// Opens on this quarter (the union's season) and the district filter chosen last time
+    /// in this database; the first time, on the officer's own district.
     pub fn open(ctx: &mut Ctx) -> StatsScreen {
         let today = ctx.store.clock().today();
-        let district = ctx
-            .officer()
-            .map(|o| o.district_code)
-            .filter(|code| refdata::district(code).is_some());
+        let district = match ctx.store.stats_district_choice().ok().flatten() {
+            Some(chosen) => Some(chosen).filter(|code| refdata::district(code).is_some()),
+            None => ctx
+                .officer()
+                .map(|o| o.district_code)
+                .filter(|code| refdata::district(code).is_some()),
+        };
         let period = Period::Quarter;
         let mut screen = StatsScreen {
             period,
@@ -164,11 +168,13 @@ impl StatsScreen {
         }
     }
 
+    /// Which district filter is on, said plainly: "区：全部区" or "区：和平区".
     fn district_label(&self, lang: Lang) -> String {
-        match &self.district {
+        let name = match &self.district {
             Some(code) => refdata::district_name(code, lang),
             None => t(lang, T::AllDistricts).to_string(),
-        }
+        };
+        tf(lang, T::DistrictFilter, &[&name])
     }
 
     fn period_picker(&self, lang: Lang) -> Picker {
@@ -231,6 +237,10 @@ impl StatsScreen {
                 PickerOutcome::Open => self.popup = Some(Popup::District(picker)),
                 PickerOutcome::Cancelled => {}
                 PickerOutcome::Chosen(choice) => {
+                    if let Err(e) = ctx.store.remember_stats_district(&choice.code) {
+                        // The filter still applies now; only the next opening forgets it.
+                        tracing::warn!(error = %e, "statistics district not remembered");
+                    }
                     self.district = Some(choice.code).filter(|c| !c.is_empty());
                     self.refresh(ctx);
                 }

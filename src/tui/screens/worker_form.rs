@@ -25,8 +25,18 @@ pub struct WorkerSpec {
     event: Option<Event>,
 }
 
+/// A new worker's district, wherever they are registered: the officer's, shown in the form
+/// and changeable there.
+fn new_worker_district(ctx: &Ctx) -> String {
+    ctx.store.new_worker_district().unwrap_or_default()
+}
+
 pub fn open_new(ctx: &mut Ctx) -> FormScreen<WorkerSpec> {
-    let form = fields(ctx.lang, &WorkerDraft::default());
+    let draft = WorkerDraft {
+        district_code: new_worker_district(ctx),
+        ..WorkerDraft::default()
+    };
+    let form = fields(ctx.lang, &draft);
     FormScreen::open(
         WorkerSpec {
             editing: None,
@@ -39,7 +49,7 @@ pub fn open_new(ctx: &mut Ctx) -> FormScreen<WorkerSpec> {
 }
 
 /// A worker met at an event who is not registered yet: the ID number (or name) typed on the
-/// quick-entry line is filled in, the workplace district is the event's, and saving records
+/// quick-entry line is filled in, the district is the officer's as for any new worker, and saving records
 /// the event's service for them and goes back to the quick-entry line.
 pub fn open_for_event(
     id_number: &str,
@@ -50,7 +60,7 @@ pub fn open_for_event(
     let draft = WorkerDraft {
         name: name.to_string(),
         id_number: id_number.to_string(),
-        district_code: event.input.district_code.clone(),
+        district_code: new_worker_district(ctx),
         ..WorkerDraft::default()
     };
     let mut form = fields(ctx.lang, &draft);

@@ -110,6 +110,7 @@ mod tests {
             },
             held_on,
             served_count: 0,
+            people_count: 0,
             deleted: false,
         };
         assert_eq!(

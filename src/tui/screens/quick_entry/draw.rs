@@ -36,7 +36,14 @@ impl QuickEntryScreen {
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(
-                    tf(lang, T::QuickTally, &[&self.event.served_count.to_string()]),
+                    tf(
+                        lang,
+                        T::QuickTally,
+                        &[
+                            &self.event.people_count.to_string(),
+                            &self.event.served_count.to_string(),
+                        ],
+                    ),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(tf(

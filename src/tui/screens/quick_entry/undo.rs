@@ -24,7 +24,11 @@ impl QuickEntryScreen {
                     self.feedback = Some(Feedback::Undone(tf(
                         ctx.lang,
                         T::QuickUndone,
-                        &[&worker_name, &self.event.served_count.to_string()],
+                        &[
+                            &worker_name,
+                            &self.event.people_count.to_string(),
+                            &self.event.served_count.to_string(),
+                        ],
                     )));
                 }
                 Some(TakeBack::Exported { worker_name }) => {
@@ -82,7 +86,11 @@ impl QuickEntryScreen {
                 self.feedback = Some(Feedback::Recorded(tf(
                     ctx.lang,
                     T::QuickRedone,
-                    &[&name, &self.event.served_count.to_string()],
+                    &[
+                        &name,
+                        &self.event.people_count.to_string(),
+                        &self.event.served_count.to_string(),
+                    ],
                 )));
                 return;
             }
