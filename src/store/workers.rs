@@ -1,5 +1,8 @@
 //! Registering, editing and tombstoning workers, with their search keys kept in step.
 
+pub use super::search_keys::search_terms;
+pub(crate) use super::search_keys::{delete_search_terms, insert_search_terms_of};
+use super::search_keys::{insert_search_terms, search_terms_with};
 use super::{Result, Store, StoreError};
 use crate::domain::pinyin::{PinyinKeys, pinyin_keys};
 use crate::domain::{
@@ -47,72 +50,6 @@ pub(crate) fn worker_from_row(r: &Row) -> rusqlite::Result<Worker> {
 /// Reverses a string so that a suffix query becomes an indexed prefix query.
 pub(crate) fn reversed(s: &str) -> String {
     s.chars().rev().collect()
-}
-
-/// Every search key of a name except the plain name prefix (the name index answers that).
-pub fn search_terms(name: &str) -> Vec<String> {
-    search_terms_with(name, &pinyin_keys(name))
-}
-
-fn search_terms_with(name: &str, keys: &PinyinKeys) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::with_capacity(8);
-    for full in &keys.full_variants {
-        terms.push(format!("p:{full}"));
-    }
-    for initials in &keys.initial_variants {
-        terms.push(format!("i:{initials}"));
-    }
-    let chars: Vec<char> = name.chars().collect();
-    // Inner two-character pieces: a query of 2+ characters that is not a prefix of the name
-    // is looked up by its first piece, then checked against the whole name.
-    for pair in chars.windows(2).skip(1) {
-        terms.push(format!("b:{}{}", pair[0], pair[1]));
-    }
-    let given_start = surname_len(&chars);
-    if let Some(c) = chars.get(given_start) {
-        terms.push(format!("g:{c}"));
-    }
-    terms.sort();
-    terms.dedup();
-    terms
-}
-
-/// Characters of the surname: two for a known compound surname, else one.
-fn surname_len(chars: &[char]) -> usize {
-    if chars.len() > 2 {
-        let two: String = chars[..2].iter().collect();
-        if crate::domain::refdata::surname_readings()
-            .iter()
-            .any(|s| s.zh == two)
-        {
-            return 2;
-        }
-    }
-    1
-}
-
-fn insert_search_terms(tx: &Connection, worker_id: i64, terms: &[String]) -> Result<()> {
-    let mut insert =
-        tx.prepare_cached("INSERT OR IGNORE INTO search_term(term, worker_id) VALUES (?1, ?2)")?;
-    for term in terms {
-        insert.execute(params![term, worker_id])?;
-    }
-    Ok(())
-}
-
-/// Adds the search keys of `name` for a worker.
-pub(crate) fn insert_search_terms_of(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
-    insert_search_terms(tx, worker_id, &search_terms(name))
-}
-
-/// Removes the keys of `name`: they are derived from it, so no index by worker is needed.
-pub(crate) fn delete_search_terms(tx: &Connection, worker_id: i64, name: &str) -> Result<()> {
-    let mut delete =
-        tx.prepare_cached("DELETE FROM search_term WHERE term = ?1 AND worker_id = ?2")?;
-    for term in search_terms(name) {
-        delete.execute(params![term, worker_id])?;
-    }
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
@@ -377,11 +314,12 @@ pub(crate) fn insert_worker(
     now: &str,
 ) -> Result<i64> {
     duplicate_id_check(tx, &id.number, None)?;
-    insert_unique_worker(tx, uid, input, id, officer, now)
+    insert_unique_worker(tx, uid, input, id, officer, now, None)
 }
 
 /// `insert_worker` for a caller that already knows the ID number is not registered (bulk
-/// loads run without the index the duplicate check needs).
+/// loads run without the index the duplicate check needs). With `keys_later` the search keys
+/// go there as (term, row id), for a bulk load to insert sorted.
 pub(crate) fn insert_unique_worker(
     tx: &Transaction,
     uid: &str,
@@ -389,6 +327,7 @@ pub(crate) fn insert_unique_worker(
     id: &IdNumber,
     officer: i64,
     now: &str,
+    keys_later: Option<&mut Vec<(String, i64)>>,
 ) -> Result<i64> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
@@ -404,7 +343,11 @@ pub(crate) fn insert_unique_worker(
     tx.prepare_cached(&SQL)?
         .execute(params_from_iter(head.into_iter().chain(bound.values())))?;
     let rowid = tx.last_insert_rowid();
-    insert_search_terms(tx, rowid, &search_terms_with(&input.name, &bound.keys))?;
+    let terms = search_terms_with(&input.name, &bound.keys);
+    match keys_later {
+        Some(later) => later.extend(terms.into_iter().map(|t| (t, rowid))),
+        None => insert_search_terms(tx, rowid, &terms)?,
+    }
     Ok(rowid)
 }
 
