@@ -455,15 +455,22 @@ pub struct MergedHeader<'a> {
 }
 
 /// Keeps the reason a merged record was withdrawn with (the write above stores the fields).
-fn set_withdraw_reason(conn: &Connection, table: &str, h: &MergedHeader) -> Result<()> {
+fn set_withdraw_reason(
+    conn: &Connection,
+    table: &str,
+    h: &MergedHeader,
+    existing: Option<i64>,
+) -> Result<()> {
     debug_assert!(RECORD_TABLES.contains(&table));
+    let reason = if h.deleted_at.is_some() { h.reason } else { "" };
+    // A row just inserted already holds the column's default, ''.
+    if existing.is_none() && reason.is_empty() {
+        return Ok(());
+    }
     conn.prepare_cached(&format!(
         "UPDATE {table} SET withdraw_reason = ?2 WHERE uid = ?1"
     ))?
-    .execute(params![
-        h.uid,
-        if h.deleted_at.is_some() { h.reason } else { "" }
-    ])?;
+    .execute(params![h.uid, reason])?;
     Ok(())
 }
 
@@ -535,7 +542,7 @@ pub fn write_merged_worker(
     if w.header.deleted_at.is_none() {
         insert_search_terms_of(conn, id, w.row.name)?;
     }
-    set_withdraw_reason(conn, "worker", &w.header)?;
+    set_withdraw_reason(conn, "worker", &w.header, existing)?;
     Ok(id)
 }
 
@@ -582,7 +589,7 @@ pub fn write_merged_event(conn: &Connection, existing: Option<i64>, e: &MergedEv
          WHERE uid = ?1"
     };
     conn.prepare_cached(sql)?.execute(values)?;
-    set_withdraw_reason(conn, "event", h)?;
+    set_withdraw_reason(conn, "event", h, existing)?;
     Ok(())
 }
 
@@ -655,7 +662,7 @@ pub fn write_merged_service(
     if let Some(legal) = &s.legal {
         super::services::insert_legal_aid(conn, id, legal)?;
     }
-    set_withdraw_reason(conn, "service", h)?;
+    set_withdraw_reason(conn, "service", h, existing)?;
     Ok(())
 }
 
