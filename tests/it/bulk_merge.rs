@@ -222,3 +222,80 @@ fn after_a_bulk_merge_the_rollups_equal_counting_the_records() {
     let store = Store::open(&district).unwrap();
     crate::stats::assert_rollups_agree(&store, "after a bulk merge");
 }
+
+fn count(db: &Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+/// SIGKILL at moments spread over a bulk merge, the refill and the commit included: the
+/// database holds none or all of the batch, its statistics triggers are all there (they were
+/// dropped inside the transaction), and the rollups agree with the records.
+#[test]
+fn a_bulk_merge_killed_at_any_moment_leaves_none_or_all_of_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 1_500, 21);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    let base = demo_db(dir.path(), "district.db", 60, 4);
+    let triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'";
+    let (base_workers, base_triggers) = (
+        count(&base, "SELECT count(*) FROM worker"),
+        count(&base, triggers),
+    );
+    let spawn = |db: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jingong"))
+            .env("JINGONG_NOW", crate::support::fixture::NOW)
+            .env("JINGONG_DATA_DIR", dir.path().join("data"))
+            .env("JINGONG_CONFIG_DIR", dir.path().join("config"))
+            .env_remove("JINGONG_DB")
+            .env_remove("JINGONG_KEY")
+            .env("JINGONG_BULK_MERGE", "always")
+            .arg("--db")
+            .arg(db)
+            .args(["import", "batch"])
+            .arg(&batch)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let whole = dir.path().join("whole.db");
+    copy_db(&base, &whole);
+    let started = std::time::Instant::now();
+    assert!(spawn(&whole).wait().unwrap().success());
+    let full_run = started.elapsed();
+    let all = count(&whole, "SELECT count(*) FROM worker");
+    assert_eq!(all, base_workers + 1_500);
+
+    let mut killed = 0;
+    for (n, fraction) in [0.1, 0.4, 0.7, 0.85, 0.95, 1.05].into_iter().enumerate() {
+        let db = dir.path().join(format!("killed-{n}.db"));
+        copy_db(&base, &db);
+        let mut child = spawn(&db);
+        std::thread::sleep(full_run.mul_f64(fraction));
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+            child.kill().unwrap();
+        }
+        child.wait().unwrap();
+        let check: String = Connection::open(&db)
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "after a kill at {fraction} of a run");
+        let workers = count(&db, "SELECT count(*) FROM worker");
+        assert!(
+            workers == base_workers || workers == all,
+            "a kill at {fraction} of a run left {workers} workers"
+        );
+        assert_eq!(count(&db, triggers), base_triggers, "at {fraction}");
+        let store = Store::open(&db).unwrap();
+        crate::stats::assert_rollups_agree(&store, &format!("after a kill at {fraction}"));
+    }
+    assert!(
+        killed >= 3,
+        "only {killed} runs were still going when killed"
+    );
+}
