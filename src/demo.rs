@@ -181,6 +181,7 @@ pub fn fill(
         seen_ids: HashSet::new(),
         event_uids: Vec::new(),
         summary: DemoSummary::default(),
+        search_terms: Vec::new(),
         officer,
         officer_name: store.officer()?.map(|o| o.name).unwrap_or_default(),
         today: clock.today(),
@@ -214,9 +215,11 @@ pub fn fill(
             progress(written);
         }
         let rows = started.elapsed();
+        let threads = bulk::sort_threads(&tx, 2)?;
         bulk::restore_indexes(&tx, &indexes)?;
         let indexed = started.elapsed();
         bulk::resume_rollups(&tx, &rollup_triggers)?;
+        bulk::sort_threads(&tx, threads)?;
         let rolled_up = started.elapsed();
         tx.commit()?;
         tracing::info!(
@@ -260,6 +263,8 @@ struct Generator {
     /// One event per 200 workers: a realistic share of services come from events.
     event_uids: Vec<String>,
     summary: DemoSummary,
+    /// Search keys of a chunk of new workers, inserted sorted at the end of the chunk.
+    search_terms: Vec<(String, i64)>,
     officer: i64,
     officer_name: String,
     today: NaiveDate,
@@ -277,21 +282,21 @@ impl Generator {
                 let kind = rng.pick(kinds);
                 let uid = uuid::Uuid::now_v7().to_string();
                 let held_on = today - Duration::days(rng.below(700) as i64);
-                tx.prepare_cached(
-                    "INSERT INTO event(uid, created_at, updated_at, officer_id, name, kind, held_on,
-                        place, district_code, default_quantity, default_amount_fen)
-                     VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 0)",
-                )?
-                .execute(rusqlite::params![
-                    uid,
-                    now,
-                    officer,
-                    format!("{}·{}", kind.zh, rng.pick(PLACES)),
-                    kind.code,
-                    held_on.format("%Y-%m-%d").to_string(),
-                    rng.pick(PLACES),
-                    rng.pick(refdata::tianjin_districts()).code,
-                ])?;
+                let name = format!("{}·{}", kind.zh, rng.pick(PLACES));
+                let held_on = held_on.format("%Y-%m-%d").to_string();
+                bulk::insert_event_row(
+                    tx,
+                    &bulk::NewEventRow {
+                        uid: &uid,
+                        now: &now,
+                        officer_id: officer,
+                        name: &name,
+                        kind: &kind.code,
+                        held_on: &held_on,
+                        place: rng.pick::<&str>(PLACES),
+                        district_code: &rng.pick(refdata::tianjin_districts()).code,
+                    },
+                )?;
                 audit(tx, &now, officer, "event", &uid, 1, "create", "demo")?;
                 self.event_uids.push(uid);
                 self.summary.events += 1;
@@ -323,7 +328,15 @@ impl Generator {
             };
             let worker_uid = uuid::Uuid::now_v7().to_string();
             let inserted = match known {
-                Known::Unique => insert_unique_worker(tx, &worker_uid, &input, &id, officer, &now),
+                Known::Unique => insert_unique_worker(
+                    tx,
+                    &worker_uid,
+                    &input,
+                    &id,
+                    officer,
+                    &now,
+                    Some(&mut self.search_terms),
+                ),
                 Known::MayExist => insert_worker(tx, &worker_uid, &input, &id, officer, &now),
             };
             let worker_id = match inserted {
@@ -350,9 +363,10 @@ impl Generator {
                 } else {
                     None
                 };
+                let served_on = today - Duration::days(rng.below(700) as i64);
                 let service = ServiceInput {
                     kind: kind.code.clone(),
-                    served_on: Some(today - Duration::days(rng.below(700) as i64)),
+                    served_on: Some(served_on),
                     place: rng.pick(PLACES).to_string(),
                     quantity: 1,
                     amount_fen: if matches!(kind.code.as_str(), "relief_money" | "winter_warmth") {
@@ -370,7 +384,11 @@ impl Generator {
                         referral: rng.chance(10),
                         follow_up_on: rng
                             .chance(10)
-                            .then(|| today + Duration::days(rng.below(120) as i64 - 60)),
+                            // Never before the check itself: the batch verifier refuses
+                            // that, and a demo database must export and import whole.
+                            .then(|| {
+                                (today + Duration::days(rng.below(120) as i64 - 60)).max(served_on)
+                            }),
                         consent_by: self.officer_name.clone(),
                         consent_at: now.clone(),
                     }),
@@ -389,6 +407,7 @@ impl Generator {
                 self.summary.services += 1;
             }
         }
+        bulk::insert_search_terms_sorted(tx, &mut self.search_terms)?;
         Ok(())
     }
 }

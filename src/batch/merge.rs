@@ -38,6 +38,9 @@ use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
 use crate::store::erasure::{ErasureStamp, apply_service_erasure, apply_worker_erasure};
+use crate::store::merge_apply::{
+    BulkChoice, MergeTransaction, officer_of_record, record_batch_item,
+};
 use crate::store::workers::audit;
 use crate::text::Lang;
 use chrono::NaiveDate;
@@ -220,11 +223,13 @@ pub fn import_source(
             batch_uid: manifest.batch_uid,
         });
     }
-    store.conn().execute_batch("BEGIN IMMEDIATE")?;
+    let incoming: u64 = manifest.files.iter().map(|f| f.records).sum();
+    let transaction = MergeTransaction::begin(store.conn(), BulkChoice::from_env(), incoming)?;
+    let bulk = transaction.is_bulk();
     let result = apply(store, source, path, &manifest, &manifest_sha);
     match result {
         Ok(summary) => {
-            store.conn().execute_batch("COMMIT")?;
+            transaction.commit(store.conn())?;
             if summary.erasures > 0 {
                 // The erased values must not stay in the log (secure_delete clears the file).
                 store.truncate_wal();
@@ -233,12 +238,13 @@ pub fn import_source(
                 applied = summary.applied.iter().sum::<u64>(),
                 conflicts = summary.conflicts,
                 gap = summary.chain_gap.is_some(),
+                bulk,
                 "batch imported"
             );
             Ok(ImportOutcome::Imported(summary))
         }
         Err(e) => {
-            let _ = store.conn().execute_batch("ROLLBACK");
+            transaction.rollback(store.conn());
             Err(e)
         }
     }
@@ -431,16 +437,7 @@ fn apply(
                 } else {
                     summary.unchanged[kind as usize] += 1;
                 }
-                conn.prepare_cached(
-                    "INSERT OR REPLACE INTO batch_item(batch_id, table_name, record_uid, version)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(rusqlite::params![
-                    batch_id,
-                    table,
-                    &*erasure.uid,
-                    erasure.version
-                ])?;
+                record_batch_item(conn, batch_id, table, &erasure.uid, erasure.version)?;
                 continue;
             }
             let (header, outcome) = match kind {
@@ -517,16 +514,7 @@ fn apply(
                 Outcome::Unchanged => summary.unchanged[kind as usize] += 1,
                 Outcome::Conflict => summary.conflicts += 1,
             }
-            conn.prepare_cached(
-                "INSERT OR REPLACE INTO batch_item(batch_id, table_name, record_uid, version)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(rusqlite::params![
-                batch_id,
-                table,
-                &*header.uid,
-                header.version
-            ])?;
+            record_batch_item(conn, batch_id, table, &header.uid, header.version)?;
         }
         // The files are read a second time here; one changed since it was verified is
         // refused (the transaction is rolled back by the caller).
@@ -615,11 +603,7 @@ fn keep_local_edit(
 ) -> Result<()> {
     let version = crate::store::version::next_version(incoming.version)?;
     q::renumber_local_edit(conn, table, id, version, now)?;
-    let officer_id: i64 = conn.query_row(
-        &format!("SELECT officer_id FROM {table} WHERE id = ?1"),
-        [id],
-        |r| r.get(0),
-    )?;
+    let officer_id = officer_of_record(conn, table, id)?;
     audit(
         conn,
         now,

@@ -29,6 +29,30 @@ pub(crate) fn restore_indexes(tx: &Transaction, indexes: &[(String, String)]) ->
     Ok(())
 }
 
+/// Inserts the search keys a bulk load collected, in key order (then emptied): one pass along
+/// the key index instead of a descent to a random page for each key.
+pub(crate) fn insert_search_terms_sorted(
+    tx: &Connection,
+    terms: &mut Vec<(String, i64)>,
+) -> Result<()> {
+    terms.sort_unstable();
+    let mut insert =
+        tx.prepare_cached("INSERT OR IGNORE INTO search_term(term, worker_id) VALUES (?1, ?2)")?;
+    for (term, worker_id) in terms.iter() {
+        insert.execute(rusqlite::params![term, worker_id])?;
+    }
+    terms.clear();
+    Ok(())
+}
+
+/// Lets SQLite sort with a helper thread while it builds indexes and fills the rollups after a
+/// bulk load (the one step where a second core helps); returns the setting to go back to.
+pub(crate) fn sort_threads(conn: &Connection, threads: i64) -> Result<i64> {
+    let before: i64 = conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
+    let _: i64 = conn.query_row(&format!("PRAGMA threads = {threads}"), [], |r| r.get(0))?;
+    Ok(before)
+}
+
 /// The journal mode to go back to after a bulk load.
 pub(crate) struct JournalMode(String);
 
@@ -77,7 +101,7 @@ const ROLLUP_TABLES: &[&str] = &[
 /// Drops the statistics triggers inside `tx`: one refill after the load costs far less than a
 /// trigger run per row, and some of them look rows up through the indexes a bulk load drops.
 /// Pass the result to `resume_rollups` after `restore_indexes`, in the same transaction.
-pub(crate) fn suspend_rollups(tx: &Transaction) -> Result<Vec<(String, String)>> {
+pub(crate) fn suspend_rollups(tx: &Connection) -> Result<Vec<(String, String)>> {
     let triggers: Vec<(String, String)> = {
         let mut stmt = tx.prepare(
             "SELECT name, sql FROM sqlite_master
@@ -93,7 +117,7 @@ pub(crate) fn suspend_rollups(tx: &Transaction) -> Result<Vec<(String, String)>>
 }
 
 /// Refills the rollups from the records and puts the triggers back.
-pub(crate) fn resume_rollups(tx: &Transaction, triggers: &[(String, String)]) -> Result<()> {
+pub(crate) fn resume_rollups(tx: &Connection, triggers: &[(String, String)]) -> Result<()> {
     for table in ROLLUP_TABLES {
         tx.execute_batch(&format!("DELETE FROM {table}"))?;
     }
@@ -101,5 +125,36 @@ pub(crate) fn resume_rollups(tx: &Transaction, triggers: &[(String, String)]) ->
     for (_, sql) in triggers {
         tx.execute_batch(sql)?;
     }
+    Ok(())
+}
+
+/// A new event at version 1 (demo data: no checks beyond the schema's).
+pub struct NewEventRow<'a> {
+    pub uid: &'a str,
+    pub now: &'a str,
+    pub officer_id: i64,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub held_on: &'a str,
+    pub place: &'a str,
+    pub district_code: &'a str,
+}
+
+pub(crate) fn insert_event_row(tx: &Connection, e: &NewEventRow) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO event(uid, created_at, updated_at, officer_id, name, kind, held_on,
+            place, district_code, default_quantity, default_amount_fen)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 0)",
+    )?
+    .execute(rusqlite::params![
+        e.uid,
+        e.now,
+        e.officer_id,
+        e.name,
+        e.kind,
+        e.held_on,
+        e.place,
+        e.district_code
+    ])?;
     Ok(())
 }

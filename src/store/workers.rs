@@ -1,5 +1,6 @@
 //! Registering, editing and tombstoning workers, with their search keys kept in step.
 
+pub use super::search_keys::search_terms;
 pub(crate) use super::search_keys::{delete_search_terms, insert_search_terms_of};
 use super::search_keys::{insert_search_terms, note_workplaces, search_terms_with};
 use super::{Result, Store, StoreError};
@@ -313,11 +314,12 @@ pub(crate) fn insert_worker(
     now: &str,
 ) -> Result<i64> {
     duplicate_id_check(tx, &id.number, None)?;
-    insert_unique_worker(tx, uid, input, id, officer, now)
+    insert_unique_worker(tx, uid, input, id, officer, now, None)
 }
 
 /// `insert_worker` for a caller that already knows the ID number is not registered (bulk
-/// loads run without the index the duplicate check needs).
+/// loads run without the index the duplicate check needs). With `keys_later` the search keys
+/// go there as (term, row id), for a bulk load to insert sorted.
 pub(crate) fn insert_unique_worker(
     tx: &Transaction,
     uid: &str,
@@ -325,6 +327,7 @@ pub(crate) fn insert_unique_worker(
     id: &IdNumber,
     officer: i64,
     now: &str,
+    keys_later: Option<&mut Vec<(String, i64)>>,
 ) -> Result<i64> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
         format!(
@@ -340,7 +343,11 @@ pub(crate) fn insert_unique_worker(
     tx.prepare_cached(&SQL)?
         .execute(params_from_iter(head.into_iter().chain(bound.values())))?;
     let rowid = tx.last_insert_rowid();
-    insert_search_terms(tx, rowid, &search_terms_with(&input.name, &bound.keys))?;
+    let terms = search_terms_with(&input.name, &bound.keys);
+    match keys_later {
+        Some(later) => later.extend(terms.into_iter().map(|t| (t, rowid))),
+        None => insert_search_terms(tx, rowid, &terms)?,
+    }
     note_workplaces(tx, &input.employer, &input.worksite)?;
     Ok(rowid)
 }

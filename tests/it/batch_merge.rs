@@ -634,7 +634,7 @@ fn service(kind: &str, amount_fen: i64, on: &str) -> jingong::domain::ServiceInp
 /// registered on two laptops at the same instant (so the uid decides which record shows), with
 /// a phone of that laptop's; in the second batch one or both laptops correct the person's
 /// employer (a later `updated_at` decides) and pay ¥300 of winter relief.
-fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut batches = Vec::new();
     for (laptop, officer) in OFFICERS.iter().enumerate() {
         let db = dir.join(format!("laptop-{laptop}.db"));
@@ -720,9 +720,9 @@ fn five_laptops(dir: &Path) -> Vec<std::path::PathBuf> {
 /// Everything a merge decides, by uid: live records (through `dump`), linked records and
 /// conflicts (their date and batch aside, which say when, not what).
 /// Live records by (table, uid), linked records, conflicts.
-type MergedState = (BTreeMap<(String, String), String>, Vec<String>, Vec<String>);
+pub(crate) type MergedState = (BTreeMap<(String, String), String>, Vec<String>, Vec<String>);
 
-fn merged_state(db: &Path) -> MergedState {
+pub(crate) fn merged_state(db: &Path) -> MergedState {
     let conn = rusqlite::Connection::open(db).unwrap();
     let strings = |sql: &str| -> Vec<String> {
         let mut stmt = conn.prepare(sql).unwrap();

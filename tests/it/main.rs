@@ -19,6 +19,7 @@ mod batch_crash;
 mod batch_export;
 mod batch_merge;
 mod batch_tamper;
+mod bulk_merge;
 // The city side on PostgreSQL: built with `--features city` (CI runs it with a throw-away
 // cluster, scripts/pg-dev); without JINGONG_TEST_PG its tests skip, except under CI=true.
 #[cfg(feature = "city")]

@@ -425,7 +425,7 @@ fn period_helpers() {
 }
 
 /// The rollups must say exactly what counting the records says, whatever was written.
-fn assert_rollups_agree(store: &Store, what: &str) {
+pub(crate) fn assert_rollups_agree(store: &Store, what: &str) {
     let today = store.clock().today();
     let districts = [None, Some("120101".to_string()), Some("120116".to_string())];
     for district in districts {
