@@ -67,7 +67,7 @@ impl App {
         // Searches, statistics and the pending count run on a thread with its own
         // connection to the database file.
         let (jobs, inbox) = Jobs::channel();
-        let search = SearchClient::start(store.opener(), jobs.sender());
+        let search = SearchClient::start(store.opener(), store.clock(), jobs.sender());
         let officer = store.officer().ok().flatten();
         let db_label = store.path().display().to_string();
         let mut app = App {

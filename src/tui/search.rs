@@ -6,7 +6,7 @@
 use super::jobs::AppMsg;
 use crate::store::search::{QueryClass, classify};
 use crate::store::stats::UnservedPage;
-use crate::store::{Opener, SearchPage, Statistics, StatsQuery};
+use crate::store::{Clock, Opener, SearchPage, Statistics, StatsQuery};
 use crate::text::Lang;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
@@ -77,13 +77,14 @@ pub struct SearchClient {
 impl SearchClient {
     /// Starts the search thread, which opens its own read-only connection to the database
     /// file (with its key, when encrypted); replies go to `replies`. When the connection
-    /// cannot be opened, every request is answered with that error.
-    pub fn start(opener: Opener, replies: Sender<AppMsg>) -> SearchClient {
+    /// cannot be opened, every request is answered with that error. The thread's figures
+    /// ("this month", the statistics' months) read `clock`, the app's own.
+    pub fn start(opener: Opener, clock: Clock, replies: Sender<AppMsg>) -> SearchClient {
         let (jobs_tx, jobs_rx) = mpsc::channel::<Job>();
         let thread_replies = replies.clone();
         let started = thread::Builder::new()
             .name("jingong-search".into())
-            .spawn(move || serve(opener, jobs_rx, thread_replies));
+            .spawn(move || serve(opener, clock, jobs_rx, thread_replies));
         if let Err(e) = started {
             // The requests then fail to send and are answered at once (see `send`).
             tracing::warn!(error = %e, "search thread not started");
@@ -180,8 +181,13 @@ fn run_search(
     }
 }
 
-fn serve(opener: Opener, jobs: Receiver<Job>, replies: Sender<AppMsg>) {
-    let reader = opener.open(crate::store::Access::ReadOnly);
+fn serve(opener: Opener, clock: Clock, jobs: Receiver<Job>, replies: Sender<AppMsg>) {
+    let reader = opener
+        .open(crate::store::Access::ReadOnly)
+        .map(|mut reader| {
+            reader.set_clock(clock);
+            reader
+        });
     if let Err(e) = &reader {
         tracing::warn!(error = %e, "search connection not opened");
     }
@@ -322,7 +328,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("jingong.db")).unwrap();
         let (sender, inbox) = mpsc::channel();
-        let mut client = SearchClient::start(store.opener(), sender);
+        let mut client = SearchClient::start(store.opener(), store.clock(), sender);
         let seq = client.search("王", 0, 10, None);
         assert!(client.busy());
         let reply = next_reply(&inbox);
@@ -346,7 +352,7 @@ mod tests {
         // The file is gone by the time the thread opens its read-only connection.
         std::fs::remove_file(&db).unwrap();
         let (sender, inbox) = mpsc::channel();
-        let mut client = SearchClient::start(opener, sender);
+        let mut client = SearchClient::start(opener, Clock::default(), sender);
         client.search("王", 0, 10, None);
         client.count_pending();
         let first = next_reply(&inbox);
