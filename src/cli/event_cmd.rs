@@ -203,8 +203,8 @@ fn event_line(e: &Event, lang: Lang) -> String {
         lang.pick("¥", "CNY "),
         format_fen(e.input.default_amount_fen),
         match lang {
-            Lang::Zh => format!("{} 人", e.served_count),
-            Lang::En => format!("{} served", e.served_count),
+            Lang::Zh => format!("{} 人 {} 条", e.people_count, e.served_count),
+            Lang::En => format!("{} people, {} records", e.people_count, e.served_count),
         },
         e.uid
     )
@@ -216,7 +216,7 @@ fn event_json(e: &Event, withdraw_reason: Option<&str>) -> Value {
         "held_on": e.held_on, "place": e.input.place, "district_code": e.input.district_code,
         "default_quantity": e.input.default_quantity,
         "default_amount_fen": e.input.default_amount_fen,
-        "served_count": e.served_count, "withdrawn": e.deleted,
+        "served_count": e.served_count, "people_count": e.people_count, "withdrawn": e.deleted,
         "withdraw_reason": withdraw_reason,
     })
 }

@@ -212,4 +212,19 @@ fn quick_entry_counts_people_and_records_apart() {
             40,
         );
     }
+    // `jingong event list` says the same, and its JSON carries both counts.
+    let listed = crate::support::bin::stdout_of(
+        crate::support::bin::jingong_in(&db, "zh").args(["event", "list"]),
+    );
+    assert!(listed.contains("1 人 2 条"), "{listed}");
+    let json: serde_json::Value = serde_json::from_str(&crate::support::bin::stdout_of(
+        crate::support::bin::jingong(&db).args(["event", "list", "--json"]),
+    ))
+    .unwrap();
+    let event = &json["events"][0];
+    assert_eq!(
+        (&event["people_count"], &event["served_count"]),
+        (&1.into(), &2.into()),
+        "{json}"
+    );
 }
