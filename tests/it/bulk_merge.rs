@@ -125,10 +125,25 @@ fn key_columns(conn: &Connection, table: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The district's clock for the imports: one fixed instant shared by every import of the test
+/// run (so the two databases compared hold the same import times), an hour after the real
+/// time the demo laptops dated their records by (a fixed date in the past would make their
+/// newest services "in the future" for the receiver).
+fn import_clock() -> &'static str {
+    static AT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    AT.get_or_init(|| {
+        let china = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        (chrono::Utc::now() + chrono::Duration::hours(1))
+            .with_timezone(&china)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    })
+}
+
 fn import_all(db: &Path, batches: &[PathBuf], mode: &str) {
     let root = db.parent().unwrap().join(format!("root-{mode}"));
     for batch in batches {
         let output = command(&root)
+            .env("JINGONG_NOW", import_clock())
             .env("JINGONG_BULK_MERGE", mode)
             .env("JINGONG_LOG", "info")
             .arg("--db")
@@ -249,7 +264,7 @@ fn a_bulk_merge_killed_at_any_moment_leaves_none_or_all_of_the_batch() {
     );
     let spawn = |db: &Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_jingong"))
-            .env("JINGONG_NOW", crate::support::fixture::NOW)
+            .env("JINGONG_NOW", import_clock())
             .env("JINGONG_DATA_DIR", dir.path().join("data"))
             .env("JINGONG_CONFIG_DIR", dir.path().join("config"))
             .env_remove("JINGONG_DB")
