@@ -19,6 +19,7 @@ pub mod event_entry;
 pub mod event_sheet;
 pub mod events;
 pub mod legal_cases;
+pub mod migrations;
 pub mod merge_apply;
 pub mod needs;
 pub mod officer;
