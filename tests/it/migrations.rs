@@ -5,7 +5,10 @@
 
 use std::path::Path;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema-latest.txt");
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/schema-latest.txt"
+);
 
 /// Every object of `sqlite_master` as `type name ON table: sql` with runs of white space made
 /// one space, sorted, plus the schema version: what two schemas must agree on.
