@@ -1,5 +1,6 @@
 -- The base schema. Every record table carries uid, version, exported_version, timestamps,
 -- the officer and a tombstone; rows are never hard-deleted.
+
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -1,5 +1,6 @@
 -- Merging batches from other laptops: records keep their origin, and the same ID number
 -- under two worker uids is kept as a listed conflict instead of being overwritten.
+
 ALTER TABLE worker ADD COLUMN origin_device TEXT NOT NULL DEFAULT '';
 ALTER TABLE event ADD COLUMN origin_device TEXT NOT NULL DEFAULT '';
 ALTER TABLE service ADD COLUMN origin_device TEXT NOT NULL DEFAULT '';

@@ -3,6 +3,7 @@
 -- demo data, batch import). A worker's rollup rows are rebuilt from that worker's own rows
 -- (a handful) through the `stat_refresh_*` views, which act as stored procedures. Only live
 -- services of live workers count; a service counts in its worker's district.
+
 -- Exact lookups: the hardship list, reach over periods that are not whole months, the chains
 -- of legal-aid visits.
 CREATE INDEX service_live_worker ON service(worker_id, served_on, kind) WHERE deleted_at IS NULL;

@@ -2,6 +2,7 @@
 -- kind and district (about 200,000), so a year read from it costs over 100 ms; whole months
 -- are read from this one (a few thousand rows) and only the odd days at either end of a
 -- period from the daily one. Kept in step with `stat_service_day` by triggers on it.
+
 CREATE TABLE stat_service_month (
     month         TEXT NOT NULL,
     kind          TEXT NOT NULL,

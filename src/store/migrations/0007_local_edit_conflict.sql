@@ -1,6 +1,7 @@
 -- A conflict for a local edit not yet exported that an imported batch would overwrite with a
 -- higher version of the same record (`local_edit`). SQLite cannot widen a CHECK in place, so
 -- the table is copied; nothing refers to it.
+
 CREATE TABLE conflict_new (
     id             INTEGER PRIMARY KEY,
     detected_at    TEXT NOT NULL,

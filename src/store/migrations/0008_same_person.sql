@@ -6,6 +6,7 @@
 -- versions) keeps a resolved one from being listed again. The conflict table is copied to
 -- widen its CHECK, as migration 7 did. `IF NOT EXISTS`: the statistics upgrade test runs the
 -- migrations after 3 again on a database that has them.
+
 CREATE TABLE IF NOT EXISTS worker_link (
     uid            TEXT PRIMARY KEY,
     worker_id      INTEGER NOT NULL REFERENCES worker(id),

@@ -1,6 +1,7 @@
 -- Corrections: a withdrawal keeps the record as a tombstone carrying the officer's reason; the
 -- audit row of the withdrawal carries it too (who, when, why); a legal-aid visit that closes
 -- its case names the outcome. Empty text means "none", so older rows need no rewrite.
+
 ALTER TABLE worker ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE event ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE service ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT '';

@@ -2,6 +2,7 @@
 -- refused (or, for a batch refused whole, per record it must receive again), with the city's
 -- reason. The row stays as history; the record counts as "to correct" while its exported
 -- version is still below the version the batch carried (`record_version`).
+
 CREATE TABLE IF NOT EXISTS returned_record (
     batch_uid      TEXT NOT NULL REFERENCES batch(uid),
     table_name     TEXT NOT NULL CHECK (table_name IN ('worker', 'event', 'service')),

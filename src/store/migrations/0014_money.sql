@@ -3,6 +3,7 @@
 -- services and amounts of each event by district. Tables of their own, so the counting
 -- triggers of migrations 4 to 6 stay as they are; the same kinds of change move them.
 -- `IF NOT EXISTS`: the statistics upgrade test runs the migrations after 3 again.
+
 CREATE TABLE IF NOT EXISTS stat_amount_day (
     served_on     TEXT NOT NULL,
     kind          TEXT NOT NULL,

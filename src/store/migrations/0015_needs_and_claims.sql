@@ -3,6 +3,7 @@
 -- member card's protection period on the worker. A need is `open` until a service of a kind
 -- that answers it is recorded (`answered`, naming the service) or an officer closes it
 -- (`closed`). Claim documents are the ticked checklist codes joined by commas.
+
 ALTER TABLE worker ADD COLUMN protection_start TEXT;
 ALTER TABLE worker ADD COLUMN protection_end TEXT;
 

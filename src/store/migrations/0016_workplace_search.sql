@@ -4,6 +4,7 @@
 -- names, so the pieces of names cost little where pieces per worker would add tens of rows
 -- each); the workers of a name are then found by the worker indexes on the two columns. The
 -- pinyin keys are rebuilt because a given name's polyphonic characters now add readings.
+
 CREATE TABLE IF NOT EXISTS workplace (
     name TEXT PRIMARY KEY
 ) WITHOUT ROWID;
