@@ -121,7 +121,7 @@ pub(crate) fn resume_rollups(tx: &Connection, triggers: &[(String, String)]) -> 
     for table in ROLLUP_TABLES {
         tx.execute_batch(&format!("DELETE FROM {table}"))?;
     }
-    super::schema::fill_rollups(tx)?;
+    super::migrations::fill_rollups(tx)?;
     for (_, sql) in triggers {
         tx.execute_batch(sql)?;
     }

@@ -20,6 +20,7 @@ pub mod event_sheet;
 pub mod events;
 pub mod legal_cases;
 pub mod merge_apply;
+pub mod migrations;
 pub mod needs;
 pub mod officer;
 pub mod period;

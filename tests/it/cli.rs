@@ -357,12 +357,10 @@ fn a_migration_1_database_is_upgraded_on_open_keeping_its_rows() {
     use jingong::store::schema::LATEST;
     let t = TestDb::new();
     {
-        let conn = rusqlite::Connection::open(&t.db).unwrap();
-        conn.execute_batch(jingong::store::schema::MIGRATIONS[0])
-            .unwrap();
+        let mut conn = rusqlite::Connection::open(&t.db).unwrap();
+        jingong::store::schema::migrate_to(&mut conn, 1).unwrap();
         conn.execute_batch(
-            "PRAGMA user_version = 1;
-             INSERT INTO meta VALUES ('device_id', 'dev-1');
+            "INSERT INTO meta VALUES ('device_id', 'dev-1');
              INSERT INTO officer VALUES (1, '李明', '和平区总工会', '120101', 'dev-1', 'x');
              INSERT INTO meta VALUES ('officer_id', '1');
              INSERT INTO worker(uid, created_at, updated_at, officer_id, id_number, id_number_rev,

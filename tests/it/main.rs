@@ -41,6 +41,7 @@ mod hostile_batch;
 mod install;
 mod laptop_receipts;
 mod logs;
+mod migrations;
 mod needs;
 mod restore;
 mod roster_import;

@@ -258,13 +258,10 @@ fn migration_7_keeps_the_conflicts_and_accepts_local_edit() {
     let db = dir.path().join("jingong.db");
     {
         let mut conn = rusqlite::Connection::open(&db).unwrap();
+        jingong::store::schema::migrate_to(&mut conn, 5).unwrap();
         let tx = conn.transaction().unwrap();
-        for sql in &jingong::store::schema::MIGRATIONS[..5] {
-            tx.execute_batch(sql).unwrap();
-        }
         tx.execute_batch(
-            "PRAGMA user_version = 5;
-             INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
+            "INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
                 incoming_json, reason, record_table)
              VALUES ('t', '11010519491231002X', 'a', 'b', 'batch', '{}', 'diverged', 'worker');",
         )
