@@ -17,6 +17,7 @@ mod output;
 mod receipt_cmd;
 mod records;
 mod roster_cmd;
+mod seal_cmd;
 mod sheet_cmd;
 mod stats_cmd;
 
@@ -136,6 +137,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Batches(cmd)) => batch_cmd::batches(&cli, cmd),
         Some(Command::Import(cmd)) => batch_cmd::import(&cli, cmd),
         Some(Command::Conflicts(cmd)) => batch_cmd::conflicts(&cli, cmd),
+        Some(Command::SealKey(cmd)) => seal_cmd::seal_key(&cli, cmd),
         Some(Command::Rekey) => key_cmd::rekey(&cli),
         Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
         Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),
