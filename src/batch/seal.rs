@@ -248,3 +248,29 @@ fn unnamed_private_file() -> Result<File> {
         std::io::Error::from(std::io::ErrorKind::AlreadyExists),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plaintext_over_the_cap_is_refused_and_one_within_it_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let identity = age::x25519::Identity::generate();
+        let plain = dir.path().join("plain");
+        let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&plain, &content).unwrap();
+        let sealed_path = dir.path().join("x.zip.age");
+        seal_file(&plain, &sealed_path, &[identity.to_public().to_string()]).unwrap();
+        use_identities(vec![identity]);
+
+        let open = |cap| open_sealed(&sealed_path, File::open(&sealed_path).unwrap(), cap);
+        match open(100_000) {
+            Err(BatchError::TooLarge { limit, .. }) => assert_eq!(limit, 100_000),
+            other => panic!("over the cap: {other:?}"),
+        }
+        let mut back = Vec::new();
+        open(200_000).unwrap().read_to_end(&mut back).unwrap();
+        assert_eq!(back, content);
+    }
+}

@@ -231,3 +231,50 @@ fn no_seal_is_said_and_seal_without_receivers_or_a_bad_key_is_refused() {
     assert!(stderr_text(&out).contains("not sealed"));
     assert!(!stdout_text(&out).trim().ends_with(".age"));
 }
+
+#[test]
+fn an_export_killed_after_the_sealed_rename_is_finished_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 3, 5);
+    let (_, recipient) = receiver_key(dir.path(), "r.key");
+    jingong(&laptop)
+        .args(["officer", "set", "--seal-to", &recipient])
+        .assert()
+        .success();
+    let out_dir = dir.path().join("out");
+    let out = jingong(&laptop)
+        .args(["export", "--out"])
+        .arg(&out_dir)
+        .env("JINGONG_EXPORT_CRASH_AT", "renamed")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the hook aborts the export");
+    let names = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let left = names(&out_dir);
+    assert!(left.iter().any(|n| n.ends_with(".zip.age")), "{left:?}");
+    assert!(left.iter().any(|n| n.ends_with(".zip.partial")), "{left:?}");
+
+    // The next export reads the hidden plain copy, marks its versions sent and writes
+    // nothing new: the sealed batch is neither repeated nor lost.
+    let out = jingong(&laptop)
+        .args(["export", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_text(&out));
+    assert!(
+        stderr_text(&out).contains("nothing new"),
+        "{}",
+        stderr_text(&out)
+    );
+    let left = names(&out_dir);
+    assert_eq!(left.len(), 1, "only the sealed batch stays: {left:?}");
+    assert!(left[0].ends_with(".zip.age"));
+}
