@@ -118,7 +118,12 @@ pub fn open_store(cli: &Cli) -> Result<Store, Failure> {
 
 fn run(cli: Cli) -> CmdResult {
     match &cli.command {
-        None => crate::tui::run(&cli.session()),
+        None => {
+            // The screens import sealed batches with the identity named in the environment.
+            let identity = std::env::var_os("JINGONG_IDENTITY").map(PathBuf::from);
+            seal_cmd::use_identity(identity.as_deref(), cli.lang)?;
+            crate::tui::run(&cli.session())
+        }
         Some(Command::Officer(cmd)) => records::officer(&cli, cmd),
         Some(Command::Worker(cmd)) => records::worker(&cli, cmd),
         Some(Command::Service(cmd)) => records::service(&cli, cmd),
