@@ -535,6 +535,10 @@ pub struct RestoreArgs {
     /// the district sends back. The batches folder beside the database is always searched.
     #[arg(long = "batches", value_name = "DIR", num_args = 1..)]
     pub batches: Vec<PathBuf>,
+    /// An age identity that opens this laptop's sealed batches (the district office's, which
+    /// the laptop itself does not hold)
+    #[arg(long, env = "JINGONG_IDENTITY", value_name = "FILE")]
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
