@@ -278,3 +278,39 @@ fn an_export_killed_after_the_sealed_rename_is_finished_by_the_next_one() {
     assert_eq!(left.len(), 1, "only the sealed batch stays: {left:?}");
     assert!(left[0].ends_with(".zip.age"));
 }
+
+#[test]
+fn restore_merges_back_sealed_batches_with_the_district_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "laptop.db", 3, 9);
+    let (identity, recipient) = receiver_key(dir.path(), "district.key");
+    let backup = dir.path().join("backup.db");
+    jingong(&laptop)
+        .args(["officer", "set", "--seal-to", &recipient])
+        .assert()
+        .success();
+    jingong(&laptop)
+        .arg("backup")
+        .arg(&backup)
+        .assert()
+        .success();
+    let batches = dir.path().join("batches");
+    let batch = export(&laptop, &batches, &[]);
+    assert!(batch.to_string_lossy().ends_with(".zip.age"));
+    let sent = versions(&laptop);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", laptop.display()));
+    }
+
+    let out = jingong(&laptop)
+        .arg("restore")
+        .arg(&backup)
+        .arg("--batches")
+        .arg(&batches)
+        .arg("--identity")
+        .arg(&identity)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_text(&out));
+    assert_eq!(versions(&laptop), sent, "every version marked sent again");
+}
