@@ -48,6 +48,9 @@ pub struct ExportOptions {
     pub zip: bool,
     pub csv: bool,
     pub xlsx: bool,
+    /// The receivers' `age1…` public keys: when any, the zip is sealed to all of them and
+    /// written as `<name>.zip.age` (implies `zip`).
+    pub seal_to: Vec<String>,
 }
 
 /// What the export is doing, for a progress bar or a TUI gauge.
@@ -208,16 +211,19 @@ pub fn export(
         now.format("%Y%m%dT%H%M%S")
     );
     let name = free_name(&out_dir, &base, store)?;
+    let sealing = !options.seal_to.is_empty();
+    let zip = options.zip || sealing;
     let plan = BatchPlan {
-        final_path: out_dir.join(if options.zip {
+        final_path: out_dir.join(if sealing {
+            format!("{name}.zip.age")
+        } else if zip {
             format!("{name}.zip")
         } else {
             name.clone()
         }),
         partial: out_dir.join(format!(".{name}.partial")),
-        zip_partial: options
-            .zip
-            .then(|| out_dir.join(format!(".{name}.zip.partial"))),
+        zip_partial: zip.then(|| out_dir.join(format!(".{name}.zip.partial"))),
+        sealed_partial: sealing.then(|| out_dir.join(format!(".{name}.zip.age.partial"))),
         out_dir,
         name,
     };
@@ -272,8 +278,11 @@ pub fn export(
             // After it, the folder is whole and the next export verifies and marks it.
             if !plan.final_path.exists() {
                 let _ = remove_any(&plan.partial);
-                if let Some(zip_partial) = &plan.zip_partial {
-                    let _ = remove_any(zip_partial);
+                for leftover in [&plan.zip_partial, &plan.sealed_partial]
+                    .into_iter()
+                    .flatten()
+                {
+                    let _ = remove_any(leftover);
                 }
                 let _ = discard_batch(store.conn(), batch_id);
             }
@@ -286,12 +295,17 @@ pub fn export(
     let marked_one_by_one = mark_exported(
         store,
         batch_id,
-        &plan.final_path,
+        plan.readable(),
         tallies,
         &manifest_sha,
         &crash,
     )?;
     crash.here("marked");
+    if plan.sealed_partial.is_some() {
+        // The plain zip was kept until now for a recovery to read; a leftover is hidden and
+        // removed by the next export.
+        let _ = std::fs::remove_file(plan.readable());
+    }
     timings.push(("mark exported", step.elapsed()));
     timings.push(("total", started.elapsed()));
     tracing::info!(
@@ -320,7 +334,20 @@ struct BatchPlan {
     name: String,
     partial: PathBuf,
     zip_partial: Option<PathBuf>,
+    /// Where a sealed batch is encrypted before its rename.
+    sealed_partial: Option<PathBuf>,
     final_path: PathBuf,
+}
+
+impl BatchPlan {
+    /// Where this laptop reads its own batch back: the plain zip beside a sealed one (the
+    /// laptop does not hold the receivers' keys), the final batch otherwise.
+    fn readable(&self) -> &Path {
+        match (&self.sealed_partial, &self.zip_partial) {
+            (Some(_), Some(zip_partial)) => zip_partial,
+            _ => &self.final_path,
+        }
+    }
 }
 
 /// Writes every file into the partial folder, flushes, and renames it (or its zip) to the
@@ -378,7 +405,14 @@ fn write_batch(
         progress(ExportStep::Packing);
         super::zip_pack::pack(partial, &plan.name, zip_partial)?;
         crash.here("packed");
-        std::fs::rename(zip_partial, final_path).map_err(|e| BatchError::io(final_path, e))?;
+        let to_rename = match &plan.sealed_partial {
+            Some(sealed_partial) => {
+                super::seal::seal_file(zip_partial, sealed_partial, &options.seal_to)?;
+                sealed_partial
+            }
+            None => zip_partial,
+        };
+        std::fs::rename(to_rename, final_path).map_err(|e| BatchError::io(final_path, e))?;
         sync_dir(&plan.out_dir)?;
         crash.here("renamed");
         // A leftover here is harmless (hidden, removed by the next export).
@@ -404,8 +438,10 @@ fn free_name(out_dir: &Path, base: &str, store: &Store) -> Result<String> {
         let taken = [
             name.clone(),
             format!("{name}.zip"),
+            format!("{name}.zip.age"),
             format!(".{name}.partial"),
             format!(".{name}.zip.partial"),
+            format!(".{name}.zip.age.partial"),
         ]
         .iter()
         .any(|candidate| {
@@ -747,6 +783,16 @@ fn mark_from_file(
     Ok(())
 }
 
+/// The hidden plain zip `.<name>.zip.partial` an export keeps beside `<name>.zip.age`.
+fn plain_beside_sealed(path: &Path) -> Option<PathBuf> {
+    if !super::seal::is_sealed(path) {
+        return None;
+    }
+    let file_name = path.file_name()?.to_str()?;
+    let name = file_name.strip_suffix(".zip.age")?;
+    Some(path.with_file_name(format!(".{name}.zip.partial")))
+}
+
 /// Finishes or undoes exports that died, under the batch lock. Public for the TUI, which
 /// may run it at start-up.
 pub fn recover_unfinished(store: &mut Store) -> Result<Vec<Recovery>> {
@@ -760,9 +806,11 @@ fn recover_unfinished_locked(store: &mut Store, crash: &CrashAt) -> Result<Vec<R
     let today = store.clock().today();
     for row in store.unfinished_exports()? {
         let path = PathBuf::from(&row.path);
-        let verdict = if path.exists() {
+        // A sealed batch is read back through the plain zip kept beside it until marking.
+        let readable = plain_beside_sealed(&path).unwrap_or_else(|| path.clone());
+        let verdict = if path.exists() && readable.exists() {
             let report = verify_path(
-                &path,
+                &readable,
                 VerifyOptions {
                     today,
                     references: None,
@@ -783,11 +831,11 @@ fn recover_unfinished_locked(store: &mut Store, crash: &CrashAt) -> Result<Vec<R
         };
         match verdict {
             Some((true, report)) if report.is_valid() => {
-                let manifest_bytes = BatchSource::open(&path)?.read_manifest_bytes()?;
+                let manifest_bytes = BatchSource::open(&readable)?.read_manifest_bytes()?;
                 mark_exported(
                     store,
                     row.id,
-                    &path,
+                    &readable,
                     report.tallies,
                     &sha256_hex(&manifest_bytes),
                     crash,

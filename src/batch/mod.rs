@@ -11,6 +11,7 @@ pub mod record_rules;
 pub mod resolve;
 pub mod returned;
 pub mod roster;
+pub mod seal;
 pub mod source;
 pub mod verify;
 
@@ -63,6 +64,12 @@ pub enum BatchError {
         path: PathBuf,
         file: &'static str,
         line: u64,
+    },
+    /// A sealed batch that could not be opened, or a bad key.
+    #[error("{path}: sealed batch: {problem:?}")]
+    Sealed {
+        path: PathBuf,
+        problem: seal::SealProblem,
     },
     /// The batch failed verification; the report lists every problem.
     #[error("invalid batch {path}")]
@@ -154,6 +161,7 @@ impl BatchError {
                     path.display()
                 ),
             },
+            BatchError::Sealed { path, problem } => problem.message(path, lang),
             BatchError::Invalid { path, problems } => {
                 let mut text = match lang {
                     Lang::Zh => format!(

@@ -142,7 +142,8 @@ fn open_regular(path: &Path) -> Result<File> {
 }
 
 impl BatchSource {
-    /// The batch the officer named: a folder, or a zip file. The path itself may be a link
+    /// The batch the officer named: a folder, a zip file, or a sealed zip (`.zip.age`,
+    /// opened with the identities given to `seal::use_identities`). The path itself may be a link
     /// the officer made; the files inside a folder may not.
     pub fn open(path: &Path) -> Result<BatchSource> {
         let meta = std::fs::metadata(path).map_err(|e| BatchError::io(path, e))?;
@@ -158,6 +159,11 @@ impl BatchSource {
         }
         let canonical = std::fs::canonicalize(path).map_err(|e| BatchError::io(path, e))?;
         let file = open_regular(&canonical)?;
+        if super::seal::is_sealed(path) {
+            let plain =
+                super::seal::open_sealed(path, file, super::seal::MAX_SEALED_PLAINTEXT_BYTES)?;
+            return BatchSource::from_zip(path, Box::new(BufReader::new(plain)));
+        }
         BatchSource::from_zip(path, Box::new(BufReader::new(file)))
     }
 

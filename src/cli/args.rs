@@ -73,6 +73,8 @@ pub enum Command {
     Import(ImportCmd),
     /// Disagreements found at import (one person on two laptops, diverged copies); resolve them
     Conflicts(ConflictsArgs),
+    /// Make a receiving office's age identity for sealed batches; prints its public key
+    SealKey(SealKeyArgs),
     /// Change the key of an encrypted database (builds with encryption)
     Rekey,
     /// Write an encrypted copy of a plain database (builds with encryption)
@@ -93,12 +95,12 @@ pub enum Command {
 pub enum OfficerCmd {
     /// Set the officer who uses this laptop
     Set {
-        #[arg(long, required_unless_present_any = ["city_key", "backup_dir"])]
+        #[arg(long, required_unless_present_any = ["city_key", "backup_dir", "seal_to"])]
         name: Option<String>,
-        #[arg(long, required_unless_present_any = ["city_key", "backup_dir"])]
+        #[arg(long, required_unless_present_any = ["city_key", "backup_dir", "seal_to"])]
         org: Option<String>,
         /// Tianjin district code, e.g. 120101
-        #[arg(long, required_unless_present_any = ["city_key", "backup_dir"])]
+        #[arg(long, required_unless_present_any = ["city_key", "backup_dir", "seal_to"])]
         district: Option<String>,
         /// The folder for automatic backups (a USB stick, a second disk): one after every
         /// export and one a day at start
@@ -111,6 +113,10 @@ pub enum OfficerCmd {
         /// option for several keys. Replaces the keys set before.
         #[arg(long = "city-key", value_name = "KEY")]
         city_key: Vec<String>,
+        /// A receiver's age public key (age1…: the district office, the city) that every
+        /// batch is sealed to; repeat for several. Replaces the receivers set before.
+        #[arg(long = "seal-to", value_name = "AGE1KEY")]
+        seal_to: Vec<String>,
     },
     /// Show the current officer
     Show,
@@ -529,6 +535,10 @@ pub struct RestoreArgs {
     /// the district sends back. The batches folder beside the database is always searched.
     #[arg(long = "batches", value_name = "DIR", num_args = 1..)]
     pub batches: Vec<PathBuf>,
+    /// An age identity that opens this laptop's sealed batches (the district office's, which
+    /// the laptop itself does not hold)
+    #[arg(long, env = "JINGONG_IDENTITY", value_name = "FILE")]
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -569,12 +579,29 @@ pub struct ExportArgs {
     /// Print how long each step took
     #[arg(long)]
     pub timings: bool,
+    /// Seal (encrypt) the zip to the receivers set with `officer set --seal-to`; the
+    /// default when any are set
+    #[arg(long, conflicts_with = "no_seal")]
+    pub seal: bool,
+    /// Write the batch unsealed even though receivers are set
+    #[arg(long)]
+    pub no_seal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SealKeyArgs {
+    /// The identity file to write (owner-only; refused when it exists)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Batch folder or zip
+    /// Batch folder, zip or sealed zip (.zip.age)
     pub path: PathBuf,
+    /// The receiver's age identity file that opens sealed batches
+    #[arg(long, env = "JINGONG_IDENTITY", value_name = "FILE")]
+    pub identity: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -635,9 +662,12 @@ pub struct ImportRosterArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportBatchArgs {
-    /// Batch folders or zips
+    /// Batch folders, zips or sealed zips (.zip.age)
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// The receiver's age identity file that opens sealed batches
+    #[arg(long, env = "JINGONG_IDENTITY", value_name = "FILE")]
+    pub identity: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

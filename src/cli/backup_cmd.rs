@@ -127,6 +127,7 @@ fn say(outcome: &AutoBackup, lang: Lang) {
 pub fn restore(cli: &Cli, a: &RestoreArgs) -> CmdResult {
     let lang = cli.lang;
     let target = db_path(cli)?;
+    super::seal_cmd::use_identity(a.identity.as_deref(), lang)?;
     if !a.backup.is_file() {
         return Err(Failure::refused(match lang {
             Lang::Zh => format!("{}：备份文件不存在；未作任何改动", a.backup.display()),

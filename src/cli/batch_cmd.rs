@@ -74,6 +74,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> CmdResult {
         zip: a.zip,
         csv: a.csv,
         xlsx: a.xlsx,
+        seal_to: super::seal_cmd::export_recipients(&store, a, lang)?,
     };
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -142,6 +143,7 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
         Some(path) if path.exists() => Some(super::open_reader(path, lang)?),
         _ => None,
     };
+    super::seal_cmd::use_identity(a.identity.as_deref(), lang)?;
     let today = crate::store::Clock::from_env().today();
     let report = verify_in_context(&a.path, store.as_ref(), today).map_err(|e| fail(e, lang))?;
     let counts = report.tallies.map(|t| t.count);
@@ -390,6 +392,7 @@ pub fn import(cli: &Cli, cmd: &ImportCmd) -> CmdResult {
 
 fn import_batch(cli: &Cli, a: &ImportBatchArgs) -> CmdResult {
     let lang = cli.lang;
+    super::seal_cmd::use_identity(a.identity.as_deref(), lang)?;
     let mut store = open_store(cli)?;
     let results = import_batches(&mut store, &a.paths).map_err(|e| fail(e, lang))?;
     let mut refused = 0;

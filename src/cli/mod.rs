@@ -17,6 +17,7 @@ mod output;
 mod receipt_cmd;
 mod records;
 mod roster_cmd;
+mod seal_cmd;
 mod sheet_cmd;
 mod stats_cmd;
 
@@ -117,7 +118,12 @@ pub fn open_store(cli: &Cli) -> Result<Store, Failure> {
 
 fn run(cli: Cli) -> CmdResult {
     match &cli.command {
-        None => crate::tui::run(&cli.session()),
+        None => {
+            // The screens import sealed batches with the identity named in the environment.
+            let identity = std::env::var_os("JINGONG_IDENTITY").map(PathBuf::from);
+            seal_cmd::use_identity(identity.as_deref(), cli.lang)?;
+            crate::tui::run(&cli.session())
+        }
         Some(Command::Officer(cmd)) => records::officer(&cli, cmd),
         Some(Command::Worker(cmd)) => records::worker(&cli, cmd),
         Some(Command::Service(cmd)) => records::service(&cli, cmd),
@@ -136,6 +142,7 @@ fn run(cli: Cli) -> CmdResult {
         Some(Command::Batches(cmd)) => batch_cmd::batches(&cli, cmd),
         Some(Command::Import(cmd)) => batch_cmd::import(&cli, cmd),
         Some(Command::Conflicts(cmd)) => batch_cmd::conflicts(&cli, cmd),
+        Some(Command::SealKey(cmd)) => seal_cmd::seal_key(&cli, cmd),
         Some(Command::Rekey) => key_cmd::rekey(&cli),
         Some(Command::Encrypt(cmd)) => key_cmd::encrypt(&cli, cmd),
         Some(Command::Decrypt(cmd)) => key_cmd::decrypt(&cli, cmd),

@@ -35,7 +35,9 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
             city_key,
             backup_dir,
             keep,
+            seal_to,
         } => {
+            let seal_to = super::seal_cmd::checked_recipients(seal_to, lang)?;
             if let Some(dir) = backup_dir {
                 super::backup_cmd::check_backup_choice(dir, *keep, lang)?;
             }
@@ -69,6 +71,24 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
                     match lang {
                         Lang::Zh => format!("已设置市总工会公钥 {} 个", city_key.len()),
                         Lang::En => format!("city keys set: {}", city_key.len()),
+                    }
+                );
+            }
+            if !seal_to.is_empty() {
+                store
+                    .set_seal_recipients(&seal_to)
+                    .map_err(|e| Failure::from_store(e, lang))?;
+                println!(
+                    "{}",
+                    match lang {
+                        Lang::Zh => format!(
+                            "已设置批次接收方公钥 {} 个：此后导出的批次均加密",
+                            seal_to.len()
+                        ),
+                        Lang::En => format!(
+                            "batch receivers set: {}; batches are sealed from now on",
+                            seal_to.len()
+                        ),
                     }
                 );
             }

@@ -28,6 +28,7 @@ pub mod receipts;
 pub mod roster_changes;
 pub mod roster_import;
 pub mod schema;
+pub mod seal_recipients;
 pub mod search;
 pub mod search_keys;
 pub mod services;

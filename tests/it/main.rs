@@ -46,6 +46,7 @@ mod needs;
 mod restore;
 mod roster_import;
 mod safe_output;
+mod sealed_batch;
 mod search;
 mod stats;
 mod stats_cli;

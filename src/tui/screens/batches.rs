@@ -248,6 +248,11 @@ impl BatchesScreen {
             zip: self.zip,
             csv: self.csv,
             xlsx: self.xlsx,
+            // A laptop with receivers' keys set seals every batch, as `export` does.
+            seal_to: ctx
+                .store
+                .seal_recipients()
+                .map_err(|e| e.message(ctx.lang))?,
         };
         self.start(Job::Export(options), ctx);
         Ok(())

@@ -26,7 +26,7 @@ pub const MAX_READ: usize = 2_000;
 pub enum Wanted {
     /// Rosters: `.csv` and `.xlsx`.
     Roster,
-    /// Batches: `.zip` files, or a batch folder chosen as it is.
+    /// Batches: `.zip` files and sealed `.zip.age` ones, or a batch folder chosen as it is.
     Batch,
     /// The city's receipts: `.json`.
     Receipt,
@@ -38,7 +38,7 @@ impl Wanted {
         let ends = |ext: &str| lower.ends_with(ext);
         match self {
             Wanted::Roster => ends(".csv") || ends(".xlsx"),
-            Wanted::Batch => ends(".zip"),
+            Wanted::Batch => ends(".zip") || ends(".zip.age"),
             Wanted::Receipt => ends(".json"),
         }
     }
@@ -350,6 +350,8 @@ mod tests {
         assert!(Wanted::Roster.accepts("a.xlsx"));
         assert!(!Wanted::Roster.accepts("a.zip"));
         assert!(Wanted::Batch.accepts("b.zip"));
+        assert!(Wanted::Batch.accepts("b.zip.age"));
+        assert!(!Wanted::Batch.accepts("b.age"));
         assert!(Wanted::Receipt.accepts("r.json"));
         assert!(!Wanted::Receipt.accepts("r.json.txt"));
     }

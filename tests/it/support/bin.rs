@@ -16,6 +16,7 @@ pub fn command(root: &Path) -> Command {
         .env_remove("JINGONG_DB")
         .env_remove("JINGONG_LANG")
         .env_remove("JINGONG_KEY")
+        .env_remove("JINGONG_IDENTITY")
         .env_remove("JINGONG_NEW_KEY")
         .env_remove("JINGONG_EXPORT_CRASH_AT")
         .env_remove("JINGONG_BACKUP_CRASH_AT");
