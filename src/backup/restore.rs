@@ -117,6 +117,9 @@ pub struct RestoreReport {
     pub last_sent: Option<LastSent>,
     /// Batches of other laptops found in the folders: not merged.
     pub other_devices: Vec<PathBuf>,
+    /// Sealed batches (`.zip.age`) that could not be opened (no identity, or another one):
+    /// whose they are is inside the seal, so they may be this device's.
+    pub sealed_unopened: Vec<PathBuf>,
     /// This device's batches not merged, with the reason: one failed its check, and those
     /// after it.
     pub not_merged: Vec<(PathBuf, String)>,
@@ -161,8 +164,9 @@ pub fn restore(
     let checked = check_backup(backup, key.clone(), lang)?;
     report.device_id = checked.device_id()?;
     report.backup_last_sent = checked.last_sent()?;
-    let (own, others) = find_batches(batch_dirs, &report.device_id);
+    let (own, others, sealed) = find_batches(batch_dirs, &report.device_id);
     report.other_devices = others;
+    report.sealed_unopened = sealed;
     let chain = plan_chain(&checked, own)?;
     drop(checked);
 
@@ -206,10 +210,15 @@ fn check_backup(backup: &Path, key: Option<Key>, lang: Lang) -> Result<Store, Re
 }
 
 /// Every batch (folder or zip) directly in the given folders, or given itself: this device's
-/// by uid, and the paths of the others. Unreadable entries are not batches and are skipped.
-fn find_batches(dirs: &[PathBuf], device_id: &str) -> (BTreeMap<String, Found>, Vec<PathBuf>) {
+/// by uid, the paths of the others, and the sealed batches that did not open. Other unreadable
+/// entries are not batches and are skipped.
+fn find_batches(
+    dirs: &[PathBuf],
+    device_id: &str,
+) -> (BTreeMap<String, Found>, Vec<PathBuf>, Vec<PathBuf>) {
     let mut own = BTreeMap::new();
     let mut others = Vec::new();
+    let mut sealed = Vec::new();
     for dir in dirs {
         let candidates: Vec<PathBuf> = if read_manifest(dir).is_some() {
             vec![dir.clone()]
@@ -227,6 +236,11 @@ fn find_batches(dirs: &[PathBuf], device_id: &str) -> (BTreeMap<String, Found>, 
         };
         for path in candidates {
             let Some(manifest) = read_manifest(&path) else {
+                // The folder beside the database may also be given with --batches.
+                let seen = |p: &PathBuf| p.canonicalize().ok() == path.canonicalize().ok();
+                if path.to_string_lossy().ends_with(".zip.age") && !sealed.iter().any(seen) {
+                    sealed.push(path);
+                }
                 continue;
             };
             if manifest.device_id != device_id {
@@ -238,7 +252,7 @@ fn find_batches(dirs: &[PathBuf], device_id: &str) -> (BTreeMap<String, Found>, 
             }
         }
     }
-    (own, others)
+    (own, others, sealed)
 }
 
 fn read_manifest(path: &Path) -> Option<Manifest> {

@@ -246,6 +246,24 @@ fn print_report(r: &RestoreReport, target: &Path, lang: Lang) {
             }
         );
     }
+    if !r.sealed_unopened.is_empty() {
+        err_line!(
+            "{}",
+            match lang {
+                Lang::Zh => format!(
+                    "加密批次 {} 个无法打开，未补回（用 --identity 或 JINGONG_IDENTITY 给出接收方密钥）：",
+                    r.sealed_unopened.len()
+                ),
+                Lang::En => format!(
+                    "{} sealed batch(es) could not be opened and were not merged (give the receiver's key with --identity or JINGONG_IDENTITY):",
+                    r.sealed_unopened.len()
+                ),
+            }
+        );
+        for path in &r.sealed_unopened {
+            err_line!("  {}", path.display());
+        }
+    }
     if !r.other_devices.is_empty() {
         err_line!(
             "{}",

@@ -302,6 +302,21 @@ fn restore_merges_back_sealed_batches_with_the_district_identity() {
         let _ = std::fs::remove_file(format!("{}{suffix}", laptop.display()));
     }
 
+    // Without the key the sealed batch is named as not opened, not passed over in silence.
+    let out = jingong(&laptop)
+        .arg("restore")
+        .arg(&backup)
+        .arg("--batches")
+        .arg(&batches)
+        .output()
+        .unwrap();
+    let said = stderr_text(&out);
+    assert!(
+        said.contains("1 sealed batch(es) could not be opened") && said.contains("--identity"),
+        "{said}"
+    );
+    assert!(said.contains(&batch.display().to_string()), "{said}");
+
     let out = jingong(&laptop)
         .arg("restore")
         .arg(&backup)
