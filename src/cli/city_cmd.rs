@@ -162,6 +162,12 @@ fn ingest_cmd(args: &IngestArgs, lang: Lang) -> CmdResult {
     // Checked before connecting: a wrong option changes nothing and needs no database.
     let every = match (&args.inbox, args.watch) {
         (Some(dir), true) => Some((dir, every_seconds(args.every.as_deref(), lang)?)),
+        (None, true) => {
+            return Err(Failure::invalid(lang.pick(
+                "--watch：只能与 --inbox 收件夹一起使用，不能用于单个批次路径",
+                "--watch: watches an inbox; give --inbox DIR instead of batch paths",
+            )));
+        }
         _ => None,
     };
     let mut client = connect_checked(&args.pg, lang)?;
