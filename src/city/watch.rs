@@ -156,7 +156,11 @@ mod tests {
         assert!(inbox.poll().unwrap().is_empty(), "first sight");
         file.write_all(b" and the rest").unwrap();
         assert!(inbox.poll().unwrap().is_empty(), "grew since the last poll");
-        assert_eq!(inbox.poll().unwrap(), vec![zip.clone()], "still since the last poll");
+        assert_eq!(
+            inbox.poll().unwrap(),
+            vec![zip.clone()],
+            "still since the last poll"
+        );
         assert!(inbox.poll().unwrap().is_empty(), "taken already");
         assert!(inbox.poll().unwrap().is_empty(), "taken already");
 
@@ -178,7 +182,10 @@ mod tests {
             assert!(inbox.poll().unwrap().is_empty(), "no manifest yet");
         }
         std::fs::write(folder.join(crate::batch::format::MANIFEST_FILE), "{}").unwrap();
-        assert!(inbox.poll().unwrap().is_empty(), "changed since the last poll");
+        assert!(
+            inbox.poll().unwrap().is_empty(),
+            "changed since the last poll"
+        );
         assert_eq!(inbox.poll().unwrap(), vec![folder]);
     }
 

@@ -2,8 +2,8 @@
 //! handling and printing around `crate::city`.
 
 use super::args::Cli;
-use super::output::{pad, print_json, shown};
 use super::city_watch::{every_seconds, watch_inbox};
+use super::output::{pad, print_json, shown};
 use super::{CmdResult, Failure};
 use crate::city::ingest::{Outcome, Report, inbox_entries, ingest};
 use crate::city::{self, CityError, receipts, schema, stats, status};

@@ -21,9 +21,7 @@ pub(super) fn every_seconds(raw: Option<&str>, lang: Lang) -> Result<Duration, F
         return Ok(Duration::from_secs(EVERY_DEFAULT_SECONDS));
     };
     match raw.trim().parse::<u64>() {
-        Ok(n) if (EVERY_MIN_SECONDS..=EVERY_MAX_SECONDS).contains(&n) => {
-            Ok(Duration::from_secs(n))
-        }
+        Ok(n) if (EVERY_MIN_SECONDS..=EVERY_MAX_SECONDS).contains(&n) => Ok(Duration::from_secs(n)),
         _ => Err(Failure::invalid(match lang {
             Lang::Zh => format!(
                 "--every：检查收件夹的间隔应为 {EVERY_MIN_SECONDS} 到 {EVERY_MAX_SECONDS} 之间的整数秒，收到“{}”",
@@ -83,7 +81,9 @@ pub(super) fn watch_inbox(
 }
 
 fn log(line: &str) {
-    let at = crate::store::Clock::from_env().now().format("%Y-%m-%d %H:%M:%S");
+    let at = crate::store::Clock::from_env()
+        .now()
+        .format("%Y-%m-%d %H:%M:%S");
     println!("{at} {}", shown(line));
 }
 
@@ -95,7 +95,10 @@ fn report_line(r: &Report, lang: Lang) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let released = if r.released {
-        lang.pick("（前一批已到，自动处理）", " (released: its previous batch arrived)")
+        lang.pick(
+            "（前一批已到，自动处理）",
+            " (released: its previous batch arrived)",
+        )
     } else {
         ""
     };
@@ -129,9 +132,9 @@ fn report_line(r: &Report, lang: Lang) -> String {
             },
             _,
         ) => match lang {
-            Lang::Zh => format!(
-                "{name}：暂存 批次 {batch_uid} 设备 {device_id}，等待前一批 {waiting_for}"
-            ),
+            Lang::Zh => {
+                format!("{name}：暂存 批次 {batch_uid} 设备 {device_id}，等待前一批 {waiting_for}")
+            }
             Lang::En => format!(
                 "{name}: held batch {batch_uid} device {device_id}, waiting for {waiting_for}"
             ),
@@ -143,9 +146,7 @@ fn report_line(r: &Report, lang: Lang) -> String {
             },
             _,
         ) => match lang {
-            Lang::Zh => format!(
-                "{name}：批次 {batch_uid} 设备 {device_id} 已收到过，未作任何改动"
-            ),
+            Lang::Zh => format!("{name}：批次 {batch_uid} 设备 {device_id} 已收到过，未作任何改动"),
             Lang::En => format!(
                 "{name}: batch {batch_uid} device {device_id} received before; nothing changed"
             ),
