@@ -9,8 +9,8 @@
 //! changes afterwards (copied again) is taken again once it is still. Entries gone from the
 //! inbox are forgotten, so memory follows the inbox's size.
 
+use super::Result;
 use super::ingest::inbox_entries;
-use super::{CityError, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -111,7 +111,7 @@ pub fn stop_on_signals() -> Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     #[cfg(unix)]
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
-        let io = |e| CityError::Io {
+        let io = |e| super::CityError::Io {
             path: PathBuf::from("signal"),
             source: e,
         };
