@@ -3,7 +3,7 @@
 //! hold and release), `apply` (one batch in one transaction: COPY into staging tables, then
 //! upserts by the merge rule), `persons` (one ID number is one person), `status` (devices,
 //! held batches, gaps), `stats` (the laptop's figures over every laptop), `receipts` (the
-//! signed answer for each batch).
+//! signed answer for each batch), `watch` (an inbox watched for complete batches).
 
 pub mod apply;
 pub mod ingest;
@@ -12,6 +12,7 @@ pub mod receipts;
 pub mod schema;
 pub mod stats;
 pub mod status;
+pub mod watch;
 
 use crate::batch::BatchError;
 use crate::text::Lang;

@@ -2,6 +2,7 @@
 //! handling and printing around `crate::city`.
 
 use super::args::Cli;
+use super::city_watch::{every_seconds, watch_inbox};
 use super::output::{pad, print_json, shown};
 use super::{CmdResult, Failure};
 use crate::city::ingest::{Outcome, Report, inbox_entries, ingest};
@@ -73,6 +74,13 @@ pub struct IngestArgs {
     /// The signing key made by `city keygen`
     #[arg(long, value_name = "FILE", requires = "receipts")]
     pub key: Option<PathBuf>,
+    /// Keep running: ingest each batch copied into the inbox once it is complete, until
+    /// SIGTERM or Ctrl-C
+    #[arg(long, requires = "inbox", conflicts_with = "json")]
+    pub watch: bool,
+    /// With --watch: seconds between looks at the inbox, 1 to 3600 (default 10)
+    #[arg(long, value_name = "SECONDS", requires = "watch")]
+    pub every: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -131,7 +139,7 @@ pub fn run(cli: &Cli, cmd: &CityCmd) -> CmdResult {
     }
 }
 
-fn fail(e: CityError, lang: Lang) -> Failure {
+pub(super) fn fail(e: CityError, lang: Lang) -> Failure {
     Failure::refused(e.message(lang))
 }
 
@@ -151,32 +159,35 @@ fn connect_checked(pg: &PgArgs, lang: Lang) -> Result<postgres::Client, Failure>
 }
 
 fn ingest_cmd(args: &IngestArgs, lang: Lang) -> CmdResult {
+    // Checked before connecting: a wrong option changes nothing and needs no database.
+    let every = match (&args.inbox, args.watch) {
+        (Some(dir), true) => Some((dir, every_seconds(args.every.as_deref(), lang)?)),
+        (None, true) => {
+            return Err(Failure::invalid(lang.pick(
+                "--watch：只能与 --inbox 收件夹一起使用，不能用于单个批次路径",
+                "--watch: watches an inbox; give --inbox DIR instead of batch paths",
+            )));
+        }
+        _ => None,
+    };
     let mut client = connect_checked(&args.pg, lang)?;
     // The key is read before any batch: a missing key must not leave batches without receipts.
     let key = match &args.key {
         Some(path) => Some(receipts::load_key(path).map_err(|e| fail(e, lang))?),
         None => None,
     };
+    let answer = Answer {
+        key: key.as_ref(),
+        receipts: args.receipts.as_deref(),
+    };
+    if let Some((dir, every)) = every {
+        return watch_inbox(&mut client, dir, every, &answer, lang);
+    }
     let paths = match &args.inbox {
         Some(dir) => inbox_entries(dir).map_err(|e| fail(e, lang))?,
         None => args.paths.clone(),
     };
-    let today = crate::store::Clock::from_env().today();
-    let reports = ingest(&mut client, &paths, today).map_err(|e| fail(e, lang))?;
-    if let (Some(key), Some(dir)) = (&key, &args.receipts) {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            fail(
-                CityError::Io {
-                    path: dir.clone(),
-                    source: e,
-                },
-                lang,
-            )
-        })?;
-        for uid in reports.iter().filter_map(|r| r.outcome.batch_uid()) {
-            receipts::issue(&mut client, uid, key, dir).map_err(|e| fail(e, lang))?;
-        }
-    }
+    let reports = ingest_and_answer(&mut client, &paths, &answer, lang)?;
     if args.json {
         let list: Vec<serde_json::Value> = reports.iter().map(report_json).collect();
         print_json(&list);
@@ -200,6 +211,38 @@ fn ingest_cmd(args: &IngestArgs, lang: Lang) -> CmdResult {
         )));
     }
     Ok(())
+}
+
+/// Where the signed receipts go, when asked for.
+pub(super) struct Answer<'a> {
+    pub(super) key: Option<&'a ed25519_dalek::SigningKey>,
+    pub(super) receipts: Option<&'a std::path::Path>,
+}
+
+/// Ingests the batches and writes a receipt for each one that settled.
+pub(super) fn ingest_and_answer(
+    client: &mut postgres::Client,
+    paths: &[PathBuf],
+    answer: &Answer,
+    lang: Lang,
+) -> Result<Vec<Report>, Failure> {
+    let today = crate::store::Clock::from_env().today();
+    let reports = ingest(client, paths, today).map_err(|e| fail(e, lang))?;
+    if let (Some(key), Some(dir)) = (answer.key, answer.receipts) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            fail(
+                CityError::Io {
+                    path: dir.to_path_buf(),
+                    source: e,
+                },
+                lang,
+            )
+        })?;
+        for uid in reports.iter().filter_map(|r| r.outcome.batch_uid()) {
+            receipts::issue(client, uid, key, dir).map_err(|e| fail(e, lang))?;
+        }
+    }
+    Ok(reports)
 }
 
 fn report_json(r: &Report) -> serde_json::Value {

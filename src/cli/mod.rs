@@ -8,6 +8,8 @@ mod backup_cmd;
 mod batch_cmd;
 #[cfg(feature = "city")]
 mod city_cmd;
+#[cfg(feature = "city")]
+mod city_watch;
 mod corrections_cmd;
 mod demo_cmd;
 mod event_cmd;

@@ -3,7 +3,7 @@
 //! with a note, except under `CI=true`, where they fail: CI must run them.
 //!
 //! Laptop batches are made by the real binary (`demo`, `worker add`, `export`), and ingested
-//! by the real binary (`city ingest`).
+//! by the real binary (`city ingest`, also as a watcher of an inbox).
 
 mod cluster;
 
@@ -11,3 +11,4 @@ mod chains;
 mod receipts;
 mod robustness;
 mod stats;
+mod watch;
