@@ -81,6 +81,9 @@ pub struct IngestArgs {
     /// With --watch: seconds between looks at the inbox, 1 to 3600 (default 10)
     #[arg(long, value_name = "SECONDS", requires = "watch")]
     pub every: Option<String>,
+    /// The city's age identity file that opens sealed batches (`.zip.age`)
+    #[arg(long, value_name = "FILE", env = "JINGONG_IDENTITY")]
+    pub identity: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -170,6 +173,8 @@ fn ingest_cmd(args: &IngestArgs, lang: Lang) -> CmdResult {
         }
         _ => None,
     };
+    // Sealed batches open with the city's identity, read once before any batch.
+    super::seal_cmd::use_identity(args.identity.as_deref(), lang)?;
     let mut client = connect_checked(&args.pg, lang)?;
     // The key is read before any batch: a missing key must not leave batches without receipts.
     let key = match &args.key {

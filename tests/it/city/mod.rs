@@ -10,5 +10,6 @@ mod cluster;
 mod chains;
 mod receipts;
 mod robustness;
+mod sealed;
 mod stats;
 mod watch;
