@@ -158,9 +158,8 @@ impl Rollup<'_> {
         group: Group,
         health_checks_only: bool,
     ) -> Result<HashMap<String, (i64, i64)>> {
-        let parts = cut(days);
         let mut totals: HashMap<String, (i64, i64)> = HashMap::new();
-        let mut add = |sql: &mut Sql| -> Result<()> {
+        let add = |sql: &mut Sql| -> Result<()> {
             if health_checks_only {
                 sql.text(" AND kind = 'health_check'");
             }
@@ -179,32 +178,13 @@ impl Rollup<'_> {
             }
             Ok(())
         };
-        if let Some((first, last)) = parts.months {
-            let key = match group {
-                Group::Kind => "kind",
-                Group::Month => "month",
-                Group::All => "''",
-            };
-            let mut sql = Sql::new(&format!(
-                "SELECT {key}, sum(services), sum(referred) FROM stat_service_month"
-            ));
-            sql.push(" WHERE month >= ?", first)
-                .push(" AND month <= ?", last);
-            add(&mut sql)?;
-        }
-        for (from, to) in parts.days {
-            let key = match group {
-                Group::Kind => "kind",
-                Group::Month => "substr(served_on, 1, 7)",
-                Group::All => "''",
-            };
-            let mut sql = Sql::new(&format!(
-                "SELECT {key}, sum(services), sum(referred) FROM stat_service_day"
-            ));
-            sql.push(" WHERE served_on >= ?", ymd(from))
-                .push(" AND served_on <= ?", ymd(to));
-            add(&mut sql)?;
-        }
+        over_months_and_days(
+            days,
+            group,
+            "sum(services), sum(referred)",
+            ("stat_service_month", "stat_service_day"),
+            add,
+        )?;
         totals.retain(|_, (services, _)| *services != 0);
         Ok(totals)
     }
@@ -217,9 +197,8 @@ impl Rollup<'_> {
         days: (NaiveDate, NaiveDate),
         group: Group,
     ) -> Result<HashMap<String, i64>> {
-        let parts = cut(days);
         let mut totals: HashMap<String, i64> = HashMap::new();
-        let mut add = |sql: &mut Sql| -> Result<()> {
+        let add = |sql: &mut Sql| -> Result<()> {
             sql.district("district_code", &query.district)
                 .text(" GROUP BY 1");
             for (key, fen) in sql.rows(self.0, |r| {
@@ -229,32 +208,13 @@ impl Rollup<'_> {
             }
             Ok(())
         };
-        if let Some((first, last)) = parts.months {
-            let key = match group {
-                Group::Kind => "kind",
-                Group::Month => "month",
-                Group::All => "''",
-            };
-            let mut sql = Sql::new(&format!(
-                "SELECT {key}, sum(amount_fen) FROM stat_amount_month"
-            ));
-            sql.push(" WHERE month >= ?", first)
-                .push(" AND month <= ?", last);
-            add(&mut sql)?;
-        }
-        for (from, to) in parts.days {
-            let key = match group {
-                Group::Kind => "kind",
-                Group::Month => "substr(served_on, 1, 7)",
-                Group::All => "''",
-            };
-            let mut sql = Sql::new(&format!(
-                "SELECT {key}, sum(amount_fen) FROM stat_amount_day"
-            ));
-            sql.push(" WHERE served_on >= ?", ymd(from))
-                .push(" AND served_on <= ?", ymd(to));
-            add(&mut sql)?;
-        }
+        over_months_and_days(
+            days,
+            group,
+            "sum(amount_fen)",
+            ("stat_amount_month", "stat_amount_day"),
+            add,
+        )?;
         totals.retain(|_, fen| *fen != 0);
         Ok(totals)
     }
@@ -406,6 +366,42 @@ impl Source for Rollup<'_> {
             .district("district_code", &query.district);
         sql.row(self.0, |r| Ok((r.get(0)?, r.get(1)?)))
     }
+}
+
+/// Selects `columns`, keyed by `group`, from a rollup kept by month and by day: the whole
+/// months of `days` from the monthly table, the odd days at either end from the daily one.
+/// Each statement is handed to `add`, which adds its filters and reads its rows.
+fn over_months_and_days(
+    days: (NaiveDate, NaiveDate),
+    group: Group,
+    columns: &str,
+    (month_table, day_table): (&str, &str),
+    mut add: impl FnMut(&mut Sql) -> Result<()>,
+) -> Result<()> {
+    let parts = cut(days);
+    if let Some((first, last)) = parts.months {
+        let key = match group {
+            Group::Kind => "kind",
+            Group::Month => "month",
+            Group::All => "''",
+        };
+        let mut sql = Sql::new(&format!("SELECT {key}, {columns} FROM {month_table}"));
+        sql.push(" WHERE month >= ?", first)
+            .push(" AND month <= ?", last);
+        add(&mut sql)?;
+    }
+    for (from, to) in parts.days {
+        let key = match group {
+            Group::Kind => "kind",
+            Group::Month => "substr(served_on, 1, 7)",
+            Group::All => "''",
+        };
+        let mut sql = Sql::new(&format!("SELECT {key}, {columns} FROM {day_table}"));
+        sql.push(" WHERE served_on >= ?", ymd(from))
+            .push(" AND served_on <= ?", ymd(to));
+        add(&mut sql)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
