@@ -52,10 +52,10 @@ pub struct ImportSummary {
     pub path: PathBuf,
     pub batch_uid: String,
     pub device_id: String,
-    /// Versions written, per kind (`RecordKind::ALL` order).
-    pub applied: [u64; 3],
+    /// Versions written, per kind (`RecordKind::EVERY` order).
+    pub applied: [u64; RecordKind::COUNT],
     /// Versions not newer than what is here, per kind.
-    pub unchanged: [u64; 3],
+    pub unchanged: [u64; RecordKind::COUNT],
     /// Records kept aside in the conflict table.
     pub conflicts: u64,
     /// The previous batch of that laptop, when it has not been imported here.
@@ -112,15 +112,15 @@ pub fn outcome_lines(path: &Path, result: &Result<ImportOutcome>, lang: Lang) ->
             Lang::En => format!("{shown}: this batch was imported before; nothing changed"),
         }],
         Ok(ImportOutcome::Imported(s)) => {
-            let [w, e, sv] = s.applied;
+            let [w, e, sv, needs, claims] = s.applied;
             let unchanged: u64 = s.unchanged.iter().sum();
             let conflicts = s.conflicts;
             let mut lines = vec![match lang {
                 Lang::Zh => format!(
-                    "{shown}：已导入 职工 {w}，活动 {e}，服务 {sv}；未变（本库已有同版或更新版本）{unchanged}；冲突 {conflicts}"
+                    "{shown}：已导入 职工 {w}，活动 {e}，服务 {sv}，诉求 {needs}，互助保障申请 {claims}；未变（本库已有同版或更新版本）{unchanged}；冲突 {conflicts}"
                 ),
                 Lang::En => format!(
-                    "{shown}: imported {w} workers, {e} events, {sv} services; unchanged (same or newer here) {unchanged}; conflicts {conflicts}"
+                    "{shown}: imported {w} workers, {e} events, {sv} services, {needs} needs, {claims} claims; unchanged (same or newer here) {unchanged}; conflicts {conflicts}"
                 ),
             }];
             if let Some(missing) = &s.chain_gap {
@@ -338,6 +338,7 @@ fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
                 RecordKind::Service => {
                     serde_json::to_string(&export::service_from_row(row, &this_device)?)
                 }
+                aid => return super::export_aid::line_of_row(row, aid, &this_device),
             };
             json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
         })?;
@@ -413,15 +414,14 @@ fn apply(
                 line,
             )
         };
-    let mut counts = [0i64; 3];
-    for kind in RecordKind::ALL {
+    let mut counts = [0i64; RecordKind::COUNT];
+    for kind in RecordKind::EVERY {
         let table = kind.table();
         let file_path = path.join(kind.file_name());
-        let listed = manifest
-            .files
-            .iter()
-            .find(|f| f.name == kind.file_name())
-            .expect("a verified batch lists every data file");
+        // A verified batch lists every data file of its format (1 and 2 have no aid files).
+        let Some(listed) = manifest.files.iter().find(|f| f.name == kind.file_name()) else {
+            continue;
+        };
         let reader = source.open_file(kind.file_name(), listed.bytes.saturating_add(1))?;
         let mut lines = BoundedLines::new(reader, file_path.clone(), MAX_LINE_BYTES);
         while let Some((line_no, text)) = lines.next_line()? {
@@ -496,6 +496,7 @@ fn apply(
                     let outcome = merge_service(store, &mut officers, &s, &line, &conflict)?;
                     (s.header, outcome)
                 }
+                aid => aid::merge_aid(store, &mut officers, aid, &line, &conflict, &bad)?,
             };
             match outcome {
                 Outcome::Applied(officer_id) => {
@@ -535,7 +536,8 @@ fn apply(
             });
         }
     }
-    q::complete_batch(conn, batch_id, counts, manifest_sha)?;
+    crate::store::tables::need::settle_needs_of_people(conn, batch_id)?;
+    q::complete_batch(conn, batch_id, &counts, manifest_sha)?;
     Ok(summary)
 }
 
@@ -566,7 +568,7 @@ fn apply_erasure(
     Ok(match kind {
         RecordKind::Worker => apply_worker_erasure(conn, &erasure.uid, erasure.version, stamp)?,
         RecordKind::Service => apply_service_erasure(conn, &erasure.uid, erasure.version, stamp)?,
-        RecordKind::Event => false,
+        _ => false,
     })
 }
 
@@ -737,6 +739,9 @@ fn merge_worker(
     };
     Ok((outcome, added))
 }
+
+#[path = "merge_aid.rs"]
+pub(super) mod aid;
 
 pub(super) fn write_event_record(
     conn: &rusqlite::Connection,

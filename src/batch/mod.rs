@@ -2,7 +2,9 @@
 //! from other laptops. The format is described for the receiving side in docs/batch-format.md.
 
 pub mod export;
+mod export_aid;
 pub mod format;
+pub mod format_aid;
 pub mod merge;
 pub mod person;
 pub mod problems;

@@ -94,6 +94,7 @@ pub const MIGRATIONS: &[Migration] = &[
             Step::Rust(rebuild_search_keys),
         ],
     },
+    one_file!(17, "need_answered_here", "0017_need_answered_here.sql"),
 ];
 
 /// The migration that rebuilds every worker's search keys with this build's pinyin rules.
