@@ -251,14 +251,14 @@ pub fn import_source(
 }
 
 /// Officer row ids of the batch, made on first sight.
-struct Officers<'s> {
+pub(super) struct Officers<'s> {
     store: &'s Store,
     device_id: &'s str,
     ids: HashMap<(String, String, String), i64>,
 }
 
 impl Officers<'_> {
-    fn id(&mut self, officer: &OfficerFields) -> Result<i64> {
+    pub(super) fn id(&mut self, officer: &OfficerFields) -> Result<i64> {
         let key = (
             officer.name.to_string(),
             officer.organisation.to_string(),
@@ -276,7 +276,7 @@ impl Officers<'_> {
     }
 }
 
-enum Decision {
+pub(super) enum Decision {
     Write(Option<i64>),
     Unchanged,
     /// The same version with another `updated_at`: two copies of one record. `replace` when
@@ -291,7 +291,7 @@ enum Decision {
     LocalEdit(i64),
 }
 
-fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
+pub(super) fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
     match local {
         None => Decision::Write(None),
         // Higher wins only over a version that has been sent: overwriting an edit still
@@ -311,7 +311,7 @@ fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
 /// Record `uid` of `table` as it is here, as a batch line (the conflicts view shows it beside
 /// the other copy); `None` when there is no such row.
 pub fn record_line(store: &Store, table: &str, uid: &str) -> Result<Option<String>> {
-    let Some(kind) = RecordKind::ALL.into_iter().find(|k| k.table() == table) else {
+    let Some(kind) = RecordKind::EVERY.into_iter().find(|k| k.table() == table) else {
         return Ok(None);
     };
     match q::rowid_of(store.conn(), table, uid)? {
@@ -322,7 +322,7 @@ pub fn record_line(store: &Store, table: &str, uid: &str) -> Result<Option<Strin
 
 /// A record of this database as a batch line: the copy a diverged conflict keeps listed when
 /// the later copy replaces it.
-fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
+pub(super) fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
     let this_device = store.device_id()?;
     let conn = store.conn();
     let line = conn
@@ -345,7 +345,7 @@ fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
     Ok(line)
 }
 
-fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
+pub(super) fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
     MergedHeader {
         uid: &h.uid,
         version: h.version,
@@ -418,7 +418,6 @@ fn apply(
     for kind in RecordKind::EVERY {
         let table = kind.table();
         let file_path = path.join(kind.file_name());
-        // A verified batch lists every data file of its format (1 and 2 have no aid files).
         let Some(listed) = manifest.files.iter().find(|f| f.name == kind.file_name()) else {
             continue;
         };
@@ -496,7 +495,7 @@ fn apply(
                     let outcome = merge_service(store, &mut officers, &s, &line, &conflict)?;
                     (s.header, outcome)
                 }
-                aid => aid::merge_aid(store, &mut officers, aid, &line, &conflict, &bad)?,
+                aid => super::merge_aid::merge(store, &mut officers, aid, &line, &conflict, &bad)?,
             };
             match outcome {
                 Outcome::Applied(officer_id) => {
@@ -596,7 +595,7 @@ fn unparsed_line(
 /// Keeps the local edit of row `id` over the incoming `header`: the incoming copy is in the
 /// conflict table already; the local one moves above it (see `renumber_local_edit`) and the
 /// audit says so.
-fn keep_local_edit(
+pub(super) fn keep_local_edit(
     conn: &rusqlite::Connection,
     now: &str,
     table: &str,
@@ -619,7 +618,7 @@ fn keep_local_edit(
     Ok(())
 }
 
-enum Outcome {
+pub(super) enum Outcome {
     Applied(i64),
     Unchanged,
     Conflict,
@@ -739,9 +738,6 @@ fn merge_worker(
     };
     Ok((outcome, added))
 }
-
-#[path = "merge_aid.rs"]
-pub(super) mod aid;
 
 pub(super) fn write_event_record(
     conn: &rusqlite::Connection,

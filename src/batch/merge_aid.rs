@@ -3,14 +3,19 @@
 //! is a `diverged` conflict, a local edit not yet sent is kept as `local_edit`), and name
 //! their worker by uid like a service: any record of the person attaches them to the person.
 
-use super::{ConflictFn, Decision, Officers, Outcome, decide, keep_local_edit, local_line};
-use super::{Result, merged_header};
+use super::Result;
+use super::merge::{
+    Decision, Officers, Outcome, decide, keep_local_edit, local_line, merged_header,
+};
 use crate::batch::format::{ClaimRecord, NeedRecord, RecordHeader, RecordKind};
 use crate::store::Store;
 use crate::store::batch_queries as q;
 use crate::store::tables::claim::{MergedClaim, write_merged_claim};
 use crate::store::tables::need::{MergedNeed, write_merged_need};
 use rusqlite::Connection;
+
+/// How the merge lists a conflict (reason, table, ID number, kept uid, incoming uid, line).
+type ConflictFn<'a> = dyn Fn(&str, &str, &str, &str, &str, &str) -> crate::store::Result<()> + 'a;
 
 /// A need or claim line, parsed.
 enum AidLine<'l> {
@@ -96,8 +101,9 @@ impl<'l> AidLine<'l> {
     }
 }
 
-/// Merges one verified need or claim line; returns its header and what happened.
-pub(super) fn merge_aid<'l>(
+/// Merges one verified need or claim line (a data file format 1 and 2 do not have); returns
+/// its header and what happened.
+pub(super) fn merge<'l>(
     store: &Store,
     officers: &mut Officers,
     kind: RecordKind,

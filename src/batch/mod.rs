@@ -6,6 +6,7 @@ mod export_aid;
 pub mod format;
 pub mod format_aid;
 pub mod merge;
+mod merge_aid;
 pub mod person;
 pub mod problems;
 pub mod receipt_import;

@@ -152,7 +152,7 @@ fn keep_copy(
                 person::settle(store, local.id, &conflict.incoming_batch)?;
             }
             "need" | "claim" => {
-                super::merge::aid::write_resolved_copy(
+                super::merge_aid::write_resolved_copy(
                     conn, table, local.id, json, officer_id, stamp,
                 )?;
             }

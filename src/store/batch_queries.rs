@@ -336,12 +336,14 @@ pub struct Waiting {
     pub workers: i64,
     pub events: i64,
     pub services: i64,
+    /// Format 3: needs and mutual-aid claims together.
+    pub aid: i64,
     pub deletions: i64,
 }
 
 impl Waiting {
     pub fn total(&self) -> i64 {
-        self.workers + self.events + self.services
+        self.workers + self.events + self.services + self.aid
     }
 }
 
@@ -351,7 +353,7 @@ impl Store {
     pub fn waiting_for_export(&self) -> Result<Waiting> {
         let tx = self.conn().unchecked_transaction()?;
         let mut waiting = Waiting::default();
-        for table in RECORD_TABLES {
+        for &table in RECORD_TABLES.iter().chain(&super::tables::AID_TABLES) {
             let (count, deleted): (i64, i64) = tx.query_row(
                 &format!(
                     "SELECT count(*), count(deleted_at) FROM {table}
@@ -363,7 +365,8 @@ impl Store {
             match table {
                 "worker" => waiting.workers = count,
                 "event" => waiting.events = count,
-                _ => waiting.services = count,
+                "service" => waiting.services = count,
+                _ => waiting.aid += count,
             }
             waiting.deletions += deleted;
         }

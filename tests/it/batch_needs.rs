@@ -341,6 +341,7 @@ fn two_laptops_changing_one_claim_at_the_same_version_is_a_listed_conflict() {
 
     let mut results = Vec::new();
     let mut shown = Vec::new();
+    let mut receivers = Vec::new();
     for (name, order) in [
         ("c.db", [&first, &from_a, &from_b]),
         ("d.db", [&first, &from_b, &from_a]),
@@ -360,11 +361,26 @@ fn two_laptops_changing_one_claim_at_the_same_version_is_a_listed_conflict() {
         assert_eq!(listed["status"], "submitted", "A's copy is the earlier one");
         results.push(aid_tables(&receiver));
         shown.push(receiver.claim_by_uid(&claim).unwrap().unwrap());
+        receivers.push(receiver);
     }
     // The later copy (B's) shows, whichever came first.
     assert_eq!(results[0], results[1]);
     assert_eq!(shown[0].progress.documents, ["diagnosis"]);
     assert_eq!(shown[0], shown[1]);
+    // Resolving for the listed copy (A's) makes it a version above both, sent from here.
+    let receiver = &mut receivers[0];
+    let id = receiver.open_conflicts().unwrap()[0].id;
+    let resolved = jingong::batch::resolve::resolve_conflict(receiver, id, "incoming")
+        .unwrap()
+        .unwrap();
+    assert_eq!(resolved.version, 3);
+    let kept = receiver.claim_by_uid(&claim).unwrap().unwrap();
+    assert_eq!(
+        (kept.version, kept.progress.status.code()),
+        (3, "submitted")
+    );
+    assert!(receiver.open_conflicts().unwrap().is_empty());
+    assert_eq!(receiver.pending_counts().unwrap().claims, 1);
 
     // B's own edit, not yet sent when A's copy arrives, is not overwritten either.
     let mut e = laptop(dir.path(), "e.db");
