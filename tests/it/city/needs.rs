@@ -66,7 +66,11 @@ fn the_city_keeps_needs_and_claims_by_version_and_counts_them_in_the_receipt() {
     let second = export_to(&mut laptop, &out);
 
     let key = d.join("city.key");
-    let keygen = db.city(d, &["keygen", "--out", &key.display().to_string()]);
+    let keygen = crate::support::bin::jingong(&d.join("unused.db"))
+        .args(["city", "keygen", "--out"])
+        .arg(&key)
+        .output()
+        .unwrap();
     assert!(keygen.status.success(), "{}", stderr_text(&keygen));
     let receipts = d.join("receipts");
     for batch in [&first, &second] {
