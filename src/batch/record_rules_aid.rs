@@ -189,22 +189,20 @@ impl LineChecker<'_> {
             self.rule(line, "claim_type", error);
             return;
         };
-        if live && let Some(worker) = uuid_bits(&c.worker_uid) {
-            if let Some(facts) = self.seen.members.get(&worker).copied() {
-                if !facts.member {
-                    let error = FieldError::new(Field::Membership, Rule::ClaimNeedsMember);
-                    self.rule(line, "worker_uid", error);
-                } else if !facts.has_card {
-                    let error = FieldError::new(Field::CardNo, Rule::ClaimNeedsCard);
-                    self.rule(line, "worker_uid", error);
-                }
-                if kind.women_only && !facts.female {
-                    self.rule(
-                        line,
-                        "claim_type",
-                        FieldError::new(Field::ClaimType, Rule::WomenOnly),
-                    );
-                }
+        if live
+            && let Some(worker) = uuid_bits(&c.worker_uid)
+            && let Some(facts) = self.seen.members.get(&worker).copied()
+        {
+            if !facts.member {
+                let error = FieldError::new(Field::Membership, Rule::ClaimNeedsMember);
+                self.rule(line, "worker_uid", error);
+            } else if !facts.has_card {
+                let error = FieldError::new(Field::CardNo, Rule::ClaimNeedsCard);
+                self.rule(line, "worker_uid", error);
+            }
+            if kind.women_only && !facts.female {
+                let error = FieldError::new(Field::ClaimType, Rule::WomenOnly);
+                self.rule(line, "claim_type", error);
             }
         }
         let born = self.born(&c.worker_uid);

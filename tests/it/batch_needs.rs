@@ -558,7 +558,7 @@ fn a_hostile_need_or_claim_line_is_refused_and_nothing_is_applied() {
 }
 
 #[test]
-fn a_claim_for_a_non_member_or_a_man_in_the_same_batch_is_refused() {
+fn a_claim_for_a_non_member_sent_in_the_same_batch_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = laptop(dir.path(), "a.db");
     let worker = member(&mut a);
@@ -571,13 +571,16 @@ fn a_claim_for_a_non_member_or_a_man_in_the_same_batch_is_refused() {
     let Err(BatchError::Invalid { problems, .. }) = import(&mut b, &batch) else {
         panic!("not refused");
     };
-    assert!(
-        problems
-            .listed
-            .iter()
-            .any(|p| p.file == "claims.jsonl" && matches!(p.kind, ProblemKind::Rule { .. })),
-        "{problems:?}"
-    );
+    let refusal = problems
+        .listed
+        .iter()
+        .find(|p| {
+            p.file == "claims.jsonl"
+                && matches!(&p.kind, ProblemKind::Rule { field: "worker_uid", error }
+                    if error.rule == jingong::domain::Rule::ClaimNeedsMember)
+        })
+        .unwrap_or_else(|| panic!("{problems:?}"));
+    assert_eq!(refusal.line, Some(1));
 }
 
 #[test]
