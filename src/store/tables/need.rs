@@ -91,12 +91,15 @@ pub fn write_merged_need(conn: &Connection, existing: Option<i64>, n: &MergedNee
 /// person (earliest `served_on`, then lowest uid) of a kind that answers it, served on or
 /// after the day it was raised. The answer depends on the records alone, so every order of
 /// the same batches ends the same; it makes no new version (the batch's laptops send their
-/// own records). Returns how many needs are answered this way.
+/// own records). Only people with needs are looked at, so a large batch of services to
+/// workers who asked for nothing costs one index probe per service. Returns how many needs
+/// are answered this way.
 pub fn settle_needs_of_people(conn: &Connection, batch_id: i64) -> Result<usize> {
     let people: Vec<i64> = conn
         .prepare_cached(
             "SELECT s.worker_id FROM batch_item b JOIN service s ON s.uid = b.record_uid
              WHERE b.batch_id = ?1 AND b.table_name = 'service'
+               AND EXISTS (SELECT 1 FROM need n WHERE n.worker_id = s.worker_id)
              UNION
              SELECT n.worker_id FROM batch_item b JOIN need n ON n.uid = b.record_uid
              WHERE b.batch_id = ?1 AND b.table_name = 'need'",
