@@ -33,6 +33,15 @@ pub struct KindCounts {
     pub workers: i64,
     pub events: i64,
     pub services: i64,
+    /// Format 3: needs and mutual-aid claims (absent when none, as receipts before them).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub needs: i64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub claims: i64,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +270,7 @@ mod tests {
                 workers: 3,
                 events: 0,
                 services: 9,
+                ..Default::default()
             },
             unchanged: KindCounts::default(),
             held: 0,

@@ -454,7 +454,12 @@ fn mark_sent(store: &mut Store, path: &Path) -> Result<(), RestoreError> {
     }
     const CHUNK: usize = 10_000;
     let mut source = BatchSource::open(path)?;
-    for kind in RecordKind::ALL {
+    let entries = source.entries()?;
+    // Needs and claims from format 3 on; an older batch has no such file.
+    for kind in RecordKind::EVERY {
+        if !entries.iter().any(|e| e.name == kind.file_name()) {
+            continue;
+        }
         let file_path = path.join(kind.file_name());
         let reader = source.open_file(kind.file_name(), u64::MAX)?;
         let mut lines = BoundedLines::new(reader, file_path.clone(), MAX_LINE_BYTES);

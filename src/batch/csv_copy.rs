@@ -13,9 +13,11 @@ pub fn csv_name(kind: RecordKind) -> String {
     kind.file_name().replace(".jsonl", ".csv")
 }
 
-pub fn write(dir: &Path) -> Result<Vec<FileEntry>> {
+/// One CSV per data file written; a claim's health details only when `reveal_health`.
+pub fn write(dir: &Path, reveal_health: bool) -> Result<Vec<FileEntry>> {
     let mut entries = Vec::new();
-    for kind in RecordKind::ALL {
+    let written = RecordKind::EVERY.into_iter();
+    for kind in written.filter(|k| dir.join(k.file_name()).exists()) {
         let name = csv_name(kind);
         let path = dir.join(&name);
         let io = |e: std::io::Error| BatchError::io(&path, e);
@@ -23,10 +25,11 @@ pub fn write(dir: &Path) -> Result<Vec<FileEntry>> {
         out.write_all("\u{feff}".as_bytes()).map_err(io)?;
         let mut csv = csv::Writer::from_writer(out);
         let csv_error = |e: csv::Error| io(std::io::Error::other(e));
-        csv.write_record(review::headers(kind)).map_err(csv_error)?;
+        csv.write_record(review::headers(kind, reveal_health))
+            .map_err(csv_error)?;
         // Cells from the data files are neutralised against formulas (see `csv_cell`); the
         // XLSX copy writes text cells and needs no such prefix.
-        let rows = review::for_each_row(dir, kind, |cells| {
+        let rows = review::for_each_row(dir, kind, reveal_health, |cells| {
             csv.write_record(cells.iter().map(|c| csv_cell(c).into_owned()))
                 .map_err(csv_error)
         })?;

@@ -48,6 +48,8 @@ pub struct ExportOptions {
     pub zip: bool,
     pub csv: bool,
     pub xlsx: bool,
+    /// Review copies show the claims' health details (diagnosis, death, notes), else left out.
+    pub reveal_health: bool,
     /// The receivers' `age1…` public keys: when any, the zip is sealed to all of them and
     /// written as `<name>.zip.age` (implies `zip`).
     pub seal_to: Vec<String>,
@@ -81,8 +83,8 @@ pub enum Recovery {
 pub struct ExportSummary {
     pub path: PathBuf,
     pub batch_uid: String,
-    /// Records per kind, in `RecordKind::ALL` order.
-    pub counts: [i64; 3],
+    /// Records per kind, in `RecordKind::EVERY` order.
+    pub counts: [i64; RecordKind::COUNT],
     /// True when records changed during the export, so marking went record by record.
     pub marked_one_by_one: bool,
     pub timings: Vec<(&'static str, Duration)>,
@@ -362,7 +364,7 @@ fn write_batch(
     crash: &CrashAt,
     progress: &mut dyn FnMut(ExportStep),
     timings: &mut Vec<(&'static str, Duration)>,
-) -> Result<([KindTally; 3], String)> {
+) -> Result<([KindTally; RecordKind::COUNT], String)> {
     let partial = &plan.partial;
     create_private_dir(partial)?;
     let step = Instant::now();
@@ -382,10 +384,10 @@ fn write_batch(
     if options.csv || options.xlsx {
         progress(ExportStep::ReviewCopies);
         if options.csv {
-            files.extend(super::csv_copy::write(partial)?);
+            files.extend(super::csv_copy::write(partial, options.reveal_health)?);
         }
         if options.xlsx {
-            files.push(super::xlsx_copy::write(partial)?);
+            files.push(super::xlsx_copy::write(partial, options.reveal_health)?);
         }
         timings.push(("review copies", step.elapsed()));
     }
@@ -472,12 +474,12 @@ fn write_data_files(
     services_expected: u64,
     crash: &CrashAt,
     progress: &mut dyn FnMut(ExportStep),
-) -> Result<(Vec<FileEntry>, [KindTally; 3])> {
+) -> Result<(Vec<FileEntry>, [KindTally; RecordKind::COUNT])> {
     let snapshot = store.conn().unchecked_transaction()?;
     let mut done = 0u64;
     let mut entries = Vec::new();
-    let mut tallies = [KindTally::default(); 3];
-    for kind in RecordKind::ALL {
+    let mut tallies = [KindTally::default(); RecordKind::COUNT];
+    for kind in RecordKind::EVERY {
         let path = dir.join(kind.file_name());
         let file = create_private_file(&path)?;
         let mut out = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
@@ -486,6 +488,7 @@ fn write_data_files(
             RecordKind::Worker => q::PENDING_WORKERS_SQL,
             RecordKind::Event => q::PENDING_EVENTS_SQL,
             RecordKind::Service => q::PENDING_SERVICES_SQL,
+            aid => super::export_aid::pending_sql(aid),
         };
         let io = |e: std::io::Error| BatchError::io(&path, e);
         for_each_row(&snapshot, sql, |row| -> Result<()> {
@@ -512,6 +515,7 @@ fn write_data_files(
                     serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
                     record.header.version
                 }
+                aid => super::export_aid::write_line(row, aid, device_id, &mut out, &path)?,
             };
             out.write_all(b"\n").map_err(io)?;
             tally.count += 1;
@@ -548,14 +552,14 @@ fn write_data_files(
     Ok((entries, tallies))
 }
 
-fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Cow<'r, str>> {
+pub(super) fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Cow<'r, str>> {
     row.get_ref(i)?
         .as_str()
         .map(Cow::Borrowed)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
 }
 
-fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
+pub(super) fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
     row.get_ref(i)?
         .as_str_or_null()
         .map(|s| s.map(Cow::Borrowed))
@@ -566,7 +570,7 @@ fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, s
 pub const REASON_NOT_RECORDED: &str = "未记录原因 (no reason recorded)";
 
 /// The header of a row; `reason_at` is the column of its withdrawal reason.
-fn header<'r>(
+pub(super) fn header<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
     reason_at: usize,
@@ -703,7 +707,7 @@ fn erasure_of<'r>(
     let at = match kind {
         RecordKind::Worker => F + 15,
         RecordKind::Service => F + 25,
-        RecordKind::Event => return Ok(None),
+        _ => return Ok(None),
     };
     let reason = text(row, at)?;
     if reason.is_empty() {
@@ -726,7 +730,7 @@ fn mark_exported(
     store: &mut Store,
     batch_id: i64,
     path: &Path,
-    written: [KindTally; 3],
+    written: [KindTally; RecordKind::COUNT],
     manifest_sha: &str,
     crash: &CrashAt,
 ) -> Result<bool> {
@@ -734,7 +738,7 @@ fn mark_exported(
         .conn_mut()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut one_by_one = false;
-    for kind in RecordKind::ALL {
+    for kind in RecordKind::EVERY {
         let table = kind.table();
         let waiting = pending_fingerprint(&tx, table)?;
         let tally = written[kind as usize];
@@ -745,7 +749,7 @@ fn mark_exported(
             mark_from_file(&tx, kind, path, batch_id)?;
         }
     }
-    complete_batch(&tx, batch_id, written.map(|t| t.count), manifest_sha)?;
+    complete_batch(&tx, batch_id, &written.map(|t| t.count), manifest_sha)?;
     crash.here("marking");
     tx.commit()?;
     Ok(one_by_one)

@@ -1,4 +1,4 @@
-//! The batch format (versions 1 and 2): the manifest and one record type per data file. The same types
+//! The batch format (versions 1 to 3): the manifest and one record type per data file. The same types
 //! serialise on export (borrowing straight from SQLite rows) and deserialise on verify and
 //! import (owning their text), so the writer and the readers cannot drift apart.
 
@@ -7,10 +7,13 @@ use std::borrow::Cow;
 
 pub const FORMAT_NAME: &str = "jingong-batch";
 /// The format version `export` writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// The newest format version this program reads. Version 2 adds tombstone reasons and
-/// erasures (docs/batch-format.md); a newer one is refused with a request to update jingong.
-pub const NEWEST_FORMAT_VERSION: u32 = 2;
+/// erasures, version 3 needs and mutual-aid claims (docs/batch-format.md); a newer one is
+/// refused with a request to update jingong.
+pub const NEWEST_FORMAT_VERSION: u32 = 3;
+/// The first format version with `needs.jsonl` and `claims.jsonl`.
+pub const AID_FORMAT_VERSION: u32 = 3;
 
 /// The longest line of a valid record, in bytes. The longest record is a service: four long
 /// texts (note, findings, description and, from format 2, reason: `LONG_TEXT` characters
@@ -29,8 +32,30 @@ pub const MANIFEST_FILE: &str = "manifest.json";
 pub const WORKERS_FILE: &str = "workers.jsonl";
 pub const EVENTS_FILE: &str = "events.jsonl";
 pub const SERVICES_FILE: &str = "services.jsonl";
-/// Data files in the order they are written and imported (services point at the others).
+/// Format 3: what workers ask for, and the mutual-aid claims of members.
+pub const NEEDS_FILE: &str = "needs.jsonl";
+pub const CLAIMS_FILE: &str = "claims.jsonl";
+/// Data files every batch has, in the order they are written and imported (services point
+/// at the others).
 pub const DATA_FILES: [&str; 3] = [WORKERS_FILE, EVENTS_FILE, SERVICES_FILE];
+/// Data files from format 3 on, after the others (needs and claims point at workers).
+pub const AID_FILES: [&str; 2] = [NEEDS_FILE, CLAIMS_FILE];
+
+/// The data files a batch of `format_version` must list, in the order they are read.
+pub fn data_files(format_version: u32) -> &'static [&'static str] {
+    const EVERY: [&str; 5] = [
+        WORKERS_FILE,
+        EVENTS_FILE,
+        SERVICES_FILE,
+        NEEDS_FILE,
+        CLAIMS_FILE,
+    ];
+    if format_version >= AID_FORMAT_VERSION {
+        &EVERY
+    } else {
+        &EVERY[..3]
+    }
+}
 
 /// Every batch folder name starts with this; temporary folders start with a dot instead.
 pub const BATCH_NAME_PREFIX: &str = "jingong-";
@@ -188,6 +213,8 @@ pub struct ServiceRecord<'a> {
     pub legal_aid: Option<LegalAidFields<'a>>,
 }
 
+pub use super::format_aid::{ClaimRecord, NeedRecord};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HealthCheckFields<'a> {
     pub provider: Cow<'a, str>,
@@ -211,23 +238,41 @@ pub struct LegalAidFields<'a> {
     pub follows_uid: Option<Cow<'a, str>>,
 }
 
-/// The three record kinds, named as the data files and the database tables name them.
+/// The record kinds, named as the data files and the database tables name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RecordKind {
     Worker,
     Event,
     Service,
+    /// Format 3.
+    Need,
+    /// Format 3.
+    Claim,
 }
 
 impl RecordKind {
+    /// The kinds every format carries (formats 1 and 2 carry only these).
     pub const ALL: [RecordKind; 3] = [RecordKind::Worker, RecordKind::Event, RecordKind::Service];
+    /// The kinds format 3 adds.
+    pub const AID: [RecordKind; 2] = [RecordKind::Need, RecordKind::Claim];
+    /// Every kind, in the order batches hold them; `kind as usize` indexes arrays of `COUNT`.
+    pub const EVERY: [RecordKind; 5] = [
+        RecordKind::Worker,
+        RecordKind::Event,
+        RecordKind::Service,
+        RecordKind::Need,
+        RecordKind::Claim,
+    ];
+    pub const COUNT: usize = 5;
 
     pub fn file_name(self) -> &'static str {
         match self {
             RecordKind::Worker => WORKERS_FILE,
             RecordKind::Event => EVENTS_FILE,
             RecordKind::Service => SERVICES_FILE,
+            RecordKind::Need => NEEDS_FILE,
+            RecordKind::Claim => CLAIMS_FILE,
         }
     }
 
@@ -236,11 +281,15 @@ impl RecordKind {
             RecordKind::Worker => "worker",
             RecordKind::Event => "event",
             RecordKind::Service => "service",
+            RecordKind::Need => "need",
+            RecordKind::Claim => "claim",
         }
     }
 
     pub fn of_file(name: &str) -> Option<RecordKind> {
-        RecordKind::ALL.into_iter().find(|k| k.file_name() == name)
+        RecordKind::EVERY
+            .into_iter()
+            .find(|k| k.file_name() == name)
     }
 }
 

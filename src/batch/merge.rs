@@ -52,10 +52,10 @@ pub struct ImportSummary {
     pub path: PathBuf,
     pub batch_uid: String,
     pub device_id: String,
-    /// Versions written, per kind (`RecordKind::ALL` order).
-    pub applied: [u64; 3],
+    /// Versions written, per kind (`RecordKind::EVERY` order).
+    pub applied: [u64; RecordKind::COUNT],
     /// Versions not newer than what is here, per kind.
-    pub unchanged: [u64; 3],
+    pub unchanged: [u64; RecordKind::COUNT],
     /// Records kept aside in the conflict table.
     pub conflicts: u64,
     /// The previous batch of that laptop, when it has not been imported here.
@@ -112,15 +112,15 @@ pub fn outcome_lines(path: &Path, result: &Result<ImportOutcome>, lang: Lang) ->
             Lang::En => format!("{shown}: this batch was imported before; nothing changed"),
         }],
         Ok(ImportOutcome::Imported(s)) => {
-            let [w, e, sv] = s.applied;
+            let [w, e, sv, needs, claims] = s.applied;
             let unchanged: u64 = s.unchanged.iter().sum();
             let conflicts = s.conflicts;
             let mut lines = vec![match lang {
                 Lang::Zh => format!(
-                    "{shown}：已导入 职工 {w}，活动 {e}，服务 {sv}；未变（本库已有同版或更新版本）{unchanged}；冲突 {conflicts}"
+                    "{shown}：已导入 职工 {w}，活动 {e}，服务 {sv}，诉求 {needs}，互助保障申请 {claims}；未变（本库已有同版或更新版本）{unchanged}；冲突 {conflicts}"
                 ),
                 Lang::En => format!(
-                    "{shown}: imported {w} workers, {e} events, {sv} services; unchanged (same or newer here) {unchanged}; conflicts {conflicts}"
+                    "{shown}: imported {w} workers, {e} events, {sv} services, {needs} needs, {claims} claims; unchanged (same or newer here) {unchanged}; conflicts {conflicts}"
                 ),
             }];
             if let Some(missing) = &s.chain_gap {
@@ -251,14 +251,14 @@ pub fn import_source(
 }
 
 /// Officer row ids of the batch, made on first sight.
-struct Officers<'s> {
+pub(super) struct Officers<'s> {
     store: &'s Store,
     device_id: &'s str,
     ids: HashMap<(String, String, String), i64>,
 }
 
 impl Officers<'_> {
-    fn id(&mut self, officer: &OfficerFields) -> Result<i64> {
+    pub(super) fn id(&mut self, officer: &OfficerFields) -> Result<i64> {
         let key = (
             officer.name.to_string(),
             officer.organisation.to_string(),
@@ -276,7 +276,7 @@ impl Officers<'_> {
     }
 }
 
-enum Decision {
+pub(super) enum Decision {
     Write(Option<i64>),
     Unchanged,
     /// The same version with another `updated_at`: two copies of one record. `replace` when
@@ -291,7 +291,7 @@ enum Decision {
     LocalEdit(i64),
 }
 
-fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
+pub(super) fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
     match local {
         None => Decision::Write(None),
         // Higher wins only over a version that has been sent: overwriting an edit still
@@ -311,7 +311,7 @@ fn decide(local: Option<LocalVersion>, header: &RecordHeader) -> Decision {
 /// Record `uid` of `table` as it is here, as a batch line (the conflicts view shows it beside
 /// the other copy); `None` when there is no such row.
 pub fn record_line(store: &Store, table: &str, uid: &str) -> Result<Option<String>> {
-    let Some(kind) = RecordKind::ALL.into_iter().find(|k| k.table() == table) else {
+    let Some(kind) = RecordKind::EVERY.into_iter().find(|k| k.table() == table) else {
         return Ok(None);
     };
     match q::rowid_of(store.conn(), table, uid)? {
@@ -322,7 +322,7 @@ pub fn record_line(store: &Store, table: &str, uid: &str) -> Result<Option<Strin
 
 /// A record of this database as a batch line: the copy a diverged conflict keeps listed when
 /// the later copy replaces it.
-fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
+pub(super) fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
     let this_device = store.device_id()?;
     let conn = store.conn();
     let line = conn
@@ -338,13 +338,14 @@ fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
                 RecordKind::Service => {
                     serde_json::to_string(&export::service_from_row(row, &this_device)?)
                 }
+                aid => return super::export_aid::line_of_row(row, aid, &this_device),
             };
             json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
         })?;
     Ok(line)
 }
 
-fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
+pub(super) fn merged_header<'a>(h: &'a RecordHeader, officer_id: i64) -> MergedHeader<'a> {
     MergedHeader {
         uid: &h.uid,
         version: h.version,
@@ -413,15 +414,13 @@ fn apply(
                 line,
             )
         };
-    let mut counts = [0i64; 3];
-    for kind in RecordKind::ALL {
+    let mut counts = [0i64; RecordKind::COUNT];
+    for kind in RecordKind::EVERY {
         let table = kind.table();
         let file_path = path.join(kind.file_name());
-        let listed = manifest
-            .files
-            .iter()
-            .find(|f| f.name == kind.file_name())
-            .expect("a verified batch lists every data file");
+        let Some(listed) = manifest.files.iter().find(|f| f.name == kind.file_name()) else {
+            continue;
+        };
         let reader = source.open_file(kind.file_name(), listed.bytes.saturating_add(1))?;
         let mut lines = BoundedLines::new(reader, file_path.clone(), MAX_LINE_BYTES);
         while let Some((line_no, text)) = lines.next_line()? {
@@ -496,6 +495,7 @@ fn apply(
                     let outcome = merge_service(store, &mut officers, &s, &line, &conflict)?;
                     (s.header, outcome)
                 }
+                aid => super::merge_aid::merge(store, &mut officers, aid, &line, &conflict, &bad)?,
             };
             match outcome {
                 Outcome::Applied(officer_id) => {
@@ -535,7 +535,8 @@ fn apply(
             });
         }
     }
-    q::complete_batch(conn, batch_id, counts, manifest_sha)?;
+    crate::store::tables::need::settle_needs_of_people(conn, batch_id)?;
+    q::complete_batch(conn, batch_id, &counts, manifest_sha)?;
     Ok(summary)
 }
 
@@ -566,7 +567,7 @@ fn apply_erasure(
     Ok(match kind {
         RecordKind::Worker => apply_worker_erasure(conn, &erasure.uid, erasure.version, stamp)?,
         RecordKind::Service => apply_service_erasure(conn, &erasure.uid, erasure.version, stamp)?,
-        RecordKind::Event => false,
+        _ => false,
     })
 }
 
@@ -594,7 +595,7 @@ fn unparsed_line(
 /// Keeps the local edit of row `id` over the incoming `header`: the incoming copy is in the
 /// conflict table already; the local one moves above it (see `renumber_local_edit`) and the
 /// audit says so.
-fn keep_local_edit(
+pub(super) fn keep_local_edit(
     conn: &rusqlite::Connection,
     now: &str,
     table: &str,
@@ -617,7 +618,7 @@ fn keep_local_edit(
     Ok(())
 }
 
-enum Outcome {
+pub(super) enum Outcome {
     Applied(i64),
     Unchanged,
     Conflict,

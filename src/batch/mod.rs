@@ -2,8 +2,11 @@
 //! from other laptops. The format is described for the receiving side in docs/batch-format.md.
 
 pub mod export;
+mod export_aid;
 pub mod format;
+pub mod format_aid;
 pub mod merge;
+mod merge_aid;
 pub mod person;
 pub mod problems;
 pub mod receipt_import;

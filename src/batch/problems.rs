@@ -88,6 +88,16 @@ pub enum ProblemKind {
     NeedsFormat2 {
         what: &'static str,
     },
+    /// Format 3: a field a need's or claim's state requires (`required`) or excludes.
+    StateField {
+        field: &'static str,
+        state: String,
+        required: bool,
+    },
+    /// A file format 3 added (needs, claims) in a batch that says it is format 1 or 2.
+    NeedsFormat3 {
+        version: u32,
+    },
     /// A date before the worker was born.
     BeforeBirth {
         field: &'static str,
@@ -322,6 +332,28 @@ impl Problem {
             K::NeedsFormat2 { what } => {
                 format!("{what} exists from batch format 2, but the manifest says format_version 1")
             }
+            K::StateField {
+                field,
+                state,
+                required,
+            } if zh => format!(
+                "字段 {field} 与状态 {state} 不符：该状态{}此字段",
+                if *required { "必须填写" } else { "不应填写" }
+            ),
+            K::StateField {
+                field,
+                state,
+                required,
+            } => format!(
+                "field {field} does not fit state {state}: {} in that state",
+                if *required { "required" } else { "must be empty" }
+            ),
+            K::NeedsFormat3 { version } if zh => format!(
+                "此文件是批次格式第 3 版才有的，而清单写的是 format_version {version}，整批拒收"
+            ),
+            K::NeedsFormat3 { version } => format!(
+                "this file exists from batch format 3, but the manifest says format_version {version}; refused"
+            ),
             // The form's words for the same rule.
             K::BeforeBirth { field } => format!(
                 "{} ({field})",

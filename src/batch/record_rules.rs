@@ -46,10 +46,12 @@ pub struct KindTally {
 /// bytes of the input.
 #[derive(Default)]
 pub struct Seen {
-    pub uids: [HashSet<u128>; 3],
+    pub uids: [HashSet<u128>; RecordKind::COUNT],
     /// Birth dates of the batch's workers, so a service's date can be checked against them.
     pub births: HashMap<u128, NaiveDate>,
     pub references: Vec<PendingReference>,
+    /// Format 3: what a claim needs of its member, for the batch's workers.
+    pub members: HashMap<u128, aid::MemberFacts>,
 }
 
 pub struct LineChecker<'a> {
@@ -139,6 +141,7 @@ impl LineChecker<'_> {
                     self.check_service(line, &r);
                 }
             }),
+            RecordKind::Need | RecordKind::Claim => self.check_aid(line, bytes),
         };
         if let Err(e) = parsed {
             // Only now is it worth asking whether the line is an erasure: a full record is the
@@ -392,6 +395,7 @@ impl LineChecker<'_> {
                 }
             }
         }
+        self.remember_member(w);
         if w.membership.trim().is_empty() {
             let error = FieldError::new(Field::Membership, Rule::Required);
             self.problem(
@@ -582,6 +586,8 @@ fn accepted_from_an_earlier_catalog(error: &FieldError) -> bool {
     }
 }
 
+#[path = "record_rules_aid.rs"]
+pub mod aid;
 #[path = "record_keys.rs"]
 mod record_keys;
 use record_keys::{event_field, service_field, worker_field};

@@ -151,6 +151,11 @@ fn keep_copy(
                 write_worker_row(conn, Some(local.id), &w, officer_id)?;
                 person::settle(store, local.id, &conflict.incoming_batch)?;
             }
+            "need" | "claim" => {
+                super::merge_aid::write_resolved_copy(
+                    conn, table, local.id, json, officer_id, stamp,
+                )?;
+            }
             "event" => {
                 let mut e: EventRecord = serde_json::from_str(json).map_err(bad)?;
                 stamp(&mut e.header);

@@ -50,7 +50,7 @@ pub fn locate_refusals(
         return Vec::new();
     };
     let mut found = Vec::new();
-    for kind in RecordKind::ALL {
+    for kind in RecordKind::EVERY {
         if !wanted.keys().any(|(k, _)| *k == kind) {
             continue;
         }

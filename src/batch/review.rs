@@ -78,18 +78,57 @@ const SERVICE: &[Column] = &[
     ("legal_aid.follows_uid", "前次援助编号"),
 ];
 
-pub fn columns(kind: RecordKind) -> impl Iterator<Item = &'static Column> {
+const NEED: &[Column] = &[
+    ("worker_uid", "职工编号"),
+    ("kind", "诉求类别"),
+    ("raised_on", "提出日期"),
+    ("note", "备注"),
+    ("state", "状态"),
+    ("answered_by", "回应服务编号"),
+    ("settled_on", "解决日期"),
+    ("close_note", "关闭说明"),
+];
+
+const CLAIM: &[Column] = &[
+    ("worker_uid", "职工编号"),
+    ("claim_type", "互助保障类型"),
+    ("fire_on", "火灾日期"),
+    ("amount_fen", "申请金额（分）"),
+    ("documents", "材料清单"),
+    ("status", "申请状态"),
+    ("paid_fen", "发放金额（分）"),
+    ("paid_on", "发放日期"),
+];
+
+/// A claim's health details (diagnosis, accident and death, and the free text that may name
+/// an illness): in a review copy only when the exporting officer asks for them.
+const CLAIM_HEALTH: &[Column] = &[
+    ("diagnosed_on", "确诊日期"),
+    ("accident_on", "事故日期"),
+    ("died_on", "身故日期"),
+    ("note", "备注"),
+    ("reject_reason", "未通过原因"),
+];
+
+/// The columns of a review copy of `kind`; a claim's health details only when `reveal_health`.
+pub fn columns(kind: RecordKind, reveal_health: bool) -> impl Iterator<Item = &'static Column> {
     let own = match kind {
         RecordKind::Worker => WORKER,
         RecordKind::Event => EVENT,
         RecordKind::Service => SERVICE,
+        RecordKind::Need => NEED,
+        RecordKind::Claim => CLAIM,
     };
-    COMMON.iter().chain(own.iter())
+    let health = match kind {
+        RecordKind::Claim if reveal_health => CLAIM_HEALTH,
+        _ => &[],
+    };
+    COMMON.iter().chain(own.iter()).chain(health.iter())
 }
 
 /// "姓名 name": readable in Chinese, and still says which field of the data file it is.
-pub fn headers(kind: RecordKind) -> Vec<String> {
-    columns(kind)
+pub fn headers(kind: RecordKind, reveal_health: bool) -> Vec<String> {
+    columns(kind, reveal_health)
         .map(|(path, zh)| format!("{zh} {path}"))
         .collect()
 }
@@ -105,6 +144,12 @@ fn cell(record: &Value, path: &str) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
+        // The documents checklist: codes, as the table keeps them.
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
         other => other.to_string(),
     }
 }
@@ -114,6 +159,7 @@ fn cell(record: &Value, path: &str) -> String {
 pub fn for_each_row(
     dir: &Path,
     kind: RecordKind,
+    reveal_health: bool,
     mut row: impl FnMut(Vec<String>) -> Result<()>,
 ) -> Result<u64> {
     let path = dir.join(kind.file_name());
@@ -124,7 +170,9 @@ pub fn for_each_row(
         let line = line.map_err(|e| BatchError::io(&path, e))?;
         let record: Value =
             serde_json::from_str(&line).map_err(|e| BatchError::io(&path, e.into()))?;
-        row(columns(kind).map(|(p, _)| cell(&record, p)).collect())?;
+        row(columns(kind, reveal_health)
+            .map(|(p, _)| cell(&record, p))
+            .collect())?;
         rows += 1;
     }
     Ok(rows)

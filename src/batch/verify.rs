@@ -15,8 +15,8 @@
 
 use super::Result;
 use super::format::{
-    DATA_FILES, FORMAT_NAME, FileEntry, MANIFEST_FILE, MAX_LINE_BYTES, Manifest,
-    NEWEST_FORMAT_VERSION, RecordKind,
+    AID_FILES, AID_FORMAT_VERSION, FORMAT_NAME, FileEntry, MANIFEST_FILE, MAX_LINE_BYTES, Manifest,
+    NEWEST_FORMAT_VERSION, RecordKind, data_files,
 };
 use super::problems::shown;
 pub use super::problems::{Problem, ProblemKind, Problems};
@@ -32,8 +32,8 @@ use std::path::Path;
 pub struct VerifyReport {
     pub manifest: Option<Manifest>,
     pub problems: Problems,
-    /// Per kind, in `RecordKind::ALL` order.
-    pub tallies: [KindTally; 3],
+    /// Per kind, in `RecordKind::EVERY` order.
+    pub tallies: [KindTally; RecordKind::COUNT],
     /// References that were resolved outside the batch (database or earlier batches).
     pub resolved_outside: u64,
 }
@@ -94,9 +94,20 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
         }
         map
     };
-    for name in DATA_FILES {
+    let data_files = data_files(manifest.format_version);
+    for name in data_files {
         if !listed.contains_key(name) {
             problems.push(Problem::new(name, None, ProblemKind::DataFileNotListed));
+        }
+    }
+    if manifest.format_version < AID_FORMAT_VERSION {
+        for name in AID_FILES.into_iter().filter(|n| listed.contains_key(n)) {
+            let version = manifest.format_version;
+            problems.push(Problem::new(
+                name,
+                None,
+                ProblemKind::NeedsFormat3 { version },
+            ));
         }
     }
     for entry in &entries {
@@ -113,7 +124,7 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
     let receiving = options.references.is_some();
     // Data files in the format's order (workers and events before the services that point
     // at them), then any other listed file.
-    let mut order: Vec<&FileEntry> = DATA_FILES
+    let mut order: Vec<&FileEntry> = data_files
         .iter()
         .filter_map(|name| listed.get(name).copied())
         .collect();
@@ -121,7 +132,7 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
         manifest
             .files
             .iter()
-            .filter(|f| !DATA_FILES.contains(&f.name.as_str())),
+            .filter(|f| !data_files.contains(&f.name.as_str())),
     );
     let mut done = std::collections::HashSet::new();
     for listed_file in order {

@@ -18,6 +18,8 @@ fn sheet_title(kind: RecordKind, part: u32) -> String {
         RecordKind::Worker => "职工 workers",
         RecordKind::Event => "活动 events",
         RecordKind::Service => "服务 services",
+        RecordKind::Need => "诉求 needs",
+        RecordKind::Claim => "互助保障 claims",
     };
     if part == 1 {
         base.to_string()
@@ -26,7 +28,8 @@ fn sheet_title(kind: RecordKind, part: u32) -> String {
     }
 }
 
-pub fn write(dir: &Path) -> Result<FileEntry> {
+/// The workbook; a claim's health details only when `reveal_health`.
+pub fn write(dir: &Path, reveal_health: bool) -> Result<FileEntry> {
     let path = dir.join(XLSX_NAME);
     let fail = |e: XlsxError| BatchError::Workbook {
         path: path.clone(),
@@ -37,13 +40,14 @@ pub fn write(dir: &Path) -> Result<FileEntry> {
     // owner-only temporary folder, never in a shared temp folder.
     workbook.set_tempdir(dir).map_err(fail)?;
     let mut rows_total = 0u64;
-    for kind in RecordKind::ALL {
-        let headers = review::headers(kind);
+    let written = RecordKind::EVERY.into_iter();
+    for kind in written.filter(|k| dir.join(k.file_name()).exists()) {
+        let headers = review::headers(kind, reveal_health);
         let mut part = 1;
         let mut row_in_sheet = 0u32;
         let mut sheet_index =
             new_sheet(&mut workbook, &sheet_title(kind, part), &headers).map_err(fail)?;
-        rows_total += review::for_each_row(dir, kind, |cells| {
+        rows_total += review::for_each_row(dir, kind, reveal_health, |cells| {
             if row_in_sheet == MAX_DATA_ROWS {
                 part += 1;
                 row_in_sheet = 0;

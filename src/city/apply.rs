@@ -16,11 +16,11 @@ use postgres::Transaction;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Write};
 
-/// What applying a batch did, per kind in `RecordKind::ALL` order.
+/// What applying a batch did, per kind in `RecordKind::EVERY` order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
-    pub applied: [i64; 3],
-    pub unchanged: [i64; 3],
+    pub applied: [i64; RecordKind::COUNT],
+    pub unchanged: [i64; RecordKind::COUNT],
     pub conflicts: i64,
 }
 
@@ -81,6 +81,7 @@ fn fields(kind: RecordKind) -> impl Iterator<Item = &'static (&'static str, &'st
         RecordKind::Worker => WORKER,
         RecordKind::Event => EVENT,
         RecordKind::Service => SERVICE,
+        aid => super::apply_aid::fields(aid),
     };
     HEADER.iter().chain(own.iter())
 }
@@ -91,6 +92,7 @@ pub fn table(kind: RecordKind) -> &'static str {
         RecordKind::Worker => "workers",
         RecordKind::Event => "events",
         RecordKind::Service => "services",
+        aid => super::apply_aid::table(aid),
     }
 }
 
@@ -111,7 +113,8 @@ pub fn apply(
     manifest: &Manifest,
 ) -> Result<Result<Tally, Vec<Problem>>> {
     let mut problems = Vec::new();
-    for kind in RecordKind::ALL {
+    let kinds = super::apply_aid::kinds(manifest);
+    for kind in kinds.iter().copied() {
         let entry = manifest
             .files
             .iter()
@@ -124,14 +127,15 @@ pub fn apply(
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
-    let unresolved = unresolved_references(tx)?;
+    let mut unresolved = unresolved_references(tx)?;
+    unresolved.extend(super::apply_aid::unresolved_references(tx, &kinds)?);
     if !unresolved.is_empty() {
         return Ok(Err(unresolved));
     }
 
     let batch_uid = parse_uuid(&manifest.batch_uid);
     let mut tally = Tally::default();
-    for kind in RecordKind::ALL {
+    for kind in kinds {
         lock_existing(tx, kind)?;
         tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
         if kind == RecordKind::Worker {

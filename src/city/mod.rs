@@ -6,6 +6,7 @@
 //! signed answer for each batch), `watch` (an inbox watched for complete batches).
 
 pub mod apply;
+mod apply_aid;
 pub mod ingest;
 pub mod persons;
 pub mod receipts;

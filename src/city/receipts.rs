@@ -122,6 +122,8 @@ fn body(client: &mut Client, batch_uid: &str) -> Result<Option<ReceiptBody>> {
             workers: n.first().copied().unwrap_or(0),
             events: n.get(1).copied().unwrap_or(0),
             services: n.get(2).copied().unwrap_or(0),
+            needs: n.get(3).copied().unwrap_or(0),
+            claims: n.get(4).copied().unwrap_or(0),
         }
     };
     let reasons: serde_json::Value = row.get(3);

@@ -14,9 +14,9 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 1;
+pub const LATEST: i32 = 2;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, super::apply_aid::SCHEMA_V2)];
 
 /// Lock key for schema changes ("jingong" in ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x6a696e676f6e67;

@@ -576,6 +576,9 @@ pub struct ExportArgs {
     /// Add a review workbook (XLSX), one sheet per record kind
     #[arg(long)]
     pub xlsx: bool,
+    /// Review copies include the claims' health details (diagnosis, death, notes)
+    #[arg(long)]
+    pub reveal: bool,
     /// Print how long each step took
     #[arg(long)]
     pub timings: bool,

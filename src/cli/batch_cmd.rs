@@ -74,6 +74,7 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> CmdResult {
         zip: a.zip,
         csv: a.csv,
         xlsx: a.xlsx,
+        reveal_health: a.reveal,
         seal_to: super::seal_cmd::export_recipients(&store, a, lang)?,
     };
     let bar = std::io::stderr().is_terminal().then(|| {
@@ -113,14 +114,16 @@ pub fn export(cli: &Cli, a: &ExportArgs) -> CmdResult {
         }
         ExportOutcome::Written { summary, recovered } => {
             print_recoveries(&recovered, lang);
-            let [workers, events, services] = summary.counts;
+            let [workers, events, services, needs, claims] = summary.counts;
             eprintln!(
                 "{}",
                 match lang {
-                    Lang::Zh =>
-                        format!("已导出：职工 {workers} 条，活动 {events} 条，服务 {services} 条"),
-                    Lang::En =>
-                        format!("exported: {workers} workers, {events} events, {services} services"),
+                    Lang::Zh => format!(
+                        "已导出：职工 {workers} 条，活动 {events} 条，服务 {services} 条，诉求 {needs} 条，互助保障申请 {claims} 条"
+                    ),
+                    Lang::En => format!(
+                        "exported: {workers} workers, {events} events, {services} services, {needs} needs, {claims} claims"
+                    ),
                 }
             );
             if a.timings {
@@ -157,6 +160,7 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
             "valid": report.is_valid(),
             "batch_uid": report.manifest.as_ref().map(|m| m.batch_uid.clone()),
             "workers": counts[0], "events": counts[1], "services": counts[2],
+            "needs": counts[3], "claims": counts[4],
             "references_resolved_outside": report.resolved_outside,
             "problems": problems,
             "problems_not_listed": report.problems.not_listed,
@@ -175,18 +179,22 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> CmdResult {
                 "{}",
                 match lang {
                     Lang::Zh => format!(
-                        "批次校验通过：{}（职工 {}，活动 {}，服务 {}）",
+                        "批次校验通过：{}（职工 {}，活动 {}，服务 {}，诉求 {}，互助保障申请 {}）",
                         a.path.display(),
                         counts[0],
                         counts[1],
-                        counts[2]
+                        counts[2],
+                        counts[3],
+                        counts[4]
                     ),
                     Lang::En => format!(
-                        "batch is valid: {} ({} workers, {} events, {} services)",
+                        "batch is valid: {} ({} workers, {} events, {} services, {} needs, {} claims)",
                         a.path.display(),
                         counts[0],
                         counts[1],
-                        counts[2]
+                        counts[2],
+                        counts[3],
+                        counts[4]
                     ),
                 }
             );

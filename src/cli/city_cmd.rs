@@ -303,18 +303,18 @@ fn report_lines(r: &Report, lang: Lang) -> Vec<String> {
     };
     match (&r.outcome, lang) {
         (Outcome::Applied { tally, .. }, Lang::Zh) => {
-            let [w, e, s] = tally.applied;
+            let [w, e, s, needs, claims] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             vec![format!(
-                "{path}：已入库{released} 职工 {w}，活动 {e}，服务 {s}；未变 {unchanged}；冲突 {}",
+                "{path}：已入库{released} 职工 {w}，活动 {e}，服务 {s}，诉求 {needs}，互助保障申请 {claims}；未变 {unchanged}；冲突 {}",
                 tally.conflicts
             )]
         }
         (Outcome::Applied { tally, .. }, Lang::En) => {
-            let [w, e, s] = tally.applied;
+            let [w, e, s, needs, claims] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             vec![format!(
-                "{path}: applied{released} {w} workers, {e} events, {s} services; unchanged {unchanged}; conflicts {}",
+                "{path}: applied{released} {w} workers, {e} events, {s} services, {needs} needs, {claims} claims; unchanged {unchanged}; conflicts {}",
                 tally.conflicts
             )]
         }

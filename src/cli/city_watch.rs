@@ -111,15 +111,15 @@ fn report_line(r: &Report, lang: Lang) -> String {
             },
             _,
         ) => {
-            let [w, e, s] = tally.applied;
+            let [w, e, s, needs, claims] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             match lang {
                 Lang::Zh => format!(
-                    "{name}：已入库{released} 批次 {batch_uid} 设备 {device_id}：职工 {w}，活动 {e}，服务 {s}；未变 {unchanged}；冲突 {}",
+                    "{name}：已入库{released} 批次 {batch_uid} 设备 {device_id}：职工 {w}，活动 {e}，服务 {s}，诉求 {needs}，互助保障申请 {claims}；未变 {unchanged}；冲突 {}",
                     tally.conflicts
                 ),
                 Lang::En => format!(
-                    "{name}: applied{released} batch {batch_uid} device {device_id}: {w} workers, {e} events, {s} services; unchanged {unchanged}; conflicts {}",
+                    "{name}: applied{released} batch {batch_uid} device {device_id}: {w} workers, {e} events, {s} services, {needs} needs, {claims} claims; unchanged {unchanged}; conflicts {}",
                     tally.conflicts
                 ),
             }

@@ -96,7 +96,7 @@ impl Store {
     /// version in it was sent, so a row here at that version or below is no longer a local
     /// edit waiting (the merge would otherwise keep it aside as a conflict with itself).
     pub fn mark_versions_sent(&mut self, table: &str, versions: &[(String, i64)]) -> Result<()> {
-        assert!(super::batch_queries::RECORD_TABLES.contains(&table));
+        assert!(super::tables::is_record_table(table));
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare_cached(&format!(

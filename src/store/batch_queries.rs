@@ -70,11 +70,10 @@ pub fn record_by_id_sql(table: &str) -> &'static str {
             by_id(PENDING_SERVICES_SQL, "s"),
         ]
     });
-    let index = RECORD_TABLES
-        .iter()
-        .position(|t| *t == table)
-        .expect("a record table");
-    &SQL[index]
+    match RECORD_TABLES.iter().position(|t| *t == table) {
+        Some(index) => &SQL[index],
+        None => super::tables::record_by_id_sql(table),
+    }
 }
 
 /// The three record tables, in the order batches hold them.
@@ -104,7 +103,7 @@ pub struct PendingFingerprint {
 }
 
 pub fn pending_fingerprint(conn: &Connection, table: &str) -> Result<PendingFingerprint> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     Ok(conn.query_row(
         &format!(
             "SELECT count(*), coalesce(sum(version), 0) FROM {table}
@@ -123,7 +122,7 @@ pub fn pending_fingerprint(conn: &Connection, table: &str) -> Result<PendingFing
 /// Marks every waiting version of `table` exported in `batch_id`. Only correct when the
 /// waiting set is the one the batch holds (see `PendingFingerprint`).
 pub fn mark_all_pending(conn: &Connection, table: &str, batch_id: i64) -> Result<()> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     conn.execute(
         &format!(
             "INSERT INTO batch_item(batch_id, table_name, record_uid, version)
@@ -164,7 +163,7 @@ pub fn mark_one(
     version: i64,
     batch_id: i64,
 ) -> Result<()> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     conn.prepare_cached(&format!(
         "UPDATE {table} SET exported_version = ?2 WHERE uid = ?1 AND exported_version < ?2"
     ))?
@@ -251,7 +250,7 @@ pub fn insert_batch(conn: &Connection, batch: &NewBatch) -> Result<i64> {
 pub fn complete_batch(
     conn: &Connection,
     batch_id: i64,
-    counts: [i64; 3],
+    counts: &[i64],
     manifest_sha256: &str,
 ) -> Result<()> {
     conn.execute(
@@ -320,7 +319,7 @@ impl Store {
 
     /// Whether a live or deleted record with this uid exists in `table`.
     pub fn record_exists(&self, table: &str, uid: &str) -> Result<bool> {
-        debug_assert!(RECORD_TABLES.contains(&table));
+        debug_assert!(super::tables::is_record_table(table));
         Ok(self
             .conn()
             .prepare_cached(&format!("SELECT 1 FROM {table} WHERE uid = ?1"))?
@@ -337,12 +336,14 @@ pub struct Waiting {
     pub workers: i64,
     pub events: i64,
     pub services: i64,
+    /// Format 3: needs and mutual-aid claims together.
+    pub aid: i64,
     pub deletions: i64,
 }
 
 impl Waiting {
     pub fn total(&self) -> i64 {
-        self.workers + self.events + self.services
+        self.workers + self.events + self.services + self.aid
     }
 }
 
@@ -352,7 +353,7 @@ impl Store {
     pub fn waiting_for_export(&self) -> Result<Waiting> {
         let tx = self.conn().unchecked_transaction()?;
         let mut waiting = Waiting::default();
-        for table in RECORD_TABLES {
+        for &table in RECORD_TABLES.iter().chain(&super::tables::AID_TABLES) {
             let (count, deleted): (i64, i64) = tx.query_row(
                 &format!(
                     "SELECT count(*), count(deleted_at) FROM {table}
@@ -364,7 +365,8 @@ impl Store {
             match table {
                 "worker" => waiting.workers = count,
                 "event" => waiting.events = count,
-                _ => waiting.services = count,
+                "service" => waiting.services = count,
+                _ => waiting.aid += count,
             }
             waiting.deletions += deleted;
         }
@@ -392,7 +394,7 @@ impl LocalVersion {
 }
 
 pub fn local_version(conn: &Connection, table: &str, uid: &str) -> Result<Option<LocalVersion>> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     Ok(conn
         .prepare_cached(&format!(
             "SELECT id, version, exported_version, updated_at FROM {table} WHERE uid = ?1"
@@ -419,7 +421,7 @@ pub fn renumber_local_edit(
     version: i64,
     now: &str,
 ) -> Result<()> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     conn.prepare_cached(&format!(
         "UPDATE {table} SET version = ?2, updated_at = ?3 WHERE id = ?1 AND version < ?2"
     ))?
@@ -462,7 +464,7 @@ fn set_withdraw_reason(
     h: &MergedHeader,
     existing: Option<i64>,
 ) -> Result<()> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     let reason = if h.deleted_at.is_some() { h.reason } else { "" };
     // A row just inserted already holds the column's default, ''.
     if existing.is_none() && reason.is_empty() {
@@ -670,7 +672,7 @@ pub fn write_merged_service(
 
 /// The row id of a record by uid, deleted or not.
 pub fn rowid_of(conn: &Connection, table: &str, uid: &str) -> Result<Option<i64>> {
-    debug_assert!(RECORD_TABLES.contains(&table));
+    debug_assert!(super::tables::is_record_table(table));
     Ok(conn
         .prepare_cached(&format!("SELECT id FROM {table} WHERE uid = ?1"))?
         .query_row([uid], |r| r.get(0))

@@ -33,6 +33,7 @@ pub mod search;
 pub mod search_keys;
 pub mod services;
 pub mod stats;
+pub mod tables;
 pub mod tui_queries;
 pub mod version;
 pub mod workers;

@@ -133,14 +133,14 @@ fn manifest_carries_the_format_fields_and_the_records_carry_their_origin() {
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(batch.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["format"], "jingong-batch");
-    assert_eq!(m["format_version"], 2);
+    assert_eq!(m["format_version"], 3);
     assert_eq!(m["device_id"], device.as_str());
     assert_eq!(m["officer"]["name"], "李明");
     assert_eq!(m["officer"]["district_code"], "120101");
     assert!(m["created_at"].as_str().unwrap().ends_with("+08:00"));
     assert_eq!(m["schema_version"], jingong::store::schema::LATEST);
     let files = m["files"].as_array().unwrap();
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 5);
     assert_eq!(files[0]["records"], 10);
     assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
     let w = &records(&batch, "workers.jsonl")[0];
@@ -171,7 +171,7 @@ fn batch_files_are_owner_only() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
     for name in names {
         assert_eq!(mode(&folder.join(&name)), 0o600, "{name}");
     }

@@ -163,7 +163,7 @@ fn a_withdrawal_is_audited_once_and_sent_once_with_its_reason_and_the_receiver_k
     let second = export(&t);
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(second.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["format_version"], 2);
+    assert_eq!(manifest["format_version"], 3);
     let sent: Vec<Value> = lines(&second, "services.jsonl")
         .into_iter()
         .filter(|l| l["uid"] == uid.as_str())

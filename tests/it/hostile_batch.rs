@@ -49,12 +49,19 @@ impl Fixture {
     }
 
     /// A folder batch beside the original, holding `files` (name, content) and the manifest
-    /// rewritten honestly for them.
+    /// rewritten honestly for them. A manifest of format 1 or 2 gets neither needs nor claims
+    /// (format 3 added them).
     fn folder(&self, name: &str, manifest: &Value, files: &[(&str, Vec<u8>)]) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::create_dir_all(&path).unwrap();
         let mut manifest = manifest.clone();
-        for (file, bytes) in files {
+        let aid = |file: &str| file == "needs.jsonl" || file == "claims.jsonl";
+        let before_aid = manifest["format_version"].as_u64().is_some_and(|v| v < 3);
+        if before_aid {
+            let listed = manifest["files"].as_array_mut().unwrap();
+            listed.retain(|f| !aid(f["name"].as_str().unwrap_or_default()));
+        }
+        for (file, bytes) in files.iter().filter(|(f, _)| !(before_aid && aid(f))) {
             declare(
                 &mut manifest,
                 file,
@@ -74,16 +81,22 @@ impl Fixture {
 
     /// The original files, with `replace` (name, content) instead of some of them.
     fn files_with(&self, replace: Vec<(&'static str, Vec<u8>)>) -> Vec<(&'static str, Vec<u8>)> {
-        ["workers.jsonl", "events.jsonl", "services.jsonl"]
-            .into_iter()
-            .map(|name| {
-                replace
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(n, b)| (*n, b.clone()))
-                    .unwrap_or_else(|| (name, std::fs::read(self.batch.join(name)).unwrap()))
-            })
-            .collect()
+        [
+            "workers.jsonl",
+            "events.jsonl",
+            "services.jsonl",
+            "needs.jsonl",
+            "claims.jsonl",
+        ]
+        .into_iter()
+        .map(|name| {
+            replace
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(n, b)| (*n, b.clone()))
+                .unwrap_or_else(|| (name, std::fs::read(self.batch.join(name)).unwrap()))
+        })
+        .collect()
     }
 
     /// A folder batch whose `file` has its records changed by `edit` (index, record).
@@ -349,6 +362,8 @@ fn a_zip_of_64_mib_of_newlines_lists_500_problems_and_counts_the_rest() {
             ),
             ("events.jsonl", bytes_of(Vec::new())),
             ("services.jsonl", bytes_of(Vec::new())),
+            ("needs.jsonl", bytes_of(Vec::new())),
+            ("claims.jsonl", bytes_of(Vec::new())),
         ],
         |_| {},
     );
@@ -726,12 +741,12 @@ fn format2_with_first_worker(fx: &Fixture, name: &str, line: Value) -> PathBuf {
 fn a_newer_format_version_asks_the_officer_to_update() {
     let fx = fixture();
     let mut manifest = fx.manifest();
-    manifest["format_version"] = json!(3);
-    let batch = fx.folder("v3", &manifest, &fx.files_with(vec![]));
+    manifest["format_version"] = json!(4);
+    let batch = fx.folder("v4", &manifest, &fx.files_with(vec![]));
     refused(
         &fx,
         &batch,
-        &["format_version 3 is newer than this program reads (up to 2): update jingong"],
+        &["format_version 4 is newer than this program reads (up to 3): update jingong"],
     );
 }
 

@@ -18,6 +18,8 @@ mod bad_values;
 mod batch_crash;
 mod batch_export;
 mod batch_merge;
+mod batch_needs;
+mod batch_needs_hostile;
 mod batch_tamper;
 mod bulk_merge;
 // The city side on PostgreSQL: built with `--features city` (CI runs it with a throw-away

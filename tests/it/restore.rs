@@ -209,7 +209,7 @@ fn restore_from_an_old_backup_and_the_batches_continues_the_chain() {
     let output = run(&district, &["import", "batch", next.to_str().unwrap()]);
     let said = stdout_text(&output);
     assert!(
-        said.contains("imported 1 workers, 0 events, 1 services; unchanged (same or newer here) 0; conflicts 0"),
+        said.contains("imported 1 workers, 0 events, 1 services, 0 needs, 0 claims; unchanged (same or newer here) 0; conflicts 0"),
         "{said}"
     );
     assert!(!said.contains("gap"), "{said}");

@@ -94,7 +94,27 @@ pub const MIGRATIONS: &[Migration] = &[
             Step::Rust(rebuild_search_keys),
         ],
     },
+    Migration {
+        number: 17,
+        name: "need_answered_here",
+        steps: &[Step::Rust(add_need_answered_here)],
+    },
 ];
+
+/// Migration 17 (`0017_need_answered_here.sql`), run only when the column is missing: a
+/// database whose version was set back (the upgrade tests do) may already have it, and SQLite
+/// has no `ADD COLUMN IF NOT EXISTS`.
+fn add_need_answered_here(conn: &Connection) -> rusqlite::Result<()> {
+    let present: bool = conn.query_row(
+        "SELECT count(*) > 0 FROM pragma_table_info('need') WHERE name = 'answered_here'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !present {
+        conn.execute_batch(include_str!("0017_need_answered_here.sql"))?;
+    }
+    Ok(())
+}
 
 /// The migration that rebuilds every worker's search keys with this build's pinyin rules.
 pub const SEARCH_KEYS_REBUILT_IN: i64 = 16;

@@ -48,11 +48,14 @@ pub struct PendingCounts {
     pub workers: i64,
     pub events: i64,
     pub services: i64,
+    /// Format 3: needs and mutual-aid claims.
+    pub needs: i64,
+    pub claims: i64,
 }
 
 impl PendingCounts {
     pub fn total(&self) -> i64 {
-        self.workers + self.events + self.services
+        self.workers + self.events + self.services + self.needs + self.claims
     }
 }
 
@@ -432,6 +435,8 @@ impl Store {
             workers: count("worker")?,
             events: count("event")?,
             services: count("service")?,
+            needs: count("need")?,
+            claims: count("claim")?,
         })
     }
 

@@ -248,6 +248,7 @@ impl BatchesScreen {
             zip: self.zip,
             csv: self.csv,
             xlsx: self.xlsx,
+            reveal_health: false,
             // A laptop with receivers' keys set seals every batch, as `export` does.
             seal_to: ctx
                 .store
@@ -321,7 +322,7 @@ impl BatchesScreen {
                             with_recovered(t(lang, T::NothingNew), recovered.len(), lang),
                         ),
                         Ok(ExportOutcome::Written { summary, recovered }) => {
-                            let [w, e, s] = summary.counts.map(|n| n.to_string());
+                            let [w, e, s, ..] = summary.counts.map(|n| n.to_string());
                             self.select_newest = true;
                             note = with_recovered("", recovered.len(), lang);
                             Notice::Done {

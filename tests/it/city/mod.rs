@@ -8,6 +8,7 @@
 mod cluster;
 
 mod chains;
+mod needs;
 mod receipts;
 mod robustness;
 mod sealed;

@@ -186,6 +186,7 @@ pub fn signed_receipt(
             workers: applied_workers,
             events: 0,
             services: 0,
+            ..Default::default()
         },
         unchanged: KindCounts::default(),
         held: 0,

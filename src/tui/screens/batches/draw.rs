@@ -374,7 +374,7 @@ fn render_report(frame: &mut Frame, outer: Rect, report: &Report, lang: Lang) {
             }
         }
         Some(Ok(r)) if r.is_valid() => {
-            let [w, e, s] = r.tallies.map(|t| t.count.to_string());
+            let [w, e, s, ..] = r.tallies.map(|t| t.count.to_string());
             lines.push(Line::styled(
                 tf(lang, T::VerifyOk, &[&w, &e, &s]),
                 bold.fg(Color::Green),

@@ -1,0 +1,99 @@
+//! The `claim` table as batches carry it: the pending-export query (header columns first, as
+//! `batch_queries::HEADER_COLUMNS` says) and the write of a version from another laptop.
+
+use crate::store::Result;
+use crate::store::batch_queries::MergedHeader;
+use rusqlite::{Connection, params};
+
+/// After the header: worker uid, claim type, the four dates (diagnosed, accident, died,
+/// fire), amount_fen, documents (codes joined by commas), status, reason (a rejection's),
+/// paid_fen, paid_on, note, then the withdrawal reason ('' when none).
+pub const PENDING_CLAIMS_SQL: &str = "
+SELECT c.uid, c.version, c.origin_device, o.name, o.organisation, o.district_code,
+       c.created_at, c.updated_at, c.deleted_at,
+       w.uid, c.claim_type, c.diagnosed_on, c.accident_on, c.died_on, c.fire_on, c.amount_fen,
+       c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note, c.withdraw_reason
+FROM claim c
+JOIN officer o ON o.id = c.officer_id
+JOIN worker w ON w.id = c.worker_id
+WHERE c.version > c.exported_version
+ORDER BY c.id";
+
+/// One claim by row id, in the columns of `PENDING_CLAIMS_SQL`.
+pub const CLAIM_BY_ID_SQL: &str = "
+SELECT c.uid, c.version, c.origin_device, o.name, o.organisation, o.district_code,
+       c.created_at, c.updated_at, c.deleted_at,
+       w.uid, c.claim_type, c.diagnosed_on, c.accident_on, c.died_on, c.fire_on, c.amount_fen,
+       c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note, c.withdraw_reason
+FROM claim c
+JOIN officer o ON o.id = c.officer_id
+JOIN worker w ON w.id = c.worker_id
+WHERE c.id = ?1";
+
+/// A claim version from another laptop, as its batch line holds it.
+#[derive(Debug, Clone)]
+pub struct MergedClaim<'a> {
+    pub header: MergedHeader<'a>,
+    /// The row of the member's person here.
+    pub worker_id: i64,
+    pub claim_type: &'a str,
+    pub diagnosed_on: Option<&'a str>,
+    pub accident_on: Option<&'a str>,
+    pub died_on: Option<&'a str>,
+    pub fire_on: Option<&'a str>,
+    pub amount_fen: i64,
+    /// Codes joined by commas, as the table keeps them.
+    pub documents: &'a str,
+    pub status: &'a str,
+    pub reject_reason: &'a str,
+    pub paid_fen: i64,
+    pub paid_on: Option<&'a str>,
+    pub note: &'a str,
+}
+
+/// Inserts or overwrites (`existing`) a claim from another laptop; the version arrives
+/// already exported (its own laptop sends it).
+pub fn write_merged_claim(conn: &Connection, existing: Option<i64>, c: &MergedClaim) -> Result<()> {
+    let h = &c.header;
+    let reason = if h.deleted_at.is_some() { h.reason } else { "" };
+    let values = params![
+        h.uid,
+        h.version,
+        h.created_at,
+        h.updated_at,
+        h.officer_id,
+        h.deleted_at,
+        h.origin_device,
+        reason,
+        c.worker_id,
+        c.claim_type,
+        c.diagnosed_on,
+        c.accident_on,
+        c.died_on,
+        c.fire_on,
+        c.amount_fen,
+        c.documents,
+        c.status,
+        c.reject_reason,
+        c.paid_fen,
+        c.paid_on,
+        c.note,
+    ];
+    let sql = if existing.is_none() {
+        "INSERT INTO claim(uid, version, exported_version, created_at, updated_at, officer_id,
+            deleted_at, origin_device, withdraw_reason, worker_id, claim_type, diagnosed_on,
+            accident_on, died_on, fire_on, amount_fen, documents, status, reason, paid_fen,
+            paid_on, note)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21)"
+    } else {
+        "UPDATE claim SET version = ?2, exported_version = ?2, created_at = ?3, updated_at = ?4,
+            officer_id = ?5, deleted_at = ?6, origin_device = ?7, withdraw_reason = ?8,
+            worker_id = ?9, claim_type = ?10, diagnosed_on = ?11, accident_on = ?12,
+            died_on = ?13, fire_on = ?14, amount_fen = ?15, documents = ?16, status = ?17,
+            reason = ?18, paid_fen = ?19, paid_on = ?20, note = ?21
+         WHERE uid = ?1"
+    };
+    conn.prepare_cached(sql)?.execute(values)?;
+    Ok(())
+}
