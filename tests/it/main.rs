@@ -43,6 +43,7 @@ mod laptop_receipts;
 mod logs;
 mod migrations;
 mod needs;
+mod needs_entry;
 mod restore;
 mod roster_import;
 mod safe_output;
