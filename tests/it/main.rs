@@ -59,6 +59,7 @@ mod tui_corrections;
 mod tui_e2e;
 mod tui_events;
 mod tui_needs;
+mod tui_needs_entry;
 mod tui_polish;
 mod tui_receipts;
 mod tui_stats;

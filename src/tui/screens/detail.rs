@@ -317,6 +317,9 @@ impl Screen for DetailScreen {
             Input::Action(Action::AddNeed) => {
                 return Effect::Push(Route::Needs(self.worker.uid.clone()));
             }
+            Input::Action(Action::CloseNeed) => {
+                return Effect::Push(Route::AidRecords(self.worker.uid.clone()));
+            }
             Input::Action(Action::LogClaim) => {
                 return Effect::Push(Route::NewClaim(Box::new(self.worker.clone())));
             }
@@ -502,6 +505,7 @@ impl Screen for DetailScreen {
             Action::Withdraw,
             Action::Edit,
             Action::AddNeed,
+            Action::CloseNeed,
             Action::LogClaim,
             Action::UpdateClaim,
             Action::Delete,

@@ -1,0 +1,147 @@
+//! Needs put right from the worker's page (default keymap): `x` lists the worker's needs and
+//! claims; there `x` closes an open need by hand with an optional note after asking, and `w`
+//! withdraws a need or a claim recorded by mistake, with its reason.
+
+use jingong::domain::claims::ClaimDraft;
+use jingong::domain::needs::{NeedInput, NeedState};
+use jingong::domain::{Membership, WorkerInput};
+use jingong::store::Store;
+use jingong::text::Lang;
+use jingong::tui::app::App;
+use std::path::PathBuf;
+
+use crate::support::tui::*;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    wang: String,
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// 王秀兰, a member who asked for a job and for housing, with one mutual-aid claim.
+fn seeded() -> Fixture {
+    let (dir, db, mut store) = database_with_officer();
+    let wang = store
+        .add_worker(&WorkerInput {
+            name: "王秀兰".into(),
+            id_number: id("13010219850612332"),
+            phone: "13812345678".into(),
+            district_code: "120101".into(),
+            membership: Membership::Member,
+            card_no: "6217000012345678".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .uid;
+    for kind in ["job", "housing"] {
+        store
+            .add_need(
+                &wang,
+                &NeedInput {
+                    kind: kind.into(),
+                    raised_on: day("2026-03-01"),
+                    note: String::new(),
+                },
+            )
+            .unwrap();
+    }
+    store
+        .add_claim(
+            &wang,
+            &ClaimDraft {
+                claim_type: "critical_illness".into(),
+                diagnosed_on: "2026-03-01".into(),
+                protection_start: "2025-07-01".into(),
+                protection_end: "2026-06-30".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    Fixture {
+        _dir: dir,
+        db,
+        wang,
+    }
+}
+
+fn store(fx: &Fixture) -> Store {
+    let mut store = Store::open(&fx.db).unwrap();
+    store.set_clock(clock());
+    store
+}
+
+fn snap(app: &App, name: &str) {
+    let terminal = render(app, 100, 30);
+    assert_borders_intact(&buffer_text(terminal.backend().buffer()));
+    insta::assert_snapshot!(name, plain_screen(terminal.backend().buffer()));
+}
+
+fn open_records(fx: &Fixture, lang: Lang) -> App {
+    let mut app = open_app(&fx.db, lang);
+    type_text(&mut app, "wxl");
+    keys(&mut app, "enter");
+    keys(&mut app, "x");
+    app
+}
+
+fn need_state(fx: &Fixture, kind: &str) -> Option<(NeedState, String)> {
+    store(fx)
+        .needs_of_worker(&fx.wang)
+        .unwrap()
+        .into_iter()
+        .find(|n| n.kind == kind)
+        .map(|n| (n.state, n.close_note))
+}
+
+#[test]
+fn a_need_is_closed_by_hand_with_a_note_after_the_popup_asks() {
+    let fx = seeded();
+    for (lang, tag) in langs() {
+        let app = open_records(&fx, lang);
+        snap(&app, &format!("aid_records_{tag}"));
+    }
+    let mut app = open_records(&fx, Lang::Zh);
+    // Rows: the two open needs (newest raised first, then by entry), then the claim.
+    let first = store(&fx).needs_of_worker(&fx.wang).unwrap()[0].kind.clone();
+    keys(&mut app, "x");
+    snap(&app, "aid_records_close_popup_zh");
+    // Esc: nothing closed.
+    keys(&mut app, "esc");
+    assert_eq!(need_state(&fx, &first).unwrap().0, NeedState::Open);
+    keys(&mut app, "x");
+    type_text(&mut app, "已自行找到工作");
+    keys(&mut app, "enter");
+    assert_eq!(
+        need_state(&fx, &first),
+        Some((NeedState::Closed, "已自行找到工作".to_string()))
+    );
+    // Closing it again is refused with its state named; nothing changes.
+    keys(&mut app, "x");
+    let shown = screen_at(&app, 100, 30);
+    assert!(shown.contains("已关闭"), "{shown}");
+    assert!(!shown.contains("可写备注"), "no popup for a closed need:\n{shown}");
+}
+
+#[test]
+fn a_need_and_a_claim_recorded_by_mistake_are_withdrawn_with_their_reason() {
+    let fx = seeded();
+    let mut app = open_records(&fx, Lang::En);
+    keys(&mut app, "w");
+    // An empty reason is refused in place.
+    keys(&mut app, "enter");
+    assert_eq!(store(&fx).needs_of_worker(&fx.wang).unwrap().len(), 2);
+    type_text(&mut app, "wrong worker");
+    keys(&mut app, "enter");
+    let needs = store(&fx).needs_of_worker(&fx.wang).unwrap();
+    assert_eq!(needs.len(), 1, "one need withdrawn");
+    // The claim is the last row.
+    keys(&mut app, "end w");
+    type_text(&mut app, "typed twice");
+    keys(&mut app, "enter");
+    assert!(store(&fx).claims_of_worker(&fx.wang).unwrap().is_empty());
+    snap(&app, "aid_records_after_withdrawals_en");
+}
