@@ -3,10 +3,10 @@
 //! the need takes its place, and when none does the need is open again. A need an officer
 //! closed by hand is not touched: the officer's word stands whatever happens to a service.
 
+use super::Result;
 use super::needs::answer_open_needs;
 use super::version::next_version;
 use super::workers::audit;
-use super::Result;
 use crate::domain::needs::answers;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -54,8 +54,18 @@ fn other_answer(
          ORDER BY served_on, id",
     )?;
     let rows = stmt.query_map(
-        params![worker_id, except_uid, raised_on.format("%Y-%m-%d").to_string()],
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)),
+        params![
+            worker_id,
+            except_uid,
+            raised_on.format("%Y-%m-%d").to_string()
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
     )?;
     for row in rows {
         let (uid, kind, served_on) = row?;
@@ -122,7 +132,16 @@ pub(crate) fn reevaluate_needs(
                     "UPDATE need SET settled_on = ?2, version = ?3, updated_at = ?4 WHERE id = ?1",
                 )?
                 .execute(params![id, served, version_after, now])?;
-                audit(tx, now, officer, "need", &uid, version_after, "answer", "settled_on")?;
+                audit(
+                    tx,
+                    now,
+                    officer,
+                    "need",
+                    &uid,
+                    version_after,
+                    "answer",
+                    "settled_on",
+                )?;
             }
             continue;
         }
@@ -141,7 +160,16 @@ pub(crate) fn reevaluate_needs(
                     version,
                     now
                 ])?;
-                audit(tx, now, officer, "need", &uid, version, "answer", "answered_by")?;
+                audit(
+                    tx,
+                    now,
+                    officer,
+                    "need",
+                    &uid,
+                    version,
+                    "answer",
+                    "answered_by",
+                )?;
                 outcome.moved += 1;
             }
             None => {
@@ -151,7 +179,16 @@ pub(crate) fn reevaluate_needs(
                      WHERE id = ?1",
                 )?
                 .execute(params![id, version, now])?;
-                audit(tx, now, officer, "need", &uid, version, "reopen", "state,answered_by")?;
+                audit(
+                    tx,
+                    now,
+                    officer,
+                    "need",
+                    &uid,
+                    version,
+                    "reopen",
+                    "state,answered_by",
+                )?;
                 outcome.reopened += 1;
             }
         }

@@ -98,7 +98,7 @@ keys! {
     // Needs in fast entry, closing and withdrawing (task needentry).
     ImportNeedsLine, AidRecordsTitle, AidRecordsNone, AidRecordsHint, CloseNeedQuestion,
     NeedClosedSaid, WithdrawNeedQuestion, WithdrawClaimQuestion, QuickNeedsLine, QuickNeedsRaised,
-    QuickNeedsHint,
+    QuickNeedsHint, CloseNeedKeys,
 }
 
 /// The text of `key` in `lang`.
@@ -586,6 +586,7 @@ fn zh(key: T) -> &'static str {
         QuickNeedsLine => "诉求（下一位职工）：",
         QuickNeedsRaised => "；登记诉求 {0} 项",
         QuickNeedsHint => "数字键勾选诉求，回车记录，[{0}] 收起",
+        CloseNeedKeys => "[{0}] 确认关闭    [{1}] 取消",
     }
 }
 
@@ -1081,10 +1082,13 @@ fn en(key: T) -> &'static str {
         CloseNeedQuestion => "Close {0}'s need '{1}'? A note may follow (optional)",
         NeedClosedSaid => "Need closed: {0}",
         WithdrawNeedQuestion => "Withdraw {0}'s need '{1}' (recorded by mistake)? Say why",
-        WithdrawClaimQuestion => "Withdraw {0}'s mutual-aid claim '{1}' (recorded by mistake)? Say why",
+        WithdrawClaimQuestion => {
+            "Withdraw {0}'s mutual-aid claim '{1}' (recorded by mistake)? Say why"
+        }
         QuickNeedsLine => "Needs (next worker): ",
         QuickNeedsRaised => "; {0} need(s) raised",
         QuickNeedsHint => "digits tick needs, Enter records, [{0}] hides",
+        CloseNeedKeys => "[{0}] close it    [{1}] cancel",
     }
 }
 

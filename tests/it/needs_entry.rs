@@ -170,14 +170,24 @@ fn a_withdrawn_need_and_claim_leave_the_lists_with_their_reason_from_the_cli() {
     assert!(!refused.status.success());
     let text = String::from_utf8_lossy(&refused.stderr).to_string();
     assert!(text.contains("原因"), "{text}");
-    assert!(t.store().need_by_uid(&job).unwrap().is_some(), "nothing changed");
+    assert!(
+        t.store().need_by_uid(&job).unwrap().is_some(),
+        "nothing changed"
+    );
     let out = t
         .cmd()
         .args(["need", "withdraw", &job, "--reason", "登记错了人"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("{job} v2"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("{job} v2")
+    );
     let store = t.store();
     assert!(store.need_by_uid(&job).unwrap().is_none());
     assert!(store.needs_of_worker(&worker).unwrap().is_empty());
@@ -190,8 +200,18 @@ fn a_withdrawn_need_and_claim_leave_the_lists_with_their_reason_from_the_cli() {
         .args(["need", "withdraw", &job, "--reason", "再来一次"])
         .output()
         .unwrap();
-    assert!(!again.status.success(), "a tombstone is not withdrawn twice");
-    assert!(t.cmd().args(["claim", "withdraw", "--help"]).output().unwrap().status.success());
+    assert!(
+        !again.status.success(),
+        "a tombstone is not withdrawn twice"
+    );
+    assert!(
+        t.cmd()
+            .args(["claim", "withdraw", "--help"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
 }
 
 fn write_roster(dir: &Path, name: &str, text: &str, gbk: bool) -> PathBuf {
@@ -249,17 +269,35 @@ fn a_gbk_roster_with_a_chinese_need_column_raises_open_needs_and_refuses_unknown
     let (dry_ok, dry_out, _) = import(&t, &file, &["--dry-run"]);
     assert!(dry_ok);
     assert!(dry_out.contains("新登记诉求：3"), "{dry_out}");
-    assert!(t.store().list_needs(&Default::default()).unwrap().is_empty());
+    assert!(
+        t.store()
+            .list_needs(&Default::default())
+            .unwrap()
+            .is_empty()
+    );
     let (ok, out, err) = import(&t, &file, &[]);
     assert!(ok, "{err}");
     assert!(out.contains("新登记诉求：3"), "{out}");
     let store = t.store();
-    assert_eq!(open_kinds(&store, &good), ["skills_training", "wage_arrears"]);
-    assert_eq!(open_kinds(&store, &twice), ["job"], "one open need per kind");
-    assert!(store.resolve_worker(&bad).is_err(), "the bad row is refused");
+    assert_eq!(
+        open_kinds(&store, &good),
+        ["skills_training", "wage_arrears"]
+    );
+    assert_eq!(
+        open_kinds(&store, &twice),
+        ["job"],
+        "one open need per kind"
+    );
+    assert!(
+        store.resolve_worker(&bad).is_err(),
+        "the bad row is refused"
+    );
     let rejects = std::fs::read_to_string(format!("{}.rejects.csv", file.display())).unwrap();
     let refused = rejects.lines().find(|l| l.contains("武春军")).unwrap();
-    assert!(refused.contains("诉求类别") && refused.contains("游艇"), "{refused}");
+    assert!(
+        refused.contains("诉求类别") && refused.contains("游艇"),
+        "{refused}"
+    );
     // The same roster again raises nothing: those needs are open already.
     let (_, again, _) = import(&t, &file, &[]);
     assert!(!again.contains("新登记诉求"), "{again}");
@@ -294,5 +332,8 @@ fn an_english_roster_names_needs_in_english_and_the_refusal_is_in_english() {
     assert_eq!(open_kinds(&t.store(), &good), ["housing", "wage_arrears"]);
     let rejects = std::fs::read_to_string(format!("{}.rejects.csv", file.display())).unwrap();
     let refused = rejects.lines().find(|l| l.contains("Yang")).unwrap();
-    assert!(refused.contains("need") && refused.contains("yacht"), "{refused}");
+    assert!(
+        refused.contains("need") && refused.contains("yacht"),
+        "{refused}"
+    );
 }

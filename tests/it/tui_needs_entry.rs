@@ -106,7 +106,9 @@ fn a_need_is_closed_by_hand_with_a_note_after_the_popup_asks() {
     }
     let mut app = open_records(&fx, Lang::Zh);
     // Rows: the two open needs (newest raised first, then by entry), then the claim.
-    let first = store(&fx).needs_of_worker(&fx.wang).unwrap()[0].kind.clone();
+    let first = store(&fx).needs_of_worker(&fx.wang).unwrap()[0]
+        .kind
+        .clone();
     keys(&mut app, "x");
     snap(&app, "aid_records_close_popup_zh");
     // Esc: nothing closed.
@@ -123,7 +125,10 @@ fn a_need_is_closed_by_hand_with_a_note_after_the_popup_asks() {
     keys(&mut app, "x");
     let shown = screen_at(&app, 100, 30);
     assert!(shown.contains("已关闭"), "{shown}");
-    assert!(!shown.contains("可写备注"), "no popup for a closed need:\n{shown}");
+    assert!(
+        !shown.contains("可写备注"),
+        "no popup for a closed need:\n{shown}"
+    );
 }
 
 #[test]
@@ -144,4 +149,79 @@ fn a_need_and_a_claim_recorded_by_mistake_are_withdrawn_with_their_reason() {
     keys(&mut app, "enter");
     assert!(store(&fx).claims_of_worker(&fx.wang).unwrap().is_empty());
     snap(&app, "aid_records_after_withdrawals_en");
+}
+
+// ---- quick entry ---------------------------------------------------------------------------
+
+/// 王建国 registered, and a summer-cooling event today (a kind that answers no need).
+fn event_fixture() -> (tempfile::TempDir, PathBuf, String, String) {
+    let (dir, db, mut store) = database_with_officer();
+    let wang = store
+        .add_worker(&WorkerInput {
+            name: "王建国".into(),
+            id_number: id("13010219850612331"),
+            phone: "13812345678".into(),
+            district_code: "120101".into(),
+            membership: Membership::JoinedHere,
+            ..Default::default()
+        })
+        .unwrap()
+        .uid;
+    let event = store
+        .add_event(&jingong::domain::EventInput {
+            name: "夏送清凉·南开工地".into(),
+            kind: "summer_cooling".into(),
+            held_on: Some(day("2026-03-15")),
+            place: "南开区某工地".into(),
+            district_code: "120104".into(),
+            default_quantity: 1,
+            default_amount_fen: 0,
+        })
+        .unwrap()
+        .uid;
+    (dir, db, wang, event)
+}
+
+#[test]
+fn quick_entry_ticks_needs_for_the_worker_by_digits_in_four_more_keys() {
+    for (lang, tag) in langs() {
+        let (_dir, db, wang, event) = event_fixture();
+        let mut app = open_app(&db, lang);
+        keys(&mut app, "f6 enter");
+        type_text(&mut app, &id("13010219850612331"));
+        keys(&mut app, "ctrl-t");
+        // Digits now tick: 1 欠薪维权, 3 就业岗位; 3 twice unticks, once more ticks again.
+        type_text(&mut app, "1333");
+        snap(&app, &format!("quick_entry_needs_ticked_{tag}"));
+        keys(&mut app, "enter");
+        let mut store = Store::open(&db).unwrap();
+        store.set_clock(clock());
+        assert_eq!(store.event_attendees(&event, 0, 10).unwrap().len(), 1);
+        let mut kinds: Vec<(String, NeedState)> = store
+            .needs_of_worker(&wang)
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.kind, n.state))
+            .collect();
+        kinds.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            kinds,
+            [
+                ("job".to_string(), NeedState::Open),
+                ("wage_arrears".to_string(), NeedState::Open)
+            ]
+        );
+        let shown = screen_at(&app, 100, 30);
+        assert!(
+            shown.contains("登记诉求 2 项") || shown.contains("2 need(s) raised"),
+            "{shown}"
+        );
+        // The next worker starts with nothing ticked and the digits typing again.
+        assert!(
+            !shown.contains("✓就业岗位") && !shown.contains("✓A job"),
+            "{shown}"
+        );
+        type_text(&mut app, "13");
+        assert!(screen_at(&app, 100, 30).contains("13"));
+    }
 }

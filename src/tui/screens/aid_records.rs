@@ -43,9 +43,21 @@ impl AidRecord {
 /// What the popup will do once confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Pending {
-    Close { uid: String, version: i64, label: String },
-    WithdrawNeed { uid: String, version: i64, label: String },
-    WithdrawClaim { uid: String, version: i64, label: String },
+    Close {
+        uid: String,
+        version: i64,
+        label: String,
+    },
+    WithdrawNeed {
+        uid: String,
+        version: i64,
+        label: String,
+    },
+    WithdrawClaim {
+        uid: String,
+        version: i64,
+        label: String,
+    },
 }
 
 pub struct AidRecordsScreen {
@@ -175,7 +187,9 @@ impl AidRecordsScreen {
                 version,
                 label,
             } => (
-                ctx.store.close_need(uid, answer, Some(*version)).map(|_| ()),
+                ctx.store
+                    .close_need(uid, answer, Some(*version))
+                    .map(|_| ()),
                 tf(lang, T::NeedClosedSaid, &[label]),
             ),
             Pending::WithdrawNeed {
@@ -303,11 +317,19 @@ impl Screen for AidRecordsScreen {
             } else {
                 Style::default()
             };
-            lines.push(Line::styled(fit(&Self::row_text(record, lang), room), style));
+            lines.push(Line::styled(
+                fit(&Self::row_text(record, lang), room),
+                style,
+            ));
         }
         frame.render_widget(
             Paragraph::new(lines),
-            Rect::new(area.x + 1, area.y, area.width.saturating_sub(2), area.height),
+            Rect::new(
+                area.x + 1,
+                area.y,
+                area.width.saturating_sub(2),
+                area.height,
+            ),
         );
         if let Some((_, prompt)) = &self.asking {
             prompt.render(frame, area, lang, view.keymap);

@@ -167,6 +167,8 @@ impl ReasonPrompt {
                 lang,
                 if self.erasure {
                     T::EraseKeys
+                } else if self.optional_note {
+                    T::CloseNeedKeys
                 } else {
                     T::ReasonKeys
                 },

@@ -81,6 +81,17 @@ impl QuickEntryScreen {
         if let Some((style, text)) = self.feedback_line() {
             frame.render_widget(Paragraph::new(fit(&text, width)).style(style), line(4));
         }
+        if self.needs.shown || !self.needs.is_empty() {
+            frame.render_widget(Paragraph::new(self.needs.line(lang)), line(5));
+        }
+        if self.needs.shown {
+            let key = view.key(Context::QuickEntry, Action::QuickNeeds);
+            frame.render_widget(
+                Paragraph::new(fit(&tf(lang, T::QuickNeedsHint, &[&key]), width))
+                    .style(Style::default().add_modifier(Modifier::DIM)),
+                line(2),
+            );
+        }
 
         let rows = Rect::new(
             area.x,
