@@ -98,7 +98,7 @@ keys! {
     // Needs in fast entry, closing and withdrawing (task needentry).
     ImportNeedsLine, AidRecordsTitle, AidRecordsNone, AidRecordsHint, CloseNeedQuestion,
     NeedClosedSaid, WithdrawNeedQuestion, WithdrawClaimQuestion, QuickNeedsLine, QuickNeedsRaised,
-    QuickNeedsHint, CloseNeedKeys,
+    QuickNeedsHint, CloseNeedKeys, QuickNeedsOffer,
 }
 
 /// The text of `key` in `lang`.
@@ -587,6 +587,7 @@ fn zh(key: T) -> &'static str {
         QuickNeedsRaised => "；登记诉求 {0} 项",
         QuickNeedsHint => "数字键勾选诉求，回车记录，[{0}] 收起",
         CloseNeedKeys => "[{0}] 确认关闭    [{1}] 取消",
+        QuickNeedsOffer => "[{0}] 勾选该职工的诉求",
     }
 }
 
@@ -1089,6 +1090,7 @@ fn en(key: T) -> &'static str {
         QuickNeedsRaised => "; {0} need(s) raised",
         QuickNeedsHint => "digits tick needs, Enter records, [{0}] hides",
         CloseNeedKeys => "[{0}] close it    [{1}] cancel",
+        QuickNeedsOffer => "[{0}] tick the worker's needs",
     }
 }
 

@@ -204,14 +204,79 @@ fn a_withdrawn_need_and_claim_leave_the_lists_with_their_reason_from_the_cli() {
         !again.status.success(),
         "a tombstone is not withdrawn twice"
     );
+}
+
+#[test]
+fn a_claim_recorded_by_mistake_is_withdrawn_from_the_cli() {
+    let t = TestDb::with_officer();
+    let member = t
+        .cmd()
+        .args(["worker", "add", "--name", "毛洋", "--id-number", ID_A])
+        .args(["--phone", "13800138000", "--membership", "member"])
+        .args(["--card-no", "6217000012345678"])
+        .output()
+        .unwrap();
+    assert!(member.status.success());
+    let added = t
+        .cmd()
+        .args([
+            "claim",
+            "add",
+            "--worker",
+            ID_A,
+            "--type",
+            "critical_illness",
+        ])
+        .args(["--diagnosed-on", "2026-03-01"])
+        .args([
+            "--protection-start",
+            "2025-07-01",
+            "--protection-end",
+            "2026-06-30",
+        ])
+        .output()
+        .unwrap();
     assert!(
-        t.cmd()
-            .args(["claim", "withdraw", "--help"])
-            .output()
-            .unwrap()
-            .status
-            .success()
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
     );
+    let claim = String::from_utf8_lossy(&added.stdout).trim().to_string();
+    let out = t
+        .cmd()
+        .args(["--lang", "en", "claim", "withdraw", &claim, "--reason", ""])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reason"));
+    assert!(
+        t.store().claim_by_uid(&claim).unwrap().is_some(),
+        "nothing changed"
+    );
+    let out = t
+        .cmd()
+        .args([
+            "claim",
+            "withdraw",
+            &claim,
+            "--reason",
+            "同一份申请录了两次",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = t.store();
+    assert!(store.claim_by_uid(&claim).unwrap().is_none());
+    assert_eq!(
+        store.withdraw_reason("claim", &claim).unwrap().as_deref(),
+        Some("同一份申请录了两次")
+    );
+    let list = t.cmd().args(["claim", "list", "--json"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&list.stdout).trim(), "[]");
 }
 
 fn write_roster(dir: &Path, name: &str, text: &str, gbk: bool) -> PathBuf {

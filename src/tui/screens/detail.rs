@@ -4,7 +4,7 @@
 //! withdraws the worker; a withdrawal asks for its reason. `X` erases the worker's personal
 //! data on request, once the officer has typed the reason code and confirmed. Its needs and
 //! mutual-aid claims show under the profile: `n` ticks needs, `m` records a claim, `u` takes
-//! the newest unsettled claim a step.
+//! the newest unsettled claim a step, `x` lists them to close a need or withdraw a mistake.
 
 mod focus;
 mod layout;
@@ -505,7 +505,6 @@ impl Screen for DetailScreen {
             Action::Withdraw,
             Action::Edit,
             Action::AddNeed,
-            Action::CloseNeed,
             Action::LogClaim,
             Action::UpdateClaim,
             Action::Delete,

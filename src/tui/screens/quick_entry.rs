@@ -3,7 +3,8 @@
 //! form, prefilled, which records the service when saved; a name, pinyin or ID tail lists
 //! matches to pick from. A worker already served in the event is asked about first, one key
 //! takes back the last record of this sitting (another puts it back), and the attendee list is
-//! one key away.
+//! one key away. Needs the worker asks for are ticked by digits after one key shows the
+//! catalog, and raised with the record.
 
 mod draw;
 mod needs;
@@ -510,8 +511,8 @@ impl Screen for QuickEntryScreen {
             Action::Undo,
             Action::Redo,
             Action::Attendees,
-            Action::QuickNeeds,
-            // F3 is named by the hints and by "no match"; the footer has room for five keys.
+            // F3 is named by the hints and by "no match", the needs key above the line; the
+            // footer has room for five keys.
             Action::Back,
         ]
     }

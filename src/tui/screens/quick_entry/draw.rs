@@ -84,14 +84,18 @@ impl QuickEntryScreen {
         if self.needs.shown || !self.needs.is_empty() {
             frame.render_widget(Paragraph::new(self.needs.line(lang)), line(5));
         }
-        if self.needs.shown {
-            let key = view.key(Context::QuickEntry, Action::QuickNeeds);
-            frame.render_widget(
-                Paragraph::new(fit(&tf(lang, T::QuickNeedsHint, &[&key]), width))
-                    .style(Style::default().add_modifier(Modifier::DIM)),
-                line(2),
-            );
-        }
+        // The needs key is said above the line, since the footer is full.
+        let key = view.key(Context::QuickEntry, Action::QuickNeeds);
+        let hint = if self.needs.shown {
+            T::QuickNeedsHint
+        } else {
+            T::QuickNeedsOffer
+        };
+        frame.render_widget(
+            Paragraph::new(fit(&tf(lang, hint, &[&key]), width))
+                .style(Style::default().add_modifier(Modifier::DIM)),
+            line(2),
+        );
 
         let rows = Rect::new(
             area.x,
