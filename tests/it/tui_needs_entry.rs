@@ -225,3 +225,44 @@ fn quick_entry_ticks_needs_for_the_worker_by_digits_in_four_more_keys() {
         assert!(screen_at(&app, 100, 30).contains("13"));
     }
 }
+
+#[test]
+fn the_roster_import_preview_counts_the_needs_to_raise_and_the_import_raises_them() {
+    let (dir, db, wang, _event) = event_fixture();
+    let file = dir.path().join("诉求名单.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "姓名,身份证号,手机号,诉求\n王建国,{},13812345678,欠薪维权、住房\n",
+            id("13010219850612331")
+        ),
+    )
+    .unwrap();
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f6 i");
+    app.handle_event(&ratatui::crossterm::event::Event::Paste(
+        file.display().to_string(),
+    ));
+    // For the selected event, dry run first.
+    keys(&mut app, "tab space f2");
+    let shown = screen_at(&app, 100, 30);
+    assert!(shown.contains("预演"), "{shown}");
+    assert!(shown.contains("新登记诉求 2 项"), "{shown}");
+    let mut store = Store::open(&db).unwrap();
+    store.set_clock(clock());
+    assert!(
+        store.needs_of_worker(&wang).unwrap().is_empty(),
+        "a dry run raises nothing"
+    );
+    keys(&mut app, "enter");
+    let shown = screen_at(&app, 100, 30);
+    assert!(shown.contains("新登记诉求 2 项"), "{shown}");
+    let open: Vec<String> = store
+        .needs_of_worker(&wang)
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.state == NeedState::Open)
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(open.len(), 2, "{open:?}");
+}
