@@ -21,6 +21,9 @@ pub(super) fn needs_header(folded: &str) -> Option<Field> {
     NEEDS_HEADERS.contains(&folded).then_some(Field::NeedKind)
 }
 
+/// Unknown needs named per row at most.
+const MAX_NAMED_UNKNOWN: usize = 3;
+
 const SEPARATORS: [char; 6] = ['、', ',', '，', ';', '；', '\n'];
 
 /// Case, spaces, underscores and hyphens do not matter ("Unpaid wages", "unpaid_wages").
@@ -47,6 +50,8 @@ pub fn need_codes(cell: &str) -> Result<Vec<String>, Vec<FieldError>> {
         match known {
             Some(kind) if !codes.contains(&kind.code) => codes.push(kind.code.clone()),
             Some(_) => {}
+            // A few named are enough to mend the row; a cell of garbage is not listed whole.
+            None if errors.len() >= MAX_NAMED_UNKNOWN => {}
             None => errors.push(FieldError::new(
                 Field::NeedKind,
                 Rule::UnknownCode {
@@ -96,6 +101,12 @@ mod tests {
                 code: "游艇".into()
             }
         );
+    }
+
+    #[test]
+    fn a_cell_of_many_unknown_needs_names_only_the_first_few() {
+        let cell = vec!["x"; 10_000].join("、");
+        assert_eq!(need_codes(&cell).unwrap_err().len(), MAX_NAMED_UNKNOWN);
     }
 
     #[test]

@@ -402,3 +402,33 @@ fn an_english_roster_names_needs_in_english_and_the_refusal_is_in_english() {
         "{refused}"
     );
 }
+
+#[test]
+fn withdrawing_an_event_with_its_services_reopens_the_needs_they_answered() {
+    let t = TestDb::with_officer();
+    let worker = t.add_worker("毛洋", ID_A, "13800138000");
+    let mut store = t.store();
+    let job = need(&mut store, &worker, "job", "2026-11-10");
+    let fair = store
+        .add_event(&jingong::domain::EventInput {
+            name: "春风行动招聘会".into(),
+            kind: "spring_jobs".into(),
+            held_on: Some(day("2026-11-20")),
+            place: "河北区".into(),
+            district_code: "120105".into(),
+            default_quantity: 1,
+            default_amount_fen: 0,
+        })
+        .unwrap();
+    let served = store.record_event_service(&fair.uid, &worker).unwrap();
+    assert_eq!(state(&store, &job), (NeedState::Answered, Some(served.uid)));
+    store
+        .withdraw_event(
+            &fair.uid,
+            "活动取消",
+            jingong::store::corrections::AttendeeServices::WithdrawToo,
+            None,
+        )
+        .unwrap();
+    assert_eq!(state(&store, &job), (NeedState::Open, None));
+}
