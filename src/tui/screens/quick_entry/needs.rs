@@ -8,6 +8,8 @@ use crate::tui::text::{T, t};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+const NO_BREAK: &str = "\u{a0}";
+
 /// How many needs a digit can reach: 1 … 9, then 0 for the tenth.
 const BY_DIGIT: usize = 10;
 
@@ -71,14 +73,17 @@ impl NeedTicks {
         )];
         for (i, kind) in need_kinds().iter().take(BY_DIGIT).enumerate() {
             let digit = (i + 1) % 10;
+            // No-break spaces keep a digit with its name when the row wraps.
+            let name = kind.name(lang).replace(' ', NO_BREAK);
             if self.ticked.contains(&i) {
                 spans.push(Span::styled(
-                    format!("[{digit}✓{}] ", kind.name(lang)),
+                    format!("[{digit}✓{name}]"),
                     Style::default().add_modifier(Modifier::BOLD | Modifier::REVERSED),
                 ));
             } else {
-                spans.push(Span::raw(format!("{digit} {}  ", kind.name(lang))));
+                spans.push(Span::raw(format!("{digit}{NO_BREAK}{name}")));
             }
+            spans.push(Span::raw("  "));
         }
         Line::from(spans)
     }
