@@ -14,6 +14,7 @@ pub mod record_rules;
 pub mod resolve;
 pub mod returned;
 pub mod roster;
+pub mod roster_needs;
 pub mod seal;
 pub mod source;
 pub mod verify;

@@ -2,6 +2,7 @@
 //! GBK/GB18030) and XLSX workbooks, with Chinese or English headers. This module only reads
 //! and writes files; what the rows mean is decided by the store's roster import.
 
+use super::roster_needs::needs_of_cell;
 use crate::domain::mask_id_number;
 use crate::domain::refdata;
 use crate::domain::validate::WorkerDraft;
@@ -269,6 +270,7 @@ fn field_of_header(header: &str) -> Option<Field> {
         .iter()
         .find(|(_, aliases)| aliases.contains(&folded.as_str()))
         .map(|(field, _)| *field)
+        .or_else(|| super::roster_needs::needs_header(&folded))
 }
 
 /// Reads a roster file: a workbook when it is one (by content, not by name), else CSV.
@@ -669,6 +671,7 @@ impl Roster {
                         note: text(Field::Note),
                     },
                     hardship,
+                    needs: needs_of_cell(self.cell(row, Field::NeedKind), &mut cell_errors),
                     cell_errors,
                     cell_problems: self.cell_problems(row),
                 }

@@ -43,6 +43,8 @@ pub enum NeedCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Withdraw a need recorded by mistake (kept as a tombstone with the reason)
+    Withdraw(super::args::WithdrawArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -77,6 +79,9 @@ pub enum ClaimCmd {
     },
     /// Take a claim a step: status, documents, payment, reason
     Update(ClaimUpdateArgs),
+    /// Withdraw a claim recorded by mistake (kept as a tombstone with the reason; a claim the
+    /// fund refused is `update --status rejected` instead)
+    Withdraw(super::args::WithdrawArgs),
 }
 
 #[derive(Debug, Args)]

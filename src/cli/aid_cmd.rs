@@ -103,6 +103,11 @@ pub fn need(cli: &Cli, cmd: &NeedCmd) -> CmdResult {
             let closed = store.close_need(need, &note, None).map_err(fail)?;
             println!("{} v{}", closed.uid, closed.version);
         }
+        NeedCmd::Withdraw(a) => {
+            let uid = a.record.trim();
+            let version = store.withdraw_need(uid, &a.reason, None).map_err(fail)?;
+            println!("{uid} v{version}");
+        }
     }
     Ok(())
 }
@@ -199,6 +204,11 @@ pub fn claim(cli: &Cli, cmd: &ClaimCmd) -> CmdResult {
                 .update_claim(&a.claim, &step_draft(a), None)
                 .map_err(fail)?;
             println!("{} v{}", updated.uid, updated.version);
+        }
+        ClaimCmd::Withdraw(a) => {
+            let uid = a.record.trim();
+            let version = store.withdraw_claim(uid, &a.reason, None).map_err(fail)?;
+            println!("{uid} v{version}");
         }
     }
     Ok(())

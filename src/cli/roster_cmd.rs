@@ -255,6 +255,13 @@ fn print_summary(
             ),
         }
     }
+    if summary.needs_raised > 0 {
+        println!(
+            "{}{}",
+            lang.pick("新登记诉求：", "needs raised: "),
+            summary.needs_raised
+        );
+    }
     if !ignored_columns.is_empty() {
         println!(
             "{}{}",

@@ -433,6 +433,7 @@ mod tests {
                 ..Default::default()
             },
             hardship: None,
+            needs: Vec::new(),
             cell_errors: Vec::new(),
             cell_problems: Vec::new(),
         }

@@ -2,6 +2,7 @@
 //! tombstone carrying the officer's reason. Nothing here deletes a record from the file, and
 //! every change is one transaction with its audit rows.
 
+use super::need_reevaluation::reevaluate_needs;
 use super::services::{SERVICE_COLUMNS, SERVICE_FROM, service_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};
@@ -46,7 +47,7 @@ fn stale_check(expected: Option<i64>, found: i64) -> Result<()> {
 /// Withdraws one record: checks that it is still the version the caller read, tombstones the
 /// row as the next version with who, when and why, and audits it. Every withdrawal of a worker,
 /// a service or an event goes through here; returns the tombstone's version.
-fn withdraw_row(
+pub(super) fn withdraw_row(
     tx: &Connection,
     table: &'static str,
     row: LiveRow,
@@ -74,17 +75,17 @@ fn withdraw_row(
 }
 
 /// The live record a withdrawal starts from: its row, uid and current version.
-struct LiveRow<'a> {
-    id: i64,
-    uid: &'a str,
-    version: i64,
+pub(super) struct LiveRow<'a> {
+    pub(super) id: i64,
+    pub(super) uid: &'a str,
+    pub(super) version: i64,
 }
 
 /// Who withdraws, when and why.
-struct Withdrawing<'a> {
-    officer: i64,
-    now: &'a str,
-    reason: &'a str,
+pub(super) struct Withdrawing<'a> {
+    pub(super) officer: i64,
+    pub(super) now: &'a str,
+    pub(super) reason: &'a str,
 }
 
 fn live_service(conn: &Connection, uid: &str) -> Result<Service> {
@@ -260,6 +261,10 @@ impl Store {
             "update",
             &changed.join(","),
         )?;
+        if changed.iter().any(|f| matches!(*f, "kind" | "served_on")) {
+            let answering = Some((input.kind.as_str(), served_on));
+            reevaluate_needs(&tx, uid, answering, officer, &now)?;
+        }
         tx.commit()?;
         Ok(RecordRef {
             id: current.id,
@@ -366,6 +371,7 @@ impl Store {
             version: current.version,
         };
         let version = withdraw_row(&tx, "service", row, expected_version, &by)?;
+        reevaluate_needs(&tx, uid, None, officer, &now)?;
         tx.commit()?;
         Ok(version)
     }
@@ -462,6 +468,10 @@ impl Store {
              FROM service WHERE event_id = ?4 AND deleted_at IS NULL ORDER BY id",
             params![now, officer, reason, id],
         )?;
+        let withdrawn_uids: Vec<String> = tx
+            .prepare("SELECT uid FROM service WHERE event_id = ?1 AND deleted_at IS NULL")?
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let services_withdrawn = tx.execute(
             "UPDATE service SET deleted_at = ?1, updated_at = ?1, version = version + 1,
                 officer_id = ?2, withdraw_reason = ?3
@@ -479,6 +489,9 @@ impl Store {
             version: current_version,
         };
         let version = withdraw_row(&tx, "event", row, expected_version, &by)?;
+        for service_uid in &withdrawn_uids {
+            reevaluate_needs(&tx, service_uid, None, officer, &now)?;
+        }
         tx.commit()?;
         Ok(EventWithdrawal {
             version,
@@ -486,7 +499,8 @@ impl Store {
         })
     }
 
-    /// The reason a record was withdrawn, if it was. `table` is worker, event or service.
+    /// The reason a record was withdrawn, if it was. `table` is worker, event, service, need
+    /// or claim.
     pub fn withdraw_reason(&self, table: &str, uid: &str) -> Result<Option<String>> {
         let sql = match table {
             "worker" => {
@@ -497,6 +511,10 @@ impl Store {
             }
             "service" => {
                 "SELECT withdraw_reason FROM service WHERE uid = ?1 AND deleted_at IS NOT NULL"
+            }
+            "need" => "SELECT withdraw_reason FROM need WHERE uid = ?1 AND deleted_at IS NOT NULL",
+            "claim" => {
+                "SELECT withdraw_reason FROM claim WHERE uid = ?1 AND deleted_at IS NOT NULL"
             }
             _ => return Ok(None),
         };

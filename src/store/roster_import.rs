@@ -4,6 +4,7 @@
 //! because a row that names a registered worker is merged with the stored record first: an empty
 //! roster cell keeps the stored value, so it must not be refused as "required" either.
 
+use super::need_entry::raise_needs_once;
 use super::roster_changes::{WorkerChange, field_changes};
 use super::workers::WORKER_COLUMNS;
 use super::workers::{audit, changed_fields, insert_worker, update_worker_row, worker_from_row};
@@ -23,6 +24,8 @@ pub struct RosterEntry {
     pub draft: WorkerDraft,
     /// `None` when the roster says nothing (no column or an empty cell).
     pub hardship: Option<bool>,
+    /// Need codes of the row's need column (诉求), each once: raised open for the worker.
+    pub needs: Vec<String>,
     /// Cells the reader already refused (a hardship cell that is neither yes nor no …).
     pub cell_errors: Vec<FieldError>,
     /// Spreadsheet cells whose type makes their value untrustworthy; the row is refused.
@@ -135,6 +138,8 @@ pub struct ImportSummary {
     pub event_recorded: usize,
     /// Workers the event had already served, left as they were.
     pub event_already_served: usize,
+    /// Needs raised from the need column (a kind already open for the worker is not raised).
+    pub needs_raised: usize,
     /// True when everything was rolled back on purpose (`--dry-run`).
     pub dry_run: bool,
 }
@@ -393,6 +398,9 @@ impl Store {
                     }
                 };
 
+                // Raised before the event's service, which answers them if its kind does.
+                summary.needs_raised +=
+                    raise_needs_once(&tx, worker_id, &entry.needs, today, officer, &now)?;
                 if let Some((event_id, service)) = &event_service {
                     let served = already_served
                         .query_row(params![event_id, worker_id], |_| Ok(()))

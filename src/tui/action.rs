@@ -84,11 +84,15 @@ pub enum Action {
     LogClaim,
     /// Take the member's latest unsettled claim a step (status, documents, payment).
     UpdateClaim,
+    /// A worker's needs and claims: close an open need by hand (the list, from the page).
+    CloseNeed,
+    /// Quick entry: show or hide the needs to tick for the next worker.
+    QuickNeeds,
 }
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 53] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -140,6 +144,8 @@ impl Action {
         Action::AddNeed,
         Action::LogClaim,
         Action::UpdateClaim,
+        Action::CloseNeed,
+        Action::QuickNeeds,
     ];
 
     /// The action named `name` in a keymap file.

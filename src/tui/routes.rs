@@ -14,12 +14,13 @@
 //! - QuickEntry → Attendees, NewWorkerAtEvent, ServiceAtEvent
 //! - NewWorkerAtEvent ⇒ ServiceAtEvent (kinds with a form of their own)
 //! - Attendees → WorkerDetail
-//! - WorkerDetail → EditWorker, NewService, EditService, Needs, NewClaim, ClaimStep
+//! - WorkerDetail → EditWorker, NewService, EditService, Needs, NewClaim, ClaimStep, AidRecords
 //! - NewService (health check, legal aid) ⇒ Needs (the checklist offered after saving)
 //! - NewWorker ⇒ WorkerDetail; EditWorker ⇒ WorkerDetail (open the existing holder of a number)
 //! - any screen → Help (F1)
 
 use super::keymap::Context;
+use super::screens::aid_records::AidRecordsScreen;
 use super::screens::attendees::AttendeesScreen;
 use super::screens::batches::BatchesScreen;
 use super::screens::conflicts::ConflictsScreen;
@@ -90,6 +91,8 @@ pub enum Route {
     Draft(String),
     /// The needs checklist of a worker, by uid.
     Needs(String),
+    /// A worker's needs and claims, to close a need or withdraw one recorded by mistake.
+    AidRecords(String),
     /// A new mutual-aid claim of a member.
     NewClaim(Box<Worker>),
     /// The next step of a recorded claim.
@@ -159,6 +162,7 @@ pub fn open(route: Route, ctx: &mut Ctx) -> Option<Box<dyn Screen>> {
             KindForm::Plain => Box::new(service_form::open_edit(&worker, &service, ctx)),
         },
         Route::Needs(uid) => Box::new(NeedsScreen::open(&uid, ctx)?),
+        Route::AidRecords(uid) => Box::new(AidRecordsScreen::open(&uid, ctx)?),
         Route::NewClaim(worker) => Box::new(claim_form::open_new(&worker, ctx)),
         Route::ClaimStep { worker, claim } => Box::new(claim_form::open_step(&worker, &claim, ctx)),
     };

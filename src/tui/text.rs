@@ -95,6 +95,10 @@ keys! {
     NeedsLine, ClaimsLine, NeedsTitle, NeedsHint, NeedOpenMark, NeedsSaved, NeedsNone,
     ClaimTitle, ClaimStepTitle, ClaimLogged, ClaimUpdated, NoOpenClaim, ClaimDatesHint,
     ProtectionHint, ClaimAmountHint, DocumentHint,
+    // Needs in fast entry, closing and withdrawing (task needentry).
+    ImportNeedsLine, AidRecordsTitle, AidRecordsNone, AidRecordsHint, CloseNeedQuestion,
+    NeedClosedSaid, WithdrawNeedQuestion, WithdrawClaimQuestion, QuickNeedsLine, QuickNeedsRaised,
+    QuickNeedsHint, CloseNeedKeys, QuickNeedsOffer,
 }
 
 /// The text of `key` in `lang`.
@@ -571,6 +575,19 @@ fn zh(key: T) -> &'static str {
         ProtectionHint => "会员服务卡上的保障期",
         ClaimAmountHint => "元；定额类型可留空",
         DocumentHint => "已收到的材料：空格勾选",
+        ImportNeedsLine => "新登记诉求 {0} 项（已有同类待解决诉求的不重复登记）",
+        AidRecordsTitle => "{0} 的诉求与互助保障申请",
+        AidRecordsNone => "没有诉求，也没有互助保障申请",
+        AidRecordsHint => "[{0}] 关闭诉求    [{1}] 撤回（录错的）    [{2}] 返回",
+        CloseNeedQuestion => "关闭 {0} 的诉求「{1}」？可写备注（可空）",
+        NeedClosedSaid => "已关闭诉求：{0}",
+        WithdrawNeedQuestion => "撤回 {0} 的诉求「{1}」（录错的记录）？请写明原因",
+        WithdrawClaimQuestion => "撤回 {0} 的互助保障申请「{1}」（录错的记录）？请写明原因",
+        QuickNeedsLine => "诉求（下一位职工）：",
+        QuickNeedsRaised => "；登记诉求 {0} 项",
+        QuickNeedsHint => "数字键勾选诉求，回车记录，[{0}] 收起",
+        CloseNeedKeys => "[{0}] 确认关闭    [{1}] 取消",
+        QuickNeedsOffer => "[{0}] 勾选该职工的诉求",
     }
 }
 
@@ -1059,6 +1076,21 @@ fn en(key: T) -> &'static str {
         ProtectionHint => "The period on the member card",
         ClaimAmountHint => "yuan; may stay empty for a fixed sum",
         DocumentHint => "Received: tick with space",
+        ImportNeedsLine => "Needs to raise: {0} (none twice while one of its kind is open)",
+        AidRecordsTitle => "{0}: needs and mutual-aid claims",
+        AidRecordsNone => "No needs and no mutual-aid claims",
+        AidRecordsHint => "[{0}] close need    [{1}] withdraw (a mistake)    [{2}] back",
+        CloseNeedQuestion => "Close {0}'s need '{1}'? A note may follow (optional)",
+        NeedClosedSaid => "Need closed: {0}",
+        WithdrawNeedQuestion => "Withdraw {0}'s need '{1}' (recorded by mistake)? Say why",
+        WithdrawClaimQuestion => {
+            "Withdraw {0}'s mutual-aid claim '{1}' (recorded by mistake)? Say why"
+        }
+        QuickNeedsLine => "Needs (next worker): ",
+        QuickNeedsRaised => "; {0} need(s) raised",
+        QuickNeedsHint => "digits tick needs, Enter records, [{0}] hides",
+        CloseNeedKeys => "[{0}] close it    [{1}] cancel",
+        QuickNeedsOffer => "[{0}] tick the worker's needs",
     }
 }
 

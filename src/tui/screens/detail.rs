@@ -4,7 +4,7 @@
 //! withdraws the worker; a withdrawal asks for its reason. `X` erases the worker's personal
 //! data on request, once the officer has typed the reason code and confirmed. Its needs and
 //! mutual-aid claims show under the profile: `n` ticks needs, `m` records a claim, `u` takes
-//! the newest unsettled claim a step.
+//! the newest unsettled claim a step, `x` lists them to close a need or withdraw a mistake.
 
 mod focus;
 mod layout;
@@ -316,6 +316,9 @@ impl Screen for DetailScreen {
             }
             Input::Action(Action::AddNeed) => {
                 return Effect::Push(Route::Needs(self.worker.uid.clone()));
+            }
+            Input::Action(Action::CloseNeed) => {
+                return Effect::Push(Route::AidRecords(self.worker.uid.clone()));
             }
             Input::Action(Action::LogClaim) => {
                 return Effect::Push(Route::NewClaim(Box::new(self.worker.clone())));

@@ -1,6 +1,7 @@
 //! One file per screen. A screen turns inputs into state changes and effects (`handle`) and
 //! draws itself from that state (`render`, which never touches the database).
 
+pub mod aid_records;
 pub mod attendees;
 pub mod batch_import;
 pub mod batches;

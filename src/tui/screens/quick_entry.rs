@@ -3,9 +3,11 @@
 //! form, prefilled, which records the service when saved; a name, pinyin or ID tail lists
 //! matches to pick from. A worker already served in the event is asked about first, one key
 //! takes back the last record of this sitting (another puts it back), and the attendee list is
-//! one key away.
+//! one key away. Needs the worker asks for are ticked by digits after one key shows the
+//! catalog, and raised with the record.
 
 mod draw;
+mod needs;
 mod undo;
 
 use super::{Ctx, Effect, Screen, View};
@@ -14,7 +16,7 @@ use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Event, Worker, mask_id_number, parse_id_number};
 use crate::store::{SearchHit, SearchPage};
 use crate::text::Lang;
-use crate::tui::action::{Action, Input};
+use crate::tui::action::{Action, Input, TextEdit};
 use crate::tui::jobs::AppMsg;
 use crate::tui::keymap::Context;
 use crate::tui::routes::Route;
@@ -74,6 +76,8 @@ pub struct QuickEntryScreen {
     /// screen is back on top means a form opened from here recorded someone.
     latest_seen: Option<String>,
     duplicate: Option<(Confirm, Worker)>,
+    /// Needs ticked for the next worker recorded.
+    needs: needs::NeedTicks,
     today: NaiveDate,
     table: ListTable,
 }
@@ -109,6 +113,7 @@ impl QuickEntryScreen {
             undone: Vec::new(),
             latest_seen: None,
             duplicate: None,
+            needs: Default::default(),
             today: ctx.store.clock().today(),
             table: ListTable::new(8),
         };
@@ -288,6 +293,10 @@ impl QuickEntryScreen {
     }
 
     fn record(&mut self, worker: Worker, ctx: &mut Ctx) -> Effect {
+        // Raised before the service, which answers them when its kind does.
+        let Some(raised) = self.raise_ticked(&worker.uid, ctx) else {
+            return Effect::None;
+        };
         if needs_form(&self.event).is_some() {
             return Effect::Push(Route::ServiceAtEvent {
                 worker: Box::new(worker),
@@ -299,11 +308,38 @@ impl QuickEntryScreen {
                 ctx.wrote = true;
                 self.reload_event(ctx);
                 self.note_recorded(record.uid, &worker.input.name, &worker.input.id_number, ctx);
+                self.say_needs_raised(raised, ctx);
                 self.clear_line();
             }
             Err(e) => self.problem(ctx, &e),
         }
         Effect::None
+    }
+
+    /// Raises the needs ticked for this worker and clears the ticks; `None` (the problem
+    /// shown, nothing recorded) when the store refused them.
+    fn raise_ticked(&mut self, worker_uid: &str, ctx: &mut Ctx) -> Option<usize> {
+        if self.needs.is_empty() {
+            self.needs.clear();
+            return Some(0);
+        }
+        match ctx.store.raise_needs(worker_uid, &self.needs.codes()) {
+            Ok(raised) => {
+                ctx.wrote = true;
+                self.needs.clear();
+                Some(raised)
+            }
+            Err(e) => {
+                self.problem(ctx, &e);
+                None
+            }
+        }
+    }
+
+    fn say_needs_raised(&mut self, raised: usize, ctx: &Ctx) {
+        if let (Some(Feedback::Recorded(text)), true) = (&mut self.feedback, raised > 0) {
+            text.push_str(&tf(ctx.lang, T::QuickNeedsRaised, &[&raised.to_string()]));
+        }
     }
 
     fn note_recorded(&mut self, service_uid: String, name: &str, id_number: &str, ctx: &Ctx) {
@@ -389,6 +425,9 @@ impl Screen for QuickEntryScreen {
                 return Effect::Push(Route::Attendees(Box::new(self.event.clone())));
             }
             Input::Action(Action::NewWorker) => return self.register(),
+            Input::Action(Action::QuickNeeds) => self.needs.toggle_shown(),
+            // While the needs row shows, digits tick needs rather than type.
+            Input::Text(TextEdit::Insert(c)) if self.needs.shown && self.needs.tick(c) => {}
             // Home and End stay with the typed line.
             Input::Action(
                 action @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown),
@@ -431,13 +470,16 @@ impl Screen for QuickEntryScreen {
         if self.latest_seen.as_deref() == Some(latest.service_uid.as_str()) {
             return;
         }
-        // A form opened from here (a new worker, a health check) recorded this one.
+        // A form opened from here (a new worker, a health check) recorded this one; the
+        // needs ticked before the worker was registered go with them.
+        let raised = self.raise_ticked(&latest.worker_uid, ctx).unwrap_or(0);
         self.note_recorded(
             latest.service_uid,
             &latest.worker_name,
             &latest.id_number,
             ctx,
         );
+        self.say_needs_raised(raised, ctx);
         self.clear_line();
     }
 
@@ -469,7 +511,8 @@ impl Screen for QuickEntryScreen {
             Action::Undo,
             Action::Redo,
             Action::Attendees,
-            // F3 is named by the hints and by "no match"; the footer has room for five keys.
+            // F3 is named by the hints and by "no match", the needs key above the line; the
+            // footer has room for five keys.
             Action::Back,
         ]
     }

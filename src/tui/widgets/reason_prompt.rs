@@ -5,6 +5,9 @@
 use super::popup::{centered, clear_popup_area};
 use super::text_field::TextField;
 use super::width::wrap_words;
+use crate::domain::Field;
+use crate::domain::name::validate_text;
+use crate::domain::validate::LONG_TEXT;
 use crate::store::corrections::validate_reason;
 use crate::store::erasure::validate_erasure_reason;
 use crate::text::Lang;
@@ -28,6 +31,8 @@ pub struct ReasonPrompt {
     error: Option<String>,
     /// An erasure: the answer is one of the erasure reason codes, not free text.
     erasure: bool,
+    /// A note that may stay empty (closing a need by hand), not a required reason.
+    optional_note: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +50,15 @@ impl ReasonPrompt {
             field: TextField::default(),
             error: None,
             erasure: false,
+            optional_note: false,
+        }
+    }
+
+    /// Asks for an optional note; confirming the popup is the confirmation.
+    pub fn optional_note(question: impl Into<String>) -> ReasonPrompt {
+        ReasonPrompt {
+            optional_note: true,
+            ..ReasonPrompt::new(question)
         }
     }
 
@@ -59,6 +73,8 @@ impl ReasonPrompt {
     fn check(&self) -> Result<String, crate::domain::FieldError> {
         if self.erasure {
             validate_erasure_reason(self.field.value()).map(str::to_string)
+        } else if self.optional_note {
+            validate_text(Field::Note, self.field.value(), LONG_TEXT)
         } else {
             validate_reason(self.field.value())
         }
@@ -108,18 +124,14 @@ impl ReasonPrompt {
             Rect::new(inner.x, inner.y, inner.width, question_lines),
         );
         let y = inner.y + question_lines + 1;
-        let label = format!(
-            "{}{}",
-            t(
-                lang,
-                if self.erasure {
-                    T::EraseReasonLabel
-                } else {
-                    T::ReasonLabel
-                }
-            ),
-            lang.pick("：", ": ")
-        );
+        let label = if self.optional_note {
+            Field::Note.label(lang).to_string()
+        } else if self.erasure {
+            t(lang, T::EraseReasonLabel).to_string()
+        } else {
+            t(lang, T::ReasonLabel).to_string()
+        };
+        let label = format!("{label}{}", lang.pick("：", ": "));
         let label_width = Line::from(label.as_str()).width() as u16;
         frame.render_widget(
             Paragraph::new(label.as_str()),
@@ -155,6 +167,8 @@ impl ReasonPrompt {
                 lang,
                 if self.erasure {
                     T::EraseKeys
+                } else if self.optional_note {
+                    T::CloseNeedKeys
                 } else {
                     T::ReasonKeys
                 },

@@ -16,7 +16,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row};
+use ratatui::widgets::{Paragraph, Row, Wrap};
 
 impl QuickEntryScreen {
     /// The event, the typed line, what it found or what this sitting recorded, and the
@@ -81,12 +81,40 @@ impl QuickEntryScreen {
         if let Some((style, text)) = self.feedback_line() {
             frame.render_widget(Paragraph::new(fit(&text, width)).style(style), line(4));
         }
+        // The catalog row wraps (English names run long) and pushes the list down.
+        let mut rows_top = 6;
+        if self.needs.shown || !self.needs.is_empty() {
+            let needs = self.needs.line(lang);
+            let needed = needs.width();
+            let height = if needed <= width {
+                1
+            } else {
+                (needed.div_ceil(width.max(1)) + 1).min(3) as u16
+            };
+            frame.render_widget(
+                Paragraph::new(needs).wrap(Wrap { trim: true }),
+                Rect::new(area.x + 1, area.y + 5, area.width.saturating_sub(2), height),
+            );
+            rows_top = 5 + height;
+        }
+        // The needs key is said above the line, since the footer is full.
+        let key = view.key(Context::QuickEntry, Action::QuickNeeds);
+        let hint = if self.needs.shown {
+            T::QuickNeedsHint
+        } else {
+            T::QuickNeedsOffer
+        };
+        frame.render_widget(
+            Paragraph::new(fit(&tf(lang, hint, &[&key]), width))
+                .style(Style::default().add_modifier(Modifier::DIM)),
+            line(2),
+        );
 
         let rows = Rect::new(
             area.x,
-            area.y + 6,
+            area.y + rows_top,
             area.width,
-            area.height.saturating_sub(6),
+            area.height.saturating_sub(rows_top),
         );
         self.render_rows(frame, rows, view);
 

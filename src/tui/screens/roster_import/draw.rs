@@ -185,6 +185,12 @@ impl ImportScreen {
                 ),
             ));
         }
+        if s.needs_raised > 0 {
+            lines.push((
+                plain,
+                tf(lang, T::ImportNeedsLine, &[&s.needs_raised.to_string()]),
+            ));
+        }
         if !outcome.ignored_columns.is_empty() {
             lines.push((
                 plain,
