@@ -143,13 +143,23 @@ impl CrashAt {
 /// by failing fast. The OS drops the lock when the process dies, so a crash never leaves the
 /// database locked.
 pub struct BatchLock {
-    _file: Option<File>,
+    file: Option<File>,
+}
+
+impl Drop for BatchLock {
+    /// Unlocks before the file closes: a child process forked by another thread (tests run
+    /// many) shares the open file until it execs, and would keep the lock held meanwhile.
+    fn drop(&mut self) {
+        if let Some(file) = &self.file {
+            let _ = file.unlock();
+        }
+    }
 }
 
 pub fn lock_database(store: &Store) -> Result<BatchLock> {
     let db = store.path();
     if db == Path::new(":memory:") {
-        return Ok(BatchLock { _file: None });
+        return Ok(BatchLock { file: None });
     }
     let mut name = db.as_os_str().to_owned();
     name.push(".batch-lock");
@@ -163,7 +173,7 @@ pub fn lock_database(store: &Store) -> Result<BatchLock> {
     }
     let file = options.open(&path).map_err(|e| BatchError::io(&path, e))?;
     match file.try_lock() {
-        Ok(()) => Ok(BatchLock { _file: Some(file) }),
+        Ok(()) => Ok(BatchLock { file: Some(file) }),
         Err(std::fs::TryLockError::WouldBlock) => Err(BatchError::Locked),
         Err(std::fs::TryLockError::Error(e)) => Err(BatchError::io(&path, e)),
     }

@@ -382,7 +382,7 @@ fn a_withdrawn_claim_travels_as_a_tombstone_with_its_reason() {
     imported(&mut b, &first);
     assert_eq!(b.claims_of_worker(&worker).unwrap().len(), 1);
 
-    let version = a.withdraw_claim(&claim, "重复录入").unwrap();
+    let version = a.withdraw_claim(&claim, "重复录入", None).unwrap();
     assert_eq!(version, 2);
     let second = export_to(&mut a, &out);
     let sent = lines(&second, "claims.jsonl");

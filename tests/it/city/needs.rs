@@ -62,7 +62,7 @@ fn the_city_keeps_needs_and_claims_by_version_and_counts_them_in_the_receipt() {
         .uid;
     let out = d.join("out");
     let first = export_to(&mut laptop, &out);
-    laptop.withdraw_claim(&claim, "重复录入").unwrap();
+    laptop.withdraw_claim(&claim, "重复录入", None).unwrap();
     let second = export_to(&mut laptop, &out);
 
     let key = d.join("city.key");
