@@ -1,0 +1,49 @@
+//! The text of needs (诉求) and mutual-aid claims (互助保障).
+
+use super::T;
+
+pub(super) fn zh(key: T) -> Option<&'static str> {
+    use T::*;
+    Some(match key {
+        NeedsLine => "诉求 {0} 项（待解决 {1}）：",
+        ClaimsLine => "互助保障申请 {0} 笔：",
+        NeedsTitle => "{0} 的诉求",
+        NeedsHint => "[空格] 勾选    [{0}] 保存    [{1}] 跳过",
+        NeedOpenMark => "（待解决）",
+        NeedsSaved => "已为 {1} 登记 {0} 项诉求",
+        NeedsNone => "未勾选诉求，未登记",
+        ClaimTitle => "互助保障申请 · {0}",
+        ClaimStepTitle => "办理互助保障申请 · {0}",
+        ClaimLogged => "已登记互助保障申请：{0}",
+        ClaimUpdated => "互助保障申请已更新：{0}",
+        NoOpenClaim => "该职工没有办理中的互助保障申请",
+        ClaimDatesHint => "只填此类型需要的日期",
+        ProtectionHint => "会员服务卡上的保障期",
+        ClaimAmountHint => "元；定额类型可留空",
+        DocumentHint => "已收到的材料：空格勾选",
+        _ => return None,
+    })
+}
+
+pub(super) fn en(key: T) -> Option<&'static str> {
+    use T::*;
+    Some(match key {
+        NeedsLine => "Needs: {0} ({1} open): ",
+        ClaimsLine => "Mutual-aid claims: {0}: ",
+        NeedsTitle => "What {0} asks for",
+        NeedsHint => "[space] tick    [{0}] save    [{1}] skip",
+        NeedOpenMark => " (open)",
+        NeedsSaved => "{0} need(s) recorded for {1}",
+        NeedsNone => "Nothing ticked, nothing recorded",
+        ClaimTitle => "Mutual-aid claim · {0}",
+        ClaimStepTitle => "Mutual-aid claim step · {0}",
+        ClaimLogged => "Mutual-aid claim recorded: {0}",
+        ClaimUpdated => "Mutual-aid claim updated: {0}",
+        NoOpenClaim => "This member has no claim in progress",
+        ClaimDatesHint => "Only the dates this type needs",
+        ProtectionHint => "The period on the member card",
+        ClaimAmountHint => "yuan; may stay empty for a fixed sum",
+        DocumentHint => "Received: tick with space",
+        _ => return None,
+    })
+}
