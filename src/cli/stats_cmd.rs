@@ -1,9 +1,8 @@
 //! `jingong stats`: the statistics screen's figures as aligned text, JSON, CSV or XLSX.
 //!
 //! Text, CSV and XLSX are made from one list of labelled tables (`render` writes them out), so
-//! the three never disagree;
-//! JSON keeps the keys of the first `stats --json` (`workers`, `services`, `services_by_kind`)
-//! and adds the rest under their own keys.
+//! the three never disagree; JSON keeps the keys of the first `stats --json` (`workers`,
+//! `services`, `services_by_kind`) and adds the rest under their own keys.
 
 use super::args::{Cli, StatsArgs, StatsPeriod};
 use super::output::{kind_label, print_json, shown_phone};
