@@ -7,6 +7,8 @@
 //! read a file just written and warm in the page cache. `sqlite3` runs the export's own three
 //! queries, so it dumps exactly the rows and columns the batch holds.
 
+#![forbid(unsafe_code)]
+
 use jingong::batch::export::{ExportOptions, ExportOutcome, export};
 use jingong::demo::{DemoOptions, fill};
 use jingong::store::Store;

@@ -4,6 +4,8 @@
 //! commit latency, demo generation against raw SQLite inserts. Prints a Markdown report for
 //! BENCHMARKS.md. Ratios are measured in the same run, so a noisy machine moves both sides.
 
+#![forbid(unsafe_code)]
+
 use jingong::demo::{DemoOptions, fill};
 use jingong::domain::WorkerInput;
 use jingong::domain::validate::{ServiceDraft, validate_service};

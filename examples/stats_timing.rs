@@ -1,6 +1,8 @@
 //! Times `Store::statistics` on a database: `cargo run --release --example stats_timing -- DB`.
 //! Prints the time of each run for this month, quarter, year and one district.
 
+#![forbid(unsafe_code)]
+
 use jingong::store::{Period, StatsQuery, Store};
 use std::time::Instant;
 

@@ -21,31 +21,36 @@
 //!   own laptop sends them to the city; this database must not send them a second time);
 //! - a batch whose `previous_batch_uid` is not here is imported, and the gap is reported;
 //! - one transaction per batch.
+//!
+//! Here: reading a batch in and the per-batch bookkeeping; merging one worker or service in
+//! `records`, erasure lines in `erasures`, what the command says about each batch in `report`.
 
 use super::export::{self, lock_database};
 use super::format::{
-    ErasureRecord, EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader,
-    RecordKind, ServiceRecord, WorkerRecord,
+    EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
+    WorkerRecord,
 };
 use super::fsio::sha256_hex;
-use super::person;
 use super::source::{BatchSource, BoundedLines};
 use super::verify::{Known, VerifyOptions, verify_source};
 use super::{BatchError, Result};
-use crate::domain::{HealthCheck, LegalAid};
 use crate::store::Store;
-use crate::store::batch_queries::{
-    self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
-};
-use crate::store::erasure::{ErasureStamp, apply_service_erasure, apply_worker_erasure};
+use crate::store::batch_queries::{self as q, LocalVersion, MergedHeader, NewBatch};
 use crate::store::merge_apply::{
     BulkChoice, MergeTransaction, officer_of_record, record_batch_item,
 };
 use crate::store::workers::audit;
-use crate::text::Lang;
-use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+mod erasures;
+mod records;
+mod report;
+
+use erasures::{apply_erasure, erasure_line, unparsed_line};
+use records::{merge_service, merge_worker};
+pub(super) use records::{write_event_record, write_service_record, write_worker_row};
+pub use report::{outcome_lines, refused_line};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -100,60 +105,6 @@ pub fn import_batches(
             (path, outcome)
         })
         .collect())
-}
-
-/// What `import batch` says about one batch, line by line, in the UI language: the command
-/// line prints these, and the batches screen shows the same.
-pub fn outcome_lines(path: &Path, result: &Result<ImportOutcome>, lang: Lang) -> Vec<String> {
-    let shown = path.display();
-    match result {
-        Ok(ImportOutcome::AlreadyHere { .. }) => vec![match lang {
-            Lang::Zh => format!("{shown}：该批次已导入过，未作任何改动"),
-            Lang::En => format!("{shown}: this batch was imported before; nothing changed"),
-        }],
-        Ok(ImportOutcome::Imported(s)) => {
-            let [w, e, sv, needs, claims] = s.applied;
-            let unchanged: u64 = s.unchanged.iter().sum();
-            let conflicts = s.conflicts;
-            let mut lines = vec![match lang {
-                Lang::Zh => format!(
-                    "{shown}：已导入 职工 {w}，活动 {e}，服务 {sv}，诉求 {needs}，互助保障申请 {claims}；未变（本库已有同版或更新版本）{unchanged}；冲突 {conflicts}"
-                ),
-                Lang::En => format!(
-                    "{shown}: imported {w} workers, {e} events, {sv} services, {needs} needs, {claims} claims; unchanged (same or newer here) {unchanged}; conflicts {conflicts}"
-                ),
-            }];
-            if let Some(missing) = &s.chain_gap {
-                lines.push(match lang {
-                    Lang::Zh => format!(
-                        "  注意：该设备的前一批次 {missing} 尚未导入（批次链有缺口），请向该经办人索取"
-                    ),
-                    Lang::En => format!(
-                        "  note: this laptop's previous batch {missing} has not been imported (gap in the chain); ask its officer for it"
-                    ),
-                });
-            }
-            if conflicts > 0 {
-                lines.push(
-                    lang.pick(
-                        "  冲突记录已保留，用 jingong conflicts 查看",
-                        "  conflicting records were kept; list them with jingong conflicts",
-                    )
-                    .to_string(),
-                );
-            }
-            lines
-        }
-        Err(e) => e.message(lang).lines().map(str::to_string).collect(),
-    }
-}
-
-/// The closing line when some batches were refused.
-pub fn refused_line(refused: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{refused} 个批次被拒收，未导入任何内容"),
-        Lang::En => format!("{refused} batch(es) refused; nothing of them was imported"),
-    }
 }
 
 fn read_manifest(path: &Path) -> Result<Manifest> {
@@ -540,58 +491,6 @@ fn apply(
     Ok(summary)
 }
 
-/// An erasure line (format 2), told from a record by its `op`: inside a JSON string the
-/// quotes would be escaped, so the bare text can only be the field itself.
-fn erasure_line(line: &str) -> Option<ErasureRecord<'_>> {
-    if !line.contains(r#""op":"erase""#) {
-        return None;
-    }
-    serde_json::from_str::<ErasureRecord>(line).ok()
-}
-
-/// Applies an erasure of another laptop as an erasure made here would (see
-/// `store::erasure`), with the batch's officer; idempotent. Events hold no personal data,
-/// so an erasure of one changes nothing. Returns whether anything changed.
-fn apply_erasure(
-    conn: &rusqlite::Connection,
-    kind: RecordKind,
-    erasure: &ErasureRecord,
-    now: &str,
-    officer_id: i64,
-) -> Result<bool> {
-    let stamp = ErasureStamp {
-        now,
-        officer_id,
-        reason: &erasure.reason,
-    };
-    Ok(match kind {
-        RecordKind::Worker => apply_worker_erasure(conn, &erasure.uid, erasure.version, stamp)?,
-        RecordKind::Service => apply_service_erasure(conn, &erasure.uid, erasure.version, stamp)?,
-        _ => false,
-    })
-}
-
-/// A line that does not parse as a record although the batch was verified: an erasure
-/// (format 2) the merge did not recognise (it must not be skipped), or a damaged line.
-fn unparsed_line(
-    file_path: &Path,
-    kind: RecordKind,
-    line_no: u64,
-    line: &str,
-    e: serde_json::Error,
-) -> BatchError {
-    match serde_json::from_str::<OpOnly>(line) {
-        Ok(OpOnly {
-            op: Some(Op::Erase),
-        }) => BatchError::ErasureNotApplied {
-            path: file_path.parent().unwrap_or(file_path).to_path_buf(),
-            file: kind.file_name(),
-            line: line_no,
-        },
-        _ => BatchError::io(file_path, e.into()),
-    }
-}
-
 /// Keeps the local edit of row `id` over the incoming `header`: the incoming copy is in the
 /// conflict table already; the local one moves above it (see `renumber_local_edit`) and the
 /// audit says so.
@@ -625,264 +524,3 @@ pub(super) enum Outcome {
 }
 
 type ConflictFn<'a> = dyn Fn(&str, &str, &str, &str, &str, &str) -> crate::store::Result<()> + 'a;
-
-/// A worker record: by uid the higher version wins as for every record; a new uid whose ID
-/// number a live worker here already holds is another record of that person (see
-/// `person`). Returns the outcome and the `same_person` conflicts added.
-fn merge_worker(
-    store: &Store,
-    officers: &mut Officers,
-    w: &WorkerRecord,
-    line: &str,
-    manifest: &Manifest,
-    conflict: &ConflictFn,
-) -> Result<(Outcome, u64)> {
-    let conn = store.conn();
-    let table = "worker";
-    let linked = q::link_of(conn, &w.header.uid)?;
-    let local = match &linked {
-        // A record shown through another: its own latest version is in the link.
-        Some(link) => Some(LocalVersion {
-            id: link.worker_id,
-            version: link.version,
-            exported_version: link.version,
-            updated_at: link.updated_at.clone(),
-        }),
-        None => q::local_version(conn, table, &w.header.uid)?,
-    };
-    let mut added = 0;
-    let outcome = match decide(local, &w.header) {
-        Decision::Write(existing) => {
-            let officer_id = officers.id(&w.header.officer)?;
-            if let Some(link) = linked {
-                let added = person::link(
-                    store,
-                    link.worker_id,
-                    w,
-                    line,
-                    &manifest.device_id,
-                    &manifest.batch_uid,
-                )?;
-                return Ok((Outcome::Applied(officer_id), added));
-            }
-            let Some(existing) = existing else {
-                // A new uid: another record of a person already here (live or withdrawn), or
-                // a new person.
-                if let Some(person) = q::person_holding(conn, &w.id_number, &w.header.uid)? {
-                    let added = person::link(
-                        store,
-                        person,
-                        w,
-                        line,
-                        &manifest.device_id,
-                        &manifest.batch_uid,
-                    )?;
-                    return Ok((Outcome::Applied(officer_id), added));
-                }
-                write_worker_row(conn, None, w, officer_id)?;
-                return Ok((Outcome::Applied(officer_id), 0));
-            };
-            // A known record whose new version carries an ID number another live worker
-            // holds: two people claim one number, which only an officer can settle.
-            let other = if w.header.deleted_at.is_none() {
-                q::live_holder_of_id_number(conn, &w.id_number, &w.header.uid)?
-            } else {
-                None
-            };
-            if let Some(kept) = other {
-                conflict("id_number", table, &w.id_number, &kept, &w.header.uid, line)?;
-                Outcome::Conflict
-            } else {
-                let id = write_worker_row(conn, Some(existing), w, officer_id)?;
-                // The shown record of a person changed: the rule may now prefer another.
-                let added = person::settle(store, id, &manifest.batch_uid)?;
-                return Ok((Outcome::Applied(officer_id), added));
-            }
-        }
-        Decision::Diverged { id, replace } => {
-            let uid = &w.header.uid;
-            if !replace {
-                conflict("diverged", table, &w.id_number, uid, uid, line)?;
-            } else if let Some(link) = &linked {
-                conflict("diverged", table, &w.id_number, uid, uid, &link.record_json)?;
-                added = person::link(
-                    store,
-                    link.worker_id,
-                    w,
-                    line,
-                    &manifest.device_id,
-                    &manifest.batch_uid,
-                )?;
-            } else {
-                let before = local_line(store, RecordKind::Worker, id)?;
-                conflict("diverged", table, &w.id_number, uid, uid, &before)?;
-                let officer_id = officers.id(&w.header.officer)?;
-                write_worker_row(conn, Some(id), w, officer_id)?;
-                added = person::settle(store, id, &manifest.batch_uid)?;
-            }
-            Outcome::Conflict
-        }
-        Decision::LocalEdit(id) => {
-            conflict(
-                "local_edit",
-                table,
-                &w.id_number,
-                &w.header.uid,
-                &w.header.uid,
-                line,
-            )?;
-            keep_local_edit(conn, &store.clock().stamp(), table, id, &w.header)?;
-            Outcome::Conflict
-        }
-        Decision::Unchanged => Outcome::Unchanged,
-    };
-    Ok((outcome, added))
-}
-
-pub(super) fn write_event_record(
-    conn: &rusqlite::Connection,
-    existing: Option<i64>,
-    e: &EventRecord,
-    officer_id: i64,
-) -> Result<()> {
-    q::write_merged_event(
-        conn,
-        existing,
-        &MergedEvent {
-            header: merged_header(&e.header, officer_id),
-            name: &e.name,
-            kind: &e.kind,
-            held_on: &e.held_on,
-            place: &e.place,
-            district_code: &e.district_code,
-            default_quantity: e.default_quantity,
-            default_amount_fen: e.default_amount_fen,
-        },
-    )?;
-    Ok(())
-}
-
-/// Writes a service version; `worker_id` is the row of its worker's person.
-pub(super) fn write_service_record(
-    conn: &rusqlite::Connection,
-    existing: Option<i64>,
-    s: &ServiceRecord,
-    worker_id: i64,
-    event_id: Option<i64>,
-    officer_id: i64,
-) -> Result<()> {
-    let date = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-    q::write_merged_service(
-        conn,
-        existing,
-        &MergedService {
-            header: merged_header(&s.header, officer_id),
-            worker_id,
-            event_id,
-            kind: &s.kind,
-            served_on: &s.served_on,
-            place: &s.place,
-            quantity: s.quantity,
-            amount_fen: s.amount_fen,
-            note: &s.note,
-            health: s.health_check.as_ref().map(|h| HealthCheck {
-                provider: h.provider.to_string(),
-                blood_pressure: h.blood_pressure.to_string(),
-                glucose_tenths: h.glucose_tenths,
-                findings: h.findings.to_string(),
-                referral: h.referral,
-                follow_up_on: h.follow_up_on.as_deref().and_then(date),
-                consent_by: h.consent_by.to_string(),
-                consent_at: h.consent_at.to_string(),
-            }),
-            legal: s.legal_aid.as_ref().map(|l| LegalAid {
-                category: l.category.to_string(),
-                description: l.description.to_string(),
-                status: l.status.to_string(),
-                claimed_fen: l.claimed_fen,
-                recovered_fen: l.recovered_fen,
-                follows_uid: l.follows_uid.as_deref().map(str::to_string),
-            }),
-        },
-    )?;
-    Ok(())
-}
-
-pub(super) fn write_worker_row(
-    conn: &rusqlite::Connection,
-    existing: Option<i64>,
-    w: &WorkerRecord,
-    officer_id: i64,
-) -> Result<i64> {
-    Ok(q::write_merged_worker(
-        conn,
-        existing,
-        &MergedWorker {
-            header: merged_header(&w.header, officer_id),
-            row: person::worker_row(w),
-        },
-    )?)
-}
-
-fn merge_service(
-    store: &Store,
-    officers: &mut Officers,
-    s: &ServiceRecord,
-    line: &str,
-    conflict: &ConflictFn,
-) -> Result<Outcome> {
-    let conn = store.conn();
-    let Some(worker_id) = q::person_row_of(conn, &s.worker_uid)? else {
-        // Verification resolved the worker, so it is held in a conflict: keep the service
-        // beside it rather than attach it to someone else.
-        let id_number = q::worker_held_in_conflict(conn, &s.worker_uid)?.unwrap_or_default();
-        let kept =
-            q::live_holder_of_id_number(conn, &id_number, &s.worker_uid)?.unwrap_or_default();
-        conflict(
-            "worker_in_conflict",
-            "service",
-            &id_number,
-            &kept,
-            &s.header.uid,
-            line,
-        )?;
-        return Ok(Outcome::Conflict);
-    };
-    let event_id = match &s.event_uid {
-        Some(uid) => q::rowid_of(conn, "event", uid)?,
-        None => None,
-    };
-    let local = q::local_version(conn, "service", &s.header.uid)?;
-    match decide(local, &s.header) {
-        Decision::Unchanged => Ok(Outcome::Unchanged),
-        Decision::Diverged { id, replace } => {
-            let uid = &s.header.uid;
-            if replace {
-                let before = local_line(store, RecordKind::Service, id)?;
-                conflict("diverged", "service", "", uid, uid, &before)?;
-                let officer_id = officers.id(&s.header.officer)?;
-                write_service_record(conn, Some(id), s, worker_id, event_id, officer_id)?;
-            } else {
-                conflict("diverged", "service", "", uid, uid, line)?;
-            }
-            Ok(Outcome::Conflict)
-        }
-        Decision::LocalEdit(id) => {
-            conflict(
-                "local_edit",
-                "service",
-                "",
-                &s.header.uid,
-                &s.header.uid,
-                line,
-            )?;
-            keep_local_edit(conn, &store.clock().stamp(), "service", id, &s.header)?;
-            Ok(Outcome::Conflict)
-        }
-        Decision::Write(existing) => {
-            let officer_id = officers.id(&s.header.officer)?;
-            write_service_record(conn, existing, s, worker_id, event_id, officer_id)?;
-            Ok(Outcome::Applied(officer_id))
-        }
-    }
-}
