@@ -49,8 +49,7 @@ fn base_db(dir: &Path, workers: u64) -> PathBuf {
     )
     .expect("demo");
     // One plain file to copy: fold the WAL back in.
-    store
-        .conn()
+    jingong::testing::connection(&store)
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("checkpoint");
     drop(store);

@@ -22,7 +22,7 @@
 //! - a batch whose `previous_batch_uid` is not here is imported, and the gap is reported;
 //! - one transaction per batch.
 
-use super::export::{self, lock_database};
+use super::export::lock_database;
 use super::format::{
     ErasureRecord, EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, Op, OpOnly, RecordHeader,
     RecordKind, ServiceRecord, WorkerRecord,
@@ -33,7 +33,6 @@ use super::source::{BatchSource, BoundedLines};
 use super::verify::{Known, VerifyOptions, verify_source};
 use super::{BatchError, Result};
 use crate::domain::{HealthCheck, LegalAid};
-use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, LocalVersion, MergedEvent, MergedHeader, MergedService, MergedWorker, NewBatch,
 };
@@ -42,6 +41,7 @@ use crate::store::merge_apply::{
     BulkChoice, MergeTransaction, officer_of_record, record_batch_item,
 };
 use crate::store::workers::audit;
+use crate::store::{Store, tables};
 use crate::text::Lang;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -326,17 +326,21 @@ fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
     let this_device = store.device_id()?;
     let conn = store.conn();
     let line = conn
-        .prepare_cached(q::record_by_id_sql(kind.table()))?
+        .prepare_cached(match kind {
+            RecordKind::Worker => tables::worker::by_id_sql(),
+            RecordKind::Event => tables::event::by_id_sql(),
+            RecordKind::Service => tables::service::by_id_sql(),
+        })?
         .query_row([id], |row| {
             let json = match kind {
                 RecordKind::Worker => {
-                    serde_json::to_string(&export::worker_from_row(row, &this_device)?)
+                    serde_json::to_string(&tables::worker::exported_from_row(row, &this_device)?)
                 }
                 RecordKind::Event => {
-                    serde_json::to_string(&export::event_from_row(row, &this_device)?)
+                    serde_json::to_string(&tables::event::exported_from_row(row, &this_device)?)
                 }
                 RecordKind::Service => {
-                    serde_json::to_string(&export::service_from_row(row, &this_device)?)
+                    serde_json::to_string(&tables::service::exported_from_row(row, &this_device)?)
                 }
             };
             json.map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
