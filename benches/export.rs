@@ -10,9 +10,7 @@
 use jingong::batch::export::{ExportOptions, ExportOutcome, export};
 use jingong::demo::{DemoOptions, fill};
 use jingong::store::Store;
-use jingong::store::batch_queries::{
-    PENDING_EVENTS_SQL, PENDING_SERVICES_SQL, PENDING_WORKERS_SQL,
-};
+use jingong::store::tables::{event, service, worker};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -73,7 +71,12 @@ fn main() {
     let work = dir.join("export-work.db");
     let out = dir.join("export-out");
     let dump = dir.join("sqlite3-dump.json");
-    let sql = format!("{PENDING_WORKERS_SQL};{PENDING_EVENTS_SQL};{PENDING_SERVICES_SQL};");
+    let sql = format!(
+        "{};{};{};",
+        worker::pending_sql(),
+        event::pending_sql(),
+        service::pending_sql()
+    );
 
     let mut report = String::new();
     report.push_str(

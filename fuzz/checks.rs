@@ -107,7 +107,7 @@ fn table_counts(store: &Store) -> Vec<i64> {
     ]
     .iter()
     .map(|t| {
-        jingong::testing::connection(&store)
+        jingong::testing::connection(store)
             .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
             .expect("count")
     })

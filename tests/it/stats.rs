@@ -489,7 +489,7 @@ fn rollups_follow_every_kind_of_change() {
     assert_rollups_agree(store, "after demo data");
     // Move, re-flag, delete workers; delete services; add follow-ups and later checks.
     let mut rng = Rng::new(5);
-    let uids: Vec<String> = jingong::testing::connection(&store)
+    let uids: Vec<String> = jingong::testing::connection(store)
         .prepare("SELECT uid FROM worker WHERE deleted_at IS NULL ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))

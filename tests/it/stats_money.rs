@@ -181,7 +181,7 @@ fn money_totals_match_sums_worked_out_by_hand() {
 
 /// The amounts summed straight from the records, for all districts.
 fn direct_sum(store: &Store, from: &str, to: &str) -> i64 {
-    jingong::testing::connection(&store)
+    jingong::testing::connection(store)
         .query_row(
             "SELECT coalesce(sum(s.amount_fen), 0) FROM service s JOIN worker w
              ON w.id = s.worker_id

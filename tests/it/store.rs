@@ -21,7 +21,7 @@ fn worker(name: &str, id: &str) -> WorkerInput {
 }
 
 fn audit_rows(store: &Store, uid: &str) -> Vec<(i64, String, String)> {
-    let mut stmt = jingong::testing::connection(&store)
+    let mut stmt = jingong::testing::connection(store)
         .prepare("SELECT version, action, fields FROM audit WHERE record_uid = ?1 ORDER BY id")
         .unwrap();
     stmt.query_map([uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
