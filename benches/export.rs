@@ -73,9 +73,9 @@ fn main() {
     let dump = dir.join("sqlite3-dump.json");
     let sql = format!(
         "{};{};{};",
-        worker::pending_sql(),
-        event::pending_sql(),
-        service::pending_sql()
+        &worker::EXPORT_SQL.pending,
+        &event::EXPORT_SQL.pending,
+        &service::EXPORT_SQL.pending
     );
 
     let mut report = String::new();

@@ -483,9 +483,9 @@ fn write_data_files(
         let mut out = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
         let mut tally = KindTally::default();
         let sql = match kind {
-            RecordKind::Worker => tables::worker::pending_sql(),
-            RecordKind::Event => tables::event::pending_sql(),
-            RecordKind::Service => tables::service::pending_sql(),
+            RecordKind::Worker => &tables::worker::EXPORT_SQL.pending,
+            RecordKind::Event => &tables::event::EXPORT_SQL.pending,
+            RecordKind::Service => &tables::service::EXPORT_SQL.pending,
         };
         let io = |e: std::io::Error| BatchError::io(&path, e);
         for_each_row(&snapshot, sql, |row| -> Result<()> {

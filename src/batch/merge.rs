@@ -327,9 +327,9 @@ fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<String> {
     let conn = store.conn();
     let line = conn
         .prepare_cached(match kind {
-            RecordKind::Worker => tables::worker::by_id_sql(),
-            RecordKind::Event => tables::event::by_id_sql(),
-            RecordKind::Service => tables::service::by_id_sql(),
+            RecordKind::Worker => &tables::worker::EXPORT_SQL.by_id,
+            RecordKind::Event => &tables::event::EXPORT_SQL.by_id,
+            RecordKind::Service => &tables::service::EXPORT_SQL.by_id,
         })?
         .query_row([id], |row| {
             let json = match kind {

@@ -2,6 +2,7 @@
 //! index per row, while CREATE INDEX after the load sorts once. Used by demo data.
 
 use super::Result;
+use super::tables::Columns;
 use super::tables::event::EventRow;
 use rusqlite::{Connection, ToSql, Transaction, params_from_iter};
 use std::sync::LazyLock;

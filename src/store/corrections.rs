@@ -2,6 +2,7 @@
 //! tombstone carrying the officer's reason. Nothing here deletes a record from the file, and
 //! every change is one transaction with its audit rows.
 
+use super::tables::Columns;
 use super::tables::event::EventRow;
 use super::tables::service::{SERVICE_COLUMNS, SERVICE_FROM, service_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};

@@ -1,6 +1,7 @@
 //! Service events: one event, many workers served.
 
 use super::services::insert_service;
+use super::tables::Columns;
 use super::tables::event::{EVENT_COLUMNS, EventRow, event_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};

@@ -4,6 +4,7 @@
 use super::Result;
 use super::batch_queries::RECORD_TABLES;
 use super::search_keys::note_workplaces;
+use super::tables::Columns;
 use super::tables::event::EventRow;
 use super::tables::service::ServiceRow;
 use super::tables::worker::WorkerRow;

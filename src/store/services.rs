@@ -1,5 +1,6 @@
 //! Services delivered to workers, with their health-check or legal-aid details.
 
+use super::tables::Columns;
 use super::tables::service::{SERVICE_COLUMNS, SERVICE_FROM, ServiceRow, service_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};

@@ -3,6 +3,7 @@
 pub use super::search_keys::search_terms;
 pub(crate) use super::search_keys::{delete_search_terms, insert_search_terms_of};
 use super::search_keys::{insert_search_terms, note_workplaces, search_terms_with};
+use super::tables::Columns;
 use super::tables::worker::{WORKER_COLUMNS, WorkerRow, worker_from_row};
 use super::{Result, Store, StoreError};
 use crate::domain::{Field, FieldError, IdNumber, Rule, Worker, WorkerInput, parse_id_number};

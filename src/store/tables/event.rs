@@ -1,8 +1,8 @@
 //! The `event` table: the columns an `Event` is read from, the columns a write binds
 //! (`EventRow`), and the export of the versions not yet sent.
 
-use super::export_row::{Cells, by_id_filter, header_columns, pending_filter};
-use super::sql::{assignments, placeholders};
+use super::export_row::{Cells, ExportSql, header_columns};
+use super::sql::Columns;
 use crate::domain::records::EventRecord;
 use crate::domain::{Event, EventInput};
 use chrono::NaiveDate;
@@ -78,21 +78,6 @@ impl<'a> EventRow<'a> {
         "default_amount_fen",
     ];
 
-    /// `name, kind, …` for an INSERT.
-    pub fn column_list() -> String {
-        Self::COLUMNS.join(", ")
-    }
-
-    /// `?first, ?first+1, …` matching `column_list`.
-    pub fn placeholders(first: usize) -> String {
-        placeholders(first, Self::COLUMNS.len())
-    }
-
-    /// `name = ?first, kind = ?first+1, …` for an UPDATE.
-    pub fn assignments(first: usize) -> String {
-        assignments(&Self::COLUMNS, first)
-    }
-
     /// One value per `COLUMNS` entry, in that order.
     pub fn values(&self) -> [&dyn ToSql; 7] {
         [
@@ -121,19 +106,10 @@ fn export_select(filter: &str) -> String {
     )
 }
 
-/// Every event version not yet exported, in row order, decoded by `exported_from_row`.
-pub fn pending_sql() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| export_select(&pending_filter("e")));
-    &SQL
-}
+/// The export queries, decoded by `exported_from_row`.
+pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("e", export_select));
 
-/// One event by row id (`?1`), in the columns of `pending_sql`.
-pub fn by_id_sql() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| export_select(&by_id_filter("e")));
-    &SQL
-}
-
-/// A row of `pending_sql` as the batch line it becomes.
+/// A row of `EXPORT_SQL` as the batch line it becomes.
 pub fn exported_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
@@ -150,4 +126,10 @@ pub fn exported_from_row<'r>(
         default_amount_fen: cells.get()?,
     };
     cells.finish(record)
+}
+
+impl Columns for EventRow<'_> {
+    fn columns() -> &'static [&'static str] {
+        &Self::COLUMNS
+    }
 }

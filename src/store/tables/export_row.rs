@@ -16,14 +16,24 @@ pub fn header_columns(t: &str) -> String {
     )
 }
 
-/// How the export query of table alias `t` ends: the versions not yet exported, in row order.
-pub fn pending_filter(t: &str) -> String {
-    format!("WHERE {t}.version > {t}.exported_version\nORDER BY {t}.id")
+/// A table's two export queries, one SELECT with two endings.
+pub struct ExportSql {
+    /// Every version not yet exported, in row order.
+    pub pending: String,
+    /// One record by row id `?1`: the copy a merge lists beside a newer one.
+    pub by_id: String,
 }
 
-/// How the query of one record by row id ends (the copy a merge lists beside a newer one).
-pub fn by_id_filter(t: &str) -> String {
-    format!("WHERE {t}.id = ?1")
+impl ExportSql {
+    /// From `select(filter)` of the table aliased `t`.
+    pub fn new(t: &str, select: impl Fn(&str) -> String) -> ExportSql {
+        ExportSql {
+            pending: select(&format!(
+                "WHERE {t}.version > {t}.exported_version ORDER BY {t}.id"
+            )),
+            by_id: select(&format!("WHERE {t}.id = ?1")),
+        }
+    }
 }
 
 /// A withdrawal made before reasons were recorded (format 1 days) still needs one in format 2.

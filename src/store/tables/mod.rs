@@ -11,6 +11,8 @@ pub mod event;
 pub mod export_row;
 pub mod service;
 mod sql;
+
+pub use sql::Columns;
 pub mod worker;
 
 #[cfg(test)]

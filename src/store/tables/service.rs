@@ -2,8 +2,8 @@
 //! legal-aid details), the columns a write binds (`ServiceRow`), and the export of the
 //! versions not yet sent.
 
-use super::export_row::{Cells, by_id_filter, header_columns, pending_filter};
-use super::sql::{assignments, placeholders};
+use super::export_row::{Cells, ExportSql, header_columns};
+use super::sql::Columns;
 use crate::domain::records::{HealthCheckFields, LegalAidFields, ServiceRecord};
 use crate::domain::{HealthCheck, LegalAid, Service};
 use chrono::NaiveDate;
@@ -104,21 +104,6 @@ impl ServiceRow<'_> {
         "note",
     ];
 
-    /// `worker_id, kind, …` for an INSERT.
-    pub fn column_list() -> String {
-        Self::COLUMNS.join(", ")
-    }
-
-    /// `?first, ?first+1, …` matching `column_list`.
-    pub fn placeholders(first: usize) -> String {
-        placeholders(first, Self::COLUMNS.len())
-    }
-
-    /// `worker_id = ?first, kind = ?first+1, …` for an UPDATE.
-    pub fn assignments(first: usize) -> String {
-        assignments(&Self::COLUMNS, first)
-    }
-
     /// One value per `COLUMNS` entry, in that order.
     pub fn values(&self) -> [&dyn ToSql; 8] {
         [
@@ -158,19 +143,10 @@ fn export_select(filter: &str) -> String {
     )
 }
 
-/// Every service version not yet exported, in row order, decoded by `exported_from_row`.
-pub fn pending_sql() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| export_select(&pending_filter("s")));
-    &SQL
-}
+/// The export queries, decoded by `exported_from_row`.
+pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("s", export_select));
 
-/// One service by row id (`?1`), in the columns of `pending_sql`.
-pub fn by_id_sql() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| export_select(&by_id_filter("s")));
-    &SQL
-}
-
-/// A row of `pending_sql` as the batch line it becomes.
+/// A row of `EXPORT_SQL` as the batch line it becomes.
 pub fn exported_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
@@ -228,4 +204,10 @@ pub fn exported_from_row<'r>(
         legal_aid,
     };
     cells.finish(record)
+}
+
+impl Columns for ServiceRow<'_> {
+    fn columns() -> &'static [&'static str] {
+        &Self::COLUMNS
+    }
 }

@@ -17,3 +17,24 @@ pub fn assignments(columns: &[&str], first: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// A set of a table's own columns that a write binds in one order: the pieces of its INSERT
+/// and UPDATE come from the one list.
+pub trait Columns {
+    fn columns() -> &'static [&'static str];
+
+    /// `a, b, …` for an INSERT.
+    fn column_list() -> String {
+        Self::columns().join(", ")
+    }
+
+    /// `?first, ?first+1, …` matching `column_list`.
+    fn placeholders(first: usize) -> String {
+        placeholders(first, Self::columns().len())
+    }
+
+    /// `a = ?first, b = ?first+1, …` for an UPDATE.
+    fn assignments(first: usize) -> String {
+        assignments(Self::columns(), first)
+    }
+}

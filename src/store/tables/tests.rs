@@ -76,16 +76,16 @@ fn each_table_decodes_every_column_of_its_export_query_alike_by_pending_and_by_i
         |r: &Row| serde_json::to_string(&service::exported_from_row(r, "dev")?).map_err(json);
     for (pending, by_id) in [
         (
-            lines(&store, worker::pending_sql(), worker),
-            lines(&store, worker::by_id_sql(), worker),
+            lines(&store, &worker::EXPORT_SQL.pending, worker),
+            lines(&store, &worker::EXPORT_SQL.by_id, worker),
         ),
         (
-            lines(&store, event::pending_sql(), event),
-            lines(&store, event::by_id_sql(), event),
+            lines(&store, &event::EXPORT_SQL.pending, event),
+            lines(&store, &event::EXPORT_SQL.by_id, event),
         ),
         (
-            lines(&store, service::pending_sql(), service),
-            lines(&store, service::by_id_sql(), service),
+            lines(&store, &service::EXPORT_SQL.pending, service),
+            lines(&store, &service::EXPORT_SQL.by_id, service),
         ),
     ] {
         assert_eq!(pending.len(), 1, "{pending:?}");
@@ -97,7 +97,7 @@ fn each_table_decodes_every_column_of_its_export_query_alike_by_pending_and_by_i
             pending[0]
         );
     }
-    let service_line = &lines(&store, service::pending_sql(), service)[0];
+    let service_line = &lines(&store, &service::EXPORT_SQL.pending, service)[0];
     assert!(service_line.contains(r#""quantity":2"#), "{service_line}");
     assert!(service_line.contains(r#""note":"两箱""#), "{service_line}");
     assert!(
@@ -122,7 +122,7 @@ fn a_withdrawal_without_a_recorded_reason_exports_the_placeholder_but_shows_none
         .expect("clear the reason");
     let (reason, op) = store
         .conn()
-        .query_row(worker::pending_sql(), [], |r| {
+        .query_row(&worker::EXPORT_SQL.pending, [], |r| {
             let record = worker::exported_from_row(r, "dev")?;
             Ok((
                 record.header.reason.map(|c| c.into_owned()),
@@ -146,7 +146,7 @@ fn only_an_erased_row_reads_as_an_erasure() {
     let erased = |store: &Store| {
         store
             .conn()
-            .query_row(worker::pending_sql(), [], |r| {
+            .query_row(&worker::EXPORT_SQL.pending, [], |r| {
                 Ok(export_row::erasure(r)?.map(|e| (e.reason.into_owned(), e.version)))
             })
             .expect("query")

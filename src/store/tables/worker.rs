@@ -1,8 +1,8 @@
 //! The `worker` table: the columns a `Worker` is read from, the columns a write binds
 //! (`WorkerRow`), the columns of a search hit, and the export of the versions not yet sent.
 
-use super::export_row::{Cells, by_id_filter, header_columns, pending_filter};
-use super::sql::{assignments, placeholders};
+use super::export_row::{Cells, ExportSql, header_columns};
+use super::sql::Columns;
 use crate::domain::pinyin::{PinyinKeys, pinyin_keys};
 use crate::domain::records::{RecordHeader, WorkerRecord};
 use crate::domain::{Gender, IdNumber, Membership, Worker, WorkerInput};
@@ -88,17 +88,8 @@ fn export_select(filter: &str) -> String {
     )
 }
 
-/// Every worker version not yet exported, in row order, decoded by `exported_from_row`.
-pub fn pending_sql() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| export_select(&pending_filter("w")));
-    &SQL
-}
-
-/// One worker by row id (`?1`), in the columns of `pending_sql`.
-pub fn by_id_sql() -> &'static str {
-    static SQL: LazyLock<String> = LazyLock::new(|| export_select(&by_id_filter("w")));
-    &SQL
-}
+/// The export queries, decoded by `exported_from_row`.
+pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("w", export_select));
 
 /// The worker's own fields of an export row, after its `header`.
 fn worker_fields<'r>(
@@ -156,7 +147,7 @@ pub fn shown_by_id<T>(
         .optional()?)
 }
 
-/// A row of `pending_sql` as the batch line it becomes.
+/// A row of `EXPORT_SQL` as the batch line it becomes.
 pub fn exported_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
@@ -251,21 +242,6 @@ impl<'a> WorkerRow<'a> {
             keys: pinyin_keys(self.name),
         }
     }
-
-    /// `id_number, id_number_rev, …` for an INSERT.
-    pub fn column_list() -> String {
-        Self::COLUMNS.join(", ")
-    }
-
-    /// `?first, ?first+1, …` matching `column_list`.
-    pub fn placeholders(first: usize) -> String {
-        placeholders(first, Self::COLUMNS.len())
-    }
-
-    /// `id_number = ?first, id_number_rev = ?first+1, …` for an UPDATE.
-    pub fn assignments(first: usize) -> String {
-        assignments(&Self::COLUMNS, first)
-    }
 }
 
 impl BoundWorkerRow<'_> {
@@ -292,5 +268,11 @@ impl BoundWorkerRow<'_> {
             &r.hardship,
             &r.note,
         ]
+    }
+}
+
+impl Columns for WorkerRow<'_> {
+    fn columns() -> &'static [&'static str] {
+        &Self::COLUMNS
     }
 }
