@@ -144,14 +144,7 @@ pub struct NewEventRow<'a> {
 }
 
 pub(crate) fn insert_event_row(tx: &Connection, e: &NewEventRow) -> Result<()> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "INSERT INTO event(uid, created_at, updated_at, officer_id, {})
-             VALUES (?1, ?2, ?2, ?3, {})",
-            EventRow::column_list(),
-            EventRow::placeholders(4)
-        )
-    });
+    static SQL: LazyLock<String> = LazyLock::new(|| EventRow::insert_new_sql("event"));
     let row = EventRow {
         name: e.name,
         kind: e.kind,

@@ -16,14 +16,7 @@ impl Store {
         let held_on = input.held_on.unwrap_or_else(|| self.clock.today());
         let tx = self.conn.transaction()?;
         let uid = uuid::Uuid::now_v7().to_string();
-        static SQL: LazyLock<String> = LazyLock::new(|| {
-            format!(
-                "INSERT INTO event(uid, created_at, updated_at, officer_id, {})
-                 VALUES (?1, ?2, ?2, ?3, {})",
-                EventRow::column_list(),
-                EventRow::placeholders(4)
-            )
-        });
+        static SQL: LazyLock<String> = LazyLock::new(|| EventRow::insert_new_sql("event"));
         let held_on = held_on.format("%Y-%m-%d").to_string();
         let row = EventRow::from_input(input, &held_on);
         let head: [&dyn ToSql; 3] = [&uid, &now, &officer];

@@ -140,14 +140,7 @@ pub(crate) fn insert_service(
         }
     }
     let served_on = input.served_on.unwrap_or(today);
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "INSERT INTO service(uid, created_at, updated_at, officer_id, {})
-             VALUES (?1, ?2, ?2, ?3, {})",
-            ServiceRow::column_list(),
-            ServiceRow::placeholders(4)
-        )
-    });
+    static SQL: LazyLock<String> = LazyLock::new(|| ServiceRow::insert_new_sql("service"));
     let served_on_text = served_on.format("%Y-%m-%d").to_string();
     let row = ServiceRow {
         worker_id,

@@ -287,14 +287,7 @@ pub(crate) fn insert_unique_worker(
     now: &str,
     keys_later: Option<&mut Vec<(String, i64)>>,
 ) -> Result<i64> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "INSERT INTO worker(uid, created_at, updated_at, officer_id, {})
-             VALUES (?1, ?2, ?2, ?3, {})",
-            WorkerRow::column_list(),
-            WorkerRow::placeholders(4)
-        )
-    });
+    static SQL: LazyLock<String> = LazyLock::new(|| WorkerRow::insert_new_sql("worker"));
     let row = WorkerRow::from_input(input, id);
     let bound = row.bind();
     let head: [&dyn ToSql; 3] = [&uid, &now, &officer];

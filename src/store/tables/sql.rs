@@ -37,4 +37,15 @@ pub trait Columns {
     fn assignments(first: usize) -> String {
         assignments(Self::columns(), first)
     }
+
+    /// The INSERT of a new record of `table` made here at version 1: uid `?1`, made at `?2`
+    /// by officer `?3`, the columns from `?4`.
+    fn insert_new_sql(table: &str) -> String {
+        format!(
+            "INSERT INTO {table}(uid, created_at, updated_at, officer_id, {})
+             VALUES (?1, ?2, ?2, ?3, {})",
+            Self::column_list(),
+            Self::placeholders(4)
+        )
+    }
 }
