@@ -12,9 +12,7 @@
 use jingong::batch::export::{ExportOptions, ExportOutcome, export};
 use jingong::demo::{DemoOptions, fill};
 use jingong::store::Store;
-use jingong::store::batch_queries::{
-    PENDING_EVENTS_SQL, PENDING_SERVICES_SQL, PENDING_WORKERS_SQL,
-};
+use jingong::store::tables::{event, service, worker};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -51,8 +49,7 @@ fn base_db(dir: &Path, workers: u64) -> PathBuf {
     )
     .expect("demo");
     // One plain file to copy: fold the WAL back in.
-    store
-        .conn()
+    jingong::testing::connection(&store)
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
         .expect("checkpoint");
     drop(store);
@@ -76,7 +73,12 @@ fn main() {
     let work = dir.join("export-work.db");
     let out = dir.join("export-out");
     let dump = dir.join("sqlite3-dump.json");
-    let sql = format!("{PENDING_WORKERS_SQL};{PENDING_EVENTS_SQL};{PENDING_SERVICES_SQL};");
+    let sql = format!(
+        "{};{};{};",
+        &worker::EXPORT_SQL.pending,
+        &event::EXPORT_SQL.pending,
+        &service::EXPORT_SQL.pending
+    );
 
     let mut report = String::new();
     report.push_str(

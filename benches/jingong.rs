@@ -180,8 +180,7 @@ type SampleRow = (String, String, String, String, String, String);
 
 fn query_classes(store: &Store, n: usize) -> Vec<(&'static str, Vec<String>, &'static str)> {
     let rows: Vec<SampleRow> = {
-        let mut stmt = store
-            .conn()
+        let mut stmt = jingong::testing::connection(store)
             .prepare(
                 "SELECT name, id_number, phone, name_pinyin, name_initials, employer FROM worker
                  WHERE deleted_at IS NULL AND name NOT LIKE '%·%' AND length(name) >= 2
@@ -286,8 +285,7 @@ fn bench_search(o: &Options, store: &Store, report: &mut String) {
             maxes.push(s.max);
         }
         // The plan every spreadsheet-style tool falls back to: a substring scan of the table.
-        let mut naive_stmt = store
-            .conn()
+        let mut naive_stmt = jingong::testing::connection(store)
             .prepare(&format!(
                 "SELECT id FROM worker NOT INDEXED
                  WHERE {column} LIKE ?1 AND deleted_at IS NULL LIMIT 1001"

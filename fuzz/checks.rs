@@ -107,8 +107,7 @@ fn table_counts(store: &Store) -> Vec<i64> {
     ]
     .iter()
     .map(|t| {
-        store
-            .conn()
+        jingong::testing::connection(store)
             .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
             .expect("count")
     })
@@ -136,7 +135,10 @@ pub fn import_batch_imported(data: &[u8]) -> bool {
         .expect("a copy of the empty store");
     let before = table_counts(&store);
     let outcome = import_source(&mut store, &mut source, path);
-    assert!(store.conn().is_autocommit(), "a transaction was left open");
+    assert!(
+        jingong::testing::connection(&store).is_autocommit(),
+        "a transaction was left open"
+    );
     match outcome {
         Err(_) => {
             assert_eq!(
@@ -148,8 +150,7 @@ pub fn import_batch_imported(data: &[u8]) -> bool {
         }
         Ok(ImportOutcome::AlreadyHere { .. }) => panic!("an empty database had the batch"),
         Ok(ImportOutcome::Imported(summary)) => {
-            let status: String = store
-                .conn()
+            let status: String = jingong::testing::connection(&store)
                 .query_row(
                     "SELECT status FROM batch WHERE uid = ?1",
                     [&summary.batch_uid],

@@ -32,3 +32,9 @@ pub fn store_with_officer(db: Option<&Path>, now: &str) -> Store {
     store.set_officer(&officer()).expect("set officer");
     store
 }
+
+/// The store's own connection, for a test or a benchmark that looks at the tables beneath the
+/// store's methods (a count, a raw row, a schema rewound to an older version).
+pub fn connection(store: &Store) -> &rusqlite::Connection {
+    store.conn()
+}

@@ -17,28 +17,28 @@
 //! that the row names: the next export verifies it and marks exactly the versions written in
 //! it (read back from its files), so it is neither repeated nor lost.
 
+mod marking;
+mod recovery;
+
+use marking::mark_exported;
+use recovery::{recover_unfinished_locked, remove_leftovers};
+
 use super::format::{
-    BATCH_NAME_PREFIX, ErasureRecord, EventRecord, FORMAT_NAME, FORMAT_VERSION, FileEntry,
-    HealthCheckFields, LegalAidFields, MANIFEST_FILE, Manifest, OfficerFields, Op, RecordHeader,
-    RecordKind, ServiceRecord, WorkerRecord,
+    BATCH_NAME_PREFIX, FORMAT_NAME, FORMAT_VERSION, FileEntry, MANIFEST_FILE, Manifest,
+    OfficerFields, RecordKind,
 };
 use super::fsio::{
     HashingWriter, create_private_dir, create_private_dir_all, create_private_file, sha256_hex,
     sync_dir,
 };
-use super::source::BatchSource;
-use super::verify::{KindTally, VerifyOptions, verify_path};
+use super::verify::KindTally;
 use super::{BatchError, Result};
-use crate::store::batch_queries::{
-    self as q, HEADER_COLUMNS, NewBatch, complete_batch, discard_batch, for_each_row, insert_batch,
-    mark_all_pending, mark_one, pending_fingerprint,
-};
+use crate::store::batch_queries::{NewBatch, discard_batch, for_each_row, insert_batch};
+use crate::store::tables::{self, export_row};
 use crate::store::{Store, StoreError};
-use rusqlite::Row;
-use rusqlite::types::Type;
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -495,15 +495,18 @@ fn write_data_files(
         let mut out = BufWriter::with_capacity(1 << 20, HashingWriter::new(file));
         let mut tally = KindTally::default();
         let sql = match kind {
-            RecordKind::Worker => q::PENDING_WORKERS_SQL,
-            RecordKind::Event => q::PENDING_EVENTS_SQL,
-            RecordKind::Service => q::PENDING_SERVICES_SQL,
+            RecordKind::Worker => tables::worker::EXPORT_SQL.pending.as_str(),
+            RecordKind::Event => tables::event::EXPORT_SQL.pending.as_str(),
+            RecordKind::Service => tables::service::EXPORT_SQL.pending.as_str(),
             aid => super::export_aid::pending_sql(aid),
         };
         let io = |e: std::io::Error| BatchError::io(&path, e);
         for_each_row(&snapshot, sql, |row| -> Result<()> {
             // An erased record travels as uid, version and reason code only.
-            let erasure = erasure_of(row, kind)?;
+            let erasure = match kind {
+                RecordKind::Worker | RecordKind::Service => export_row::erasure(row)?,
+                _ => None,
+            };
             let version = match kind {
                 _ if erasure.is_some() => {
                     let record = erasure.expect("checked");
@@ -511,17 +514,17 @@ fn write_data_files(
                     record.version
                 }
                 RecordKind::Worker => {
-                    let record = worker_from_row(row, device_id)?;
+                    let record = tables::worker::exported_from_row(row, device_id)?;
                     serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
                     record.header.version
                 }
                 RecordKind::Event => {
-                    let record = event_from_row(row, device_id)?;
+                    let record = tables::event::exported_from_row(row, device_id)?;
                     serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
                     record.header.version
                 }
                 RecordKind::Service => {
-                    let record = service_from_row(row, device_id)?;
+                    let record = tables::service::exported_from_row(row, device_id)?;
                     serde_json::to_writer(&mut out, &record).map_err(|e| io(e.into()))?;
                     record.header.version
                 }
@@ -562,342 +565,9 @@ fn write_data_files(
     Ok((entries, tallies))
 }
 
-pub(super) fn text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Cow<'r, str>> {
-    row.get_ref(i)?
-        .as_str()
-        .map(Cow::Borrowed)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-}
-
-pub(super) fn opt_text<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<Cow<'r, str>>> {
-    row.get_ref(i)?
-        .as_str_or_null()
-        .map(|s| s.map(Cow::Borrowed))
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
-}
-
 /// A withdrawal made before reasons were recorded (format 1 days) still needs one in format 2.
-pub const REASON_NOT_RECORDED: &str = "未记录原因 (no reason recorded)";
-
-/// The header of a row; `reason_at` is the column of its withdrawal reason.
-pub(super) fn header<'r>(
-    row: &'r Row<'_>,
-    this_device: &'r str,
-    reason_at: usize,
-) -> rusqlite::Result<RecordHeader<'r>> {
-    let deleted_at = opt_text(row, 8)?;
-    let reason = match deleted_at {
-        Some(_) => {
-            let reason = text(row, reason_at)?;
-            Some(if reason.is_empty() {
-                Cow::Borrowed(REASON_NOT_RECORDED)
-            } else {
-                reason
-            })
-        }
-        None => None,
-    };
-    let origin = text(row, 2)?;
-    Ok(RecordHeader {
-        uid: text(row, 0)?,
-        version: row.get(1)?,
-        op: Op::of_tombstone(deleted_at.is_some()),
-        // Rows made here leave the column empty: the device id is filled in on the way out.
-        origin_device_id: if origin.is_empty() {
-            Cow::Borrowed(this_device)
-        } else {
-            origin
-        },
-        officer: OfficerFields {
-            name: text(row, 3)?,
-            organisation: text(row, 4)?,
-            district_code: text(row, 5)?,
-        },
-        created_at: text(row, 6)?,
-        updated_at: text(row, 7)?,
-        deleted_at,
-        reason,
-    })
-}
-
-pub(super) fn worker_from_row<'r>(
-    row: &'r Row<'_>,
-    this_device: &'r str,
-) -> rusqlite::Result<WorkerRecord<'r>> {
-    const F: usize = HEADER_COLUMNS;
-    Ok(WorkerRecord {
-        header: header(row, this_device, F + 14)?,
-        id_number: text(row, F)?,
-        name: text(row, F + 1)?,
-        gender: text(row, F + 2)?,
-        birth_date: text(row, F + 3)?,
-        phone: text(row, F + 4)?,
-        hometown_code: text(row, F + 5)?,
-        employer: text(row, F + 6)?,
-        worksite: text(row, F + 7)?,
-        trade: text(row, F + 8)?,
-        district_code: text(row, F + 9)?,
-        membership: text(row, F + 10)?,
-        card_no: text(row, F + 11)?,
-        hardship: row.get(F + 12)?,
-        note: text(row, F + 13)?,
-    })
-}
-
-pub(super) fn event_from_row<'r>(
-    row: &'r Row<'_>,
-    this_device: &'r str,
-) -> rusqlite::Result<EventRecord<'r>> {
-    const F: usize = HEADER_COLUMNS;
-    Ok(EventRecord {
-        header: header(row, this_device, F + 7)?,
-        name: text(row, F)?,
-        kind: text(row, F + 1)?,
-        held_on: text(row, F + 2)?,
-        place: text(row, F + 3)?,
-        district_code: text(row, F + 4)?,
-        default_quantity: row.get(F + 5)?,
-        default_amount_fen: row.get(F + 6)?,
-    })
-}
-
-pub(super) fn service_from_row<'r>(
-    row: &'r Row<'_>,
-    this_device: &'r str,
-) -> rusqlite::Result<ServiceRecord<'r>> {
-    const F: usize = HEADER_COLUMNS;
-    let health_check = if row.get::<_, bool>(F + 8)? {
-        Some(HealthCheckFields {
-            provider: text(row, F + 9)?,
-            blood_pressure: text(row, F + 10)?,
-            glucose_tenths: row.get(F + 11)?,
-            findings: text(row, F + 12)?,
-            referral: row.get(F + 13)?,
-            follow_up_on: opt_text(row, F + 14)?,
-            consent_by: text(row, F + 15)?,
-            consent_at: text(row, F + 16)?,
-        })
-    } else {
-        None
-    };
-    let legal_aid = if row.get::<_, bool>(F + 17)? {
-        Some(LegalAidFields {
-            category: text(row, F + 18)?,
-            description: text(row, F + 19)?,
-            status: text(row, F + 20)?,
-            claimed_fen: row.get(F + 21)?,
-            recovered_fen: row.get(F + 22)?,
-            follows_uid: opt_text(row, F + 23)?,
-        })
-    } else {
-        None
-    };
-    Ok(ServiceRecord {
-        header: header(row, this_device, F + 24)?,
-        worker_uid: text(row, F)?,
-        event_uid: opt_text(row, F + 1)?,
-        kind: text(row, F + 2)?,
-        served_on: text(row, F + 3)?,
-        place: text(row, F + 4)?,
-        quantity: row.get(F + 5)?,
-        amount_fen: row.get(F + 6)?,
-        note: text(row, F + 7)?,
-        health_check,
-        legal_aid,
-    })
-}
-
-/// The erasure reason code of a worker or service row ('' when the row is not erased): the
-/// column after the withdrawal reason.
-fn erasure_of<'r>(
-    row: &'r Row<'_>,
-    kind: RecordKind,
-) -> rusqlite::Result<Option<ErasureRecord<'r>>> {
-    const F: usize = HEADER_COLUMNS;
-    let at = match kind {
-        RecordKind::Worker => F + 15,
-        RecordKind::Service => F + 25,
-        _ => return Ok(None),
-    };
-    let reason = text(row, at)?;
-    if reason.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(ErasureRecord {
-        uid: text(row, 0)?,
-        version: row.get(1)?,
-        op: Op::Erase,
-        reason,
-    }))
-}
-
-/// Marks the versions held by the batch at `path` exported, in one transaction with the
-/// batch row becoming `complete`. When nothing changed since the snapshot (same count and
-/// version sum waiting per kind) one UPDATE per table does it; otherwise the batch's own
-/// files say exactly which version of which record it holds. Returns whether the slow way
-/// was needed.
-fn mark_exported(
-    store: &mut Store,
-    batch_id: i64,
-    path: &Path,
-    written: [KindTally; RecordKind::COUNT],
-    manifest_sha: &str,
-    crash: &CrashAt,
-) -> Result<bool> {
-    let tx = store
-        .conn_mut()
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut one_by_one = false;
-    for kind in RecordKind::EVERY {
-        let table = kind.table();
-        let waiting = pending_fingerprint(&tx, table)?;
-        let tally = written[kind as usize];
-        if waiting.count == tally.count && waiting.version_sum == tally.version_sum {
-            mark_all_pending(&tx, table, batch_id)?;
-        } else {
-            one_by_one = true;
-            mark_from_file(&tx, kind, path, batch_id)?;
-        }
-    }
-    complete_batch(&tx, batch_id, &written.map(|t| t.count), manifest_sha)?;
-    crash.here("marking");
-    tx.commit()?;
-    Ok(one_by_one)
-}
-
-#[derive(serde::Deserialize)]
-struct UidVersion {
-    uid: String,
-    version: i64,
-}
-
-fn mark_from_file(
-    conn: &rusqlite::Connection,
-    kind: RecordKind,
-    path: &Path,
-    batch_id: i64,
-) -> Result<()> {
-    let mut source = BatchSource::open(path)?;
-    let file_path = path.join(kind.file_name());
-    // This laptop's own batch, just written and verified: its size is known and trusted.
-    let mut reader = source.open_file(kind.file_name(), u64::MAX)?;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| BatchError::io(&file_path, e))?;
-        if n == 0 {
-            break;
-        }
-        let record: UidVersion =
-            serde_json::from_slice(&line).map_err(|e| BatchError::io(&file_path, e.into()))?;
-        mark_one(conn, kind.table(), &record.uid, record.version, batch_id)?;
-    }
-    Ok(())
-}
-
-/// The hidden plain zip `.<name>.zip.partial` an export keeps beside `<name>.zip.age`.
-fn plain_beside_sealed(path: &Path) -> Option<PathBuf> {
-    if !super::seal::is_sealed(path) {
-        return None;
-    }
-    let file_name = path.file_name()?.to_str()?;
-    let name = file_name.strip_suffix(".zip.age")?;
-    Some(path.with_file_name(format!(".{name}.zip.partial")))
-}
-
-/// Finishes or undoes exports that died, under the batch lock. Public for the TUI, which
-/// may run it at start-up.
-pub fn recover_unfinished(store: &mut Store) -> Result<Vec<Recovery>> {
-    let _lock = lock_database(store)?;
-    recover_unfinished_locked(store, &CrashAt::default())
-}
-
-fn recover_unfinished_locked(store: &mut Store, crash: &CrashAt) -> Result<Vec<Recovery>> {
-    let mut notes = Vec::new();
-    let tag = device_tag(&store.device_id()?);
-    let today = store.clock().today();
-    for row in store.unfinished_exports()? {
-        let path = PathBuf::from(&row.path);
-        // A sealed batch is read back through the plain zip kept beside it until marking.
-        let readable = plain_beside_sealed(&path).unwrap_or_else(|| path.clone());
-        let verdict = if path.exists() && readable.exists() {
-            let report = verify_path(
-                &readable,
-                VerifyOptions {
-                    today,
-                    references: None,
-                },
-            );
-            match report {
-                Ok(report) => {
-                    let ours = report
-                        .manifest
-                        .as_ref()
-                        .is_some_and(|m| m.batch_uid == row.uid);
-                    Some((ours, report))
-                }
-                Err(_) => None,
-            }
-        } else {
-            None
-        };
-        match verdict {
-            Some((true, report)) if report.is_valid() => {
-                let manifest_bytes = BatchSource::open(&readable)?.read_manifest_bytes()?;
-                mark_exported(
-                    store,
-                    row.id,
-                    &readable,
-                    report.tallies,
-                    &sha256_hex(&manifest_bytes),
-                    crash,
-                )?;
-                tracing::info!(batch = row.id, "finished an interrupted export");
-                notes.push(Recovery::Completed { path: path.clone() });
-            }
-            Some((true, _)) => {
-                // Our own batch, damaged after the fact: nobody may upload it; its versions
-                // go into the next batch instead.
-                remove_any(&path)?;
-                discard_batch(store.conn(), row.id)?;
-                notes.push(Recovery::Discarded { path: path.clone() });
-            }
-            _ => {
-                // Not there, or not ours (never delete a folder we cannot prove we wrote).
-                discard_batch(store.conn(), row.id)?;
-                notes.push(Recovery::Discarded { path: path.clone() });
-            }
-        }
-        if let Some(parent) = path.parent() {
-            notes.extend(remove_leftovers(parent, &tag)?);
-        }
-    }
-    Ok(notes)
-}
-
-/// Removes this device's temporary batch folders and zips in `dir`. Called under the batch
-/// lock, so none of them belongs to a running export.
-fn remove_leftovers(dir: &Path, device_tag: &str) -> Result<Vec<Recovery>> {
-    let mut removed = Vec::new();
-    let Ok(items) = std::fs::read_dir(dir) else {
-        return Ok(removed);
-    };
-    let marker = format!("-{device_tag}-");
-    for item in items.flatten() {
-        let name = item.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&format!(".{BATCH_NAME_PREFIX}"))
-            && name.ends_with(".partial")
-            && name.contains(&marker)
-        {
-            let path = item.path();
-            remove_any(&path)?;
-            removed.push(Recovery::RemovedLeftover { path });
-        }
-    }
-    Ok(removed)
-}
+pub use crate::store::tables::export_row::REASON_NOT_RECORDED;
+pub use recovery::recover_unfinished;
 
 fn remove_any(path: &Path) -> Result<()> {
     let result = if path.is_dir() {

@@ -1,10 +1,9 @@
-//! Format 3 on export: needs and claims rows as batch lines, read through the same header
-//! mapping as the other records (`export::header`), so every kind carries the same fields.
+//! Format 3 on export: needs and claims rows as batch lines, read column by column after the
+//! same header as the other records (`export_row::Cells`), so every kind carries the same fields.
 
-use super::export::{header, opt_text, text};
 use super::format::{ClaimRecord, NeedRecord, RecordKind};
 use super::{BatchError, Result};
-use crate::store::batch_queries::HEADER_COLUMNS;
+use crate::store::tables::export_row::Cells;
 use crate::store::tables::{claim, need};
 use rusqlite::Row;
 use std::borrow::Cow;
@@ -14,8 +13,8 @@ use std::path::Path;
 /// The pending-export query of an aid kind (`RecordKind::AID`).
 pub(super) fn pending_sql(kind: RecordKind) -> &'static str {
     match kind {
-        RecordKind::Need => need::PENDING_NEEDS_SQL,
-        RecordKind::Claim => claim::PENDING_CLAIMS_SQL,
+        RecordKind::Need => need::EXPORT_SQL.pending.as_str(),
+        RecordKind::Claim => claim::EXPORT_SQL.pending.as_str(),
         other => unreachable!("{other:?} is not written here"),
     }
 }
@@ -58,17 +57,17 @@ pub(super) fn need_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
 ) -> rusqlite::Result<NeedRecord<'r>> {
-    const F: usize = HEADER_COLUMNS;
+    let mut cells = Cells::new(row);
     Ok(NeedRecord {
-        header: header(row, this_device, F + 8)?,
-        worker_uid: text(row, F)?,
-        kind: text(row, F + 1)?,
-        raised_on: text(row, F + 2)?,
-        note: text(row, F + 3)?,
-        state: text(row, F + 4)?,
-        answered_by: opt_text(row, F + 5)?,
-        settled_on: opt_text(row, F + 6)?,
-        close_note: text(row, F + 7)?,
+        header: cells.header(this_device)?,
+        worker_uid: cells.text()?,
+        kind: cells.text()?,
+        raised_on: cells.text()?,
+        note: cells.text()?,
+        state: cells.text()?,
+        answered_by: cells.opt_text()?,
+        settled_on: cells.opt_text()?,
+        close_note: cells.text()?,
     })
 }
 
@@ -76,35 +75,41 @@ pub(super) fn claim_from_row<'r>(
     row: &'r Row<'_>,
     this_device: &'r str,
 ) -> rusqlite::Result<ClaimRecord<'r>> {
-    const F: usize = HEADER_COLUMNS;
-    let documents = match row.get_ref(F + 7)?.as_str() {
-        Ok(joined) => joined
+    let mut cells = Cells::new(row);
+    let header = cells.header(this_device)?;
+    let worker_uid = cells.text()?;
+    let claim_type = cells.text()?;
+    let diagnosed_on = cells.opt_text()?;
+    let accident_on = cells.opt_text()?;
+    let died_on = cells.opt_text()?;
+    let fire_on = cells.opt_text()?;
+    let amount_fen = cells.get()?;
+    let documents = match cells.text()? {
+        Cow::Borrowed(joined) => joined
             .split(',')
             .filter(|d| !d.is_empty())
             .map(Cow::Borrowed)
             .collect(),
-        Err(e) => {
-            return Err(rusqlite::Error::FromSqlConversionFailure(
-                F + 7,
-                rusqlite::types::Type::Text,
-                Box::new(e),
-            ));
-        }
+        Cow::Owned(joined) => joined
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(|d| Cow::Owned(d.to_string()))
+            .collect(),
     };
     Ok(ClaimRecord {
-        header: header(row, this_device, F + 13)?,
-        worker_uid: text(row, F)?,
-        claim_type: text(row, F + 1)?,
-        diagnosed_on: opt_text(row, F + 2)?,
-        accident_on: opt_text(row, F + 3)?,
-        died_on: opt_text(row, F + 4)?,
-        fire_on: opt_text(row, F + 5)?,
-        amount_fen: row.get(F + 6)?,
+        header,
+        worker_uid,
+        claim_type,
+        diagnosed_on,
+        accident_on,
+        died_on,
+        fire_on,
+        amount_fen,
         documents,
-        status: text(row, F + 8)?,
-        reject_reason: text(row, F + 9)?,
-        paid_fen: row.get(F + 10)?,
-        paid_on: opt_text(row, F + 11)?,
-        note: text(row, F + 12)?,
+        status: cells.text()?,
+        reject_reason: cells.text()?,
+        paid_fen: cells.get()?,
+        paid_on: cells.opt_text()?,
+        note: cells.text()?,
     })
 }

@@ -25,7 +25,7 @@
 //! Here: reading a batch in and the per-batch bookkeeping; merging one worker or service in
 //! `records`, erasure lines in `erasures`, what the command says about each batch in `report`.
 
-use super::export::{self, lock_database};
+use super::export::lock_database;
 use super::format::{
     EventRecord, MAX_LINE_BYTES, Manifest, OfficerFields, RecordHeader, RecordKind, ServiceRecord,
     WorkerRecord,
@@ -39,6 +39,7 @@ use crate::store::batch_queries::{self as q, LocalVersion, MergedHeader, NewBatc
 use crate::store::merge_apply::{
     BulkChoice, MergeTransaction, officer_of_record, record_batch_item,
 };
+use crate::store::tables;
 use crate::store::workers::audit;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -277,17 +278,22 @@ pub(super) fn local_line(store: &Store, kind: RecordKind, id: i64) -> Result<Str
     let this_device = store.device_id()?;
     let conn = store.conn();
     let line = conn
-        .prepare_cached(q::record_by_id_sql(kind.table()))?
+        .prepare_cached(match kind {
+            RecordKind::Worker => tables::worker::EXPORT_SQL.by_id.as_str(),
+            RecordKind::Event => tables::event::EXPORT_SQL.by_id.as_str(),
+            RecordKind::Service => tables::service::EXPORT_SQL.by_id.as_str(),
+            aid => tables::record_by_id_sql(aid.table()),
+        })?
         .query_row([id], |row| {
             let json = match kind {
                 RecordKind::Worker => {
-                    serde_json::to_string(&export::worker_from_row(row, &this_device)?)
+                    serde_json::to_string(&tables::worker::exported_from_row(row, &this_device)?)
                 }
                 RecordKind::Event => {
-                    serde_json::to_string(&export::event_from_row(row, &this_device)?)
+                    serde_json::to_string(&tables::event::exported_from_row(row, &this_device)?)
                 }
                 RecordKind::Service => {
-                    serde_json::to_string(&export::service_from_row(row, &this_device)?)
+                    serde_json::to_string(&tables::service::exported_from_row(row, &this_device)?)
                 }
                 aid => return super::export_aid::line_of_row(row, aid, &this_device),
             };

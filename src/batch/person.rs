@@ -13,14 +13,14 @@
 //! The one exception is a row edited here and not exported yet: it stays shown (the office's
 //! own edit is never overwritten unseen), as `local_edit` does for a single record.
 
-use super::format::{OfficerFields, Op, RecordHeader, WorkerRecord};
+use super::format::{RecordHeader, WorkerRecord};
 use super::{BatchError, Result};
 use crate::store::Store;
 use crate::store::batch_queries::{
     self as q, ConflictRow, LinkedRecord, MergedHeader, MergedWorker, PersonConflict,
 };
-use crate::store::workers::WorkerRow;
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::tables::{self, worker::WorkerRow};
+use rusqlite::Connection;
 use std::borrow::Cow;
 
 /// A worker record with what the person rule needs beside it.
@@ -112,64 +112,9 @@ fn owned(r: WorkerRecord<'_>) -> WorkerRecord<'static> {
 /// The record a worker row shows, as a batch would carry it, and whether it holds an edit
 /// made here and not exported yet.
 fn shown_record(conn: &Connection, this_device: &str, id: i64) -> Result<(Candidate, bool)> {
-    let found = conn
-        .prepare_cached(
-            "SELECT w.uid, w.version, w.origin_device, o.name, o.organisation, o.district_code,
-                w.created_at, w.updated_at, w.deleted_at, w.id_number, w.name, w.gender,
-                w.birth_date, w.phone, w.hometown_code, w.employer, w.worksite, w.trade,
-                w.district_code, w.membership, w.card_no, w.hardship, w.note, o.device_id,
-                w.version > w.exported_version, w.withdraw_reason
-             FROM worker w JOIN officer o ON o.id = w.officer_id WHERE w.id = ?1",
-        )?
-        .query_row([id], |r| {
-            let s = |i: usize| -> rusqlite::Result<Cow<'static, str>> {
-                Ok(Cow::Owned(r.get::<_, String>(i)?))
-            };
-            let deleted_at: Option<String> = r.get(8)?;
-            let origin: String = r.get(2)?;
-            let record = WorkerRecord {
-                header: RecordHeader {
-                    uid: s(0)?,
-                    version: r.get(1)?,
-                    op: Op::of_tombstone(deleted_at.is_some()),
-                    // Rows made here leave the origin empty.
-                    origin_device_id: Cow::Owned(if origin.is_empty() {
-                        this_device.to_string()
-                    } else {
-                        origin
-                    }),
-                    officer: OfficerFields {
-                        name: s(3)?,
-                        organisation: s(4)?,
-                        district_code: s(5)?,
-                    },
-                    created_at: s(6)?,
-                    updated_at: s(7)?,
-                    // A withdrawn record keeps its reason when it moves into a link.
-                    reason: match (&deleted_at, r.get::<_, String>(25)?) {
-                        (Some(_), reason) if !reason.is_empty() => Some(Cow::Owned(reason)),
-                        _ => None,
-                    },
-                    deleted_at: deleted_at.map(Cow::Owned),
-                },
-                id_number: s(9)?,
-                name: s(10)?,
-                gender: s(11)?,
-                birth_date: s(12)?,
-                phone: s(13)?,
-                hometown_code: s(14)?,
-                employer: s(15)?,
-                worksite: s(16)?,
-                trade: s(17)?,
-                district_code: s(18)?,
-                membership: s(19)?,
-                card_no: s(20)?,
-                hardship: r.get(21)?,
-                note: s(22)?,
-            };
-            Ok((record, r.get::<_, String>(23)?, r.get::<_, bool>(24)?))
-        })
-        .optional()?;
+    let found = tables::worker::shown_by_id(conn, id, this_device, |record, device, pending| {
+        (owned(record), device, pending)
+    })?;
     let (record, officer_device, pending) =
         found.ok_or_else(|| missing(format!("worker row {id} of a linked person is missing")))?;
     let json = serde_json::to_string(&record)
@@ -424,10 +369,7 @@ pub(super) fn keep_person_record(
     kept.record.header.updated_at = Cow::Owned(now.to_string());
     show(store, worker_id, &kept, officer_id)?;
     // Made here: waits for the next export like any edit.
-    conn.execute(
-        "UPDATE worker SET exported_version = ?2 WHERE id = ?1",
-        rusqlite::params![worker_id, version - 1],
-    )?;
+    q::set_exported_version(conn, "worker", worker_id, version - 1)?;
     let other_uid = if keep == conflict.kept_uid {
         &conflict.incoming_uid
     } else {

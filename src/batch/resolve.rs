@@ -173,17 +173,14 @@ fn keep_copy(
             }
         }
     } else {
-        conn.execute(
-            &format!(
-                "UPDATE {table} SET version = ?2, updated_at = ?3, officer_id = ?4 WHERE id = ?1"
-            ),
-            rusqlite::params![local.id, version, now, officer_id],
-        )?;
+        q::restamp_local_copy(conn, table, local.id, version, now, officer_id)?;
     }
     // Made here: it waits for the next export (the writes above mark merged copies exported).
-    conn.execute(
-        &format!("UPDATE {table} SET exported_version = ?2 WHERE id = ?1"),
-        rusqlite::params![local.id, local.exported_version.min(version - 1)],
+    q::set_exported_version(
+        conn,
+        table,
+        local.id,
+        local.exported_version.min(version - 1),
     )?;
     Ok(version)
 }

@@ -12,6 +12,7 @@ pub mod name;
 pub mod needs;
 pub mod phone;
 pub mod pinyin;
+pub mod records;
 pub mod refdata;
 pub mod validate;
 

@@ -2,7 +2,10 @@
 //! index per row, while CREATE INDEX after the load sorts once. Used by demo data.
 
 use super::Result;
-use rusqlite::{Connection, Transaction};
+use super::tables::Columns;
+use super::tables::event::EventRow;
+use rusqlite::{Connection, ToSql, Transaction, params_from_iter};
+use std::sync::LazyLock;
 
 /// The secondary indexes of the record tables, dropped inside `tx`; pass the result to
 /// `restore_indexes` in the same transaction, so a crash leaves the schema as it was.
@@ -141,20 +144,18 @@ pub struct NewEventRow<'a> {
 }
 
 pub(crate) fn insert_event_row(tx: &Connection, e: &NewEventRow) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO event(uid, created_at, updated_at, officer_id, name, kind, held_on,
-            place, district_code, default_quantity, default_amount_fen)
-         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, 0)",
-    )?
-    .execute(rusqlite::params![
-        e.uid,
-        e.now,
-        e.officer_id,
-        e.name,
-        e.kind,
-        e.held_on,
-        e.place,
-        e.district_code
-    ])?;
+    static SQL: LazyLock<String> = LazyLock::new(|| EventRow::insert_new_sql("event"));
+    let row = EventRow {
+        name: e.name,
+        kind: e.kind,
+        held_on: e.held_on,
+        place: e.place,
+        district_code: e.district_code,
+        default_quantity: 1,
+        default_amount_fen: 0,
+    };
+    let head: [&dyn ToSql; 3] = [&e.uid, &e.now, &e.officer_id];
+    tx.prepare_cached(&SQL)?
+        .execute(params_from_iter(head.into_iter().chain(row.values())))?;
     Ok(())
 }

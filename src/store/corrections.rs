@@ -3,14 +3,17 @@
 //! every change is one transaction with its audit rows.
 
 use super::need_reevaluation::reevaluate_needs;
-use super::services::{SERVICE_COLUMNS, SERVICE_FROM, service_from_row};
+use super::tables::Columns;
+use super::tables::event::EventRow;
+use super::tables::service::{SERVICE_COLUMNS, SERVICE_FROM, service_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};
 use crate::domain::name::validate_text;
 use crate::domain::refdata;
 use crate::domain::validate::LONG_TEXT;
 use crate::domain::{EventInput, Field, FieldError, Rule, Service, ServiceInput};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params, params_from_iter};
+use std::sync::LazyLock;
 
 /// What to do with the live services of an event's attendees when the event is withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,26 +306,22 @@ impl Store {
         let tx = self.conn.transaction()?;
         // Guarded by version, so a change made between the read above and this write is not
         // overwritten.
-        let written = tx.execute(
-            "UPDATE event SET version = ?2, updated_at = ?3, officer_id = ?4, name = ?5,
-                kind = ?6, held_on = ?7, place = ?8, district_code = ?9, default_quantity = ?10,
-                default_amount_fen = ?11
-             WHERE id = ?1 AND version = ?12 AND deleted_at IS NULL",
-            params![
-                current.id,
-                version,
-                now,
-                officer,
-                input.name,
-                input.kind,
-                held_on.format("%Y-%m-%d").to_string(),
-                input.place,
-                input.district_code,
-                input.default_quantity,
-                input.default_amount_fen,
-                current.version,
-            ],
-        )?;
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "UPDATE event SET version = ?2, updated_at = ?3, officer_id = ?4, {}
+                 WHERE id = ?1 AND version = ?{} AND deleted_at IS NULL",
+                EventRow::assignments(5),
+                5 + EventRow::COLUMNS.len()
+            )
+        });
+        let held_on = held_on.format("%Y-%m-%d").to_string();
+        let row = EventRow::from_input(input, &held_on);
+        let head: [&dyn ToSql; 4] = [&current.id, &version, &now, &officer];
+        let written = tx.prepare_cached(&SQL)?.execute(params_from_iter(
+            head.into_iter()
+                .chain(row.values())
+                .chain([&current.version as &dyn ToSql]),
+        ))?;
         if written == 0 {
             return Err(StoreError::StaleVersion {
                 expected: current.version,

@@ -1,40 +1,13 @@
 //! Service events: one event, many workers served.
 
 use super::services::insert_service;
+use super::tables::Columns;
+use super::tables::event::{EVENT_COLUMNS, EventRow, event_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};
 use crate::domain::{Event, EventInput};
-use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row, params};
-
-const EVENT_COLUMNS: &str = "e.id, e.uid, e.version, e.name, e.kind, e.held_on, e.place,
-    e.district_code, e.default_quantity, e.default_amount_fen, e.deleted_at IS NOT NULL,
-    (SELECT count(*) FROM service s WHERE s.event_id = e.id AND s.deleted_at IS NULL),
-    (SELECT count(DISTINCT s.worker_id) FROM service s
-      WHERE s.event_id = e.id AND s.deleted_at IS NULL)";
-
-fn event_from_row(r: &Row) -> rusqlite::Result<Event> {
-    let held_on: String = r.get(5)?;
-    let held_on = NaiveDate::parse_from_str(&held_on, "%Y-%m-%d").unwrap_or_default();
-    Ok(Event {
-        id: r.get(0)?,
-        uid: r.get(1)?,
-        version: r.get(2)?,
-        input: EventInput {
-            name: r.get(3)?,
-            kind: r.get(4)?,
-            held_on: Some(held_on),
-            place: r.get(6)?,
-            district_code: r.get(7)?,
-            default_quantity: r.get(8)?,
-            default_amount_fen: r.get(9)?,
-        },
-        held_on,
-        deleted: r.get(10)?,
-        served_count: r.get(11)?,
-        people_count: r.get(12)?,
-    })
-}
+use rusqlite::{OptionalExtension, ToSql, params, params_from_iter};
+use std::sync::LazyLock;
 
 impl Store {
     pub fn add_event(&mut self, input: &EventInput) -> Result<RecordRef> {
@@ -43,23 +16,12 @@ impl Store {
         let held_on = input.held_on.unwrap_or_else(|| self.clock.today());
         let tx = self.conn.transaction()?;
         let uid = uuid::Uuid::now_v7().to_string();
-        tx.execute(
-            "INSERT INTO event(uid, created_at, updated_at, officer_id, name, kind, held_on,
-                place, district_code, default_quantity, default_amount_fen)
-             VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                uid,
-                now,
-                officer,
-                input.name,
-                input.kind,
-                held_on.format("%Y-%m-%d").to_string(),
-                input.place,
-                input.district_code,
-                input.default_quantity,
-                input.default_amount_fen,
-            ],
-        )?;
+        static SQL: LazyLock<String> = LazyLock::new(|| EventRow::insert_new_sql("event"));
+        let held_on = held_on.format("%Y-%m-%d").to_string();
+        let row = EventRow::from_input(input, &held_on);
+        let head: [&dyn ToSql; 3] = [&uid, &now, &officer];
+        tx.prepare_cached(&SQL)?
+            .execute(params_from_iter(head.into_iter().chain(row.values())))?;
         let id = tx.last_insert_rowid();
         audit(&tx, &now, officer, "event", &uid, 1, "create", "")?;
         tx.commit()?;

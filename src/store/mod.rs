@@ -1,6 +1,6 @@
 //! The SQLite store: one `Store` owns the connection and every write stamps `updated_at`,
-//! bumps `version` and appends to `audit` in one transaction. SQL belongs under here; the few
-//! strings still outside are listed in tests/it/architecture.rs until they move in.
+//! bumps `version` and appends to `audit` in one transaction. SQL belongs under here (the city
+//! has its own in `src/city`); each table's columns are spelled once, in `tables/`.
 
 pub(crate) mod aid_erasure;
 pub mod audit_log;
@@ -11,6 +11,7 @@ pub(crate) mod bulk;
 pub mod cipher;
 pub mod claims;
 pub mod clock;
+pub mod conflicts;
 pub mod corrections;
 pub mod drafts;
 pub mod erasure;
@@ -20,6 +21,7 @@ pub mod event_sheet;
 pub mod events;
 pub mod legal_cases;
 pub mod merge_apply;
+pub mod merge_writes;
 pub mod migrations;
 pub mod need_corrections;
 pub mod need_entry;
@@ -39,6 +41,7 @@ pub mod stats;
 pub mod tables;
 pub mod tui_queries;
 pub mod version;
+pub mod worker_links;
 pub mod workers;
 
 pub use cipher::{Key, Opener};
@@ -207,12 +210,13 @@ impl Store {
         self.clock = clock;
     }
 
-    /// The raw connection, for the batch layer's bulk queries.
-    pub fn conn(&self) -> &Connection {
+    /// The raw connection, for the batch layer's transactions inside the crate. Tests and
+    /// benchmarks reach it through `testing::connection`.
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    pub fn conn_mut(&mut self) -> &mut Connection {
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
 

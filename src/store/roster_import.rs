@@ -6,8 +6,9 @@
 
 use super::need_entry::raise_needs_once;
 use super::roster_changes::{WorkerChange, field_changes};
-use super::workers::WORKER_COLUMNS;
-use super::workers::{audit, changed_fields, insert_worker, update_worker_row, worker_from_row};
+use super::tables::worker::WORKER_COLUMNS;
+use super::tables::worker::worker_from_row;
+use super::workers::{audit, changed_fields, insert_worker, update_worker_row};
 use super::{Result, Store, StoreError};
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::validate::{WorkerDraft, validate_worker};

@@ -3,6 +3,7 @@
 //! (exact, prefix, inner, then employer and worksite), each limited, merged without
 //! duplicates.
 
+use super::tables::worker::{HIT_COLUMNS, hit_from_row};
 use super::{Result, Store};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -242,14 +243,6 @@ pub fn lookups(query: &str) -> (QueryClass, Vec<Lookup>) {
     (class, out)
 }
 
-const HIT_COLUMNS: &str = "w.id, w.uid, w.name, w.id_number, w.gender, w.birth_date, w.phone,
-    w.employer,
-    (SELECT max(s.served_on) FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL)";
-
-fn parse_date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
-
 impl Store {
     /// Searches live workers. `offset`/`limit` select one page of the ranked matches.
     pub fn search(&self, query: &str, offset: usize, limit: usize) -> Result<SearchPage> {
@@ -311,20 +304,7 @@ impl Store {
         ))?;
         let mut hits = Vec::with_capacity(page.len());
         for &(id, rank) in page {
-            let hit = stmt.query_row([id], |r| {
-                Ok(SearchHit {
-                    id: r.get(0)?,
-                    uid: r.get(1)?,
-                    name: r.get(2)?,
-                    id_number: r.get(3)?,
-                    gender: r.get(4)?,
-                    birth_date: parse_date(r.get(5)?).unwrap_or_default(),
-                    phone: r.get(6)?,
-                    employer: r.get(7)?,
-                    last_served_on: parse_date(r.get(8)?),
-                    rank,
-                })
-            })?;
+            let hit = stmt.query_row([id], |r| hit_from_row(r, rank))?;
             hits.push(hit);
         }
         Ok(hits)

@@ -1,77 +1,14 @@
 //! Services delivered to workers, with their health-check or legal-aid details.
 
+use super::tables::Columns;
+use super::tables::service::{SERVICE_COLUMNS, SERVICE_FROM, ServiceRow, service_from_row};
 use super::workers::{RecordRef, audit, live_worker_by_uid};
 use super::{Result, Store, StoreError};
 use crate::domain::refdata::{self, KindForm};
 use crate::domain::{Field, FieldError, HealthCheck, LegalAid, Rule, Service, ServiceInput};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
-
-pub(crate) const SERVICE_COLUMNS: &str =
-    "s.id, s.uid, s.version, w.uid, s.kind, s.served_on, s.place,
-    s.quantity, s.amount_fen, s.note, e.uid, o.name, s.created_at, s.deleted_at IS NOT NULL,
-    h.provider, h.blood_pressure, h.glucose_tenths, h.findings, h.referral, h.follow_up_on,
-    h.consent_by, h.consent_at, h.service_id IS NOT NULL,
-    l.category, l.description, l.status, l.claimed_fen, l.recovered_fen, l.follows_uid,
-    l.service_id IS NOT NULL";
-
-pub(crate) const SERVICE_FROM: &str = "service s
-    JOIN worker w ON w.id = s.worker_id
-    JOIN officer o ON o.id = s.officer_id
-    LEFT JOIN event e ON e.id = s.event_id
-    LEFT JOIN health_check h ON h.service_id = s.id
-    LEFT JOIN legal_aid l ON l.service_id = s.id";
-
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
-
-pub(crate) fn service_from_row(r: &Row) -> rusqlite::Result<Service> {
-    let health = if r.get::<_, bool>(22)? {
-        Some(HealthCheck {
-            provider: r.get(14)?,
-            blood_pressure: r.get(15)?,
-            glucose_tenths: r.get(16)?,
-            findings: r.get(17)?,
-            referral: r.get(18)?,
-            follow_up_on: date(r.get(19)?),
-            consent_by: r.get(20)?,
-            consent_at: r.get(21)?,
-        })
-    } else {
-        None
-    };
-    let legal = if r.get::<_, bool>(29)? {
-        Some(LegalAid {
-            category: r.get(23)?,
-            description: r.get(24)?,
-            status: r.get(25)?,
-            claimed_fen: r.get(26)?,
-            recovered_fen: r.get(27)?,
-            follows_uid: r.get(28)?,
-        })
-    } else {
-        None
-    };
-    Ok(Service {
-        id: r.get(0)?,
-        uid: r.get(1)?,
-        version: r.get(2)?,
-        worker_uid: r.get(3)?,
-        kind: r.get(4)?,
-        served_on: date(r.get(5)?).unwrap_or_default(),
-        place: r.get(6)?,
-        quantity: r.get(7)?,
-        amount_fen: r.get(8)?,
-        note: r.get(9)?,
-        event_uid: r.get(10)?,
-        officer_name: r.get(11)?,
-        created_at: r.get(12)?,
-        deleted: r.get(13)?,
-        health,
-        legal,
-    })
-}
+use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params, params_from_iter};
+use std::sync::LazyLock;
 
 impl Store {
     /// Logs a service for a live worker, in one transaction with its details and audit row.
@@ -203,24 +140,21 @@ pub(crate) fn insert_service(
         }
     }
     let served_on = input.served_on.unwrap_or(today);
-    tx.prepare_cached(
-        "INSERT INTO service(uid, created_at, updated_at, officer_id, worker_id, kind, event_id,
-            served_on, place, quantity, amount_fen, note)
-         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        uid,
-        now,
-        officer,
+    static SQL: LazyLock<String> = LazyLock::new(|| ServiceRow::insert_new_sql("service"));
+    let served_on_text = served_on.format("%Y-%m-%d").to_string();
+    let row = ServiceRow {
         worker_id,
-        input.kind,
+        kind: &input.kind,
         event_id,
-        served_on.format("%Y-%m-%d").to_string(),
-        input.place,
-        input.quantity,
-        input.amount_fen,
-        input.note,
-    ])?;
+        served_on: &served_on_text,
+        place: &input.place,
+        quantity: input.quantity,
+        amount_fen: input.amount_fen,
+        note: &input.note,
+    };
+    let head: [&dyn ToSql; 3] = [&uid, &now, &officer];
+    tx.prepare_cached(&SQL)?
+        .execute(params_from_iter(head.into_iter().chain(row.values())))?;
     let id = tx.last_insert_rowid();
     if kind.form == KindForm::HealthCheck
         && let Some(h) = &input.health

@@ -3,20 +3,17 @@
 //! the index, so End on a million workers answers at once.
 
 use super::search::{Rank, SearchHit};
+use super::tables::worker::{HIT_COLUMNS, hit_from_row};
 use super::{Result, Store};
-use chrono::NaiveDate;
+use std::sync::LazyLock;
 
-const PAGE_SQL_NEWEST_FIRST: &str =
-    "SELECT w.id, w.uid, w.name, w.id_number, w.gender, w.birth_date,
-        w.phone, w.employer,
-        (SELECT max(s.served_on) FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL)
-     FROM worker w WHERE w.deleted_at IS NULL ORDER BY w.id DESC LIMIT ?1 OFFSET ?2";
-
-const PAGE_SQL_OLDEST_FIRST: &str =
-    "SELECT w.id, w.uid, w.name, w.id_number, w.gender, w.birth_date,
-        w.phone, w.employer,
-        (SELECT max(s.served_on) FROM service s WHERE s.worker_id = w.id AND s.deleted_at IS NULL)
-     FROM worker w WHERE w.deleted_at IS NULL ORDER BY w.id ASC LIMIT ?1 OFFSET ?2";
+/// A page of live workers in registration order (`ASC` or `DESC`).
+fn page_sql(order: &str) -> String {
+    format!(
+        "SELECT {HIT_COLUMNS} FROM worker w WHERE w.deleted_at IS NULL
+         ORDER BY w.id {order} LIMIT ?1 OFFSET ?2"
+    )
+}
 
 impl Store {
     /// Rows `offset..offset + limit` of every live worker, newest registration first (the
@@ -26,29 +23,17 @@ impl Store {
         let limit = limit.min(total - offset);
         let from_end = total - offset - limit;
         // Skipping rows costs one step each: skip from whichever end is nearer.
+        static OLDEST_FIRST: LazyLock<String> = LazyLock::new(|| page_sql("ASC"));
+        static NEWEST_FIRST: LazyLock<String> = LazyLock::new(|| page_sql("DESC"));
         let (sql, skip, reverse) = if from_end < offset {
-            (PAGE_SQL_OLDEST_FIRST, from_end, true)
+            (&*OLDEST_FIRST, from_end, true)
         } else {
-            (PAGE_SQL_NEWEST_FIRST, offset, false)
+            (&*NEWEST_FIRST, offset, false)
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
         let mut hits = stmt
             .query_map([limit as i64, skip as i64], |r| {
-                let date = |s: Option<String>| {
-                    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-                };
-                Ok(SearchHit {
-                    id: r.get(0)?,
-                    uid: r.get(1)?,
-                    name: r.get(2)?,
-                    id_number: r.get(3)?,
-                    gender: r.get(4)?,
-                    birth_date: date(r.get(5)?).unwrap_or_default(),
-                    phone: r.get(6)?,
-                    employer: r.get(7)?,
-                    last_served_on: date(r.get(8)?),
-                    rank: Rank::Exact,
-                })
+                hit_from_row(r, Rank::Exact)
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if reverse {

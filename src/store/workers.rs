@@ -3,54 +3,12 @@
 pub use super::search_keys::search_terms;
 pub(crate) use super::search_keys::{delete_search_terms, insert_search_terms_of};
 use super::search_keys::{insert_search_terms, note_workplaces, search_terms_with};
+use super::tables::Columns;
+use super::tables::worker::{WORKER_COLUMNS, WorkerRow, worker_from_row};
 use super::{Result, Store, StoreError};
-use crate::domain::pinyin::{PinyinKeys, pinyin_keys};
-use crate::domain::{
-    Field, FieldError, Gender, IdNumber, Membership, Rule, Worker, WorkerInput, parse_id_number,
-};
-use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
-use std::borrow::Cow;
+use crate::domain::{Field, FieldError, IdNumber, Rule, Worker, WorkerInput, parse_id_number};
+use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, params, params_from_iter};
 use std::sync::LazyLock;
-
-/// Columns read by `worker_from_row`, in order.
-pub(crate) const WORKER_COLUMNS: &str = "w.id, w.uid, w.version, w.name, w.id_number, w.phone,
-    w.employer, w.worksite, w.trade, w.district_code, w.membership, w.card_no, w.hardship,
-    w.note, w.gender, w.birth_date, w.hometown_code, w.created_at, w.updated_at,
-    w.deleted_at IS NOT NULL";
-
-pub(crate) fn worker_from_row(r: &Row) -> rusqlite::Result<Worker> {
-    let birth: String = r.get(15)?;
-    Ok(Worker {
-        id: r.get(0)?,
-        uid: r.get(1)?,
-        version: r.get(2)?,
-        input: WorkerInput {
-            name: r.get(3)?,
-            id_number: r.get(4)?,
-            phone: r.get(5)?,
-            employer: r.get(6)?,
-            worksite: r.get(7)?,
-            trade: r.get(8)?,
-            district_code: r.get(9)?,
-            membership: Membership::from_code(&r.get::<_, String>(10)?).unwrap_or_default(),
-            card_no: r.get(11)?,
-            hardship: r.get(12)?,
-            note: r.get(13)?,
-        },
-        gender: Gender::from_code(&r.get::<_, String>(14)?).unwrap_or(Gender::Male),
-        birth_date: NaiveDate::parse_from_str(&birth, "%Y-%m-%d").unwrap_or_default(),
-        hometown_code: r.get(16)?,
-        created_at: r.get(17)?,
-        updated_at: r.get(18)?,
-        deleted: r.get(19)?,
-    })
-}
-
-/// Reverses a string so that a suffix query becomes an indexed prefix query.
-pub(crate) fn reversed(s: &str) -> String {
-    s.chars().rev().collect()
-}
 
 #[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
 pub(crate) fn audit(
@@ -329,14 +287,7 @@ pub(crate) fn insert_unique_worker(
     now: &str,
     keys_later: Option<&mut Vec<(String, i64)>>,
 ) -> Result<i64> {
-    static SQL: LazyLock<String> = LazyLock::new(|| {
-        format!(
-            "INSERT INTO worker(uid, created_at, updated_at, officer_id, {})
-             VALUES (?1, ?2, ?2, ?3, {})",
-            WorkerRow::column_list(),
-            WorkerRow::placeholders(4)
-        )
-    });
+    static SQL: LazyLock<String> = LazyLock::new(|| WorkerRow::insert_new_sql("worker"));
     let row = WorkerRow::from_input(input, id);
     let bound = row.bind();
     let head: [&dyn ToSql; 3] = [&uid, &now, &officer];
@@ -382,142 +333,6 @@ pub(crate) fn update_worker_row(
     }
     note_workplaces(tx, &input.employer, &input.worksite)?;
     Ok(version)
-}
-
-/// A worker's own columns as one set: what the officer typed, what the ID number says, and
-/// the search columns derived from both. Registration, editing, roster import and merging
-/// all write a worker through it, so no path can forget a derived column or bind them in
-/// another order.
-#[derive(Debug, Clone)]
-pub struct WorkerRow<'a> {
-    pub id_number: &'a str,
-    pub name: &'a str,
-    /// `male` or `female`.
-    pub gender: &'a str,
-    /// `YYYY-MM-DD`.
-    pub birth_date: Cow<'a, str>,
-    pub phone: &'a str,
-    pub hometown_code: &'a str,
-    pub employer: &'a str,
-    pub worksite: &'a str,
-    pub trade: &'a str,
-    pub district_code: &'a str,
-    pub membership: &'a str,
-    pub card_no: &'a str,
-    pub hardship: bool,
-    pub note: &'a str,
-}
-
-/// A row with its derived columns computed, ready to bind.
-pub struct BoundWorkerRow<'r> {
-    row: &'r WorkerRow<'r>,
-    id_number_rev: String,
-    phone_rev: String,
-    pub keys: PinyinKeys,
-}
-
-impl<'a> WorkerRow<'a> {
-    /// The columns, in the order `BoundWorkerRow::values` binds them.
-    pub const COLUMNS: [&'static str; 18] = [
-        "id_number",
-        "id_number_rev",
-        "name",
-        "name_pinyin",
-        "name_initials",
-        "gender",
-        "birth_date",
-        "phone",
-        "phone_rev",
-        "hometown_code",
-        "employer",
-        "worksite",
-        "trade",
-        "district_code",
-        "membership",
-        "card_no",
-        "hardship",
-        "note",
-    ];
-
-    /// From a form or a roster line: gender, birth date and region come from the parsed ID
-    /// number, never from what the caller believed.
-    pub fn from_input(input: &'a WorkerInput, id: &'a IdNumber) -> WorkerRow<'a> {
-        WorkerRow {
-            id_number: &id.number,
-            name: &input.name,
-            gender: id.gender.code(),
-            birth_date: Cow::Owned(id.birth_date.format("%Y-%m-%d").to_string()),
-            phone: &input.phone,
-            hometown_code: &id.region_code,
-            employer: &input.employer,
-            worksite: &input.worksite,
-            trade: &input.trade,
-            district_code: &input.district_code,
-            membership: input.membership.code(),
-            card_no: &input.card_no,
-            hardship: input.hardship,
-            note: &input.note,
-        }
-    }
-
-    pub fn bind(&'a self) -> BoundWorkerRow<'a> {
-        BoundWorkerRow {
-            row: self,
-            id_number_rev: reversed(self.id_number),
-            phone_rev: reversed(self.phone),
-            keys: pinyin_keys(self.name),
-        }
-    }
-
-    /// `id_number, id_number_rev, …` for an INSERT.
-    pub fn column_list() -> String {
-        Self::COLUMNS.join(", ")
-    }
-
-    /// `?first, ?first+1, …` matching `column_list`.
-    pub fn placeholders(first: usize) -> String {
-        (first..first + Self::COLUMNS.len())
-            .map(|n| format!("?{n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// `id_number = ?first, id_number_rev = ?first+1, …` for an UPDATE.
-    pub fn assignments(first: usize) -> String {
-        Self::COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, column)| format!("{column} = ?{}", first + i))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-impl BoundWorkerRow<'_> {
-    /// One value per `WorkerRow::COLUMNS` entry, in that order.
-    pub fn values(&self) -> [&dyn ToSql; 18] {
-        let r = self.row;
-        [
-            &r.id_number,
-            &self.id_number_rev,
-            &r.name,
-            &self.keys.full,
-            &self.keys.initials,
-            &r.gender,
-            &r.birth_date,
-            &r.phone,
-            &self.phone_rev,
-            &r.hometown_code,
-            &r.employer,
-            &r.worksite,
-            &r.trade,
-            &r.district_code,
-            &r.membership,
-            &r.card_no,
-            &r.hardship,
-            &r.note,
-        ]
-    }
 }
 
 /// Names of the fields that differ (for the audit trail and the import summary).

@@ -40,8 +40,7 @@ fn change_some_records(db: &Path, round: u64, rng: &mut Lcg) {
         ..WorkerInput::default()
     };
     store.add_worker(&input).unwrap();
-    let uids: Vec<String> = store
-        .conn()
+    let uids: Vec<String> = jingong::testing::connection(&store)
         .prepare("SELECT uid FROM worker WHERE deleted_at IS NULL ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -53,8 +52,7 @@ fn change_some_records(db: &Path, round: u64, rng: &mut Lcg) {
     edited.employer = format!("单位{round}");
     store.update_worker(uid, &edited, None).unwrap();
     if round.is_multiple_of(3) {
-        let service: Option<String> = store
-            .conn()
+        let service: Option<String> = jingong::testing::connection(&store)
             .query_row(
                 "SELECT uid FROM service WHERE deleted_at IS NULL ORDER BY id LIMIT 1 OFFSET ?1",
                 [round as i64 % 20],

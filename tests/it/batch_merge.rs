@@ -911,8 +911,7 @@ fn merges_of_five_laptops_in_any_order_give_one_district_and_lose_no_payment() {
                 format!("{}核实的单位", OFFICERS[a.max(b)])
             ),
             _ => {
-                let link_uid: String = store
-                    .conn()
+                let link_uid: String = jingong::testing::connection(&store)
                     .query_row(
                         "SELECT uid FROM worker_link WHERE worker_id = ?1",
                         [shown.id],

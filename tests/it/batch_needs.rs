@@ -130,7 +130,7 @@ pub(crate) fn aid_tables(store: &Store) -> Vec<(String, String)> {
             || c.updated_at || '|' || o.name
         FROM claim c JOIN worker w ON w.id = c.worker_id JOIN officer o ON o.id = c.officer_id
         ORDER BY 1, 2";
-    let mut stmt = store.conn().prepare(sql).unwrap();
+    let mut stmt = jingong::testing::connection(store).prepare(sql).unwrap();
     stmt.query_map([], |r| {
         Ok((
             format!("{}:{}", r.get::<_, String>(0)?, r.get::<_, String>(1)?),
@@ -193,8 +193,7 @@ fn needs_and_claims_travel_to_another_laptop_with_every_field_equal() {
         serde_json::json!(["diagnosis", "id_card", "member_card", "bank_card"])
     );
     // Marked sent in the export's transaction: nothing waits, a second export has nothing.
-    let waiting: i64 = a
-        .conn()
+    let waiting: i64 = jingong::testing::connection(&a)
         .query_row(
             "SELECT (SELECT count(*) FROM need WHERE version > exported_version)
                   + (SELECT count(*) FROM claim WHERE version > exported_version)",
@@ -396,8 +395,7 @@ fn a_withdrawn_claim_travels_as_a_tombstone_with_its_reason() {
     imported(&mut b, &second);
     assert!(b.claims_of_worker(&worker).unwrap().is_empty());
     assert_eq!(aid_tables(&b), aid_tables(&a));
-    let reason: String = b
-        .conn()
+    let reason: String = jingong::testing::connection(&b)
         .query_row(
             "SELECT withdraw_reason FROM claim WHERE uid = ?1 AND deleted_at IS NOT NULL",
             [&claim],

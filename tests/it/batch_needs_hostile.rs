@@ -158,8 +158,7 @@ fn a_hostile_need_or_claim_line_is_refused_and_nothing_is_applied() {
             found.what(Lang::En)
         );
         assert!(aid_tables(&b).is_empty(), "case {i}: nothing applied");
-        let workers: i64 = b
-            .conn()
+        let workers: i64 = jingong::testing::connection(&b)
             .query_row("SELECT count(*) FROM worker", [], |r| r.get(0))
             .unwrap();
         assert_eq!(workers, 0, "case {i}: nothing applied");

@@ -188,8 +188,7 @@ fn a_bulk_merge_leaves_every_table_as_a_merge_record_by_record_does() {
     let base = demo_db(dir.path(), "district.db", 120, 3);
     {
         let mut store = Store::open(&base).unwrap();
-        let uid = store
-            .conn()
+        let uid = jingong::testing::connection(&store)
             .query_row("SELECT uid FROM worker ORDER BY id LIMIT 1", [], |r| {
                 r.get::<_, String>(0)
             })

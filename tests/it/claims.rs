@@ -512,8 +512,7 @@ fn erasing_the_member_blanks_and_withdraws_their_claims_and_needs() {
     let (needs, _) = run_ok(t.cmd().args(["need", "list", "--json"]));
     assert_eq!(needs.trim(), "[]");
     let store = t.store();
-    let (note, diagnosed, deleted, version): (String, Option<String>, bool, i64) = store
-        .conn()
+    let (note, diagnosed, deleted, version): (String, Option<String>, bool, i64) = jingong::testing::connection(&store)
         .query_row(
             "SELECT note, diagnosed_on, deleted_at IS NOT NULL, version FROM claim WHERE uid = ?1",
             [&claim],
@@ -524,8 +523,7 @@ fn erasing_the_member_blanks_and_withdraws_their_claims_and_needs() {
         (note.as_str(), diagnosed, deleted, version),
         ("", None, true, 2)
     );
-    let need_note: String = store
-        .conn()
+    let need_note: String = jingong::testing::connection(&store)
         .query_row("SELECT note FROM need", [], |r| r.get(0))
         .unwrap();
     assert_eq!(need_note, "");

@@ -167,8 +167,7 @@ fn sigkill_during_writes_loses_no_acknowledged_record_200_kills() {
             lost += 1;
         }
     }
-    let duplicated: i64 = store
-        .conn()
+    let duplicated: i64 = jingong::testing::connection(&store)
         .query_row(
             "SELECT count(*) FROM (SELECT id_number FROM worker GROUP BY id_number HAVING count(*) > 1)",
             [],

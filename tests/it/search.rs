@@ -64,8 +64,7 @@ fn sample(
     filter: &str,
     n: usize,
 ) -> Vec<(String, String, String, String, String, String)> {
-    let mut stmt = store
-        .conn()
+    let mut stmt = jingong::testing::connection(store)
         .prepare(&format!(
             "SELECT uid, name, id_number, phone, name_pinyin, name_initials FROM worker
              WHERE deleted_at IS NULL AND {filter} ORDER BY id LIMIT {n}"

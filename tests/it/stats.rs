@@ -489,8 +489,7 @@ fn rollups_follow_every_kind_of_change() {
     assert_rollups_agree(store, "after demo data");
     // Move, re-flag, delete workers; delete services; add follow-ups and later checks.
     let mut rng = Rng::new(5);
-    let uids: Vec<String> = store
-        .conn()
+    let uids: Vec<String> = jingong::testing::connection(store)
         .prepare("SELECT uid FROM worker WHERE deleted_at IS NULL ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -575,7 +574,7 @@ fn the_upgrade_fills_the_rollups_from_existing_records() {
         .unwrap();
         // Back to the schema before statistics: drop everything migrations 4 and 5 made, then
         // reopen to upgrade.
-        let conn = store.conn();
+        let conn = jingong::testing::connection(&store);
         let made: Vec<(String, String)> = conn
             .prepare(
                 "SELECT type, name FROM sqlite_master

@@ -181,8 +181,7 @@ fn money_totals_match_sums_worked_out_by_hand() {
 
 /// The amounts summed straight from the records, for all districts.
 fn direct_sum(store: &Store, from: &str, to: &str) -> i64 {
-    store
-        .conn()
+    jingong::testing::connection(store)
         .query_row(
             "SELECT coalesce(sum(s.amount_fen), 0) FROM service s JOIN worker w
              ON w.id = s.worker_id
@@ -230,8 +229,7 @@ fn the_money_rollups_equal_a_direct_sum_after_a_bulk_load_and_edits() {
         seed: 23,
     };
     fill(&mut store, options, |_| {}).unwrap();
-    let paid: i64 = store
-        .conn()
+    let paid: i64 = jingong::testing::connection(&store)
         .query_row(
             "SELECT count(*) FROM service WHERE amount_fen > 0",
             [],
@@ -241,8 +239,7 @@ fn the_money_rollups_equal_a_direct_sum_after_a_bulk_load_and_edits() {
     assert!(paid > 20, "the demo hands out money: {paid}");
     assert_money_agrees(&store, "after the bulk load");
 
-    let uids: Vec<String> = store
-        .conn()
+    let uids: Vec<String> = jingong::testing::connection(&store)
         .prepare("SELECT uid FROM worker WHERE deleted_at IS NULL ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))

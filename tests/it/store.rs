@@ -21,8 +21,7 @@ fn worker(name: &str, id: &str) -> WorkerInput {
 }
 
 fn audit_rows(store: &Store, uid: &str) -> Vec<(i64, String, String)> {
-    let mut stmt = store
-        .conn()
+    let mut stmt = jingong::testing::connection(store)
         .prepare("SELECT version, action, fields FROM audit WHERE record_uid = ?1 ORDER BY id")
         .unwrap();
     stmt.query_map([uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -141,8 +140,7 @@ fn pending_counts_follow_versions_not_yet_exported() {
         (pending.workers, pending.services, pending.total()),
         (1, 1, 2)
     );
-    store
-        .conn()
+    jingong::testing::connection(&store)
         .execute_batch("UPDATE worker SET exported_version = version")
         .unwrap();
     assert_eq!(store.pending_counts().unwrap().workers, 0);
@@ -273,8 +271,7 @@ fn migration_7_keeps_the_conflicts_and_accepts_local_edit() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].reason, "diverged");
     assert_eq!(open[0].id_number, "11010519491231002X");
-    store
-        .conn()
+    jingong::testing::connection(&store)
         .execute(
             "INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
                 incoming_json, reason, record_table)
@@ -282,15 +279,14 @@ fn migration_7_keeps_the_conflicts_and_accepts_local_edit() {
             [],
         )
         .unwrap();
-    let refused = store.conn().execute(
+    let refused = jingong::testing::connection(&store).execute(
         "INSERT INTO conflict(detected_at, id_number, kept_uid, incoming_uid, incoming_batch,
             incoming_json, reason) VALUES ('t', '', 'c', 'c', 'b', '{}', 'whatever')",
         [],
     );
     assert!(refused.is_err(), "the reasons are still checked");
     // The open-conflicts index came back with the table.
-    let index: i64 = store
-        .conn()
+    let index: i64 = jingong::testing::connection(&store)
         .query_row(
             "SELECT count(*) FROM sqlite_schema WHERE name = 'conflict_open'",
             [],
@@ -305,7 +301,9 @@ fn the_worker_row_names_every_column_of_a_worker_it_does_not_leave_to_the_header
     // Registration, editing, roster import and merging write a worker's own columns only
     // through WorkerRow: a column added to the table must be added there too.
     let store = store();
-    let mut stmt = store.conn().prepare("PRAGMA table_info(worker)").unwrap();
+    let mut stmt = jingong::testing::connection(&store)
+        .prepare("PRAGMA table_info(worker)")
+        .unwrap();
     let columns: Vec<String> = stmt
         .query_map([], |r| r.get(1))
         .unwrap()
@@ -330,7 +328,7 @@ fn the_worker_row_names_every_column_of_a_worker_it_does_not_leave_to_the_header
         "protection_start",
         "protection_end",
     ];
-    let row = jingong::store::workers::WorkerRow::COLUMNS;
+    let row = jingong::store::tables::worker::WorkerRow::COLUMNS;
     for column in &columns {
         assert!(
             header.contains(&column.as_str()) || row.contains(&column.as_str()),

@@ -150,8 +150,7 @@ fn the_upgrade_rebuilds_keys_an_older_build_wrote() {
             .unwrap();
         // What a database of the previous schema holds: one reading of the given name, the
         // crate's, and no workplace index.
-        store
-            .conn()
+        jingong::testing::connection(&store)
             .execute_batch(&format!(
                 "DELETE FROM search_term WHERE term IN ('p:mengchangsheng', 'i:mcs');
                  UPDATE worker SET name_pinyin = 'mengzhangsheng', name_initials = 'mzs';
@@ -165,8 +164,7 @@ fn the_upgrade_rebuilds_keys_an_older_build_wrote() {
     assert!(finds(&store, "mcs", "孟长生"));
     assert!(finds(&store, "mengzhangsheng", "孟长生"));
     assert!(finds(&store, "中建", "孟长生"));
-    let preferred: String = store
-        .conn()
+    let preferred: String = jingong::testing::connection(&store)
         .query_row("SELECT name_pinyin FROM worker", [], |r| r.get(0))
         .unwrap();
     assert_eq!(preferred, "mengchangsheng");

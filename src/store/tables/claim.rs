@@ -1,34 +1,30 @@
-//! The `claim` table as batches carry it: the pending-export query (header columns first, as
-//! `batch_queries::HEADER_COLUMNS` says) and the write of a version from another laptop.
+//! The `claim` table as batches carry it: the export queries (the header of
+//! `export_row::header_columns` first) and the write of a version from another laptop.
 
+use super::export_row::{ExportSql, header_columns};
 use crate::store::Result;
 use crate::store::batch_queries::MergedHeader;
 use rusqlite::{Connection, params};
+use std::sync::LazyLock;
 
-/// After the header: worker uid, claim type, the four dates (diagnosed, accident, died,
-/// fire), amount_fen, documents (codes joined by commas), status, reason (a rejection's),
-/// paid_fen, paid_on, note, then the withdrawal reason ('' when none).
-pub const PENDING_CLAIMS_SQL: &str = "
-SELECT c.uid, c.version, c.origin_device, o.name, o.organisation, o.district_code,
-       c.created_at, c.updated_at, c.deleted_at,
-       w.uid, c.claim_type, c.diagnosed_on, c.accident_on, c.died_on, c.fire_on, c.amount_fen,
-       c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note, c.withdraw_reason
-FROM claim c
-JOIN officer o ON o.id = c.officer_id
-JOIN worker w ON w.id = c.worker_id
-WHERE c.version > c.exported_version
-ORDER BY c.id";
+/// The columns of an exported claim after the header, in the order the batch layer's decoder
+/// reads them; documents are codes joined by commas, `reason` a rejection's.
+const EXPORT_COLUMNS: &str = "w.uid, c.claim_type, c.diagnosed_on, c.accident_on, c.died_on,
+    c.fire_on, c.amount_fen, c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note";
 
-/// One claim by row id, in the columns of `PENDING_CLAIMS_SQL`.
-pub const CLAIM_BY_ID_SQL: &str = "
-SELECT c.uid, c.version, c.origin_device, o.name, o.organisation, o.district_code,
-       c.created_at, c.updated_at, c.deleted_at,
-       w.uid, c.claim_type, c.diagnosed_on, c.accident_on, c.died_on, c.fire_on, c.amount_fen,
-       c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note, c.withdraw_reason
-FROM claim c
-JOIN officer o ON o.id = c.officer_id
-JOIN worker w ON w.id = c.worker_id
-WHERE c.id = ?1";
+fn export_select(filter: &str) -> String {
+    format!(
+        "SELECT {}, {EXPORT_COLUMNS}
+         FROM claim c
+         JOIN officer o ON o.id = c.officer_id
+         JOIN worker w ON w.id = c.worker_id
+         {filter}",
+        header_columns("c")
+    )
+}
+
+/// The export queries (header first, then `EXPORT_COLUMNS`).
+pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("c", export_select));
 
 /// A claim version from another laptop, as its batch line holds it.
 #[derive(Debug, Clone)]

@@ -1,35 +1,32 @@
-//! The `need` table as batches carry it: the pending-export query (header columns first, as
-//! `batch_queries::HEADER_COLUMNS` says), the write of a version from another laptop, and the
+//! The `need` table as batches carry it: the export queries (the header of
+//! `export_row::header_columns` first), the write of a version from another laptop, and the
 //! answering of needs by the services that arrived in batches.
 
+use super::export_row::{ExportSql, header_columns};
 use crate::domain::needs::need_kind;
 use crate::store::Result;
 use crate::store::batch_queries::MergedHeader;
 use rusqlite::{Connection, OptionalExtension, params};
+use std::sync::LazyLock;
 
-/// After the header: worker uid, kind, raised_on, note, state, answered_by, settled_on,
-/// close_note, then the withdrawal reason ('' when none).
-pub const PENDING_NEEDS_SQL: &str = "
-SELECT n.uid, n.version, n.origin_device, o.name, o.organisation, o.district_code,
-       n.created_at, n.updated_at, n.deleted_at,
-       w.uid, n.kind, n.raised_on, n.note, n.state, n.answered_by, n.settled_on, n.close_note,
-       n.withdraw_reason
-FROM need n
-JOIN officer o ON o.id = n.officer_id
-JOIN worker w ON w.id = n.worker_id
-WHERE n.version > n.exported_version
-ORDER BY n.id";
+/// The columns of an exported need after the header, in the order the batch layer's decoder
+/// reads them.
+const EXPORT_COLUMNS: &str = "w.uid, n.kind, n.raised_on, n.note, n.state, n.answered_by,
+    n.settled_on, n.close_note";
 
-/// One need by row id, in the columns of `PENDING_NEEDS_SQL`.
-pub const NEED_BY_ID_SQL: &str = "
-SELECT n.uid, n.version, n.origin_device, o.name, o.organisation, o.district_code,
-       n.created_at, n.updated_at, n.deleted_at,
-       w.uid, n.kind, n.raised_on, n.note, n.state, n.answered_by, n.settled_on, n.close_note,
-       n.withdraw_reason
-FROM need n
-JOIN officer o ON o.id = n.officer_id
-JOIN worker w ON w.id = n.worker_id
-WHERE n.id = ?1";
+fn export_select(filter: &str) -> String {
+    format!(
+        "SELECT {}, {EXPORT_COLUMNS}
+         FROM need n
+         JOIN officer o ON o.id = n.officer_id
+         JOIN worker w ON w.id = n.worker_id
+         {filter}",
+        header_columns("n")
+    )
+}
+
+/// The export queries (header first, then `EXPORT_COLUMNS`).
+pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("n", export_select));
 
 /// A need version from another laptop, as its batch line holds it.
 #[derive(Debug, Clone)]
