@@ -127,7 +127,7 @@ fn the_needs_tab_shows_demand_beside_supply_and_the_hardship_list() {
     );
     // Unpaid wages: raised 1, answered 1, and the one `rights` service beside it.
     let wages = screen.lines().find(|l| l.contains("欠薪维权")).unwrap();
-    let figures: Vec<&str> = wages.split_whitespace().skip(2).collect();
+    let figures: Vec<&str> = wages.split_whitespace().skip(1).collect();
     assert_eq!(&figures[..6], ["1", "0", "1", "0", "1", "0"], "{wages}");
     // 王建国's housing need, open 42 days, his ID number masked.
     assert!(screen.contains("困难职工未解决的诉求（等待最久在前）： 1"), "{screen}");

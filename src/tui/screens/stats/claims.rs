@@ -14,9 +14,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-const TYPE_WIDTH: usize = 18;
-const STATUS_WIDTH: usize = 6;
-const MONEY_WIDTH: usize = 12;
+const TYPE_WIDTH: usize = 20;
+const STATUS_WIDTH: usize = 7;
+const MONEY_WIDTH: usize = 11;
 
 fn bold(text: String) -> Line<'static> {
     Line::from(vec![
@@ -55,7 +55,7 @@ pub(super) fn render_claims(frame: &mut Frame, area: Rect, stats: &Statistics, l
             yuan(c.paid_in_period_fen)
         )),
     ];
-    // Short status names: the table has six columns for each.
+    // Short status names: the table has seven columns for each.
     let statuses = [
         l("收集中", "Coll."),
         l("已提交", "Subm."),
@@ -111,7 +111,9 @@ pub(super) fn render_claims(frame: &mut Frame, area: Rect, stats: &Statistics, l
     }
     let room = usize::from(area.height - top).saturating_sub(1);
     let half = area.width / 2;
-    let mut left = vec![bold(l("各区", "By district").to_string())];
+    let mut left = vec![bold(
+        l("各区：登记 / 已发放", "By district: recorded / paid").to_string(),
+    )];
     if c.by_district.is_empty() {
         left.push(Line::from(format!("  {}", l("无", "none"))));
     }

@@ -15,8 +15,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
 
-const KIND_WIDTH: usize = 14;
-const NUMBER_WIDTH: usize = 8;
+const KIND_WIDTH: usize = 16;
+const NUMBER_WIDTH: usize = 9;
 const SERVICES_WIDTH: usize = 10;
 /// Kind, four counts and the answering services, with the two columns of margin.
 const TABLE_WIDTH: usize = 2 + KIND_WIDTH + 4 * NUMBER_WIDTH + SERVICES_WIDTH;
