@@ -232,6 +232,9 @@ pub fn fill(
             indexes_ms = (indexed - rows).as_millis() as u64,
             rollups_ms = (rolled_up - indexed).as_millis() as u64,
             commit_ms = (started.elapsed() - rolled_up).as_millis() as u64,
+            needs = generator.aid.needs,
+            claims = generator.aid.claims,
+            needs_and_claims_ms = generator.aid.spent.as_millis() as u64,
             "demo bulk load"
         );
     } else {

@@ -70,6 +70,8 @@ pub(super) struct AidGenerator {
     claimant: bool,
     pub needs: u64,
     pub claims: u64,
+    /// Time spent writing needs and claims, for the demo's log line.
+    pub spent: std::time::Duration,
 }
 
 impl AidGenerator {
@@ -82,6 +84,7 @@ impl AidGenerator {
             claimant: false,
             needs: 0,
             claims: 0,
+            spent: std::time::Duration::ZERO,
         }
     }
 
@@ -99,6 +102,19 @@ impl AidGenerator {
 
     /// Needs raised by the worker just written, before their services (which may answer them).
     pub(super) fn needs_of(
+        &mut self,
+        tx: &Connection,
+        worker_id: i64,
+        input: &WorkerInput,
+        id: &IdNumber,
+    ) -> Result<()> {
+        let started = std::time::Instant::now();
+        let written = self.write_needs(tx, worker_id, input, id);
+        self.spent += started.elapsed();
+        written
+    }
+
+    fn write_needs(
         &mut self,
         tx: &Connection,
         worker_id: i64,
@@ -145,6 +161,19 @@ impl AidGenerator {
 
     /// The claim of the worker just written, if `before_worker` chose them.
     pub(super) fn claim_of(
+        &mut self,
+        tx: &Connection,
+        worker_id: i64,
+        input: &WorkerInput,
+        id: &IdNumber,
+    ) -> Result<()> {
+        let started = std::time::Instant::now();
+        let written = self.write_claim(tx, worker_id, input, id);
+        self.spent += started.elapsed();
+        written
+    }
+
+    fn write_claim(
         &mut self,
         tx: &Connection,
         worker_id: i64,
