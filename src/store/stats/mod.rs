@@ -20,6 +20,9 @@
 //! - Money handed out is the `amount_fen` of live services by the day served (an edited
 //!   amount counts at its new value, a withdrawn service not at all); an event's figures are
 //!   all its live services, whatever day served, for the live events held in the period.
+//! - Needs count by the day raised and stand as they are now (open, answered, closed); beside
+//!   each kind, the services of the period of the kinds that answer it (`needs`). Claims
+//!   count by the day recorded, and money paid also by the day paid (`claims`).
 
 use super::period::months_ending;
 use super::{Result, Store};
