@@ -537,6 +537,9 @@ fn stats_needs_and_claims_write_csv_and_xlsx_with_masked_ids() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let strings = zip_text(&xlsx, "xl/sharedStrings.xml");
+    assert!(strings.contains("Critical illness, first diagnosis"), "{strings}");
+    assert!(strings.contains("Paid in the period"), "{strings}");
     let sheets = sheet_names(&xlsx);
     assert_eq!(
         sheets,
@@ -550,13 +553,17 @@ fn stats_needs_and_claims_write_csv_and_xlsx_with_masked_ids() {
     }
 }
 
-/// The sheet names of a workbook, from its `xl/workbook.xml`.
-fn sheet_names(path: &std::path::Path) -> Vec<String> {
+fn zip_text(path: &std::path::Path, member: &str) -> String {
     let file = std::fs::File::open(path).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").unwrap(), &mut xml)
-        .unwrap();
+    std::io::Read::read_to_string(&mut zip.by_name(member).unwrap(), &mut xml).unwrap();
+    xml
+}
+
+/// The sheet names of a workbook, from its `xl/workbook.xml`.
+fn sheet_names(path: &std::path::Path) -> Vec<String> {
+    let xml = zip_text(path, "xl/workbook.xml");
     xml.split("<sheet ")
         .skip(1)
         .filter_map(|s| s.split("name=\"").nth(1)?.split('"').next())
