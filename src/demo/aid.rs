@@ -153,7 +153,16 @@ impl AidGenerator {
                     closed,
                 },
             )?;
-            audit(tx, &self.now, self.officer, "need", &uid, 1, "create", "demo")?;
+            audit(
+                tx,
+                &self.now,
+                self.officer,
+                "need",
+                &uid,
+                1,
+                "create",
+                "demo",
+            )?;
             self.needs += 1;
         }
         Ok(())
@@ -244,8 +253,15 @@ impl AidGenerator {
         };
         let reason = *rng.pick(REJECT_REASONS);
         let paid_on = (recorded + Duration::days(15 + rng.below(45) as i64)).min(self.today);
-        let Some(progress) = progress_to(kind, claim.amount_fen, documents, status, reason, paid_on, self.today)
-        else {
+        let Some(progress) = progress_to(
+            kind,
+            claim.amount_fen,
+            documents,
+            status,
+            reason,
+            paid_on,
+            self.today,
+        ) else {
             return Ok(());
         };
         let uid = uuid::Uuid::now_v7().to_string();
@@ -261,7 +277,16 @@ impl AidGenerator {
                 progress: &progress,
             },
         )?;
-        audit(tx, &self.now, self.officer, "claim", &uid, 1, "create", "demo")?;
+        audit(
+            tx,
+            &self.now,
+            self.officer,
+            "claim",
+            &uid,
+            1,
+            "create",
+            "demo",
+        )?;
         self.claims += 1;
         Ok(())
     }

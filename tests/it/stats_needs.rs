@@ -38,7 +38,7 @@ fn worker(store: &mut Store, seq: u32, district: &str, hardship: bool, card: &st
     store
         .add_worker(&WorkerInput {
             name: format!("职工{seq}"),
-            id_number: id_number(seq, seq % 2 == 0),
+            id_number: id_number(seq, seq.is_multiple_of(2)),
             district_code: district.into(),
             hardship,
             membership: if card.is_empty() {
@@ -130,10 +130,9 @@ fn direct_needs(store: &Store, q: &StatsQuery) -> HashMap<(String, String), i64>
              GROUP BY 1, 2",
         )
         .unwrap();
-    stmt.query_map(
-        [q.from.to_string(), q.to.to_string(), district],
-        |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)),
-    )
+    stmt.query_map([q.from.to_string(), q.to.to_string(), district], |r| {
+        Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+    })
     .unwrap()
     .collect::<Result<_, _>>()
     .unwrap()
@@ -153,7 +152,12 @@ fn direct_answering(store: &Store, q: &StatsQuery, need_kind_code: &str) -> i64 
                      WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL AND s.kind = ?4
                        AND s.served_on BETWEEN ?1 AND ?2
                        AND (?3 = '' OR w.district_code = ?3)",
-                    [q.from.to_string(), q.to.to_string(), district.clone(), kind.clone()],
+                    [
+                        q.from.to_string(),
+                        q.to.to_string(),
+                        district.clone(),
+                        kind.clone(),
+                    ],
                     |r| r.get(0),
                 )
                 .unwrap()
@@ -208,7 +212,12 @@ fn demand_beside_supply_matches_counting_the_records() {
     // Worked out by hand: 6 raised in March and April (legal_advice of 02-28 is not).
     let n = &stats.needs;
     assert_eq!(
-        (n.total.raised, n.total.open, n.total.answered, n.total.closed),
+        (
+            n.total.raised,
+            n.total.open,
+            n.total.answered,
+            n.total.closed
+        ),
         (6, 3, 2, 1)
     );
     assert_eq!(tally(&stats, "wage_arrears"), (1, 0, 1, 0));
@@ -240,15 +249,21 @@ fn demand_beside_supply_matches_counting_the_records() {
         .map(|x| (x.district_code.as_str(), x.tally.raised))
         .collect();
     assert_eq!(districts, [(HEPING, 4), (HEXI, 2)]);
-    let hexi = store.statistics(&period("2026-03-01", "2026-04-30", Some(HEXI))).unwrap();
+    let hexi = store
+        .statistics(&period("2026-03-01", "2026-04-30", Some(HEXI)))
+        .unwrap();
     assert_eq!(hexi.needs.total.raised, 2);
     assert_eq!(tally(&hexi, "skills_training"), (1, 0, 1, 0));
 
     // The edges: 03-31 and 04-01 only; and 02-28 .. 03-05 crossing into March.
-    let edge = store.statistics(&period("2026-03-31", "2026-04-01", None)).unwrap();
+    let edge = store
+        .statistics(&period("2026-03-31", "2026-04-01", None))
+        .unwrap();
     assert_eq!(edge.needs.total.raised, 2);
     assert_eq!(tally(&edge, "health"), (1, 1, 0, 0));
-    let across = store.statistics(&period("2026-02-28", "2026-03-05", None)).unwrap();
+    let across = store
+        .statistics(&period("2026-02-28", "2026-03-05", None))
+        .unwrap();
     assert_eq!(tally(&across, "legal_advice"), (1, 1, 0, 0));
     assert_eq!(tally(&across, "housing"), (1, 1, 0, 0));
 
@@ -453,7 +468,10 @@ fn claim_figures_match_summing_the_records() {
     );
     assert_eq!(c.paid_in_period_fen, 2_200_000);
     let t = c.total;
-    assert_eq!((t.claims, t.claimed_fen, t.paid_fen), direct_claims(&store, &spring, None));
+    assert_eq!(
+        (t.claims, t.claimed_fen, t.paid_fen),
+        direct_claims(&store, &spring, None)
+    );
     for s in &c.by_status {
         let x = s.tally;
         assert_eq!(
@@ -463,9 +481,14 @@ fn claim_figures_match_summing_the_records() {
             s.status
         );
     }
-    let illness = c.by_type.iter().find(|t| t.claim_type == "critical_illness");
+    let illness = c
+        .by_type
+        .iter()
+        .find(|t| t.claim_type == "critical_illness");
     let illness = illness.unwrap();
-    let paid_at = ClaimStatus::ALL.iter().position(|s| *s == ClaimStatus::Paid);
+    let paid_at = ClaimStatus::ALL
+        .iter()
+        .position(|s| *s == ClaimStatus::Paid);
     assert_eq!(illness.by_status[paid_at.unwrap()], 1);
     assert_eq!(illness.tally.claims, 1);
     let fire = c.by_type.iter().find(|t| t.claim_type == "household_fire");
@@ -488,7 +511,13 @@ fn claim_figures_match_summing_the_records() {
     let districts: Vec<(&str, i64, i64)> = c
         .by_district
         .iter()
-        .map(|x| (x.district_code.as_str(), x.tally.claims, x.tally.claimed_fen))
+        .map(|x| {
+            (
+                x.district_code.as_str(),
+                x.tally.claims,
+                x.tally.claimed_fen,
+            )
+        })
         .collect();
     assert_eq!(districts, [(HEPING, 2, 1_150_000), (HEXI, 1, 800_000)]);
     for q in [
@@ -499,7 +528,10 @@ fn claim_figures_match_summing_the_records() {
     ] {
         let c = store.statistics(&q).unwrap().claims;
         let t = c.total;
-        assert_eq!((t.claims, t.claimed_fen, t.paid_fen), direct_claims(&store, &q, None));
+        assert_eq!(
+            (t.claims, t.claimed_fen, t.paid_fen),
+            direct_claims(&store, &q, None)
+        );
     }
 }
 
@@ -510,19 +542,37 @@ fn stats_needs_and_claims_write_csv_and_xlsx_with_masked_ids() {
     let csv = t.path().join("needs.csv");
     let out = t
         .cmd()
-        .args(["stats", "--needs", "--claims", "--from", "2026-03-01", "--to", "2026-04-30"])
+        .args([
+            "stats",
+            "--needs",
+            "--claims",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-04-30",
+        ])
         .arg("--csv")
         .arg(&csv)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with('\u{feff}'));
-    assert!(text.contains("期间提出的诉求（按类别）与对应服务"), "{text}");
+    assert!(
+        text.contains("期间提出的诉求（按类别）与对应服务"),
+        "{text}"
+    );
     assert!(text.contains("欠薪维权,wage_arrears,1,0,1,0,1"), "{text}");
     assert!(text.contains("合计,,6,3,2,1,"), "{text}");
     assert!(text.contains("2026-03,3,2,1,0"), "{text}");
-    assert!(text.contains("重大疾病首次确诊,critical_illness,0,0,0,1,0,1,10000.00,10000.00"), "{text}");
+    assert!(
+        text.contains("重大疾病首次确诊,critical_illness,0,0,0,1,0,1,10000.00,10000.00"),
+        "{text}"
+    );
     assert!(text.contains("期间发放合计,,,22000.00"), "{text}");
     // The hardship list: worker 0's housing need first, ID masked.
     let id = id_number(0, true);
@@ -531,19 +581,40 @@ fn stats_needs_and_claims_write_csv_and_xlsx_with_masked_ids() {
     let xlsx = t.path().join("needs.xlsx");
     let out = t
         .cmd()
-        .args(["--lang", "en", "stats", "--claims", "--from", "2026-03-01", "--to", "2026-04-30"])
+        .args([
+            "--lang",
+            "en",
+            "stats",
+            "--claims",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-04-30",
+        ])
         .arg("--xlsx")
         .arg(&xlsx)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let strings = zip_text(&xlsx, "xl/sharedStrings.xml");
-    assert!(strings.contains("Critical illness, first diagnosis"), "{strings}");
+    assert!(
+        strings.contains("Critical illness, first diagnosis"),
+        "{strings}"
+    );
     assert!(strings.contains("Paid in the period"), "{strings}");
     let sheets = sheet_names(&xlsx);
     assert_eq!(
         sheets,
-        ["Claims by type", "Claims by status", "Claims by district", "Claims by month"]
+        [
+            "Claims by type",
+            "Claims by status",
+            "Claims by district",
+            "Claims by month"
+        ]
     );
     #[cfg(unix)]
     {

@@ -130,7 +130,10 @@ fn the_needs_tab_shows_demand_beside_supply_and_the_hardship_list() {
     let figures: Vec<&str> = wages.split_whitespace().skip(1).collect();
     assert_eq!(&figures[..6], ["1", "0", "1", "0", "1", "0"], "{wages}");
     // 王建国's housing need, open 42 days, his ID number masked.
-    assert!(screen.contains("困难职工未解决的诉求（等待最久在前）： 1"), "{screen}");
+    assert!(
+        screen.contains("困难职工未解决的诉求（等待最久在前）： 1"),
+        "{screen}"
+    );
     let row = screen.lines().find(|l| l.contains("王建国")).unwrap();
     assert!(row.contains("住房") && row.contains("2026-02-01") && row.contains("42 天"));
     assert!(!screen.contains(&id("13010219850612331")), "{screen}");
@@ -159,7 +162,10 @@ fn the_mutual_aid_tab_shows_claims_by_type_and_status_with_amounts() {
         screen.contains("期间登记的互助保障申请 2 · 申请 ¥11500.00 · 已发放 ¥10000.00"),
         "{screen}"
     );
-    let illness = screen.lines().find(|l| l.contains("重大疾病首次确诊")).unwrap();
+    let illness = screen
+        .lines()
+        .find(|l| l.contains("重大疾病首次确诊"))
+        .unwrap();
     assert!(illness.contains("¥10000.00"), "{illness}");
     let recovery = screen.lines().find(|l| l.contains("康复慰问金")).unwrap();
     let counts: Vec<&str> = recovery.split_whitespace().skip(1).take(5).collect();

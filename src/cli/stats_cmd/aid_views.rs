@@ -3,8 +3,7 @@
 //! for are written; the hardship workers' open needs are listed whole in files and JSON.
 
 use super::{
-    Cell, LIST_PAGE, Table, csv_bytes, district_label, print_text, text, write_private,
-    xlsx_bytes,
+    Cell, LIST_PAGE, Table, csv_bytes, district_label, print_text, text, write_private, xlsx_bytes,
 };
 use crate::cli::args::StatsArgs;
 use crate::cli::output::{print_json, shown_id};

@@ -530,13 +530,6 @@ impl Store {
         limit: usize,
     ) -> Result<OpenNeedPage> {
         let total = rollup::Rollup(&self.conn).hardship_open_needs(query)?;
-        open_needs_page(
-            &self.conn,
-            query,
-            self.clock.today(),
-            total,
-            offset,
-            limit,
-        )
+        open_needs_page(&self.conn, query, self.clock.today(), total, offset, limit)
     }
 }

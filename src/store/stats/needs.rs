@@ -123,9 +123,8 @@ pub(super) fn rollup_counts(conn: &Connection, query: &StatsQuery) -> Result<Vec
     let mut out = Vec::new();
     let Cut { months, days } = cut((query.from, query.to));
     if let Some((first, last)) = months {
-        let mut sql = Sql::new(
-            "SELECT kind, month, district_code, state, sum(needs) FROM stat_need_month",
-        );
+        let mut sql =
+            Sql::new("SELECT kind, month, district_code, state, sum(needs) FROM stat_need_month");
         sql.push(" WHERE month >= ?", first)
             .push(" AND month <= ?", last)
             .district("district_code", &query.district)
@@ -301,10 +300,14 @@ pub(super) fn assemble(
                 })
         })
         .collect();
-    by_district.extend(districts.into_iter().map(|(code, tally)| NeedDistrictFigures {
-        district_code: code.to_string(),
-        tally,
-    }));
+    by_district.extend(
+        districts
+            .into_iter()
+            .map(|(code, tally)| NeedDistrictFigures {
+                district_code: code.to_string(),
+                tally,
+            }),
+    );
     NeedFigures {
         total,
         by_kind,

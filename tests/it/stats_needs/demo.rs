@@ -24,9 +24,13 @@ fn demo_needs_and_claims_keep_the_domain_rules_and_the_rollups_agree() {
     let summary = fill(&mut store, options, |_| {}).unwrap();
     assert!(summary.needs > 300, "needs: {}", summary.needs);
     assert!(summary.claims > 5, "claims: {}", summary.claims);
-    let states: HashMap<String, i64> = count_by(&store, "SELECT state, count(*) FROM need GROUP BY 1");
+    let states: HashMap<String, i64> =
+        count_by(&store, "SELECT state, count(*) FROM need GROUP BY 1");
     for state in ["open", "answered", "closed"] {
-        assert!(states.get(state).copied().unwrap_or(0) > 0, "{state}: {states:?}");
+        assert!(
+            states.get(state).copied().unwrap_or(0) > 0,
+            "{state}: {states:?}"
+        );
     }
     // Every answered need names a service of the same worker of a kind that answers it, on
     // or after the day it was raised; every closed one has a day and a note.
@@ -60,7 +64,10 @@ fn demo_needs_and_claims_keep_the_domain_rules_and_the_rollups_agree() {
             raised_on: raised.clone(),
             note: String::new(),
         };
-        assert!(validate_need(&draft, d("2026-11-29"), None).is_ok(), "{kind} {raised}");
+        assert!(
+            validate_need(&draft, d("2026-11-29"), None).is_ok(),
+            "{kind} {raised}"
+        );
         match state.as_str() {
             "answered" => {
                 let (service_kind, served_on) = (service_kind.unwrap(), served_on.unwrap());

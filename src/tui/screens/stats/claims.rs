@@ -51,7 +51,10 @@ pub(super) fn render_claims(frame: &mut Frame, area: Rect, stats: &Statistics, l
         )),
         Line::from(format!(
             "  {} {}",
-            l("期间内发放（按发放日期）", "Paid in the period (by day paid)"),
+            l(
+                "期间内发放（按发放日期）",
+                "Paid in the period (by day paid)"
+            ),
             yuan(c.paid_in_period_fen)
         )),
     ];

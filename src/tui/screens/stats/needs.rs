@@ -171,7 +171,8 @@ fn hardship_list(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) 
     if hidden > 0 && shown > 0 {
         lines.push(Line::from(format!(
             "  … {}",
-            lang.pick("另有 {0} 条", "{0} more").replace("{0}", &hidden.to_string())
+            lang.pick("另有 {0} 条", "{0} more")
+                .replace("{0}", &hidden.to_string())
         )));
     }
     frame.render_widget(Paragraph::new(lines), area);
