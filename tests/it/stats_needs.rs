@@ -641,3 +641,34 @@ fn sheet_names(path: &std::path::Path) -> Vec<String> {
         .map(String::from)
         .collect()
 }
+
+#[test]
+fn the_need_migration_fills_the_counts_of_needs_already_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.db");
+    let (store, _) = build_on(Store::open(&path).unwrap());
+    // A database of the schema before the need rollups, its needs already there: the counts
+    // are wrong until the migration fills them again.
+    store
+        .conn()
+        .execute_batch("UPDATE stat_need_day SET needs = needs + 7; PRAGMA user_version = 16;")
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path).unwrap();
+    at(&mut store, "2026-05-20");
+    for q in [
+        period("2026-03-01", "2026-04-30", None),
+        period("2026-03-31", "2026-04-01", Some(HEXI)),
+    ] {
+        assert_needs_match_records(&store, &q, "after the upgrade");
+    }
+    assert_eq!(
+        store
+            .statistics(&period("2026-03-01", "2026-04-30", None))
+            .unwrap()
+            .needs
+            .total
+            .raised,
+        6
+    );
+}
