@@ -335,6 +335,12 @@ fn hardship_workers_needs_open_longest_come_first_and_page() {
     let hexi = hexi.unwrap();
     assert_eq!(hexi.total, 2);
     assert!(hexi.rows.iter().all(|r| r.district_code == HEXI));
+    let kinds: Vec<&str> = hexi.rows.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["health", "counselling"]);
+    let heping = period("2026-03-01", "2026-05-31", Some(HEPING));
+    let second = store.hardship_open_needs(&heping, 1, 1).unwrap();
+    assert_eq!(second.total, 3);
+    assert_eq!(second.rows[0].kind, "housing");
 }
 
 fn claim(store: &mut Store, worker: &str, day: &str, draft: ClaimDraft) -> String {

@@ -193,8 +193,11 @@ pub(super) fn scan_hardship_open(conn: &Connection, query: &StatsQuery) -> Resul
     sql.row(conn, |r| r.get(0))
 }
 
-/// A page of the open needs of live hardship workers, the oldest raised first: a walk along
-/// the open needs' index that stops once the page is full.
+/// A page of the open needs of live hardship workers, the oldest raised first. For all
+/// districts, a walk along the open needs' index that stops once the page is full; for one
+/// district, that walk would pass some hundred other needs for each one kept (29 ms on a
+/// 200,000-worker demo), so the district's hardship workers are read through their own index
+/// and their open needs sorted (1 ms).
 pub(super) fn hardship_open_rows(
     conn: &Connection,
     query: &StatsQuery,
@@ -202,14 +205,24 @@ pub(super) fn hardship_open_rows(
     offset: usize,
     limit: usize,
 ) -> Result<Vec<OpenNeedRow>> {
-    let mut sql = Sql::new(
-        "SELECT w.uid, w.name, w.id_number, w.district_code, n.kind, n.raised_on
-         FROM need n INDEXED BY need_open_raised JOIN worker w ON w.id = n.worker_id
-         WHERE n.state = 'open' AND n.deleted_at IS NULL AND w.deleted_at IS NULL
-           AND w.hardship",
-    );
-    sql.push(" AND n.raised_on <= ?", ymd(query.to))
-        .district("w.district_code", &query.district)
+    const COLUMNS: &str = "SELECT w.uid, w.name, w.id_number, w.district_code, n.kind, n.raised_on";
+    let mut sql = match &query.district {
+        None => Sql::new(&format!(
+            "{COLUMNS} FROM need n INDEXED BY need_open_raised JOIN worker w ON w.id = n.worker_id
+             WHERE w.hardship AND w.deleted_at IS NULL"
+        )),
+        Some(code) => {
+            let mut sql = Sql::new(&format!(
+                "{COLUMNS} FROM worker w INDEXED BY worker_live_hardship
+                 JOIN need n INDEXED BY need_open_of_worker ON n.worker_id = w.id
+                 WHERE w.hardship = 1 AND w.deleted_at IS NULL"
+            ));
+            sql.push(" AND w.district_code = ?", code.clone());
+            sql
+        }
+    };
+    sql.text(" AND n.state = 'open' AND n.deleted_at IS NULL")
+        .push(" AND n.raised_on <= ?", ymd(query.to))
         .push(" ORDER BY n.raised_on, n.id LIMIT ?", limit as i64)
         .push(" OFFSET ?", offset as i64);
     sql.rows(conn, |r| {
