@@ -584,6 +584,27 @@ fn stats_needs_and_claims_write_csv_and_xlsx_with_masked_ids() {
     let id = id_number(0, true);
     assert!(!text.contains(&id), "an ID number in full: {text}");
     assert!(text.contains("职工0,"), "{text}");
+    let out = t
+        .cmd()
+        .args([
+            "stats",
+            "--needs",
+            "--json",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-04-30",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["needs"]["total"]["raised"], 6);
+    assert_eq!(json["needs"]["hardship_open_total"], 2);
+    let first = &json["needs"]["hardship_open"][0];
+    assert_eq!(first["kind"], "housing");
+    assert_ne!(first["id_number"], id_number(0, true));
+    assert!(json.get("claims").is_none(), "only the views asked for");
     let xlsx = t.path().join("needs.xlsx");
     let out = t
         .cmd()
