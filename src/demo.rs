@@ -12,6 +12,8 @@ use chrono::{Duration, NaiveDate};
 use rusqlite::Transaction;
 use std::collections::HashSet;
 
+mod aid;
+
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
@@ -159,6 +161,8 @@ pub struct DemoSummary {
     pub workers: u64,
     pub services: u64,
     pub events: u64,
+    pub needs: u64,
+    pub claims: u64,
 }
 
 /// Workers per transaction when adding to a database that already holds records: large
@@ -187,6 +191,7 @@ pub fn fill(
         today: clock.today(),
         now: clock.stamp(),
         services_per_worker: options.services_per_worker,
+        aid: aid::AidGenerator::new(options.seed, clock.today(), clock.stamp(), officer),
     };
     // Millions of index entries land in random places of the name, ID and search-key
     // indexes: a page cache that holds them saves re-reading pages from disk for each insert.
@@ -227,6 +232,9 @@ pub fn fill(
             indexes_ms = (indexed - rows).as_millis() as u64,
             rollups_ms = (rolled_up - indexed).as_millis() as u64,
             commit_ms = (started.elapsed() - rolled_up).as_millis() as u64,
+            needs = generator.aid.needs,
+            claims = generator.aid.claims,
+            needs_and_claims_ms = generator.aid.spent.as_millis() as u64,
             "demo bulk load"
         );
     } else {
@@ -247,6 +255,8 @@ pub fn fill(
     store
         .conn()
         .pragma_update(None, "cache_size", cache_pages)?;
+    generator.summary.needs = generator.aid.needs;
+    generator.summary.claims = generator.aid.claims;
     Ok(generator.summary)
 }
 
@@ -270,6 +280,8 @@ struct Generator {
     today: NaiveDate,
     now: String,
     services_per_worker: u64,
+    /// Needs and claims, from a random stream of their own.
+    aid: aid::AidGenerator,
 }
 
 impl Generator {
@@ -309,7 +321,7 @@ impl Generator {
             };
             let id = crate::domain::parse_id_number(&id_number, today)
                 .expect("synthetic ID numbers are valid");
-            let input = WorkerInput {
+            let mut input = WorkerInput {
                 name: synthetic_name(rng),
                 id_number,
                 phone: synthetic_phone(rng),
@@ -326,6 +338,7 @@ impl Generator {
                 hardship: rng.chance(5),
                 note: String::new(),
             };
+            self.aid.before_worker(&mut input);
             let worker_uid = uuid::Uuid::now_v7().to_string();
             let inserted = match known {
                 Known::Unique => insert_unique_worker(
@@ -356,6 +369,7 @@ impl Generator {
                 "demo",
             )?;
             self.summary.workers += 1;
+            self.aid.needs_of(tx, worker_id, &input, &id)?;
             for _ in 0..self.services_per_worker {
                 let kind = rng.pick(kinds);
                 let event_uid = if rng.chance(30) && !self.event_uids.is_empty() {
@@ -406,6 +420,7 @@ impl Generator {
                 audit(tx, &now, officer, "service", &uid, 1, "create", "demo")?;
                 self.summary.services += 1;
             }
+            self.aid.claim_of(tx, worker_id, &input, &id)?;
         }
         bulk::insert_search_terms_sorted(tx, &mut self.search_terms)?;
         Ok(())

@@ -142,6 +142,12 @@ pub struct StatsArgs {
     /// Show whole phone numbers in the hardship list
     #[arg(long)]
     pub reveal: bool,
+    /// Only needs (诉求) beside the services that answer them, and hardship workers' open needs
+    #[arg(long)]
+    pub needs: bool,
+    /// Only mutual-aid claims (互助保障) by type, status, district and month
+    #[arg(long)]
+    pub claims: bool,
     /// Print how long the figures took, on stderr
     #[arg(long, hide = true)]
     pub timing: bool,

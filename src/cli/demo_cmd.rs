@@ -35,7 +35,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> CmdResult {
         bar.finish_and_clear();
     }
     println!(
-        "{} {} {}, {} {}, {} {} ({:.1} s)",
+        "{} {} {}, {} {}, {} {}, {} {}, {} {} ({:.1} s)",
         lang.pick("已生成", "created"),
         summary.workers,
         lang.pick("名职工", "workers"),
@@ -43,6 +43,10 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> CmdResult {
         lang.pick("条服务记录", "services"),
         summary.events,
         lang.pick("场活动", "events"),
+        summary.needs,
+        lang.pick("条诉求", "needs"),
+        summary.claims,
+        lang.pick("件互助保障申请", "mutual-aid claims"),
         started.elapsed().as_secs_f64()
     );
     Ok(())

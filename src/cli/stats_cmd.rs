@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 use std::time::Instant;
 
+mod aid_views;
 mod money;
 mod render;
 
@@ -37,6 +38,9 @@ pub fn run(cli: &Cli, a: &StatsArgs) -> CmdResult {
             "statistics: {:.1} ms",
             started.elapsed().as_secs_f64() * 1000.0
         );
+    }
+    if a.needs || a.claims {
+        return aid_views::run(&store, &query, &stats, a, lang);
     }
     let wants_whole_list = a.json || a.csv.is_some() || a.xlsx.is_some();
     let unserved = if wants_whole_list {

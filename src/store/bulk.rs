@@ -85,7 +85,7 @@ pub(crate) fn is_empty(tx: &Connection) -> Result<bool> {
     )?)
 }
 
-/// The rollup tables of the statistics (migrations 4, 5 and 13), emptied before a refill.
+/// The rollup tables of the statistics (migrations 4, 5, 13 and 18), emptied before a refill.
 const ROLLUP_TABLES: &[&str] = &[
     "stat_worker_day",
     "stat_service_day",
@@ -99,6 +99,8 @@ const ROLLUP_TABLES: &[&str] = &[
     "stat_amount_day",
     "stat_amount_month",
     "stat_event_amount",
+    "stat_need_day",
+    "stat_need_month",
 ];
 
 /// Drops the statistics triggers inside `tx`: one refill after the load costs far less than a
@@ -157,5 +159,90 @@ pub(crate) fn insert_event_row(tx: &Connection, e: &NewEventRow) -> Result<()> {
     let head: [&dyn ToSql; 3] = [&e.uid, &e.now, &e.officer_id];
     tx.prepare_cached(&SQL)?
         .execute(params_from_iter(head.into_iter().chain(row.values())))?;
+    Ok(())
+}
+
+/// A new need at version 1 (demo data: the caller checked it with `validate_need`).
+pub struct NewNeedRow<'a> {
+    pub uid: &'a str,
+    pub now: &'a str,
+    pub officer_id: i64,
+    pub worker_id: i64,
+    pub input: &'a crate::domain::needs::NeedInput,
+    /// Closed by hand on this day with this note; `None` leaves it open.
+    pub closed: Option<(chrono::NaiveDate, &'a str)>,
+}
+
+pub(crate) fn insert_need_row(tx: &Connection, n: &NewNeedRow) -> Result<()> {
+    let ymd = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    tx.prepare_cached(
+        "INSERT INTO need(uid, created_at, updated_at, officer_id, worker_id, kind, raised_on,
+            note, state, settled_on, close_note)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(rusqlite::params![
+        n.uid,
+        n.now,
+        n.officer_id,
+        n.worker_id,
+        n.input.kind,
+        ymd(n.input.raised_on),
+        n.input.note,
+        if n.closed.is_some() { "closed" } else { "open" },
+        n.closed.map(|(day, _)| ymd(day)),
+        n.closed.map(|(_, note)| note).unwrap_or(""),
+    ])?;
+    Ok(())
+}
+
+/// A new claim at version 1 (demo data: the caller checked it and each of its steps with the
+/// claim rules).
+pub struct NewClaimRow<'a> {
+    pub uid: &'a str,
+    /// When it was recorded: its place in the statistics.
+    pub created_at: &'a str,
+    pub officer_id: i64,
+    pub worker_id: i64,
+    pub input: &'a crate::domain::claims::ClaimInput,
+    pub progress: &'a crate::domain::claims::ClaimProgress,
+}
+
+pub(crate) fn insert_claim_row(tx: &Connection, c: &NewClaimRow) -> Result<()> {
+    let ymd = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let dates = &c.input.dates;
+    tx.prepare_cached(
+        "INSERT INTO claim(uid, created_at, updated_at, officer_id, worker_id, claim_type,
+            diagnosed_on, accident_on, died_on, fire_on, amount_fen, documents, status, reason,
+            paid_fen, paid_on, note)
+         VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    )?
+    .execute(rusqlite::params![
+        c.uid,
+        c.created_at,
+        c.officer_id,
+        c.worker_id,
+        c.input.claim_type,
+        ymd(dates.diagnosed_on),
+        ymd(dates.accident_on),
+        ymd(dates.died_on),
+        ymd(dates.fire_on),
+        c.input.amount_fen,
+        c.progress.documents.join(","),
+        c.progress.status.code(),
+        c.progress.reason,
+        c.progress.paid_fen,
+        ymd(c.progress.paid_on),
+        c.input.note,
+    ])?;
+    if let Some((start, end)) = c.input.protection {
+        tx.prepare_cached(
+            "UPDATE worker SET protection_start = ?2, protection_end = ?3 WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            c.worker_id,
+            ymd(Some(start)),
+            ymd(Some(end))
+        ])?;
+    }
     Ok(())
 }

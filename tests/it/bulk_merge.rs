@@ -109,6 +109,8 @@ const SUMMED_ROLLUPS: &[&str] = &[
     "stat_amount_day",
     "stat_amount_month",
     "stat_event_amount",
+    "stat_need_day",
+    "stat_need_month",
 ];
 
 /// Positions of the primary-key columns of `table`.

@@ -99,6 +99,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "need_answered_here",
         steps: &[Step::Rust(add_need_answered_here)],
     },
+    Migration {
+        number: 18,
+        name: "need_statistics",
+        steps: &[
+            Step::Sql(include_str!("0018_need_statistics.sql")),
+            Step::Sql(FILL_NEED_DAY),
+            Step::Sql(FILL_NEED_MONTH),
+            Step::Sql(include_str!("0018_need_statistics_triggers.sql")),
+        ],
+    },
 ];
 
 /// Migration 17 (`0017_need_answered_here.sql`), run only when the column is missing: a
@@ -123,13 +133,15 @@ const FILL_WORKER_DAY: &str = include_str!("fills/worker_day.sql");
 const FILL_LEGAL_AND_FOLLOW_UP: &str = include_str!("fills/legal_and_follow_up.sql");
 const FILL_SERVICE_MONTH: &str = include_str!("fills/service_month.sql");
 const FILL_AMOUNT_MONTH: &str = include_str!("fills/amount_month.sql");
+const FILL_NEED_DAY: &str = include_str!("fills/need_day.sql");
+const FILL_NEED_MONTH: &str = include_str!("fills/need_month.sql");
 
 /// Migration 6's fill: the served months and reach (the daily rollup was filled by SQL).
 fn fill_served_months_only(conn: &Connection) -> rusqlite::Result<()> {
     fill_served_months(conn, Fill::ServedMonths)
 }
 
-/// Fills the (empty) rollup tables from the records, as migrations 4 to 6 and 14 did: run
+/// Fills the (empty) rollup tables from the records, as migrations 4 to 6, 14 and 18 did: run
 /// again after a bulk load that went in with the statistics triggers suspended. The daily
 /// service and amount rollups are counted in the same ordered pass as the served months
 /// (migration 4's SQL looked up each service's worker at random: 7 s of 31 for a
@@ -139,7 +151,9 @@ pub(crate) fn fill_rollups(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(FILL_LEGAL_AND_FOLLOW_UP)?;
     fill_served_months(conn, Fill::ServedMonthsAndDays)?;
     conn.execute_batch(FILL_SERVICE_MONTH)?;
-    conn.execute_batch(FILL_AMOUNT_MONTH)
+    conn.execute_batch(FILL_AMOUNT_MONTH)?;
+    conn.execute_batch(FILL_NEED_DAY)?;
+    conn.execute_batch(FILL_NEED_MONTH)
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@
 //! - Money handed out is the `amount_fen` of live services by the day served (an edited
 //!   amount counts at its new value, a withdrawn service not at all); an event's figures are
 //!   all its live services, whatever day served, for the live events held in the period.
+//! - Needs count by the day raised and stand as they are now (open, answered, closed); beside
+//!   each kind, the services of the period of the kinds that answer it (`needs`). Claims
+//!   count by the day recorded, and money paid also by the day paid (`claims`).
 
 use super::period::months_ending;
 use super::{Result, Store};
@@ -27,9 +30,19 @@ use crate::domain::refdata;
 mod rollup;
 mod served_months;
 pub(crate) use served_months::{Fill, fill_served_months};
+mod claims;
 mod money;
+mod needs;
 mod scan;
+pub use claims::{
+    ClaimDistrictFigures, ClaimFigures, ClaimMonthFigures, ClaimStatusFigures, ClaimTally,
+    ClaimTypeFigures,
+};
 pub use money::{EventAmount, KindAmount, MONEY_EVENTS, MoneyFigures, MonthAmount};
+pub use needs::{
+    NeedDistrictFigures, NeedFigures, NeedKindFigures, NeedMonthFigures, NeedTally, OpenNeedPage,
+    OpenNeedRow,
+};
 
 use chrono::{Days, Months, NaiveDate};
 use rusqlite::types::Value;
@@ -200,6 +213,10 @@ pub struct Statistics {
     pub hardship_unserved: UnservedPage,
     /// Money handed out in the period (legal-aid amounts are in `legal`).
     pub money: MoneyFigures,
+    /// What workers asked for in the period beside the services that answer it.
+    pub needs: NeedFigures,
+    /// Mutual-aid claims recorded in the period.
+    pub claims: ClaimFigures,
 }
 
 /// The day after `day`, for half-open ranges over `created_at` timestamps.
@@ -308,6 +325,11 @@ trait Source {
     fn event_totals(&self, query: &StatsQuery) -> Result<(i64, i64, i64)>;
     /// The first `limit` of those events, most money first.
     fn top_events(&self, query: &StatsQuery, limit: usize) -> Result<Vec<EventAmount>>;
+    /// Live needs of live workers raised in the period, counted by kind, month, district and
+    /// state.
+    fn need_counts(&self, query: &StatsQuery) -> Result<Vec<needs::NeedCount>>;
+    /// Open needs of live hardship workers raised up to the period's end.
+    fn hardship_open_needs(&self, query: &StatsQuery) -> Result<i64>;
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -377,6 +399,14 @@ fn assemble(
     };
     let (served, hardship_served) = source.served(query)?;
     let money = money::assemble(source, query, &months, series)?;
+    let open_total = source.hardship_open_needs(query)?;
+    let needs = needs::assemble(
+        &source.need_counts(query)?,
+        &by_kind,
+        query,
+        open_needs_page(conn, query, today, open_total, 0, FIRST_PAGE)?,
+    );
+    let claims = claims::claim_figures(conn, query)?;
     Ok(Statistics {
         query: query.clone(),
         today,
@@ -400,7 +430,26 @@ fn assemble(
             FIRST_PAGE,
         )?,
         money,
+        needs,
+        claims,
     })
+}
+
+/// A page of the `total` open needs of hardship workers; none looked for past the end.
+fn open_needs_page(
+    conn: &Connection,
+    query: &StatsQuery,
+    today: NaiveDate,
+    total: i64,
+    offset: usize,
+    limit: usize,
+) -> Result<OpenNeedPage> {
+    let rows = if usize::try_from(total).unwrap_or(0) > offset {
+        needs::hardship_open_rows(conn, query, today, offset, limit)?
+    } else {
+        Vec::new()
+    };
+    Ok(OpenNeedPage { total, rows })
 }
 
 /// A page of the `total` unserved hardship workers. Finding none means looking at every
@@ -475,5 +524,17 @@ impl Store {
         let all = source.worker_counts(query, None)?.hardship;
         let (_, served) = source.served(query)?;
         unserved_page(&self.conn, query, all - served, offset, limit)
+    }
+
+    /// A page of the open needs of live hardship workers raised up to the period's end, the
+    /// longest waiting first; `total` counts them all.
+    pub fn hardship_open_needs(
+        &self,
+        query: &StatsQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<OpenNeedPage> {
+        let total = rollup::Rollup(&self.conn).hardship_open_needs(query)?;
+        open_needs_page(&self.conn, query, self.clock.today(), total, offset, limit)
     }
 }

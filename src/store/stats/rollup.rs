@@ -3,7 +3,7 @@
 
 use super::{
     EventAmount, FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql,
-    StatsQuery, WorkerCounts, money, next_day, ymd,
+    StatsQuery, WorkerCounts, money, needs, next_day, ymd,
 };
 use crate::store::period::first_of_month;
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -27,13 +27,13 @@ enum Group {
 /// A period cut into whole months, read from the monthly rollup, and the days left over at
 /// either end, read from the daily one.
 #[derive(Debug, PartialEq)]
-struct Cut {
+pub(super) struct Cut {
     /// First and last whole month, "YYYY-MM".
-    months: Option<(String, String)>,
-    days: Vec<(NaiveDate, NaiveDate)>,
+    pub months: Option<(String, String)>,
+    pub days: Vec<(NaiveDate, NaiveDate)>,
 }
 
-fn cut((from, to): (NaiveDate, NaiveDate)) -> Cut {
+pub(super) fn cut((from, to): (NaiveDate, NaiveDate)) -> Cut {
     if from > to {
         return Cut {
             months: None,
@@ -346,6 +346,14 @@ impl Source for Rollup<'_> {
 
     fn top_events(&self, query: &StatsQuery, limit: usize) -> Result<Vec<EventAmount>> {
         money::top_events(self.0, "stat_event_amount", query, limit)
+    }
+
+    fn need_counts(&self, query: &StatsQuery) -> Result<Vec<needs::NeedCount>> {
+        needs::rollup_counts(self.0, query)
+    }
+
+    fn hardship_open_needs(&self, query: &StatsQuery) -> Result<i64> {
+        needs::rollup_hardship_open(self.0, query)
     }
 
     fn served(&self, query: &StatsQuery) -> Result<(i64, i64)> {

@@ -4,7 +4,7 @@
 
 use super::{
     EventAmount, FOLLOW_UP_HORIZON_DAYS, HealthFigures, LegalAmounts, Result, Source, Sql,
-    StatsQuery, UnservedWorker, WorkerCounts, money, next_day, ymd,
+    StatsQuery, UnservedWorker, WorkerCounts, money, needs, next_day, ymd,
 };
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
@@ -17,6 +17,14 @@ const LIVE_SERVICES: &str = " FROM service s JOIN worker w ON w.id = s.worker_id
     WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL";
 
 impl Source for Scan<'_> {
+    fn need_counts(&self, query: &StatsQuery) -> Result<Vec<needs::NeedCount>> {
+        needs::scan_counts(self.0, query)
+    }
+
+    fn hardship_open_needs(&self, query: &StatsQuery) -> Result<i64> {
+        needs::scan_hardship_open(self.0, query)
+    }
+
     fn worker_counts(
         &self,
         query: &StatsQuery,

@@ -1,12 +1,15 @@
 //! Statistics: for a period (this month, quarter, year or custom) and a district (all or one),
-//! what the union's records say about workers and services, in four tabs that each fit
+//! what the union's records say about workers and services, in six tabs that each fit
 //! 80×24: an overview in text with registrations per month, services by kind and per month
-//! as bar charts, the hardship workers not served (Enter opens one), and money handed out.
+//! as bar charts, the hardship workers not served (Enter opens one), money handed out, needs
+//! beside the services that answer them, and mutual-aid claims.
 //! The figures are counted on the background thread; the screen shows the last answer until
 //! the next comes.
 
+mod claims;
 mod figures;
 mod money;
+mod needs;
 
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{mask_phone, refdata};
@@ -38,21 +41,32 @@ enum Tab {
     Services,
     Hardship,
     Money,
+    Needs,
+    Claims,
 }
 
-const TABS: [Tab; 4] = [Tab::Overview, Tab::Services, Tab::Hardship, Tab::Money];
+const TABS: [Tab; 6] = [
+    Tab::Overview,
+    Tab::Services,
+    Tab::Hardship,
+    Tab::Money,
+    Tab::Needs,
+    Tab::Claims,
+];
 
 impl Tab {
     fn label(self, lang: Lang) -> &'static str {
-        t(
-            lang,
-            match self {
-                Tab::Overview => T::TabOverview,
-                Tab::Services => T::TabServices,
-                Tab::Money => T::TabMoney,
-                Tab::Hardship => T::TabHardship,
-            },
-        )
+        let key = match self {
+            Tab::Overview => T::TabOverview,
+            Tab::Services => T::TabServices,
+            Tab::Money => T::TabMoney,
+            Tab::Hardship => T::TabHardship,
+            // Issue 20's tabs name themselves beside their code while text.rs is being split
+            // (issue 18); both languages are here.
+            Tab::Needs => return lang.pick("诉求", "Needs"),
+            Tab::Claims => return lang.pick("互助保障", "Mutual aid"),
+        };
+        t(lang, key)
     }
 }
 
@@ -404,6 +418,8 @@ impl Screen for StatsScreen {
                 Tab::Services => render_services(frame, body, stats, lang),
                 Tab::Money => money::render_money(frame, body, stats, lang),
                 Tab::Hardship => self.render_hardship(frame, body, stats, lang),
+                Tab::Needs => needs::render_needs(frame, body, stats, lang),
+                Tab::Claims => claims::render_claims(frame, body, stats, lang),
             },
         }
         match &self.popup {
