@@ -260,7 +260,7 @@ fn report_json(r: &Report) -> serde_json::Value {
         } => json!({
             "path": path, "outcome": "applied", "batch_uid": batch_uid, "device_id": device_id,
             "released": r.released, "applied": tally.applied, "unchanged": tally.unchanged,
-            "conflicts": tally.conflicts,
+            "conflicts": tally.conflicts, "erased": tally.erased,
         }),
         Outcome::Held {
             batch_uid,
@@ -291,6 +291,15 @@ fn report_json(r: &Report) -> serde_json::Value {
     }
 }
 
+/// Erasure lines that erased something (counted among the applied records too).
+fn erased_note(erased: i64, lang: Lang) -> String {
+    match (erased, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!("；其中删除个人信息 {n}"),
+        (n, Lang::En) => format!("; of which erasures {n}"),
+    }
+}
+
 fn report_lines(r: &Report, lang: Lang) -> Vec<String> {
     let path = r.path.display();
     let released = if r.released {
@@ -306,16 +315,18 @@ fn report_lines(r: &Report, lang: Lang) -> Vec<String> {
             let [w, e, s] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             vec![format!(
-                "{path}：已入库{released} 职工 {w}，活动 {e}，服务 {s}；未变 {unchanged}；冲突 {}",
-                tally.conflicts
+                "{path}：已入库{released} 职工 {w}，活动 {e}，服务 {s}；未变 {unchanged}；冲突 {}{}",
+                tally.conflicts,
+                erased_note(tally.erased, lang)
             )]
         }
         (Outcome::Applied { tally, .. }, Lang::En) => {
             let [w, e, s] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             vec![format!(
-                "{path}: applied{released} {w} workers, {e} events, {s} services; unchanged {unchanged}; conflicts {}",
-                tally.conflicts
+                "{path}: applied{released} {w} workers, {e} events, {s} services; unchanged {unchanged}; conflicts {}{}",
+                tally.conflicts,
+                erased_note(tally.erased, lang)
             )]
         }
         (Outcome::Held { waiting_for, .. }, Lang::Zh) => {

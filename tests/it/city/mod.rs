@@ -8,6 +8,7 @@
 mod cluster;
 
 mod chains;
+mod erasure;
 mod receipts;
 mod robustness;
 mod sealed;
