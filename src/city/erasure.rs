@@ -43,12 +43,13 @@ const WORKER_TEXT: &[&str] = &[
     "note",
 ];
 
-/// The blanked fields of a service: its own free text and the health check's findings.
+/// The blanked fields of a service (aliased `s`): its own free text, the health check's
+/// findings and the legal-aid case text.
 const SERVICE_BLANKS: &str = "place = '', note = '',
-    health_check = health_check || '{\"provider\": \"\", \"blood_pressure\": \"\",
+    health_check = s.health_check || '{\"provider\": \"\", \"blood_pressure\": \"\",
         \"glucose_tenths\": null, \"findings\": \"\", \"follow_up_on\": null}'::jsonb,
-    legal_aid = legal_aid || '{\"description\": \"\"}'::jsonb,
-    deleted_at = coalesce(deleted_at, updated_at)";
+    legal_aid = s.legal_aid || '{\"description\": \"\"}'::jsonb,
+    deleted_at = coalesce(s.deleted_at, s.updated_at)";
 
 /// Moves the batch's erasure lines out of the staging tables into `in_erasure`, so the
 /// records are checked and upserted without them.
@@ -85,6 +86,7 @@ pub fn apply(tx: &mut Transaction, tally: &mut Tally) -> Result<()> {
     let workers = erase_workers(tx)?;
     let services = erase_services(tx)?;
     blank_late_services(tx)?;
+    drop_empty_persons(tx)?;
     for (kind, erased) in [
         (RecordKind::Worker, workers),
         (RecordKind::Event, 0),
@@ -213,6 +215,19 @@ fn blank_late_services(tx: &mut Transaction) -> Result<()> {
                 AND s.erase_reason IS NULL
                 AND s.uid IN (SELECT uid FROM in_service)"
         ),
+        &[],
+    )?;
+    Ok(())
+}
+
+/// A person row this batch made for an ID number that no record has any more: an older copy
+/// of an erased record arriving late names the number again, and the row would keep it.
+fn drop_empty_persons(tx: &mut Transaction) -> Result<()> {
+    tx.execute(
+        "DELETE FROM persons p
+          WHERE p.id IN (SELECT id FROM touched_persons)
+            AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = p.id)",
         &[],
     )?;
     Ok(())

@@ -111,7 +111,8 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
     let (services_a, services_of_person) = (of_person(&a1), of_person(&a1) + of_person(&b1));
     assert!(services_a > 0);
     db.init(d);
-    assert!(db.ingest(d, &[&a1, &b1]).status.success());
+    let out = db.ingest(d, &[&a1, &b1]);
+    assert!(out.status.success(), "{}", stderr_text(&out));
     assert!(!holding(&db, &id_number).is_empty(), "the city holds the person");
 
     Store::open(&a)
@@ -215,7 +216,8 @@ fn a_service_erasure_blanks_that_service_and_an_unknown_uid_changes_nothing() {
     let target_uid = text(&target, "/uid");
     let version = target["version"].as_i64().unwrap();
     db.init(d);
-    assert!(db.ingest(d, &[&a1]).status.success());
+    let out = db.ingest(d, &[&a1]);
+    assert!(out.status.success(), "{}", stderr_text(&out));
     let before = db.dump();
 
     let unknown = || uuid::Uuid::now_v7().hyphenated().to_string();
