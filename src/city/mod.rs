@@ -2,9 +2,9 @@
 //! feature). One job per file: `schema` (versioned migrations), `ingest` (verify, chain order,
 //! hold and release), `apply` (one batch in one transaction: COPY into staging tables, then
 //! upserts by the merge rule), `erasure` (erasure lines: the person blanked), `persons` (one
-//! ID number is one person), `status` (devices, held batches, gaps), `stats` (the laptop's
-//! figures over every laptop), `receipts` (the signed answer for each batch), `watch` (an
-//! inbox watched for complete batches).
+//! ID number is one person), `status` (devices, held batches, gaps), `stats` and
+//! `stats_series` (the laptop's figures over every laptop), `receipts` (the signed answer for
+//! each batch), `watch` (an inbox watched for complete batches).
 
 pub mod apply;
 pub mod erasure;
@@ -13,6 +13,7 @@ pub mod persons;
 pub mod receipts;
 pub mod schema;
 pub mod stats;
+pub mod stats_series;
 pub mod status;
 pub mod watch;
 

@@ -453,43 +453,12 @@ fn stats_cmd(args: &CityStatsArgs, lang: Lang) -> CmdResult {
         }));
     }
     let mut client = connect_checked(&args.pg, lang)?;
-    let s = stats::compute(&mut client, from, to, args.district.as_deref())
+    let s = stats::compute(&mut client, from, to, args.district.as_deref(), today)
         .map_err(|e| fail(e, lang))?;
     if args.json {
         print_json(&s);
         return Ok(());
     }
-    let rows: [(&str, &str, String); 10] = [
-        ("职工（人）", "workers (persons)", s.workers.to_string()),
-        ("其中会员", "members", s.members.to_string()),
-        ("其中登记时入会", "joined here", s.joined_here.to_string()),
-        ("困难职工", "hardship", s.hardship.to_string()),
-        (
-            "合并的重复登记",
-            "records merged into a person",
-            s.merged_records.to_string(),
-        ),
-        ("服务（次）", "services", s.services.to_string()),
-        ("体检", "health checks", s.health.checks.to_string()),
-        (
-            "法律援助案件（期内）",
-            "legal-aid cases in the period",
-            s.legal.cases_in_period.to_string(),
-        ),
-        (
-            "追回金额",
-            "recovered",
-            crate::domain::format_fen(s.legal.recovered_fen),
-        ),
-        (
-            "覆盖（人）",
-            "reached (persons)",
-            format!("{} / {}", s.reach.served, s.reach.registered),
-        ),
-    ];
-    println!("{} – {}", s.from, s.to);
-    for (zh, en, value) in rows {
-        println!("{}{value}", pad(lang.pick(zh, en), 32));
-    }
+    super::city_stats::print_tables(&s, lang);
     Ok(())
 }

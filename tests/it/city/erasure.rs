@@ -113,7 +113,10 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
     db.init(d);
     let out = db.ingest(d, &[&a1, &b1]);
     assert!(out.status.success(), "{}", stderr_text(&out));
-    assert!(!holding(&db, &id_number).is_empty(), "the city holds the person");
+    assert!(
+        !holding(&db, &id_number).is_empty(),
+        "the city holds the person"
+    );
 
     Store::open(&a)
         .unwrap()
@@ -126,7 +129,11 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
     // up, which is the version of A's service lines: those find them erased already.
     assert_eq!(report["erased"], 1, "{report}");
     assert_eq!(report["applied"], serde_json::json!([1, 0, 0]), "{report}");
-    assert_eq!(report["unchanged"], serde_json::json!([0, 0, services_a]), "{report}");
+    assert_eq!(
+        report["unchanged"],
+        serde_json::json!([0, 0, services_a]),
+        "{report}"
+    );
 
     // Nothing of the person is left in any table, from either laptop.
     for needle in &needles {
@@ -210,7 +217,11 @@ fn a_service_erasure_blanks_that_service_and_an_unknown_uid_changes_nothing() {
     let target = services
         .iter()
         .find(|s| text(s, "/health_check/findings").chars().count() >= 2)
-        .or_else(|| services.iter().find(|s| text(s, "/place").chars().count() >= 2))
+        .or_else(|| {
+            services
+                .iter()
+                .find(|s| text(s, "/place").chars().count() >= 2)
+        })
         .expect("a service with free text")
         .clone();
     let target_uid = text(&target, "/uid");
@@ -237,7 +248,11 @@ fn a_service_erasure_blanks_that_service_and_an_unknown_uid_changes_nothing() {
     assert_eq!(report["outcome"], "applied", "{report}");
     assert_eq!(report["erased"], 1, "{report}");
     assert_eq!(report["applied"], serde_json::json!([0, 0, 1]), "{report}");
-    assert_eq!(report["unchanged"], serde_json::json!([1, 0, 1]), "{report}");
+    assert_eq!(
+        report["unchanged"],
+        serde_json::json!([1, 0, 1]),
+        "{report}"
+    );
 
     let row = db
         .client()
@@ -249,7 +264,10 @@ fn a_service_erasure_blanks_that_service_and_an_unknown_uid_changes_nothing() {
         )
         .unwrap();
     assert_eq!(row.get::<_, i64>(0), version + 1);
-    assert_eq!(row.get::<_, Option<String>>(1).as_deref(), Some("consent_withdrawn"));
+    assert_eq!(
+        row.get::<_, Option<String>>(1).as_deref(),
+        Some("consent_withdrawn")
+    );
     for column in [2, 3, 5, 6] {
         assert_eq!(row.get::<_, String>(column), "", "column {column}");
     }
@@ -268,6 +286,10 @@ fn a_service_erasure_blanks_that_service_and_an_unknown_uid_changes_nothing() {
     let again = fork(&erasing, &erasing, d, |_, lines| lines);
     let report = ingest_json(&db, d, &again);
     assert_eq!(report["erased"], 0, "{report}");
-    assert_eq!(report["unchanged"], serde_json::json!([1, 0, 2]), "{report}");
+    assert_eq!(
+        report["unchanged"],
+        serde_json::json!([1, 0, 2]),
+        "{report}"
+    );
     assert_eq!(db.dump(), after);
 }
