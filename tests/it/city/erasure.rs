@@ -113,6 +113,25 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
     db.init(d);
     let out = db.ingest(d, &[&a1, &b1]);
     assert!(out.status.success(), "{}", stderr_text(&out));
+    // Another copy of A's record at the same version (a district office's correction): a
+    // `diverged` conflict keeps the copy not shown, ID number and all.
+    let corrected = fork(&a1, &a1, d, |name, lines| match name {
+        "workers.jsonl" => lines
+            .into_iter()
+            .filter(|w| w["uid"] == person["uid"])
+            .map(|mut w| {
+                w["employer"] = "区总工会更正的单位".into();
+                w
+            })
+            .collect(),
+        _ => vec![],
+    });
+    assert_eq!(ingest_json(&db, d, &corrected)["conflicts"], 1);
+    let copies = format!(
+        "SELECT count(*) FROM conflicts WHERE kind = 'diverged' AND kept_uid = '{uid_a}'
+            AND strpos(other_copy::text, '{id_number}') > 0 AND resolved_at IS NULL"
+    );
+    assert_eq!(db.count(&copies), 1);
     assert!(
         !holding(&db, &id_number).is_empty(),
         "the city holds the person"
@@ -145,6 +164,14 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
             AND deleted_at IS NOT NULL AND id_number LIKE 'erased:%'"
     ));
     assert_eq!(blanked, 2);
+    assert_eq!(db.count(&copies), 0);
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) FROM conflicts WHERE kept_uid = '{uid_a}' AND resolved_at IS NOT NULL
+                AND other_copy = '{{\"op\": \"erase\", \"reason\": \"request\"}}'::jsonb"
+        )),
+        1
+    );
     let name_left = db.count(&format!(
         "SELECT count(*) FROM workers WHERE uid IN ('{uid_a}', '{uid_b}') AND name <> ''"
     )) + db.count(&format!(
@@ -167,10 +194,11 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
 
     // Older copies arriving later (each laptop's first batch again, under new batch uids in
     // their chains) change nothing; the same erasure again changes nothing.
-    let late_a = fork(&a1, &a2, d, |_, lines| lines);
+    let late_a = fork(&corrected, &a2, d, |_, lines| lines);
+    let older_a = fork(&a1, &late_a, d, |_, lines| lines);
     let late_b = fork(&b1, &b1, d, |_, lines| lines);
-    let again = fork(&a2, &late_a, d, |_, lines| lines);
-    for batch in [&late_a, &late_b, &again] {
+    let again = fork(&a2, &older_a, d, |_, lines| lines);
+    for batch in [&late_a, &older_a, &late_b, &again] {
         let report = ingest_json(&db, d, batch);
         assert_eq!(report["outcome"], "applied", "{report}");
         assert_eq!(report["erased"], 0, "{report}");
