@@ -5,11 +5,12 @@
 //! - a **worker** erasure blanks the person it names: every worker record of theirs from any
 //!   laptop (linked by the ID number, see `persons`), every service of those records, and the
 //!   conflicts naming any of them. The ID number is not kept in any form: the person row and
-//!   each record get the marker `erased:<the least uid of the person's records>`, as the laptop
-//!   puts `erased:<uid>` in its place (a hash would not do: ID numbers are few enough, about
-//!   10^11, to find from their hashes). Kept, as on the laptop: gender, district, membership,
-//!   hardship, the times, the kind, date, quantity and amount of each service and the
-//!   legal-aid category, status and amounts; the officer who wrote each version.
+//!   each record get the marker `erased:<uid>@<version>` (the least of the person's records as
+//!   erased), as the laptop puts `erased:<uid>` in its place (a hash would not do: ID numbers
+//!   are few enough, about 10^11, to find from their hashes). Kept, as on the laptop: gender,
+//!   district, membership, hardship, the times, the kind, date, quantity and amount of each
+//!   service and the legal-aid category, status and amounts; the officer who wrote each
+//!   version.
 //! - a **service** erasure blanks that service.
 //! - the named row takes the erasure's version, and every other row it blanks goes one version
 //!   up, so a copy sent earlier (or again) is lower or equal and changes nothing; an erased row
@@ -138,9 +139,12 @@ fn erase_workers(tx: &mut Transaction) -> Result<i64> {
               LEFT JOIN erasing_worker e ON e.uid = w.uid
               LEFT JOIN erasing_person p ON p.id = w.person_id
              WHERE e.uid IS NOT NULL OR p.id IS NOT NULL;
+         -- The least uid@version of the person's records as erased now: the same whatever the
+         -- order of the batches, and never a marker another person holds (a record erased,
+         -- then brought back by a higher version and erased again, has moved on a version).
          UPDATE persons p SET id_number = m.marker, withdrawn = true
-           FROM (SELECT person_id, 'erased:' || min(uid::text) AS marker
-                   FROM workers WHERE person_id IN (SELECT id FROM erasing_person)
+           FROM (SELECT person_id, 'erased:' || min(uid::text || '@' || version) AS marker
+                   FROM erased_worker WHERE person_id IN (SELECT id FROM erasing_person)
                   GROUP BY person_id) m
           WHERE p.id = m.person_id;
          UPDATE workers w
