@@ -42,6 +42,7 @@ pub struct CityStats {
     pub health: Health,
     pub legal: Legal,
     pub reach: Reach,
+    pub hardship_unserved: HardshipUnserved,
     pub money: Money,
     pub by_district: Vec<DistrictFigures>,
 }
@@ -58,6 +59,13 @@ pub struct Legal {
     pub cases_in_period: i64,
     pub claimed_fen: i64,
     pub recovered_fen: i64,
+}
+
+/// Hardship persons with no live service in the period: the count only (the laptop's list
+/// of names is for the office that serves them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HardshipUnserved {
+    pub total: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -145,16 +153,15 @@ pub fn compute(
         ),
         &[&district_param, &from, &to],
     )?;
-    let served: i64 = tx
-        .query_one(
-            &format!(
-                "SELECT count(*) {PERSONS}
-                   AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
-                                WHERE o.person_id = p.id AND s.deleted_at IS NULL {period})"
-            ),
-            &[&district_param, &from, &to],
-        )?
-        .get(0);
+    let served = tx.query_one(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS}
+               AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
+                            WHERE o.person_id = p.id AND s.deleted_at IS NULL {period})"
+        ),
+        &[&district_param, &from, &to],
+    )?;
+    let (served, hardship_served): (i64, i64) = (served.get(0), served.get(1));
     let new_workers = stats_series::new_workers(&mut tx, &district_param, from, to)?;
     let (new_workers_by_month, services_by_month, money_by_month) =
         stats_series::monthly(&mut tx, &district_param, today)?;
@@ -191,6 +198,9 @@ pub fn compute(
         reach: Reach {
             served,
             registered: workers,
+        },
+        hardship_unserved: HardshipUnserved {
+            total: people.get::<_, i64>(3) - hardship_served,
         },
         money: Money {
             total_fen: by_kind_fen.values().sum(),

@@ -19,6 +19,11 @@ pub fn print_tables(s: &CityStats, lang: Lang) {
         ("其中登记时入会", "joined here", s.joined_here.to_string()),
         ("困难职工", "hardship", s.hardship.to_string()),
         (
+            "其中期内未获服务",
+            "of whom not served in the period",
+            s.hardship_unserved.total.to_string(),
+        ),
+        (
             "期内新登记（人）",
             "newly registered (persons)",
             s.new_workers.workers.to_string(),

@@ -42,6 +42,7 @@ const SHARED_FIGURES: &[&str] = &[
     "/new_workers/joined_here",
     "/new_workers/hardship",
     "/money/total_fen",
+    "/hardship_unserved/total",
 ];
 
 /// Each month of the series at `path` (the twelve months ending today) is the laptops' sum.
