@@ -206,10 +206,24 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
     let older_a = fork(&a1, &late_a, d, |_, lines| lines);
     let late_b = fork(&b1, &b1, d, |_, lines| lines);
     let again = fork(&a2, &older_a, d, |_, lines| lines);
-    for batch in [&late_a, &older_a, &late_b, &again] {
+    // A copy at the erasure's own version with other content (a hand-edited batch) is no
+    // newer: it changes nothing and opens no `diverged` conflict holding the person.
+    let erased_at = records(&a2, "workers.jsonl")[0]["version"].clone();
+    let equal_a = fork(&corrected, &again, d, |name, lines| match name {
+        "workers.jsonl" => lines
+            .into_iter()
+            .map(|mut w| {
+                w["version"] = erased_at.clone();
+                w
+            })
+            .collect(),
+        _ => vec![],
+    });
+    for batch in [&late_a, &older_a, &late_b, &again, &equal_a] {
         let report = ingest_json(&db, d, batch);
         assert_eq!(report["outcome"], "applied", "{report}");
         assert_eq!(report["erased"], 0, "{report}");
+        assert_eq!(report["conflicts"], 0, "{report}");
         assert_eq!(report["applied"], serde_json::json!([0, 0, 0]), "{report}");
     }
     let repeat = ingest_json(&db, d, &a2);
