@@ -121,14 +121,27 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
             .filter(|w| w["uid"] == person["uid"])
             .map(|mut w| {
                 w["employer"] = "区总工会更正的单位".into();
+                // A field the erasure keeps, so the two records still differ once erased.
+                w["membership"] = if w["membership"] == "member" {
+                    "not_member".into()
+                } else {
+                    "member".into()
+                };
+                // A millisecond later: this copy shows (merge rule, step 1).
+                let at = chrono::DateTime::parse_from_rfc3339(w["updated_at"].as_str().unwrap())
+                    .unwrap()
+                    + chrono::Duration::milliseconds(1);
+                w["updated_at"] = at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+                    .into();
                 w
             })
             .collect(),
         _ => vec![],
     });
-    // (Whichever copy shows, the person's two records may now also disagree: same_person.)
+    // The corrected copy shows, so the person's two records now disagree too: same_person.
     let report = ingest_json(&db, d, &corrected);
-    assert!(report["conflicts"].as_i64() >= Some(1), "{report}");
+    assert_eq!(report["conflicts"], 2, "{report}");
     let copies = format!(
         "SELECT count(*) FROM conflicts WHERE kind = 'diverged' AND kept_uid = '{uid_a}'
             AND strpos(other_copy::text, '{id_number}') > 0 AND resolved_at IS NULL"
@@ -172,6 +185,14 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
             AND (kept_uid IN ('{uid_a}', '{uid_b}') OR other_uid IN ('{uid_a}', '{uid_b}'))"
     );
     assert_eq!(db.count(&open_naming_person), 0);
+    assert_eq!(
+        db.count(&format!(
+            "SELECT count(*) FROM workers WHERE uid IN ('{uid_a}', '{uid_b}')
+               GROUP BY membership ORDER BY 1 LIMIT 1"
+        )),
+        1,
+        "the two erased records still differ in a kept field"
+    );
     assert_eq!(
         db.count(&format!(
             "SELECT count(*) FROM conflicts WHERE kind = 'diverged' AND kept_uid = '{uid_a}'
@@ -226,6 +247,9 @@ fn a_worker_erasure_blanks_the_person_from_every_laptop_and_stays() {
         assert_eq!(report["conflicts"], 0, "{report}");
         assert_eq!(report["applied"], serde_json::json!([0, 0, 0]), "{report}");
     }
+    // The erased person's records were read again (older copies), and they differ in a kept
+    // field: no new conflict about a person with nothing left to reconcile.
+    assert_eq!(db.count(&open_naming_person), 0);
     let repeat = ingest_json(&db, d, &a2);
     assert_eq!(repeat["outcome"], "duplicate");
     assert_eq!(db.dump(), after_erasure);
