@@ -4,11 +4,13 @@
 //! - per uid the highest version wins; a lower version, or the same copy again, is unchanged;
 //! - the same version with other content is a `diverged` conflict: the copy with the later
 //!   `updated_at` (then the greater content hash) shows, the other is listed, in any order;
-//! - tombstones are versions like any other (`deleted_at` set).
+//! - tombstones are versions like any other (`deleted_at` set);
+//! - erasure lines are taken aside and applied last (`erasure`); an erased row changes only
+//!   for a higher version.
 //!
 //! Nothing here commits: the caller's transaction holds the batch whole or not at all.
 
-use super::{Result, persons};
+use super::{Result, erasure, persons};
 use crate::batch::format::{FileEntry, Manifest, RecordKind, hex};
 use crate::batch::source::BatchSource;
 use crate::batch::verify::{Problem, ProblemKind};
@@ -22,6 +24,8 @@ pub struct Tally {
     pub applied: [i64; RecordKind::COUNT],
     pub unchanged: [i64; RecordKind::COUNT],
     pub conflicts: i64,
+    /// Erasure lines that erased something (also counted in `applied`).
+    pub erased: i64,
 }
 
 /// Columns every record kind has, with their SQL types.
@@ -127,6 +131,7 @@ pub fn apply(
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
+    erasure::take_aside(tx)?;
     let mut unresolved = unresolved_references(tx)?;
     unresolved.extend(super::apply_aid::unresolved_references(tx, &kinds)?);
     if !unresolved.is_empty() {
@@ -151,6 +156,7 @@ pub fn apply(
             tally.conflicts += persons::recompute(tx, batch_uid)?;
         }
     }
+    erasure::apply(tx, &mut tally)?;
     Ok(Ok(tally))
 }
 
@@ -311,6 +317,7 @@ fn diverged_conflicts(
                     $2
                FROM {staged} i JOIN {table} t USING (uid)
               WHERE i.version = t.version AND i.content_md5 <> t.content_md5
+                AND t.erase_reason IS NULL
              ON CONFLICT (pair_key) DO NOTHING",
             table = table(kind),
             staged = staged(kind),
@@ -337,6 +344,7 @@ fn upsert(tx: &mut Transaction, kind: RecordKind, batch_uid: uuid::Uuid) -> Resu
         .collect();
     updates.push("content_md5 = EXCLUDED.content_md5".into());
     updates.push("batch_uid = EXCLUDED.batch_uid".into());
+    updates.push("erase_reason = NULL".into());
     if kind == RecordKind::Worker {
         columns.push_str(", person_id");
         values.push_str(", p.id");
@@ -353,6 +361,7 @@ fn upsert(tx: &mut Transaction, kind: RecordKind, batch_uid: uuid::Uuid) -> Resu
                 WHERE (EXCLUDED.version, EXCLUDED.updated_at COLLATE \"C\",
                        EXCLUDED.content_md5 COLLATE \"C\")
                     > (t.version, t.updated_at COLLATE \"C\", t.content_md5 COLLATE \"C\")
+                  AND (t.erase_reason IS NULL OR EXCLUDED.version > t.version)
                 RETURNING 1)
              SELECT count(*) FROM written",
             staged = staged(kind),

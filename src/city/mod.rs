@@ -1,17 +1,20 @@
 //! The city side: every laptop's batches received into PostgreSQL (built with the `city`
 //! feature). One job per file: `schema` (versioned migrations), `ingest` (verify, chain order,
 //! hold and release), `apply` (one batch in one transaction: COPY into staging tables, then
-//! upserts by the merge rule), `persons` (one ID number is one person), `status` (devices,
-//! held batches, gaps), `stats` (the laptop's figures over every laptop), `receipts` (the
-//! signed answer for each batch), `watch` (an inbox watched for complete batches).
+//! upserts by the merge rule), `erasure` (erasure lines: the person blanked), `persons` (one
+//! ID number is one person), `status` (devices, held batches, gaps), `stats` and
+//! `stats_series` (the laptop's figures over every laptop), `receipts` (the signed answer for
+//! each batch), `watch` (an inbox watched for complete batches).
 
 pub mod apply;
 mod apply_aid;
+pub mod erasure;
 pub mod ingest;
 pub mod persons;
 pub mod receipts;
 pub mod schema;
 pub mod stats;
+pub mod stats_series;
 pub mod status;
 pub mod watch;
 

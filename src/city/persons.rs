@@ -72,7 +72,9 @@ pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
                    FROM persons p
                    JOIN workers s ON s.uid = p.shown_uid
                    JOIN workers o ON o.person_id = p.id AND o.uid <> s.uid
-                  WHERE p.id IN (SELECT id FROM touched_persons)) pairs
+                  WHERE p.id IN (SELECT id FROM touched_persons)
+                    -- two erased records: nothing left to reconcile (src/city/erasure.rs)
+                    AND (s.erase_reason IS NULL OR o.erase_reason IS NULL)) pairs
           WHERE cardinality(fields) > 0;
          DELETE FROM conflicts c
           WHERE c.kind = 'same_person' AND c.resolved_at IS NULL

@@ -14,9 +14,9 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 2;
+pub const LATEST: i32 = 3;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, super::apply_aid::SCHEMA_V2)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, super::apply_aid::SCHEMA_V2), (3, V3_ERASURE)];
 
 /// Lock key for schema changes ("jingong" in ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x6a696e676f6e67;
@@ -217,6 +217,16 @@ BEGIN
     END IF;
 END
 $roles$;
+"#;
+
+/// Erasures (src/city/erasure.rs): the reason code of an erased row (NULL while it is not),
+/// and a birth date an erasure can blank.
+const V3_ERASURE: &str = r#"
+ALTER TABLE workers ADD COLUMN erase_reason text, ALTER COLUMN birth_date DROP NOT NULL;
+ALTER TABLE events ADD COLUMN erase_reason text;
+ALTER TABLE services ADD COLUMN erase_reason text;
+ALTER TABLE needs ADD COLUMN erase_reason text;
+ALTER TABLE claims ADD COLUMN erase_reason text;
 "#;
 
 /// Applies every missing migration; returns the versions applied (empty when up to date).

@@ -7,9 +7,12 @@
 //!
 //! The definitions follow the laptop's (src/store/stats/scan.rs): services are the live ones
 //! served in the period; a legal-aid case is its latest live visit (one no live visit follows).
+//! Registrations, the monthly series, money and the districts are in `stats_series`.
 
 use super::Result;
+use super::stats_series::{self, DistrictFigures, Money};
 use crate::domain::refdata;
+use crate::store::stats::{MonthCount, WorkerCounts};
 use chrono::NaiveDate;
 use postgres::Client;
 use serde::Serialize;
@@ -24,14 +27,24 @@ pub struct CityStats {
     pub members: i64,
     pub joined_here: i64,
     pub hardship: i64,
+    /// Live worker records of the live persons (people vs records: `workers` counts persons).
+    pub records: i64,
     /// Live records beyond the first of each live person.
     pub merged_records: i64,
+    /// Persons first registered in the period.
+    pub new_workers: WorkerCounts,
+    /// The twelve months ending today, as on the laptop.
+    pub new_workers_by_month: Vec<MonthCount>,
     pub services: i64,
     /// Every kind of the catalog, zeros included, as the laptop's JSON lists them.
     pub services_by_kind: BTreeMap<String, i64>,
+    pub services_by_month: Vec<MonthCount>,
     pub health: Health,
     pub legal: Legal,
     pub reach: Reach,
+    pub hardship_unserved: HardshipUnserved,
+    pub money: Money,
+    pub by_district: Vec<DistrictFigures>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,6 +61,13 @@ pub struct Legal {
     pub recovered_fen: i64,
 }
 
+/// Hardship persons with no live service in the period: the count only (the laptop's list
+/// of names is for the office that serves them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HardshipUnserved {
+    pub total: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reach {
     pub served: i64,
@@ -55,11 +75,11 @@ pub struct Reach {
 }
 
 /// Live persons in the district, as `p` with their shown record `sw`.
-const PERSONS: &str = "FROM persons p JOIN workers sw ON sw.uid = p.shown_uid
+pub(super) const PERSONS: &str = "FROM persons p JOIN workers sw ON sw.uid = p.shown_uid
     WHERE NOT p.withdrawn AND ($1::text IS NULL OR sw.district_code = $1)";
 
 /// Live services of live persons in the district, as `s`.
-const SERVICES: &str = "FROM services s
+pub(super) const SERVICES: &str = "FROM services s
     JOIN workers w ON w.uid = s.worker_uid
     JOIN persons p ON p.id = w.person_id
     JOIN workers sw ON sw.uid = p.shown_uid
@@ -71,6 +91,7 @@ pub fn compute(
     from: NaiveDate,
     to: NaiveDate,
     district: Option<&str>,
+    today: NaiveDate,
 ) -> Result<CityStats> {
     let mut tx = client
         .build_transaction()
@@ -132,18 +153,23 @@ pub fn compute(
         ),
         &[&district_param, &from, &to],
     )?;
-    let served: i64 = tx
-        .query_one(
-            &format!(
-                "SELECT count(*) {PERSONS}
-                   AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
-                                WHERE o.person_id = p.id AND s.deleted_at IS NULL {period})"
-            ),
-            &[&district_param, &from, &to],
-        )?
-        .get(0);
+    let served = tx.query_one(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS}
+               AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
+                            WHERE o.person_id = p.id AND s.deleted_at IS NULL {period})"
+        ),
+        &[&district_param, &from, &to],
+    )?;
+    let (served, hardship_served): (i64, i64) = (served.get(0), served.get(1));
+    let new_workers = stats_series::new_workers(&mut tx, &district_param, from, to)?;
+    let (new_workers_by_month, services_by_month, money_by_month) =
+        stats_series::monthly(&mut tx, &district_param, today)?;
+    let by_kind_fen = stats_series::money_by_kind(&mut tx, &district_param, from, to)?;
+    let by_district = stats_series::by_district(&mut tx, &district_param, from, to)?;
     tx.commit()?;
     let workers: i64 = people.get(0);
+    let merged_records: i64 = people.get(4);
     Ok(CityStats {
         from,
         to,
@@ -152,9 +178,13 @@ pub fn compute(
         members: people.get(1),
         joined_here: people.get(2),
         hardship: people.get(3),
-        merged_records: people.get(4),
+        records: workers + merged_records,
+        merged_records,
+        new_workers,
+        new_workers_by_month,
         services,
         services_by_kind,
+        services_by_month,
         health: Health {
             checks: health.get(0),
             referred: health.get(1),
@@ -169,5 +199,14 @@ pub fn compute(
             served,
             registered: workers,
         },
+        hardship_unserved: HardshipUnserved {
+            total: people.get::<_, i64>(3) - hardship_served,
+        },
+        money: Money {
+            total_fen: by_kind_fen.values().sum(),
+            by_kind_fen,
+            by_month: money_by_month,
+        },
+        by_district,
     })
 }

@@ -260,7 +260,7 @@ fn report_json(r: &Report) -> serde_json::Value {
         } => json!({
             "path": path, "outcome": "applied", "batch_uid": batch_uid, "device_id": device_id,
             "released": r.released, "applied": tally.applied, "unchanged": tally.unchanged,
-            "conflicts": tally.conflicts,
+            "conflicts": tally.conflicts, "erased": tally.erased,
         }),
         Outcome::Held {
             batch_uid,
@@ -291,6 +291,15 @@ fn report_json(r: &Report) -> serde_json::Value {
     }
 }
 
+/// Erasure lines that erased something (counted among the applied records too).
+fn erased_note(erased: i64, lang: Lang) -> String {
+    match (erased, lang) {
+        (0, _) => String::new(),
+        (n, Lang::Zh) => format!("；其中删除个人信息 {n}"),
+        (n, Lang::En) => format!("; of which erasures {n}"),
+    }
+}
+
 fn report_lines(r: &Report, lang: Lang) -> Vec<String> {
     let path = r.path.display();
     let released = if r.released {
@@ -306,16 +315,18 @@ fn report_lines(r: &Report, lang: Lang) -> Vec<String> {
             let [w, e, s, needs, claims] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             vec![format!(
-                "{path}：已入库{released} 职工 {w}，活动 {e}，服务 {s}，诉求 {needs}，互助保障申请 {claims}；未变 {unchanged}；冲突 {}",
-                tally.conflicts
+                "{path}：已入库{released} 职工 {w}，活动 {e}，服务 {s}，诉求 {needs}，互助保障申请 {claims}；未变 {unchanged}；冲突 {}{}",
+                tally.conflicts,
+                erased_note(tally.erased, lang)
             )]
         }
         (Outcome::Applied { tally, .. }, Lang::En) => {
             let [w, e, s, needs, claims] = tally.applied;
             let unchanged: i64 = tally.unchanged.iter().sum();
             vec![format!(
-                "{path}: applied{released} {w} workers, {e} events, {s} services, {needs} needs, {claims} claims; unchanged {unchanged}; conflicts {}",
-                tally.conflicts
+                "{path}: applied{released} {w} workers, {e} events, {s} services, {needs} needs, {claims} claims; unchanged {unchanged}; conflicts {}{}",
+                tally.conflicts,
+                erased_note(tally.erased, lang)
             )]
         }
         (Outcome::Held { waiting_for, .. }, Lang::Zh) => {
@@ -442,43 +453,12 @@ fn stats_cmd(args: &CityStatsArgs, lang: Lang) -> CmdResult {
         }));
     }
     let mut client = connect_checked(&args.pg, lang)?;
-    let s = stats::compute(&mut client, from, to, args.district.as_deref())
+    let s = stats::compute(&mut client, from, to, args.district.as_deref(), today)
         .map_err(|e| fail(e, lang))?;
     if args.json {
         print_json(&s);
         return Ok(());
     }
-    let rows: [(&str, &str, String); 10] = [
-        ("职工（人）", "workers (persons)", s.workers.to_string()),
-        ("其中会员", "members", s.members.to_string()),
-        ("其中登记时入会", "joined here", s.joined_here.to_string()),
-        ("困难职工", "hardship", s.hardship.to_string()),
-        (
-            "合并的重复登记",
-            "records merged into a person",
-            s.merged_records.to_string(),
-        ),
-        ("服务（次）", "services", s.services.to_string()),
-        ("体检", "health checks", s.health.checks.to_string()),
-        (
-            "法律援助案件（期内）",
-            "legal-aid cases in the period",
-            s.legal.cases_in_period.to_string(),
-        ),
-        (
-            "追回金额",
-            "recovered",
-            crate::domain::format_fen(s.legal.recovered_fen),
-        ),
-        (
-            "覆盖（人）",
-            "reached (persons)",
-            format!("{} / {}", s.reach.served, s.reach.registered),
-        ),
-    ];
-    println!("{} – {}", s.from, s.to);
-    for (zh, en, value) in rows {
-        println!("{}{value}", pad(lang.pick(zh, en), 32));
-    }
+    super::city_stats::print_tables(&s, lang);
     Ok(())
 }

@@ -9,6 +9,8 @@ mod batch_cmd;
 #[cfg(feature = "city")]
 mod city_cmd;
 #[cfg(feature = "city")]
+mod city_stats;
+#[cfg(feature = "city")]
 mod city_watch;
 mod corrections_cmd;
 mod demo_cmd;

@@ -121,7 +121,7 @@ fn period(from: &str, to: &str, district: Option<&str>) -> StatsQuery {
 /// Needs counted straight from the records: (kind, state) → count, for the period.
 fn direct_needs(store: &Store, q: &StatsQuery) -> HashMap<(String, String), i64> {
     let district = q.district.clone().unwrap_or_default();
-    let mut stmt = jingong::testing::connection(&store)
+    let mut stmt = jingong::testing::connection(store)
         .prepare(
             "SELECT n.kind, n.state, count(*) FROM need n JOIN worker w ON w.id = n.worker_id
              WHERE n.deleted_at IS NULL AND w.deleted_at IS NULL
@@ -144,7 +144,7 @@ fn direct_answering(store: &Store, q: &StatsQuery, need_kind_code: &str) -> i64 
     kinds
         .iter()
         .map(|kind| -> i64 {
-            jingong::testing::connection(&store)
+            jingong::testing::connection(store)
                 .query_row(
                     "SELECT count(*) FROM service s JOIN worker w ON w.id = s.worker_id
                      WHERE s.deleted_at IS NULL AND w.deleted_at IS NULL AND s.kind = ?4
@@ -439,7 +439,7 @@ fn with_claims_on(store: Store) -> (Store, Vec<String>) {
 /// (claims, claimed, paid) of live claims recorded in the period, summed from the records.
 fn direct_claims(store: &Store, q: &StatsQuery, status: Option<&str>) -> (i64, i64, i64) {
     let district = q.district.clone().unwrap_or_default();
-    jingong::testing::connection(&store)
+    jingong::testing::connection(store)
         .query_row(
             "SELECT count(*), coalesce(sum(c.amount_fen), 0), coalesce(sum(c.paid_fen), 0)
              FROM claim c JOIN worker w ON w.id = c.worker_id

@@ -8,6 +8,7 @@
 mod cluster;
 
 mod chains;
+mod erasure;
 mod needs;
 mod receipts;
 mod robustness;

@@ -117,3 +117,82 @@ fn the_city_keeps_needs_and_claims_by_version_and_counts_them_in_the_receipt() {
     assert!(again.status.success(), "{}", stderr_text(&again));
     assert_eq!(db.count("SELECT count(*) FROM claims"), 1);
 }
+
+#[test]
+fn an_erased_person_takes_the_needs_and_claims_another_laptop_sent_with_them() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    db.init(d);
+    let id_number = "620102199708155206";
+    let mut a = store_with_officer(Some(&d.join("a.db")), NOW);
+    let worker = a
+        .add_worker(&WorkerInput {
+            name: "毛洋".into(),
+            id_number: id_number.into(),
+            phone: "13800138000".into(),
+            membership: Membership::Member,
+            card_no: "6217000012345678".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .uid;
+    let registered = export_to(&mut a, &d.join("out-a"));
+
+    // Laptop B knows the worker from A's batch and records a need and a claim of its own.
+    let mut b = store_with_officer(Some(&d.join("b.db")), NOW);
+    jingong::batch::merge::import_batches(&mut b, std::slice::from_ref(&registered)).unwrap();
+    let need = NeedInput {
+        kind: "job".into(),
+        raised_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+        note: "想找电工岗位，家住西青".into(),
+    };
+    b.add_need(&worker, &need).unwrap();
+    b.add_claim(
+        &worker,
+        &ClaimDraft {
+            claim_type: "critical_illness".into(),
+            diagnosed_on: "2026-03-02".into(),
+            protection_start: "2025-07-01".into(),
+            protection_end: "2026-06-30".into(),
+            note: "住院治疗中".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let from_b = export_to(&mut b, &d.join("out-b"));
+    let ingested = db.ingest(d, &[&registered, &from_b]);
+    assert!(ingested.status.success(), "{}", stderr_text(&ingested));
+    assert_eq!(
+        db.count("SELECT count(*) FROM claims WHERE diagnosed_on IS NOT NULL AND note <> ''"),
+        1
+    );
+
+    // A erases the person; its batch names only A's records.
+    a.erase_worker(&worker, "request").unwrap();
+    let erased = export_to(&mut a, &d.join("out-a"));
+    let out = db.ingest(d, &[&erased]);
+    assert!(out.status.success(), "{}", stderr_text(&out));
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM needs
+              WHERE note <> '' OR close_note <> '' OR deleted_at IS NULL"
+        ),
+        0,
+        "B's need of the person is withdrawn with its text blanked"
+    );
+    assert_eq!(
+        db.count(
+            "SELECT count(*) FROM claims
+              WHERE note <> '' OR diagnosed_on IS NOT NULL OR documents <> '[]'::jsonb
+                 OR deleted_at IS NULL"
+        ),
+        0,
+        "B's claim of the person keeps no health data"
+    );
+    // Ingesting the erasure again changes nothing.
+    let before = db.dump();
+    let again = db.ingest(d, &[&erased]);
+    assert!(again.status.success(), "{}", stderr_text(&again));
+    assert_eq!(db.dump(), before);
+}

@@ -37,7 +37,40 @@ const SHARED_FIGURES: &[&str] = &[
     "/legal/recovered_fen",
     "/reach/served",
     "/reach/registered",
+    "/new_workers/workers",
+    "/new_workers/members",
+    "/new_workers/joined_here",
+    "/new_workers/hardship",
+    "/money/total_fen",
+    "/hardship_unserved/total",
 ];
+
+/// Each month of the series at `path` (the twelve months ending today) is the laptops' sum.
+fn assert_series_sums(
+    city: &serde_json::Value,
+    laptops: &[&serde_json::Value],
+    path: &str,
+    field: &str,
+) {
+    let series = city.pointer(path).unwrap().as_array().unwrap();
+    assert_eq!(series.len(), 12, "{path}");
+    for (i, month) in series.iter().enumerate() {
+        let sum: i64 = laptops
+            .iter()
+            .map(|l| {
+                let theirs = &l.pointer(path).unwrap()[i];
+                assert_eq!(theirs["month"], month["month"], "{path}");
+                theirs[field].as_i64().unwrap()
+            })
+            .sum();
+        assert_eq!(
+            month[field].as_i64(),
+            Some(sum),
+            "{path} {}",
+            month["month"]
+        );
+    }
+}
 
 #[test]
 fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
@@ -102,6 +135,50 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
         assert_eq!(count.as_i64(), Some(sum), "{kind}");
     }
     assert_eq!(city["merged_records"], 0);
+    assert_eq!(city["records"], city["workers"]);
+    assert_series_sums(&city, &[&sa, &sb], "/services_by_month", "count");
+    assert_series_sums(&city, &[&sa, &sb], "/new_workers_by_month", "count");
+    assert_series_sums(&city, &[&sa, &sb], "/money/by_month", "amount_fen");
+    assert!(
+        city["services_by_month"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["count"].as_i64() > Some(0)),
+        "the series has services to compare"
+    );
+    assert!(city["money"]["total_fen"].as_i64().unwrap() > 0);
+    let kinds_with_money = city["money"]["by_kind_fen"].as_object().unwrap();
+    let laptop_kinds = |s: &serde_json::Value| {
+        s["money"]["by_kind_fen"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    for kind in laptop_kinds(&sa).iter().chain(laptop_kinds(&sb).iter()) {
+        let sum = sa["money"]["by_kind_fen"][kind].as_i64().unwrap_or(0)
+            + sb["money"]["by_kind_fen"][kind].as_i64().unwrap_or(0);
+        assert_eq!(kinds_with_money[kind].as_i64(), Some(sum), "money {kind}");
+    }
+    assert_eq!(
+        kinds_with_money
+            .values()
+            .map(|v| v.as_i64().unwrap())
+            .sum::<i64>(),
+        city["money"]["total_fen"].as_i64().unwrap()
+    );
+    // The districts add up to the whole.
+    let districts = city["by_district"].as_array().unwrap();
+    for (figure, total) in [
+        ("workers", "/workers"),
+        ("services", "/services"),
+        ("amount_fen", "/money/total_fen"),
+    ] {
+        let sum: i64 = districts.iter().map(|d| d[figure].as_i64().unwrap()).sum();
+        assert_eq!(Some(sum), city.pointer(total).unwrap().as_i64(), "{figure}");
+    }
 
     // One district (that of laptop B's first worker): the same sums for that district.
     let district = records(&batch_b, "workers.jsonl")[0]["district_code"]
@@ -127,6 +204,15 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
     let (da, dbb) = (by_district(&a), by_district(&b));
     let city_d = city_stats(&["--district", &district]);
     assert!(city_d["workers"].as_i64().unwrap() > 0);
+    let row = districts
+        .iter()
+        .find(|d| d["district_code"] == district.as_str())
+        .unwrap();
+    assert_eq!(row["workers"], city_d["workers"]);
+    assert_eq!(row["services"], city_d["services"]);
+    assert_eq!(row["amount_fen"], city_d["money"]["total_fen"]);
+    assert_series_sums(&city_d, &[&da, &dbb], "/services_by_month", "count");
+    assert_series_sums(&city_d, &[&da, &dbb], "/money/by_month", "amount_fen");
     assert!(city_d["workers"].as_i64() < city["workers"].as_i64());
     for path in SHARED_FIGURES {
         let sum = da.pointer(path).unwrap().as_i64().unwrap()
@@ -165,4 +251,31 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
         merged["merged_records"].as_i64().unwrap(),
         sc["workers"].as_i64().unwrap() - 1
     );
+    // People vs records: every live record counts as a record, each person once.
+    assert_eq!(
+        merged["records"].as_i64().unwrap(),
+        sa["workers"].as_i64().unwrap()
+            + sb["workers"].as_i64().unwrap()
+            + sc["workers"].as_i64().unwrap()
+    );
+    // The table says the same.
+    let out = db.city(d, &["stats", "--from", "2000-01-01", "--to", "2099-12-31"]);
+    assert!(out.status.success(), "{}", stderr_text(&out));
+    let table = stdout_text(&out);
+    let line = |label: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {table}"))
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        line("records merged into a person"),
+        merged["merged_records"].to_string()
+    );
+    assert_eq!(line("worker records"), merged["records"].to_string());
+    assert_eq!(line("workers (persons)"), merged["workers"].to_string());
 }

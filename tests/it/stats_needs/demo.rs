@@ -120,7 +120,7 @@ fn demo_needs_and_claims_keep_the_domain_rules_and_the_rollups_agree() {
 }
 
 fn count_by(store: &Store, sql: &str) -> HashMap<String, i64> {
-    jingong::testing::connection(&store)
+    jingong::testing::connection(store)
         .prepare(sql)
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
