@@ -8,7 +8,7 @@
 //!
 //! Nothing here commits: the caller's transaction holds the batch whole or not at all.
 
-use super::{Result, persons};
+use super::{Result, persons, rollup};
 use crate::batch::format::{FileEntry, Manifest, RecordKind, hex};
 use crate::batch::source::BatchSource;
 use crate::batch::verify::{Problem, ProblemKind};
@@ -131,6 +131,7 @@ pub fn apply(
 
     let batch_uid = parse_uuid(&manifest.batch_uid);
     let mut tally = Tally::default();
+    rollup::begin(tx)?;
     for kind in RecordKind::ALL {
         lock_existing(tx, kind)?;
         tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
@@ -138,6 +139,7 @@ pub fn apply(
             persons::lock_touched(tx)?;
         }
         let applied = upsert(tx, kind, batch_uid)?;
+        analyze_if_grown(tx, table(kind), applied)?;
         let staged_count: i64 = tx
             .query_one(&format!("SELECT count(*) FROM {}", staged(kind)), &[])?
             .get(0);
@@ -147,7 +149,24 @@ pub fn apply(
             tally.conflicts += persons::recompute(tx, batch_uid)?;
         }
     }
+    rollup::finish(tx)?;
     Ok(Ok(tally))
+}
+
+/// Refreshes the planner's statistics of a city table this transaction grew by a tenth or
+/// more. Without it the queries after the write plan for the table as it was (empty, for the
+/// first batches: a sequential scan per row of a hundred thousand) until autovacuum catches up.
+pub fn analyze_if_grown(tx: &mut Transaction, table: &str, added: i64) -> Result<()> {
+    let known: f32 = tx
+        .query_one(
+            "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = $1::text::regclass",
+            &[&table],
+        )?
+        .get(0);
+    if added > 1000 && added as f32 > known / 10.0 {
+        tx.batch_execute(&format!("ANALYZE {table}"))?;
+    }
+    Ok(())
 }
 
 pub fn parse_uuid(text: &str) -> uuid::Uuid {
@@ -242,9 +261,9 @@ fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
             SELECT s.line_no, 'legal_aid.follows_uid', s.legal_aid->>'follows_uid' FROM in_service s
              WHERE s.legal_aid->>'follows_uid' IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM in_service f
-                               WHERE f.uid::text = s.legal_aid->>'follows_uid')
+                               WHERE f.uid = (s.legal_aid->>'follows_uid')::uuid)
                AND NOT EXISTS (SELECT 1 FROM services f
-                               WHERE f.uid::text = s.legal_aid->>'follows_uid')
+                               WHERE f.uid = (s.legal_aid->>'follows_uid')::uuid)
          ) missing ORDER BY line_no LIMIT 1000",
         &[],
     )?;

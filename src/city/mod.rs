@@ -9,6 +9,7 @@ pub mod apply;
 pub mod ingest;
 pub mod persons;
 pub mod receipts;
+pub mod rollup;
 pub mod schema;
 pub mod stats;
 pub mod status;

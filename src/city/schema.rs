@@ -14,9 +14,12 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 1;
+pub const LATEST: i32 = 2;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1)];
+const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, super::rollup::SCHEMA)];
+
+/// Migration 2 adds the rollups `city stats` reads; they are filled from the records there.
+const ROLLUPS: i32 = 2;
 
 /// Lock key for schema changes ("jingong" in ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x6a696e676f6e67;
@@ -239,6 +242,9 @@ pub fn migrate(client: &mut postgres::Client) -> Result<Vec<i32>> {
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
         tx.batch_execute(sql)?;
+        if *version == ROLLUPS {
+            super::rollup::refill(&mut tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES ($1)",
             &[version],
