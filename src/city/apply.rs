@@ -110,6 +110,9 @@ pub fn apply(
     source: &mut BatchSource,
     manifest: &Manifest,
 ) -> Result<Result<Tally, Vec<Problem>>> {
+    // A batch is dozens of statements over a few hundred thousand rows each: compiling them
+    // (JIT) costs more than it saves, whatever the server's default.
+    tx.batch_execute("SET LOCAL jit = off")?;
     let mut problems = Vec::new();
     for kind in RecordKind::ALL {
         let entry = manifest

@@ -99,6 +99,22 @@ const TOUCHED_SERVICES: &str = "FROM services s
     WHERE s.deleted_at IS NULL AND NOT p.withdrawn
       AND p.id IN (SELECT person_id FROM stat_touched)";
 
+/// The live services of the persons in `stat_touched`, read once per side of the batch
+/// (`stat_live`), for the two rollups of services.
+fn live_services() -> String {
+    // A case is its latest live visit: one that no live visit follows.
+    format!(
+        "CREATE TEMP TABLE stat_live ON COMMIT DROP AS
+         SELECT p.id AS person_id, sw.district_code, s.served_on, s.kind,
+                coalesce(s.hc_referral, false) AS referral,
+                s.la_status, s.la_claimed_fen, s.la_recovered_fen,
+                s.legal_aid IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM services f
+                     WHERE f.la_follows_uid = s.uid::text AND f.deleted_at IS NULL) AS head
+         {TOUCHED_SERVICES}"
+    )
+}
+
 /// The contribution of the persons in `stat_touched` to each rollup, as SELECTs producing
 /// the key columns then the summed columns (in `TABLES` order).
 fn contributions() -> [String; 3] {
@@ -111,33 +127,22 @@ fn contributions() -> [String; 3] {
                                    WHERE o.person_id = p.id AND o.deleted_at IS NULL) - 1), 0)
              {TOUCHED_PERSONS} GROUP BY sw.district_code"
         ),
-        // A case is its latest live visit: one that no live visit follows.
-        format!(
-            "SELECT served_on, kind, district_code, count(*),
-                    count(*) FILTER (WHERE referral),
-                    count(*) FILTER (WHERE head),
-                    count(*) FILTER (WHERE head AND la_status NOT IN ('resolved', 'referred')),
-                    coalesce(sum(la_claimed_fen) FILTER (WHERE head), 0),
-                    coalesce(sum(la_recovered_fen) FILTER (WHERE head), 0)
-               FROM (SELECT s.served_on, s.kind, sw.district_code,
-                            coalesce(s.hc_referral, false) AS referral,
-                            s.la_status, s.la_claimed_fen, s.la_recovered_fen,
-                            s.legal_aid IS NOT NULL AND NOT EXISTS (
-                                SELECT 1 FROM services f
-                                 WHERE f.la_follows_uid = s.uid::text
-                                   AND f.deleted_at IS NULL) AS head
-                     {TOUCHED_SERVICES}) live
-              GROUP BY served_on, kind, district_code"
-        ),
-        format!(
-            "SELECT month, coalesce(prev_month, '-infinity'), district_code, count(*)
-               FROM (SELECT month, district_code,
-                            lag(month) OVER (PARTITION BY person_id ORDER BY month) AS prev_month
-                       FROM (SELECT DISTINCT p.id AS person_id, sw.district_code,
-                                    date_trunc('month', s.served_on)::date AS month
-                             {TOUCHED_SERVICES}) months) served
-              GROUP BY 1, 2, 3"
-        ),
+        "SELECT served_on, kind, district_code, count(*),
+                count(*) FILTER (WHERE referral),
+                count(*) FILTER (WHERE head),
+                count(*) FILTER (WHERE head AND la_status NOT IN ('resolved', 'referred')),
+                coalesce(sum(la_claimed_fen) FILTER (WHERE head), 0),
+                coalesce(sum(la_recovered_fen) FILTER (WHERE head), 0)
+           FROM stat_live GROUP BY served_on, kind, district_code"
+            .to_string(),
+        "SELECT month, coalesce(prev_month, '-infinity'), district_code, count(*)
+           FROM (SELECT month, district_code,
+                        lag(month) OVER (PARTITION BY person_id ORDER BY month) AS prev_month
+                   FROM (SELECT DISTINCT person_id, district_code,
+                                date_trunc('month', served_on)::date AS month
+                           FROM stat_live) months) served
+          GROUP BY 1, 2, 3"
+            .to_string(),
     ]
 }
 
@@ -188,6 +193,12 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
 /// After the batch's records and persons are written: the persons' contribution added again,
 /// and the differences written into the rollups (in key order).
 pub fn finish(tx: &mut Transaction) -> Result<()> {
+    // The persons' shown records were all unset when `begin` counted new persons: planned on
+    // that, joining them to their records is a scan per person (minutes for a first batch).
+    let touched: i64 = tx
+        .query_one("SELECT count(*) FROM stat_touched", &[])?
+        .get(0);
+    super::apply::analyze_if_grown(tx, "persons", touched)?;
     add_contributions(tx, 1)?;
     write_deltas(tx)
 }
@@ -209,6 +220,7 @@ pub fn refill(tx: &mut Transaction) -> Result<()> {
 }
 
 fn add_contributions(tx: &mut Transaction, sign: i64) -> Result<()> {
+    tx.batch_execute(&live_services())?;
     for ((table, keys, sums), select) in TABLES.iter().zip(contributions()) {
         let delta = delta_table(table);
         let signed: Vec<String> = keys
@@ -224,6 +236,7 @@ fn add_contributions(tx: &mut Transaction, sign: i64) -> Result<()> {
             signed = signed.join(", "),
         ))?;
     }
+    tx.batch_execute("DROP TABLE stat_live")?;
     Ok(())
 }
 
