@@ -66,7 +66,13 @@ const TABLES: &[(&str, &[&str], &[&str])] = &[
     (
         "stat_persons",
         &["district_code"],
-        &["workers", "members", "joined_here", "hardship", "merged_records"],
+        &[
+            "workers",
+            "members",
+            "joined_here",
+            "hardship",
+            "merged_records",
+        ],
     ),
     (
         "stat_service_day",

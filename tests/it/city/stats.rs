@@ -181,7 +181,14 @@ fn a_city_database_of_schema_1_gets_its_rollups_filled_from_its_records_by_init(
     let year = |db: &CityDb| -> serde_json::Value {
         let out = db.city(
             d,
-            &["stats", "--json", "--from", "2026-01-01", "--to", "2026-12-31"],
+            &[
+                "stats",
+                "--json",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+            ],
         );
         assert!(out.status.success(), "{}", stderr_text(&out));
         serde_json::from_slice(&out.stdout).unwrap()
