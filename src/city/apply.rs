@@ -13,6 +13,7 @@ use crate::batch::format::{FileEntry, Manifest, RecordKind, hex};
 use crate::batch::source::BatchSource;
 use crate::batch::verify::{Problem, ProblemKind};
 use postgres::Transaction;
+use postgres::error::SqlState;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Write};
 
@@ -166,9 +167,25 @@ pub fn analyze_if_grown(tx: &mut Transaction, table: &str, added: i64) -> Result
             &[&table],
         )?
         .get(0);
-    if added > 1000 && added as f32 > known / 10.0 {
-        tx.batch_execute(&format!("ANALYZE {table}"))?;
+    if added <= 1000 || added as f32 <= known / 10.0 {
+        return Ok(());
     }
+    // ANALYZE holds its lock on the table to the commit, so two ingesters analysing two tables
+    // in turn could wait for each other: one that would wait goes on with the statistics it
+    // has (the other is refreshing them), in a savepoint so the batch's transaction lives on.
+    let previous: String = tx
+        .query_one(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', '100ms', true)",
+            &[],
+        )?
+        .get(0);
+    let mut savepoint = tx.transaction()?;
+    match savepoint.batch_execute(&format!("ANALYZE {table}")) {
+        Ok(()) => savepoint.commit()?,
+        Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => savepoint.rollback()?,
+        Err(e) => return Err(e.into()),
+    }
+    tx.execute("SELECT set_config('lock_timeout', $1, true)", &[&previous])?;
     Ok(())
 }
 
