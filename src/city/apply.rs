@@ -10,11 +10,12 @@
 //!
 //! Nothing here commits: the caller's transaction holds the batch whole or not at all.
 
-use super::{Result, erasure, persons};
+use super::{Result, erasure, persons, rollup};
 use crate::batch::format::{FileEntry, Manifest, RecordKind, hex};
 use crate::batch::source::BatchSource;
 use crate::batch::verify::{Problem, ProblemKind};
 use postgres::Transaction;
+use postgres::error::SqlState;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, Write};
 
@@ -116,6 +117,9 @@ pub fn apply(
     source: &mut BatchSource,
     manifest: &Manifest,
 ) -> Result<Result<Tally, Vec<Problem>>> {
+    // A batch is dozens of statements over a few hundred thousand rows each: compiling them
+    // (JIT) costs more than it saves, whatever the server's default.
+    tx.batch_execute("SET LOCAL jit = off")?;
     let mut problems = Vec::new();
     let kinds = super::apply_aid::kinds(manifest);
     for kind in kinds.iter().copied() {
@@ -140,6 +144,7 @@ pub fn apply(
 
     let batch_uid = parse_uuid(&manifest.batch_uid);
     let mut tally = Tally::default();
+    rollup::begin(tx)?;
     for kind in kinds {
         lock_existing(tx, kind)?;
         tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
@@ -147,6 +152,7 @@ pub fn apply(
             persons::lock_touched(tx)?;
         }
         let applied = upsert(tx, kind, batch_uid)?;
+        analyze_if_grown(tx, table(kind), applied)?;
         let staged_count: i64 = tx
             .query_one(&format!("SELECT count(*) FROM {}", staged(kind)), &[])?
             .get(0);
@@ -156,8 +162,42 @@ pub fn apply(
             tally.conflicts += persons::recompute(tx, batch_uid)?;
         }
     }
+    // Erasures change persons the rollups took off in `begin` (it reads `in_erasure`).
     erasure::apply(tx, &mut tally)?;
+    rollup::finish(tx)?;
     Ok(Ok(tally))
+}
+
+/// Refreshes the planner's statistics of a city table this transaction grew by a tenth or
+/// more. Without it the queries after the write plan for the table as it was (empty, for the
+/// first batches: a sequential scan per row of a hundred thousand) until autovacuum catches up.
+pub fn analyze_if_grown(tx: &mut Transaction, table: &str, added: i64) -> Result<()> {
+    let known: f32 = tx
+        .query_one(
+            "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = $1::text::regclass",
+            &[&table],
+        )?
+        .get(0);
+    if added <= 1000 || added as f32 <= known / 10.0 {
+        return Ok(());
+    }
+    // ANALYZE holds its lock on the table to the commit, so two ingesters analysing two tables
+    // in turn could wait for each other: one that would wait goes on with the statistics it
+    // has (the other is refreshing them), in a savepoint so the batch's transaction lives on.
+    let previous: String = tx
+        .query_one(
+            "SELECT current_setting('lock_timeout'), set_config('lock_timeout', '100ms', true)",
+            &[],
+        )?
+        .get(0);
+    let mut savepoint = tx.transaction()?;
+    match savepoint.batch_execute(&format!("ANALYZE {table}")) {
+        Ok(()) => savepoint.commit()?,
+        Err(e) if e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE) => savepoint.rollback()?,
+        Err(e) => return Err(e.into()),
+    }
+    tx.execute("SELECT set_config('lock_timeout', $1, true)", &[&previous])?;
+    Ok(())
 }
 
 pub fn parse_uuid(text: &str) -> uuid::Uuid {
@@ -252,9 +292,9 @@ fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
             SELECT s.line_no, 'legal_aid.follows_uid', s.legal_aid->>'follows_uid' FROM in_service s
              WHERE s.legal_aid->>'follows_uid' IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM in_service f
-                               WHERE f.uid::text = s.legal_aid->>'follows_uid')
+                               WHERE f.uid = (s.legal_aid->>'follows_uid')::uuid)
                AND NOT EXISTS (SELECT 1 FROM services f
-                               WHERE f.uid::text = s.legal_aid->>'follows_uid')
+                               WHERE f.uid = (s.legal_aid->>'follows_uid')::uuid)
          ) missing ORDER BY line_no LIMIT 1000",
         &[],
     )?;

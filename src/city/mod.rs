@@ -12,6 +12,7 @@ pub mod erasure;
 pub mod ingest;
 pub mod persons;
 pub mod receipts;
+pub mod rollup;
 pub mod schema;
 pub mod stats;
 pub mod stats_series;

@@ -14,9 +14,17 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 3;
+pub const LATEST: i32 = 4;
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, V1), (2, super::apply_aid::SCHEMA_V2), (3, V3_ERASURE)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, V1),
+    (2, super::apply_aid::SCHEMA_V2),
+    (3, V3_ERASURE),
+    (4, super::rollup::SCHEMA),
+];
+
+/// Migration 4 adds the rollups `city stats` reads; they are filled from the records there.
+const ROLLUPS: i32 = 4;
 
 /// Lock key for schema changes ("jingong" in ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x6a696e676f6e67;
@@ -249,6 +257,9 @@ pub fn migrate(client: &mut postgres::Client) -> Result<Vec<i32>> {
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
         tx.batch_execute(sql)?;
+        if *version == ROLLUPS {
+            super::rollup::refill(&mut tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES ($1)",
             &[version],

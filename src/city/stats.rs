@@ -9,8 +9,8 @@
 //! served in the period; a legal-aid case is its latest live visit (one no live visit follows).
 //! Registrations, the monthly series, money and the districts are in `stats_series`.
 
-use super::Result;
 use super::stats_series::{self, DistrictFigures, Money};
+use super::{Result, rollup};
 use crate::domain::refdata;
 use crate::store::stats::{MonthCount, WorkerCounts};
 use chrono::NaiveDate;
@@ -86,6 +86,8 @@ pub(super) const SERVICES: &str = "FROM services s
     WHERE s.deleted_at IS NULL AND NOT p.withdrawn
       AND ($1::text IS NULL OR sw.district_code = $1)";
 
+/// The figures from the rollups the ingest keeps (`rollup`): a year over the whole city
+/// reads a few thousand rows instead of every record.
 pub fn compute(
     client: &mut Client,
     from: NaiveDate,
@@ -93,11 +95,128 @@ pub fn compute(
     district: Option<&str>,
     today: NaiveDate,
 ) -> Result<CityStats> {
-    let mut tx = client
+    let mut tx = read_only(client)?;
+    let district_param = district.map(str::to_string);
+    let (f, _) = rollup::read(&mut tx, from, to, district)?;
+    let r = from_records(&mut tx, &district_param, from, to, today)?;
+    tx.commit()?;
+    let mut services_by_kind = catalog_kinds();
+    let mut services = 0;
+    for (kind, n) in f.services_by_kind {
+        services += n;
+        *services_by_kind.entry(kind).or_default() += n;
+    }
+    Ok(CityStats {
+        from,
+        to,
+        district: district.map(str::to_string),
+        workers: f.workers,
+        members: f.members,
+        joined_here: f.joined_here,
+        hardship: f.hardship,
+        records: f.workers + f.merged_records,
+        merged_records: f.merged_records,
+        new_workers: r.new_workers,
+        new_workers_by_month: r.new_workers_by_month,
+        services,
+        services_by_kind,
+        services_by_month: r.services_by_month,
+        health: Health {
+            checks: f.health_checks,
+            referred: f.referred,
+        },
+        legal: Legal {
+            open_cases: f.open_cases,
+            cases_in_period: f.cases_in_period,
+            claimed_fen: f.claimed_fen,
+            recovered_fen: f.recovered_fen,
+        },
+        reach: Reach {
+            served: r.served,
+            registered: f.workers,
+        },
+        hardship_unserved: HardshipUnserved {
+            total: f.hardship - r.hardship_served,
+        },
+        money: r.money,
+        by_district: r.by_district,
+    })
+}
+
+/// The figures the rollups do not hold, read from the records: who was served in the period
+/// (and of them the hardship persons), registrations, the monthly series, money and the
+/// districts (`stats_series`).
+struct FromRecords {
+    served: i64,
+    hardship_served: i64,
+    new_workers: WorkerCounts,
+    new_workers_by_month: Vec<MonthCount>,
+    services_by_month: Vec<MonthCount>,
+    money: Money,
+    by_district: Vec<DistrictFigures>,
+}
+
+fn from_records(
+    tx: &mut postgres::Transaction,
+    district_param: &Option<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<FromRecords> {
+    let served = tx.query_one(
+        &format!(
+            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS}
+               AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
+                            WHERE o.person_id = p.id AND s.deleted_at IS NULL
+                              AND s.served_on >= $2 AND s.served_on <= $3)"
+        ),
+        &[district_param, &from, &to],
+    )?;
+    let new_workers = stats_series::new_workers(tx, district_param, from, to)?;
+    let (new_workers_by_month, services_by_month, money_by_month) =
+        stats_series::monthly(tx, district_param, today)?;
+    let by_kind_fen = stats_series::money_by_kind(tx, district_param, from, to)?;
+    let by_district = stats_series::by_district(tx, district_param, from, to)?;
+    Ok(FromRecords {
+        served: served.get(0),
+        hardship_served: served.get(1),
+        new_workers,
+        new_workers_by_month,
+        services_by_month,
+        money: Money {
+            total_fen: by_kind_fen.values().sum(),
+            by_kind_fen,
+            by_month: money_by_month,
+        },
+        by_district,
+    })
+}
+
+fn read_only(client: &mut Client) -> Result<postgres::Transaction<'_>> {
+    Ok(client
         .build_transaction()
         .read_only(true)
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .start()?;
+        .start()?)
+}
+
+fn catalog_kinds() -> BTreeMap<String, i64> {
+    refdata::service_kinds()
+        .iter()
+        .map(|k| (k.code.to_string(), 0))
+        .collect()
+}
+
+/// The same figures computed from the records themselves: what the rollups must always
+/// equal (the tests compare them), and slow on a city's millions of records.
+pub fn compute_by_scan(
+    client: &mut Client,
+    from: NaiveDate,
+    to: NaiveDate,
+    district: Option<&str>,
+    today: NaiveDate,
+) -> Result<CityStats> {
+    let mut tx = read_only(client)?;
     let district_param = district.map(str::to_string);
     let people = tx.query_one(
         &format!(
@@ -112,10 +231,7 @@ pub fn compute(
         &[&district_param],
     )?;
     let period = "AND s.served_on >= $2 AND s.served_on <= $3";
-    let mut services_by_kind: BTreeMap<String, i64> = refdata::service_kinds()
-        .iter()
-        .map(|k| (k.code.to_string(), 0))
-        .collect();
+    let mut services_by_kind = catalog_kinds();
     let mut services = 0;
     for row in tx.query(
         &format!("SELECT s.kind, count(*) {SERVICES} {period} GROUP BY s.kind"),
@@ -153,20 +269,7 @@ pub fn compute(
         ),
         &[&district_param, &from, &to],
     )?;
-    let served = tx.query_one(
-        &format!(
-            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS}
-               AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
-                            WHERE o.person_id = p.id AND s.deleted_at IS NULL {period})"
-        ),
-        &[&district_param, &from, &to],
-    )?;
-    let (served, hardship_served): (i64, i64) = (served.get(0), served.get(1));
-    let new_workers = stats_series::new_workers(&mut tx, &district_param, from, to)?;
-    let (new_workers_by_month, services_by_month, money_by_month) =
-        stats_series::monthly(&mut tx, &district_param, today)?;
-    let by_kind_fen = stats_series::money_by_kind(&mut tx, &district_param, from, to)?;
-    let by_district = stats_series::by_district(&mut tx, &district_param, from, to)?;
+    let r = from_records(&mut tx, &district_param, from, to, today)?;
     tx.commit()?;
     let workers: i64 = people.get(0);
     let merged_records: i64 = people.get(4);
@@ -180,11 +283,11 @@ pub fn compute(
         hardship: people.get(3),
         records: workers + merged_records,
         merged_records,
-        new_workers,
-        new_workers_by_month,
+        new_workers: r.new_workers,
+        new_workers_by_month: r.new_workers_by_month,
         services,
         services_by_kind,
-        services_by_month,
+        services_by_month: r.services_by_month,
         health: Health {
             checks: health.get(0),
             referred: health.get(1),
@@ -196,17 +299,13 @@ pub fn compute(
             recovered_fen: legal.get(2),
         },
         reach: Reach {
-            served,
+            served: r.served,
             registered: workers,
         },
         hardship_unserved: HardshipUnserved {
-            total: people.get::<_, i64>(3) - hardship_served,
+            total: people.get::<_, i64>(3) - r.hardship_served,
         },
-        money: Money {
-            total_fen: by_kind_fen.values().sum(),
-            by_kind_fen,
-            by_month: money_by_month,
-        },
-        by_district,
+        money: r.money,
+        by_district: r.by_district,
     })
 }

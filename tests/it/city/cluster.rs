@@ -91,7 +91,45 @@ impl CityDb {
                 out.push(row.get(0));
             }
         }
+        self.assert_rollups_match();
         out
+    }
+
+    /// The rollups `city stats` reads give the figures counted from the records themselves:
+    /// whole months (read from `stat_reach`) and odd periods, the city and its two largest
+    /// districts. (`dump` checks it, so every test comparing cities checks it too.)
+    pub(crate) fn assert_rollups_match(&self) {
+        use jingong::city::stats::{compute, compute_by_scan};
+        let mut client = self.client();
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let periods = [
+            ("2000-01-01", "2099-12-31"),
+            ("2026-01-01", "2026-12-31"),
+            ("2026-11-01", "2026-11-30"),
+            ("2025-06-01", "2026-02-28"),
+            ("2026-03-15", "2026-11-20"),
+            ("2026-11-02", "2026-11-29"),
+        ];
+        let mut districts: Vec<Option<String>> = vec![None];
+        for row in client
+            .query(
+                "SELECT district_code FROM workers GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2",
+                &[],
+            )
+            .unwrap()
+        {
+            districts.push(Some(row.get(0)));
+        }
+        for (from, to) in periods {
+            for district in &districts {
+                let (from, to) = (day(from), day(to));
+                let today = day("2026-11-29");
+                let fast = compute(&mut client, from, to, district.as_deref(), today).unwrap();
+                let scan =
+                    compute_by_scan(&mut client, from, to, district.as_deref(), today).unwrap();
+                assert_eq!(fast, scan, "{from}..{to} {district:?}");
+            }
+        }
     }
 }
 

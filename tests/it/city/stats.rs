@@ -122,6 +122,7 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
         assert!(out.status.success(), "{}", stderr_text(&out));
         serde_json::from_slice(&out.stdout).unwrap()
     };
+    db.assert_rollups_match();
     let (sa, sb, city) = (laptop_stats(&a), laptop_stats(&b), city_stats(&[]));
     assert!(sa["services"].as_i64().unwrap() > 0);
     for path in SHARED_FIGURES {
@@ -229,6 +230,7 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
     let c = demo_db(d, "c.db", 40, 51);
     let batch_c = export(&c, &d.join("out-c"), &[]);
     assert!(db.ingest(d, &[&batch_c]).status.success());
+    db.assert_rollups_match();
     let sc = laptop_stats(&c);
     let merged = city_stats(&[]);
     // The person laptop A withdrew is live again through C's record, with the services of
@@ -278,4 +280,44 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
     );
     assert_eq!(line("worker records"), merged["records"].to_string());
     assert_eq!(line("workers (persons)"), merged["workers"].to_string());
+}
+
+#[test]
+fn a_city_database_of_schema_1_gets_its_rollups_filled_from_its_records_by_init() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let a = demo_db(d, "a.db", 30, 61);
+    let batch = export(&a, &d.join("out"), &[]);
+    db.init(d);
+    assert!(db.ingest(d, &[&batch]).status.success());
+    let year = |db: &CityDb| -> serde_json::Value {
+        let out = db.city(
+            d,
+            &[
+                "stats",
+                "--json",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-12-31",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr_text(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let before = year(&db);
+    assert!(before["services"].as_i64().unwrap() > 0);
+    // Back to schema 3: the data without the rollups.
+    db.client()
+        .batch_execute(
+            "DROP TABLE stat_persons, stat_service_day, stat_reach;
+             DROP INDEX services_follows;
+             DELETE FROM schema_migrations WHERE version = 4;",
+        )
+        .unwrap();
+    assert!(!db.city(d, &["stats"]).status.success());
+    db.init(d);
+    assert_eq!(year(&db), before);
+    db.assert_rollups_match();
 }
