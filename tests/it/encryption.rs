@@ -239,7 +239,7 @@ mod with_feature {
             "event",
         ] {
             let dump = |s: &Store| -> Vec<String> {
-                let mut stmt = jingong::testing::connection(&s)
+                let mut stmt = jingong::testing::connection(s)
                     .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
                     .unwrap();
                 let columns = stmt.column_count();
