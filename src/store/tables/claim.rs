@@ -1,30 +1,21 @@
 //! The `claim` table as batches carry it: the export queries (the header of
 //! `export_row::header_columns` first) and the write of a version from another laptop.
 
-use super::export_row::{ExportSql, header_columns};
+use super::export_row::ExportSql;
 use crate::store::Result;
 use crate::store::batch_queries::MergedHeader;
 use rusqlite::{Connection, params};
 use std::sync::LazyLock;
 
-/// The columns of an exported claim after the header, in the order the batch layer's decoder
-/// reads them; documents are codes joined by commas, `reason` a rejection's.
-const EXPORT_COLUMNS: &str = "w.uid, c.claim_type, c.diagnosed_on, c.accident_on, c.died_on,
+/// The columns of an exported claim after the header and the worker's uid, in the order the
+/// batch layer's decoder reads them; documents are codes joined by commas, `reason` a
+/// rejection's.
+const EXPORT_COLUMNS: &str = "c.claim_type, c.diagnosed_on, c.accident_on, c.died_on,
     c.fire_on, c.amount_fen, c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note";
 
-fn export_select(filter: &str) -> String {
-    format!(
-        "SELECT {}, {EXPORT_COLUMNS}
-         FROM claim c
-         JOIN officer o ON o.id = c.officer_id
-         JOIN worker w ON w.id = c.worker_id
-         {filter}",
-        header_columns("c")
-    )
-}
-
-/// The export queries (header first, then `EXPORT_COLUMNS`).
-pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("c", export_select));
+/// The export queries (header, worker uid, then `EXPORT_COLUMNS`).
+pub static EXPORT_SQL: LazyLock<ExportSql> =
+    LazyLock::new(|| ExportSql::of_worker_record("claim", "c", EXPORT_COLUMNS));
 
 /// A claim version from another laptop, as its batch line holds it.
 #[derive(Debug, Clone)]

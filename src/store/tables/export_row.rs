@@ -25,6 +25,21 @@ pub struct ExportSql {
 }
 
 impl ExportSql {
+    /// The export queries of a record that belongs to a worker (`worker_id`), from `table`
+    /// aliased `t`: the header, the worker's uid, then `columns`.
+    pub fn of_worker_record(table: &str, t: &str, columns: &str) -> ExportSql {
+        ExportSql::new(t, |filter| {
+            format!(
+                "SELECT {}, w.uid, {columns}
+                 FROM {table} {t}
+                 JOIN officer o ON o.id = {t}.officer_id
+                 JOIN worker w ON w.id = {t}.worker_id
+                 {filter}",
+                header_columns(t)
+            )
+        })
+    }
+
     /// From `select(filter)` of the table aliased `t`.
     pub fn new(t: &str, select: impl Fn(&str) -> String) -> ExportSql {
         ExportSql {

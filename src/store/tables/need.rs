@@ -2,31 +2,21 @@
 //! `export_row::header_columns` first), the write of a version from another laptop, and the
 //! answering of needs by the services that arrived in batches.
 
-use super::export_row::{ExportSql, header_columns};
+use super::export_row::ExportSql;
 use crate::domain::needs::need_kind;
 use crate::store::Result;
 use crate::store::batch_queries::MergedHeader;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::sync::LazyLock;
 
-/// The columns of an exported need after the header, in the order the batch layer's decoder
-/// reads them.
-const EXPORT_COLUMNS: &str = "w.uid, n.kind, n.raised_on, n.note, n.state, n.answered_by,
+/// The columns of an exported need after the header and the worker's uid, in the order the
+/// batch layer's decoder reads them.
+const EXPORT_COLUMNS: &str = "n.kind, n.raised_on, n.note, n.state, n.answered_by,
     n.settled_on, n.close_note";
 
-fn export_select(filter: &str) -> String {
-    format!(
-        "SELECT {}, {EXPORT_COLUMNS}
-         FROM need n
-         JOIN officer o ON o.id = n.officer_id
-         JOIN worker w ON w.id = n.worker_id
-         {filter}",
-        header_columns("n")
-    )
-}
-
-/// The export queries (header first, then `EXPORT_COLUMNS`).
-pub static EXPORT_SQL: LazyLock<ExportSql> = LazyLock::new(|| ExportSql::new("n", export_select));
+/// The export queries (header, worker uid, then `EXPORT_COLUMNS`).
+pub static EXPORT_SQL: LazyLock<ExportSql> =
+    LazyLock::new(|| ExportSql::of_worker_record("need", "n", EXPORT_COLUMNS));
 
 /// A need version from another laptop, as its batch line holds it.
 #[derive(Debug, Clone)]
