@@ -109,7 +109,7 @@ fn open_bars(frame: &mut Frame, area: Rect, first_row: u16, stats: &Statistics, 
     let width = area.width - left - 1;
     frame.render_widget(
         Paragraph::new(Line::from(Span::styled(
-            fit(lang.pick("未解决", "open"), usize::from(width)),
+            fit(lang.pick("▇ 未解决", "▇ open"), usize::from(width)),
             Style::default().add_modifier(Modifier::DIM),
         ))),
         Rect::new(area.x + left, area.y + first_row - 1, width, 1),
