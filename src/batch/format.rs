@@ -86,8 +86,8 @@ pub struct FileEntry {
 }
 
 pub use crate::domain::records::{
-    ErasureRecord, EventRecord, HealthCheckFields, LegalAidFields, OfficerFields, Op, RecordHeader,
-    ServiceRecord, WorkerRecord,
+    ClaimRecord, ErasureRecord, EventRecord, HealthCheckFields, LegalAidFields, NeedRecord,
+    OfficerFields, Op, RecordHeader, ServiceRecord, WorkerRecord,
 };
 
 /// Only the `op` of a line, to tell an erasure from a damaged record once the full parse
@@ -96,8 +96,6 @@ pub use crate::domain::records::{
 pub struct OpOnly {
     pub op: Option<Op>,
 }
-
-pub use super::format_aid::{ClaimRecord, NeedRecord};
 
 /// The record kinds, named as the data files and the database tables name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -4,7 +4,6 @@
 pub mod export;
 mod export_aid;
 pub mod format;
-pub mod format_aid;
 pub mod merge;
 mod merge_aid;
 pub mod person;

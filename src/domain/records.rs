@@ -149,3 +149,49 @@ pub struct LegalAidFields<'a> {
     pub recovered_fen: i64,
     pub follows_uid: Option<Cow<'a, str>>,
 }
+
+/// Format 3: what a worker asks for (`needs.jsonl`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedRecord<'a> {
+    #[serde(flatten)]
+    pub header: RecordHeader<'a>,
+    /// The worker who asked; in this batch, an earlier one, or known to the receiver.
+    pub worker_uid: Cow<'a, str>,
+    /// A code of `data/needs.toml`.
+    pub kind: Cow<'a, str>,
+    pub raised_on: Cow<'a, str>,
+    pub note: Cow<'a, str>,
+    /// `open`, `answered` or `closed`.
+    pub state: Cow<'a, str>,
+    /// The service that answered the need (`answered` only).
+    pub answered_by: Option<Cow<'a, str>>,
+    /// The day it was answered or closed (`answered`, `closed`).
+    pub settled_on: Option<Cow<'a, str>>,
+    /// Why an officer closed it (`closed`).
+    pub close_note: Cow<'a, str>,
+}
+
+/// Format 3: a card-holding member's mutual-aid claim (`claims.jsonl`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRecord<'a> {
+    #[serde(flatten)]
+    pub header: RecordHeader<'a>,
+    /// The member; in this batch, an earlier one, or known to the receiver.
+    pub worker_uid: Cow<'a, str>,
+    /// A code of `data/mutual_aid.toml`.
+    pub claim_type: Cow<'a, str>,
+    pub diagnosed_on: Option<Cow<'a, str>>,
+    pub accident_on: Option<Cow<'a, str>>,
+    pub died_on: Option<Cow<'a, str>>,
+    pub fire_on: Option<Cow<'a, str>>,
+    pub amount_fen: i64,
+    /// The documents ticked on the checklist, codes of the type's list in its order.
+    pub documents: Vec<Cow<'a, str>>,
+    /// `collecting`, `submitted`, `approved`, `paid` or `rejected`.
+    pub status: Cow<'a, str>,
+    /// Why the claim was not approved (`rejected`); the header's `reason` is a withdrawal's.
+    pub reject_reason: Cow<'a, str>,
+    pub paid_fen: i64,
+    pub paid_on: Option<Cow<'a, str>>,
+    pub note: Cow<'a, str>,
+}

@@ -1,14 +1,16 @@
 //! The `claim` table as batches carry it: the export queries (the header of
 //! `export_row::header_columns` first) and the write of a version from another laptop.
 
-use super::export_row::ExportSql;
+use super::export_row::{Cells, ExportSql};
+use crate::domain::records::ClaimRecord;
 use crate::store::Result;
 use crate::store::batch_queries::MergedHeader;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, Row, params};
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-/// The columns of an exported claim after the header and the worker's uid, in the order the
-/// batch layer's decoder reads them; documents are codes joined by commas, `reason` a
+/// The columns of an exported claim after the header and the worker's uid, in the order
+/// `exported_from_row` reads them; documents are codes joined by commas, `reason` a
 /// rejection's.
 const EXPORT_COLUMNS: &str = "c.claim_type, c.diagnosed_on, c.accident_on, c.died_on,
     c.fire_on, c.amount_fen, c.documents, c.status, c.reason, c.paid_fen, c.paid_on, c.note";
@@ -16,6 +18,51 @@ const EXPORT_COLUMNS: &str = "c.claim_type, c.diagnosed_on, c.accident_on, c.die
 /// The export queries (header, worker uid, then `EXPORT_COLUMNS`).
 pub static EXPORT_SQL: LazyLock<ExportSql> =
     LazyLock::new(|| ExportSql::of_worker_record("claim", "c", EXPORT_COLUMNS));
+
+/// A row of `EXPORT_SQL` as the batch line it becomes.
+pub fn exported_from_row<'r>(
+    row: &'r Row<'_>,
+    this_device: &'r str,
+) -> rusqlite::Result<ClaimRecord<'r>> {
+    let mut cells = Cells::new(row);
+    let header = cells.header(this_device)?;
+    let worker_uid = cells.text()?;
+    let claim_type = cells.text()?;
+    let diagnosed_on = cells.opt_text()?;
+    let accident_on = cells.opt_text()?;
+    let died_on = cells.opt_text()?;
+    let fire_on = cells.opt_text()?;
+    let amount_fen = cells.get()?;
+    let documents = match cells.text()? {
+        Cow::Borrowed(joined) => joined
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(Cow::Borrowed)
+            .collect(),
+        Cow::Owned(joined) => joined
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(|d| Cow::Owned(d.to_string()))
+            .collect(),
+    };
+    let record = ClaimRecord {
+        header,
+        worker_uid,
+        claim_type,
+        diagnosed_on,
+        accident_on,
+        died_on,
+        fire_on,
+        amount_fen,
+        documents,
+        status: cells.text()?,
+        reject_reason: cells.text()?,
+        paid_fen: cells.get()?,
+        paid_on: cells.opt_text()?,
+        note: cells.text()?,
+    };
+    cells.finish(record)
+}
 
 /// A claim version from another laptop, as its batch line holds it.
 #[derive(Debug, Clone)]

@@ -2,21 +2,42 @@
 //! `export_row::header_columns` first), the write of a version from another laptop, and the
 //! answering of needs by the services that arrived in batches.
 
-use super::export_row::ExportSql;
+use super::export_row::{Cells, ExportSql};
 use crate::domain::needs::need_kind;
+use crate::domain::records::NeedRecord;
 use crate::store::Result;
 use crate::store::batch_queries::MergedHeader;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::sync::LazyLock;
 
-/// The columns of an exported need after the header and the worker's uid, in the order the
-/// batch layer's decoder reads them.
+/// The columns of an exported need after the header and the worker's uid, in the order
+/// `exported_from_row` reads them.
 const EXPORT_COLUMNS: &str = "n.kind, n.raised_on, n.note, n.state, n.answered_by,
     n.settled_on, n.close_note";
 
 /// The export queries (header, worker uid, then `EXPORT_COLUMNS`).
 pub static EXPORT_SQL: LazyLock<ExportSql> =
     LazyLock::new(|| ExportSql::of_worker_record("need", "n", EXPORT_COLUMNS));
+
+/// A row of `EXPORT_SQL` as the batch line it becomes.
+pub fn exported_from_row<'r>(
+    row: &'r Row<'_>,
+    this_device: &'r str,
+) -> rusqlite::Result<NeedRecord<'r>> {
+    let mut cells = Cells::new(row);
+    let record = NeedRecord {
+        header: cells.header(this_device)?,
+        worker_uid: cells.text()?,
+        kind: cells.text()?,
+        raised_on: cells.text()?,
+        note: cells.text()?,
+        state: cells.text()?,
+        answered_by: cells.opt_text()?,
+        settled_on: cells.opt_text()?,
+        close_note: cells.text()?,
+    };
+    cells.finish(record)
+}
 
 /// A need version from another laptop, as its batch line holds it.
 #[derive(Debug, Clone)]

@@ -3,9 +3,11 @@
 //! same through the pending query and the by-id query.
 
 use super::export_row::{self, REASON_NOT_RECORDED};
-use super::{event, service, worker};
+use super::{claim, event, need, service, worker};
+use crate::domain::claims::ClaimDraft;
+use crate::domain::needs::NeedInput;
 use crate::domain::records::Op;
-use crate::domain::{EventInput, ServiceInput, WorkerInput};
+use crate::domain::{EventInput, Membership, ServiceInput, WorkerInput};
 use crate::store::Store;
 use rusqlite::Row;
 
@@ -43,6 +45,39 @@ fn store_with_one_of_each() -> (Store, String) {
             },
         )
         .expect("service");
+    let member = store
+        .add_worker(&WorkerInput {
+            name: "毛洋".into(),
+            id_number: "110101199003071233".into(),
+            phone: "13800138000".into(),
+            membership: Membership::Member,
+            card_no: "6217000012345678".into(),
+            ..WorkerInput::default()
+        })
+        .expect("member")
+        .uid;
+    store
+        .add_need(
+            &member,
+            &NeedInput {
+                kind: "job".into(),
+                raised_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("day"),
+                note: "想找电工岗位".into(),
+            },
+        )
+        .expect("need");
+    store
+        .add_claim(
+            &member,
+            &ClaimDraft {
+                claim_type: "critical_illness".into(),
+                diagnosed_on: "2026-03-02".into(),
+                protection_start: "2025-07-01".into(),
+                protection_end: "2026-06-30".into(),
+                ..ClaimDraft::default()
+            },
+        )
+        .expect("claim");
     (store, worker)
 }
 
@@ -74,7 +109,11 @@ fn each_table_decodes_every_column_of_its_export_query_alike_by_pending_and_by_i
     let event = |r: &Row| serde_json::to_string(&event::exported_from_row(r, "dev")?).map_err(json);
     let service =
         |r: &Row| serde_json::to_string(&service::exported_from_row(r, "dev")?).map_err(json);
-    for (pending, by_id) in [
+    let need = |r: &Row| serde_json::to_string(&need::exported_from_row(r, "dev")?).map_err(json);
+    let claim = |r: &Row| serde_json::to_string(&claim::exported_from_row(r, "dev")?).map_err(json);
+    // The member with the need and the claim is worker row 2.
+    let workers = 2;
+    for (count, (pending, by_id)) in [workers, 1, 1, 1, 1].into_iter().zip([
         (
             lines(&store, &worker::EXPORT_SQL.pending, worker),
             lines(&store, &worker::EXPORT_SQL.by_id, worker),
@@ -87,9 +126,19 @@ fn each_table_decodes_every_column_of_its_export_query_alike_by_pending_and_by_i
             lines(&store, &service::EXPORT_SQL.pending, service),
             lines(&store, &service::EXPORT_SQL.by_id, service),
         ),
-    ] {
-        assert_eq!(pending.len(), 1, "{pending:?}");
-        assert_eq!(pending, by_id);
+        (
+            lines(&store, &need::EXPORT_SQL.pending, need),
+            lines(&store, &need::EXPORT_SQL.by_id, need),
+        ),
+        (
+            lines(&store, &claim::EXPORT_SQL.pending, claim),
+            lines(&store, &claim::EXPORT_SQL.by_id, claim),
+        ),
+    ]) {
+        // Row id 1 of each table is its first pending record.
+        assert_eq!(pending.len(), count, "{pending:?}");
+        assert_eq!(by_id.len(), 1, "{by_id:?}");
+        assert_eq!(pending[0], by_id[0]);
         // Made here: the origin is filled in on the way out.
         assert!(
             pending[0].contains(r#""origin_device_id":"dev""#),
