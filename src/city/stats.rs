@@ -97,8 +97,8 @@ pub fn compute(
 ) -> Result<CityStats> {
     let mut tx = read_only(client)?;
     let district_param = district.map(str::to_string);
-    let (f, _) = rollup::read(&mut tx, from, to, district)?;
-    let r = from_records(&mut tx, &district_param, from, to, today)?;
+    let (f, served) = rollup::read(&mut tx, from, to, district)?;
+    let r = from_records(&mut tx, &district_param, from, to, today, served)?;
     tx.commit()?;
     let mut services_by_kind = catalog_kinds();
     let mut services = 0;
@@ -162,23 +162,31 @@ fn from_records(
     from: NaiveDate,
     to: NaiveDate,
     today: NaiveDate,
+    served_from_rollups: Option<i64>,
 ) -> Result<FromRecords> {
+    // Persons served in the period: the rollups know it for whole months; the hardship ones
+    // among them are few, so only they are looked up in the records then.
+    let who = match served_from_rollups {
+        Some(_) => "sw.hardship",
+        None => "true",
+    };
     let served = tx.query_one(
         &format!(
-            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS}
+            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS} AND {who}
                AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
                             WHERE o.person_id = p.id AND s.deleted_at IS NULL
                               AND s.served_on >= $2 AND s.served_on <= $3)"
         ),
         &[district_param, &from, &to],
     )?;
+    let served_count: i64 = served.get(0);
     let new_workers = stats_series::new_workers(tx, district_param, from, to)?;
     let (new_workers_by_month, services_by_month, money_by_month) =
         stats_series::monthly(tx, district_param, today)?;
     let by_kind_fen = stats_series::money_by_kind(tx, district_param, from, to)?;
     let by_district = stats_series::by_district(tx, district_param, from, to)?;
     Ok(FromRecords {
-        served: served.get(0),
+        served: served_from_rollups.unwrap_or(served_count),
         hardship_served: served.get(1),
         new_workers,
         new_workers_by_month,
@@ -269,7 +277,7 @@ pub fn compute_by_scan(
         ),
         &[&district_param, &from, &to],
     )?;
-    let r = from_records(&mut tx, &district_param, from, to, today)?;
+    let r = from_records(&mut tx, &district_param, from, to, today, None)?;
     tx.commit()?;
     let workers: i64 = people.get(0);
     let merged_records: i64 = people.get(4);
