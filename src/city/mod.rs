@@ -2,8 +2,9 @@
 //! feature). One job per file: `schema` (versioned migrations), `ingest` (verify, chain order,
 //! hold and release), `apply` (one batch in one transaction: COPY into staging tables, then
 //! upserts by the merge rule), `erasure` (erasure lines: the person blanked), `persons` (one
-//! ID number is one person), `status` (devices, held batches, gaps), `stats` and
-//! `stats_series` (the laptop's figures over every laptop), `receipts` (the signed answer for
+//! ID number is one person), `status` (devices, held batches, gaps), `stats`,
+//! `stats_series` and `stats_rollups` (the laptop's figures over every laptop, from the
+//! records and from the rollups `rollup` keeps), `receipts` (the signed answer for
 //! each batch), `watch` (an inbox watched for complete batches).
 
 pub mod apply;
@@ -15,6 +16,7 @@ pub mod receipts;
 pub mod rollup;
 pub mod schema;
 pub mod stats;
+pub mod stats_rollups;
 pub mod stats_series;
 pub mod status;
 pub mod watch;

@@ -1,20 +1,24 @@
 //! The rollups `city stats` reads instead of scanning millions of records (issue 16, "Scale"),
 //! kept in the ingest transaction:
 //! - `stat_persons`: live persons by the district of the record they show;
+//! - `stat_registered`: live persons by the day their first live record was made and that
+//!   district (the day as the record's text gives it, so periods compare as the scan does);
 //! - `stat_service_day`: live services of live persons by day served, kind and that district,
-//!   with health-check referrals and the legal-aid cases (a case is its latest live visit);
+//!   with their amounts, health-check referrals and the legal-aid cases (a case is its latest
+//!   live visit);
 //! - `stat_reach`: each live person's months with a service, by month, the month they were
-//!   served before (`-infinity`: never) and district; a person first served within a run of
-//!   whole months is the one row whose previous month falls before the run.
+//!   served before (`-infinity`: never) and district, hardship persons counted apart too; a
+//!   person first served within a run of whole months is the one row whose previous month
+//!   falls before the run.
 //!
 //! Every figure of a person depends only on that person's records, their services and the
 //! services following those (legal aid). So a batch first takes the persons it may change
 //! (`begin`: locked in id order, their contribution subtracted), and after the records are
 //! written adds their contribution again (`finish`). The work is proportional to the batch,
 //! not to the city; the figures equal the scan's (`stats::compute_by_scan`) at every commit.
+//! The reading side is `stats_rollups`.
 
 use super::Result;
-use chrono::{Datelike, NaiveDate};
 use postgres::Transaction;
 
 /// Migration 4: the rollup tables (filled by `refill` in the same transaction).
@@ -61,6 +65,32 @@ END
 $grants$;
 "#;
 
+/// Migration 5: what the rollups lacked for the series and the districts (registrations by
+/// day, amounts, hardship reach), so a year over the city reads no record (refilled there).
+pub const SCHEMA_V5: &str = r#"
+ALTER TABLE stat_service_day ADD COLUMN amount_fen bigint NOT NULL DEFAULT 0;
+ALTER TABLE stat_reach ADD COLUMN hardship_persons bigint NOT NULL DEFAULT 0;
+CREATE TABLE stat_registered (
+    made_on text NOT NULL,
+    district_code text NOT NULL,
+    workers bigint NOT NULL,
+    members bigint NOT NULL,
+    joined_here bigint NOT NULL,
+    hardship bigint NOT NULL,
+    PRIMARY KEY (made_on, district_code)
+);
+DO $grants$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jingong_ingest') THEN
+        GRANT SELECT, INSERT, UPDATE, DELETE ON stat_registered TO jingong_ingest;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jingong_read') THEN
+        GRANT SELECT ON stat_registered TO jingong_read;
+    END IF;
+END
+$grants$;
+"#;
+
 /// Rollup tables with their key and their summed columns.
 const TABLES: &[(&str, &[&str], &[&str])] = &[
     (
@@ -84,73 +114,84 @@ const TABLES: &[(&str, &[&str], &[&str])] = &[
             "open_cases",
             "claimed_fen",
             "recovered_fen",
+            "amount_fen",
         ],
     ),
     (
         "stat_reach",
         &["month", "prev_month", "district_code"],
-        &["persons"],
+        &["persons", "hardship_persons"],
+    ),
+    (
+        "stat_registered",
+        &["made_on", "district_code"],
+        &["workers", "members", "joined_here", "hardship"],
     ),
 ];
 
-/// Live persons of `stat_touched`, with the record they show as `sw`.
-const TOUCHED_PERSONS: &str = "FROM persons p JOIN workers sw ON sw.uid = p.shown_uid
-    WHERE NOT p.withdrawn AND p.id IN (SELECT person_id FROM stat_touched)";
-
-/// Live services of the live persons of `stat_touched`, as `s`.
-const TOUCHED_SERVICES: &str = "FROM services s
-    JOIN workers w ON w.uid = s.worker_uid
-    JOIN persons p ON p.id = w.person_id
-    JOIN workers sw ON sw.uid = p.shown_uid
-    WHERE s.deleted_at IS NULL AND NOT p.withdrawn
-      AND p.id IN (SELECT person_id FROM stat_touched)";
+/// The live persons of `stat_touched`, read once per side of the batch (`stat_people`): the
+/// district, membership and hardship of the record they show, their live records and the
+/// day the first of those was made.
+const LIVE_PEOPLE: &str = "CREATE TEMP TABLE stat_people ON COMMIT DROP AS
+    SELECT p.id AS person_id, sw.district_code, sw.membership, sw.hardship,
+           live.records, live.made
+      FROM persons p JOIN workers sw ON sw.uid = p.shown_uid
+      CROSS JOIN LATERAL (SELECT count(*) AS records,
+                                 min(o.created_at COLLATE \"C\") AS made
+                            FROM workers o
+                           WHERE o.person_id = p.id AND o.deleted_at IS NULL) live
+     WHERE NOT p.withdrawn AND p.id IN (SELECT person_id FROM stat_touched)";
 
 /// The live services of the persons in `stat_touched`, read once per side of the batch
-/// (`stat_live`), for the two rollups of services.
-fn live_services() -> String {
+/// (`stat_live`), for the rollups of services and reach.
+const LIVE_SERVICES: &str =
     // A case is its latest live visit: one that no live visit follows.
-    format!(
-        "CREATE TEMP TABLE stat_live ON COMMIT DROP AS
-         SELECT p.id AS person_id, sw.district_code, s.served_on, s.kind,
-                coalesce(s.hc_referral, false) AS referral,
-                s.la_status, s.la_claimed_fen, s.la_recovered_fen,
-                s.legal_aid IS NOT NULL AND NOT EXISTS (
-                    SELECT 1 FROM services f
-                     WHERE f.la_follows_uid = s.uid::text AND f.deleted_at IS NULL) AS head
-         {TOUCHED_SERVICES}"
-    )
-}
+    "CREATE TEMP TABLE stat_live ON COMMIT DROP AS
+     SELECT p.id AS person_id, sw.district_code, sw.hardship, s.served_on, s.kind,
+            s.amount_fen, coalesce(s.hc_referral, false) AS referral,
+            s.la_status, s.la_claimed_fen, s.la_recovered_fen,
+            s.legal_aid IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM services f
+                 WHERE f.la_follows_uid = s.uid::text AND f.deleted_at IS NULL) AS head
+       FROM services s
+       JOIN workers w ON w.uid = s.worker_uid
+       JOIN persons p ON p.id = w.person_id
+       JOIN workers sw ON sw.uid = p.shown_uid
+      WHERE s.deleted_at IS NULL AND NOT p.withdrawn
+        AND p.id IN (SELECT person_id FROM stat_touched)";
 
-/// The contribution of the persons in `stat_touched` to each rollup, as SELECTs producing
-/// the key columns then the summed columns (in `TABLES` order).
-fn contributions() -> [String; 3] {
-    [
-        format!(
-            "SELECT sw.district_code, count(*), count(*) FILTER (WHERE sw.membership = 'member'),
-                    count(*) FILTER (WHERE sw.membership = 'joined_here'),
-                    count(*) FILTER (WHERE sw.hardship),
-                    coalesce(sum((SELECT count(*) FROM workers o
-                                   WHERE o.person_id = p.id AND o.deleted_at IS NULL) - 1), 0)
-             {TOUCHED_PERSONS} GROUP BY sw.district_code"
-        ),
-        "SELECT served_on, kind, district_code, count(*),
-                count(*) FILTER (WHERE referral),
-                count(*) FILTER (WHERE head),
-                count(*) FILTER (WHERE head AND la_status NOT IN ('resolved', 'referred')),
-                coalesce(sum(la_claimed_fen) FILTER (WHERE head), 0),
-                coalesce(sum(la_recovered_fen) FILTER (WHERE head), 0)
-           FROM stat_live GROUP BY served_on, kind, district_code"
-            .to_string(),
-        "SELECT month, coalesce(prev_month, '-infinity'), district_code, count(*)
-           FROM (SELECT month, district_code,
-                        lag(month) OVER (PARTITION BY person_id ORDER BY month) AS prev_month
-                   FROM (SELECT DISTINCT person_id, district_code,
-                                date_trunc('month', served_on)::date AS month
-                           FROM stat_live) months) served
-          GROUP BY 1, 2, 3"
-            .to_string(),
-    ]
-}
+/// The contribution of the persons in `stat_touched` to each rollup, as SELECTs over
+/// `stat_people` and `stat_live` producing the key columns then the summed columns (in
+/// `TABLES` order).
+const CONTRIBUTIONS: [&str; 4] = [
+    "SELECT district_code, count(*), count(*) FILTER (WHERE membership = 'member'),
+            count(*) FILTER (WHERE membership = 'joined_here'),
+            count(*) FILTER (WHERE hardship), coalesce(sum(records - 1), 0)
+       FROM stat_people GROUP BY district_code",
+    "SELECT served_on, kind, district_code, count(*),
+            count(*) FILTER (WHERE referral),
+            count(*) FILTER (WHERE head),
+            count(*) FILTER (WHERE head AND la_status NOT IN ('resolved', 'referred')),
+            coalesce(sum(la_claimed_fen) FILTER (WHERE head), 0),
+            coalesce(sum(la_recovered_fen) FILTER (WHERE head), 0),
+            coalesce(sum(amount_fen), 0)
+       FROM stat_live GROUP BY served_on, kind, district_code",
+    "SELECT month, coalesce(prev_month, '-infinity'), district_code, count(*),
+            count(*) FILTER (WHERE hardship)
+       FROM (SELECT month, district_code, hardship,
+                    lag(month) OVER (PARTITION BY person_id ORDER BY month) AS prev_month
+               FROM (SELECT DISTINCT person_id, district_code, hardship,
+                            date_trunc('month', served_on)::date AS month
+                       FROM stat_live) months) served
+      GROUP BY 1, 2, 3",
+    // The day as text, like the scan's comparison of `created_at` with a day: a text and
+    // its first ten characters compare alike with any ten-character day.
+    "SELECT substr(made, 1, 10), district_code, count(*),
+            count(*) FILTER (WHERE membership = 'member'),
+            count(*) FILTER (WHERE membership = 'joined_here'),
+            count(*) FILTER (WHERE hardship)
+       FROM stat_people WHERE made IS NOT NULL GROUP BY 1, 2",
+];
 
 /// Before a batch's records are written: the persons it may change are locked (in id order,
 /// so ingesters of other devices never deadlock on them; new ID numbers get their person
@@ -191,14 +232,9 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
          SELECT count(*) FROM (SELECT 1 FROM persons
                                 WHERE id IN (SELECT person_id FROM stat_touched)
                                 ORDER BY id FOR UPDATE) locked;
-         CREATE TEMP TABLE stat_delta_persons ON COMMIT DROP AS
-            SELECT * FROM stat_persons LIMIT 0;
-         CREATE TEMP TABLE stat_delta_service_day ON COMMIT DROP AS
-            SELECT * FROM stat_service_day LIMIT 0;
-         CREATE TEMP TABLE stat_delta_reach ON COMMIT DROP AS
-            SELECT * FROM stat_reach LIMIT 0;
          ANALYZE stat_touched;",
     )?;
+    create_deltas(tx)?;
     add_contributions(tx, -1)
 }
 
@@ -215,25 +251,21 @@ pub fn finish(tx: &mut Transaction) -> Result<()> {
     write_deltas(tx)
 }
 
-/// Every person's contribution, from scratch (migration 4, or after a repair by hand).
+/// Every person's contribution, from scratch (migrations 4 and 5, or after a repair by hand).
 pub fn refill(tx: &mut Transaction) -> Result<()> {
     tx.batch_execute(
-        "TRUNCATE stat_persons, stat_service_day, stat_reach;
+        "TRUNCATE stat_persons, stat_service_day, stat_reach, stat_registered;
          CREATE TEMP TABLE stat_touched ON COMMIT DROP AS SELECT id AS person_id FROM persons;
-         CREATE TEMP TABLE stat_delta_persons ON COMMIT DROP AS
-            SELECT * FROM stat_persons LIMIT 0;
-         CREATE TEMP TABLE stat_delta_service_day ON COMMIT DROP AS
-            SELECT * FROM stat_service_day LIMIT 0;
-         CREATE TEMP TABLE stat_delta_reach ON COMMIT DROP AS
-            SELECT * FROM stat_reach LIMIT 0;
          ANALYZE stat_touched;",
     )?;
+    create_deltas(tx)?;
     finish(tx)
 }
 
 fn add_contributions(tx: &mut Transaction, sign: i64) -> Result<()> {
-    tx.batch_execute(&live_services())?;
-    for ((table, keys, sums), select) in TABLES.iter().zip(contributions()) {
+    tx.batch_execute(LIVE_PEOPLE)?;
+    tx.batch_execute(LIVE_SERVICES)?;
+    for ((table, keys, sums), select) in TABLES.iter().zip(CONTRIBUTIONS) {
         let delta = delta_table(table);
         let signed: Vec<String> = keys
             .iter()
@@ -248,7 +280,7 @@ fn add_contributions(tx: &mut Transaction, sign: i64) -> Result<()> {
             signed = signed.join(", "),
         ))?;
     }
-    tx.batch_execute("DROP TABLE stat_live")?;
+    tx.batch_execute("DROP TABLE stat_people, stat_live")?;
     Ok(())
 }
 
@@ -283,103 +315,17 @@ fn write_deltas(tx: &mut Transaction) -> Result<()> {
     Ok(())
 }
 
+/// One empty table per rollup for the batch's signed differences.
+fn create_deltas(tx: &mut Transaction) -> Result<()> {
+    for (table, _, _) in TABLES {
+        tx.batch_execute(&format!(
+            "CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT * FROM {table} LIMIT 0",
+            delta_table(table)
+        ))?;
+    }
+    Ok(())
+}
+
 fn delta_table(table: &str) -> String {
     format!("stat_delta_{}", table.trim_start_matches("stat_"))
-}
-
-/// The period's figures from the rollups. Reach is exact from `stat_reach` for a period of
-/// whole months (a year, a quarter, a month); any other period counts the persons served in
-/// it from the records (`None`: the caller scans).
-pub fn read(
-    tx: &mut Transaction,
-    from: NaiveDate,
-    to: NaiveDate,
-    district: Option<&str>,
-) -> Result<(Figures, Option<i64>)> {
-    let district = district.map(str::to_string);
-    let people = tx.query_one(
-        "SELECT coalesce(sum(workers), 0)::bigint, coalesce(sum(members), 0)::bigint,
-                coalesce(sum(joined_here), 0)::bigint, coalesce(sum(hardship), 0)::bigint,
-                coalesce(sum(merged_records), 0)::bigint
-           FROM stat_persons WHERE $1::text IS NULL OR district_code = $1",
-        &[&district],
-    )?;
-    let in_district = "($1::text IS NULL OR district_code = $1)";
-    let by_kind = tx
-        .query(
-            &format!(
-                "SELECT kind, sum(services)::bigint FROM stat_service_day
-                  WHERE {in_district} AND served_on BETWEEN $2 AND $3 GROUP BY kind"
-            ),
-            &[&district, &from, &to],
-        )?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    let period = tx.query_one(
-        &format!(
-            "SELECT coalesce(sum(services) FILTER (WHERE kind = 'health_check'), 0)::bigint,
-                    coalesce(sum(referred) FILTER (WHERE kind = 'health_check'), 0)::bigint,
-                    coalesce(sum(legal_cases), 0)::bigint, coalesce(sum(claimed_fen), 0)::bigint,
-                    coalesce(sum(recovered_fen), 0)::bigint
-               FROM stat_service_day WHERE {in_district} AND served_on BETWEEN $2 AND $3"
-        ),
-        &[&district, &from, &to],
-    )?;
-    let open_cases: i64 = tx
-        .query_one(
-            &format!(
-                "SELECT coalesce(sum(open_cases), 0)::bigint FROM stat_service_day
-                  WHERE {in_district} AND open_cases <> 0"
-            ),
-            &[&district],
-        )?
-        .get(0);
-    let first_month = from.with_day(1).expect("day 1 exists");
-    let whole_months = from.day() == 1 && to.succ_opt().is_none_or(|next| next.day() == 1);
-    let served = if whole_months {
-        let row = tx.query_one(
-            &format!(
-                "SELECT coalesce(sum(persons), 0)::bigint FROM stat_reach
-                  WHERE {in_district} AND month BETWEEN $2 AND $3 AND prev_month < $2"
-            ),
-            &[&district, &first_month, &to],
-        )?;
-        Some(row.get(0))
-    } else {
-        None
-    };
-    Ok((
-        Figures {
-            workers: people.get(0),
-            members: people.get(1),
-            joined_here: people.get(2),
-            hardship: people.get(3),
-            merged_records: people.get(4),
-            services_by_kind: by_kind,
-            health_checks: period.get(0),
-            referred: period.get(1),
-            open_cases,
-            cases_in_period: period.get(2),
-            claimed_fen: period.get(3),
-            recovered_fen: period.get(4),
-        },
-        served,
-    ))
-}
-
-/// What `read` finds, before the catalog's kinds are filled in.
-pub struct Figures {
-    pub workers: i64,
-    pub members: i64,
-    pub joined_here: i64,
-    pub hardship: i64,
-    pub merged_records: i64,
-    pub services_by_kind: Vec<(String, i64)>,
-    pub health_checks: i64,
-    pub referred: i64,
-    pub open_cases: i64,
-    pub cases_in_period: i64,
-    pub claimed_fen: i64,
-    pub recovered_fen: i64,
 }

@@ -14,17 +14,19 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 4;
+pub const LATEST: i32 = 5;
 
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, V1),
     (2, super::apply_aid::SCHEMA_V2),
     (3, V3_ERASURE),
     (4, super::rollup::SCHEMA),
+    (5, super::rollup::SCHEMA_V5),
 ];
 
-/// Migration 4 adds the rollups `city stats` reads; they are filled from the records there.
-const ROLLUPS: i32 = 4;
+/// Migrations adding to the rollups `city stats` reads; after the last of them is applied
+/// the rollups are filled from the records (the code fills the latest shape only).
+const ROLLUPS: &[i32] = &[4, 5];
 
 /// Lock key for schema changes ("jingong" in ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x6a696e676f6e67;
@@ -257,14 +259,14 @@ pub fn migrate(client: &mut postgres::Client) -> Result<Vec<i32>> {
     let mut applied = Vec::new();
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
         tx.batch_execute(sql)?;
-        if *version == ROLLUPS {
-            super::rollup::refill(&mut tx)?;
-        }
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES ($1)",
             &[version],
         )?;
         applied.push(*version);
+    }
+    if applied.iter().any(|v| ROLLUPS.contains(v)) {
+        super::rollup::refill(&mut tx)?;
     }
     tx.commit()?;
     Ok(applied)

@@ -7,10 +7,11 @@
 //!
 //! The definitions follow the laptop's (src/store/stats/scan.rs): services are the live ones
 //! served in the period; a legal-aid case is its latest live visit (one no live visit follows).
-//! Registrations, the monthly series, money and the districts are in `stats_series`.
+//! Registrations, the monthly series, money and the districts are in `stats_series`; what
+//! `compute` reads instead of the records, in `stats_rollups`.
 
-use super::stats_series::{self, DistrictFigures, Money};
-use super::{Result, rollup};
+use super::Result;
+use super::stats_series::{self, Breakdown, DistrictFigures, Money};
 use crate::domain::refdata;
 use crate::store::stats::{MonthCount, WorkerCounts};
 use chrono::NaiveDate;
@@ -86,8 +87,25 @@ pub(super) const SERVICES: &str = "FROM services s
     WHERE s.deleted_at IS NULL AND NOT p.withdrawn
       AND ($1::text IS NULL OR sw.district_code = $1)";
 
-/// The figures from the rollups the ingest keeps (`rollup`): a year over the whole city
-/// reads a few thousand rows instead of every record.
+/// The headline counts, from either source (`Breakdown` has the rest).
+pub struct Headline {
+    pub workers: i64,
+    pub members: i64,
+    pub joined_here: i64,
+    pub hardship: i64,
+    pub merged_records: i64,
+    /// Kinds with services in the period (the catalog's others are added as zeros).
+    pub services_by_kind: BTreeMap<String, i64>,
+    pub health_checks: i64,
+    pub referred: i64,
+    pub open_cases: i64,
+    pub cases_in_period: i64,
+    pub claimed_fen: i64,
+    pub recovered_fen: i64,
+}
+
+/// The figures from the rollups the ingest keeps (`stats_rollups`): a year over the whole
+/// city reads a few thousand rows instead of every record.
 pub fn compute(
     client: &mut Client,
     from: NaiveDate,
@@ -97,107 +115,60 @@ pub fn compute(
 ) -> Result<CityStats> {
     let mut tx = read_only(client)?;
     let district_param = district.map(str::to_string);
-    let (f, served) = rollup::read(&mut tx, from, to, district)?;
-    let r = from_records(&mut tx, &district_param, from, to, today, served)?;
+    let (headline, breakdown) =
+        super::stats_rollups::read(&mut tx, from, to, &district_param, today)?;
     tx.commit()?;
+    Ok(assemble(from, to, district_param, headline, breakdown))
+}
+
+fn assemble(
+    from: NaiveDate,
+    to: NaiveDate,
+    district: Option<String>,
+    h: Headline,
+    b: Breakdown,
+) -> CityStats {
     let mut services_by_kind = catalog_kinds();
     let mut services = 0;
-    for (kind, n) in f.services_by_kind {
+    for (kind, n) in h.services_by_kind {
         services += n;
         *services_by_kind.entry(kind).or_default() += n;
     }
-    Ok(CityStats {
+    CityStats {
         from,
         to,
-        district: district.map(str::to_string),
-        workers: f.workers,
-        members: f.members,
-        joined_here: f.joined_here,
-        hardship: f.hardship,
-        records: f.workers + f.merged_records,
-        merged_records: f.merged_records,
-        new_workers: r.new_workers,
-        new_workers_by_month: r.new_workers_by_month,
+        district,
+        workers: h.workers,
+        members: h.members,
+        joined_here: h.joined_here,
+        hardship: h.hardship,
+        records: h.workers + h.merged_records,
+        merged_records: h.merged_records,
+        new_workers: b.new_workers,
+        new_workers_by_month: b.new_workers_by_month,
         services,
         services_by_kind,
-        services_by_month: r.services_by_month,
+        services_by_month: b.services_by_month,
         health: Health {
-            checks: f.health_checks,
-            referred: f.referred,
+            checks: h.health_checks,
+            referred: h.referred,
         },
         legal: Legal {
-            open_cases: f.open_cases,
-            cases_in_period: f.cases_in_period,
-            claimed_fen: f.claimed_fen,
-            recovered_fen: f.recovered_fen,
+            open_cases: h.open_cases,
+            cases_in_period: h.cases_in_period,
+            claimed_fen: h.claimed_fen,
+            recovered_fen: h.recovered_fen,
         },
         reach: Reach {
-            served: r.served,
-            registered: f.workers,
+            served: b.served,
+            registered: h.workers,
         },
         hardship_unserved: HardshipUnserved {
-            total: f.hardship - r.hardship_served,
+            total: h.hardship - b.hardship_served,
         },
-        money: r.money,
-        by_district: r.by_district,
-    })
-}
-
-/// The figures the rollups do not hold, read from the records: who was served in the period
-/// (and of them the hardship persons), registrations, the monthly series, money and the
-/// districts (`stats_series`).
-struct FromRecords {
-    served: i64,
-    hardship_served: i64,
-    new_workers: WorkerCounts,
-    new_workers_by_month: Vec<MonthCount>,
-    services_by_month: Vec<MonthCount>,
-    money: Money,
-    by_district: Vec<DistrictFigures>,
-}
-
-fn from_records(
-    tx: &mut postgres::Transaction,
-    district_param: &Option<String>,
-    from: NaiveDate,
-    to: NaiveDate,
-    today: NaiveDate,
-    served_from_rollups: Option<i64>,
-) -> Result<FromRecords> {
-    // Persons served in the period: the rollups know it for whole months; the hardship ones
-    // among them are few, so only they are looked up in the records then.
-    let who = match served_from_rollups {
-        Some(_) => "sw.hardship",
-        None => "true",
-    };
-    let served = tx.query_one(
-        &format!(
-            "SELECT count(*), count(*) FILTER (WHERE sw.hardship) {PERSONS} AND {who}
-               AND EXISTS (SELECT 1 FROM workers o JOIN services s ON s.worker_uid = o.uid
-                            WHERE o.person_id = p.id AND s.deleted_at IS NULL
-                              AND s.served_on >= $2 AND s.served_on <= $3)"
-        ),
-        &[district_param, &from, &to],
-    )?;
-    let served_count: i64 = served.get(0);
-    let new_workers = stats_series::new_workers(tx, district_param, from, to)?;
-    let (new_workers_by_month, services_by_month, money_by_month) =
-        stats_series::monthly(tx, district_param, today)?;
-    let by_kind_fen = stats_series::money_by_kind(tx, district_param, from, to)?;
-    let by_district = stats_series::by_district(tx, district_param, from, to)?;
-    Ok(FromRecords {
-        served: served_from_rollups.unwrap_or(served_count),
-        hardship_served: served.get(1),
-        new_workers,
-        new_workers_by_month,
-        services_by_month,
-        money: Money {
-            total_fen: by_kind_fen.values().sum(),
-            by_kind_fen,
-            by_month: money_by_month,
-        },
-        by_district,
-    })
+        money: b.money,
+        by_district: b.by_district,
+    }
 }
 
 fn read_only(client: &mut Client) -> Result<postgres::Transaction<'_>> {
@@ -239,16 +210,14 @@ pub fn compute_by_scan(
         &[&district_param],
     )?;
     let period = "AND s.served_on >= $2 AND s.served_on <= $3";
-    let mut services_by_kind = catalog_kinds();
-    let mut services = 0;
-    for row in tx.query(
-        &format!("SELECT s.kind, count(*) {SERVICES} {period} GROUP BY s.kind"),
-        &[&district_param, &from, &to],
-    )? {
-        let n: i64 = row.get(1);
-        services += n;
-        *services_by_kind.entry(row.get(0)).or_default() += n;
-    }
+    let services_by_kind = tx
+        .query(
+            &format!("SELECT s.kind, count(*) {SERVICES} {period} GROUP BY s.kind"),
+            &[&district_param, &from, &to],
+        )?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
     let health = tx.query_one(
         &format!(
             "SELECT count(*), count(*) FILTER (WHERE s.hc_referral)
@@ -277,43 +246,21 @@ pub fn compute_by_scan(
         ),
         &[&district_param, &from, &to],
     )?;
-    let r = from_records(&mut tx, &district_param, from, to, today, None)?;
+    let breakdown = stats_series::breakdown(&mut tx, &district_param, from, to, today)?;
     tx.commit()?;
-    let workers: i64 = people.get(0);
-    let merged_records: i64 = people.get(4);
-    Ok(CityStats {
-        from,
-        to,
-        district: district.map(str::to_string),
-        workers,
+    let headline = Headline {
+        workers: people.get(0),
         members: people.get(1),
         joined_here: people.get(2),
         hardship: people.get(3),
-        records: workers + merged_records,
-        merged_records,
-        new_workers: r.new_workers,
-        new_workers_by_month: r.new_workers_by_month,
-        services,
+        merged_records: people.get(4),
         services_by_kind,
-        services_by_month: r.services_by_month,
-        health: Health {
-            checks: health.get(0),
-            referred: health.get(1),
-        },
-        legal: Legal {
-            open_cases: open,
-            cases_in_period: legal.get(0),
-            claimed_fen: legal.get(1),
-            recovered_fen: legal.get(2),
-        },
-        reach: Reach {
-            served: r.served,
-            registered: workers,
-        },
-        hardship_unserved: HardshipUnserved {
-            total: people.get::<_, i64>(3) - r.hardship_served,
-        },
-        money: r.money,
-        by_district: r.by_district,
-    })
+        health_checks: health.get(0),
+        referred: health.get(1),
+        open_cases: open,
+        cases_in_period: legal.get(0),
+        claimed_fen: legal.get(1),
+        recovered_fen: legal.get(2),
+    };
+    Ok(assemble(from, to, district_param, headline, breakdown))
 }

@@ -282,8 +282,9 @@ fn city_stats_are_the_sums_of_the_laptops_and_count_a_shared_person_once() {
     assert_eq!(line("workers (persons)"), merged["workers"].to_string());
 }
 
-#[test]
-fn a_city_database_of_schema_1_gets_its_rollups_filled_from_its_records_by_init() {
+/// Back to an older schema (the rollups of the versions after it dropped), `city stats`
+/// refuses it, and `init` fills the rollups from the records: the same year as before.
+fn init_refills_rollups_from(older: &str) {
     let Some(db) = CityDb::new() else { return };
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -308,16 +309,82 @@ fn a_city_database_of_schema_1_gets_its_rollups_filled_from_its_records_by_init(
     };
     let before = year(&db);
     assert!(before["services"].as_i64().unwrap() > 0);
-    // Back to schema 3: the data without the rollups.
-    db.client()
-        .batch_execute(
-            "DROP TABLE stat_persons, stat_service_day, stat_reach;
-             DROP INDEX services_follows;
-             DELETE FROM schema_migrations WHERE version = 4;",
-        )
-        .unwrap();
+    assert!(before["new_workers"]["workers"].as_i64().unwrap() > 0);
+    assert!(before["money"]["total_fen"].as_i64().unwrap() > 0);
+    db.client().batch_execute(older).unwrap();
     assert!(!db.city(d, &["stats"]).status.success());
     db.init(d);
     assert_eq!(year(&db), before);
     db.assert_rollups_match();
+}
+
+#[test]
+fn a_city_database_of_schema_3_gets_its_rollups_filled_from_its_records_by_init() {
+    init_refills_rollups_from(
+        "DROP TABLE stat_persons, stat_service_day, stat_reach, stat_registered;
+         DROP INDEX services_follows;
+         DELETE FROM schema_migrations WHERE version IN (4, 5);",
+    );
+}
+
+#[test]
+fn a_city_database_of_schema_4_gets_the_series_rollups_filled_by_init() {
+    init_refills_rollups_from(
+        "DROP TABLE stat_registered;
+         ALTER TABLE stat_service_day DROP COLUMN amount_fen;
+         ALTER TABLE stat_reach DROP COLUMN hardship_persons;
+         TRUNCATE stat_persons, stat_service_day, stat_reach;
+         DELETE FROM schema_migrations WHERE version = 5;",
+    );
+}
+
+#[test]
+fn registrations_over_several_months_read_from_the_rollups_as_from_the_records() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Two laptops registering on days that sit on the edges of the periods compared
+    // (`assert_rollups_match` compares 2026-03-15..2026-11-20 and 2026-11-02..2026-11-29 too).
+    let laptops = [
+        ("a.db", "120101", "2026-03-15T09:00:00.000+08:00", 20, "7"),
+        ("b.db", "120103", "2026-11-02T23:59:59.000+08:00", 12, "8"),
+    ];
+    let mut batches = Vec::new();
+    for (name, district, now, workers, seed) in laptops {
+        let laptop = d.join(name);
+        set_officer(&laptop, "赵敏", district);
+        jingong(&laptop)
+            .env("JINGONG_NOW", now)
+            .args(["demo", "--workers", &workers.to_string(), "--seed", seed])
+            .assert()
+            .success();
+        batches.push(export(&laptop, &d.join(format!("out-{name}")), &[]));
+    }
+    db.init(d);
+    let paths: Vec<&Path> = batches.iter().map(|b| b.as_path()).collect();
+    assert!(db.ingest(d, &paths).status.success());
+    db.assert_rollups_match();
+
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut client = db.client();
+    let stats = |client: &mut postgres::Client, from: &str, to: &str, district: Option<&str>| {
+        jingong::city::stats::compute(client, day(from), day(to), district, day("2026-11-29"))
+            .unwrap()
+    };
+    let march = stats(&mut client, "2026-03-01", "2026-03-31", None);
+    assert_eq!(march.new_workers.workers, 20);
+    let from_the_15th = stats(&mut client, "2026-03-15", "2026-11-02", None);
+    assert_eq!(from_the_15th.new_workers.workers, 32);
+    let to_the_14th = stats(&mut client, "2026-01-01", "2026-03-14", None);
+    assert_eq!(to_the_14th.new_workers.workers, 0);
+    let year = stats(&mut client, "2026-01-01", "2026-12-31", None);
+    assert_eq!(year.new_workers.workers, 32);
+    let by_month: std::collections::HashMap<_, _> = year
+        .new_workers_by_month
+        .iter()
+        .map(|m| (m.month.as_str(), m.count))
+        .collect();
+    assert_eq!(by_month["2026-11"], 12);
+    assert_eq!(by_month["2026-03"], 20);
+    assert_eq!(by_month["2026-04"], 0);
 }
