@@ -85,11 +85,7 @@ pub fn read(
         new_workers: new_workers(tx, district, from, to)?,
         new_workers_by_month,
         services_by_month,
-        money: Money {
-            total_fen: by_kind_fen.values().sum(),
-            by_kind_fen,
-            by_month: money_by_month,
-        },
+        money: Money::new(by_kind_fen, money_by_month),
         by_district: by_district(tx, district, from, to)?,
     };
     Ok((headline, breakdown))

@@ -31,6 +31,16 @@ pub struct Money {
     pub by_month: Vec<MonthAmount>,
 }
 
+impl Money {
+    pub fn new(by_kind_fen: BTreeMap<String, i64>, by_month: Vec<MonthAmount>) -> Money {
+        Money {
+            total_fen: by_kind_fen.values().sum(),
+            by_kind_fen,
+            by_month,
+        }
+    }
+}
+
 /// One district's figures in the period (the district of each person's shown record).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DistrictFigures {
@@ -71,11 +81,7 @@ pub fn breakdown(
         new_workers,
         new_workers_by_month,
         services_by_month,
-        money: Money {
-            total_fen: by_kind_fen.values().sum(),
-            by_kind_fen,
-            by_month: money_by_month,
-        },
+        money: Money::new(by_kind_fen, money_by_month),
         by_district: by_district(tx, district, from, to)?,
     })
 }

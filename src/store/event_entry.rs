@@ -1,8 +1,11 @@
 //! What quick entry at an event needs besides recording: take back a record of this sitting
 //! (and put it back), list attendees.
 
+use super::need_reevaluation::reevaluate_needs;
+use super::needs::answer_open_needs;
 use super::workers::audit;
 use super::{Result, Store};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 /// One worker served in an event.
@@ -52,6 +55,8 @@ struct ServiceState {
     event_id: Option<i64>,
     worker_id: i64,
     worker_name: String,
+    kind: String,
+    served_on: String,
 }
 
 impl Store {
@@ -65,7 +70,7 @@ impl Store {
                                            WHERE rr.record_uid = s.uid)
                              THEN max(s.exported_version, 1) ELSE s.exported_version END,
                         s.deleted_at IS NOT NULL,
-                        s.event_id, s.worker_id, w.name
+                        s.event_id, s.worker_id, w.name, s.kind, s.served_on
                  FROM service s JOIN worker w ON w.id = s.worker_id
                  WHERE s.uid = ?1",
                 [service_uid],
@@ -78,6 +83,8 @@ impl Store {
                         event_id: r.get(4)?,
                         worker_id: r.get(5)?,
                         worker_name: r.get(6)?,
+                        kind: r.get(7)?,
+                        served_on: r.get(8)?,
                     })
                 },
             )
@@ -128,6 +135,21 @@ impl Store {
              WHERE id = ?5",
             params![delete.then_some(&now), now, version, officer, state.id],
         )?;
+        // The needs follow the service as on a withdrawal: what it answered opens again (or
+        // goes to another answering service), and a redo answers what is open again.
+        if delete {
+            reevaluate_needs(&tx, service_uid, None, officer, &now)?;
+        } else if let Ok(served_on) = NaiveDate::parse_from_str(&state.served_on, "%Y-%m-%d") {
+            answer_open_needs(
+                &tx,
+                state.worker_id,
+                service_uid,
+                &state.kind,
+                served_on,
+                officer,
+                &now,
+            )?;
+        }
         // A redo is an ordinary update of the tombstone field, so `audit` shows it as such.
         let (action, fields) = if delete {
             ("delete", "")

@@ -432,3 +432,51 @@ fn withdrawing_an_event_with_its_services_reopens_the_needs_they_answered() {
         .unwrap();
     assert_eq!(state(&store, &job), (NeedState::Open, None));
 }
+
+#[test]
+fn undoing_a_quick_entry_service_reopens_the_need_it_answered_and_redo_answers_it_again() {
+    let t = TestDb::with_officer();
+    let worker = t.add_worker("毛洋", ID_A, "13800138000");
+    let other = t.add_worker("武春军", "120111200007156699", "13800138001");
+    let mut store = t.store();
+    let job = need(&mut store, &worker, "job", "2026-11-10");
+    let other_job = need(&mut store, &other, "job", "2026-11-10");
+    let fair = store
+        .add_event(&jingong::domain::EventInput {
+            name: "春风行动招聘会".into(),
+            kind: "spring_jobs".into(),
+            held_on: Some(day("2026-11-20")),
+            place: "河北区".into(),
+            district_code: "120105".into(),
+            default_quantity: 1,
+            default_amount_fen: 0,
+        })
+        .unwrap();
+    let served = store.record_event_service(&fair.uid, &worker).unwrap();
+    let served_other = store.record_event_service(&fair.uid, &other).unwrap();
+    assert_eq!(
+        state(&store, &job),
+        (NeedState::Answered, Some(served.uid.clone()))
+    );
+
+    store.undo_event_service(&served.uid).unwrap();
+    assert_eq!(state(&store, &job), (NeedState::Open, None));
+    assert_eq!(
+        state(&store, &other_job),
+        (NeedState::Answered, Some(served_other.uid)),
+        "only the need of the service taken back"
+    );
+    store.redo_event_service(&served.uid).unwrap();
+    assert_eq!(state(&store, &job), (NeedState::Answered, Some(served.uid)));
+    let actions = audit_actions(&store, &worker, &job);
+    assert_eq!(
+        actions.first().map(String::as_str),
+        Some("answer"),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.iter().filter(|a| *a == "answer").count(),
+        2,
+        "{actions:?}"
+    );
+}
