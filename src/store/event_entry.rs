@@ -1,6 +1,7 @@
 //! What quick entry at an event needs besides recording: take back a record of this sitting
 //! (and put it back), list attendees.
 
+use super::need_entry::take_back_raised_needs;
 use super::need_reevaluation::reevaluate_needs;
 use super::needs::answer_open_needs;
 use super::workers::audit;
@@ -93,18 +94,34 @@ impl Store {
 
     /// Tombstones this one service, named by the caller (quick entry passes the records of
     /// its own sitting, newest first), unless any version of it has been exported: a record
-    /// that left in a batch is withdrawn, never undone. `None` when no such service exists.
-    pub fn undo_event_service(&mut self, service_uid: &str) -> Result<Option<TakeBack>> {
-        self.set_service_deleted(service_uid, true)
+    /// that left in a batch is withdrawn, never undone. The needs raised with it
+    /// (`raised_needs`) go with it where they are still as raised. `None` when no such
+    /// service exists.
+    pub fn undo_event_service(
+        &mut self,
+        service_uid: &str,
+        raised_needs: &[String],
+    ) -> Result<Option<TakeBack>> {
+        self.set_service_deleted(service_uid, raised_needs, true)
     }
 
     /// Makes a service that `undo_event_service` tombstoned live again, as a new version,
-    /// unless the tombstone has been exported or the event has served the worker again since.
-    pub fn redo_event_service(&mut self, service_uid: &str) -> Result<Option<TakeBack>> {
-        self.set_service_deleted(service_uid, false)
+    /// with the needs the undo took, unless the tombstone has been exported or the event has
+    /// served the worker again since.
+    pub fn redo_event_service(
+        &mut self,
+        service_uid: &str,
+        raised_needs: &[String],
+    ) -> Result<Option<TakeBack>> {
+        self.set_service_deleted(service_uid, raised_needs, false)
     }
 
-    fn set_service_deleted(&mut self, service_uid: &str, delete: bool) -> Result<Option<TakeBack>> {
+    fn set_service_deleted(
+        &mut self,
+        service_uid: &str,
+        raised_needs: &[String],
+        delete: bool,
+    ) -> Result<Option<TakeBack>> {
         let officer = self.require_officer()?;
         let now = self.clock.stamp();
         let tx = self.conn.transaction()?;
@@ -135,8 +152,10 @@ impl Store {
              WHERE id = ?5",
             params![delete.then_some(&now), now, version, officer, state.id],
         )?;
-        // The needs follow the service as on a withdrawal: what it answered opens again (or
-        // goes to another answering service), and a redo answers what is open again.
+        // The needs raised with the record go and come back with it; the others it answered
+        // follow the service as on a withdrawal: they open again (or go to another answering
+        // service), and a redo answers what is open again.
+        take_back_raised_needs(&tx, raised_needs, delete, officer, &now)?;
         if delete {
             reevaluate_needs(&tx, service_uid, None, officer, &now)?;
         } else if let Ok(served_on) = NaiveDate::parse_from_str(&state.served_on, "%Y-%m-%d") {
@@ -261,7 +280,7 @@ mod tests {
 
         // The older record is named, not "the latest of the event": the latest stays.
         assert_eq!(
-            store.undo_event_service(&older.uid).expect("undo"),
+            store.undo_event_service(&older.uid, &[]).expect("undo"),
             done("毛洋")
         );
         let service = store
@@ -281,14 +300,14 @@ mod tests {
             "the newer record is untouched"
         );
         assert_eq!(
-            store.undo_event_service(&older.uid).expect("undo"),
+            store.undo_event_service(&older.uid, &[]).expect("undo"),
             Some(TakeBack::Unchanged {
                 worker_name: "毛洋".into()
             })
         );
 
         assert_eq!(
-            store.redo_event_service(&older.uid).expect("redo"),
+            store.redo_event_service(&older.uid, &[]).expect("redo"),
             done("毛洋")
         );
         let service = store
@@ -298,7 +317,10 @@ mod tests {
         assert!(!service.deleted);
         assert_eq!(service.version, 3, "a redo is a new version");
         assert!(store.served_in_event(&event, &first).expect("served"));
-        assert_eq!(store.undo_event_service("no-such-uid").expect("undo"), None);
+        assert_eq!(
+            store.undo_event_service("no-such-uid", &[]).expect("undo"),
+            None
+        );
     }
 
     #[test]
@@ -325,7 +347,7 @@ mod tests {
             .expect("kept");
         assert_eq!(service.version, 1);
         assert_eq!(
-            store.undo_event_service(&record.uid).expect("undo"),
+            store.undo_event_service(&record.uid, &[]).expect("undo"),
             Some(TakeBack::Exported {
                 worker_name: "毛洋".into()
             })
@@ -347,7 +369,7 @@ mod tests {
             .expect("mark exported");
 
         assert_eq!(
-            store.undo_event_service(&record.uid).expect("undo"),
+            store.undo_event_service(&record.uid, &[]).expect("undo"),
             Some(TakeBack::Exported {
                 worker_name: "毛洋".into()
             })
@@ -366,11 +388,11 @@ mod tests {
         let worker = add_worker(&mut store, "毛洋", "620102199708155206");
         let event = add_event(&mut store);
         let record = store.record_event_service(&event, &worker).expect("record");
-        store.undo_event_service(&record.uid).expect("undo");
+        store.undo_event_service(&record.uid, &[]).expect("undo");
         store.record_event_service(&event, &worker).expect("again");
 
         assert_eq!(
-            store.redo_event_service(&record.uid).expect("redo"),
+            store.redo_event_service(&record.uid, &[]).expect("redo"),
             Some(TakeBack::ServedAgain {
                 worker_name: "毛洋".into()
             })
@@ -405,7 +427,7 @@ mod tests {
         assert_eq!(second_page[0].worker_name, "毛洋");
 
         store
-            .undo_event_service(&page[0].service_uid)
+            .undo_event_service(&page[0].service_uid, &[])
             .expect("undo");
         assert_eq!(store.event_attendees(&event, 0, 10).expect("list").len(), 1);
     }

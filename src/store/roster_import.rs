@@ -321,7 +321,7 @@ impl Store {
 
                 // Raised before the event's service, which answers them if its kind does.
                 summary.needs_raised +=
-                    raise_needs_once(&tx, worker_id, &entry.needs, today, officer, &now)?;
+                    raise_needs_once(&tx, worker_id, &entry.needs, today, officer, &now)?.len();
                 if let Some((event_id, service)) = &event_service {
                     let served = already_served
                         .query_row(params![event_id, worker_id], |_| Ok(()))

@@ -459,14 +459,14 @@ fn undoing_a_quick_entry_service_reopens_the_need_it_answered_and_redo_answers_i
         (NeedState::Answered, Some(served.uid.clone()))
     );
 
-    store.undo_event_service(&served.uid).unwrap();
+    store.undo_event_service(&served.uid, &[]).unwrap();
     assert_eq!(state(&store, &job), (NeedState::Open, None));
     assert_eq!(
         state(&store, &other_job),
         (NeedState::Answered, Some(served_other.uid)),
         "only the need of the service taken back"
     );
-    store.redo_event_service(&served.uid).unwrap();
+    store.redo_event_service(&served.uid, &[]).unwrap();
     assert_eq!(state(&store, &job), (NeedState::Answered, Some(served.uid)));
     let actions = audit_actions(&store, &worker, &job);
     assert_eq!(
@@ -479,4 +479,62 @@ fn undoing_a_quick_entry_service_reopens_the_need_it_answered_and_redo_answers_i
         2,
         "{actions:?}"
     );
+}
+
+#[test]
+fn undo_takes_back_only_the_raised_needs_still_as_raised_and_redo_keeps_one_open_need_a_kind() {
+    let t = TestDb::with_officer();
+    let worker = t.add_worker("毛洋", ID_A, "13800138000");
+    let mut store = t.store();
+    let fair = store
+        .add_event(&jingong::domain::EventInput {
+            name: "夏送清凉".into(),
+            kind: "summer_cooling".into(),
+            held_on: Some(day("2026-11-20")),
+            place: "河北区".into(),
+            district_code: "120105".into(),
+            default_quantity: 1,
+            default_amount_fen: 0,
+        })
+        .unwrap();
+    let kinds = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // Exported before the undo: it left in a batch, so it stays (withdrawn by hand if wrong).
+    let exported = store
+        .raise_needs(&worker, &kinds(&["legal_advice"]))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    crate::batch_needs::export_to(&mut store, out.path());
+    let raised = store
+        .raise_needs(&worker, &kinds(&["job", "wage_arrears"]))
+        .unwrap();
+    assert_eq!(raised.len(), 2);
+    let served = store.record_event_service(&fair.uid, &worker).unwrap();
+    // Closed by hand after it was raised: the officer's later word stands.
+    store.close_need(&raised[1], "已解决", None).unwrap();
+    let with_it: Vec<String> = exported.iter().chain(&raised).cloned().collect();
+
+    store.undo_event_service(&served.uid, &with_it).unwrap();
+    assert!(
+        store.need_by_uid(&raised[0]).unwrap().is_none(),
+        "taken back"
+    );
+    assert_eq!(
+        store.need_by_uid(&raised[1]).unwrap().unwrap().state,
+        NeedState::Closed
+    );
+    assert!(store.need_by_uid(&exported[0]).unwrap().is_some());
+    assert_eq!(audit_actions(&store, &worker, &raised[0])[0], "delete");
+
+    // Raised again by hand meanwhile: redo leaves the taken-back one a tombstone.
+    let again = store.raise_needs(&worker, &kinds(&["job"])).unwrap();
+    store.redo_event_service(&served.uid, &with_it).unwrap();
+    assert!(store.need_by_uid(&raised[0]).unwrap().is_none());
+    let open_jobs = store
+        .needs_of_worker(&worker)
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == "job" && n.state == NeedState::Open)
+        .map(|n| n.uid)
+        .collect::<Vec<_>>();
+    assert_eq!(open_jobs, again);
 }

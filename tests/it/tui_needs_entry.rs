@@ -227,6 +227,38 @@ fn quick_entry_ticks_needs_for_the_worker_by_digits_in_four_more_keys() {
 }
 
 #[test]
+fn undo_in_quick_entry_takes_back_the_needs_ticked_with_the_record_and_redo_brings_them_back() {
+    let (_dir, db, wang, event) = event_fixture();
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f6 enter");
+    type_text(&mut app, &id("13010219850612331"));
+    keys(&mut app, "ctrl-t");
+    type_text(&mut app, "13");
+    keys(&mut app, "enter");
+    let live = |db: &PathBuf| {
+        let mut store = Store::open(db).unwrap();
+        store.set_clock(clock());
+        let mut kinds: Vec<(String, NeedState)> = store
+            .needs_of_worker(&wang)
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.kind, n.state))
+            .collect();
+        kinds.sort_by(|a, b| a.0.cmp(&b.0));
+        (store.event_attendees(&event, 0, 10).unwrap().len(), kinds)
+    };
+    let ticked = vec![
+        ("job".to_string(), NeedState::Open),
+        ("wage_arrears".to_string(), NeedState::Open),
+    ];
+    assert_eq!(live(&db), (1, ticked.clone()));
+    keys(&mut app, "ctrl-z");
+    assert_eq!(live(&db), (0, vec![]), "{}", screen_at(&app, 100, 30));
+    keys(&mut app, "ctrl-r");
+    assert_eq!(live(&db), (1, ticked), "{}", screen_at(&app, 100, 30));
+}
+
+#[test]
 fn the_roster_import_preview_counts_the_needs_to_raise_and_the_import_raises_them() {
     let (dir, db, wang, _event) = event_fixture();
     let file = dir.path().join("诉求名单.csv");

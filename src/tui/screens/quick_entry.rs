@@ -50,6 +50,8 @@ struct Recorded {
     at: String,
     /// Found exported by an undo: undo passes over it from then on (it is withdrawn instead).
     exported: bool,
+    /// The needs ticked and raised with it: undo and redo take them along.
+    needs: Vec<String>,
 }
 
 pub struct QuickEntryScreen {
@@ -78,6 +80,8 @@ pub struct QuickEntryScreen {
     duplicate: Option<(Confirm, Worker)>,
     /// Needs ticked for the next worker recorded.
     needs: needs::NeedTicks,
+    /// Needs raised for a worker whose service a form opened from here is recording.
+    raised_for_form: Vec<String>,
     today: NaiveDate,
     table: ListTable,
 }
@@ -114,6 +118,7 @@ impl QuickEntryScreen {
             latest_seen: None,
             duplicate: None,
             needs: Default::default(),
+            raised_for_form: Vec::new(),
             today: ctx.store.clock().today(),
             table: ListTable::new(8),
         };
@@ -298,6 +303,7 @@ impl QuickEntryScreen {
             return Effect::None;
         };
         if needs_form(&self.event).is_some() {
+            self.raised_for_form = raised;
             return Effect::Push(Route::ServiceAtEvent {
                 worker: Box::new(worker),
                 event: Box::new(self.event.clone()),
@@ -307,8 +313,15 @@ impl QuickEntryScreen {
             Ok(record) => {
                 ctx.wrote = true;
                 self.reload_event(ctx);
-                self.note_recorded(record.uid, &worker.input.name, &worker.input.id_number, ctx);
-                self.say_needs_raised(raised, ctx);
+                let count = raised.len();
+                self.note_recorded(
+                    record.uid,
+                    &worker.input.name,
+                    &worker.input.id_number,
+                    raised,
+                    ctx,
+                );
+                self.say_needs_raised(count, ctx);
                 self.clear_line();
             }
             Err(e) => self.problem(ctx, &e),
@@ -317,11 +330,11 @@ impl QuickEntryScreen {
     }
 
     /// Raises the needs ticked for this worker and clears the ticks; `None` (the problem
-    /// shown, nothing recorded) when the store refused them.
-    fn raise_ticked(&mut self, worker_uid: &str, ctx: &mut Ctx) -> Option<usize> {
+    /// shown, nothing recorded) when the store refused them. Returns the needs raised.
+    fn raise_ticked(&mut self, worker_uid: &str, ctx: &mut Ctx) -> Option<Vec<String>> {
         if self.needs.is_empty() {
             self.needs.clear();
-            return Some(0);
+            return Some(Vec::new());
         }
         match ctx.store.raise_needs(worker_uid, &self.needs.codes()) {
             Ok(raised) => {
@@ -342,7 +355,14 @@ impl QuickEntryScreen {
         }
     }
 
-    fn note_recorded(&mut self, service_uid: String, name: &str, id_number: &str, ctx: &Ctx) {
+    fn note_recorded(
+        &mut self,
+        service_uid: String,
+        name: &str,
+        id_number: &str,
+        needs: Vec<String>,
+        ctx: &Ctx,
+    ) {
         let masked_id = mask_id_number(id_number);
         self.feedback = Some(Feedback::Recorded(tf(
             ctx.lang,
@@ -361,6 +381,7 @@ impl QuickEntryScreen {
             masked_id,
             at: ctx.store.clock().now().format("%H:%M:%S").to_string(),
             exported: false,
+            needs,
         });
     }
 
@@ -460,6 +481,9 @@ impl Screen for QuickEntryScreen {
 
     fn resume(&mut self, ctx: &mut Ctx) {
         self.reload_event(ctx);
+        // Raised before a form that may have been left without recording: theirs only if
+        // the form recorded the service now seen.
+        let mut raised = std::mem::take(&mut self.raised_for_form);
         let Ok(latest) = ctx.store.event_attendees(&self.event.uid, 0, 1) else {
             return;
         };
@@ -472,14 +496,19 @@ impl Screen for QuickEntryScreen {
         }
         // A form opened from here (a new worker, a health check) recorded this one; the
         // needs ticked before the worker was registered go with them.
-        let raised = self.raise_ticked(&latest.worker_uid, ctx).unwrap_or(0);
+        raised.extend(
+            self.raise_ticked(&latest.worker_uid, ctx)
+                .unwrap_or_default(),
+        );
+        let count = raised.len();
         self.note_recorded(
             latest.service_uid,
             &latest.worker_name,
             &latest.id_number,
+            raised,
             ctx,
         );
-        self.say_needs_raised(raised, ctx);
+        self.say_needs_raised(count, ctx);
         self.clear_line();
     }
 

@@ -12,7 +12,11 @@ impl QuickEntryScreen {
     /// Ctrl-Z: takes back the newest record of this sitting not yet exported, by its uid.
     pub(super) fn undo(&mut self, ctx: &mut Ctx) {
         while let Some(at) = self.session.iter().rposition(|r| !r.exported) {
-            let outcome = match ctx.store.undo_event_service(&self.session[at].service_uid) {
+            let record = &self.session[at];
+            let outcome = match ctx
+                .store
+                .undo_event_service(&record.service_uid, &record.needs)
+            {
                 Ok(outcome) => outcome,
                 Err(e) => return self.problem(ctx, &e),
             };
@@ -70,7 +74,10 @@ impl QuickEntryScreen {
             self.feedback = Some(Feedback::Note(ctx.t(T::QuickNothingToRedo).into()));
             return;
         };
-        let outcome = match ctx.store.redo_event_service(&record.service_uid) {
+        let outcome = match ctx
+            .store
+            .redo_event_service(&record.service_uid, &record.needs)
+        {
             Ok(outcome) => outcome,
             Err(e) => {
                 self.undone.push(record);
