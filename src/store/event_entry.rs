@@ -24,8 +24,9 @@ pub struct EventAttendee {
 /// What became of an undo or a redo of one service; each names the worker for the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TakeBack {
-    /// Done: the service was tombstoned (undo) or made live again (redo).
-    Done { worker_name: String },
+    /// Done: the service was tombstoned (undo) or made live again (redo), with `needs` of
+    /// the needs raised with it.
+    Done { worker_name: String, needs: usize },
     /// The version to change has already left in a batch: changing it is a withdrawal, not
     /// an undo, so nothing was changed.
     Exported { worker_name: String },
@@ -39,7 +40,7 @@ pub enum TakeBack {
 impl TakeBack {
     pub fn worker_name(&self) -> &str {
         match self {
-            TakeBack::Done { worker_name }
+            TakeBack::Done { worker_name, .. }
             | TakeBack::Exported { worker_name }
             | TakeBack::Unchanged { worker_name }
             | TakeBack::ServedAgain { worker_name } => worker_name,
@@ -155,7 +156,7 @@ impl Store {
         // The needs raised with the record go and come back with it; the others it answered
         // follow the service as on a withdrawal: they open again (or go to another answering
         // service), and a redo answers what is open again.
-        take_back_raised_needs(&tx, raised_needs, delete, officer, &now)?;
+        let needs = take_back_raised_needs(&tx, raised_needs, delete, officer, &now)?;
         if delete {
             reevaluate_needs(&tx, service_uid, None, officer, &now)?;
         } else if let Ok(served_on) = NaiveDate::parse_from_str(&state.served_on, "%Y-%m-%d") {
@@ -186,7 +187,7 @@ impl Store {
             fields,
         )?;
         tx.commit()?;
-        Ok(Some(TakeBack::Done { worker_name }))
+        Ok(Some(TakeBack::Done { worker_name, needs }))
     }
 
     /// Workers served in this event (live services only), the latest recorded first.
@@ -266,6 +267,7 @@ mod tests {
     fn done(name: &str) -> Option<TakeBack> {
         Some(TakeBack::Done {
             worker_name: name.to_string(),
+            needs: 0,
         })
     }
 

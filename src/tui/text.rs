@@ -115,6 +115,7 @@ keys! {
     // Needs in fast entry, closing and withdrawing.
     ImportNeedsLine, AidRecordsTitle, AidRecordsNone, AidRecordsHint, CloseNeedQuestion,
     NeedClosedSaid, WithdrawNeedQuestion, WithdrawClaimQuestion, QuickNeedsLine, QuickNeedsRaised,
+    QuickNeedsTakenBack, QuickNeedsPutBack,
     QuickNeedsHint, CloseNeedKeys, QuickNeedsOffer,
 }
 

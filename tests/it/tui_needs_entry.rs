@@ -253,9 +253,13 @@ fn undo_in_quick_entry_takes_back_the_needs_ticked_with_the_record_and_redo_brin
     ];
     assert_eq!(live(&db), (1, ticked.clone()));
     keys(&mut app, "ctrl-z");
-    assert_eq!(live(&db), (0, vec![]), "{}", screen_at(&app, 100, 30));
+    let shown = screen_at(&app, 100, 30);
+    assert_eq!(live(&db), (0, vec![]), "{shown}");
+    assert!(shown.contains("同时登记的诉求 2 项一并撤销"), "{shown}");
     keys(&mut app, "ctrl-r");
-    assert_eq!(live(&db), (1, ticked), "{}", screen_at(&app, 100, 30));
+    let shown = screen_at(&app, 100, 30);
+    assert_eq!(live(&db), (1, ticked), "{shown}");
+    assert!(shown.contains("诉求 2 项一并恢复"), "{shown}");
 }
 
 #[test]

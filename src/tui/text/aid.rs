@@ -31,6 +31,8 @@ pub(super) fn zh(key: T) -> Option<&'static str> {
         WithdrawClaimQuestion => "撤回 {0} 的互助保障申请「{1}」（录错的记录）？请写明原因",
         QuickNeedsLine => "诉求（下一位职工）：",
         QuickNeedsRaised => "；登记诉求 {0} 项",
+        QuickNeedsTakenBack => "；同时登记的诉求 {0} 项一并撤销",
+        QuickNeedsPutBack => "；诉求 {0} 项一并恢复",
         QuickNeedsHint => "数字键勾选诉求，回车记录，[{0}] 收起",
         CloseNeedKeys => "[{0}] 确认关闭    [{1}] 取消",
         QuickNeedsOffer => "[{0}] 勾选该职工的诉求",
@@ -69,6 +71,8 @@ pub(super) fn en(key: T) -> Option<&'static str> {
         }
         QuickNeedsLine => "Needs (next worker): ",
         QuickNeedsRaised => "; {0} need(s) raised",
+        QuickNeedsTakenBack => "; the {0} need(s) raised with it taken back too",
+        QuickNeedsPutBack => "; {0} need(s) put back too",
         QuickNeedsHint => "digits tick needs, Enter records, [{0}] hides",
         CloseNeedKeys => "[{0}] close it    [{1}] cancel",
         QuickNeedsOffer => "[{0}] tick the worker's needs",

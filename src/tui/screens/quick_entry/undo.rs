@@ -21,11 +21,11 @@ impl QuickEntryScreen {
                 Err(e) => return self.problem(ctx, &e),
             };
             match outcome {
-                Some(TakeBack::Done { worker_name }) => {
+                Some(TakeBack::Done { worker_name, needs }) => {
                     ctx.wrote = true;
                     self.undone.push(self.session.remove(at));
                     self.after_change(ctx);
-                    self.feedback = Some(Feedback::Undone(tf(
+                    let mut said = tf(
                         ctx.lang,
                         T::QuickUndone,
                         &[
@@ -33,7 +33,11 @@ impl QuickEntryScreen {
                             &self.event.people_count.to_string(),
                             &self.event.served_count.to_string(),
                         ],
-                    )));
+                    );
+                    if needs > 0 {
+                        said.push_str(&tf(ctx.lang, T::QuickNeedsTakenBack, &[&needs.to_string()]));
+                    }
+                    self.feedback = Some(Feedback::Undone(said));
                 }
                 Some(TakeBack::Exported { worker_name }) => {
                     self.session[at].exported = true;
@@ -86,11 +90,11 @@ impl QuickEntryScreen {
         };
         let name = record.name.clone();
         let (key, style_note) = match outcome {
-            Some(TakeBack::Done { .. }) => {
+            Some(TakeBack::Done { needs, .. }) => {
                 ctx.wrote = true;
                 self.session.push(record);
                 self.after_change(ctx);
-                self.feedback = Some(Feedback::Recorded(tf(
+                let mut said = tf(
                     ctx.lang,
                     T::QuickRedone,
                     &[
@@ -98,7 +102,11 @@ impl QuickEntryScreen {
                         &self.event.people_count.to_string(),
                         &self.event.served_count.to_string(),
                     ],
-                )));
+                );
+                if needs > 0 {
+                    said.push_str(&tf(ctx.lang, T::QuickNeedsPutBack, &[&needs.to_string()]));
+                }
+                self.feedback = Some(Feedback::Recorded(said));
                 return;
             }
             Some(TakeBack::Exported { .. }) => (T::QuickRedoExported, false),
