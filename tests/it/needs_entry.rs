@@ -46,6 +46,25 @@ fn need(store: &mut Store, worker: &str, kind: &str, on: &str) -> String {
         .uid
 }
 
+/// An event in 河北区 on 2026-11-20 serving one of `kind` a person.
+fn event_on_the_20th(
+    store: &mut Store,
+    name: &str,
+    kind: &str,
+) -> jingong::store::workers::RecordRef {
+    store
+        .add_event(&jingong::domain::EventInput {
+            name: name.into(),
+            kind: kind.into(),
+            held_on: Some(day("2026-11-20")),
+            place: "河北区".into(),
+            district_code: "120105".into(),
+            default_quantity: 1,
+            default_amount_fen: 0,
+        })
+        .unwrap()
+}
+
 fn state(store: &Store, uid: &str) -> (NeedState, Option<String>) {
     let n = store.need_by_uid(uid).unwrap().expect("live need");
     (n.state, n.answered_by)
@@ -409,17 +428,7 @@ fn withdrawing_an_event_with_its_services_reopens_the_needs_they_answered() {
     let worker = t.add_worker("毛洋", ID_A, "13800138000");
     let mut store = t.store();
     let job = need(&mut store, &worker, "job", "2026-11-10");
-    let fair = store
-        .add_event(&jingong::domain::EventInput {
-            name: "春风行动招聘会".into(),
-            kind: "spring_jobs".into(),
-            held_on: Some(day("2026-11-20")),
-            place: "河北区".into(),
-            district_code: "120105".into(),
-            default_quantity: 1,
-            default_amount_fen: 0,
-        })
-        .unwrap();
+    let fair = event_on_the_20th(&mut store, "春风行动招聘会", "spring_jobs");
     let served = store.record_event_service(&fair.uid, &worker).unwrap();
     assert_eq!(state(&store, &job), (NeedState::Answered, Some(served.uid)));
     store
@@ -441,17 +450,7 @@ fn undoing_a_quick_entry_service_reopens_the_need_it_answered_and_redo_answers_i
     let mut store = t.store();
     let job = need(&mut store, &worker, "job", "2026-11-10");
     let other_job = need(&mut store, &other, "job", "2026-11-10");
-    let fair = store
-        .add_event(&jingong::domain::EventInput {
-            name: "春风行动招聘会".into(),
-            kind: "spring_jobs".into(),
-            held_on: Some(day("2026-11-20")),
-            place: "河北区".into(),
-            district_code: "120105".into(),
-            default_quantity: 1,
-            default_amount_fen: 0,
-        })
-        .unwrap();
+    let fair = event_on_the_20th(&mut store, "春风行动招聘会", "spring_jobs");
     let served = store.record_event_service(&fair.uid, &worker).unwrap();
     let served_other = store.record_event_service(&fair.uid, &other).unwrap();
     assert_eq!(
@@ -486,17 +485,7 @@ fn undo_takes_back_only_the_raised_needs_still_as_raised_and_redo_keeps_one_open
     let t = TestDb::with_officer();
     let worker = t.add_worker("毛洋", ID_A, "13800138000");
     let mut store = t.store();
-    let fair = store
-        .add_event(&jingong::domain::EventInput {
-            name: "夏送清凉".into(),
-            kind: "summer_cooling".into(),
-            held_on: Some(day("2026-11-20")),
-            place: "河北区".into(),
-            district_code: "120105".into(),
-            default_quantity: 1,
-            default_amount_fen: 0,
-        })
-        .unwrap();
+    let fair = event_on_the_20th(&mut store, "夏送清凉", "summer_cooling");
     let kinds = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     // Exported before the undo: it left in a batch, so it stays (withdrawn by hand if wrong).
     let exported = store
