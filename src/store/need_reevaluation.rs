@@ -4,9 +4,8 @@
 //! closed by hand is not touched: the officer's word stands whatever happens to a service.
 
 use super::Result;
-use super::needs::answer_open_needs;
+use super::needs::{NeedVersion, answer_open_needs, write_need_answer};
 use super::version::next_version;
-use super::workers::audit;
 use crate::domain::needs::answers;
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -121,74 +120,30 @@ pub(crate) fn reevaluate_needs(
         let Some(raised_on) = date(&raised_on) else {
             continue;
         };
-        let version_after = next_version(version)?;
+        let need = NeedVersion {
+            id,
+            uid: &uid,
+            version: next_version(version)?,
+        };
         if let Some((service_kind, served_on)) = now_answering
             && answers(&kind, raised_on, service_kind, served_on)
         {
             // Still answered by the corrected service; only the day it was met may move.
             let served = served_on.format("%Y-%m-%d").to_string();
             if settled_on.as_deref() != Some(served.as_str()) {
-                tx.prepare_cached(
-                    "UPDATE need SET settled_on = ?2, version = ?3, updated_at = ?4 WHERE id = ?1",
-                )?
-                .execute(params![id, served, version_after, now])?;
-                audit(
-                    tx,
-                    now,
-                    officer,
-                    "need",
-                    &uid,
-                    version_after,
-                    "answer",
-                    "settled_on",
-                )?;
+                let answer = Some((service_uid, served_on));
+                write_need_answer(tx, need, answer, "settled_on", officer, now)?;
             }
             continue;
         }
-        let version = version_after;
         match other_answer(tx, worker_id, service_uid, &kind, raised_on)? {
             Some((other_uid, served_on)) => {
-                tx.prepare_cached(
-                    "UPDATE need SET answered_by = ?2, settled_on = ?3, version = ?4,
-                        updated_at = ?5
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    other_uid,
-                    served_on.format("%Y-%m-%d").to_string(),
-                    version,
-                    now
-                ])?;
-                audit(
-                    tx,
-                    now,
-                    officer,
-                    "need",
-                    &uid,
-                    version,
-                    "answer",
-                    "answered_by",
-                )?;
+                let answer = Some((other_uid.as_str(), served_on));
+                write_need_answer(tx, need, answer, "answered_by", officer, now)?;
                 outcome.moved += 1;
             }
             None => {
-                tx.prepare_cached(
-                    "UPDATE need SET state = 'open', answered_by = NULL, settled_on = NULL,
-                        version = ?2, updated_at = ?3
-                     WHERE id = ?1",
-                )?
-                .execute(params![id, version, now])?;
-                audit(
-                    tx,
-                    now,
-                    officer,
-                    "need",
-                    &uid,
-                    version,
-                    "reopen",
-                    "state,answered_by",
-                )?;
+                write_need_answer(tx, need, None, "state,answered_by", officer, now)?;
                 outcome.reopened += 1;
             }
         }

@@ -205,6 +205,46 @@ impl Store {
     }
 }
 
+/// A need's row, uid and the version a change writes.
+pub(crate) struct NeedVersion<'a> {
+    pub id: i64,
+    pub uid: &'a str,
+    pub version: i64,
+}
+
+/// Writes who answered a need (the service and the day it was met) or, with `None`, opens it
+/// again, as `need.version`, with its audit row naming `fields`.
+pub(crate) fn write_need_answer(
+    tx: &Connection,
+    need: NeedVersion,
+    answer: Option<(&str, NaiveDate)>,
+    fields: &str,
+    officer: i64,
+    now: &str,
+) -> Result<()> {
+    let (answered_by, settled_on) = match answer {
+        Some((service_uid, on)) => (Some(service_uid), Some(on.format("%Y-%m-%d").to_string())),
+        None => (None, None),
+    };
+    tx.prepare_cached(
+        "UPDATE need SET state = CASE WHEN ?2 IS NULL THEN 'open' ELSE 'answered' END,
+            answered_by = ?2, settled_on = ?3, version = ?4, updated_at = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![need.id, answered_by, settled_on, need.version, now])?;
+    let action = if answer.is_some() { "answer" } else { "reopen" };
+    audit(
+        tx,
+        now,
+        officer,
+        "need",
+        need.uid,
+        need.version,
+        action,
+        fields,
+    )
+}
+
 /// Marks the worker's open needs that a service of `kind` served on `served_on` answers, in
 /// the caller's transaction (the one recording the service). Returns how many.
 #[allow(clippy::too_many_arguments)] // the service's facts and the write's stamp
@@ -236,27 +276,18 @@ pub(crate) fn answer_open_needs(
             continue;
         }
         let version = next_version(version)?;
-        tx.prepare_cached(
-            "UPDATE need SET state = 'answered', answered_by = ?2, settled_on = ?3, version = ?4,
-                updated_at = ?5
-             WHERE id = ?1",
-        )?
-        .execute(params![
+        let need = NeedVersion {
             id,
-            service_uid,
-            served_on.format("%Y-%m-%d").to_string(),
+            uid: &uid,
             version,
-            now
-        ])?;
-        audit(
+        };
+        write_need_answer(
             tx,
-            now,
-            officer,
-            "need",
-            &uid,
-            version,
-            "answer",
+            need,
+            Some((service_uid, served_on)),
             "state,answered_by",
+            officer,
+            now,
         )?;
         answered += 1;
     }
