@@ -11,6 +11,8 @@
 pub mod restore;
 pub mod rotate;
 
+use crate::domain::{Field, FieldError, Rule};
+use crate::store::backup_state::BackupSettings;
 use crate::store::{Store, StoreError};
 use crate::text::Lang;
 use std::path::{Path, PathBuf};
@@ -111,6 +113,41 @@ impl AutoBackup {
             AutoBackup::Failed(e) => Some(e.message(lang)),
         }
     }
+}
+
+/// The most copies one may ask to keep: a week of exports several times a day, with room.
+pub const MAX_KEEP: u32 = 365;
+
+/// A backup folder choice as typed by the officer (`officer set --backup-dir`, the settings
+/// screen), checked by the same rules at both doors: the folder exists, the count is 1 to
+/// `MAX_KEEP`. The folder comes back absolute, so it does not depend on where the next
+/// command runs.
+pub fn checked_choice(dir: &Path, keep: u32) -> Result<BackupSettings, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !(1..=MAX_KEEP).contains(&keep) {
+        errors.push(FieldError::new(
+            Field::BackupKeep,
+            Rule::WholeNumberBetween {
+                min: 1,
+                max: MAX_KEEP,
+            },
+        ));
+    }
+    if !dir.is_dir() {
+        errors.push(FieldError::new(
+            Field::BackupFolder,
+            Rule::FolderMissing {
+                path: dir.display().to_string(),
+            },
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(BackupSettings {
+        dir: std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        keep,
+    })
 }
 
 /// The backup after an export: always, when a folder is chosen.

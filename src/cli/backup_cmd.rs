@@ -5,6 +5,7 @@ use super::args::{Cli, RestoreArgs};
 use super::{CmdResult, Failure, db_path};
 use crate::backup::restore::{RestoreError, RestoreReport, restore as run_restore};
 use crate::backup::{self, AutoBackup};
+use crate::domain::Field;
 use crate::session::{batches_dir, key_for};
 use crate::store::backup_state::{BackupSettings, DEFAULT_KEEP};
 use crate::store::{Store, StoreError};
@@ -29,56 +30,47 @@ macro_rules! err_line {
     };
 }
 
-/// The most copies one may ask to keep: a week of exports several times a day, with room.
-const MAX_KEEP: u32 = 365;
-
-/// Refuses a backup folder choice before anything is written.
-pub(super) fn check_backup_choice(dir: &Path, keep: Option<u32>, lang: Lang) -> CmdResult {
-    if let Some(keep) = keep.filter(|k| !(1..=MAX_KEEP).contains(k)) {
-        return Err(Failure::invalid(match lang {
-            Lang::Zh => format!("--keep：保留份数须在 1 到 {MAX_KEEP} 之间，收到 {keep}"),
-            Lang::En => format!("--keep: the number of copies must be 1 to {MAX_KEEP}, got {keep}"),
-        }));
-    }
-    if !dir.is_dir() {
-        return Err(Failure::invalid(match lang {
-            Lang::Zh => format!(
-                "--backup-dir：文件夹 {} 不存在（请先插好 U 盘或建好文件夹）",
-                dir.display()
-            ),
-            Lang::En => format!(
-                "--backup-dir: the folder {} does not exist (plug in the stick or make the folder first)",
-                dir.display()
-            ),
-        }));
-    }
-    Ok(())
-}
-
-/// Stores the folder (absolute, so it does not depend on where the next command runs) and
-/// writes a first backup at once, so the officer sees that it works.
-pub(super) fn set_backup_dir(
-    store: &mut Store,
+/// Refuses a backup folder choice before anything is written; the settings to store.
+pub(super) fn check_backup_choice(
     dir: &Path,
     keep: Option<u32>,
     lang: Lang,
+) -> Result<BackupSettings, Failure> {
+    backup::checked_choice(dir, keep.unwrap_or(DEFAULT_KEEP)).map_err(|errors| {
+        // Named by the option typed, with the field's name as the screens say it.
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                let option = match e.field {
+                    Field::BackupKeep => "--keep",
+                    _ => "--backup-dir",
+                };
+                let (label, rule) = (e.field.label(lang), e.rule.describe(lang));
+                match lang {
+                    Lang::Zh => format!("{option}（{label}）：{rule}"),
+                    Lang::En => format!("{option} ({label}): {rule}"),
+                }
+            })
+            .collect();
+        Failure::invalid(lines.join("\n"))
+    })
+}
+
+/// Stores the folder and writes a first backup at once, so the officer sees that it works.
+pub(super) fn set_backup_dir(
+    store: &mut Store,
+    settings: &BackupSettings,
+    lang: Lang,
 ) -> CmdResult {
-    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let keep = keep.unwrap_or(DEFAULT_KEEP);
     store
-        .set_backup_settings(&BackupSettings {
-            dir: dir.clone(),
-            keep,
-        })
+        .set_backup_settings(settings)
         .map_err(|e| Failure::from_store(e, lang))?;
+    let (dir, keep) = (settings.dir.display(), settings.keep);
     out_line!(
         "{}",
         match lang {
-            Lang::Zh => format!("备份文件夹已设置：{}（保留最近 {keep} 份）", dir.display()),
-            Lang::En => format!(
-                "backup folder set: {} (the last {keep} kept)",
-                dir.display()
-            ),
+            Lang::Zh => format!("备份文件夹已设置：{dir}（保留最近 {keep} 份）"),
+            Lang::En => format!("backup folder set: {dir} (the last {keep} kept)"),
         }
     );
     say(&backup::after_export(store), lang);

@@ -38,9 +38,10 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
             seal_to,
         } => {
             let seal_to = super::seal_cmd::checked_recipients(seal_to, lang)?;
-            if let Some(dir) = backup_dir {
-                super::backup_cmd::check_backup_choice(dir, *keep, lang)?;
-            }
+            let backup = match backup_dir {
+                Some(dir) => Some(super::backup_cmd::check_backup_choice(dir, *keep, lang)?),
+                None => None,
+            };
             // Every key is checked before anything is written.
             for key in city_key {
                 crate::receipt::verifying_key(key)
@@ -92,8 +93,8 @@ pub fn officer(cli: &Cli, cmd: &OfficerCmd) -> CmdResult {
                     }
                 );
             }
-            if let Some(dir) = backup_dir {
-                super::backup_cmd::set_backup_dir(&mut store, dir, *keep, lang)?;
+            if let Some(settings) = &backup {
+                super::backup_cmd::set_backup_dir(&mut store, settings, lang)?;
             }
         }
         OfficerCmd::Show => {

@@ -66,6 +66,10 @@ pub enum Field {
     RejectReason,
     PaidAmount,
     PaidOn,
+    /// The folder the automatic backups go to (a USB stick, a second disk).
+    BackupFolder,
+    /// How many automatic backups are kept.
+    BackupKeep,
 }
 
 impl Field {
@@ -121,6 +125,8 @@ impl Field {
             RejectReason => ("未通过原因", "reason not granted"),
             PaidAmount => ("发放金额", "amount paid"),
             PaidOn => ("发放日期", "date paid"),
+            BackupFolder => ("备份文件夹", "backup folder"),
+            BackupKeep => ("保留份数", "backups kept"),
         };
         lang.pick(zh, en)
     }
@@ -196,6 +202,15 @@ pub enum Rule {
     },
     /// Recovered more than claimed.
     RecoveredExceedsClaimed,
+    /// A folder that must already exist does not (or is not a folder).
+    FolderMissing {
+        path: String,
+    },
+    /// A whole number within bounds (inclusive).
+    WholeNumberBetween {
+        min: u32,
+        max: u32,
+    },
     /// The referenced record does not exist (or is deleted).
     NotFound {
         what: String,
@@ -413,6 +428,20 @@ impl Rule {
                     "recovered must not exceed claimed",
                 )
                 .into(),
+            FolderMissing { path } => match lang {
+                Lang::Zh => format!(
+                    "文件夹 {} 不存在（请先插好 U 盘或建好文件夹）",
+                    terminal_safe(path)
+                ),
+                Lang::En => format!(
+                    "the folder {} does not exist (plug in the stick or make the folder first)",
+                    terminal_safe(path)
+                ),
+            },
+            WholeNumberBetween { min, max } => match lang {
+                Lang::Zh => format!("应为 {min} 到 {max} 之间的整数"),
+                Lang::En => format!("must be a whole number from {min} to {max}"),
+            },
             NotFound { what } => match lang {
                 Lang::Zh => format!("找不到 {}", terminal_safe(what)),
                 Lang::En => format!("{} not found", terminal_safe(what)),

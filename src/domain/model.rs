@@ -56,7 +56,7 @@ impl Membership {
 }
 
 /// The officer using this laptop (one profile per database).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Officer {
     pub name: String,
     pub organisation: String,

@@ -53,6 +53,11 @@ impl Store {
         Ok(())
     }
 
+    /// No automatic backups any more (the folder cleared on the settings screen).
+    pub fn forget_backup_folder(&mut self) -> Result<()> {
+        meta_set(&self.conn, BACKUP_DIR, "")
+    }
+
     /// When the last automatic backup was written (RFC 3339), if ever.
     pub fn last_backup_at(&self) -> Result<Option<String>> {
         meta_get(&self.conn, LAST_BACKUP_AT)

@@ -72,6 +72,8 @@ pub enum Action {
     PrintSheet,
     /// The list of half-typed forms (drafts), from the home screen.
     Drafts,
+    /// The laptop's settings: the officer, the backup folder.
+    Settings,
     /// A worker's page: show only this year's services of the selected kind, or all again.
     FilterKind,
     /// A worker's page: show only the visits of open legal cases.
@@ -92,7 +94,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the help screen lists unbound ones.
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 54] = [
         Action::NoOp,
         Action::Quit,
         Action::Help,
@@ -138,6 +140,7 @@ impl Action {
         Action::Erase,
         Action::PrintSheet,
         Action::Drafts,
+        Action::Settings,
         Action::FilterKind,
         Action::OpenCases,
         Action::FollowUps,

@@ -165,9 +165,15 @@ impl App {
             message: None,
             wrote: false,
             officer_changed: false,
+            backup_changed: false,
         };
         let turn = f(&mut self.screens, &mut ctx);
-        let (message, wrote, officer_changed) = (ctx.message, ctx.wrote, ctx.officer_changed);
+        let (message, wrote, officer_changed, backup_changed) = (
+            ctx.message,
+            ctx.wrote,
+            ctx.officer_changed,
+            ctx.backup_changed,
+        );
         if let Some(closed) = turn.closed
             && self.message_owner >= closed
         {
@@ -184,6 +190,10 @@ impl App {
         }
         if officer_changed {
             self.officer = self.store.officer().ok().flatten();
+        }
+        if backup_changed {
+            self.refresh_backup_note();
+            self.start_backup(true);
         }
         if wrote {
             self.refresh_pending();

@@ -87,6 +87,8 @@ pub enum Route {
     },
     /// The unsaved drafts.
     Drafts,
+    /// The officer form again, with the backup folder: the laptop's settings.
+    Settings,
     /// The form a draft was typed in, by the draft's key; the form offers the draft back.
     Draft(String),
     /// The needs checklist of a worker, by uid.
@@ -131,6 +133,7 @@ pub fn open(route: Route, ctx: &mut Ctx) -> Option<Box<dyn Screen>> {
         Route::Conflicts => Box::new(ConflictsScreen::open(ctx)),
         Route::Events => Box::new(EventsScreen::open(ctx)),
         Route::Drafts => Box::new(DraftsScreen::open(ctx)),
+        Route::Settings => Box::new(officer::open(ctx)),
         Route::Draft(key) => {
             let Some(route) = draft_route(&key, ctx) else {
                 ctx.say(ctx.t(crate::tui::text::T::DraftGone));

@@ -33,7 +33,8 @@ macro_rules! keys {
 
 keys! {
     AppName, TooSmall, Pending, BackupAge, BackupNotSet, RestoreHint, NoOfficerYet, Loading, Saved, SaveFailed, FixFields, Error,
-    OfficerTitle, OfficerIntro, OfficerSaved,
+    OfficerTitle, OfficerIntro, OfficerSaved, SettingsTitle, SettingsSaved, BackupFolderHint,
+    BackupIntro,
     WorkersTitle, SearchLabel, SearchHint, Count, CountMore, ColName, ColIdNumber, ColSexAge,
     ColPhone, ColEmployer, ColLastService, NoMatches, NoWorkersYet, Male, Female, SexAge,
     WorkerNewTitle, WorkerEditTitle, Derived, DerivedTianjin, DuplicateId, SameNamePhone,

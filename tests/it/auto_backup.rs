@@ -358,3 +358,69 @@ fn a_new_database_suggests_restore_on_the_first_screen() {
         assert!(screen.contains(expected), "{screen}");
     }
 }
+
+#[test]
+fn the_backup_folder_is_chosen_on_the_settings_screen_by_the_rules_of_officer_set() {
+    use crate::support::tui::{database_with_officer, keys, open_app, screen_at, type_text};
+    use jingong::text::Lang;
+
+    let (dir, db, store) = database_with_officer();
+    let stick = dir.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let mut app = open_app(&db, Lang::Zh);
+    assert!(screen_at(&app, 100, 30).contains("未设置备份目录（F10 设置）"));
+    keys(&mut app, "f10");
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("本机设置"), "{screen}");
+    insta::assert_snapshot!("settings_screen_zh", screen_at(&app, 80, 24));
+    // To the folder field: a folder that is not there is refused under the field.
+    keys(&mut app, "tab tab tab");
+    type_text(&mut app, &dir.path().join("nowhere").display().to_string());
+    keys(&mut app, "tab backspace");
+    type_text(&mut app, "400");
+    keys(&mut app, "f2");
+    let screen = screen_at(&app, 100, 30);
+    assert!(
+        screen.contains("不存在（请先插好 U 盘或建好文件夹）"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("保留份数：应为 1 到 365 之间的整数"),
+        "{screen}"
+    );
+    assert_eq!(store.backup_settings().unwrap(), None, "nothing stored");
+
+    // A refused save puts the cursor on the first field in error: the folder.
+    keys(&mut app, "ctrl-u");
+    type_text(&mut app, &stick.display().to_string());
+    keys(&mut app, "tab backspace backspace backspace");
+    type_text(&mut app, "3");
+    keys(&mut app, "f2");
+    app.settle();
+    let settings = store
+        .backup_settings()
+        .unwrap()
+        .unwrap_or_else(|| panic!("stored: {}", screen_at(&app, 100, 30)));
+    assert_eq!(
+        (settings.dir, settings.keep),
+        (stick.canonicalize().unwrap(), 3)
+    );
+    assert_eq!(list(&stick).unwrap().len(), 1, "a first copy at once");
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("已自动备份"), "{screen}");
+    assert!(
+        screen.contains("共 0 人") || screen.contains("职工"),
+        "back home: {screen}"
+    );
+
+    // Emptied again: no more automatic backups.
+    keys(&mut app, "f10 tab tab tab ctrl-u f2");
+    app.settle();
+    assert_eq!(store.backup_settings().unwrap(), None);
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("本机设置已保存"), "{screen}");
+    drop(app);
+    let app = open_app(&db, Lang::En);
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("no backup folder (F10 sets one)"), "{screen}");
+}

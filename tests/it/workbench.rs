@@ -160,7 +160,7 @@ pub(crate) fn footer(app: &App) -> String {
 #[test]
 fn every_function_key_means_one_thing_on_every_screen() {
     // The scheme of keymaps/default.toml's header, as (key, the actions that are that meaning).
-    let scheme: [(&str, &[Action]); 8] = [
+    let scheme: [(&str, &[Action]); 9] = [
         ("f2", &[Action::Save, Action::Yes]),
         (
             "f3",
@@ -185,6 +185,7 @@ fn every_function_key_means_one_thing_on_every_screen() {
         ("f7", &[Action::Batches]),
         ("f8", &[Action::ImportRoster, Action::ImportBatch]),
         ("f9", &[Action::Statistics]),
+        ("f10", &[Action::Settings]),
     ];
     let keymap = Keymap::default_keymap().unwrap();
     for (spec, meanings) in scheme {

@@ -2,6 +2,8 @@
 //! the status line, its age kept for the home screen.
 
 use super::App;
+use crate::tui::action::Action;
+use crate::tui::keymap::Context;
 use crate::tui::text::{T, t, tf};
 
 impl App {
@@ -65,7 +67,14 @@ impl App {
         let set = matches!(self.store.backup_settings(), Ok(Some(_)));
         let last = self.store.last_backup_at().ok().flatten();
         self.backup_note = match (set, last) {
-            (false, _) => t(self.lang, T::BackupNotSet).to_string(),
+            (false, _) => {
+                let key = self
+                    .keymap
+                    .key_for(Context::List, Action::Settings)
+                    .map(|k| k.to_string())
+                    .unwrap_or_default();
+                tf(self.lang, T::BackupNotSet, &[&key])
+            }
             (true, Some(at)) => tf(
                 self.lang,
                 T::BackupAge,

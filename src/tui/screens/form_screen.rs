@@ -386,6 +386,8 @@ pub fn field_key(field: Field) -> Option<&'static str> {
         Field::RejectReason => "reject_reason",
         Field::PaidAmount => "paid",
         Field::PaidOn => "paid_on",
+        Field::BackupFolder => "backup_dir",
+        Field::BackupKeep => "backup_keep",
         Field::Worker | Field::Reason | Field::Outcome | Field::ErasureReason => return None,
     })
 }

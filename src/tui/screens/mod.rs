@@ -63,6 +63,9 @@ pub struct Ctx<'a> {
     pub wrote: bool,
     /// Set when the officer profile changed.
     pub officer_changed: bool,
+    /// Set when the backup folder was chosen or cleared: the status line changes, and a
+    /// folder chosen gets a first backup at once.
+    pub backup_changed: bool,
 }
 
 impl Ctx<'_> {

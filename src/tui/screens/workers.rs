@@ -191,6 +191,9 @@ impl Screen for WorkersScreen {
             Input::Action(Action::Drafts) => {
                 return Effect::Push(Route::Drafts);
             }
+            Input::Action(Action::Settings) => {
+                return Effect::Push(Route::Settings);
+            }
             Input::Action(Action::ClearSearch) => {
                 if !self.search.value().is_empty() {
                     self.search.set_value("");
@@ -336,6 +339,7 @@ impl Screen for WorkersScreen {
             Action::Statistics,
             Action::Help,
             Action::Quit,
+            Action::Settings,
             Action::Confirm,
         ];
         if self.drafts > 0 {

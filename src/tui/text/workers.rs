@@ -8,6 +8,12 @@ pub(super) fn zh(key: T) -> Option<&'static str> {
         OfficerTitle => "首次使用：设置经办人",
         OfficerIntro => "请填写使用本机的经办人。之后登记的每条记录都会署上此名。",
         OfficerSaved => "经办人已设置：{0}",
+        SettingsTitle => "本机设置",
+        SettingsSaved => "本机设置已保存",
+        BackupFolderHint => "如 U 盘；留空则不自动备份",
+        BackupIntro => {
+            "自动备份：每次导出后、每天首次打开时，把数据库复制到备份文件夹，保留最近几份。"
+        }
         WorkersTitle => "职工",
         SearchLabel => "搜索",
         SearchHint => "输入姓名、拼音、首字母、身份证号或手机号",
@@ -51,6 +57,10 @@ pub(super) fn en(key: T) -> Option<&'static str> {
             "Who uses this laptop? Every record you make from now on carries this name."
         }
         OfficerSaved => "Officer set: {0}",
+        SettingsTitle => "This laptop",
+        SettingsSaved => "Settings saved",
+        BackupFolderHint => "e.g. a USB stick; empty: no backups",
+        BackupIntro => "Automatic backups: after each export and once a day, into the backup folder.",
         WorkersTitle => "Workers",
         SearchLabel => "Search",
         SearchHint => "name, pinyin, initials, ID number or phone",
