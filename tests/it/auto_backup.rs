@@ -422,5 +422,38 @@ fn the_backup_folder_is_chosen_on_the_settings_screen_by_the_rules_of_officer_se
     drop(app);
     let app = open_app(&db, Lang::En);
     let screen = screen_at(&app, 100, 30);
-    assert!(screen.contains("no backup folder (F10 sets one)"), "{screen}");
+    assert!(
+        screen.contains("no backup folder (F10 sets one)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_half_typed_settings_form_is_offered_back_when_the_settings_open_again() {
+    use crate::support::tui::{database_with_officer, keys, open_app, screen_at, type_text};
+    use jingong::text::Lang;
+
+    let (dir, db, store) = database_with_officer();
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f10 tab tab tab");
+    type_text(&mut app, &dir.path().join("stick").display().to_string());
+    drop(app); // the power goes
+
+    let mut app = open_app(&db, Lang::Zh);
+    // Settings are not work to come back to: the home screen's drafts notice leaves them out.
+    assert!(!screen_at(&app, 100, 30).contains("草稿"));
+    keys(&mut app, "f10");
+    let screen = screen_at(&app, 100, 30);
+    assert!(screen.contains("草稿"), "the draft is offered: {screen}");
+    keys(&mut app, "y");
+    let screen = screen_at(&app, 100, 30);
+    assert!(
+        screen.contains("本机设置") && screen.contains("stick"),
+        "{screen}"
+    );
+    assert_eq!(
+        store.backup_settings().unwrap(),
+        None,
+        "nothing stored until saved"
+    );
 }

@@ -60,7 +60,9 @@ pub(super) fn en(key: T) -> Option<&'static str> {
         SettingsTitle => "This laptop",
         SettingsSaved => "Settings saved",
         BackupFolderHint => "e.g. a USB stick; empty: no backups",
-        BackupIntro => "Automatic backups: after each export and once a day, into the backup folder.",
+        BackupIntro => {
+            "Automatic backups: after each export and once a day, into the backup folder."
+        }
         WorkersTitle => "Workers",
         SearchLabel => "Search",
         SearchHint => "name, pinyin, initials, ID number or phone",
