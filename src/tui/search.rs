@@ -5,7 +5,7 @@
 
 use super::jobs::AppMsg;
 use crate::store::search::{QueryClass, classify};
-use crate::store::stats::UnservedPage;
+use crate::store::stats::{OpenNeedPage, UnservedPage};
 use crate::store::{Clock, Opener, SearchPage, Statistics, StatsQuery};
 use crate::text::Lang;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -43,6 +43,12 @@ pub enum Reply {
         offset: usize,
         result: Result<UnservedPage, String>,
     },
+    /// A further page of the hardship workers' open needs.
+    OpenNeeds {
+        seq: u64,
+        offset: usize,
+        result: Result<OpenNeedPage, String>,
+    },
 }
 
 /// What the statistics screen asks the background thread for.
@@ -50,6 +56,11 @@ pub enum Reply {
 pub enum StatsRequest {
     Figures(StatsQuery),
     Unserved {
+        query: StatsQuery,
+        offset: usize,
+        limit: usize,
+    },
+    OpenNeeds {
         query: StatsQuery,
         offset: usize,
         limit: usize,
@@ -156,12 +167,17 @@ impl SearchClient {
                 self.awaited = None;
             }
             Reply::Pending(_) => self.pending_asked = false,
-            Reply::Statistics { seq, .. } | Reply::Unserved { seq, .. }
+            Reply::Statistics { seq, .. }
+            | Reply::Unserved { seq, .. }
+            | Reply::OpenNeeds { seq, .. }
                 if Some(*seq) == self.stats_awaited =>
             {
                 self.stats_awaited = None;
             }
-            Reply::Search { .. } | Reply::Statistics { .. } | Reply::Unserved { .. } => {}
+            Reply::Search { .. }
+            | Reply::Statistics { .. }
+            | Reply::Unserved { .. }
+            | Reply::OpenNeeds { .. } => {}
         }
     }
 }
@@ -251,6 +267,17 @@ fn serve(opener: Opener, clock: Clock, jobs: Receiver<Job>, replies: Sender<AppM
                         .hardship_unserved(&query, offset, limit)
                         .map_err(message),
                 },
+                StatsRequest::OpenNeeds {
+                    query,
+                    offset,
+                    limit,
+                } => Reply::OpenNeeds {
+                    seq,
+                    offset,
+                    result: reader
+                        .hardship_open_needs(&query, offset, limit)
+                        .map_err(message),
+                },
             };
             if replies.send(AppMsg::Search(reply)).is_err() {
                 return;
@@ -291,6 +318,14 @@ fn answer_with_error(job: Job, message: &str) -> Reply {
             seq,
             request: StatsRequest::Unserved { offset, .. },
         } => Reply::Unserved {
+            seq,
+            offset,
+            result: Err(message.to_string()),
+        },
+        Job::Stats {
+            seq,
+            request: StatsRequest::OpenNeeds { offset, .. },
+        } => Reply::OpenNeeds {
             seq,
             offset,
             result: Err(message.to_string()),

@@ -183,3 +183,67 @@ fn the_mutual_aid_tab_shows_claims_by_type_and_status_with_amounts() {
     );
     insta::assert_snapshot!("stats_claims_en_80x24", screen);
 }
+
+#[test]
+fn the_hardship_needs_list_pages_in_as_the_selection_moves_and_enter_opens_the_worker() {
+    let (_dir, db) = seeded();
+    let mut store = jingong::store::Store::open(&db).unwrap();
+    store.set_clock(clock());
+    // 70 more hardship workers, each with a need open since a day of their own: 71 in all,
+    // more than the first page the figures bring (50).
+    let surnames = ["赵", "钱", "孙", "李", "周", "吴", "郑", "冯"];
+    let given = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    for i in 0..70usize {
+        let name = format!("{}{}{}", surnames[i / 9], given[i % 9], given[(i + 4) % 9]);
+        let uid = store
+            .add_worker(&WorkerInput {
+                name,
+                id_number: id(&format!("12010119900101{i:03}")),
+                district_code: "120101".into(),
+                hardship: true,
+                ..Default::default()
+            })
+            .unwrap()
+            .uid;
+        let raised = day("2026-01-01") + chrono::Days::new(i as u64);
+        store
+            .add_need(
+                &uid,
+                &NeedInput {
+                    kind: "housing".into(),
+                    raised_on: raised,
+                    note: String::new(),
+                },
+            )
+            .unwrap();
+    }
+    let mut app = open_app(&db, Lang::Zh);
+    keys(&mut app, "f9 tab tab tab tab");
+    app.settle();
+    let screen = screen_at(&app, 80, 24);
+    assert!(
+        screen.contains("困难职工未解决的诉求（等待最久在前）： 71"),
+        "{screen}"
+    );
+    // The newest need is the 71st row: beyond the first page, loaded as the selection goes.
+    keys(&mut app, "end");
+    app.settle();
+    keys(&mut app, "end");
+    let screen = screen_at(&app, 80, 24);
+    let last = format!("{}{}{}", surnames[69 / 9], given[69 % 9], given[73 % 9]);
+    let row = screen
+        .lines()
+        .find(|l| l.starts_with('▸'))
+        .unwrap_or_else(|| panic!("a selected row: {screen}"));
+    assert!(
+        row.contains(&last) && row.contains("2026-03-11"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains('…'),
+        "every row in view is loaded: {screen}"
+    );
+    keys(&mut app, "enter");
+    let screen = screen_at(&app, 80, 24);
+    assert!(screen.lines().next().unwrap().contains(&last), "{screen}");
+}

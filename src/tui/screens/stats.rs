@@ -10,11 +10,12 @@ mod claims;
 mod figures;
 mod money;
 mod needs;
+mod paged;
 mod popups;
 
 use super::{Ctx, Effect, Screen, View};
 use crate::domain::{mask_phone, refdata};
-use crate::store::stats::{FIRST_PAGE, UnservedWorker};
+use crate::store::stats::{FIRST_PAGE, OpenNeedRow, UnservedWorker};
 use crate::store::{Period, Statistics, StatsQuery};
 use crate::text::Lang;
 use crate::tui::action::{Action, Input};
@@ -27,6 +28,7 @@ use crate::tui::widgets::fit;
 use crate::tui::widgets::table::{ListTable, unread_row};
 use chrono::NaiveDate;
 use figures::{render_overview, render_services};
+use paged::Paged;
 use popups::{Popup, render_dates};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -76,13 +78,15 @@ pub struct StatsScreen {
     today: NaiveDate,
     tab: Tab,
     stats: Option<Statistics>,
-    /// The hardship list as loaded so far (the figures bring its first page).
-    unserved: Vec<UnservedWorker>,
+    /// The hardship workers not served, as loaded so far (the figures bring the first page).
+    unserved: Paged<UnservedWorker>,
+    /// The hardship workers' open needs, likewise.
+    open_needs: Paged<OpenNeedRow>,
     error: Option<String>,
     awaited: Option<u64>,
-    selected: usize,
     popup: Option<Popup>,
     table: ListTable,
+    needs_table: ListTable,
 }
 
 impl StatsScreen {
@@ -105,12 +109,13 @@ impl StatsScreen {
             today,
             tab: Tab::Overview,
             stats: None,
-            unserved: Vec::new(),
+            unserved: Paged::default(),
+            open_needs: Paged::default(),
             error: None,
             awaited: None,
-            selected: 0,
             popup: None,
             table: ListTable::new(10),
+            needs_table: ListTable::new(4),
         };
         screen.request(ctx, StatsRequest::Figures(screen.query.clone()));
         screen
@@ -119,7 +124,8 @@ impl StatsScreen {
     fn refresh(&mut self, ctx: &mut Ctx) {
         self.today = ctx.store.clock().today();
         self.query = StatsQuery::new(self.period, self.today, self.district.clone());
-        self.selected = 0;
+        self.unserved.selected = 0;
+        self.open_needs.selected = 0;
         self.request(ctx, StatsRequest::Figures(self.query.clone()));
     }
 
@@ -133,23 +139,53 @@ impl StatsScreen {
             .map_or(0, |s| s.hardship_unserved.total.max(0) as usize)
     }
 
-    fn move_to(&mut self, target: isize, ctx: &mut Ctx) {
-        let last = self.unserved_total().saturating_sub(1) as isize;
-        self.selected = target.clamp(0, last.max(0)) as usize;
-        // Load the next page before the selection reaches the end of what is loaded.
-        let loaded = self.unserved.len();
-        if self.selected + FIRST_PAGE / 2 >= loaded
-            && loaded < self.unserved_total()
-            && self.awaited.is_none()
-        {
-            self.request(
-                ctx,
-                StatsRequest::Unserved {
-                    query: self.query.clone(),
-                    offset: loaded,
-                    limit: FIRST_PAGE,
-                },
-            );
+    fn open_needs_total(&self) -> usize {
+        self.stats
+            .as_ref()
+            .map_or(0, |s| s.needs.hardship_open.total.max(0) as usize)
+    }
+
+    /// Moves the selection of the tab's list, asking for its next page before the selection
+    /// reaches the end of what is loaded.
+    fn move_to(&mut self, action: &Action, ctx: &mut Ctx) {
+        let awaiting = self.awaited.is_some();
+        let query = self.query.clone();
+        let next = match self.tab {
+            Tab::Hardship => {
+                let total = self.unserved_total();
+                self.table
+                    .target(action, self.unserved.selected, total)
+                    .and_then(|to| self.unserved.move_to(to, total, awaiting))
+                    .map(|offset| StatsRequest::Unserved {
+                        query,
+                        offset,
+                        limit: FIRST_PAGE,
+                    })
+            }
+            Tab::Needs => {
+                let total = self.open_needs_total();
+                self.needs_table
+                    .target(action, self.open_needs.selected, total)
+                    .and_then(|to| self.open_needs.move_to(to, total, awaiting))
+                    .map(|offset| StatsRequest::OpenNeeds {
+                        query,
+                        offset,
+                        limit: FIRST_PAGE,
+                    })
+            }
+            _ => None,
+        };
+        if let Some(request) = next {
+            self.request(ctx, request);
+        }
+    }
+
+    /// The worker of the selected row of the tab's list.
+    fn selected_worker(&self) -> Option<String> {
+        match self.tab {
+            Tab::Hardship => self.unserved.get_selected().map(|w| w.uid.clone()),
+            Tab::Needs => self.open_needs.get_selected().map(|n| n.worker_uid.clone()),
+            _ => None,
         }
     }
 
@@ -209,25 +245,19 @@ impl Screen for StatsScreen {
             Input::Action(Action::District) => {
                 self.popup = Some(Popup::District(self.district_picker(ctx.lang)));
             }
-            Input::Action(action) if self.tab == Tab::Hardship => match action {
-                Action::Up
+            Input::Action(Action::Confirm) => {
+                if let Some(uid) = self.selected_worker() {
+                    return Effect::Push(Route::WorkerDetail(uid));
+                }
+            }
+            Input::Action(
+                action @ (Action::Up
                 | Action::Down
                 | Action::PageUp
                 | Action::PageDown
                 | Action::Home
-                | Action::End => {
-                    let total = self.unserved_total();
-                    if let Some(target) = self.table.target(&action, self.selected, total) {
-                        self.move_to(target, ctx);
-                    }
-                }
-                Action::Confirm => {
-                    if let Some(worker) = self.unserved.get(self.selected) {
-                        return Effect::Push(Route::WorkerDetail(worker.uid.clone()));
-                    }
-                }
-                _ => {}
-            },
+                | Action::End),
+            ) => self.move_to(&action, ctx),
             _ => {}
         }
         Effect::None
@@ -235,9 +265,9 @@ impl Screen for StatsScreen {
 
     fn resume(&mut self, ctx: &mut Ctx) {
         // Services may have been logged on the worker just opened.
-        let selected = self.selected;
+        let selected = (self.unserved.selected, self.open_needs.selected);
         self.refresh(ctx);
-        self.selected = selected;
+        (self.unserved.selected, self.open_needs.selected) = selected;
     }
 
     fn on_msg(&mut self, msg: &mut AppMsg, _ctx: &mut Ctx) -> Option<Effect> {
@@ -249,9 +279,12 @@ impl Screen for StatsScreen {
                 self.awaited = None;
                 match result {
                     Ok(stats) => {
-                        self.unserved = stats.hardship_unserved.workers.clone();
                         self.stats = Some((**stats).clone());
-                        self.selected = self.selected.min(self.unserved_total().saturating_sub(1));
+                        let (unserved, needs) = (self.unserved_total(), self.open_needs_total());
+                        self.unserved
+                            .first_page(&stats.hardship_unserved.workers, unserved);
+                        self.open_needs
+                            .first_page(&stats.needs.hardship_open.rows, needs);
                         self.error = None;
                     }
                     Err(message) => self.error = Some(message.clone()),
@@ -264,10 +297,19 @@ impl Screen for StatsScreen {
                 result,
             } if Some(*seq) == self.awaited => {
                 self.awaited = None;
-                if let Ok(page) = result
-                    && *offset == self.unserved.len()
-                {
-                    self.unserved.extend(page.workers.iter().cloned());
+                if let Ok(page) = result {
+                    self.unserved.more(*offset, &page.workers);
+                }
+                Some(Effect::None)
+            }
+            Reply::OpenNeeds {
+                seq,
+                offset,
+                result,
+            } if Some(*seq) == self.awaited => {
+                self.awaited = None;
+                if let Ok(page) = result {
+                    self.open_needs.more(*offset, &page.rows);
                 }
                 Some(Effect::None)
             }
@@ -295,7 +337,10 @@ impl Screen for StatsScreen {
                 Tab::Services => render_services(frame, body, stats, lang),
                 Tab::Money => money::render_money(frame, body, stats, lang),
                 Tab::Hardship => self.render_hardship(frame, body, stats, lang),
-                Tab::Needs => needs::render_needs(frame, body, stats, lang),
+                Tab::Needs => {
+                    let list = (&self.open_needs, &self.needs_table);
+                    needs::render_needs(frame, body, stats, list, lang)
+                }
                 Tab::Claims => claims::render_claims(frame, body, stats, lang),
             },
         }
@@ -310,7 +355,7 @@ impl Screen for StatsScreen {
 
     fn footer(&self) -> Vec<Action> {
         let mut actions = vec![Action::Period, Action::District, Action::NextTab];
-        if self.tab == Tab::Hardship {
+        if matches!(self.tab, Tab::Hardship | Tab::Needs) {
             actions.push(Action::Confirm);
         }
         actions.push(Action::Back);
@@ -402,8 +447,8 @@ impl StatsScreen {
             list,
             Some(header),
             &widths,
-            (self.selected, total.max(0) as usize),
-            |index| match self.unserved.get(index) {
+            (self.unserved.selected, total.max(0) as usize),
+            |index| match self.unserved.rows.get(index) {
                 Some(w) => Row::new([
                     fit(&w.name, widths[0]),
                     fit(&refdata::district_name(&w.district_code, lang), widths[1]),

@@ -1,19 +1,23 @@
 //! The needs tab (诉求): needs raised in the period by kind, where they stand, beside the
 //! services of the kinds that answer them, with a bar of the open ones on each kind's row;
-//! under it the hardship workers' needs open longest, as many as fit (ID numbers masked).
+//! under it the hardship workers' needs open longest, a list paged in as the selection moves
+//! (ID numbers masked; Enter opens the worker).
 
+use super::paged::Paged;
 use crate::domain::mask_id_number;
 use crate::domain::needs::need_kind_name;
 use crate::domain::refdata;
 use crate::store::Statistics;
+use crate::store::stats::OpenNeedRow;
 use crate::text::Lang;
 use crate::tui::widgets::fit;
+use crate::tui::widgets::table::{ListTable, unread_row};
 use crate::tui::widgets::width::right;
 use ratatui::Frame;
 use ratatui::layout::{Direction, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Row};
 
 const KIND_WIDTH: usize = 16;
 const NUMBER_WIDTH: usize = 9;
@@ -35,7 +39,17 @@ fn numbers(values: &[i64]) -> String {
         .collect()
 }
 
-pub(super) fn render_needs(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) {
+/// The rows of the hardship list loaded so far with the selection, and the table that draws
+/// them.
+pub(super) type OpenNeedsList<'a> = (&'a Paged<OpenNeedRow>, &'a ListTable);
+
+pub(super) fn render_needs(
+    frame: &mut Frame,
+    area: Rect,
+    stats: &Statistics,
+    list: OpenNeedsList,
+    lang: Lang,
+) {
     let needs = &stats.needs;
     let l = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let total = &needs.total;
@@ -94,6 +108,7 @@ pub(super) fn render_needs(frame: &mut Frame, area: Rect, stats: &Statistics, la
                 area.height - list_top,
             ),
             stats,
+            list,
             lang,
         );
     }
@@ -137,43 +152,55 @@ fn open_bars(frame: &mut Frame, area: Rect, first_row: u16, stats: &Statistics, 
     );
 }
 
-fn hardship_list(frame: &mut Frame, area: Rect, stats: &Statistics, lang: Lang) {
-    let page = &stats.needs.hardship_open;
-    let mut lines = vec![bold(format!(
-        "{} {}",
-        lang.pick(
-            "困难职工未解决的诉求（等待最久在前）：",
-            "Hardship workers' open needs, longest waiting first:"
-        ),
-        page.total
-    ))];
-    let room = usize::from(area.height).saturating_sub(1);
-    let shown = page.rows.len().min(room);
-    // Keep the last line for "… N more" when not every row fits.
-    let shown = if (shown as i64) < page.total && shown == room {
-        shown.saturating_sub(1)
-    } else {
-        shown
-    };
-    for r in page.rows.iter().take(shown) {
-        let days = format!("{} {}", r.days_open, lang.pick("天", "days"));
-        lines.push(Line::from(format!(
-            "  {}{}{}{}{}{}",
-            fit(&r.name, 10),
-            fit(&mask_id_number(&r.id_number), 20),
-            fit(&refdata::district_name(&r.district_code, lang), 10),
-            fit(&need_kind_name(&r.kind, lang), 14),
-            fit(&r.raised_on.to_string(), 11),
-            right(&days, 9),
-        )));
+fn hardship_list(
+    frame: &mut Frame,
+    area: Rect,
+    stats: &Statistics,
+    (paged, table): OpenNeedsList,
+    lang: Lang,
+) {
+    let total = stats.needs.hardship_open.total.max(0) as usize;
+    frame.render_widget(
+        Paragraph::new(bold(format!(
+            "{} {}",
+            lang.pick(
+                "困难职工未解决的诉求（等待最久在前）：",
+                "Hardship workers' open needs, longest waiting first:"
+            ),
+            total
+        ))),
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    if total == 0 {
+        return;
     }
-    let hidden = page.total - shown as i64;
-    if hidden > 0 && shown > 0 {
-        lines.push(Line::from(format!(
-            "  … {}",
-            lang.pick("另有 {0} 条", "{0} more")
-                .replace("{0}", &hidden.to_string())
-        )));
-    }
-    frame.render_widget(Paragraph::new(lines), area);
+    // Name, ID number, district, need, day raised, days open.
+    let widths = [8usize, 18, 8, 12, 10, 8];
+    let rows = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(1),
+    );
+    table.render(
+        frame,
+        rows,
+        None,
+        &widths,
+        (paged.selected, total),
+        |index| match paged.rows.get(index) {
+            Some(r) => Row::new([
+                fit(&r.name, widths[0]),
+                fit(&mask_id_number(&r.id_number), widths[1]),
+                fit(&refdata::district_name(&r.district_code, lang), widths[2]),
+                fit(&need_kind_name(&r.kind, lang), widths[3]),
+                fit(&r.raised_on.to_string(), widths[4]),
+                right(
+                    &format!("{} {}", r.days_open, lang.pick("天", "days")),
+                    widths[5],
+                ),
+            ]),
+            None => unread_row(),
+        },
+    );
 }
