@@ -150,29 +150,24 @@ impl StatsScreen {
     fn move_to(&mut self, action: &Action, ctx: &mut Ctx) {
         let awaiting = self.awaited.is_some();
         let query = self.query.clone();
+        let (unserved, needs) = (self.unserved_total(), self.open_needs_total());
         let next = match self.tab {
-            Tab::Hardship => {
-                let total = self.unserved_total();
-                self.table
-                    .target(action, self.unserved.selected, total)
-                    .and_then(|to| self.unserved.move_to(to, total, awaiting))
-                    .map(|offset| StatsRequest::Unserved {
-                        query,
-                        offset,
-                        limit: FIRST_PAGE,
-                    })
-            }
-            Tab::Needs => {
-                let total = self.open_needs_total();
-                self.needs_table
-                    .target(action, self.open_needs.selected, total)
-                    .and_then(|to| self.open_needs.move_to(to, total, awaiting))
-                    .map(|offset| StatsRequest::OpenNeeds {
-                        query,
-                        offset,
-                        limit: FIRST_PAGE,
-                    })
-            }
+            Tab::Hardship => self
+                .unserved
+                .step(&self.table, action, unserved, awaiting)
+                .map(|offset| StatsRequest::Unserved {
+                    query,
+                    offset,
+                    limit: FIRST_PAGE,
+                }),
+            Tab::Needs => self
+                .open_needs
+                .step(&self.needs_table, action, needs, awaiting)
+                .map(|offset| StatsRequest::OpenNeeds {
+                    query,
+                    offset,
+                    limit: FIRST_PAGE,
+                }),
             _ => None,
         };
         if let Some(request) = next {

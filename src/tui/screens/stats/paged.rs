@@ -3,6 +3,8 @@
 //! far, the one selected, and when to ask for the next page.
 
 use crate::store::stats::FIRST_PAGE;
+use crate::tui::action::Action;
+use crate::tui::widgets::table::ListTable;
 
 pub(super) struct Paged<R> {
     pub rows: Vec<R>,
@@ -25,9 +27,21 @@ impl<R: Clone> Paged<R> {
         self.selected = self.selected.min(total.saturating_sub(1));
     }
 
-    /// Moves the selection within `total`; returns the offset of the next page to ask for
-    /// when the selection nears the end of what is loaded (`None` while one is awaited).
-    pub fn move_to(&mut self, target: isize, total: usize, awaiting: bool) -> Option<usize> {
+    /// Moves the selection as `action` says in `table`; returns the offset of the next page
+    /// to ask for when the selection nears the end of what is loaded (`None` while one is
+    /// awaited).
+    pub fn step(
+        &mut self,
+        table: &ListTable,
+        action: &Action,
+        total: usize,
+        awaiting: bool,
+    ) -> Option<usize> {
+        let target = table.target(action, self.selected, total)?;
+        self.move_to(target, total, awaiting)
+    }
+
+    fn move_to(&mut self, target: isize, total: usize, awaiting: bool) -> Option<usize> {
         let last = total.saturating_sub(1) as isize;
         self.selected = target.clamp(0, last.max(0)) as usize;
         let loaded = self.rows.len();
