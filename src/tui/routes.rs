@@ -5,7 +5,8 @@
 //! The graph (`→` push, `⇒` replace):
 //! - start: Officer when the database has no officer yet, else Workers
 //! - Officer ⇒ Workers
-//! - Workers → WorkerDetail, NewWorker, Statistics, Batches, Events, Drafts
+//! - Workers → WorkerDetail, NewWorker, Statistics, Batches, Events, Drafts, Settings
+//! - Settings: the Officer form again (with the backup folder), back to Workers when saved
 //! - Drafts → Draft (the form the draft belongs to, which offers it back)
 //! - Statistics → WorkerDetail
 //! - Batches → Conflicts
