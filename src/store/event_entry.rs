@@ -156,7 +156,7 @@ impl Store {
         // The needs raised with the record go and come back with it; the others it answered
         // follow the service as on a withdrawal: they open again (or go to another answering
         // service), and a redo answers what is open again.
-        let needs = take_back_raised_needs(&tx, raised_needs, delete, officer, &now)?;
+        let needs = take_back_raised_needs(&tx, raised_needs, service_uid, delete, officer, &now)?;
         if delete {
             reevaluate_needs(&tx, service_uid, None, officer, &now)?;
         } else if let Ok(served_on) = NaiveDate::parse_from_str(&state.served_on, "%Y-%m-%d") {

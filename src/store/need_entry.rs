@@ -87,14 +87,16 @@ pub(crate) fn raise_needs_once(
     Ok(raised)
 }
 
-/// Undo (`deleted`) or redo of the needs raised with a quick-entry record, in the caller's
-/// transaction: a need still as it was raised, never exported, becomes a tombstone, and one
-/// such tombstone becomes live again unless the worker has an open need of its kind by then.
-/// A need that has left in a batch, was withdrawn or changed since is left alone. Returns how
-/// many changed.
+/// Undo (`deleted`) or redo of the needs raised with a quick-entry record (its service
+/// `service_uid`), in the caller's transaction: a need still open or answered by that
+/// service, never exported, becomes a tombstone, and one such tombstone becomes live again
+/// unless the worker has an open need of its kind by then. A need that has left in a batch,
+/// was withdrawn, closed by hand or answered by another service since is left alone.
+/// Returns how many changed.
 pub(crate) fn take_back_raised_needs(
     tx: &Connection,
     uids: &[String],
+    service_uid: &str,
     deleted: bool,
     officer: i64,
     now: &str,
@@ -106,14 +108,16 @@ pub(crate) fn take_back_raised_needs(
                 "SELECT n.id, n.version FROM need n
                  WHERE n.uid = ?1 AND n.exported_version = 0 AND n.withdraw_reason = ''
                    AND (n.deleted_at IS NULL) = ?2
-                   AND (n.deleted_at IS NOT NULL OR n.state <> 'closed')
+                   AND (n.state = 'open' OR n.answered_by = ?3)
                    AND NOT EXISTS (SELECT 1 FROM returned_record rr WHERE rr.record_uid = n.uid)
                    AND (?2 OR n.state <> 'open' OR NOT EXISTS (
                         SELECT 1 FROM need o
                          WHERE o.worker_id = n.worker_id AND o.kind = n.kind
                            AND o.state = 'open' AND o.deleted_at IS NULL))",
             )?
-            .query_row(params![uid, deleted], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![uid, deleted, service_uid], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?;
         let Some((id, version)) = row else { continue };
         let version = super::version::next_version(version)?;

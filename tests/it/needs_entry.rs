@@ -494,12 +494,16 @@ fn undo_takes_back_only_the_raised_needs_still_as_raised_and_redo_keeps_one_open
     let out = tempfile::tempdir().unwrap();
     crate::batch_needs::export_to(&mut store, out.path());
     let raised = store
-        .raise_needs(&worker, &kinds(&["job", "wage_arrears"]))
+        .raise_needs(&worker, &kinds(&["job", "wage_arrears", "schooling"]))
         .unwrap();
-    assert_eq!(raised.len(), 2);
+    assert_eq!(raised.len(), 3);
     let served = store.record_event_service(&fair.uid, &worker).unwrap();
     // Closed by hand after it was raised: the officer's later word stands.
     store.close_need(&raised[1], "已解决", None).unwrap();
+    // Answered by another service since: that record depends on it.
+    let school = store
+        .add_service(&worker, &plain_service("school_aid", "2026-11-29"))
+        .unwrap();
     let with_it: Vec<String> = exported.iter().chain(&raised).cloned().collect();
 
     store.undo_event_service(&served.uid, &with_it).unwrap();
@@ -510,6 +514,10 @@ fn undo_takes_back_only_the_raised_needs_still_as_raised_and_redo_keeps_one_open
     assert_eq!(
         store.need_by_uid(&raised[1]).unwrap().unwrap().state,
         NeedState::Closed
+    );
+    assert_eq!(
+        state(&store, &raised[2]),
+        (NeedState::Answered, Some(school.uid))
     );
     assert!(store.need_by_uid(&exported[0]).unwrap().is_some());
     assert_eq!(audit_actions(&store, &worker, &raised[0])[0], "delete");
