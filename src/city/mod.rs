@@ -14,6 +14,7 @@ pub mod persons;
 pub mod receipts;
 pub mod rollup;
 pub mod schema;
+pub mod staging;
 pub mod stats;
 pub mod stats_series;
 pub mod status;
