@@ -164,28 +164,24 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
     )?;
     super::apply::analyze_if_grown(tx, "persons", added as i64)?;
     tx.batch_execute(
-        "CREATE TEMP TABLE stat_candidates ON COMMIT DROP AS
-            SELECT p.id AS person_id FROM persons p JOIN in_worker i USING (id_number)
-            UNION SELECT w.person_id FROM workers w JOIN in_worker i USING (uid)
-            UNION SELECT w.person_id FROM in_service i JOIN workers w ON w.uid = i.worker_uid
-            UNION SELECT p.id FROM in_service i JOIN in_worker iw ON iw.uid = i.worker_uid
-                             JOIN persons p ON p.id_number = iw.id_number
-            UNION SELECT w.person_id FROM in_service i JOIN services s USING (uid)
-                             JOIN workers w ON w.uid = s.worker_uid
+        // The worker records whose persons the batch may change, gathered first so the
+        // city's workers are read once, not once per way a record can be reached.
+        "CREATE TEMP TABLE stat_worker_uids ON COMMIT DROP AS
+            SELECT uid FROM in_worker
+            UNION SELECT worker_uid FROM in_service
+            UNION SELECT s.worker_uid FROM in_service i JOIN services s USING (uid)
             -- the visits a legal-aid visit follows, now and in the copy it replaces
-            UNION SELECT w.person_id FROM in_service i
-                             JOIN services f
-                               ON f.uid = (i.legal_aid->>'follows_uid')::uuid
-                             JOIN workers w ON w.uid = f.worker_uid
-            UNION SELECT w.person_id FROM in_service i JOIN services s USING (uid)
-                             JOIN services f ON f.uid = s.la_follows_uid::uuid
-                             JOIN workers w ON w.uid = f.worker_uid
-            -- the persons an erasure line names (src/city/erasure.rs takes them aside)
-            UNION SELECT w.person_id FROM in_erasure e JOIN workers w USING (uid)
-                   WHERE e.kind = 'worker'
-            UNION SELECT w.person_id FROM in_erasure e JOIN services s USING (uid)
-                             JOIN workers w ON w.uid = s.worker_uid
+            UNION SELECT f.worker_uid FROM in_service i
+                    JOIN services f ON f.uid = (i.legal_aid->>'follows_uid')::uuid
+            UNION SELECT f.worker_uid FROM in_service i JOIN services s USING (uid)
+                    JOIN services f ON f.uid = s.la_follows_uid::uuid
+            -- the records an erasure line names (src/city/erasure.rs takes them aside)
+            UNION SELECT uid FROM in_erasure WHERE kind = 'worker'
+            UNION SELECT s.worker_uid FROM in_erasure e JOIN services s USING (uid)
                    WHERE e.kind = 'service';
+         CREATE TEMP TABLE stat_candidates ON COMMIT DROP AS
+            SELECT p.id AS person_id FROM persons p JOIN in_worker i USING (id_number)
+            UNION SELECT w.person_id FROM workers w JOIN stat_worker_uids USING (uid);
          CREATE TEMP TABLE stat_touched ON COMMIT DROP AS
             SELECT DISTINCT person_id FROM stat_candidates WHERE person_id IS NOT NULL;
          SELECT count(*) FROM (SELECT 1 FROM persons
@@ -197,9 +193,21 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
             SELECT * FROM stat_service_day LIMIT 0;
          CREATE TEMP TABLE stat_delta_reach ON COMMIT DROP AS
             SELECT * FROM stat_reach LIMIT 0;
+         -- A person with no record yet (new in this batch: most of a district's first batch)
+         -- adds nothing before it; the side before reads only the others, and the new ones
+         -- join them for the side after (`finish`).
+         CREATE TEMP TABLE stat_new_persons ON COMMIT DROP AS
+            SELECT person_id FROM stat_touched t
+             WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = t.person_id);
+         DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_new_persons);
          ANALYZE stat_touched;",
     )?;
-    add_contributions(tx, -1)
+    add_contributions(tx, -1)?;
+    tx.batch_execute(
+        "INSERT INTO stat_touched SELECT person_id FROM stat_new_persons;
+         ANALYZE stat_touched;",
+    )?;
+    Ok(())
 }
 
 /// After the batch's records and persons are written: the persons' contribution added again,
@@ -267,15 +275,23 @@ fn write_deltas(tx: &mut Transaction) -> Result<()> {
              SELECT {keys_list}, {summed} FROM {delta} GROUP BY {keys_list}
              HAVING {changed} ORDER BY {keys_list}
              ON CONFLICT ({keys_list}) DO UPDATE SET {updates};
-             DELETE FROM {table} WHERE {all_zero};
+             DELETE FROM {table} t USING (SELECT DISTINCT {keys_list} FROM {delta}) d
+              WHERE {same_key} AND {all_zero};
              TRUNCATE {delta};",
             sums_list = sums.join(", "),
             summed = summed.join(", "),
             changed = changed.join(" OR "),
             updates = updates.join(", "),
+            // Only a key the batch changed can have come down to zero: the rest of the
+            // rollup (a row per day, kind and district of the whole city) is not read.
+            same_key = keys
+                .iter()
+                .map(|k| format!("t.{k} = d.{k}"))
+                .collect::<Vec<_>>()
+                .join(" AND "),
             all_zero = sums
                 .iter()
-                .map(|s| format!("{s} = 0"))
+                .map(|s| format!("t.{s} = 0"))
                 .collect::<Vec<_>>()
                 .join(" AND "),
         ))?;
