@@ -55,7 +55,7 @@ pub(super) fn stage(
         // Read no further than the size the manifest declares (+1 to see a lie), as the laptop does.
         let mut reader = source.open_file(kind.file_name(), entry.bytes.saturating_add(1))?;
         let mut line = Vec::with_capacity(1024);
-        let mut row = Vec::with_capacity(2048);
+        let mut rows = Vec::with_capacity(1 << 17);
         let mut line_no: u64 = 0;
         loop {
             line.clear();
@@ -65,13 +65,20 @@ pub(super) fn stage(
             hasher.update(&line);
             line_no += 1;
             let content = line.strip_suffix(b"\n").unwrap_or(&line);
-            row.clear();
-            if !typed_row(&mut row, line_no, content, fields) {
+            let start = rows.len();
+            if !typed_row(&mut rows, line_no, content, fields) {
                 whole_lines += 1;
-                whole_row(&mut row, line_no, content, fields.len());
+                rows.truncate(start);
+                whole_row(&mut rows, line_no, content, fields.len());
             }
-            writer.write_all(&row).map_err(io_error)?;
+            // The client sends one message per write of 4 kB or more, each a hand-off to its
+            // connection thread: rows go out 64 kB at a time.
+            if rows.len() >= 1 << 16 {
+                writer.write_all(&rows).map_err(io_error)?;
+                rows.clear();
+            }
         }
+        writer.write_all(&rows).map_err(io_error)?;
     }
     writer.finish()?;
     let actual = hex(&hasher.finalize());
@@ -112,7 +119,8 @@ fn type_by_sql(tx: &mut Transaction, fields: &[(&str, &str)], staged: &str) -> R
     Ok(())
 }
 
-/// One `COPY` text row of typed columns; false when the line must go in whole instead.
+/// Appends one `COPY` text row of typed columns; false (and a partial row to drop) when the
+/// line must go in whole instead.
 fn typed_row(row: &mut Vec<u8>, line_no: u64, content: &[u8], fields: &[(&str, &str)]) -> bool {
     let Ok(Value::Object(doc)) = serde_json::from_slice::<Value>(content) else {
         return false;
@@ -151,7 +159,6 @@ fn typed_row(row: &mut Vec<u8>, line_no: u64, content: &[u8], fields: &[(&str, &
 
 /// One `COPY` text row carrying the line whole in `doc`, every typed column NULL.
 fn whole_row(row: &mut Vec<u8>, line_no: u64, content: &[u8], columns: usize) {
-    row.clear();
     let _ = write!(row, "{line_no}\t\\N");
     for _ in 0..columns {
         row.extend_from_slice(b"\t\\N");
@@ -237,19 +244,29 @@ fn print_object(out: &mut String, map: &Map<String, Value>) -> bool {
 /// (lower-case hex), everything else as it is.
 fn print_string(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Every character escaped is ASCII, so the text is copied in runs between them.
+    let mut run = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escaped = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[run..at]);
+        if escaped.is_empty() {
+            out.push_str(&format!("\\u{byte:04x}"));
+        } else {
+            out.push_str(escaped);
         }
+        run = at + 1;
     }
+    out.push_str(&text[run..]);
     out.push('"');
 }
 
