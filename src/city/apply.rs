@@ -151,7 +151,7 @@ pub fn apply(
             tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
         }
         if kind == RecordKind::Worker {
-            persons::lock_touched(tx)?;
+            persons::list_touched(tx)?;
         }
         let applied = upsert(tx, kind, batch_uid)?;
         analyze_if_grown(tx, table(kind), applied)?;
