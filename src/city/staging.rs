@@ -277,7 +277,10 @@ mod tests {
     #[test]
     fn prints_keys_in_jsonb_order_with_its_separators() {
         let text = jsonb_text(br#"{"bb":1,"a":[true,null,"x"],"ab":{"z":-2},"c":"q"}"#).unwrap();
-        assert_eq!(text, r#"{"a": [true, null, "x"], "c": "q", "ab": {"z": -2}, "bb": 1}"#);
+        assert_eq!(
+            text,
+            r#"{"a": [true, null, "x"], "c": "q", "ab": {"z": -2}, "bb": 1}"#
+        );
     }
 
     #[test]
@@ -308,7 +311,12 @@ mod tests {
     fn a_typed_row_escapes_copy_separators_and_marks_nulls() {
         let mut row = Vec::new();
         let line = br#"{"uid":"u","note":"a\tb\\c","n":null,"o":{"x":1}}"#;
-        let fields = [("uid", "uuid"), ("note", "text"), ("n", "text"), ("o", "jsonb")];
+        let fields = [
+            ("uid", "uuid"),
+            ("note", "text"),
+            ("n", "text"),
+            ("o", "jsonb"),
+        ];
         assert!(typed_row(&mut row, 7, line, &fields));
         let row = String::from_utf8(row).unwrap();
         let cells: Vec<&str> = row.trim_end_matches('\n').split('\t').collect();

@@ -30,7 +30,10 @@ fn the_hash_is_the_md5_postgresql_gives_the_jsonb_text() {
     for line in lines {
         let ours = jsonb_text(line.as_bytes());
         let row = client
-            .query_one("SELECT $1::text::jsonb::text, md5($1::text::jsonb::text)", &[&line])
+            .query_one(
+                "SELECT $1::text::jsonb::text, md5($1::text::jsonb::text)",
+                &[&line],
+            )
             .unwrap();
         let theirs: String = row.get(0);
         match ours {
