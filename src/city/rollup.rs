@@ -156,10 +156,18 @@ fn contributions() -> [String; 3] {
 /// so ingesters of other devices never deadlock on them; new ID numbers get their person
 /// first) and their contribution to the rollups is taken off.
 pub fn begin(tx: &mut Transaction) -> Result<()> {
+    // A person made now has no record yet, so adds nothing before the batch: the side before
+    // leaves them out (most of a district's first batch), and they join for the side after.
+    tx.batch_execute(
+        "CREATE TEMP TABLE stat_new_persons (person_id bigint NOT NULL) ON COMMIT DROP",
+    )?;
     let added = tx.execute(
-        "INSERT INTO persons (id_number)
+        "WITH made AS (
+            INSERT INTO persons (id_number)
             SELECT DISTINCT id_number FROM in_worker ORDER BY id_number
-            ON CONFLICT (id_number) DO NOTHING",
+            ON CONFLICT (id_number) DO NOTHING
+            RETURNING id)
+         INSERT INTO stat_new_persons SELECT id FROM made",
         &[],
     )?;
     super::apply::analyze_if_grown(tx, "persons", added as i64)?;
@@ -193,12 +201,6 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
             SELECT * FROM stat_service_day LIMIT 0;
          CREATE TEMP TABLE stat_delta_reach ON COMMIT DROP AS
             SELECT * FROM stat_reach LIMIT 0;
-         -- A person with no record yet (new in this batch: most of a district's first batch)
-         -- adds nothing before it; the side before reads only the others, and the new ones
-         -- join them for the side after (`finish`).
-         CREATE TEMP TABLE stat_new_persons ON COMMIT DROP AS
-            SELECT person_id FROM stat_touched t
-             WHERE NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = t.person_id);
          DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_new_persons);
          ANALYZE stat_touched;",
     )?;
