@@ -64,8 +64,7 @@ pub fn take_aside(tx: &mut Transaction) -> Result<()> {
         let name = kind.table();
         sql.push_str(&format!(
             "INSERT INTO in_erasure
-             SELECT '{name}', (doc->>'uid')::uuid, (doc->>'version')::bigint, doc->>'reason'
-               FROM raw_{name} WHERE doc->>'op' = 'erase';
+             SELECT '{name}', uid, version, doc->>'reason' FROM in_{name} WHERE op = 'erase';
              DELETE FROM in_{name} WHERE op = 'erase';"
         ));
     }

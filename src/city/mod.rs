@@ -15,6 +15,7 @@ pub mod persons;
 pub mod receipts;
 pub mod rollup;
 pub mod schema;
+pub mod staging;
 pub mod stats;
 pub mod stats_rollups;
 pub mod stats_series;

@@ -11,24 +11,16 @@ use super::Result;
 use crate::batch::person::PERSON_FIELDS;
 use postgres::Transaction;
 
-/// Before the workers are written: the persons this batch touches (the incoming ID numbers,
-/// and the ID numbers the same uids had so far, in case a record changed its number) exist and
-/// are locked, in ID-number order so ingesters of other devices never deadlock on them.
-pub fn lock_touched(tx: &mut Transaction) -> Result<()> {
+/// Before the workers are written: the ID numbers this batch touches (the incoming ones, and
+/// the ones the same uids had so far, in case a record changed its number). Their persons
+/// exist and are locked already: `rollup::begin` made and locked, in id order, every person
+/// the batch may change, these among them.
+pub fn list_touched(tx: &mut Transaction) -> Result<()> {
     tx.batch_execute(
         "CREATE TEMP TABLE touched_ids ON COMMIT DROP AS
             SELECT id_number FROM in_worker
             UNION
-            SELECT w.id_number FROM workers w JOIN in_worker i USING (uid);
-         INSERT INTO persons (id_number)
-            SELECT id_number FROM touched_ids ORDER BY id_number
-            ON CONFLICT (id_number) DO NOTHING;",
-    )?;
-    tx.query_one(
-        "SELECT count(*) FROM (SELECT 1 FROM persons
-                                WHERE id_number IN (SELECT id_number FROM touched_ids)
-                                ORDER BY id_number FOR UPDATE) locked",
-        &[],
+            SELECT w.id_number FROM workers w JOIN in_worker i USING (uid);",
     )?;
     Ok(())
 }

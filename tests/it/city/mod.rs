@@ -13,5 +13,6 @@ mod needs;
 mod receipts;
 mod robustness;
 mod sealed;
+mod staging;
 mod stats;
 mod watch;
