@@ -1,6 +1,6 @@
-//! One verified batch applied inside the caller's transaction: each data file streamed by
-//! `COPY` into a staging table (one JSON document per line), typed in SQL, its references
-//! checked, then upserted by the merge rule (docs/batch-format.md, "Merge rule"):
+//! One verified batch applied inside the caller's transaction: each data file staged as typed
+//! rows with their content hash (`staging`), its references checked, then upserted by the
+//! merge rule (docs/batch-format.md, "Merge rule"):
 //! - per uid the highest version wins; a lower version, or the same copy again, is unchanged;
 //! - the same version with other content is a `diverged` conflict: the copy with the later
 //!   `updated_at` (then the greater content hash) shows, the other is listed, in any order;

@@ -309,31 +309,44 @@ fn write_deltas(tx: &mut Transaction) -> Result<()> {
             .iter()
             .map(|s| format!("{s} = t.{s} + EXCLUDED.{s}"))
             .collect();
-        tx.batch_execute(&format!(
-            "INSERT INTO {table} AS t ({keys_list}, {sums_list})
-             SELECT {keys_list}, {summed} FROM {delta} GROUP BY {keys_list}
-             HAVING {changed} ORDER BY {keys_list}
-             ON CONFLICT ({keys_list}) DO UPDATE SET {updates};
-             DELETE FROM {table} t USING (SELECT DISTINCT {keys_list} FROM {delta}) d
-              WHERE {same_key} AND {all_zero};
-             TRUNCATE {delta};",
-            sums_list = sums.join(", "),
-            summed = summed.join(", "),
-            changed = changed.join(" OR "),
-            updates = updates.join(", "),
-            // Only a key the batch changed can have come down to zero: the rest of the
-            // rollup (a row per day, kind and district of the whole city) is not read.
-            same_key = keys
-                .iter()
-                .map(|k| format!("t.{k} = d.{k}"))
+        let all_zero = |prefix: &str| {
+            sums.iter()
+                .map(|s| format!("{prefix}{s} = 0"))
                 .collect::<Vec<_>>()
-                .join(" AND "),
-            all_zero = sums
-                .iter()
-                .map(|s| format!("t.{s} = 0"))
-                .collect::<Vec<_>>()
-                .join(" AND "),
-        ))?;
+                .join(" AND ")
+        };
+        let emptied: i64 = tx
+            .query_one(
+                &format!(
+                    "WITH written AS (
+                        INSERT INTO {table} AS t ({keys_list}, {sums_list})
+                        SELECT {keys_list}, {summed} FROM {delta} GROUP BY {keys_list}
+                        HAVING {changed} ORDER BY {keys_list}
+                        ON CONFLICT ({keys_list}) DO UPDATE SET {updates}
+                        RETURNING {sums_list})
+                     SELECT count(*) FROM written WHERE {zero}",
+                    sums_list = sums.join(", "),
+                    summed = summed.join(", "),
+                    changed = changed.join(" OR "),
+                    updates = updates.join(", "),
+                    zero = all_zero(""),
+                ),
+                &[],
+            )?
+            .get(0);
+        // A row the batch brought down to zero goes; the upsert tells whether there is one,
+        // so the rollup (a row per day, kind and district of the whole city) is searched only
+        // then, and only for the keys the batch changed.
+        if emptied > 0 {
+            let same_key: Vec<String> = keys.iter().map(|k| format!("t.{k} = d.{k}")).collect();
+            tx.batch_execute(&format!(
+                "DELETE FROM {table} t USING (SELECT DISTINCT {keys_list} FROM {delta}) d
+                  WHERE {same_key} AND {zero}",
+                same_key = same_key.join(" AND "),
+                zero = all_zero("t."),
+            ))?;
+        }
+        tx.batch_execute(&format!("TRUNCATE {delta}"))?;
     }
     Ok(())
 }

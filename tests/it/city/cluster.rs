@@ -130,6 +130,16 @@ impl CityDb {
                 assert_eq!(fast, scan, "{from}..{to} {district:?}");
             }
         }
+        // A rollup row the batches brought down to nothing is removed, not kept as zeros.
+        for (table, count) in [
+            ("stat_persons", "workers"),
+            ("stat_service_day", "services"),
+            ("stat_reach", "persons"),
+        ] {
+            let sql = format!("SELECT count(*) FROM {table} WHERE {count} = 0");
+            let zero: i64 = client.query_one(&sql, &[]).unwrap().get(0);
+            assert_eq!(zero, 0, "{table}");
+        }
     }
 }
 
