@@ -182,6 +182,20 @@ fn event_fixture() -> (tempfile::TempDir, PathBuf, String, String) {
     (dir, db, wang, event)
 }
 
+/// How many the event served, and the worker's live needs (kind, state) by kind.
+fn served_and_needs(db: &PathBuf, event: &str, worker: &str) -> (usize, Vec<(String, NeedState)>) {
+    let mut store = Store::open(db).unwrap();
+    store.set_clock(clock());
+    let mut kinds: Vec<(String, NeedState)> = store
+        .needs_of_worker(worker)
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.kind, n.state))
+        .collect();
+    kinds.sort_by(|a, b| a.0.cmp(&b.0));
+    (store.event_attendees(event, 0, 10).unwrap().len(), kinds)
+}
+
 #[test]
 fn quick_entry_ticks_needs_for_the_worker_by_digits_in_four_more_keys() {
     for (lang, tag) in langs() {
@@ -194,22 +208,15 @@ fn quick_entry_ticks_needs_for_the_worker_by_digits_in_four_more_keys() {
         type_text(&mut app, "1333");
         snap(&app, &format!("quick_entry_needs_ticked_{tag}"));
         keys(&mut app, "enter");
-        let mut store = Store::open(&db).unwrap();
-        store.set_clock(clock());
-        assert_eq!(store.event_attendees(&event, 0, 10).unwrap().len(), 1);
-        let mut kinds: Vec<(String, NeedState)> = store
-            .needs_of_worker(&wang)
-            .unwrap()
-            .into_iter()
-            .map(|n| (n.kind, n.state))
-            .collect();
-        kinds.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(
-            kinds,
-            [
-                ("job".to_string(), NeedState::Open),
-                ("wage_arrears".to_string(), NeedState::Open)
-            ]
+            served_and_needs(&db, &event, &wang),
+            (
+                1,
+                vec![
+                    ("job".to_string(), NeedState::Open),
+                    ("wage_arrears".to_string(), NeedState::Open)
+                ]
+            )
         );
         let shown = screen_at(&app, 100, 30);
         assert!(
@@ -235,18 +242,7 @@ fn undo_in_quick_entry_takes_back_the_needs_ticked_with_the_record_and_redo_brin
     keys(&mut app, "ctrl-t");
     type_text(&mut app, "13");
     keys(&mut app, "enter");
-    let live = |db: &PathBuf| {
-        let mut store = Store::open(db).unwrap();
-        store.set_clock(clock());
-        let mut kinds: Vec<(String, NeedState)> = store
-            .needs_of_worker(&wang)
-            .unwrap()
-            .into_iter()
-            .map(|n| (n.kind, n.state))
-            .collect();
-        kinds.sort_by(|a, b| a.0.cmp(&b.0));
-        (store.event_attendees(&event, 0, 10).unwrap().len(), kinds)
-    };
+    let live = |db: &PathBuf| served_and_needs(db, &event, &wang);
     let ticked = vec![
         ("job".to_string(), NeedState::Open),
         ("wage_arrears".to_string(), NeedState::Open),
