@@ -183,7 +183,11 @@ fn event_fixture() -> (tempfile::TempDir, PathBuf, String, String) {
 }
 
 /// How many the event served, and the worker's live needs (kind, state) by kind.
-fn served_and_needs(db: &PathBuf, event: &str, worker: &str) -> (usize, Vec<(String, NeedState)>) {
+fn served_and_needs(
+    db: &std::path::Path,
+    event: &str,
+    worker: &str,
+) -> (usize, Vec<(String, NeedState)>) {
     let mut store = Store::open(db).unwrap();
     store.set_clock(clock());
     let mut kinds: Vec<(String, NeedState)> = store
