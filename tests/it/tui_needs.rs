@@ -2,9 +2,9 @@
 //! worker page shows both, `n` opens the needs checklist, a new health check offers it (Esc
 //! skips), `c` records a claim on its form and `u` takes it a step.
 
+use jingong::domain::Membership;
 use jingong::domain::claims::{ClaimDraft, ClaimStatus};
 use jingong::domain::needs::{NeedInput, NeedState};
-use jingong::domain::{Membership, WorkerInput};
 use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
@@ -26,18 +26,7 @@ fn day(s: &str) -> chrono::NaiveDate {
 /// illness claim (documents partly collected) under her protection period.
 fn seeded() -> Fixture {
     let (dir, db, mut store) = database_with_officer();
-    let wang = store
-        .add_worker(&WorkerInput {
-            name: "王秀兰".into(),
-            id_number: id("13010219850612332"),
-            phone: "13812345678".into(),
-            district_code: "120101".into(),
-            membership: Membership::Member,
-            card_no: "6217000012345678".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .uid;
+    let wang = add_member_wang(&mut store);
     store
         .add_need(
             &wang,

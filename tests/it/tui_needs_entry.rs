@@ -25,18 +25,7 @@ fn day(s: &str) -> chrono::NaiveDate {
 /// 王秀兰, a member who asked for a job and for housing, with one mutual-aid claim.
 fn seeded() -> Fixture {
     let (dir, db, mut store) = database_with_officer();
-    let wang = store
-        .add_worker(&WorkerInput {
-            name: "王秀兰".into(),
-            id_number: id("13010219850612332"),
-            phone: "13812345678".into(),
-            district_code: "120101".into(),
-            membership: Membership::Member,
-            card_no: "6217000012345678".into(),
-            ..Default::default()
-        })
-        .unwrap()
-        .uid;
+    let wang = add_member_wang(&mut store);
     for kind in ["job", "housing"] {
         store
             .add_need(

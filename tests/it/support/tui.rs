@@ -25,6 +25,22 @@ pub fn id(first17: &str) -> String {
     with_check_digit(first17)
 }
 
+/// 王秀兰, a card-holding member in 和平区 (the needs and claims screens' worker). Her uid.
+pub fn add_member_wang(store: &mut Store) -> String {
+    store
+        .add_worker(&jingong::domain::WorkerInput {
+            name: "王秀兰".into(),
+            id_number: id("13010219850612332"),
+            phone: "13812345678".into(),
+            district_code: "120101".into(),
+            membership: jingong::domain::Membership::Member,
+            card_no: "6217000012345678".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .uid
+}
+
 pub fn langs() -> [(Lang, &'static str); 2] {
     [(Lang::Zh, "zh"), (Lang::En, "en")]
 }
