@@ -2,12 +2,12 @@
 //! what waits for export, exporting with the gauge, "nothing new", a failed export, the
 //! history, and verifying a batch, in both languages.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use jingong::batch::earlier::verify_in_context;
 use jingong::batch::export::{ExportOptions, ExportOutcome, export};
 use jingong::domain::idcard::with_check_digit;
 use jingong::domain::{Membership, Officer, ServiceInput, WorkerInput};
-use jingong::store::{Clock, Store};
+use jingong::store::Store;
 use jingong::text::Lang;
 use jingong::tui::app::App;
 use jingong::tui::keymap::Keymap;
@@ -16,16 +16,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 use unicode_width::UnicodeWidthStr;
 
-use crate::support::tui::{assert_borders_intact, key_event, keys, screen_at};
+use crate::support::tui::{assert_borders_intact, key_event, keys, open_store, screen_at};
 
-const NOW: &str = "2026-03-15T09:30:00+08:00";
 /// A fixed device id, so that batch names (which carry its last eight digits) are the same
 /// on every run.
 const DEVICE: &str = "01a225a5-3d00-7252-982b-18fa8bd01e73";
-
-fn clock() -> Clock {
-    Clock::fixed(DateTime::parse_from_rfc3339(NOW).unwrap())
-}
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -39,9 +34,7 @@ impl Fixture {
     }
 
     fn store(&self) -> Store {
-        let mut store = Store::open(&self.db).unwrap();
-        store.set_clock(clock());
-        store
+        open_store(&self.db)
     }
 
     /// Screen text with the temporary folder named the same on every run (and so the ends of
@@ -565,8 +558,7 @@ fn two_laptops_with_one_person(fx: &Fixture) -> [PathBuf; 2] {
     let mut paths = Vec::new();
     for (name, officer, phone) in [("a", "赵敏", "13800138000"), ("b", "孙丽", "13900139000")] {
         let db = fx.dir.path().join(format!("laptop-{name}.db"));
-        let mut store = Store::open(&db).unwrap();
-        store.set_clock(clock());
+        let mut store = open_store(&db);
         store
             .set_officer(&Officer {
                 name: officer.into(),

@@ -58,9 +58,7 @@ fn seeded() -> Fixture {
 }
 
 fn store(fx: &Fixture) -> Store {
-    let mut store = Store::open(&fx.db).unwrap();
-    store.set_clock(clock());
-    store
+    open_store(&fx.db)
 }
 
 fn screen_text(app: &App) -> String {

@@ -58,9 +58,7 @@ fn seeded() -> Fixture {
 }
 
 fn store(fx: &Fixture) -> Store {
-    let mut store = Store::open(&fx.db).unwrap();
-    store.set_clock(clock());
-    store
+    open_store(&fx.db)
 }
 
 fn snap(app: &App, name: &str) {
@@ -177,8 +175,7 @@ fn served_and_needs(
     event: &str,
     worker: &str,
 ) -> (usize, Vec<(String, NeedState)>) {
-    let mut store = Store::open(db).unwrap();
-    store.set_clock(clock());
+    let store = open_store(db);
     let mut kinds: Vec<(String, NeedState)> = store
         .needs_of_worker(worker)
         .unwrap()
@@ -273,8 +270,7 @@ fn the_roster_import_preview_counts_the_needs_to_raise_and_the_import_raises_the
     let shown = screen_at(&app, 100, 30);
     assert!(shown.contains("预演"), "{shown}");
     assert!(shown.contains("新登记诉求 2 项"), "{shown}");
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
+    let store = open_store(&db);
     assert!(
         store.needs_of_worker(&wang).unwrap().is_empty(),
         "a dry run raises nothing"

@@ -187,8 +187,7 @@ fn the_mutual_aid_tab_shows_claims_by_type_and_status_with_amounts() {
 #[test]
 fn the_hardship_needs_list_pages_in_as_the_selection_moves_and_enter_opens_the_worker() {
     let (_dir, db) = seeded();
-    let mut store = jingong::store::Store::open(&db).unwrap();
-    store.set_clock(clock());
+    let mut store = open_store(&db);
     // 70 more hardship workers, each with a need open since a day of their own: 71 in all,
     // more than the first page the figures bring (50).
     let surnames = ["赵", "钱", "孙", "李", "周", "吴", "郑", "冯"];

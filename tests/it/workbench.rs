@@ -42,9 +42,7 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     pub(crate) fn store(&self) -> Store {
-        let mut store = Store::open(&self.db).unwrap();
-        store.set_clock(clock());
-        store
+        open_store(&self.db)
     }
 }
 
@@ -327,8 +325,7 @@ fn a_user_binding_that_takes_a_key_names_the_action_that_lost_it() {
             false,
         )
         .unwrap();
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
+    let store = open_store(&db);
     let mut app = App::new(store, keymap, Lang::Zh);
     app.settle();
     let message = app.message().unwrap_or_default().to_string();
@@ -364,8 +361,7 @@ fn ctrl_u_in_help_is_what_ctrl_u_does() {
     let mut vim = Keymap::default_keymap().unwrap();
     vim.apply_text("vim.toml", VIM_KEYMAP, true).unwrap();
     assert_eq!(vim.lookup(Context::List, ctrl_u), Some(Action::PageUp));
-    let mut store = Store::open(&db).unwrap();
-    store.set_clock(clock());
+    let store = open_store(&db);
     let mut app = App::new(store, vim, Lang::Zh);
     app.settle();
     keys(&mut app, "f1");

@@ -25,6 +25,13 @@ pub fn id(first17: &str) -> String {
     with_check_digit(first17)
 }
 
+/// The database at `db` on the tests' fixed clock.
+pub fn open_store(db: &Path) -> Store {
+    let mut store = Store::open(db).unwrap();
+    store.set_clock(clock());
+    store
+}
+
 /// 王秀兰, a card-holding member in 和平区 (the needs and claims screens' worker). Her uid.
 pub fn add_member_wang(store: &mut Store) -> String {
     store
