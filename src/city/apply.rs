@@ -206,13 +206,18 @@ pub fn parse_uuid(text: &str) -> uuid::Uuid {
     uuid::Uuid::parse_str(text).unwrap_or_default()
 }
 
-/// References neither in the batch nor already in the city's tables (at most 1000 listed).
+/// References neither in the batch nor already in the city's tables, and services dated
+/// before the birth of a worker the city holds (the verifier checked those to workers in the
+/// batch), at most 1000 listed.
 fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
     let rows = tx.query(
         "SELECT line_no, field, uid FROM (
-            SELECT s.line_no, 'worker_uid' AS field, s.worker_uid::text AS uid FROM in_service s
-             WHERE NOT EXISTS (SELECT 1 FROM in_worker w WHERE w.uid = s.worker_uid)
-               AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.uid = s.worker_uid)
+            SELECT s.line_no, CASE WHEN w.uid IS NULL THEN 'worker_uid' ELSE 'before_birth' END
+                     AS field,
+                   s.worker_uid::text AS uid
+              FROM in_service s LEFT JOIN workers w ON w.uid = s.worker_uid
+             WHERE NOT EXISTS (SELECT 1 FROM in_worker i WHERE i.uid = s.worker_uid)
+               AND (w.uid IS NULL OR s.served_on < w.birth_date)
             UNION ALL
             SELECT s.line_no, 'event_uid', s.event_uid::text FROM in_service s
              WHERE s.event_uid IS NOT NULL
@@ -234,17 +239,23 @@ fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
             let line: i64 = row.get(0);
             let field: &str = row.get(1);
             let field: &'static str = match field {
+                "before_birth" => "served_on",
                 "worker_uid" => "worker_uid",
                 "event_uid" => "event_uid",
                 _ => "legal_aid.follows_uid",
             };
+            let kind = if row.get::<_, &str>(1) == "before_birth" {
+                ProblemKind::BeforeBirth { field }
+            } else {
+                ProblemKind::UnresolvedReference {
+                    field,
+                    uid: row.get(2),
+                }
+            };
             Problem {
                 file: RecordKind::Service.file_name().to_string(),
                 line: Some(line as u64),
-                kind: ProblemKind::UnresolvedReference {
-                    field,
-                    uid: row.get(2),
-                },
+                kind,
             }
         })
         .collect())

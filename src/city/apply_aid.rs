@@ -61,18 +61,29 @@ pub(super) fn kinds(manifest: &Manifest) -> Vec<RecordKind> {
         .collect()
 }
 
-/// Needs and claims naming a worker neither in the batch nor held here (at most 1000).
+/// Needs and claims naming a worker neither in the batch nor held here, or dated before the
+/// birth of a worker held here (the verifier checked those to workers in the batch), at most
+/// 1000.
 pub(super) fn unresolved_references(
     tx: &mut Transaction,
     kinds: &[RecordKind],
 ) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     for kind in kinds.iter().filter(|k| RecordKind::AID.contains(k)) {
+        // The date the laptop's verifier compares with the birth (`record_rules_aid`).
+        let (date_field, dated) = match kind {
+            RecordKind::Need => ("raised_on", "a.raised_on"),
+            _ => (
+                "diagnosed_on",
+                "least(a.diagnosed_on, a.accident_on, a.fire_on)",
+            ),
+        };
         let rows = tx.query(
             &format!(
-                "SELECT a.line_no, a.worker_uid::text FROM in_{own} a
-                  WHERE NOT EXISTS (SELECT 1 FROM in_worker w WHERE w.uid = a.worker_uid)
-                    AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.uid = a.worker_uid)
+                "SELECT a.line_no, a.worker_uid::text, w.uid IS NULL
+                   FROM in_{own} a LEFT JOIN workers w ON w.uid = a.worker_uid
+                  WHERE NOT EXISTS (SELECT 1 FROM in_worker i WHERE i.uid = a.worker_uid)
+                    AND (w.uid IS NULL OR {dated} < w.birth_date)
                   ORDER BY a.line_no LIMIT 1000",
                 own = kind.table()
             ),
@@ -81,9 +92,13 @@ pub(super) fn unresolved_references(
         problems.extend(rows.iter().map(|row| Problem {
             file: kind.file_name().to_string(),
             line: Some(row.get::<_, i64>(0) as u64),
-            kind: ProblemKind::UnresolvedReference {
-                field: "worker_uid",
-                uid: row.get(1),
+            kind: if row.get(2) {
+                ProblemKind::UnresolvedReference {
+                    field: "worker_uid",
+                    uid: row.get(1),
+                }
+            } else {
+                ProblemKind::BeforeBirth { field: date_field }
             },
         }));
     }

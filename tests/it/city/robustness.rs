@@ -264,3 +264,77 @@ fn an_ingester_killed_at_any_moment_leaves_the_batch_unapplied_or_whole() {
     db.assert_rollups_match();
     eprintln!("killed 30 times: {before} left nothing, {after} left the batch whole");
 }
+
+#[test]
+fn a_record_no_form_would_accept_is_refused_at_the_city_with_its_field_and_rule() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 71);
+    // Born 2004-03-02: a service the day before is a date every form accepts on its own.
+    let young = jingong::domain::idcard::with_check_digit("12010320040302013");
+    let young_uid = add_worker(&laptop, &young, "13800138000");
+    let out = dir.path().join("out");
+    let first = export(&laptop, &out, &[]);
+    jingong(&laptop)
+        .args(["demo", "--workers", "2", "--seed", "72"])
+        .assert()
+        .success();
+    let second = export(&laptop, &out, &[]);
+    db.init(dir.path());
+    assert!(db.ingest(dir.path(), &[&first]).status.success());
+    let before = db.dump();
+
+    // A phone number no form takes, in a batch whose hashes are all in order.
+    let bad_phone = copy_batch(&second, &dir.path().join("phone"));
+    let text = std::fs::read_to_string(bad_phone.join("workers.jsonl")).unwrap();
+    let at = text.find("\"phone\":\"").unwrap() + "\"phone\":\"".len();
+    let end = at + text[at..].find('"').unwrap();
+    std::fs::write(
+        bad_phone.join("workers.jsonl"),
+        format!("{}12345{}", &text[..at], &text[end..]),
+    )
+    .unwrap();
+    rehash(&bad_phone);
+    let output = db.ingest(dir.path(), &[&bad_phone]);
+    let shown = stdout_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("refused whole") && shown.contains("phone"),
+        "{shown}"
+    );
+    assert_eq!(db.dump(), before);
+
+    // A service for a worker the city already holds, dated the day before their birth: the
+    // verifier cannot see the birth (the worker is not in the batch); the city checks it.
+    let early = copy_batch(&second, &dir.path().join("early"));
+    let lines: Vec<String> = std::fs::read_to_string(early.join("services.jsonl"))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let mut service: serde_json::Value = serde_json::from_str(&lines[0]).unwrap();
+    service["worker_uid"] = young_uid.clone().into();
+    service["served_on"] = "2004-03-01".into();
+    let mut text = serde_json::to_string(&service).unwrap();
+    text.push('\n');
+    for line in &lines[1..] {
+        text.push_str(line);
+        text.push('\n');
+    }
+    std::fs::write(early.join("services.jsonl"), text).unwrap();
+    rehash(&early);
+    let output = db.ingest(dir.path(), &[&early]);
+    let shown = stdout_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("refused whole") && shown.contains("served_on"),
+        "{shown}"
+    );
+    assert!(shown.contains("services.jsonl:1"), "{shown}");
+    assert_eq!(db.dump(), before);
+
+    // The good copy still goes in behind them.
+    assert!(db.ingest(dir.path(), &[&second]).status.success());
+    assert_eq!(db.count("SELECT count(*) FROM workers"), 3 + 1 + 2);
+    db.assert_rollups_match();
+}
