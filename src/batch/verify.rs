@@ -250,6 +250,16 @@ pub fn verify_source(source: &mut BatchSource, options: VerifyOptions) -> Result
     Ok(report)
 }
 
+/// The manifest alone, checked as `verify_source` checks it; `None` when it has a problem.
+/// The city starts staging a batch from it while the verifier reads the rest in another
+/// thread (`city::ingest`).
+pub fn checked_manifest(source: &mut BatchSource) -> Result<Option<Manifest>> {
+    let entries = source.entries()?;
+    let mut report = VerifyReport::default();
+    let manifest = read_manifest(source, &entries, &mut report)?;
+    Ok(manifest.filter(|_| report.problems.is_empty()))
+}
+
 fn read_manifest(
     source: &mut BatchSource,
     entries: &[Entry],

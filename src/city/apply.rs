@@ -122,11 +122,16 @@ pub fn apply(
     let mut problems = Vec::new();
     let kinds = super::apply_aid::kinds(manifest);
     for kind in kinds.iter().copied() {
-        let entry = manifest
-            .files
-            .iter()
-            .find(|f| f.name == kind.file_name())
-            .expect("verified batches list every data file");
+        // The verifier may still be at work (`ingest`): a manifest not listing a data file is
+        // refused here too.
+        let Some(entry) = manifest.files.iter().find(|f| f.name == kind.file_name()) else {
+            problems.push(Problem {
+                file: kind.file_name().to_string(),
+                line: None,
+                kind: ProblemKind::DataFileNotListed,
+            });
+            continue;
+        };
         let columns: Vec<(&str, &str)> = fields(kind).copied().collect();
         if let Some(p) = super::staging::stage(tx, source, kind, entry, &columns, &staged(kind))? {
             problems.push(p);

@@ -14,14 +14,18 @@
 use super::apply::{self, Tally, parse_uuid};
 use super::{CityError, Result, device_lock_key};
 use crate::batch::format::{Manifest, RecordKind, hex};
+use crate::batch::seal::is_sealed;
 use crate::batch::source::BatchSource;
-use crate::batch::verify::{Known, Problem, ProblemKind, VerifyOptions, verify_source};
+use crate::batch::verify::{
+    Known, Problem, ProblemKind, VerifyOptions, VerifyReport, checked_manifest, verify_source,
+};
 use crate::text::Lang;
 use chrono::NaiveDate;
 use postgres::Client;
 use postgres::error::SqlState;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::thread::ScopedJoinHandle;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -122,47 +126,137 @@ fn ingest_one(client: &mut Client, path: &Path, today: NaiveDate) -> Result<Outc
         Ok(s) => s,
         Err(e) => return Ok(unreadable(&e)),
     };
-    // Every field by the forms' rules, as a laptop receiving the batch checks it. References
-    // outside the batch are checked in SQL against the city's tables (`apply`), all at once
-    // rather than one query per reference.
-    let mut checked_in_sql = |_: RecordKind, _: &str| Ok(Known::Yes);
-    let report = match verify_source(
-        &mut source,
-        VerifyOptions {
-            today,
-            references: Some(&mut checked_in_sql),
-        },
-    ) {
-        Ok(r) => r,
-        Err(e) => return Ok(unreadable(&e)),
-    };
     let manifest_sha = source.read_manifest_bytes().ok().map(|b| {
         let mut h = Sha256::new();
         h.update(&b);
         hex(&h.finalize())
     });
-    let Some(manifest) = report.manifest.clone().filter(names_itself) else {
-        record_arrival(client, None, manifest_sha.as_deref(), "refused", &path)?;
-        return Ok(Outcome::Refused {
-            batch_uid: None,
-            device_id: None,
-            problems: report.problems.listed,
-        });
-    };
-    let manifest_sha = manifest_sha.unwrap_or_default();
-    if !report.is_valid() {
-        return refuse(
-            client,
-            &manifest,
-            &manifest_sha,
-            &path,
-            report.problems.listed,
-        );
+    let manifest = checked_manifest(&mut source)
+        .ok()
+        .flatten()
+        .filter(names_itself);
+    drop(source);
+    std::thread::scope(|scope| {
+        // The verifier reads the batch in a thread of its own while the database stages and
+        // applies it: nothing commits before its verdict (`settle`). A sealed batch is opened
+        // into memory, so it is verified first rather than held twice.
+        let mut verdict = if manifest.is_some() && !is_sealed(&path) {
+            Verdict::pending(scope.spawn(|| verify(&path, today)))
+        } else {
+            Verdict::ready(verify(&path, today))
+        };
+        match manifest {
+            Some(manifest) => settle_verified(
+                client,
+                &manifest,
+                manifest_sha.as_deref(),
+                &path,
+                &mut verdict,
+            ),
+            None => {
+                let report = match verdict.wait() {
+                    Ok(report) => report,
+                    Err(e) => return Ok(unreadable(e)),
+                };
+                let problems = report.problems.listed.clone();
+                match report.manifest.clone().filter(names_itself) {
+                    Some(manifest) => refuse(
+                        client,
+                        &manifest,
+                        manifest_sha.as_deref().unwrap_or_default(),
+                        &path,
+                        problems,
+                    ),
+                    None => {
+                        record_arrival(client, None, manifest_sha.as_deref(), "refused", &path)?;
+                        Ok(Outcome::Refused {
+                            batch_uid: None,
+                            device_id: None,
+                            problems,
+                        })
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Every field by the forms' rules, as a laptop receiving the batch checks it. References
+/// outside the batch are checked in SQL against the city's tables (`apply`), all at once
+/// rather than one query per reference.
+fn verify(path: &Path, today: NaiveDate) -> crate::batch::Result<VerifyReport> {
+    let mut source = BatchSource::open(path)?;
+    let mut checked_in_sql = |_: RecordKind, _: &str| Ok(Known::Yes);
+    verify_source(
+        &mut source,
+        VerifyOptions {
+            today,
+            references: Some(&mut checked_in_sql),
+        },
+    )
+}
+
+/// The verifier's report, being worked out in its thread or ready.
+struct Verdict<'scope> {
+    pending: Option<ScopedJoinHandle<'scope, crate::batch::Result<VerifyReport>>>,
+    ready: Option<crate::batch::Result<VerifyReport>>,
+}
+
+impl<'scope> Verdict<'scope> {
+    fn pending(handle: ScopedJoinHandle<'scope, crate::batch::Result<VerifyReport>>) -> Self {
+        Verdict {
+            pending: Some(handle),
+            ready: None,
+        }
     }
+
+    fn ready(report: crate::batch::Result<VerifyReport>) -> Self {
+        Verdict {
+            pending: None,
+            ready: Some(report),
+        }
+    }
+
+    fn wait(&mut self) -> &crate::batch::Result<VerifyReport> {
+        if let Some(handle) = self.pending.take() {
+            let report = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            self.ready = Some(report);
+        }
+        self.ready.as_ref().expect("a verdict is pending or ready")
+    }
+
+    fn is_sound(&mut self) -> bool {
+        matches!(self.wait(), Ok(report) if report.is_valid())
+    }
+}
+
+/// Settles a batch whose manifest names it, the verifier at work beside it; refused for the
+/// verifier's reasons whenever it has any, whatever the database met first.
+fn settle_verified(
+    client: &mut Client,
+    manifest: &Manifest,
+    manifest_sha: Option<&str>,
+    path: &Path,
+    verdict: &mut Verdict,
+) -> Result<Outcome> {
+    let manifest_sha = manifest_sha.unwrap_or_default();
     let mut attempts = 0;
     loop {
         attempts += 1;
-        match settle(client, &manifest, &manifest_sha, &path) {
+        let settled = settle(client, manifest, manifest_sha, path, verdict);
+        if !matches!(settled, Ok(Settled::Done(_))) {
+            match verdict.wait() {
+                Err(e) => return Ok(unreadable(e)),
+                Ok(report) if !report.is_valid() => {
+                    let problems = report.problems.listed.clone();
+                    return refuse(client, manifest, manifest_sha, path, problems);
+                }
+                Ok(_) => {}
+            }
+        }
+        match settled {
             Err(CityError::Pg(e)) if attempts < 5 && is_transient(&e) => continue,
             Err(CityError::Pg(e)) if is_bad_value(&e) => {
                 // A value the verifier let through but the database cannot hold (a NUL in a
@@ -173,11 +267,11 @@ fn ingest_one(client: &mut Client, path: &Path, today: NaiveDate) -> Result<Outc
                     line: None,
                     kind: ProblemKind::InvalidJson(detail.unwrap_or_else(|| e.to_string())),
                 };
-                return refuse(client, &manifest, &manifest_sha, &path, vec![problem]);
+                return refuse(client, manifest, manifest_sha, path, vec![problem]);
             }
             Err(e) => return Err(e),
             Ok(Settled::Refused(problems)) => {
-                return refuse(client, &manifest, &manifest_sha, &path, problems);
+                return refuse(client, manifest, manifest_sha, path, problems);
             }
             Ok(Settled::Done(outcome)) => return Ok(outcome),
         }
@@ -216,11 +310,15 @@ enum Settled {
     Refused(Vec<Problem>),
 }
 
+/// Settles the batch in its chain in one transaction, which commits only once the verifier
+/// finds the batch sound (`Settled::Refused` with no problems of its own otherwise: the caller
+/// gives the verifier's).
 fn settle(
     client: &mut Client,
     manifest: &Manifest,
     manifest_sha: &str,
     path: &Path,
+    verdict: &mut Verdict,
 ) -> Result<Settled> {
     let batch_uid = parse_uuid(&manifest.batch_uid);
     let previous = manifest.previous_batch_uid.as_deref().map(parse_uuid);
@@ -244,6 +342,9 @@ fn settle(
             "duplicate",
             path,
         )?;
+        if !verdict.is_sound() {
+            return Ok(Settled::Refused(Vec::new()));
+        }
         tx.commit()?;
         return Ok(Settled::Done(Outcome::Duplicate {
             batch_uid: manifest.batch_uid.clone(),
@@ -270,6 +371,9 @@ fn settle(
                 None,
             )?;
             arrival(&mut tx, Some(batch_uid), Some(manifest_sha), "held", path)?;
+            if !verdict.is_sound() {
+                return Ok(Settled::Refused(Vec::new()));
+            }
             tx.commit()?;
             return Ok(Settled::Done(Outcome::Held {
                 batch_uid: manifest.batch_uid.clone(),
@@ -309,6 +413,9 @@ fn settle(
         "applied",
         path,
     )?;
+    if !verdict.is_sound() {
+        return Ok(Settled::Refused(Vec::new()));
+    }
     tx.commit()?;
     Ok(Settled::Done(Outcome::Applied {
         batch_uid: manifest.batch_uid.clone(),

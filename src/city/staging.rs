@@ -14,14 +14,14 @@
 //! the same result, only slower, for lines that valid batches hardly ever hold.
 
 use super::{CityError, Result};
-use crate::batch::format::{FileEntry, RecordKind, hex};
-use crate::batch::source::BatchSource;
+use crate::batch::format::{FileEntry, MAX_LINE_BYTES, RecordKind, hex};
+use crate::batch::source::{BatchSource, BoundedLines};
 use crate::batch::verify::{Problem, ProblemKind};
 use md5::Md5;
 use postgres::Transaction;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
-use std::io::{BufRead, Write};
+use sha2::Digest;
+use std::io::Write;
 
 /// Streams one data file into `staged` (created here), hashing it on the way (the file must
 /// be the one verified); `fields` are the record's columns with their SQL types.
@@ -49,27 +49,20 @@ pub(super) fn stage(
         path: path.clone(),
         source: e,
     };
-    let mut hasher = Sha256::new();
     let mut whole_lines = 0u64;
-    {
-        // Read no further than the size the manifest declares (+1 to see a lie), as the laptop does.
-        let mut reader = source.open_file(kind.file_name(), entry.bytes.saturating_add(1))?;
-        let mut line = Vec::with_capacity(1024);
+    let actual = {
+        // Read no further than the size the manifest declares (+1 to see a lie), and no line
+        // longer than a batch may hold, as the laptop does: the verifier may still be reading
+        // the same file in its own thread (`ingest`), so nothing here trusts it yet.
+        let reader = source.open_file(kind.file_name(), entry.bytes.saturating_add(1))?;
+        let mut lines = BoundedLines::new(reader, path.clone(), MAX_LINE_BYTES);
         let mut rows = Vec::with_capacity(1 << 17);
-        let mut line_no: u64 = 0;
-        loop {
-            line.clear();
-            if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 {
-                break;
-            }
-            hasher.update(&line);
-            line_no += 1;
-            let content = line.strip_suffix(b"\n").unwrap_or(&line);
+        while let Some((line_no, content)) = lines.next_line()? {
             let start = rows.len();
-            if !typed_row(&mut rows, line_no, content, fields) {
+            if !typed_row(&mut rows, line_no, content.as_bytes(), fields) {
                 whole_lines += 1;
                 rows.truncate(start);
-                whole_row(&mut rows, line_no, content, fields.len());
+                whole_row(&mut rows, line_no, content.as_bytes(), fields.len());
             }
             // The client sends one message per write of 4 kB or more, each a hand-off to its
             // connection thread: rows go out 64 kB at a time.
@@ -79,9 +72,9 @@ pub(super) fn stage(
             }
         }
         writer.write_all(&rows).map_err(io_error)?;
-    }
+        lines.sha256()
+    };
     writer.finish()?;
-    let actual = hex(&hasher.finalize());
     if actual != entry.sha256 {
         return Ok(Some(Problem {
             file: entry.name.clone(),

@@ -338,3 +338,62 @@ fn a_record_no_form_would_accept_is_refused_at_the_city_with_its_field_and_rule(
     assert_eq!(db.count("SELECT count(*) FROM workers"), 3 + 1 + 2);
     db.assert_rollups_match();
 }
+
+/// The database stages a batch while the verifier reads it in another thread: what it meets
+/// first must not decide the answer. Each of these is refused for the verifier's reason, with
+/// nothing applied.
+#[test]
+fn a_hostile_batch_staged_before_the_verdict_is_refused_for_the_verifiers_reason() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let laptop = demo_db(dir.path(), "a.db", 3, 81);
+    let batch = export(&laptop, &dir.path().join("out"), &[]);
+    db.init(dir.path());
+
+    // The manifest no longer lists the services (the file is still there, hashes in order).
+    let unlisted = copy_batch(&batch, &dir.path().join("unlisted"));
+    rehash(&unlisted);
+    let path = unlisted.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    manifest["files"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f["name"] != "services.jsonl");
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+
+    // A worker line longer than any a batch may hold, listed with its true size and hash.
+    let long = copy_batch(&batch, &dir.path().join("long"));
+    let text = std::fs::read_to_string(long.join("workers.jsonl")).unwrap();
+    let at = text.find("\"note\":\"").unwrap() + "\"note\":\"".len();
+    let padding = "x".repeat(jingong::batch::format::MAX_LINE_BYTES);
+    std::fs::write(
+        long.join("workers.jsonl"),
+        format!("{}{padding}{}", &text[..at], &text[at..]),
+    )
+    .unwrap();
+    rehash(&long);
+
+    for (hostile, reason) in [
+        (&unlisted, "services.jsonl: data file not listed"),
+        (&long, "workers.jsonl:1"),
+    ] {
+        let output = db.ingest(dir.path(), &[hostile]);
+        let shown = stdout_text(&output);
+        assert_eq!(output.status.code(), Some(1), "{shown}");
+        assert!(
+            shown.contains("refused whole") && shown.contains(reason),
+            "{reason}: {shown}"
+        );
+        for table in ["workers", "events", "services", "persons"] {
+            assert_eq!(
+                db.count(&format!("SELECT count(*) FROM {table}")),
+                0,
+                "{table}"
+            );
+        }
+    }
+    // The sound copy of the same batch still goes in after them.
+    assert!(db.ingest(dir.path(), &[&batch]).status.success());
+    assert_eq!(db.count("SELECT count(*) FROM workers"), 3);
+}
