@@ -149,14 +149,15 @@ pub fn apply(
 
     let batch_uid = parse_uuid(&manifest.batch_uid);
     let mut tally = Tally::default();
+    let mut held = [0; RecordKind::COUNT];
+    for kind in kinds.iter().copied() {
+        held[kind as usize] = lock_existing(tx, kind)?;
+    }
     rollup::begin(tx)?;
     for kind in kinds {
         // Records new to the city (most of a batch, all of a first one) cannot diverge.
-        if lock_existing(tx, kind)? > 0 {
+        if held[kind as usize] > 0 {
             tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
-        }
-        if kind == RecordKind::Worker {
-            persons::list_touched(tx)?;
         }
         let applied = upsert(tx, kind, batch_uid)?;
         analyze_if_grown(tx, table(kind), applied)?;
@@ -268,17 +269,25 @@ fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
 
 /// Locks the rows this batch may change, in uid order, so two ingesters touching the same
 /// records (an office re-sending a laptop's record) wait for each other instead of
-/// deadlocking or losing an update. Returns how many the city holds already.
+/// deadlocking or losing an update; every kind's before any person (`rollup::begin`), as the
+/// erasures lock them. What the persons and rollups need of the rows as they were is kept in
+/// `known_<kind>` (the city's large tables are searched for the batch's uids once). Returns
+/// how many the city holds already.
 fn lock_existing(tx: &mut Transaction, kind: RecordKind) -> Result<i64> {
-    let row = tx.query_one(
-        &format!(
-            "SELECT count(*) FROM (SELECT 1 FROM {table} t JOIN {staged} i USING (uid)
-                                   ORDER BY t.uid FOR UPDATE OF t) locked",
-            table = table(kind),
-            staged = staged(kind),
-        ),
-        &[],
-    )?;
+    let kept = match kind {
+        RecordKind::Worker => ", t.person_id, t.id_number",
+        RecordKind::Service => ", t.worker_uid, t.la_follows_uid",
+        _ => "",
+    };
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE known_{name} ON COMMIT DROP AS
+            SELECT t.uid{kept} FROM {table} t JOIN {staged} i USING (uid)
+             ORDER BY t.uid FOR UPDATE OF t",
+        name = kind.table(),
+        table = table(kind),
+        staged = staged(kind),
+    ))?;
+    let row = tx.query_one(&format!("SELECT count(*) FROM known_{}", kind.table()), &[])?;
     Ok(row.get(0))
 }
 

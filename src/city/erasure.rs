@@ -243,11 +243,11 @@ fn blank_late_services(tx: &mut Transaction) -> Result<()> {
 
 /// A person row this batch made for an ID number that no record has any more: an older copy
 /// of an erased record arriving late names the number again, and the row would keep it.
+/// (`persons::recompute` listed the touched persons no record names, `touched_empty`.)
 fn drop_empty_persons(tx: &mut Transaction) -> Result<()> {
     tx.execute(
         "DELETE FROM persons p
-          WHERE p.id IN (SELECT id FROM touched_persons)
-            AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = p.id)
+          WHERE p.id IN (SELECT id FROM touched_empty)
             AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.person_id = p.id)",
         &[],
     )?;

@@ -11,40 +11,36 @@ use super::Result;
 use crate::batch::person::PERSON_FIELDS;
 use postgres::Transaction;
 
-/// Before the workers are written: the ID numbers this batch touches (the incoming ones, and
-/// the ones the same uids had so far, in case a record changed its number). Their persons
-/// exist and are locked already: `rollup::begin` made and locked, in id order, every person
-/// the batch may change, these among them.
-pub fn list_touched(tx: &mut Transaction) -> Result<()> {
-    tx.batch_execute(
-        "CREATE TEMP TABLE touched_ids ON COMMIT DROP AS
-            SELECT id_number FROM in_worker
-            UNION
-            SELECT w.id_number FROM workers w JOIN in_worker i USING (uid);",
-    )?;
-    Ok(())
-}
-
 /// After the workers are written: each touched person's shown record, count and withdrawn
 /// flag, and their `same_person` conflicts. Returns the conflicts newly listed.
+///
+/// The persons touched are the ones `rollup::begin` made and locked, in id order: every
+/// person the batch may change (the incoming ID numbers, and the persons the same uids had so
+/// far, in case a record changed its number), a few reached through services besides, for
+/// whom this finds what they had.
 pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
     tx.batch_execute(
         "CREATE TEMP TABLE touched_persons ON COMMIT DROP AS
-            SELECT id FROM persons WHERE id_number IN (SELECT id_number FROM touched_ids);
+            SELECT person_id AS id FROM stat_touched;
+         CREATE TEMP TABLE person_shown ON COMMIT DROP AS
+            SELECT DISTINCT ON (w.person_id) w.person_id, w.uid,
+                   count(*) OVER (PARTITION BY w.person_id) AS records,
+                   bool_and(w.deleted_at IS NOT NULL) OVER (PARTITION BY w.person_id)
+                     AS withdrawn
+              FROM workers w
+             WHERE w.person_id IN (SELECT id FROM touched_persons)
+             ORDER BY w.person_id, (w.deleted_at IS NULL) DESC,
+                      w.updated_at COLLATE \"C\" DESC, w.uid DESC;
+         ANALYZE person_shown;
+         -- Persons no record names any more (`erasure` drops those it made).
+         CREATE TEMP TABLE touched_empty ON COMMIT DROP AS
+            SELECT id FROM touched_persons EXCEPT SELECT person_id FROM person_shown;
          UPDATE persons p
             SET shown_uid = s.uid, records = s.records, withdrawn = s.withdrawn
-           FROM (SELECT DISTINCT ON (w.person_id) w.person_id, w.uid,
-                        count(*) OVER (PARTITION BY w.person_id) AS records,
-                        bool_and(w.deleted_at IS NOT NULL) OVER (PARTITION BY w.person_id)
-                          AS withdrawn
-                   FROM workers w
-                  WHERE w.person_id IN (SELECT id FROM touched_persons)
-                  ORDER BY w.person_id, (w.deleted_at IS NULL) DESC,
-                           w.updated_at COLLATE \"C\" DESC, w.uid DESC) s
+           FROM person_shown s
           WHERE p.id = s.person_id;
          UPDATE persons p SET shown_uid = NULL, records = 0, withdrawn = true
-          WHERE p.id IN (SELECT id FROM touched_persons)
-            AND NOT EXISTS (SELECT 1 FROM workers w WHERE w.person_id = p.id);",
+          WHERE p.id IN (SELECT id FROM touched_empty);",
     )?;
     let differing: Vec<String> = PERSON_FIELDS
         .iter()
@@ -57,14 +53,14 @@ pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
     tx.batch_execute(&format!(
         "CREATE TEMP TABLE person_pairs ON COMMIT DROP AS
          SELECT 'same_person:' || least(a, b) || '|' || greatest(a, b) AS pair_key, *
-           FROM (SELECT p.id AS person_id, s.uid AS kept_uid, s.version AS kept_version,
+           FROM (SELECT p.person_id, s.uid AS kept_uid, s.version AS kept_version,
                         o.uid AS other_uid, o.version AS other_version,
                         s.uid || '@' || s.version AS a, o.uid || '@' || o.version AS b,
                         array_remove(ARRAY[{differing}], NULL) AS fields
-                   FROM persons p
-                   JOIN workers s ON s.uid = p.shown_uid
-                   JOIN workers o ON o.person_id = p.id AND o.uid <> s.uid
-                  WHERE p.id IN (SELECT id FROM touched_persons)
+                   FROM person_shown p
+                   JOIN workers s ON s.uid = p.uid
+                   JOIN workers o ON o.person_id = p.person_id AND o.uid <> s.uid
+                  WHERE p.records > 1
                     -- two erased records: nothing left to reconcile (src/city/erasure.rs)
                     AND (s.erase_reason IS NULL OR o.erase_reason IS NULL)) pairs
           WHERE cardinality(fields) > 0;

@@ -14,7 +14,7 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 5;
+pub const LATEST: i32 = 6;
 
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, V1),
@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (3, V3_ERASURE),
     (4, super::rollup::SCHEMA),
     (5, super::rollup::SCHEMA_V5),
+    (6, V6_INGEST),
 ];
 
 /// Migrations adding to the rollups `city stats` reads; after the last of them is applied
@@ -237,6 +238,16 @@ ALTER TABLE events ADD COLUMN erase_reason text;
 ALTER TABLE services ADD COLUMN erase_reason text;
 ALTER TABLE needs ADD COLUMN erase_reason text;
 ALTER TABLE claims ADD COLUMN erase_reason text;
+"#;
+
+/// Migration 6: what every batch's ingest looks for, found without reading a whole table.
+const V6_INGEST: &str = r#"
+-- The erased worker records: a service arriving for one is blanked as it arrives
+-- (erasure::blank_late_services), a question every batch asks of a handful of rows.
+CREATE INDEX workers_erased ON workers (uid) WHERE erase_reason IS NOT NULL;
+-- A person is made, then given their shown record, in the same batch (persons::recompute):
+-- with room left on the page the second write stays there and adds no index entries.
+ALTER TABLE persons SET (fillfactor = 70);
 "#;
 
 /// Applies every missing migration; returns the versions applied (empty when up to date).

@@ -322,8 +322,8 @@ fn init_refills_rollups_from(older: &str) {
 fn a_city_database_of_schema_3_gets_its_rollups_filled_from_its_records_by_init() {
     init_refills_rollups_from(
         "DROP TABLE stat_persons, stat_service_day, stat_reach, stat_registered;
-         DROP INDEX services_follows;
-         DELETE FROM schema_migrations WHERE version IN (4, 5);",
+         DROP INDEX services_follows, workers_erased;
+         DELETE FROM schema_migrations WHERE version IN (4, 5, 6);",
     );
 }
 
@@ -334,7 +334,8 @@ fn a_city_database_of_schema_4_gets_the_series_rollups_filled_by_init() {
          ALTER TABLE stat_service_day DROP COLUMN amount_fen;
          ALTER TABLE stat_reach DROP COLUMN hardship_persons;
          TRUNCATE stat_persons, stat_service_day, stat_reach;
-         DELETE FROM schema_migrations WHERE version = 5;",
+         DROP INDEX workers_erased;
+         DELETE FROM schema_migrations WHERE version IN (5, 6);",
     );
 }
 
