@@ -280,9 +280,14 @@ fn lock_existing(tx: &mut Transaction, kind: RecordKind) -> Result<i64> {
         _ => "",
     };
     tx.batch_execute(&format!(
-        "CREATE TEMP TABLE known_{name} ON COMMIT DROP AS
+        // Each staged uid looked up in the table's primary key: the planner would rather
+        // read the whole table into a hash (0.23 s against 0.05 s for a quarter-city batch's
+        // services, and the whole table grows with the city while the batch does not).
+        "SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;
+         CREATE TEMP TABLE known_{name} ON COMMIT DROP AS
             SELECT t.uid{kept} FROM {table} t JOIN {staged} i USING (uid)
-             ORDER BY t.uid FOR UPDATE OF t",
+             ORDER BY t.uid FOR UPDATE OF t;
+         RESET enable_hashjoin; RESET enable_mergejoin;",
         name = kind.table(),
         table = table(kind),
         staged = staged(kind),
