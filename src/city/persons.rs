@@ -8,6 +8,7 @@
 //! naming the fields; they are recomputed whenever one of the person's records changes.
 
 use super::Result;
+use super::apply::by_key;
 use crate::batch::person::PERSON_FIELDS;
 use postgres::Transaction;
 
@@ -34,8 +35,11 @@ pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
          ANALYZE person_shown;
          -- Persons no record names any more (`erasure` drops those it made).
          CREATE TEMP TABLE touched_empty ON COMMIT DROP AS
-            SELECT id FROM touched_persons EXCEPT SELECT person_id FROM person_shown;
-         UPDATE persons p
+            SELECT id FROM touched_persons EXCEPT SELECT person_id FROM person_shown;",
+    )?;
+    by_key(
+        tx,
+        "UPDATE persons p
             SET shown_uid = s.uid, records = s.records, withdrawn = s.withdrawn
            FROM person_shown s
           WHERE p.id = s.person_id;

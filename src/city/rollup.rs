@@ -19,6 +19,7 @@
 //! The reading side is `stats_rollups`.
 
 use super::Result;
+use super::apply::by_key;
 use postgres::Transaction;
 
 /// Migration 4: the rollup tables (filled by `refill` in the same transaction).
@@ -160,6 +161,41 @@ const LIVE_SERVICES: &str =
       WHERE s.deleted_at IS NULL AND NOT p.withdrawn
         AND p.id IN (SELECT person_id FROM stat_touched)";
 
+/// `LIVE_PEOPLE` for the persons of `stat_fresh`, from the staged workers: every record of
+/// theirs is one of them, written as staged (new uids are always inserted). The shown record
+/// is `persons::recompute`'s.
+const FRESH_PEOPLE: &str = "CREATE TEMP TABLE stat_people ON COMMIT DROP AS
+    SELECT f.person_id, sw.district_code, sw.membership, sw.hardship, live.records, live.made
+      FROM stat_fresh f
+      JOIN person_shown ps USING (person_id)
+      JOIN in_worker sw ON sw.uid = ps.uid
+      JOIN (SELECT id_number, count(*) AS records, min(created_at COLLATE \"C\") AS made
+              FROM in_worker WHERE deleted_at IS NULL GROUP BY id_number) live
+        ON live.id_number = sw.id_number";
+
+/// `LIVE_SERVICES` for the persons of `stat_fresh`, from the staged services: a service of a
+/// worker record new to the city came in with it, and so did any visit following it (a
+/// reference to a uid the city had not seen is refused); the batch held no service the city
+/// had (`take_fresh_aside`), so each staged row is the one written. The generated columns
+/// of `services` are worked out as the table does.
+const FRESH_SERVICES: &str = "CREATE TEMP TABLE stat_live ON COMMIT DROP AS
+    SELECT f.person_id, sw.district_code, sw.hardship, s.served_on, s.kind, s.amount_fen,
+           coalesce((s.health_check->>'referral')::boolean, false) AS referral,
+           s.legal_aid->>'status' AS la_status,
+           (s.legal_aid->>'claimed_fen')::bigint AS la_claimed_fen,
+           (s.legal_aid->>'recovered_fen')::bigint AS la_recovered_fen,
+           s.legal_aid IS NOT NULL AND followed.uid IS NULL AS head
+      FROM stat_fresh f
+      JOIN person_shown ps USING (person_id)
+      JOIN in_worker sw ON sw.uid = ps.uid
+      JOIN in_worker w ON w.id_number = sw.id_number
+      JOIN in_service s ON s.worker_uid = w.uid
+      -- joined, not asked per row: the staged services have no index on what they follow
+      LEFT JOIN (SELECT DISTINCT legal_aid->>'follows_uid' AS uid FROM in_service
+                  WHERE legal_aid->>'follows_uid' IS NOT NULL AND deleted_at IS NULL) followed
+        ON followed.uid = s.uid::text
+     WHERE s.deleted_at IS NULL AND NOT ps.withdrawn";
+
 /// The contribution of the persons in `stat_touched` to each rollup, as SELECTs over
 /// `stat_people` and `stat_live` producing the key columns then the summed columns (in
 /// `TABLES` order).
@@ -216,6 +252,15 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
         &[],
     )?;
     super::apply::analyze_if_grown(tx, "persons", added as i64)?;
+    // The person of each incoming ID number, made or found: the workers' upsert and the
+    // persons touched read it here instead of the whole persons table.
+    by_key(
+        tx,
+        "CREATE TEMP TABLE batch_persons ON COMMIT DROP AS
+            SELECT p.id_number, p.id AS person_id
+              FROM (SELECT DISTINCT id_number FROM in_worker) i JOIN persons p USING (id_number)",
+    )?;
+    tx.batch_execute("ANALYZE batch_persons")?;
     tx.batch_execute(
         // The worker records whose persons the batch may change, gathered first so the
         // city's workers are read once, not once per way a record can be reached.
@@ -236,21 +281,26 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
             EXCEPT SELECT uid FROM in_worker;
          ANALYZE stat_worker_uids;
          CREATE TEMP TABLE stat_candidates ON COMMIT DROP AS
-            SELECT p.id AS person_id FROM persons p JOIN in_worker i USING (id_number)
+            SELECT person_id FROM batch_persons
             UNION SELECT person_id FROM known_worker
             UNION SELECT w.person_id FROM workers w JOIN stat_worker_uids u
                     ON w.uid = u.worker_uid;
          CREATE TEMP TABLE stat_touched ON COMMIT DROP AS
             SELECT DISTINCT person_id FROM stat_candidates WHERE person_id IS NOT NULL;
-         SELECT count(*) FROM (SELECT 1 FROM persons
-                                WHERE id IN (SELECT person_id FROM stat_touched)
-                                ORDER BY id FOR UPDATE) locked;
-         DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_new_persons);
+         ANALYZE stat_touched;",
+    )?;
+    by_key(
+        tx,
+        "SELECT count(*) FROM (SELECT 1 FROM stat_touched t JOIN persons p ON p.id = t.person_id
+                                ORDER BY p.id FOR UPDATE OF p) locked",
+    )?;
+    tx.batch_execute(
+        "DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_new_persons);
          ANALYZE stat_touched;
          RESET work_mem;",
     )?;
     create_deltas(tx)?;
-    add_contributions(tx, -1)?;
+    add_contributions(tx, -1, [LIVE_PEOPLE, LIVE_SERVICES])?;
     tx.batch_execute(
         "INSERT INTO stat_touched SELECT person_id FROM stat_new_persons;
          ANALYZE stat_touched;",
@@ -267,13 +317,12 @@ pub fn finish(tx: &mut Transaction) -> Result<()> {
         .query_one("SELECT count(*) FROM stat_touched", &[])?
         .get(0);
     super::apply::analyze_if_grown(tx, "persons", touched)?;
-    add_contributions(tx, 1)?;
-    // The batch's differences are summed and sorted whole: at a quarter of the city a
-    // batch's 68,000 day keys spilled to disk in 21 parts with the default 4 MB.
-    tx.batch_execute("SET LOCAL work_mem = '64MB'")?;
-    write_deltas(tx)?;
-    tx.batch_execute("RESET work_mem")?;
-    Ok(())
+    let fresh = take_fresh_aside(tx)?;
+    add_contributions(tx, 1, [LIVE_PEOPLE, LIVE_SERVICES])?;
+    if fresh > 0 {
+        add_contributions(tx, 1, [FRESH_PEOPLE, FRESH_SERVICES])?;
+    }
+    write_all(tx)
 }
 
 /// Every person's contribution, from scratch (migrations 4 and 5, or after a repair by hand).
@@ -284,12 +333,54 @@ pub fn refill(tx: &mut Transaction) -> Result<()> {
          ANALYZE stat_touched;",
     )?;
     create_deltas(tx)?;
-    finish(tx)
+    let persons: i64 = tx
+        .query_one("SELECT count(*) FROM stat_touched", &[])?
+        .get(0);
+    super::apply::analyze_if_grown(tx, "persons", persons)?;
+    add_contributions(tx, 1, [LIVE_PEOPLE, LIVE_SERVICES])?;
+    write_all(tx)
 }
 
-fn add_contributions(tx: &mut Transaction, sign: i64) -> Result<()> {
-    tx.batch_execute(LIVE_PEOPLE)?;
-    tx.batch_execute(LIVE_SERVICES)?;
+/// The persons the batch made whose every record and service came in with it (most of a
+/// district's batch): their contribution is read from the staged rows (`FRESH_*`), not
+/// looked for among the city's millions. Moved from `stat_touched` to `stat_fresh`; returns
+/// how many. A batch correcting services the city holds, or erasing anything, reads everyone
+/// from the city's tables: a changed service may follow, or be followed by, one of theirs.
+fn take_fresh_aside(tx: &mut Transaction) -> Result<i64> {
+    let plain: bool = tx
+        .query_one(
+            "SELECT NOT EXISTS (SELECT 1 FROM known_service)
+                AND NOT EXISTS (SELECT 1 FROM in_erasure)",
+            &[],
+        )?
+        .get(0);
+    let only_new = if plain { "" } else { "AND false" };
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE stat_fresh ON COMMIT DROP AS
+            SELECT n.person_id FROM stat_new_persons n JOIN batch_persons b USING (person_id)
+             WHERE NOT EXISTS (SELECT 1 FROM in_worker i JOIN known_worker k USING (uid)
+                                WHERE i.id_number = b.id_number) {only_new};
+         DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_fresh);
+         ANALYZE stat_touched; ANALYZE stat_fresh;"
+    ))?;
+    Ok(tx.query_one("SELECT count(*) FROM stat_fresh", &[])?.get(0))
+}
+
+fn write_all(tx: &mut Transaction) -> Result<()> {
+    // The batch's differences are summed and sorted whole: at a quarter of the city a
+    // batch's 68,000 day keys spilled to disk in 21 parts with the default 4 MB.
+    tx.batch_execute("SET LOCAL work_mem = '64MB'")?;
+    write_deltas(tx)?;
+    tx.batch_execute("RESET work_mem")?;
+    Ok(())
+}
+
+/// Adds (`sign` 1) or takes off (-1) the contribution of the persons `live` reads: the two
+/// statements making `stat_people` and `stat_live`.
+fn add_contributions(tx: &mut Transaction, sign: i64, live: [&str; 2]) -> Result<()> {
+    for sql in live {
+        tx.batch_execute(sql)?;
+    }
     for ((table, keys, sums), select) in TABLES.iter().zip(CONTRIBUTIONS) {
         let delta = delta_table(table);
         let signed: Vec<String> = keys

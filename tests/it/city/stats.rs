@@ -389,3 +389,82 @@ fn registrations_over_several_months_read_from_the_rollups_as_from_the_records()
     assert_eq!(by_month["2026-03"], 20);
     assert_eq!(by_month["2026-04"], 0);
 }
+
+/// A legal-aid case counts once, by its latest visit: a follow-up in the same batch as the
+/// first visit (a district's batch of new workers, whose figures the ingest reads from the
+/// staged rows) and a follow-up in a later batch give the laptop's figures at every step.
+#[test]
+fn legal_aid_follow_ups_in_the_same_batch_or_a_later_one_count_each_case_once() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let laptop = demo_db(d, "a.db", 2, 91);
+    let visit = |worker: &str, on: &str, status: &str, money: &[&str], follows: &str| {
+        let out = jingong(&laptop)
+            .args(["service", "add", "--worker", worker, "--kind", "legal_aid"])
+            .args(["--on", on, "--category", "wage_arrears", "--status", status])
+            .args(money)
+            .args(["--follows", follows])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr_text(&out));
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let settled = jingong::domain::idcard::with_check_digit("12010319880302013");
+    let pending = jingong::domain::idcard::with_check_digit("12010319900415022");
+    let settled = add_worker(&laptop, &settled, "13800138001");
+    let pending = add_worker(&laptop, &pending, "13800138002");
+    let opened = visit(&settled, "2026-03-01", "open", &["--claimed", "1000"], "");
+    visit(
+        &settled,
+        "2026-03-10",
+        "resolved",
+        &["--recovered", "800"],
+        &opened,
+    );
+    let waiting = visit(&pending, "2026-04-01", "open", &["--claimed", "500"], "");
+    let first = export(&laptop, &d.join("out"), &[]);
+    visit(
+        &pending,
+        "2026-04-20",
+        "mediating",
+        &["--claimed", "500"],
+        &waiting,
+    );
+    let second = export(&laptop, &d.join("out"), &[]);
+
+    db.init(d);
+    let legal = |json: &serde_json::Value| {
+        [
+            "/legal/open_cases",
+            "/legal/cases_in_period",
+            "/legal/claimed_fen",
+            "/legal/recovered_fen",
+        ]
+        .map(|path| json.pointer(path).and_then(|v| v.as_i64()))
+    };
+    let city_legal = || {
+        let out = db.city(
+            d,
+            &[
+                "stats",
+                "--json",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2099-12-31",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr_text(&out));
+        legal(&serde_json::from_slice(&out.stdout).unwrap())
+    };
+    assert!(db.ingest(d, &[&first]).status.success());
+    db.assert_rollups_match();
+    let after_first = city_legal();
+    assert!(after_first[1].unwrap() >= 2, "{after_first:?}");
+    assert!(db.ingest(d, &[&second]).status.success());
+    db.assert_rollups_match();
+    assert_eq!(city_legal(), legal(&laptop_stats(&laptop)));
+    // The second batch only followed a case up: no case more, the same one now mediating.
+    assert_eq!(city_legal()[1], after_first[1]);
+}
