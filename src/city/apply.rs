@@ -106,10 +106,12 @@ fn staged(kind: RecordKind) -> String {
 
 /// Applies the batch; `Ok(Err(problems))` when it must be refused (a file changed since it
 /// was verified, or a reference found nowhere), and the caller then rolls back.
+/// `on_staged` is called once every file is in its staging table.
 pub fn apply(
     tx: &mut Transaction,
     source: &mut BatchSource,
     manifest: &Manifest,
+    on_staged: &mut dyn FnMut(),
 ) -> Result<Result<Tally, Vec<Problem>>> {
     // A batch is dozens of statements over a few hundred thousand rows each: compiling them
     // (JIT) costs more than it saves, whatever the server's default.
@@ -137,6 +139,7 @@ pub fn apply(
             problems.push(p);
         }
     }
+    on_staged();
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
@@ -171,8 +174,13 @@ pub fn apply(
         }
     }
     // Erasures change persons the rollups took off in `begin` (it reads `in_erasure`).
+    // Every staged worker and service written as it came (none lower than a copy another
+    // ingester wrote meanwhile): what the rollups may then read from the staged rows.
+    let written_as_staged = [RecordKind::Worker, RecordKind::Service]
+        .iter()
+        .all(|kind| tally.unchanged[*kind as usize] == 0);
     erasure::apply(tx, &mut tally)?;
-    rollup::finish(tx)?;
+    rollup::finish(tx, written_as_staged)?;
     Ok(Ok(tally))
 }
 

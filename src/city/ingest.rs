@@ -25,7 +25,8 @@ use postgres::Client;
 use postgres::error::SqlState;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::thread::ScopedJoinHandle;
+use std::sync::mpsc;
+use std::thread::{Scope, ScopedJoinHandle};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -141,7 +142,7 @@ fn ingest_one(client: &mut Client, path: &Path, today: NaiveDate) -> Result<Outc
         // applies it: nothing commits before its verdict (`settle`). A sealed batch is opened
         // into memory, so it is verified first rather than held twice.
         let mut verdict = if manifest.is_some() && !is_sealed(&path) {
-            Verdict::pending(scope.spawn(|| verify(&path, today)))
+            Verdict::pending(scope, &path, today)
         } else {
             Verdict::ready(verify(&path, today))
         };
@@ -198,26 +199,49 @@ fn verify(path: &Path, today: NaiveDate) -> crate::batch::Result<VerifyReport> {
 
 /// The verifier's report, being worked out in its thread or ready.
 struct Verdict<'scope> {
+    /// Dropped to let the verifier start (`start`).
+    gate: Option<mpsc::Sender<()>>,
     pending: Option<ScopedJoinHandle<'scope, crate::batch::Result<VerifyReport>>>,
     ready: Option<crate::batch::Result<VerifyReport>>,
 }
 
 impl<'scope> Verdict<'scope> {
-    fn pending(handle: ScopedJoinHandle<'scope, crate::batch::Result<VerifyReport>>) -> Self {
+    /// A verifier thread that waits for `start`: on two cores it would otherwise take the
+    /// processor from the stager and the server while the files are `COPY`'d (0.3 s of a
+    /// city-sized batch's 1.9 s), and the statements after staging leave it time enough.
+    fn pending<'env>(
+        scope: &'scope Scope<'scope, 'env>,
+        path: &'scope Path,
+        today: NaiveDate,
+    ) -> Self {
+        let (gate, opened) = mpsc::channel::<()>();
+        let handle = scope.spawn(move || {
+            // A message or the sender dropped: either way, go.
+            let _ = opened.recv();
+            verify(path, today)
+        });
         Verdict {
+            gate: Some(gate),
             pending: Some(handle),
             ready: None,
         }
     }
 
+    /// Lets the verifier start (the batch is staged, or the verdict is needed now).
+    fn start(&mut self) {
+        self.gate = None;
+    }
+
     fn ready(report: crate::batch::Result<VerifyReport>) -> Self {
         Verdict {
+            gate: None,
             pending: None,
             ready: Some(report),
         }
     }
 
     fn wait(&mut self) -> &crate::batch::Result<VerifyReport> {
+        self.start();
         if let Some(handle) = self.pending.take() {
             let report = handle
                 .join()
@@ -383,7 +407,7 @@ fn settle(
         }
     }
     let mut source = BatchSource::open(path)?;
-    let tally = match apply::apply(&mut tx, &mut source, manifest)? {
+    let tally = match apply::apply(&mut tx, &mut source, manifest, &mut || verdict.start())? {
         Ok(t) => t,
         Err(problems) => return Ok(Settled::Refused(problems)),
     };

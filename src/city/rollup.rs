@@ -310,14 +310,15 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
 
 /// After the batch's records and persons are written: the persons' contribution added again,
 /// and the differences written into the rollups (in key order).
-pub fn finish(tx: &mut Transaction) -> Result<()> {
+/// `written_as_staged`: every staged worker and service was written as it came in.
+pub fn finish(tx: &mut Transaction, written_as_staged: bool) -> Result<()> {
     // The persons' shown records were all unset when `begin` counted new persons: planned on
     // that, joining them to their records is a scan per person (minutes for a first batch).
     let touched: i64 = tx
         .query_one("SELECT count(*) FROM stat_touched", &[])?
         .get(0);
     super::apply::analyze_if_grown(tx, "persons", touched)?;
-    let fresh = take_fresh_aside(tx)?;
+    let fresh = take_fresh_aside(tx, written_as_staged)?;
     add_contributions(tx, 1, [LIVE_PEOPLE, LIVE_SERVICES])?;
     if fresh > 0 {
         add_contributions(tx, 1, [FRESH_PEOPLE, FRESH_SERVICES])?;
@@ -345,15 +346,18 @@ pub fn refill(tx: &mut Transaction) -> Result<()> {
 /// district's batch): their contribution is read from the staged rows (`FRESH_*`), not
 /// looked for among the city's millions. Moved from `stat_touched` to `stat_fresh`; returns
 /// how many. A batch correcting services the city holds, or erasing anything, reads everyone
-/// from the city's tables: a changed service may follow, or be followed by, one of theirs.
-fn take_fresh_aside(tx: &mut Transaction) -> Result<i64> {
-    let plain: bool = tx
-        .query_one(
-            "SELECT NOT EXISTS (SELECT 1 FROM known_service)
-                AND NOT EXISTS (SELECT 1 FROM in_erasure)",
-            &[],
-        )?
-        .get(0);
+/// from the city's tables (a changed service may follow, or be followed by, one of theirs),
+/// and so does one with a staged row not written as it came (a copy another ingester wrote
+/// meanwhile stands).
+fn take_fresh_aside(tx: &mut Transaction, written_as_staged: bool) -> Result<i64> {
+    let plain: bool = written_as_staged
+        && tx
+            .query_one(
+                "SELECT NOT EXISTS (SELECT 1 FROM known_service)
+                    AND NOT EXISTS (SELECT 1 FROM in_erasure)",
+                &[],
+            )?
+            .get(0);
     let only_new = if plain { "" } else { "AND false" };
     tx.batch_execute(&format!(
         "CREATE TEMP TABLE stat_fresh ON COMMIT DROP AS

@@ -245,6 +245,9 @@ const V6_INGEST: &str = r#"
 -- The erased worker records: a service arriving for one is blanked as it arrives
 -- (erasure::blank_late_services), a question every batch asks of a handful of rows.
 CREATE INDEX workers_erased ON workers (uid) WHERE erase_reason IS NOT NULL;
+-- Nothing looks a worker record up by its ID number (a person is found by it in `persons`),
+-- and every batch paid for this index: half a second of a city-sized batch's workers.
+DROP INDEX workers_id_number;
 -- A person is made, then given their shown record, in the same batch (persons::recompute):
 -- with room left on the page the second write stays there and adds no index entries.
 ALTER TABLE persons SET (fillfactor = 70);

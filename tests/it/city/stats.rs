@@ -323,6 +323,7 @@ fn a_city_database_of_schema_3_gets_its_rollups_filled_from_its_records_by_init(
     init_refills_rollups_from(
         "DROP TABLE stat_persons, stat_service_day, stat_reach, stat_registered;
          DROP INDEX services_follows, workers_erased;
+         CREATE INDEX workers_id_number ON workers (id_number);
          DELETE FROM schema_migrations WHERE version IN (4, 5, 6);",
     );
 }
@@ -335,6 +336,7 @@ fn a_city_database_of_schema_4_gets_the_series_rollups_filled_by_init() {
          ALTER TABLE stat_reach DROP COLUMN hardship_persons;
          TRUNCATE stat_persons, stat_service_day, stat_reach;
          DROP INDEX workers_erased;
+         CREATE INDEX workers_id_number ON workers (id_number);
          DELETE FROM schema_migrations WHERE version IN (5, 6);",
     );
 }
