@@ -20,6 +20,7 @@ pub mod stats;
 pub mod stats_rollups;
 pub mod stats_series;
 pub mod status;
+mod verdict;
 pub mod watch;
 
 use crate::batch::BatchError;
