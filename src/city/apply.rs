@@ -262,20 +262,15 @@ fn unresolved_references(tx: &mut Transaction) -> Result<Vec<Problem>> {
         .iter()
         .map(|row| {
             let line: i64 = row.get(0);
-            let field: &str = row.get(1);
-            let field: &'static str = match field {
-                "before_birth" => "served_on",
-                "worker_uid" => "worker_uid",
-                "event_uid" => "event_uid",
-                _ => "legal_aid.follows_uid",
+            let reference = |field| ProblemKind::UnresolvedReference {
+                field,
+                uid: row.get(2),
             };
-            let kind = if row.get::<_, &str>(1) == "before_birth" {
-                ProblemKind::BeforeBirth { field }
-            } else {
-                ProblemKind::UnresolvedReference {
-                    field,
-                    uid: row.get(2),
-                }
+            let kind = match row.get::<_, &str>(1) {
+                "before_birth" => ProblemKind::BeforeBirth { field: "served_on" },
+                "worker_uid" => reference("worker_uid"),
+                "event_uid" => reference("event_uid"),
+                _ => reference("legal_aid.follows_uid"),
             };
             Problem {
                 file: RecordKind::Service.file_name().to_string(),

@@ -70,36 +70,50 @@ pub(super) fn unresolved_references(
 ) -> Result<Vec<Problem>> {
     let mut problems = Vec::new();
     for kind in kinds.iter().filter(|k| RecordKind::AID.contains(k)) {
-        // The date the laptop's verifier compares with the birth (`record_rules_aid`).
-        let (date_field, dated) = match kind {
-            RecordKind::Need => ("raised_on", "a.raised_on"),
-            _ => (
-                "diagnosed_on",
-                "least(a.diagnosed_on, a.accident_on, a.fire_on)",
-            ),
+        // The dates the laptop's verifier compares with the birth (`record_rules_aid`): the
+        // first of them before it is named.
+        let dates: &[&str] = match kind {
+            RecordKind::Need => &["raised_on"],
+            _ => &["diagnosed_on", "accident_on", "fire_on"],
         };
+        let early: Vec<String> = dates
+            .iter()
+            .map(|d| format!("WHEN a.{d} < w.birth_date THEN '{d}'"))
+            .collect();
         let rows = tx.query(
             &format!(
-                "SELECT a.line_no, a.worker_uid::text, w.uid IS NULL
-                   FROM in_{own} a LEFT JOIN workers w ON w.uid = a.worker_uid
-                  WHERE NOT EXISTS (SELECT 1 FROM in_worker i WHERE i.uid = a.worker_uid)
-                    AND (w.uid IS NULL OR {dated} < w.birth_date)
-                  ORDER BY a.line_no LIMIT 1000",
-                own = kind.table()
+                "SELECT line_no, worker_uid, field FROM (
+                    SELECT a.line_no, a.worker_uid::text,
+                           CASE WHEN w.uid IS NULL THEN NULL {early} END AS field,
+                           w.uid IS NULL AS unknown
+                      FROM in_{own} a LEFT JOIN workers w ON w.uid = a.worker_uid
+                     WHERE NOT EXISTS (SELECT 1 FROM in_worker i WHERE i.uid = a.worker_uid)
+                 ) checked
+                 WHERE unknown OR field IS NOT NULL
+                 ORDER BY line_no LIMIT 1000",
+                own = kind.table(),
+                early = early.join(" "),
             ),
             &[],
         )?;
-        problems.extend(rows.iter().map(|row| Problem {
-            file: kind.file_name().to_string(),
-            line: Some(row.get::<_, i64>(0) as u64),
-            kind: if row.get(2) {
-                ProblemKind::UnresolvedReference {
-                    field: "worker_uid",
-                    uid: row.get(1),
-                }
-            } else {
-                ProblemKind::BeforeBirth { field: date_field }
-            },
+        problems.extend(rows.iter().map(|row| {
+            Problem {
+                file: kind.file_name().to_string(),
+                line: Some(row.get::<_, i64>(0) as u64),
+                kind: match row.get::<_, Option<&str>>(2) {
+                    Some(field) => ProblemKind::BeforeBirth {
+                        field: dates
+                            .iter()
+                            .find(|d| **d == field)
+                            .copied()
+                            .unwrap_or(dates[0]),
+                    },
+                    None => ProblemKind::UnresolvedReference {
+                        field: "worker_uid",
+                        uid: row.get(1),
+                    },
+                },
+            }
         }));
     }
     Ok(problems)

@@ -15,27 +15,26 @@ use postgres::Transaction;
 /// After the workers are written: each touched person's shown record, count and withdrawn
 /// flag, and their `same_person` conflicts. Returns the conflicts newly listed.
 ///
-/// The persons touched are the ones `rollup::begin` made and locked, in id order: every
+/// The persons touched are the ones `rollup::begin` made and locked, in id order
+/// (`stat_touched`): every
 /// person the batch may change (the incoming ID numbers, and the persons the same uids had so
 /// far, in case a record changed its number), a few reached through services besides, for
 /// whom this finds what they had.
 pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
     tx.batch_execute(
-        "CREATE TEMP TABLE touched_persons ON COMMIT DROP AS
-            SELECT person_id AS id FROM stat_touched;
-         CREATE TEMP TABLE person_shown ON COMMIT DROP AS
+        "CREATE TEMP TABLE person_shown ON COMMIT DROP AS
             SELECT DISTINCT ON (w.person_id) w.person_id, w.uid,
                    count(*) OVER (PARTITION BY w.person_id) AS records,
                    bool_and(w.deleted_at IS NOT NULL) OVER (PARTITION BY w.person_id)
                      AS withdrawn
               FROM workers w
-             WHERE w.person_id IN (SELECT id FROM touched_persons)
+             WHERE w.person_id IN (SELECT person_id FROM stat_touched)
              ORDER BY w.person_id, (w.deleted_at IS NULL) DESC,
                       w.updated_at COLLATE \"C\" DESC, w.uid DESC;
          ANALYZE person_shown;
          -- Persons no record names any more (`erasure` drops those it made).
          CREATE TEMP TABLE touched_empty ON COMMIT DROP AS
-            SELECT id FROM touched_persons EXCEPT SELECT person_id FROM person_shown;",
+            SELECT person_id AS id FROM stat_touched EXCEPT SELECT person_id FROM person_shown;",
     )?;
     by_key(
         tx,
@@ -70,7 +69,7 @@ pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
           WHERE cardinality(fields) > 0;
          DELETE FROM conflicts c
           WHERE c.kind = 'same_person' AND c.resolved_at IS NULL
-            AND c.person_id IN (SELECT id FROM touched_persons)
+            AND c.person_id IN (SELECT person_id FROM stat_touched)
             AND NOT EXISTS (SELECT 1 FROM person_pairs n WHERE n.pair_key = c.pair_key);",
         differing = differing.join(", "),
     ))?;

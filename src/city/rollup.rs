@@ -358,18 +358,21 @@ fn take_fresh_aside(tx: &mut Transaction, written_as_staged: bool) -> Result<i64
                 &[],
             )?
             .get(0);
-    let only_new = if plain { "" } else { "AND false" };
-    tx.batch_execute(&format!(
+    if !plain {
+        return Ok(0);
+    }
+    tx.batch_execute(
         "CREATE TEMP TABLE stat_fresh ON COMMIT DROP AS
             SELECT n.person_id FROM stat_new_persons n JOIN batch_persons b USING (person_id)
              WHERE NOT EXISTS (SELECT 1 FROM in_worker i JOIN known_worker k USING (uid)
-                                WHERE i.id_number = b.id_number) {only_new};
+                                WHERE i.id_number = b.id_number);
          DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_fresh);
-         ANALYZE stat_touched; ANALYZE stat_fresh;"
-    ))?;
+         ANALYZE stat_touched; ANALYZE stat_fresh;",
+    )?;
     Ok(tx.query_one("SELECT count(*) FROM stat_fresh", &[])?.get(0))
 }
 
+/// Writes the batch's differences into the rollups, summed and sorted in memory.
 fn write_all(tx: &mut Transaction) -> Result<()> {
     // The batch's differences are summed and sorted whole: at a quarter of the city a
     // batch's 68,000 day keys spilled to disk in 21 parts with the default 4 MB.

@@ -279,6 +279,18 @@ fn a_record_no_form_would_accept_is_refused_at_the_city_with_its_field_and_rule(
         .args(["demo", "--workers", "2", "--seed", "72"])
         .assert()
         .success();
+    jingong(&laptop)
+        .args([
+            "need",
+            "add",
+            "--worker",
+            &young_uid,
+            "--kind",
+            "wage_arrears",
+        ])
+        .args(["--on", "2026-01-05"])
+        .assert()
+        .success();
     let second = export(&laptop, &out, &[]);
     db.init(dir.path());
     assert!(db.ingest(dir.path(), &[&first]).status.success());
@@ -331,6 +343,26 @@ fn a_record_no_form_would_accept_is_refused_at_the_city_with_its_field_and_rule(
         "{shown}"
     );
     assert!(shown.contains("services.jsonl:1"), "{shown}");
+    assert_eq!(db.dump(), before);
+
+    // The same for a need: raised the day before the birth of a worker the city holds.
+    let early_need = copy_batch(&second, &dir.path().join("early-need"));
+    let text = std::fs::read_to_string(early_need.join("needs.jsonl")).unwrap();
+    let mut need: serde_json::Value = serde_json::from_str(text.trim_end()).unwrap();
+    need["raised_on"] = "2004-03-01".into();
+    std::fs::write(
+        early_need.join("needs.jsonl"),
+        format!("{}\n", serde_json::to_string(&need).unwrap()),
+    )
+    .unwrap();
+    rehash(&early_need);
+    let output = db.ingest(dir.path(), &[&early_need]);
+    let shown = stdout_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("needs.jsonl:1") && shown.contains("raised_on"),
+        "{shown}"
+    );
     assert_eq!(db.dump(), before);
 
     // The good copy still goes in behind them.
