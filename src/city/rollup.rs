@@ -3,9 +3,11 @@
 //! - `stat_persons`: live persons by the district of the record they show;
 //! - `stat_registered`: live persons by the day their first live record was made and that
 //!   district (the day as the record's text gives it, so periods compare as the scan does);
-//! - `stat_service_day`: live services of live persons by day served, kind and that district,
-//!   with their amounts, health-check referrals and the legal-aid cases (a case is its latest
-//!   live visit);
+//! - `stat_service_month`: live services of live persons by month served, kind and that
+//!   district, with their amounts, health-check referrals and the legal-aid cases (a case is
+//!   its latest live visit); months, not days: a district's batch reaches some 160,000 day
+//!   keys of its two years and every one was a row to upsert, where months are 5,000
+//!   (`stats_rollups` reads the days at a period's ends from the records);
 //! - `stat_reach`: each live person's months with a service, by month, the month they were
 //!   served before (`-infinity`: never) and district, hardship persons counted apart too; a
 //!   person first served within a run of whole months is the one row whose previous month
@@ -92,6 +94,34 @@ END
 $grants$;
 "#;
 
+/// Migration 7: services by month instead of by day (refilled there).
+pub const SCHEMA_V7: &str = r#"
+DROP TABLE stat_service_day;
+CREATE TABLE stat_service_month (
+    month date NOT NULL,
+    kind text NOT NULL,
+    district_code text NOT NULL,
+    services bigint NOT NULL,
+    referred bigint NOT NULL,
+    legal_cases bigint NOT NULL,
+    open_cases bigint NOT NULL,
+    claimed_fen bigint NOT NULL,
+    recovered_fen bigint NOT NULL,
+    amount_fen bigint NOT NULL,
+    PRIMARY KEY (month, kind, district_code)
+);
+DO $grants$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jingong_ingest') THEN
+        GRANT SELECT, INSERT, UPDATE, DELETE ON stat_service_month TO jingong_ingest;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'jingong_read') THEN
+        GRANT SELECT ON stat_service_month TO jingong_read;
+    END IF;
+END
+$grants$;
+"#;
+
 /// Rollup tables with their key and their summed columns.
 const TABLES: &[(&str, &[&str], &[&str])] = &[
     (
@@ -106,8 +136,8 @@ const TABLES: &[(&str, &[&str], &[&str])] = &[
         ],
     ),
     (
-        "stat_service_day",
-        &["served_on", "kind", "district_code"],
+        "stat_service_month",
+        &["month", "kind", "district_code"],
         &[
             "services",
             "referred",
@@ -204,14 +234,14 @@ const CONTRIBUTIONS: [&str; 4] = [
             count(*) FILTER (WHERE membership = 'joined_here'),
             count(*) FILTER (WHERE hardship), coalesce(sum(records - 1), 0)
        FROM stat_people GROUP BY district_code",
-    "SELECT served_on, kind, district_code, count(*),
+    "SELECT date_trunc('month', served_on)::date, kind, district_code, count(*),
             count(*) FILTER (WHERE referral),
             count(*) FILTER (WHERE head),
             count(*) FILTER (WHERE head AND la_status NOT IN ('resolved', 'referred')),
             coalesce(sum(la_claimed_fen) FILTER (WHERE head), 0),
             coalesce(sum(la_recovered_fen) FILTER (WHERE head), 0),
             coalesce(sum(amount_fen), 0)
-       FROM stat_live GROUP BY served_on, kind, district_code",
+       FROM stat_live GROUP BY 1, 2, 3",
     "SELECT month, coalesce(prev_month, '-infinity'), district_code, count(*),
             count(*) FILTER (WHERE hardship)
        FROM (SELECT month, district_code, hardship,
@@ -326,10 +356,11 @@ pub fn finish(tx: &mut Transaction, written_as_staged: bool) -> Result<()> {
     write_all(tx)
 }
 
-/// Every person's contribution, from scratch (migrations 4 and 5, or after a repair by hand).
+/// Every person's contribution, from scratch (migrations 4, 5 and 7, or after a repair by
+/// hand).
 pub fn refill(tx: &mut Transaction) -> Result<()> {
     tx.batch_execute(
-        "TRUNCATE stat_persons, stat_service_day, stat_reach, stat_registered;
+        "TRUNCATE stat_persons, stat_service_month, stat_reach, stat_registered;
          CREATE TEMP TABLE stat_touched ON COMMIT DROP AS SELECT id AS person_id FROM persons;
          ANALYZE stat_touched;",
     )?;
@@ -374,8 +405,8 @@ fn take_fresh_aside(tx: &mut Transaction, written_as_staged: bool) -> Result<i64
 
 /// Writes the batch's differences into the rollups, summed and sorted in memory.
 fn write_all(tx: &mut Transaction) -> Result<()> {
-    // The batch's differences are summed and sorted whole: at a quarter of the city a
-    // batch's 68,000 day keys spilled to disk in 21 parts with the default 4 MB.
+    // The batch's differences are summed and sorted whole: at a quarter of the city the
+    // day keys services had then spilled to disk in 21 parts with the default 4 MB.
     tx.batch_execute("SET LOCAL work_mem = '64MB'")?;
     write_deltas(tx)?;
     tx.batch_execute("RESET work_mem")?;

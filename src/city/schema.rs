@@ -14,7 +14,7 @@
 
 use super::{CityError, Result};
 
-pub const LATEST: i32 = 6;
+pub const LATEST: i32 = 7;
 
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, V1),
@@ -23,11 +23,12 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (4, super::rollup::SCHEMA),
     (5, super::rollup::SCHEMA_V5),
     (6, V6_INGEST),
+    (7, super::rollup::SCHEMA_V7),
 ];
 
 /// Migrations adding to the rollups `city stats` reads; after the last of them is applied
 /// the rollups are filled from the records (the code fills the latest shape only).
-const ROLLUPS: &[i32] = &[4, 5];
+const ROLLUPS: &[i32] = &[4, 5, 7];
 
 /// Lock key for schema changes ("jingong" in ASCII, as a number).
 const MIGRATION_LOCK: i64 = 0x6a696e676f6e67;

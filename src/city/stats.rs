@@ -87,6 +87,11 @@ pub(super) const SERVICES: &str = "FROM services s
     WHERE s.deleted_at IS NULL AND NOT p.withdrawn
       AND ($1::text IS NULL OR sw.district_code = $1)";
 
+/// Whether the service `s` is a legal-aid case as counted: its latest live visit, one no
+/// live visit follows.
+pub(super) const CASE_HEAD: &str = "(s.legal_aid IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM services f WHERE f.la_follows_uid = s.uid::text AND f.deleted_at IS NULL))";
+
 /// The headline counts, from either source (`Breakdown` has the rest).
 pub struct Headline {
     pub workers: i64,
@@ -225,10 +230,7 @@ pub fn compute_by_scan(
         ),
         &[&district_param, &from, &to],
     )?;
-    // A case is its latest live visit: one that no live visit follows.
-    let heads = "AND s.legal_aid IS NOT NULL AND NOT EXISTS (
-                    SELECT 1 FROM services f
-                     WHERE f.la_follows_uid = s.uid::text AND f.deleted_at IS NULL)";
+    let heads = format!("AND {CASE_HEAD}");
     let open: i64 = tx
         .query_one(
             &format!(

@@ -1,12 +1,12 @@
 //! `city stats` read from the rollups the ingest keeps (`rollup`): a year over the whole city
-//! reads a few thousand rows instead of every record. Days, kinds and districts are exact for
-//! any period; persons served are exact from `stat_reach` for a period of whole months (a
-//! year, a quarter, a month), and any other period counts them from the records.
+//! reads a few thousand rows instead of every record. A period of whole months (a year, a
+//! quarter, a month) is read from the rollups alone; any other period reads its odd days at
+//! either end from the records (the services served then, and persons served in it).
 
 use super::Result;
-use super::stats::Headline;
+use super::stats::{CASE_HEAD, Headline, SERVICES};
 use super::stats_series::{self, Breakdown, Money, SeriesMonths, day, next_day};
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use postgres::Transaction;
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,36 +25,24 @@ pub fn read(
            FROM stat_persons WHERE $1::text IS NULL OR district_code = $1",
         &[district],
     )?;
+    let served_in_period = services_in_period(tx, district, from, to)?;
     let mut services_by_kind = BTreeMap::new();
     let mut by_kind_fen = BTreeMap::new();
-    for row in tx.query(
-        &format!(
-            "SELECT kind, sum(services)::bigint, sum(amount_fen)::bigint FROM stat_service_day
-              WHERE {IN_DISTRICT} AND served_on BETWEEN $2 AND $3 GROUP BY kind"
-        ),
-        &[district, &from, &to],
-    )? {
-        let kind: String = row.get(0);
-        let amount: i64 = row.get(2);
-        if amount != 0 {
-            by_kind_fen.insert(kind.clone(), amount);
+    let mut period = ServiceSums::default();
+    let mut health = ServiceSums::default();
+    for ((kind, _), sums) in &served_in_period {
+        *services_by_kind.entry(kind.clone()).or_insert(0) += sums.services;
+        *by_kind_fen.entry(kind.clone()).or_insert(0) += sums.amount_fen;
+        period.add(sums);
+        if kind == "health_check" {
+            health.add(sums);
         }
-        services_by_kind.insert(kind, row.get(1));
     }
-    let period = tx.query_one(
-        &format!(
-            "SELECT coalesce(sum(services) FILTER (WHERE kind = 'health_check'), 0)::bigint,
-                    coalesce(sum(referred) FILTER (WHERE kind = 'health_check'), 0)::bigint,
-                    coalesce(sum(legal_cases), 0)::bigint, coalesce(sum(claimed_fen), 0)::bigint,
-                    coalesce(sum(recovered_fen), 0)::bigint
-               FROM stat_service_day WHERE {IN_DISTRICT} AND served_on BETWEEN $2 AND $3"
-        ),
-        &[district, &from, &to],
-    )?;
+    by_kind_fen.retain(|_, fen| *fen != 0);
     let open_cases: i64 = tx
         .query_one(
             &format!(
-                "SELECT coalesce(sum(open_cases), 0)::bigint FROM stat_service_day
+                "SELECT coalesce(sum(open_cases), 0)::bigint FROM stat_service_month
                   WHERE {IN_DISTRICT} AND open_cases <> 0"
             ),
             &[district],
@@ -67,12 +55,12 @@ pub fn read(
         hardship: people.get(3),
         merged_records: people.get(4),
         services_by_kind,
-        health_checks: period.get(0),
-        referred: period.get(1),
+        health_checks: health.services,
+        referred: health.referred,
         open_cases,
-        cases_in_period: period.get(2),
-        claimed_fen: period.get(3),
-        recovered_fen: period.get(4),
+        cases_in_period: period.legal_cases,
+        claimed_fen: period.claimed_fen,
+        recovered_fen: period.recovered_fen,
     };
     let (served, hardship_served) = match served_in_whole_months(tx, from, to, district)? {
         Some(counts) => counts,
@@ -86,9 +74,120 @@ pub fn read(
         new_workers_by_month,
         services_by_month,
         money: Money::new(by_kind_fen, money_by_month),
-        by_district: by_district(tx, district, from, to)?,
+        by_district: by_district(tx, district, &served_in_period)?,
     };
     Ok((headline, breakdown))
+}
+
+/// One kind's services in one district over a period, summed as `stat_service_month` sums
+/// them.
+#[derive(Debug, Default)]
+struct ServiceSums {
+    services: i64,
+    referred: i64,
+    legal_cases: i64,
+    claimed_fen: i64,
+    recovered_fen: i64,
+    amount_fen: i64,
+}
+
+impl ServiceSums {
+    /// From a row of `services`, `referred`, `legal_cases`, `claimed_fen`, `recovered_fen`
+    /// and `amount_fen` after the kind and the district.
+    fn from_row(row: &postgres::Row) -> ServiceSums {
+        ServiceSums {
+            services: row.get(2),
+            referred: row.get(3),
+            legal_cases: row.get(4),
+            claimed_fen: row.get(5),
+            recovered_fen: row.get(6),
+            amount_fen: row.get(7),
+        }
+    }
+
+    fn add(&mut self, other: &ServiceSums) {
+        self.services += other.services;
+        self.referred += other.referred;
+        self.legal_cases += other.legal_cases;
+        self.claimed_fen += other.claimed_fen;
+        self.recovered_fen += other.recovered_fen;
+        self.amount_fen += other.amount_fen;
+    }
+}
+
+/// The period's services by kind and district: its whole months from the rollup, the days
+/// before the first of them and after the last (at most a month at each end; a period
+/// within one month is all days) from the records, as the scan counts them.
+fn services_in_period(
+    tx: &mut Transaction,
+    district: &Option<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<BTreeMap<(String, String), ServiceSums>> {
+    let (whole_months, odd_days) = split_into_months(from, to);
+    let from_rollup = format!(
+        "SELECT kind, district_code, sum(services)::bigint, sum(referred)::bigint,
+                sum(legal_cases)::bigint, sum(claimed_fen)::bigint, sum(recovered_fen)::bigint,
+                sum(amount_fen)::bigint
+           FROM stat_service_month
+          WHERE {IN_DISTRICT} AND month >= $2 AND month < $3
+          GROUP BY 1, 2"
+    );
+    let from_records = format!(
+        "SELECT kind, district_code, count(*), count(*) FILTER (WHERE referral),
+                count(*) FILTER (WHERE head),
+                coalesce(sum(la_claimed_fen) FILTER (WHERE head), 0)::bigint,
+                coalesce(sum(la_recovered_fen) FILTER (WHERE head), 0)::bigint,
+                coalesce(sum(amount_fen), 0)::bigint
+           FROM (SELECT s.kind, sw.district_code, s.hc_referral AS referral, s.la_claimed_fen,
+                        s.la_recovered_fen, s.amount_fen, {CASE_HEAD} AS head
+                 {SERVICES} AND s.served_on >= $2 AND s.served_on < $3) served
+          GROUP BY 1, 2"
+    );
+    let mut ranges: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
+    if let Some((start, end)) = whole_months {
+        ranges.push((&from_rollup, start, end));
+    }
+    ranges.extend(
+        odd_days
+            .into_iter()
+            .map(|(start, end)| (from_records.as_str(), start, end)),
+    );
+    let mut sums: BTreeMap<(String, String), ServiceSums> = BTreeMap::new();
+    for (sql, start, end) in ranges {
+        for row in tx.query(sql, &[district, &start, &end])? {
+            sums.entry((row.get(0), row.get(1)))
+                .or_default()
+                .add(&ServiceSums::from_row(&row));
+        }
+    }
+    Ok(sums)
+}
+
+/// `from..=to` as its whole months and the days around them, each range half-open
+/// (`start..end`): at most one range of months and two of days, none empty.
+fn split_into_months(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Option<(NaiveDate, NaiveDate)>, Vec<(NaiveDate, NaiveDate)>) {
+    let end = next_day(to);
+    let month_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let first_whole = if from.day() == 1 {
+        from
+    } else {
+        month_of(from)
+            .checked_add_months(Months::new(1))
+            .unwrap_or(end)
+    };
+    let after_whole = month_of(end);
+    if first_whole >= after_whole {
+        return (None, vec![(from, end)]);
+    }
+    let odd_days = [(from, first_whole), (after_whole, end)]
+        .into_iter()
+        .filter(|(start, end)| start < end)
+        .collect();
+    (Some((first_whole, after_whole)), odd_days)
 }
 
 const IN_DISTRICT: &str = "($1::text IS NULL OR district_code = $1)";
@@ -157,10 +256,10 @@ fn monthly(tx: &mut Transaction, district: &Option<String>, today: NaiveDate) ->
     let mut served: HashMap<String, (i64, i64)> = HashMap::new();
     for row in tx.query(
         &format!(
-            "SELECT to_char(served_on, 'YYYY-MM'), sum(services)::bigint,
+            "SELECT to_char(month, 'YYYY-MM'), sum(services)::bigint,
                     sum(amount_fen)::bigint
-               FROM stat_service_day
-              WHERE {IN_DISTRICT} AND served_on BETWEEN $2 AND $3 GROUP BY 1"
+               FROM stat_service_month
+              WHERE {IN_DISTRICT} AND month BETWEEN $2 AND $3 GROUP BY 1"
         ),
         &[district, &months.first, &months.last],
     )? {
@@ -173,27 +272,103 @@ fn monthly(tx: &mut Transaction, district: &Option<String>, today: NaiveDate) ->
 fn by_district(
     tx: &mut Transaction,
     district: &Option<String>,
-    from: NaiveDate,
-    to: NaiveDate,
+    served_in_period: &BTreeMap<(String, String), ServiceSums>,
 ) -> Result<Vec<stats_series::DistrictFigures>> {
-    let rows = tx.query(
+    let mut figures: BTreeMap<String, stats_series::DistrictFigures> = BTreeMap::new();
+    let blank = |code: &str| stats_series::DistrictFigures {
+        district_code: code.to_string(),
+        workers: 0,
+        records: 0,
+        hardship: 0,
+        services: 0,
+        amount_fen: 0,
+    };
+    for row in tx.query(
         &format!(
-            "WITH people AS (
-                SELECT district_code, sum(workers) AS workers,
-                       sum(workers + merged_records) AS records, sum(hardship) AS hardship
-                  FROM stat_persons WHERE {IN_DISTRICT} GROUP BY district_code),
-             served AS (
-                SELECT district_code, sum(services) AS services, sum(amount_fen) AS amount_fen
-                  FROM stat_service_day
-                 WHERE {IN_DISTRICT} AND served_on BETWEEN $2 AND $3
-                 GROUP BY district_code)
-             SELECT district_code, coalesce(p.workers, 0)::bigint, coalesce(p.records, 0)::bigint,
-                    coalesce(p.hardship, 0)::bigint, coalesce(s.services, 0)::bigint,
-                    coalesce(s.amount_fen, 0)::bigint
-               FROM people p FULL JOIN served s USING (district_code)
-              ORDER BY district_code"
+            "SELECT district_code, sum(workers)::bigint, sum(workers + merged_records)::bigint,
+                    sum(hardship)::bigint
+               FROM stat_persons WHERE {IN_DISTRICT} GROUP BY district_code"
         ),
-        &[district, &from, &to],
-    )?;
-    Ok(rows.iter().map(stats_series::district_figures).collect())
+        &[district],
+    )? {
+        let code: String = row.get(0);
+        let entry = figures.entry(code.clone()).or_insert_with(|| blank(&code));
+        entry.workers = row.get(1);
+        entry.records = row.get(2);
+        entry.hardship = row.get(3);
+    }
+    for ((_, code), sums) in served_in_period {
+        let entry = figures.entry(code.clone()).or_insert_with(|| blank(code));
+        entry.services += sums.services;
+        entry.amount_fen += sums.amount_fen;
+    }
+    Ok(figures.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_into_months;
+    use chrono::NaiveDate;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn split(from: &str, to: &str) -> (Option<(String, String)>, Vec<(String, String)>) {
+        let show = |(a, b): (NaiveDate, NaiveDate)| (a.to_string(), b.to_string());
+        let (months, days) = split_into_months(d(from), d(to));
+        (months.map(show), days.into_iter().map(show).collect())
+    }
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.to_string(), b.to_string())
+    }
+
+    #[test]
+    fn a_period_splits_into_its_whole_months_and_the_odd_days_around_them() {
+        assert_eq!(
+            split("2026-01-01", "2026-12-31"),
+            (Some(pair("2026-01-01", "2027-01-01")), vec![])
+        );
+        assert_eq!(
+            split("2026-03-15", "2026-11-20"),
+            (
+                Some(pair("2026-04-01", "2026-11-01")),
+                vec![
+                    pair("2026-03-15", "2026-04-01"),
+                    pair("2026-11-01", "2026-11-21")
+                ]
+            )
+        );
+        assert_eq!(
+            split("2026-10-31", "2026-12-01"),
+            (
+                Some(pair("2026-11-01", "2026-12-01")),
+                vec![
+                    pair("2026-10-31", "2026-11-01"),
+                    pair("2026-12-01", "2026-12-02")
+                ]
+            )
+        );
+        assert_eq!(
+            split("2024-02-01", "2024-02-29"),
+            (Some(pair("2024-02-01", "2024-03-01")), vec![])
+        );
+    }
+
+    #[test]
+    fn a_period_within_one_month_is_all_odd_days() {
+        assert_eq!(
+            split("2026-11-02", "2026-11-29"),
+            (None, vec![pair("2026-11-02", "2026-11-30")])
+        );
+        assert_eq!(
+            split("2026-11-01", "2026-11-15"),
+            (None, vec![pair("2026-11-01", "2026-11-16")])
+        );
+        assert_eq!(
+            split("2026-11-16", "2026-11-30"),
+            (None, vec![pair("2026-11-16", "2026-12-01")])
+        );
+    }
 }

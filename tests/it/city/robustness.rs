@@ -224,7 +224,7 @@ fn an_ingester_killed_at_any_moment_leaves_the_batch_unapplied_or_whole() {
         db.client()
             .batch_execute(
                 "TRUNCATE receipts, conflicts, arrivals, batches, services, events, workers,
-                          persons, devices, stat_persons, stat_service_day, stat_reach,
+                          persons, devices, stat_persons, stat_service_month, stat_reach,
                           stat_registered",
             )
             .unwrap();

@@ -321,24 +321,45 @@ fn init_refills_rollups_from(older: &str) {
 #[test]
 fn a_city_database_of_schema_3_gets_its_rollups_filled_from_its_records_by_init() {
     init_refills_rollups_from(
-        "DROP TABLE stat_persons, stat_service_day, stat_reach, stat_registered;
+        "DROP TABLE stat_persons, stat_service_month, stat_reach, stat_registered;
          DROP INDEX services_follows, workers_erased;
          CREATE INDEX workers_id_number ON workers (id_number);
-         DELETE FROM schema_migrations WHERE version IN (4, 5, 6);",
+         DELETE FROM schema_migrations WHERE version IN (4, 5, 6, 7);",
     );
 }
 
 #[test]
 fn a_city_database_of_schema_4_gets_the_series_rollups_filled_by_init() {
-    init_refills_rollups_from(
-        "DROP TABLE stat_registered;
-         ALTER TABLE stat_service_day DROP COLUMN amount_fen;
-         ALTER TABLE stat_reach DROP COLUMN hardship_persons;
-         TRUNCATE stat_persons, stat_service_day, stat_reach;
-         DROP INDEX workers_erased;
-         CREATE INDEX workers_id_number ON workers (id_number);
-         DELETE FROM schema_migrations WHERE version IN (5, 6);",
-    );
+    init_refills_rollups_from(&format!(
+        "DROP TABLE stat_registered, stat_service_month;
+             {SERVICE_DAY_OF_SCHEMA_4}
+             ALTER TABLE stat_reach DROP COLUMN hardship_persons;
+             TRUNCATE stat_persons, stat_reach;
+             DROP INDEX workers_erased;
+             CREATE INDEX workers_id_number ON workers (id_number);
+             DELETE FROM schema_migrations WHERE version IN (5, 6, 7);"
+    ));
+}
+
+/// The services rollup as migration 4 made it (by day), empty.
+const SERVICE_DAY_OF_SCHEMA_4: &str = "CREATE TABLE stat_service_day (
+    served_on date NOT NULL, kind text NOT NULL, district_code text NOT NULL,
+    services bigint NOT NULL, referred bigint NOT NULL, legal_cases bigint NOT NULL,
+    open_cases bigint NOT NULL, claimed_fen bigint NOT NULL, recovered_fen bigint NOT NULL,
+    PRIMARY KEY (served_on, kind, district_code));";
+
+#[test]
+fn a_city_database_of_schema_6_gets_its_services_rollup_by_month_filled_by_init() {
+    // Migration 7 replaced the services by day with services by month: init drops the one
+    // (whatever it held) and fills the other from the records.
+    init_refills_rollups_from(&format!(
+        "DROP TABLE stat_service_month;
+         {SERVICE_DAY_OF_SCHEMA_4}
+         ALTER TABLE stat_service_day ADD COLUMN amount_fen bigint NOT NULL DEFAULT 0;
+         INSERT INTO stat_service_day VALUES ('2026-01-05', 'health_check', '120101',
+                                             7, 1, 0, 0, 0, 0, 0);
+         DELETE FROM schema_migrations WHERE version = 7;"
+    ));
 }
 
 #[test]
