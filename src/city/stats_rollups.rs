@@ -164,12 +164,12 @@ fn services_in_period(
     Ok(sums)
 }
 
+/// Days `start..end`.
+type Days = (NaiveDate, NaiveDate);
+
 /// `from..=to` as its whole months and the days around them, each range half-open
 /// (`start..end`): at most one range of months and two of days, none empty.
-fn split_into_months(
-    from: NaiveDate,
-    to: NaiveDate,
-) -> (Option<(NaiveDate, NaiveDate)>, Vec<(NaiveDate, NaiveDate)>) {
+fn split_into_months(from: NaiveDate, to: NaiveDate) -> (Option<Days>, Vec<Days>) {
     let end = next_day(to);
     let month_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
     let first_whole = if from.day() == 1 {
@@ -314,13 +314,15 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn split(from: &str, to: &str) -> (Option<(String, String)>, Vec<(String, String)>) {
+    type Shown = (String, String);
+
+    fn split(from: &str, to: &str) -> (Option<Shown>, Vec<Shown>) {
         let show = |(a, b): (NaiveDate, NaiveDate)| (a.to_string(), b.to_string());
         let (months, days) = split_into_months(d(from), d(to));
         (months.map(show), days.into_iter().map(show).collect())
     }
 
-    fn pair(a: &str, b: &str) -> (String, String) {
+    fn pair(a: &str, b: &str) -> Shown {
         (a.to_string(), b.to_string())
     }
 
