@@ -170,7 +170,8 @@ pub fn apply(
         tally.applied[kind as usize] = applied;
         tally.unchanged[kind as usize] = staged_count - applied;
         if kind == RecordKind::Worker {
-            tally.conflicts += persons::recompute(tx, batch_uid)?;
+            let as_staged = tally.unchanged[kind as usize] == 0;
+            tally.conflicts += persons::recompute(tx, batch_uid, as_staged)?;
         }
     }
     // Erasures change persons the rollups took off in `begin` (it reads `in_erasure`).

@@ -12,6 +12,58 @@ use super::apply::by_key;
 use crate::batch::person::PERSON_FIELDS;
 use postgres::Transaction;
 
+/// The order in which a person's records are candidates to be shown (`w`: a worker row).
+const SHOWN_FIRST: &str =
+    "(w.deleted_at IS NULL) DESC, w.updated_at COLLATE \"C\" DESC, w.uid DESC";
+
+/// Before the workers are written (from `rollup::begin`, with the batch's rows locked):
+/// - `staged_people`: each incoming ID number as its staged rows alone would make a person
+///   (the record shown, records, withdrawn, and the live records and the first made day the
+///   rollups count);
+/// - a person for each ID number new to the city, made with those values: all of its records
+///   are staged ones, so they are right once every staged worker is written as it came, and
+///   `recompute` sets them again otherwise (a city-sized batch makes 100,000 persons: one
+///   write each, not two);
+/// - `batch_persons`: the person of each incoming ID number, made (`is_new`) or found.
+pub fn make(tx: &mut Transaction) -> Result<()> {
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE staged_people ON COMMIT DROP AS
+            SELECT DISTINCT ON (w.id_number) w.id_number, w.uid AS shown_uid,
+                   count(*) OVER same AS records,
+                   bool_and(w.deleted_at IS NOT NULL) OVER same AS withdrawn,
+                   count(*) FILTER (WHERE w.deleted_at IS NULL) OVER same AS live_records,
+                   min(w.created_at COLLATE \"C\") FILTER (WHERE w.deleted_at IS NULL) OVER same
+                     AS first_made
+              FROM in_worker w
+            WINDOW same AS (PARTITION BY w.id_number)
+             ORDER BY w.id_number, {SHOWN_FIRST};
+         CREATE TEMP TABLE batch_persons (
+            id_number text NOT NULL, person_id bigint NOT NULL, is_new boolean NOT NULL
+         ) ON COMMIT DROP;
+         WITH made AS (
+            INSERT INTO persons (id_number, shown_uid, records, withdrawn)
+            SELECT id_number, shown_uid, records, withdrawn FROM staged_people
+             ORDER BY id_number
+            ON CONFLICT (id_number) DO NOTHING
+            RETURNING id, id_number)
+         INSERT INTO batch_persons SELECT id_number, id, true FROM made;"
+    ))?;
+    let made: i64 = tx
+        .query_one("SELECT count(*) FROM batch_persons", &[])?
+        .get(0);
+    super::apply::analyze_if_grown(tx, "persons", made)?;
+    by_key(
+        tx,
+        "INSERT INTO batch_persons
+         SELECT p.id_number, p.id, false
+           FROM (SELECT id_number FROM staged_people
+                 EXCEPT SELECT id_number FROM batch_persons) found
+           JOIN persons p USING (id_number)",
+    )?;
+    tx.batch_execute("ANALYZE batch_persons")?;
+    Ok(())
+}
+
 /// After the workers are written: each touched person's shown record, count and withdrawn
 /// flag, and their `same_person` conflicts. Returns the conflicts newly listed.
 ///
@@ -19,23 +71,37 @@ use postgres::Transaction;
 /// (`stat_touched`): every
 /// person the batch may change (the incoming ID numbers, and the persons the same uids had so
 /// far, in case a record changed its number), a few reached through services besides, for
-/// whom this finds what they had.
-pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
-    tx.batch_execute(
-        "CREATE TEMP TABLE person_shown ON COMMIT DROP AS
+/// whom this finds what they had. `workers_as_staged`: every staged worker was written as it
+/// came, so a person `make` made with one record is as it should be, with nobody to disagree.
+pub fn recompute(
+    tx: &mut Transaction,
+    batch_uid: uuid::Uuid,
+    workers_as_staged: bool,
+) -> Result<i64> {
+    let settled = if workers_as_staged {
+        "EXCEPT SELECT b.person_id FROM batch_persons b JOIN staged_people s USING (id_number)
+                 WHERE b.is_new AND s.records = 1"
+    } else {
+        ""
+    };
+    tx.batch_execute(&format!(
+        "CREATE TEMP TABLE persons_recomputed ON COMMIT DROP AS
+            SELECT person_id FROM stat_touched {settled};
+         ANALYZE persons_recomputed;
+         CREATE TEMP TABLE person_shown ON COMMIT DROP AS
             SELECT DISTINCT ON (w.person_id) w.person_id, w.uid,
                    count(*) OVER (PARTITION BY w.person_id) AS records,
                    bool_and(w.deleted_at IS NOT NULL) OVER (PARTITION BY w.person_id)
                      AS withdrawn
               FROM workers w
-             WHERE w.person_id IN (SELECT person_id FROM stat_touched)
-             ORDER BY w.person_id, (w.deleted_at IS NULL) DESC,
-                      w.updated_at COLLATE \"C\" DESC, w.uid DESC;
+             WHERE w.person_id IN (SELECT person_id FROM persons_recomputed)
+             ORDER BY w.person_id, {SHOWN_FIRST};
          ANALYZE person_shown;
          -- Persons no record names any more (`erasure` drops those it made).
          CREATE TEMP TABLE touched_empty ON COMMIT DROP AS
-            SELECT person_id AS id FROM stat_touched EXCEPT SELECT person_id FROM person_shown;",
-    )?;
+            SELECT person_id AS id FROM persons_recomputed
+            EXCEPT SELECT person_id FROM person_shown;"
+    ))?;
     by_key(
         tx,
         "UPDATE persons p
@@ -69,7 +135,7 @@ pub fn recompute(tx: &mut Transaction, batch_uid: uuid::Uuid) -> Result<i64> {
           WHERE cardinality(fields) > 0;
          DELETE FROM conflicts c
           WHERE c.kind = 'same_person' AND c.resolved_at IS NULL
-            AND c.person_id IN (SELECT person_id FROM stat_touched)
+            AND c.person_id IN (SELECT person_id FROM persons_recomputed)
             AND NOT EXISTS (SELECT 1 FROM person_pairs n WHERE n.pair_key = c.pair_key);",
         differing = differing.join(", "),
     ))?;

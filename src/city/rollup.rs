@@ -192,16 +192,15 @@ const LIVE_SERVICES: &str =
         AND p.id IN (SELECT person_id FROM stat_touched)";
 
 /// `LIVE_PEOPLE` for the persons of `stat_fresh`, from the staged workers: every record of
-/// theirs is one of them, written as staged (new uids are always inserted). The shown record
-/// is `persons::recompute`'s.
+/// theirs is one of them, written as staged (new uids are always inserted), so the batch's
+/// own summary of each ID number (`persons::make`) is theirs.
 const FRESH_PEOPLE: &str = "CREATE TEMP TABLE stat_people ON COMMIT DROP AS
-    SELECT f.person_id, sw.district_code, sw.membership, sw.hardship, live.records, live.made
+    SELECT f.person_id, sw.district_code, sw.membership, sw.hardship,
+           sp.live_records AS records, sp.first_made AS made
       FROM stat_fresh f
-      JOIN person_shown ps USING (person_id)
-      JOIN in_worker sw ON sw.uid = ps.uid
-      JOIN (SELECT id_number, count(*) AS records, min(created_at COLLATE \"C\") AS made
-              FROM in_worker WHERE deleted_at IS NULL GROUP BY id_number) live
-        ON live.id_number = sw.id_number";
+      JOIN staged_people sp USING (id_number)
+      JOIN in_worker sw ON sw.uid = sp.shown_uid
+     WHERE NOT sp.withdrawn";
 
 /// `LIVE_SERVICES` for the persons of `stat_fresh`, from the staged services: a service of a
 /// worker record new to the city came in with it, and so did any visit following it (a
@@ -216,15 +215,15 @@ const FRESH_SERVICES: &str = "CREATE TEMP TABLE stat_live ON COMMIT DROP AS
            (s.legal_aid->>'recovered_fen')::bigint AS la_recovered_fen,
            s.legal_aid IS NOT NULL AND followed.uid IS NULL AS head
       FROM stat_fresh f
-      JOIN person_shown ps USING (person_id)
-      JOIN in_worker sw ON sw.uid = ps.uid
-      JOIN in_worker w ON w.id_number = sw.id_number
+      JOIN staged_people sp USING (id_number)
+      JOIN in_worker sw ON sw.uid = sp.shown_uid
+      JOIN in_worker w ON w.id_number = f.id_number
       JOIN in_service s ON s.worker_uid = w.uid
       -- joined, not asked per row: the staged services have no index on what they follow
       LEFT JOIN (SELECT DISTINCT legal_aid->>'follows_uid' AS uid FROM in_service
                   WHERE legal_aid->>'follows_uid' IS NOT NULL AND deleted_at IS NULL) followed
         ON followed.uid = s.uid::text
-     WHERE s.deleted_at IS NULL AND NOT ps.withdrawn";
+     WHERE s.deleted_at IS NULL AND NOT sp.withdrawn";
 
 /// The contribution of the persons in `stat_touched` to each rollup, as SELECTs over
 /// `stat_people` and `stat_live` producing the key columns then the summed columns (in
@@ -268,29 +267,8 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
     // The batch's uids and persons are gathered, sorted and de-duplicated whole: at a quarter
     // of the city (111,000 lines a batch) the default 4 MB spilled them to disk. Only here:
     // with more, the rollups' queries after it hash every service instead of using an index.
-    tx.batch_execute(
-        "SET LOCAL work_mem = '64MB';
-         CREATE TEMP TABLE stat_new_persons (person_id bigint NOT NULL) ON COMMIT DROP",
-    )?;
-    let added = tx.execute(
-        "WITH made AS (
-            INSERT INTO persons (id_number)
-            SELECT DISTINCT id_number FROM in_worker ORDER BY id_number
-            ON CONFLICT (id_number) DO NOTHING
-            RETURNING id)
-         INSERT INTO stat_new_persons SELECT id FROM made",
-        &[],
-    )?;
-    super::apply::analyze_if_grown(tx, "persons", added as i64)?;
-    // The person of each incoming ID number, made or found: the workers' upsert and the
-    // persons touched read it here instead of the whole persons table.
-    by_key(
-        tx,
-        "CREATE TEMP TABLE batch_persons ON COMMIT DROP AS
-            SELECT p.id_number, p.id AS person_id
-              FROM (SELECT DISTINCT id_number FROM in_worker) i JOIN persons p USING (id_number)",
-    )?;
-    tx.batch_execute("ANALYZE batch_persons")?;
+    tx.batch_execute("SET LOCAL work_mem = '64MB'")?;
+    super::persons::make(tx)?;
     tx.batch_execute(
         // The worker records whose persons the batch may change, gathered first so the
         // city's workers are read once, not once per way a record can be reached.
@@ -325,14 +303,15 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
                                 ORDER BY p.id FOR UPDATE OF p) locked",
     )?;
     tx.batch_execute(
-        "DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_new_persons);
+        "DELETE FROM stat_touched
+          WHERE person_id IN (SELECT person_id FROM batch_persons WHERE is_new);
          ANALYZE stat_touched;
          RESET work_mem;",
     )?;
     create_deltas(tx)?;
     add_contributions(tx, -1, [LIVE_PEOPLE, LIVE_SERVICES])?;
     tx.batch_execute(
-        "INSERT INTO stat_touched SELECT person_id FROM stat_new_persons;
+        "INSERT INTO stat_touched SELECT person_id FROM batch_persons WHERE is_new;
          ANALYZE stat_touched;",
     )?;
     Ok(())
@@ -394,8 +373,9 @@ fn take_fresh_aside(tx: &mut Transaction, written_as_staged: bool) -> Result<i64
     }
     tx.batch_execute(
         "CREATE TEMP TABLE stat_fresh ON COMMIT DROP AS
-            SELECT n.person_id FROM stat_new_persons n JOIN batch_persons b USING (person_id)
-             WHERE NOT EXISTS (SELECT 1 FROM in_worker i JOIN known_worker k USING (uid)
+            SELECT b.person_id, b.id_number FROM batch_persons b
+             WHERE b.is_new
+               AND NOT EXISTS (SELECT 1 FROM in_worker i JOIN known_worker k USING (uid)
                                 WHERE i.id_number = b.id_number);
          DELETE FROM stat_touched WHERE person_id IN (SELECT person_id FROM stat_fresh);
          ANALYZE stat_touched; ANALYZE stat_fresh;",
@@ -419,6 +399,9 @@ fn add_contributions(tx: &mut Transaction, sign: i64, live: [&str; 2]) -> Result
     for sql in live {
         tx.batch_execute(sql)?;
     }
+    // The groupings below read only the two tables just made (a batch's services: 330,000
+    // rows for a city-sized one), sorted whole: with the default 4 MB they went to disk.
+    tx.batch_execute("SET LOCAL work_mem = '64MB'")?;
     for ((table, keys, sums), select) in TABLES.iter().zip(CONTRIBUTIONS) {
         let delta = delta_table(table);
         let signed: Vec<String> = keys
@@ -434,7 +417,7 @@ fn add_contributions(tx: &mut Transaction, sign: i64, live: [&str; 2]) -> Result
             signed = signed.join(", "),
         ))?;
     }
-    tx.batch_execute("DROP TABLE stat_people, stat_live")?;
+    tx.batch_execute("RESET work_mem; DROP TABLE stat_people, stat_live")?;
     Ok(())
 }
 

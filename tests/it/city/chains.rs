@@ -278,3 +278,54 @@ fn an_inbox_is_ingested_in_chain_order() {
     assert_eq!(db.count("SELECT count(*) FROM workers"), 5);
     assert!(first.exists());
 }
+
+/// A person the city first hears of through a record already withdrawn on the laptop is made
+/// withdrawn, as one whose record arrived live and was withdrawn later is: the person is made
+/// from the batch's rows before any of them is written (persons::make), and a mistake there
+/// would never be looked at again.
+#[test]
+fn a_worker_withdrawn_before_the_first_batch_is_a_withdrawn_person_at_the_city() {
+    let Some(at_once) = CityDb::new() else { return };
+    let in_turn = CityDb::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let withdrawn_id = "110105194912310038";
+    // Laptop A registers and withdraws before its first batch; laptop B in two batches.
+    let mut batches = Vec::new();
+    for (name, exports_between) in [("a", false), ("b", true)] {
+        let laptop = dir.path().join(format!("{name}.db"));
+        set_officer(&laptop, "李明", "120101");
+        add_worker(&laptop, "11010519491231002X", "13800138000");
+        let uid = add_worker(&laptop, withdrawn_id, "13900139000");
+        let out = dir.path().join(format!("out-{name}"));
+        let mut sent = Vec::new();
+        if exports_between {
+            sent.push(export(&laptop, &out, &[]));
+        }
+        Store::open(&laptop)
+            .unwrap()
+            .withdraw_worker(&uid, "重复登记", None)
+            .unwrap();
+        sent.push(export(&laptop, &out, &[]));
+        batches.push((uid, sent));
+    }
+    for (db, (uid, sent)) in [&at_once, &in_turn].into_iter().zip(&batches) {
+        db.init(dir.path());
+        let sent: Vec<&std::path::Path> = sent.iter().map(|p| p.as_path()).collect();
+        assert!(db.ingest(dir.path(), &sent).status.success());
+        let row = db
+            .client()
+            .query_one(
+                "SELECT withdrawn, records, shown_uid::text FROM persons WHERE id_number = $1",
+                &[&withdrawn_id],
+            )
+            .unwrap();
+        assert!(row.get::<_, bool>(0), "withdrawn");
+        assert_eq!(row.get::<_, i32>(1), 1);
+        assert_eq!(&row.get::<_, String>(2), uid);
+        assert_eq!(
+            db.count("SELECT count(*) FROM persons WHERE NOT withdrawn"),
+            1
+        );
+        db.assert_rollups_match();
+    }
+}
