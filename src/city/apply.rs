@@ -162,7 +162,7 @@ pub fn apply(
         if held[kind as usize] > 0 {
             tally.conflicts += diverged_conflicts(tx, kind, batch_uid)?;
         }
-        let applied = upsert(tx, kind, batch_uid)?;
+        let applied = write(tx, kind, batch_uid, held[kind as usize] == 0)?;
         analyze_if_grown(tx, table(kind), applied)?;
         let staged_count: i64 = tx
             .query_one(&format!("SELECT count(*) FROM {}", staged(kind)), &[])?
@@ -341,7 +341,35 @@ fn diverged_conflicts(
 }
 
 /// Writes every staged version that beats the one held; returns how many were written.
-fn upsert(tx: &mut Transaction, kind: RecordKind, batch_uid: uuid::Uuid) -> Result<i64> {
+/// `none_held`: the city held none of the batch's uids when `lock_existing` looked (a new
+/// laptop's batch, most of any batch of new registrations). Then a plain `INSERT` writes them:
+/// the upsert's check of each row for a conflict is a fifth of a city-sized batch's writes
+/// (services 2.1 → 1.6 s). Should another ingester have inserted one of the uids since, the
+/// insert fails whole, inside a savepoint, and the upsert does the batch instead.
+fn write(
+    tx: &mut Transaction,
+    kind: RecordKind,
+    batch_uid: uuid::Uuid,
+    none_held: bool,
+) -> Result<i64> {
+    if none_held {
+        let mut savepoint = tx.transaction()?;
+        match savepoint.query_one(&insert_sql(kind, false), &[&batch_uid]) {
+            Ok(row) => {
+                savepoint.commit()?;
+                return Ok(row.get(0));
+            }
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => savepoint.rollback()?,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(tx.query_one(&insert_sql(kind, true), &[&batch_uid])?.get(0))
+}
+
+/// The statement writing a kind's staged rows (`$1`: the batch's uid) and counting the rows
+/// written; `upsert`: a uid the city holds is updated where the staged version beats it,
+/// else such a uid fails the statement.
+fn insert_sql(kind: RecordKind, upsert: bool) -> String {
     let names: Vec<&str> = fields(kind).map(|(name, _)| *name).collect();
     let mut columns = names.join(", ");
     let mut values = names
@@ -364,23 +392,26 @@ fn upsert(tx: &mut Transaction, kind: RecordKind, batch_uid: uuid::Uuid) -> Resu
         join = "JOIN batch_persons p ON p.id_number = i.id_number".into();
         updates.push("person_id = EXCLUDED.person_id".into());
     }
-    let table = table(kind);
-    let row = tx.query_one(
-        &format!(
-            "WITH written AS (
-                INSERT INTO {table} AS t ({columns}, content_md5, batch_uid)
-                SELECT {values}, i.content_md5, $1 FROM {staged} i {join} ORDER BY i.uid
-                ON CONFLICT (uid) DO UPDATE SET {updates}
+    let on_conflict = if upsert {
+        format!(
+            "ON CONFLICT (uid) DO UPDATE SET {updates}
                 WHERE (EXCLUDED.version, EXCLUDED.updated_at COLLATE \"C\",
                        EXCLUDED.content_md5 COLLATE \"C\")
                     > (t.version, t.updated_at COLLATE \"C\", t.content_md5 COLLATE \"C\")
-                  AND (t.erase_reason IS NULL OR EXCLUDED.version > t.version)
-                RETURNING 1)
-             SELECT count(*) FROM written",
-            staged = staged(kind),
-            updates = updates.join(", "),
-        ),
-        &[&batch_uid],
-    )?;
-    Ok(row.get(0))
+                  AND (t.erase_reason IS NULL OR EXCLUDED.version > t.version)",
+            updates = updates.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "WITH written AS (
+            INSERT INTO {table} AS t ({columns}, content_md5, batch_uid)
+            SELECT {values}, i.content_md5, $1 FROM {staged} i {join} ORDER BY i.uid
+            {on_conflict}
+            RETURNING 1)
+         SELECT count(*) FROM written",
+        table = table(kind),
+        staged = staged(kind),
+    )
 }

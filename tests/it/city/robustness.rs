@@ -155,6 +155,78 @@ fn four_ingesters_at_once_apply_every_version_once_as_one_ingester_does() {
     assert!(parallel.count("SELECT count(*) FROM persons WHERE records = 2") >= 30);
 }
 
+/// A batch none of whose uids the city holds is written by a plain `INSERT`; when another
+/// ingester inserts one of them meanwhile (here: a transaction holding an older copy of one
+/// service, committed while the ingester waits on it), the merge rule still decides: the
+/// batch's higher version is written, nothing fails and every figure is right.
+#[test]
+fn a_copy_another_ingester_writes_meanwhile_is_merged_by_version() {
+    let Some(db) = CityDb::new() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let laptop = demo_db(d, "a.db", 8, 41);
+    let batch = export(&laptop, &d.join("out"), &[]);
+    db.init(d);
+    let line = &records(&batch, "services.jsonl")[0];
+    let uid = line["uid"].as_str().unwrap().to_string();
+    let mut other = db.client();
+    let mut meanwhile = other.transaction().unwrap();
+    meanwhile
+        .execute(
+            "INSERT INTO services (uid, version, op, origin_device_id, officer, created_at,
+                                   updated_at, worker_uid, kind, served_on, place, quantity,
+                                   amount_fen, note, content_md5, batch_uid)
+             SELECT uid, 0, op, origin_device_id, officer, created_at, updated_at, worker_uid,
+                    kind, served_on, place, quantity, amount_fen, note, 'older copy',
+                    gen_random_uuid()
+               FROM jsonb_populate_record(NULL::services, $1::text::jsonb)",
+            &[&line.to_string()],
+        )
+        .unwrap();
+    let ingester = std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"))
+        .env("JINGONG_DATA_DIR", d.join("data"))
+        .args(["--lang", "en", "city", "ingest", "--pg", &db.conninfo])
+        .arg(&batch)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while db.count(
+        "SELECT count(*) FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND datname = current_database()",
+    ) == 0
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the ingester never waited on the copy written meanwhile"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    meanwhile.commit().unwrap();
+    let out = ingester.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr_text(&out));
+    assert!(
+        stdout_text(&out).contains(": applied"),
+        "{}",
+        stdout_text(&out)
+    );
+    let row = db
+        .client()
+        .query_one(
+            "SELECT version, content_md5 FROM services WHERE uid = $1::text::uuid",
+            &[&uid],
+        )
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), line["version"].as_i64().unwrap());
+    assert_ne!(row.get::<_, String>(1), "older copy");
+    assert_eq!(
+        db.count("SELECT count(*) FROM services"),
+        records(&batch, "services.jsonl").len() as i64
+    );
+    db.assert_rollups_match();
+}
+
 #[test]
 fn a_value_the_database_cannot_hold_refuses_the_batch_with_nothing_applied() {
     let Some(db) = CityDb::new() else { return };
