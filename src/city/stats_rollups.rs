@@ -33,9 +33,9 @@ pub fn read(
     for ((kind, _), sums) in &served_in_period {
         *services_by_kind.entry(kind.clone()).or_insert(0) += sums.services;
         *by_kind_fen.entry(kind.clone()).or_insert(0) += sums.amount_fen;
-        period.add(sums);
+        period.add(sums, 1);
         if kind == "health_check" {
-            health.add(sums);
+            health.add(sums, 1);
         }
     }
     by_kind_fen.retain(|_, fen| *fen != 0);
@@ -105,26 +105,26 @@ impl ServiceSums {
         }
     }
 
-    fn add(&mut self, other: &ServiceSums) {
-        self.services += other.services;
-        self.referred += other.referred;
-        self.legal_cases += other.legal_cases;
-        self.claimed_fen += other.claimed_fen;
-        self.recovered_fen += other.recovered_fen;
-        self.amount_fen += other.amount_fen;
+    /// Adds `other` (`sign` 1) or takes it off (-1).
+    fn add(&mut self, other: &ServiceSums, sign: i64) {
+        self.services += sign * other.services;
+        self.referred += sign * other.referred;
+        self.legal_cases += sign * other.legal_cases;
+        self.claimed_fen += sign * other.claimed_fen;
+        self.recovered_fen += sign * other.recovered_fen;
+        self.amount_fen += sign * other.amount_fen;
     }
 }
 
-/// The period's services by kind and district: its whole months from the rollup, the days
-/// before the first of them and after the last (at most a month at each end; a period
-/// within one month is all days) from the records, as the scan counts them.
+/// The period's services by kind and district, as `split_into_months` reads them: months
+/// from the rollup, days from the records, as the scan counts them.
 fn services_in_period(
     tx: &mut Transaction,
     district: &Option<String>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<BTreeMap<(String, String), ServiceSums>> {
-    let (whole_months, odd_days) = split_into_months(from, to);
+    let (months, days) = split_into_months(from, to);
     let from_rollup = format!(
         "SELECT kind, district_code, sum(services)::bigint, sum(referred)::bigint,
                 sum(legal_cases)::bigint, sum(claimed_fen)::bigint, sum(recovered_fen)::bigint,
@@ -144,50 +144,67 @@ fn services_in_period(
                  {SERVICES} AND s.served_on >= $2 AND s.served_on < $3) served
           GROUP BY 1, 2"
     );
-    let mut ranges: Vec<(&str, NaiveDate, NaiveDate)> = Vec::new();
-    if let Some((start, end)) = whole_months {
-        ranges.push((&from_rollup, start, end));
+    let mut reads: Vec<(&str, Days, i64)> = Vec::new();
+    if let Some(months) = months {
+        reads.push((&from_rollup, months, 1));
     }
-    ranges.extend(
-        odd_days
-            .into_iter()
-            .map(|(start, end)| (from_records.as_str(), start, end)),
+    reads.extend(
+        days.into_iter()
+            .map(|(range, sign)| (from_records.as_str(), range, sign)),
     );
     let mut sums: BTreeMap<(String, String), ServiceSums> = BTreeMap::new();
-    for (sql, start, end) in ranges {
+    for (sql, (start, end), sign) in reads {
         for row in tx.query(sql, &[district, &start, &end])? {
             sums.entry((row.get(0), row.get(1)))
                 .or_default()
-                .add(&ServiceSums::from_row(&row));
+                .add(&ServiceSums::from_row(&row), sign);
         }
     }
+    // A kind and district whose days taken off were all its month had: no services in the
+    // period, and not listed (as the scan lists none).
+    sums.retain(|_, sums| sums.services != 0);
     Ok(sums)
 }
 
 /// Days `start..end`.
 type Days = (NaiveDate, NaiveDate);
 
-/// `from..=to` as its whole months and the days around them, each range half-open
-/// (`start..end`): at most one range of months and two of days, none empty.
-fn split_into_months(from: NaiveDate, to: NaiveDate) -> (Option<Days>, Vec<Days>) {
+/// `from..=to` as one run of months read from the rollup and days read from the records, each
+/// added (1) or taken off (-1), none empty: every whole month is in the run, and a month the
+/// period covers in part is either its days in the period or, when those are more, the whole
+/// month less its days outside the period. So no more than half a month is read from the
+/// records at either end (a period within one month: the month less both ends, or its days).
+fn split_into_months(from: NaiveDate, to: NaiveDate) -> (Option<Days>, Vec<(Days, i64)>) {
     let end = next_day(to);
     let month_of = |d: NaiveDate| d.with_day(1).unwrap_or(d);
-    let first_whole = if from.day() == 1 {
-        from
-    } else {
-        month_of(from)
-            .checked_add_months(Months::new(1))
-            .unwrap_or(end)
+    let month_after = |m: NaiveDate| m.checked_add_months(Months::new(1)).unwrap_or(end);
+    let mut months: Option<Days> = None;
+    let mut days = Vec::new();
+    let mut take_month = |month: Days| {
+        months = Some(match months {
+            Some((first, _)) => (first, month.1),
+            None => month,
+        });
     };
-    let after_whole = month_of(end);
-    if first_whole >= after_whole {
-        return (None, vec![(from, end)]);
+    let mut cursor = from;
+    while cursor < end {
+        let month = (month_of(cursor), month_after(month_of(cursor)));
+        let piece_end = end.min(month.1);
+        let inside = (piece_end - cursor).num_days();
+        let outside = (month.1 - month.0).num_days() - inside;
+        if outside < inside {
+            take_month(month);
+            for outside in [(month.0, cursor), (piece_end, month.1)] {
+                if outside.0 < outside.1 {
+                    days.push((outside, -1));
+                }
+            }
+        } else {
+            days.push(((cursor, piece_end), 1));
+        }
+        cursor = piece_end;
     }
-    let odd_days = [(from, first_whole), (after_whole, end)]
-        .into_iter()
-        .filter(|(start, end)| start < end)
-        .collect();
-    (Some((first_whole, after_whole)), odd_days)
+    (months, days)
 }
 
 const IN_DISTRICT: &str = "($1::text IS NULL OR district_code = $1)";
@@ -316,61 +333,85 @@ mod tests {
 
     type Shown = (String, String);
 
-    fn split(from: &str, to: &str) -> (Option<Shown>, Vec<Shown>) {
+    fn split(from: &str, to: &str) -> (Option<Shown>, Vec<(Shown, i64)>) {
         let show = |(a, b): (NaiveDate, NaiveDate)| (a.to_string(), b.to_string());
         let (months, days) = split_into_months(d(from), d(to));
-        (months.map(show), days.into_iter().map(show).collect())
+        (
+            months.map(show),
+            days.into_iter().map(|(r, sign)| (show(r), sign)).collect(),
+        )
     }
 
-    fn pair(a: &str, b: &str) -> Shown {
+    fn range(a: &str, b: &str) -> Shown {
         (a.to_string(), b.to_string())
     }
 
     #[test]
-    fn a_period_splits_into_its_whole_months_and_the_odd_days_around_them() {
+    fn whole_months_are_read_from_the_rollup_alone() {
         assert_eq!(
             split("2026-01-01", "2026-12-31"),
-            (Some(pair("2026-01-01", "2027-01-01")), vec![])
-        );
-        assert_eq!(
-            split("2026-03-15", "2026-11-20"),
-            (
-                Some(pair("2026-04-01", "2026-11-01")),
-                vec![
-                    pair("2026-03-15", "2026-04-01"),
-                    pair("2026-11-01", "2026-11-21")
-                ]
-            )
-        );
-        assert_eq!(
-            split("2026-10-31", "2026-12-01"),
-            (
-                Some(pair("2026-11-01", "2026-12-01")),
-                vec![
-                    pair("2026-10-31", "2026-11-01"),
-                    pair("2026-12-01", "2026-12-02")
-                ]
-            )
+            (Some(range("2026-01-01", "2027-01-01")), vec![])
         );
         assert_eq!(
             split("2024-02-01", "2024-02-29"),
-            (Some(pair("2024-02-01", "2024-03-01")), vec![])
+            (Some(range("2024-02-01", "2024-03-01")), vec![])
         );
     }
 
     #[test]
-    fn a_period_within_one_month_is_all_odd_days() {
+    fn a_month_covered_in_part_is_read_as_its_fewer_days() {
+        // 14 days of March before the period against 17 in it; 10 of November after it
+        // against 20 in it: both months whole, less those days.
         assert_eq!(
-            split("2026-11-02", "2026-11-29"),
-            (None, vec![pair("2026-11-02", "2026-11-30")])
+            split("2026-03-15", "2026-11-20"),
+            (
+                Some(range("2026-03-01", "2026-12-01")),
+                vec![
+                    (range("2026-03-01", "2026-03-15"), -1),
+                    (range("2026-11-21", "2026-12-01"), -1)
+                ]
+            )
         );
+        // One day of October and one of December in the period: those days alone.
+        assert_eq!(
+            split("2026-10-31", "2026-12-01"),
+            (
+                Some(range("2026-11-01", "2026-12-01")),
+                vec![
+                    (range("2026-10-31", "2026-11-01"), 1),
+                    (range("2026-12-01", "2026-12-02"), 1)
+                ]
+            )
+        );
+        // The first half of a month as its days; the last 16 days of one as the month less 15.
         assert_eq!(
             split("2026-11-01", "2026-11-15"),
-            (None, vec![pair("2026-11-01", "2026-11-16")])
+            (None, vec![(range("2026-11-01", "2026-11-16"), 1)])
         );
         assert_eq!(
-            split("2026-11-16", "2026-11-30"),
-            (None, vec![pair("2026-11-16", "2026-12-01")])
+            split("2026-10-16", "2026-10-31"),
+            (
+                Some(range("2026-10-01", "2026-11-01")),
+                vec![(range("2026-10-01", "2026-10-16"), -1)]
+            )
+        );
+    }
+
+    #[test]
+    fn a_period_within_one_month_is_the_month_less_both_ends_when_they_are_fewer() {
+        assert_eq!(
+            split("2026-11-02", "2026-11-29"),
+            (
+                Some(range("2026-11-01", "2026-12-01")),
+                vec![
+                    (range("2026-11-01", "2026-11-02"), -1),
+                    (range("2026-11-30", "2026-12-01"), -1)
+                ]
+            )
+        );
+        assert_eq!(
+            split("2026-11-10", "2026-11-12"),
+            (None, vec![(range("2026-11-10", "2026-11-13"), 1)])
         );
     }
 }
