@@ -57,6 +57,24 @@ impl CityDb {
         assert!(out.status.success(), "{}", stderr_text(&out));
     }
 
+    /// `city ingest` of `batches` as a child process, its output piped or dropped: for tests
+    /// that run ingesters at once, or kill or hold one.
+    pub(crate) fn spawn_ingester(
+        &self,
+        dir: &Path,
+        batches: &[&Path],
+        output: fn() -> std::process::Stdio,
+    ) -> std::process::Child {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"))
+            .env("JINGONG_DATA_DIR", dir.join("data"))
+            .args(["--lang", "en", "city", "ingest", "--pg", &self.conninfo])
+            .args(batches)
+            .stdout(output())
+            .stderr(output())
+            .spawn()
+            .expect("ingester starts")
+    }
+
     pub(crate) fn ingest(&self, dir: &Path, batches: &[&Path]) -> std::process::Output {
         let mut args = vec!["ingest"];
         let paths: Vec<String> = batches.iter().map(|p| p.display().to_string()).collect();

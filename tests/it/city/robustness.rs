@@ -129,15 +129,8 @@ fn four_ingesters_at_once_apply_every_version_once_as_one_ingester_does() {
     let children: Vec<std::process::Child> = chains
         .iter()
         .map(|(first, second)| {
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"));
-            cmd.env("JINGONG_DATA_DIR", d.join("data"))
-                .args(["--lang", "en", "city", "ingest", "--pg", &parallel.conninfo])
-                // Newest first in every process: each holds, then releases.
-                .arg(second)
-                .arg(first)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped());
-            cmd.spawn().unwrap()
+            // Newest first in every process: each holds, then releases.
+            parallel.spawn_ingester(d, &[second, first], std::process::Stdio::piped)
         })
         .collect();
     for child in children {
@@ -183,14 +176,7 @@ fn a_copy_another_ingester_writes_meanwhile_is_merged_by_version() {
             &[&line.to_string()],
         )
         .unwrap();
-    let ingester = std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"))
-        .env("JINGONG_DATA_DIR", d.join("data"))
-        .args(["--lang", "en", "city", "ingest", "--pg", &db.conninfo])
-        .arg(&batch)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let ingester = db.spawn_ingester(d, &[&batch], std::process::Stdio::piped);
     let started = std::time::Instant::now();
     while db.count(
         "SELECT count(*) FROM pg_stat_activity
@@ -282,16 +268,7 @@ fn an_ingester_killed_at_any_moment_leaves_the_batch_unapplied_or_whole() {
     let laptop = demo_db(d, "a.db", 1500, 71);
     let batch = export(&laptop, &d.join("out"), &[]);
     db.init(d);
-    let spawn = || {
-        std::process::Command::new(assert_cmd::cargo::cargo_bin("jingong"))
-            .env("JINGONG_DATA_DIR", d.join("data"))
-            .args(["--lang", "en", "city", "ingest", "--pg", &db.conninfo])
-            .arg(&batch)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap()
-    };
+    let spawn = || db.spawn_ingester(d, &[&batch], std::process::Stdio::null);
     let reset = || {
         db.client()
             .batch_execute(
