@@ -267,8 +267,6 @@ const CONTRIBUTIONS: [&str; 4] = [
 /// so ingesters of other devices never deadlock on them; new ID numbers get their person
 /// first) and their contribution to the rollups is taken off.
 pub fn begin(tx: &mut Transaction) -> Result<()> {
-    // A person made now has no record yet, so adds nothing before the batch: the side before
-    // leaves them out (most of a district's first batch), and they join for the side after.
     // The batch's uids and persons are gathered, sorted and de-duplicated whole: at a quarter
     // of the city (111,000 lines a batch) the default 4 MB spilled them to disk. Only here:
     // with more, the rollups' queries after it hash every service instead of using an index.
@@ -300,8 +298,11 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
             UNION SELECT person_id FROM known_worker
             UNION SELECT w.person_id FROM workers w JOIN stat_worker_uids u
                     ON w.uid = u.worker_uid;
+         -- the persons the batch made are its own until it commits: nothing to lock, and
+         -- nothing to take off before (they join for the side after, below)
          CREATE TEMP TABLE stat_touched ON COMMIT DROP AS
-            SELECT DISTINCT person_id FROM stat_candidates WHERE person_id IS NOT NULL;
+            SELECT person_id FROM stat_candidates WHERE person_id IS NOT NULL
+            EXCEPT SELECT person_id FROM batch_persons WHERE is_new;
          ANALYZE stat_touched;",
     )?;
     by_key(
@@ -309,12 +310,7 @@ pub fn begin(tx: &mut Transaction) -> Result<()> {
         "SELECT count(*) FROM (SELECT 1 FROM stat_touched t JOIN persons p ON p.id = t.person_id
                                 ORDER BY p.id FOR UPDATE OF p) locked",
     )?;
-    tx.batch_execute(
-        "DELETE FROM stat_touched
-          WHERE person_id IN (SELECT person_id FROM batch_persons WHERE is_new);
-         ANALYZE stat_touched;
-         RESET work_mem;",
-    )?;
+    tx.batch_execute("RESET work_mem")?;
     create_deltas(tx)?;
     add_contributions(tx, -1, [LIVE_PEOPLE, LIVE_SERVICES])?;
     tx.batch_execute(
